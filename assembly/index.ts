@@ -1,0 +1,23 @@
+/**
+ * The WebAssembly module's exports: every kernel, and the raw allocator the JS
+ * boundary (src/wasm/) uses to place buffers and streaming state in linear memory.
+ */
+export { alloc, free } from "./memory";
+export { volumeDelta } from "./flow/volumeDelta";
+export {
+  volumeWindowSize, volumeWindowInit, volumeWindowReset, volumeWindowPush, volumeWindowAdvance,
+} from "./flow/volumeDeltaWindow";
+export { bookImbalanceBatch } from "./book/imbalance";
+export { micropriceBatch } from "./book/microprice";
+export {
+  orderFlowImbalance, ofiWindowSize, ofiWindowInit, ofiWindowReset, ofiWindowPush, ofiWindowBatch,
+} from "./book/orderFlowImbalance";
+export {
+  rollingStatsSize, rollingStatsInit, rollingStatsReset, rollingStatsPush, rollingStatsRank,
+  rollingStatsBatch, percentileRank,
+} from "./stats/rollingStats";
+export { ewm } from "./stats/ewm";
+export {
+  rollingCorrSize, rollingCorrInit, rollingCorrReset, rollingCorrPush, rollingCorrBatch,
+} from "./stats/rollingCorr";
+export { readOnce } from "./bench/readOnce";

@@ -1,0 +1,95 @@
+/**
+ * Every error the library throws. Each class has a stable `name` (safe to match on)
+ * and a message that says what was wrong and what was expected.
+ */
+export class ConfluenceError extends Error {
+  override name = "ConfluenceError";
+}
+
+/** Two inputs that must line up do not have the same length (or a shape is off). */
+export class LengthMismatchError extends ConfluenceError {
+  override name = "LengthMismatchError";
+  constructor(readonly what: string, readonly expected: number, readonly actual: number) {
+    super(`${what}: length ${actual}, expected ${expected}`);
+  }
+}
+
+/** A value is NaN, ±Infinity or negative where that makes no sense. */
+export class InvalidValueError extends ConfluenceError {
+  override name = "InvalidValueError";
+  constructor(readonly what: string, readonly index: number, readonly value: number, readonly expected: string) {
+    super(`${what}[${index}] = ${value}: expected ${expected}`);
+  }
+}
+
+/** Finite inputs whose sum overflows to ±Infinity (values near Number.MAX_VALUE). */
+export class SumOverflowError extends ConfluenceError {
+  override name = "SumOverflowError";
+  constructor(readonly what: string) {
+    super(`${what}: the sum overflowed to Infinity: expected values whose sums are finite`);
+  }
+}
+
+/** Input that must hold at least one element is empty. */
+export class EmptyInputError extends ConfluenceError {
+  override name = "EmptyInputError";
+  constructor(readonly what: string) {
+    super(`${what} is empty: expected at least one element`);
+  }
+}
+
+/** A window length is not an integer in [1, capacity]. */
+export class InvalidWindowError extends ConfluenceError {
+  override name = "InvalidWindowError";
+  constructor(readonly window: number, readonly capacity: number) {
+    super(`window ${window}: expected an integer from 1 to ${capacity}`);
+  }
+}
+
+/** A book depth is not an integer in [1, levels given]. */
+export class InvalidDepthError extends ConfluenceError {
+  override name = "InvalidDepthError";
+  constructor(readonly depth: number, readonly levels: number) {
+    super(`depth ${depth}: expected an integer from 1 to ${levels} (the levels given)`);
+  }
+}
+
+/** A smoothing factor is outside (0, 1]. */
+export class InvalidAlphaError extends ConfluenceError {
+  override name = "InvalidAlphaError";
+  constructor(readonly alpha: number) {
+    super(`alpha ${alpha}: expected a number in (0, 1]`);
+  }
+}
+
+/** A parameter (decay, span, capacity…) is out of its range. */
+export class InvalidParameterError extends ConfluenceError {
+  override name = "InvalidParameterError";
+  constructor(readonly parameter: string, readonly value: unknown, readonly expected: string) {
+    super(`${parameter} = ${String(value)}: expected ${expected}`);
+  }
+}
+
+/** A timestamp goes backwards in a stream that must be in time order. */
+export class OutOfOrderError extends ConfluenceError {
+  override name = "OutOfOrderError";
+  constructor(readonly what: string, readonly time: number, readonly previous: number) {
+    super(`${what} at ${time} is older than the previous one at ${previous}: expected non-decreasing time`);
+  }
+}
+
+/** A fixed-capacity time window is full of entries that are all still inside its span. */
+export class CapacityExceededError extends ConfluenceError {
+  override name = "CapacityExceededError";
+  constructor(readonly what: string, readonly capacity: number) {
+    super(`${what} is full (${capacity} entries all inside the span): expected a larger capacity`);
+  }
+}
+
+/** A streaming object was used after dispose(). */
+export class DisposedError extends ConfluenceError {
+  override name = "DisposedError";
+  constructor(readonly what: string) {
+    super(`${what} was disposed: expected a live object`);
+  }
+}

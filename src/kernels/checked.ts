@@ -1,0 +1,290 @@
+/**
+ * The public face of both backends: every shape check happens here, once, with the
+ * same typed errors whichever backend computes. Value checks happen inside the
+ * kernels' own pass (see raw.ts); when a kernel reports a bad value this class names
+ * the element. Allocating methods are thin shells over the …Into forms.
+ */
+import { InvalidValueError, LengthMismatchError } from "../errors.js";
+import type { RawKernels } from "./raw.js";
+import { f64Of } from "./raw.js";
+import type {
+  Backend, F64Input, Float64Buffer, Kernels, OrderFlowWindow, RollingCorrelationWindow, RollingOptions, RollingResult,
+  RollingStatsWindow, U8Input, Uint8Buffer, VolumeDelta, VolumeDeltaWindow, VolumeWindowOptions,
+} from "./types.js";
+import {
+  checkAlpha, checkDepth, checkLength, checkNonNegativeFinite, checkPositiveFinite, checkWindow, MAX_WINDOW,
+  acceptCheck, findFirstBad, throwNotFinite,
+} from "./validate.js";
+
+/** Default capacity of a time-span volume window (trades held at once). */
+export const DEFAULT_TIME_WINDOW_CAPACITY = 65_536;
+
+const EMPTY: Float64Array = new Float64Array(0);
+
+function lengthOf(input: F64Input | U8Input): number {
+  return input.length;
+}
+
+/** Level weights w_i = exp(−decay·i), computed in JS so every backend uses the same bits. */
+export function levelWeights(depth: number, decay: number): Float64Array {
+  const w = new Float64Array(depth);
+  for (let i = 0; i < depth; i++) w[i] = Math.exp(-decay * i);
+  return w;
+}
+
+export class CheckedKernels implements Kernels {
+  private readonly one = new Float64Array(1);
+  private weightsKey = "";
+  private weights: Float64Array = EMPTY;
+
+  constructor(private readonly raw: RawKernels) {}
+
+  get backend(): Backend {
+    return this.raw.backend;
+  }
+
+  allocFloat64(length: number): Float64Buffer {
+    checkNonNegativeFinite("length", length);
+    return this.raw.allocFloat64(length);
+  }
+
+  allocUint8(length: number): Uint8Buffer {
+    checkNonNegativeFinite("length", length);
+    return this.raw.allocUint8(length);
+  }
+
+  // ---- flow ----
+
+  volumeDelta(qty: F64Input, buyerInitiated: U8Input): VolumeDelta {
+    return this.volumeDeltaInto(qty, buyerInitiated, { buyVolume: 0, sellVolume: 0, delta: 0, imbalance: NaN });
+  }
+
+  volumeDeltaInto(qty: F64Input, buyerInitiated: U8Input, out: VolumeDelta): VolumeDelta {
+    const n = lengthOf(qty);
+    checkLength("buyerInitiated", n, lengthOf(buyerInitiated));
+    acceptCheck(this.raw.volumeDelta(qty, buyerInitiated, n, out), [["qty", f64Of(qty)]], n);
+    return out;
+  }
+
+  // ---- book ----
+
+  bookImbalance(bidQty: F64Input, askQty: F64Input, depth: number): number {
+    checkDepth(depth, Math.min(lengthOf(bidQty), lengthOf(askQty)));
+    this.checkValues(this.raw.imbalance(bidQty, askQty, null, 1, depth, this.one), [["bidQty", bidQty], ["askQty", askQty]], depth);
+    return this.one[0]!;
+  }
+
+  depthWeightedImbalance(bidQty: F64Input, askQty: F64Input, depth: number, decay: number): number {
+    checkDepth(depth, Math.min(lengthOf(bidQty), lengthOf(askQty)));
+    const w = this.levelWeights(depth, decay);
+    this.checkValues(this.raw.imbalance(bidQty, askQty, w, 1, depth, this.one), [["bidQty", bidQty], ["askQty", askQty]], depth);
+    return this.one[0]!;
+  }
+
+  bookImbalanceBatch(bidQty: F64Input, askQty: F64Input, snapshots: number, depth: number): Float64Array {
+    const out = new Float64Array(snapshots > 0 ? snapshots : 0);
+    this.bookImbalanceBatchInto(bidQty, askQty, snapshots, depth, out);
+    return out;
+  }
+
+  bookImbalanceBatchInto(bidQty: F64Input, askQty: F64Input, snapshots: number, depth: number, out: F64Input): void {
+    this.batchImbalance(bidQty, askQty, snapshots, depth, null, out);
+  }
+
+  depthWeightedImbalanceBatch(bidQty: F64Input, askQty: F64Input, snapshots: number, depth: number, decay: number): Float64Array {
+    const out = new Float64Array(snapshots > 0 ? snapshots : 0);
+    this.depthWeightedImbalanceBatchInto(bidQty, askQty, snapshots, depth, decay, out);
+    return out;
+  }
+
+  depthWeightedImbalanceBatchInto(
+    bidQty: F64Input, askQty: F64Input, snapshots: number, depth: number, decay: number, out: F64Input,
+  ): void {
+    this.batchImbalance(bidQty, askQty, snapshots, depth, decay, out);
+  }
+
+  private batchImbalance(bidQty: F64Input, askQty: F64Input, snapshots: number, depth: number, decay: number | null, out: F64Input): void {
+    if (!Number.isInteger(snapshots) || snapshots < 1) {
+      throw new InvalidValueError("snapshots", 0, snapshots, "an integer ≥ 1");
+    }
+    const size = lengthOf(bidQty);
+    checkLength("askQty", size, lengthOf(askQty));
+    if (size % snapshots !== 0) throw new LengthMismatchError("bidQty (snapshots × levels)", snapshots * Math.ceil(size / snapshots), size);
+    checkDepth(depth, size / snapshots);
+    checkLength("out", snapshots, lengthOf(out));
+    const w = decay === null ? null : this.levelWeights(depth, decay);
+    this.checkValues(this.raw.imbalance(bidQty, askQty, w, snapshots, depth, out), [["bidQty", bidQty], ["askQty", askQty]], snapshots * depth);
+  }
+
+  microprice(bidPx: number, bidQty: number, askPx: number, askQty: number): number {
+    const arrays = [["bidPx", [bidPx]], ["bidQty", [bidQty]], ["askPx", [askPx]], ["askQty", [askQty]]] as const;
+    const bad = findFirstBad(arrays, 1);
+    if (bad) throw bad;
+    return (bidPx * askQty + askPx * bidQty) / (bidQty + askQty);
+  }
+
+  micropriceBatch(bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input): Float64Array {
+    const out = new Float64Array(lengthOf(bidPx));
+    this.micropriceBatchInto(bidPx, bidQty, askPx, askQty, out);
+    return out;
+  }
+
+  micropriceBatchInto(bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, out: F64Input): void {
+    const n = this.checkQuotes(bidPx, bidQty, askPx, askQty, out);
+    this.checkValues(this.raw.microprice(bidPx, bidQty, askPx, askQty, n, out), quoteArrays(bidPx, bidQty, askPx, askQty), n);
+  }
+
+  orderFlowImbalance(bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input): Float64Array {
+    const out = new Float64Array(lengthOf(bidPx));
+    this.orderFlowImbalanceInto(bidPx, bidQty, askPx, askQty, out);
+    return out;
+  }
+
+  orderFlowImbalanceInto(bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, out: F64Input): void {
+    const n = this.checkQuotes(bidPx, bidQty, askPx, askQty, out);
+    this.checkValues(this.raw.orderFlowImbalance(bidPx, bidQty, askPx, askQty, n, out), quoteArrays(bidPx, bidQty, askPx, askQty), n);
+  }
+
+  rollingOrderFlowImbalance(bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, window: number): Float64Array {
+    const out = new Float64Array(lengthOf(bidPx));
+    this.rollingOrderFlowImbalanceInto(bidPx, bidQty, askPx, askQty, window, out);
+    return out;
+  }
+
+  rollingOrderFlowImbalanceInto(
+    bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, window: number, out: F64Input,
+  ): void {
+    checkWindow(window);
+    const n = this.checkQuotes(bidPx, bidQty, askPx, askQty, out);
+    const check = this.raw.rollingOrderFlowImbalance(bidPx, bidQty, askPx, askQty, n, window, out);
+    this.checkValues(check, quoteArrays(bidPx, bidQty, askPx, askQty), n);
+  }
+
+  // ---- stats ----
+
+  rolling(values: F64Input, window: number, options: RollingOptions = {}): RollingResult {
+    const n = lengthOf(values);
+    const make = (): Float64Array => new Float64Array(n);
+    const out: RollingResult = {
+      mean: make(), std: make(), min: make(), max: make(), zscore: make(), rank: options.rank === false ? EMPTY : make(),
+    };
+    this.rollingInto(values, window, out);
+    return out;
+  }
+
+  rollingInto(values: F64Input, window: number, out: RollingResult): void {
+    checkWindow(window);
+    const n = lengthOf(values);
+    const wantRank = out.rank.length > 0;
+    for (const [name, arr] of Object.entries(out) as [keyof RollingResult, Float64Array][]) {
+      if (name !== "rank" || wantRank) checkLength(`out.${name}`, n, arr.length);
+    }
+    const bad = this.raw.rolling(values, n, Math.min(window, Math.max(n, 1)), {
+      mean: out.mean, std: out.std, zscore: out.zscore, min: out.min, max: out.max, rank: wantRank ? out.rank : null,
+    });
+    if (bad >= 0) throwNotFinite("values", f64Of(values), bad);
+    if (window > n) for (const arr of Object.values(out) as Float64Array[]) arr.fill(NaN);
+  }
+
+  ewm(values: F64Input, alpha: number): Float64Array {
+    const out = new Float64Array(lengthOf(values));
+    this.ewmInto(values, alpha, out);
+    return out;
+  }
+
+  ewmInto(values: F64Input, alpha: number, out: F64Input): void {
+    checkAlpha(alpha);
+    const n = lengthOf(values);
+    checkLength("out", n, lengthOf(out));
+    const bad = this.raw.ewm(values, n, alpha, out);
+    if (bad >= 0) throwNotFinite("values", f64Of(values), bad);
+  }
+
+  rollingCov(x: F64Input, y: F64Input, window: number): Float64Array {
+    const out = new Float64Array(lengthOf(x));
+    this.rollingCovCorrInto(x, y, window, out, null);
+    return out;
+  }
+
+  rollingCorr(x: F64Input, y: F64Input, window: number): Float64Array {
+    const out = new Float64Array(lengthOf(x));
+    this.rollingCovCorrInto(x, y, window, null, out);
+    return out;
+  }
+
+  rollingCovCorrInto(x: F64Input, y: F64Input, window: number, cov: F64Input | null, corr: F64Input | null): void {
+    checkWindow(window);
+    const n = lengthOf(x);
+    checkLength("y", n, lengthOf(y));
+    if (cov) checkLength("cov", n, lengthOf(cov));
+    if (corr) checkLength("corr", n, lengthOf(corr));
+    const bad = this.raw.rollingCovCorr(x, y, n, Math.min(window, Math.max(n, 1)), cov, corr);
+    if (bad >= 0) {
+      const xs = f64Of(x);
+      throwNotFinite(xs[bad]! - xs[bad]! !== 0 ? "x" : "y", xs[bad]! - xs[bad]! !== 0 ? xs : f64Of(y), bad);
+    }
+    if (window > n) {
+      if (cov) f64Of(cov).fill(NaN);
+      if (corr) f64Of(corr).fill(NaN);
+    }
+  }
+
+  // ---- streaming ----
+
+  rollingStats(window: number, options: { readonly alpha?: number } = {}): RollingStatsWindow {
+    checkWindow(window);
+    const alpha = options.alpha ?? 2 / (window + 1);
+    checkAlpha(alpha);
+    return this.raw.rollingStats(window, alpha);
+  }
+
+  rollingCorrelation(window: number): RollingCorrelationWindow {
+    checkWindow(window);
+    return this.raw.rollingCorrelation(window);
+  }
+
+  volumeDeltaWindow(options: VolumeWindowOptions): VolumeDeltaWindow {
+    if ("count" in options) {
+      checkWindow(options.count);
+      return this.raw.volumeDeltaWindow(options.count, Infinity);
+    }
+    checkPositiveFinite("spanMs", options.spanMs);
+    const capacity = options.capacity ?? DEFAULT_TIME_WINDOW_CAPACITY;
+    checkWindow(capacity, MAX_WINDOW);
+    return this.raw.volumeDeltaWindow(capacity, options.spanMs);
+  }
+
+  orderFlowWindow(window: number): OrderFlowWindow {
+    checkWindow(window);
+    return this.raw.orderFlowWindow(window);
+  }
+
+  // ---- helpers ----
+
+  private levelWeights(depth: number, decay: number): Float64Array {
+    checkNonNegativeFinite("decay", decay);
+    const key = `${depth}:${decay}`;
+    if (key !== this.weightsKey) {
+      this.weights = levelWeights(depth, decay);
+      this.weightsKey = key;
+    }
+    return this.weights;
+  }
+
+  private checkQuotes(bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, out: F64Input): number {
+    const n = lengthOf(bidPx);
+    checkLength("bidQty", n, lengthOf(bidQty));
+    checkLength("askPx", n, lengthOf(askPx));
+    checkLength("askQty", n, lengthOf(askQty));
+    checkLength("out", n, lengthOf(out));
+    return n;
+  }
+
+  private checkValues(check: number, arrays: ReadonlyArray<readonly [string, F64Input]>, n: number): void {
+    if (check !== 0) acceptCheck(check, arrays.map(([what, a]) => [what, f64Of(a)] as const), n);
+  }
+}
+
+function quoteArrays(bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input): ReadonlyArray<readonly [string, F64Input]> {
+  return [["bidPx", bidPx], ["bidQty", bidQty], ["askPx", askPx], ["askQty", askQty]];
+}

@@ -1,0 +1,139 @@
+/**
+ * Streaming volume delta over the last N trades or the last span of time; plain-JS
+ * twin of assembly/flow/volumeDeltaWindow.ts (same compensated sums, error budget,
+ * exact rebuilds and capacity rule).
+ */
+import type { VolumeDeltaWindow } from "../../types.js";
+import { CapacityExceededError, InvalidValueError, OutOfOrderError } from "../../../errors.js";
+import { NeumaierSum } from "../common/neumaier.js";
+import { valid } from "../common/check.js";
+import { requireFinite, requireLive } from "../../validate.js";
+
+export class JsVolumeDeltaWindow implements VolumeDeltaWindow {
+  buyVolume = 0;
+  sellVolume = 0;
+  delta = 0;
+  imbalance = NaN;
+  count = 0;
+  private lastTime = -Infinity;
+  private firstTime = -Infinity;
+  private readonly buyAcc = new NeumaierSum();
+  private readonly sellAcc = new NeumaierSum();
+  private n = 0;
+  private head = 0;
+  private buys = 0;
+  private sells = 0;
+  private qty: Float64Array | null;
+  private readonly time: Float64Array;
+  private readonly side: Uint8Array;
+
+  /** `span` is +Infinity for a count window (capacity = count). */
+  constructor(readonly capacity: number, readonly span: number) {
+    this.qty = new Float64Array(capacity);
+    this.time = new Float64Array(capacity);
+    this.side = new Uint8Array(capacity);
+  }
+
+  get isStable(): boolean {
+    return this.span === Infinity ? this.n === this.capacity : this.lastTime - this.firstTime >= this.span;
+  }
+
+  reset(): void {
+    requireLive(this.qty, "VolumeDeltaWindow");
+    this.n = 0;
+    this.head = 0;
+    this.buys = 0;
+    this.sells = 0;
+    this.lastTime = -Infinity;
+    this.firstTime = -Infinity;
+    this.buyAcc.set(0);
+    this.sellAcc.set(0);
+    this.publish();
+  }
+
+  dispose(): void {
+    this.qty = null;
+  }
+
+  private publish(): void {
+    const buy = this.buyAcc.value, sell = this.sellAcc.value;
+    this.buyVolume = buy;
+    this.sellVolume = sell;
+    this.delta = buy - sell;
+    this.imbalance = (buy - sell) / (buy + sell);
+    this.count = this.n;
+  }
+
+  /** Compensated sums replayed oldest first (mirror of the AssemblyScript rebuild). */
+  private rebuild(): void {
+    const qty = this.qty!, side = this.side;
+    this.buyAcc.set(0);
+    this.sellAcc.set(0);
+    let idx = this.head;
+    for (let j = 0; j < this.n; j++) {
+      (side[idx] ? this.buyAcc : this.sellAcc).add(qty[idx]!);
+      if (++idx === this.capacity) idx = 0;
+    }
+  }
+
+  private evictOldest(): void {
+    const idx = this.head;
+    const q = this.qty![idx]!;
+    if (this.side[idx]) {
+      if (--this.buys === 0) this.buyAcc.set(0);
+      else this.buyAcc.add(-q);
+    } else {
+      if (--this.sells === 0) this.sellAcc.set(0);
+      else this.sellAcc.add(-q);
+    }
+    this.head = idx + 1 === this.capacity ? 0 : idx + 1;
+    this.n--;
+  }
+
+  private expire(now: number): void {
+    const cutoff = now - this.span;
+    while (this.n > 0 && this.time[this.head]! <= cutoff) this.evictOldest();
+  }
+
+  push(qty: number, buyerInitiated: boolean, time: number): void {
+    requireLive(this.qty, "VolumeDeltaWindow");
+    if (!valid(qty)) {
+      throw new InvalidValueError("trade qty", 0, qty, qty - qty !== 0 ? "a finite number" : "a value ≥ 0");
+    }
+    requireFinite("trade time", time);
+    if (time < this.lastTime) throw new OutOfOrderError("trade", time, this.lastTime);
+    this.expire(time);
+    if (this.n === this.capacity) {
+      if (this.span !== Infinity) throw new CapacityExceededError("VolumeDeltaWindow", this.capacity);
+      this.evictOldest();
+    }
+    let idx = this.head + this.n;
+    if (idx >= this.capacity) idx -= this.capacity;
+    this.qty![idx] = qty;
+    this.time[idx] = time;
+    this.side[idx] = buyerInitiated ? 1 : 0;
+    if (buyerInitiated) {
+      this.buyAcc.add(qty);
+      this.buys++;
+    } else {
+      this.sellAcc.add(qty);
+      this.sells++;
+    }
+    this.n++;
+    this.lastTime = time;
+    if (this.firstTime === -Infinity) this.firstTime = time;
+    if (this.buyAcc.needsRebuild(this.buyAcc.value) || this.sellAcc.needsRebuild(this.sellAcc.value)) this.rebuild();
+    this.publish();
+  }
+
+  advance(time: number): void {
+    requireLive(this.qty, "VolumeDeltaWindow");
+    requireFinite("advance time", time);
+    if (time < this.lastTime) throw new OutOfOrderError("clock", time, this.lastTime);
+    this.expire(time);
+    this.lastTime = time;
+    if (this.firstTime === -Infinity) this.firstTime = time;
+    if (this.buyAcc.needsRebuild(this.buyAcc.value) || this.sellAcc.needsRebuild(this.sellAcc.value)) this.rebuild();
+    this.publish();
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The plain-JavaScript backend: an honest baseline (typed arrays, no allocation in
+ * loops) with the same algorithms as the WebAssembly kernels, file for file.
+ */
+import type { RawKernels, RawRollingOutputs } from "../raw.js";
+import { f64Of, u8Of } from "../raw.js";
+import type { F64Input, Float64Buffer, U8Input, Uint8Buffer, VolumeDelta } from "../types.js";
+import { volumeDelta } from "./flow/volumeDelta.js";
+import { JsVolumeDeltaWindow } from "./flow/volumeDeltaWindow.js";
+import { bookImbalanceBatch } from "./book/imbalance.js";
+import { micropriceBatch } from "./book/microprice.js";
+import { JsOrderFlowWindow, ofiWindowBatch, orderFlowImbalance } from "./book/orderFlowImbalance.js";
+import { JsRollingStats, rollingStatsBatch } from "./stats/rollingStats.js";
+import { ewm } from "./stats/ewm.js";
+import { JsRollingCorrelation, rollingCorrBatch } from "./stats/rollingCorr.js";
+
+class JsBuffer<T extends Float64Array | Uint8Array> {
+  constructor(readonly array: T) {}
+  get length(): number {
+    return this.array.length;
+  }
+  free(): void {}
+}
+
+const orNull = (x: F64Input | null): Float64Array | null => (x ? f64Of(x) : null);
+
+export class JsRawKernels implements RawKernels {
+  readonly backend = "js" as const;
+  // Batch kernels reuse streaming state between calls (as the WASM backend does).
+  private stats: JsRollingStats | null = null;
+  private corr: JsRollingCorrelation | null = null;
+  private ofi: JsOrderFlowWindow | null = null;
+
+  allocFloat64(length: number): Float64Buffer {
+    return new JsBuffer(new Float64Array(length));
+  }
+
+  allocUint8(length: number): Uint8Buffer {
+    return new JsBuffer(new Uint8Array(length));
+  }
+
+  volumeDelta(qty: F64Input, buyer: U8Input, n: number, out: VolumeDelta): number {
+    return volumeDelta(f64Of(qty), u8Of(buyer), n, out);
+  }
+
+  imbalance(bid: F64Input, ask: F64Input, weights: Float64Array | null, m: number, depth: number, out: F64Input): number {
+    return bookImbalanceBatch(f64Of(bid), f64Of(ask), weights, m, depth, f64Of(out));
+  }
+
+  microprice(bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, m: number, out: F64Input): number {
+    return micropriceBatch(f64Of(bidPx), f64Of(bidQty), f64Of(askPx), f64Of(askQty), m, f64Of(out));
+  }
+
+  orderFlowImbalance(bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, n: number, out: F64Input): number {
+    return orderFlowImbalance(f64Of(bidPx), f64Of(bidQty), f64Of(askPx), f64Of(askQty), n, f64Of(out));
+  }
+
+  rollingOrderFlowImbalance(
+    bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, n: number, window: number, out: F64Input,
+  ): number {
+    if (this.ofi?.window !== window) this.ofi = new JsOrderFlowWindow(window);
+    this.ofi.reset();
+    return ofiWindowBatch(this.ofi, f64Of(bidPx), f64Of(bidQty), f64Of(askPx), f64Of(askQty), n, null, f64Of(out));
+  }
+
+  rolling(values: F64Input, n: number, window: number, out: RawRollingOutputs): number {
+    if (this.stats?.window !== window) this.stats = new JsRollingStats(window, 1);
+    this.stats.reset();
+    return rollingStatsBatch(this.stats, f64Of(values), n, {
+      mean: orNull(out.mean), std: orNull(out.std), zscore: orNull(out.zscore),
+      min: orNull(out.min), max: orNull(out.max), rank: orNull(out.rank),
+    });
+  }
+
+  ewm(values: F64Input, n: number, alpha: number, out: F64Input): number {
+    return ewm(f64Of(values), n, alpha, f64Of(out));
+  }
+
+  rollingCovCorr(x: F64Input, y: F64Input, n: number, window: number, cov: F64Input | null, corr: F64Input | null): number {
+    if (this.corr?.window !== window) this.corr = new JsRollingCorrelation(window);
+    this.corr.reset();
+    return rollingCorrBatch(this.corr, f64Of(x), f64Of(y), n, orNull(cov), orNull(corr));
+  }
+
+  rollingStats(window: number, alpha: number): JsRollingStats {
+    return new JsRollingStats(window, alpha);
+  }
+
+  rollingCorrelation(window: number): JsRollingCorrelation {
+    return new JsRollingCorrelation(window);
+  }
+
+  volumeDeltaWindow(capacity: number, span: number): JsVolumeDeltaWindow {
+    return new JsVolumeDeltaWindow(capacity, span);
+  }
+
+  orderFlowWindow(window: number): JsOrderFlowWindow {
+    return new JsOrderFlowWindow(window);
+  }
+}

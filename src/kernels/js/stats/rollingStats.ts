@@ -1,0 +1,237 @@
+/**
+ * Rolling statistics, plain-JS twin of assembly/stats/rollingStats.ts: the same
+ * shifted Welford state, error budget, exact rebuild and monotonic deques, operation
+ * for operation, so the two backends agree bit for bit. See the AssemblyScript file
+ * for the maths; this file only mirrors it.
+ */
+import type { RollingStatsWindow } from "../../types.js";
+import { ringSum, ringSumSq } from "../common/reduce.js";
+import { requireFinite, requireLive } from "../../validate.js";
+
+const EPS = 2.220446049250313e-16;
+const TOL = 1.4551915228366852e-11; // 2^-36
+
+export class JsRollingStats implements RollingStatsWindow {
+  mean = NaN;
+  std = NaN;
+  zscore = NaN;
+  min = NaN;
+  max = NaN;
+  ema = NaN;
+  last = NaN;
+  count = 0;
+  rebuilds = 0;
+  private shift = 0;
+  private my = 0;
+  private m2 = 0;
+  private errM2 = 0;
+  private errMean = 0;
+  private total = 0;
+  private n = 0;
+  private pos = 0;
+  private run = 0;
+  private ring: Float64Array | null;
+  private readonly minQ: Int32Array;
+  private readonly maxQ: Int32Array;
+  private minHead = 0;
+  private minLen = 0;
+  private maxHead = 0;
+  private maxLen = 0;
+
+  constructor(readonly window: number, readonly alpha: number) {
+    this.ring = new Float64Array(window);
+    this.minQ = new Int32Array(window);
+    this.maxQ = new Int32Array(window);
+  }
+
+  get isStable(): boolean {
+    return this.n === this.window;
+  }
+
+  reset(): void {
+    requireLive(this.ring, "RollingStats");
+    this.n = 0;
+    this.pos = 0;
+    this.run = 0;
+    this.total = 0;
+    this.shift = 0;
+    this.my = 0;
+    this.m2 = 0;
+    this.errM2 = 0;
+    this.errMean = 0;
+    this.rebuilds = 0;
+    this.minHead = 0;
+    this.minLen = 0;
+    this.maxHead = 0;
+    this.maxLen = 0;
+    this.mean = NaN;
+    this.std = NaN;
+    this.zscore = NaN;
+    this.min = NaN;
+    this.max = NaN;
+    this.ema = NaN;
+    this.last = NaN;
+    this.count = 0;
+  }
+
+  dispose(): void {
+    this.ring = null;
+  }
+
+  push(x: number): void {
+    requireLive(this.ring, "RollingStats");
+    requireFinite("RollingStats.push", x);
+    this.pushRaw(x);
+  }
+
+  private rebuild(x: number): void {
+    const ring = this.ring!;
+    const n = this.n;
+    let head = this.pos - n;
+    if (head < 0) head += this.window;
+    const mean0 = ringSum(ring, head, n, x, 0) / n;
+    const d = ringSum(ring, head, n, x, mean0);
+    const q = ringSumSq(ring, head, n, x, mean0);
+    this.shift = x;
+    this.my = mean0 + d / n;
+    this.m2 = q - d * d / n;
+    this.errM2 = 0;
+    this.errMean = 0;
+    this.rebuilds += 1;
+  }
+
+  /** Push without validation (the batch path validates as it reads). */
+  pushRaw(x: number): void {
+    const ring = this.ring!;
+    const w = this.window;
+    const pos = this.pos;
+    this.run = this.n > 0 && x === this.last ? this.run + 1 : 1;
+    this.ema = this.total === 0 ? x : (1 - this.alpha) * this.ema + this.alpha * x;
+    this.total += 1;
+    if (this.n === 0) this.shift = x;
+    const y = x - this.shift;
+    if (this.n < w) {
+      const n1 = this.n + 1;
+      const d = y - this.my;
+      const my = this.my + d / n1;
+      const t = d * (y - my);
+      this.m2 += t;
+      this.errM2 += EPS * (Math.abs(this.m2) + 2 * Math.abs(t));
+      this.errMean += EPS * (Math.abs(my) + Math.abs(d) / n1);
+      this.my = my;
+      this.n = n1;
+    } else {
+      const yo = ring[pos]! - this.shift;
+      const d = y - yo;
+      const my = this.my + d / w;
+      const a = y - my, b = yo - this.my;
+      this.m2 += d * (a + b);
+      this.errM2 += EPS * (Math.abs(this.m2) + 2 * Math.abs(d) * (Math.abs(a) + Math.abs(b))) + 2 * this.errMean * Math.abs(d);
+      this.errMean += EPS * (Math.abs(my) + Math.abs(d) / w);
+      this.my = my;
+      if (this.maxLen && this.maxQ[this.maxHead] === pos) {
+        if (++this.maxHead === w) this.maxHead = 0;
+        this.maxLen--;
+      }
+      if (this.minLen && this.minQ[this.minHead] === pos) {
+        if (++this.minHead === w) this.minHead = 0;
+        this.minLen--;
+      }
+    }
+    ring[pos] = x;
+    const maxQ = this.maxQ, minQ = this.minQ;
+    while (this.maxLen) {
+      let back = this.maxHead + this.maxLen - 1;
+      if (back >= w) back -= w;
+      if (ring[maxQ[back]!]! > x) break;
+      this.maxLen--;
+    }
+    let tail = this.maxHead + this.maxLen;
+    if (tail >= w) tail -= w;
+    maxQ[tail] = pos;
+    this.maxLen++;
+    while (this.minLen) {
+      let back = this.minHead + this.minLen - 1;
+      if (back >= w) back -= w;
+      if (ring[minQ[back]!]! < x) break;
+      this.minLen--;
+    }
+    tail = this.minHead + this.minLen;
+    if (tail >= w) tail -= w;
+    minQ[tail] = pos;
+    this.minLen++;
+    this.pos = pos + 1 === w ? 0 : pos + 1;
+    this.last = x;
+    const n = this.n;
+    this.count = n;
+    const constant = this.run >= n;
+    if (n > 1 && !constant) {
+      const m2 = this.m2;
+      if (!(m2 > 0) || this.errM2 > TOL * m2 || this.errMean * this.errMean * (n - 1) > TOL * TOL * m2) this.rebuild(x);
+    }
+    if (n < w) {
+      this.mean = NaN;
+      this.std = NaN;
+      this.zscore = NaN;
+      this.min = NaN;
+      this.max = NaN;
+      return;
+    }
+    this.min = ring[minQ[this.minHead]!]!;
+    this.max = ring[maxQ[this.maxHead]!]!;
+    if (constant) {
+      this.mean = x;
+      this.std = n > 1 ? 0 : NaN;
+      this.zscore = NaN;
+      return;
+    }
+    this.mean = this.shift + this.my;
+    const std = Math.sqrt(Math.max(this.m2, 0) / (n - 1));
+    this.std = std;
+    this.zscore = std > 0 ? ((x - this.shift) - this.my) / std : NaN;
+  }
+
+  rank(): number {
+    requireLive(this.ring, "RollingStats");
+    if (this.n < this.window) return NaN;
+    return percentileRank(this.ring, 0, this.n, this.last);
+  }
+}
+
+/** (count below x + (count equal + 1)/2) / n over values[from, from + n). */
+export function percentileRank(values: Float64Array, from: number, n: number, x: number): number {
+  let less = 0, equal = 0;
+  const end = from + n;
+  for (let i = from; i < end; i++) {
+    const v = values[i]!;
+    if (v < x) less++;
+    else if (v === x) equal++;
+  }
+  return (less + (equal + 1) * 0.5) / n;
+}
+
+export interface RollingOutputs {
+  mean: Float64Array | null;
+  std: Float64Array | null;
+  zscore: Float64Array | null;
+  min: Float64Array | null;
+  max: Float64Array | null;
+  rank: Float64Array | null;
+}
+
+/** Batch through a fresh window; returns the first non-finite index or −1. */
+export function rollingStatsBatch(s: JsRollingStats, values: Float64Array, n: number, out: RollingOutputs): number {
+  const w = s.window;
+  for (let i = 0; i < n; i++) {
+    const x = values[i]!;
+    if (x - x !== 0) return i;
+    s.pushRaw(x);
+    if (out.mean) out.mean[i] = s.mean;
+    if (out.std) out.std[i] = s.std;
+    if (out.zscore) out.zscore[i] = s.zscore;
+    if (out.min) out.min[i] = s.min;
+    if (out.max) out.max[i] = s.max;
+    if (out.rank) out.rank[i] = i + 1 >= w ? percentileRank(values, i + 1 - w, w, x) : NaN;
+  }
+  return -1;
+}

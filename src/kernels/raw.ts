@@ -1,0 +1,54 @@
+/**
+ * What a backend provides: the kernels with their inputs already checked for shape
+ * (lengths, window, depth, alpha) by CheckedKernels, which is the public face of
+ * both backends. Value checks stay inside the kernels' own pass: array kernels return
+ * a check value (0 when every value was finite and ≥ 0; see assembly/common/check.ts)
+ * or the index of the first non-finite value (−1 when none), and the facade turns
+ * that into a typed error.
+ */
+import type {
+  Backend, F64Input, Float64Buffer, OrderFlowWindow, RollingCorrelationWindow, RollingStatsWindow, U8Input, Uint8Buffer,
+  VolumeDelta, VolumeDeltaWindow,
+} from "./types.js";
+
+export interface RawRollingOutputs {
+  mean: F64Input | null;
+  std: F64Input | null;
+  zscore: F64Input | null;
+  min: F64Input | null;
+  max: F64Input | null;
+  rank: F64Input | null;
+}
+
+export interface RawKernels {
+  readonly backend: Backend;
+  allocFloat64(length: number): Float64Buffer;
+  allocUint8(length: number): Uint8Buffer;
+
+  volumeDelta(qty: F64Input, buyer: U8Input, n: number, out: VolumeDelta): number;
+  imbalance(bid: F64Input, ask: F64Input, weights: Float64Array | null, m: number, depth: number, out: F64Input): number;
+  microprice(bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, m: number, out: F64Input): number;
+  orderFlowImbalance(bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, n: number, out: F64Input): number;
+  rollingOrderFlowImbalance(
+    bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, n: number, window: number, out: F64Input,
+  ): number;
+
+  rolling(values: F64Input, n: number, window: number, out: RawRollingOutputs): number;
+  ewm(values: F64Input, n: number, alpha: number, out: F64Input): number;
+  rollingCovCorr(x: F64Input, y: F64Input, n: number, window: number, cov: F64Input | null, corr: F64Input | null): number;
+
+  rollingStats(window: number, alpha: number): RollingStatsWindow;
+  rollingCorrelation(window: number): RollingCorrelationWindow;
+  /** `span` = +Infinity for a count window (capacity = count). */
+  volumeDeltaWindow(capacity: number, span: number): VolumeDeltaWindow;
+  orderFlowWindow(window: number): OrderFlowWindow;
+}
+
+/** The Float64Array behind an input (a view of kernel memory for WASM buffers). */
+export function f64Of(input: F64Input): Float64Array {
+  return input instanceof Float64Array ? input : input.array;
+}
+
+export function u8Of(input: U8Input): Uint8Array {
+  return input instanceof Uint8Array ? input : input.array;
+}

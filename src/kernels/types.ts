@@ -1,0 +1,164 @@
+/**
+ * The Kernels interface: the numeric core behind two backends with identical
+ * semantics — WebAssembly (`loadKernels()`, backend "wasm-simd" or "wasm") and plain
+ * JavaScript (`jsKernels()`, backend "js"). Everything above this layer runs on either.
+ *
+ * Conventions: NaN means "no value" (an empty book, a window not yet full); inputs
+ * are validated and bad ones throw a typed error from ../errors.ts.
+ */
+export type Backend = "wasm-simd" | "wasm" | "js";
+
+/**
+ * A Float64Array that lives where the backend computes (WASM linear memory for the
+ * WASM backend), so passing it to a kernel copies nothing. Read and write through
+ * `array`: the view is rebuilt when memory grows, so do not keep it across calls
+ * that allocate (creating windows or buffers).
+ */
+export interface Float64Buffer {
+  readonly length: number;
+  readonly array: Float64Array;
+  free(): void;
+}
+
+export interface Uint8Buffer {
+  readonly length: number;
+  readonly array: Uint8Array;
+  free(): void;
+}
+
+export type F64Input = Float64Array | Float64Buffer;
+export type U8Input = Uint8Array | Uint8Buffer;
+
+/** Aggressor volume split of a set of trades. imbalance = delta / (buy + sell), NaN with no volume. */
+export interface VolumeDelta {
+  buyVolume: number;
+  sellVolume: number;
+  delta: number;
+  imbalance: number;
+}
+
+/** Rolling statistics per position, pandas semantics (NaN for the first window − 1). */
+export interface RollingResult {
+  mean: Float64Array;
+  std: Float64Array;
+  min: Float64Array;
+  max: Float64Array;
+  zscore: Float64Array;
+  /** Percentile rank of each value within its window (ties averaged); empty if not requested. */
+  rank: Float64Array;
+}
+
+export interface RollingOptions {
+  /** Compute `rank` (O(window) per position). Default true. */
+  readonly rank?: boolean;
+}
+
+/** Streaming contract shared by every window: reset, dispose, and whether it is full. */
+export interface StreamingWindow {
+  /** True once the window holds `window` values (outputs are NaN before that). */
+  readonly isStable: boolean;
+  /** Values currently in the window. */
+  readonly count: number;
+  reset(): void;
+  /** Releases the window's memory; any later use throws DisposedError. */
+  dispose(): void;
+}
+
+/** Streaming rolling statistics over the last `window` values, O(1) amortized per push. */
+export interface RollingStatsWindow extends StreamingWindow {
+  readonly window: number;
+  push(x: number): void;
+  readonly mean: number;
+  readonly std: number;
+  readonly zscore: number;
+  readonly min: number;
+  readonly max: number;
+  /** EMA with the window's alpha over every value pushed since reset (defined from the first). */
+  readonly ema: number;
+  readonly last: number;
+  /** Percentile rank of the latest value within the window (O(window)); NaN until full. */
+  rank(): number;
+}
+
+export interface RollingCorrelationWindow extends StreamingWindow {
+  readonly window: number;
+  push(x: number, y: number): void;
+  readonly cov: number;
+  readonly corr: number;
+}
+
+export type VolumeWindowOptions =
+  | { readonly count: number }
+  | { readonly spanMs: number; readonly capacity?: number };
+
+/** Volume delta over the last N trades or the trades of the last span of time. */
+export interface VolumeDeltaWindow extends StreamingWindow {
+  /** Adds a trade; `time` (ms) must not go backwards. */
+  push(qty: number, buyerInitiated: boolean, time: number): void;
+  /** Moves the clock forward without a trade so a time window forgets old trades. */
+  advance(time: number): void;
+  readonly buyVolume: number;
+  readonly sellVolume: number;
+  readonly delta: number;
+  readonly imbalance: number;
+}
+
+/** Streaming order-flow imbalance: e per quote and its rolling sum over `window` e values. */
+export interface OrderFlowWindow extends StreamingWindow {
+  readonly window: number;
+  push(bidPx: number, bidQty: number, askPx: number, askQty: number): void;
+  /** e of the latest quote against the one before (NaN after the first quote). */
+  readonly last: number;
+  /** Sum of the last `window` e values (NaN until there are that many). */
+  readonly sum: number;
+}
+
+export interface Kernels {
+  readonly backend: Backend;
+
+  /** A buffer the kernels read without copying (see Float64Buffer). */
+  allocFloat64(length: number): Float64Buffer;
+  allocUint8(length: number): Uint8Buffer;
+
+  volumeDelta(qty: F64Input, buyerInitiated: U8Input): VolumeDelta;
+  volumeDeltaInto(qty: F64Input, buyerInitiated: U8Input, out: VolumeDelta): VolumeDelta;
+
+  /** Plain imbalance of one book over its top `depth` levels (arrays best level first). */
+  bookImbalance(bidQty: F64Input, askQty: F64Input, depth: number): number;
+  /** Imbalance with level weights exp(−decay·i), i = 0 at the touch. */
+  depthWeightedImbalance(bidQty: F64Input, askQty: F64Input, depth: number, decay: number): number;
+  /**
+   * Imbalance of M snapshots at once. Quantities are M×N matrices stored level-major:
+   * level i of snapshot m at i·M + m (N = length / M levels, depth ≤ N).
+   */
+  bookImbalanceBatch(bidQty: F64Input, askQty: F64Input, snapshots: number, depth: number): Float64Array;
+  bookImbalanceBatchInto(bidQty: F64Input, askQty: F64Input, snapshots: number, depth: number, out: F64Input): void;
+  depthWeightedImbalanceBatch(bidQty: F64Input, askQty: F64Input, snapshots: number, depth: number, decay: number): Float64Array;
+  depthWeightedImbalanceBatchInto(bidQty: F64Input, askQty: F64Input, snapshots: number, depth: number, decay: number, out: F64Input): void;
+
+  microprice(bidPx: number, bidQty: number, askPx: number, askQty: number): number;
+  micropriceBatch(bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input): Float64Array;
+  micropriceBatchInto(bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, out: F64Input): void;
+
+  /** e[n] per quote (Cont–Kukanov–Stoikov), e[0] = NaN. */
+  orderFlowImbalance(bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input): Float64Array;
+  orderFlowImbalanceInto(bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, out: F64Input): void;
+  /** Rolling sum of e over `window`: pandas e.rolling(window).sum(). */
+  rollingOrderFlowImbalance(bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, window: number): Float64Array;
+  rollingOrderFlowImbalanceInto(bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, window: number, out: F64Input): void;
+
+  rolling(values: F64Input, window: number, options?: RollingOptions): RollingResult;
+  /** Writes into `out`'s arrays (each of the input's length; `rank` may be empty to skip it). */
+  rollingInto(values: F64Input, window: number, out: RollingResult): void;
+  ewm(values: F64Input, alpha: number): Float64Array;
+  ewmInto(values: F64Input, alpha: number, out: F64Input): void;
+  rollingCov(x: F64Input, y: F64Input, window: number): Float64Array;
+  rollingCorr(x: F64Input, y: F64Input, window: number): Float64Array;
+  /** Either output may be null to skip it. */
+  rollingCovCorrInto(x: F64Input, y: F64Input, window: number, cov: F64Input | null, corr: F64Input | null): void;
+
+  rollingStats(window: number, options?: { readonly alpha?: number }): RollingStatsWindow;
+  rollingCorrelation(window: number): RollingCorrelationWindow;
+  volumeDeltaWindow(options: VolumeWindowOptions): VolumeDeltaWindow;
+  orderFlowWindow(window: number): OrderFlowWindow;
+}

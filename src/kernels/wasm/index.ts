@@ -1,0 +1,105 @@
+/**
+ * The WebAssembly backend: every call marshals (zero-copy where the data already lives
+ * in linear memory) and hands pointers to the AssemblyScript kernels in assembly/.
+ */
+import { loadWasm, type WasmModule } from "../../wasm/module.js";
+import type { RawKernels, RawRollingOutputs } from "../raw.js";
+import type { F64Input, U8Input, VolumeDelta } from "../types.js";
+import { Marshal, WasmFloat64Buffer, WasmUint8Buffer } from "./marshal.js";
+import { volumeDelta } from "./flow/volumeDelta.js";
+import { WasmVolumeDeltaWindow } from "./flow/volumeDeltaWindow.js";
+import { bookImbalanceBatch } from "./book/imbalance.js";
+import { micropriceBatch } from "./book/microprice.js";
+import { WasmOrderFlowWindow, ofiWindowBatch, orderFlowImbalance } from "./book/orderFlowImbalance.js";
+import { WasmRollingStats, rollingStatsBatch } from "./stats/rollingStats.js";
+import { ewm } from "./stats/ewm.js";
+import { WasmRollingCorrelation, rollingCorrBatch } from "./stats/rollingCorr.js";
+
+export class WasmRawKernels implements RawKernels {
+  readonly backend: "wasm-simd" | "wasm";
+  private readonly m: Marshal;
+  // Batch kernels run through streaming state kept between calls (re-made only when
+  // the window changes), so a caller looping over …Into forms allocates nothing.
+  private stats: WasmRollingStats | null = null;
+  private corr: WasmRollingCorrelation | null = null;
+  private ofi: WasmOrderFlowWindow | null = null;
+
+  constructor(readonly mod: WasmModule) {
+    this.backend = mod.simd ? "wasm-simd" : "wasm";
+    this.m = new Marshal(mod);
+  }
+
+  allocFloat64(length: number): WasmFloat64Buffer {
+    return new WasmFloat64Buffer(this.mod, this.mod.alloc(length * 8), length);
+  }
+
+  allocUint8(length: number): WasmUint8Buffer {
+    return new WasmUint8Buffer(this.mod, this.mod.alloc(length), length);
+  }
+
+  volumeDelta(qty: F64Input, buyer: U8Input, n: number, out: VolumeDelta): number {
+    return volumeDelta(this.m, qty, buyer, n, out);
+  }
+
+  imbalance(bid: F64Input, ask: F64Input, weights: Float64Array | null, m: number, depth: number, out: F64Input): number {
+    return bookImbalanceBatch(this.m, bid, ask, weights, m, depth, out);
+  }
+
+  microprice(bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, m: number, out: F64Input): number {
+    return micropriceBatch(this.m, bidPx, bidQty, askPx, askQty, m, out);
+  }
+
+  orderFlowImbalance(bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, n: number, out: F64Input): number {
+    return orderFlowImbalance(this.m, bidPx, bidQty, askPx, askQty, n, out);
+  }
+
+  rollingOrderFlowImbalance(
+    bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, n: number, window: number, out: F64Input,
+  ): number {
+    if (this.ofi?.window !== window) {
+      this.ofi?.dispose();
+      this.ofi = new WasmOrderFlowWindow(this.mod, window);
+    }
+    return ofiWindowBatch(this.m, this.ofi, bidPx, bidQty, askPx, askQty, n, out);
+  }
+
+  rolling(values: F64Input, n: number, window: number, out: RawRollingOutputs): number {
+    if (this.stats?.window !== window) {
+      this.stats?.dispose();
+      this.stats = new WasmRollingStats(this.mod, window, 1);
+    }
+    return rollingStatsBatch(this.m, this.stats, values, n, out);
+  }
+
+  ewm(values: F64Input, n: number, alpha: number, out: F64Input): number {
+    return ewm(this.m, values, n, alpha, out);
+  }
+
+  rollingCovCorr(x: F64Input, y: F64Input, n: number, window: number, cov: F64Input | null, corr: F64Input | null): number {
+    if (this.corr?.window !== window) {
+      this.corr?.dispose();
+      this.corr = new WasmRollingCorrelation(this.mod, window);
+    }
+    return rollingCorrBatch(this.m, this.corr, x, y, n, cov, corr);
+  }
+
+  rollingStats(window: number, alpha: number): WasmRollingStats {
+    return new WasmRollingStats(this.mod, window, alpha);
+  }
+
+  rollingCorrelation(window: number): WasmRollingCorrelation {
+    return new WasmRollingCorrelation(this.mod, window);
+  }
+
+  volumeDeltaWindow(capacity: number, span: number): WasmVolumeDeltaWindow {
+    return new WasmVolumeDeltaWindow(this.mod, capacity, span);
+  }
+
+  orderFlowWindow(window: number): WasmOrderFlowWindow {
+    return new WasmOrderFlowWindow(this.mod, window);
+  }
+}
+
+export async function loadWasmRawKernels(options: { forceScalar?: boolean } = {}): Promise<WasmRawKernels> {
+  return new WasmRawKernels(await loadWasm(options));
+}

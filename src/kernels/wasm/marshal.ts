@@ -1,0 +1,114 @@
+/**
+ * Moving data between JS and the kernels' linear memory, allocated once.
+ *
+ * Zero-copy: a buffer from allocFloat64/allocUint8 of this module, or any typed array
+ * that is already a view of its memory, is passed by pointer. Anything else is copied
+ * into a per-argument scratch block that grows (by doubling) when a larger input
+ * arrives and is otherwise reused, so steady-state calls allocate nothing.
+ */
+import type { WasmModule } from "../../wasm/module.js";
+import type { F64Input, Float64Buffer, U8Input, Uint8Buffer } from "../types.js";
+
+export class WasmFloat64Buffer implements Float64Buffer {
+  private view: Float64Array;
+  private freed = false;
+
+  constructor(readonly mod: WasmModule, readonly ptr: number, readonly length: number) {
+    this.view = new Float64Array(mod.buffer, ptr, length);
+  }
+
+  get array(): Float64Array {
+    if (this.view.buffer !== this.mod.buffer) this.view = new Float64Array(this.mod.buffer, this.ptr, this.length);
+    return this.view;
+  }
+
+  free(): void {
+    if (this.freed) return;
+    this.freed = true;
+    this.mod.free(this.ptr);
+  }
+}
+
+export class WasmUint8Buffer implements Uint8Buffer {
+  private view: Uint8Array;
+  private freed = false;
+
+  constructor(readonly mod: WasmModule, readonly ptr: number, readonly length: number) {
+    this.view = new Uint8Array(mod.buffer, ptr, length);
+  }
+
+  get array(): Uint8Array {
+    if (this.view.buffer !== this.mod.buffer) this.view = new Uint8Array(this.mod.buffer, this.ptr, this.length);
+    return this.view;
+  }
+
+  free(): void {
+    if (this.freed) return;
+    this.freed = true;
+    this.mod.free(this.ptr);
+  }
+}
+
+/** Scratch slots: inputs use 0–3, outputs 4–9, level weights 10. */
+export const OUT = 4;
+export const WEIGHTS = 10;
+
+export class Marshal {
+  private readonly ptrs: number[] = [];
+  private readonly sizes: number[] = [];
+
+  constructor(readonly mod: WasmModule) {}
+
+  scratch(slot: number, bytes: number): number {
+    if ((this.sizes[slot] ?? 0) < bytes) {
+      if (this.ptrs[slot]) this.mod.free(this.ptrs[slot]!);
+      const size = Math.max(64, 2 ** Math.ceil(Math.log2(bytes)));
+      this.ptrs[slot] = this.mod.alloc(size);
+      this.sizes[slot] = size;
+    }
+    return this.ptrs[slot]!;
+  }
+
+  /** Pointer of an input that already lives in this module's memory, else −1. */
+  private direct(input: F64Input | U8Input): number {
+    if (input instanceof WasmFloat64Buffer || input instanceof WasmUint8Buffer) {
+      return input.mod === this.mod ? input.ptr : -1;
+    }
+    const arr = input as Float64Array | Uint8Array;
+    return arr.buffer === this.mod.buffer ? arr.byteOffset : -1;
+  }
+
+  /** Pointer to the first n values of `input` (copied into scratch `slot` when needed). */
+  f64In(input: F64Input, n: number, slot: number): number {
+    const d = this.direct(input);
+    if (d >= 0) return d;
+    const ptr = this.scratch(slot, n * 8);
+    const arr = input instanceof Float64Array ? input : input.array;
+    this.mod.f64.set(n === arr.length ? arr : arr.subarray(0, n), ptr >> 3);
+    return ptr;
+  }
+
+  u8In(input: U8Input, n: number, slot: number): number {
+    const d = this.direct(input);
+    if (d >= 0) return d;
+    const ptr = this.scratch(slot, n);
+    const arr = input instanceof Uint8Array ? input : input.array;
+    this.mod.u8.set(n === arr.length ? arr : arr.subarray(0, n), ptr);
+    return ptr;
+  }
+
+  /** Where a kernel should write n values for `out`: in place when possible, else scratch. */
+  f64Out(out: F64Input | null, n: number, slot: number): number {
+    if (out === null) return 0;
+    const d = this.direct(out);
+    return d >= 0 ? d : this.scratch(slot, n * 8);
+  }
+
+  /** Copies a kernel's output from scratch into `out` unless it was written in place. */
+  f64Done(out: F64Input | null, ptr: number, n: number): void {
+    if (out === null || this.direct(out) === ptr) return;
+    const arr = out instanceof Float64Array ? out : out.array;
+    const base = ptr >> 3;
+    arr.set(this.mod.f64.subarray(base, base + n));
+  }
+}

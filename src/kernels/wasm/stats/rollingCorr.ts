@@ -1,0 +1,70 @@
+/**
+ * Rolling covariance/correlation on the WASM backend: marshalling only, the maths is
+ * in assembly/stats/rollingCorr.ts.
+ */
+import type { WasmModule } from "../../../wasm/module.js";
+import type { F64Input, RollingCorrelationWindow } from "../../types.js";
+import { DisposedError } from "../../../errors.js";
+import { requireFinite } from "../../validate.js";
+import { allocState, releaseState } from "../lifetime.js";
+import { OUT, type Marshal } from "../marshal.js";
+
+const COV = 0, CORR = 1, COUNT = 2, REBUILDS = 3;
+
+export class WasmRollingCorrelation implements RollingCorrelationWindow {
+  private ptr: number;
+  private base: number;
+  private live = true;
+
+  constructor(private readonly mod: WasmModule, readonly window: number) {
+    this.ptr = allocState(this, mod, mod.exports.rollingCorrSize(window));
+    mod.exports.rollingCorrInit(this.ptr, window);
+    this.base = this.ptr >> 3;
+  }
+
+  get pointer(): number {
+    return this.ptr;
+  }
+
+  push(x: number, y: number): void {
+    if (!this.live) throw new DisposedError("RollingCorrelation");
+    if (x - x !== 0) requireFinite("RollingCorrelation.push x", x);
+    if (y - y !== 0) requireFinite("RollingCorrelation.push y", y);
+    this.mod.exports.rollingCorrPush(this.ptr, x, y);
+  }
+
+  get cov(): number { return this.mod.f64[this.base + COV]!; }
+  get corr(): number { return this.mod.f64[this.base + CORR]!; }
+  get count(): number { return this.live ? this.mod.f64[this.base + COUNT]! : 0; }
+  get rebuilds(): number { return this.mod.f64[this.base + REBUILDS]!; }
+
+  get isStable(): boolean {
+    return this.count === this.window;
+  }
+
+  reset(): void {
+    if (!this.live) throw new DisposedError("RollingCorrelation");
+    this.mod.exports.rollingCorrReset(this.ptr);
+  }
+
+  dispose(): void {
+    if (!this.live) return;
+    this.live = false;
+    this.base = releaseState(this, this.mod, this.ptr) >> 3;
+  }
+}
+
+/** Batch cov/corr through `state` (reset first); returns the first non-finite index or −1. */
+export function rollingCorrBatch(
+  m: Marshal, state: WasmRollingCorrelation, x: F64Input, y: F64Input, n: number, cov: F64Input | null, corr: F64Input | null,
+): number {
+  state.reset();
+  const px = m.f64In(x, n, 0), py = m.f64In(y, n, 1);
+  const pc = m.f64Out(cov, n, OUT), pr = m.f64Out(corr, n, OUT + 1);
+  const bad = m.mod.exports.rollingCorrBatch(state.pointer, px, py, n, pc, pr);
+  if (bad < 0) {
+    m.f64Done(cov, pc, n);
+    m.f64Done(corr, pr, n);
+  }
+  return bad;
+}

@@ -1,0 +1,81 @@
+/**
+ * Rolling statistics on the WASM backend: marshalling only, the maths is in
+ * assembly/stats/rollingStats.ts. A push is one call; the outputs are read straight
+ * from the state block through the module's Float64Array view.
+ */
+import type { WasmModule } from "../../../wasm/module.js";
+import type { RawRollingOutputs } from "../../raw.js";
+import type { F64Input, RollingStatsWindow } from "../../types.js";
+import { DisposedError } from "../../../errors.js";
+import { requireFinite } from "../../validate.js";
+import { allocState, releaseState } from "../lifetime.js";
+import { OUT, type Marshal } from "../marshal.js";
+
+// Output slots, in the order of the fields of RollingStats.
+const MEAN = 0, STD = 1, Z = 2, MIN = 3, MAX = 4, EMA = 5, LAST = 6, COUNT = 7, REBUILDS = 8;
+
+export class WasmRollingStats implements RollingStatsWindow {
+  private ptr: number;
+  private base: number;
+  private live = true;
+  private readonly pushFn: (p: number, x: number) => void;
+
+  constructor(private readonly mod: WasmModule, readonly window: number, readonly alpha: number) {
+    this.pushFn = mod.exports.rollingStatsPush;
+    this.ptr = allocState(this, mod, mod.exports.rollingStatsSize(window));
+    mod.exports.rollingStatsInit(this.ptr, window, alpha);
+    this.base = this.ptr >> 3;
+  }
+
+  /** The state block's address (for batch kernels that drive it). */
+  get pointer(): number {
+    return this.ptr;
+  }
+
+  push(x: number): void {
+    if (!this.live) throw new DisposedError("RollingStats");
+    if (x - x !== 0) requireFinite("RollingStats.push", x);
+    this.pushFn(this.ptr, x);
+  }
+
+  get mean(): number { return this.mod.f64[this.base + MEAN]!; }
+  get std(): number { return this.mod.f64[this.base + STD]!; }
+  get zscore(): number { return this.mod.f64[this.base + Z]!; }
+  get min(): number { return this.mod.f64[this.base + MIN]!; }
+  get max(): number { return this.mod.f64[this.base + MAX]!; }
+  get ema(): number { return this.mod.f64[this.base + EMA]!; }
+  get last(): number { return this.mod.f64[this.base + LAST]!; }
+  get count(): number { return this.live ? this.mod.f64[this.base + COUNT]! : 0; }
+  get rebuilds(): number { return this.mod.f64[this.base + REBUILDS]!; }
+
+  get isStable(): boolean {
+    return this.count === this.window;
+  }
+
+  rank(): number {
+    if (!this.live) throw new DisposedError("RollingStats");
+    return this.mod.exports.rollingStatsRank(this.ptr);
+  }
+
+  reset(): void {
+    if (!this.live) throw new DisposedError("RollingStats");
+    this.mod.exports.rollingStatsReset(this.ptr);
+  }
+
+  dispose(): void {
+    if (!this.live) return;
+    this.live = false;
+    this.base = releaseState(this, this.mod, this.ptr) >> 3;
+  }
+}
+
+/** Batch rolling statistics through `state` (reset first); returns the first non-finite index or −1. */
+export function rollingStatsBatch(m: Marshal, state: WasmRollingStats, values: F64Input, n: number, out: RawRollingOutputs): number {
+  state.reset();
+  const v = m.f64In(values, n, 0);
+  const outs = [out.mean, out.std, out.zscore, out.min, out.max, out.rank];
+  const ptrs = outs.map((o, i) => m.f64Out(o, n, OUT + i));
+  const bad = m.mod.exports.rollingStatsBatch(state.pointer, v, n, ptrs[0]!, ptrs[1]!, ptrs[2]!, ptrs[3]!, ptrs[4]!, ptrs[5]!);
+  if (bad < 0) outs.forEach((o, i) => m.f64Done(o, ptrs[i]!, n));
+  return bad;
+}

@@ -1,0 +1,41 @@
+/**
+ * The exports of assembly/index.ts that the TypeScript side calls, typed by hand.
+ * Pointers are byte offsets into the module's linear memory.
+ */
+export interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  alloc(bytes: number): number;
+  free(ptr: number): void;
+
+  volumeDelta(qty: number, buyer: number, n: number, out: number): void;
+  volumeWindowSize(capacity: number): number;
+  volumeWindowInit(p: number, capacity: number, span: number): void;
+  volumeWindowReset(p: number): void;
+  volumeWindowPush(p: number, qty: number, buyer: number, time: number): number;
+  volumeWindowAdvance(p: number, now: number): number;
+
+  bookImbalanceBatch(bid: number, ask: number, weights: number, m: number, depth: number, out: number): number;
+  micropriceBatch(bidPx: number, bidQty: number, askPx: number, askQty: number, m: number, out: number): number;
+  orderFlowImbalance(bidPx: number, bidQty: number, askPx: number, askQty: number, n: number, out: number): number;
+  ofiWindowSize(window: number): number;
+  ofiWindowInit(p: number, window: number): void;
+  ofiWindowReset(p: number): void;
+  ofiWindowPush(p: number, pb: number, qb: number, pa: number, qa: number): void;
+  ofiWindowBatch(p: number, bidPx: number, bidQty: number, askPx: number, askQty: number, n: number, outE: number, outSum: number): number;
+
+  rollingStatsSize(window: number): number;
+  rollingStatsInit(p: number, window: number, alpha: number): void;
+  rollingStatsReset(p: number): void;
+  rollingStatsPush(p: number, x: number): void;
+  rollingStatsRank(p: number): number;
+  rollingStatsBatch(p: number, values: number, n: number, mean: number, std: number, z: number, min: number, max: number, rank: number): number;
+  percentileRank(p: number, n: number, x: number): number;
+  ewm(values: number, n: number, alpha: number, out: number): number;
+  rollingCorrSize(window: number): number;
+  rollingCorrInit(p: number, window: number): void;
+  rollingCorrReset(p: number): void;
+  rollingCorrPush(p: number, x: number, y: number): void;
+  rollingCorrBatch(p: number, xs: number, ys: number, n: number, outCov: number, outCorr: number): number;
+
+  readOnce(p: number, bytes: number): bigint;
+}

@@ -1,0 +1,7 @@
+/** The three backends every contract and property test runs on. */
+import { jsKernels, loadKernels, type Kernels } from "../../src/index.js";
+
+export const backends: Kernels[] = [await loadKernels(), await loadKernels({ forceScalar: true }), jsKernels()];
+
+/** The backends by name, for messages: "wasm-simd", "wasm", "js". */
+export const backendNames = backends.map((k) => k.backend);
