@@ -93,3 +93,35 @@ export class DisposedError extends ConfluenceError {
     super(`${what} was disposed: expected a live object`);
   }
 }
+
+/** A configuration object has a key the library does not know (often a typo). */
+export class UnknownConfigKeyError extends ConfluenceError {
+  override name = "UnknownConfigKeyError";
+  constructor(readonly key: string, readonly known: readonly string[]) {
+    super(`unknown configuration key '${key}': expected one of ${known.join(", ")}`);
+  }
+}
+
+/** A configuration value is out of range or of the wrong type. */
+export class InvalidConfigError extends ConfluenceError {
+  override name = "InvalidConfigError";
+  constructor(readonly key: string, readonly value: unknown, readonly expected: string) {
+    super(`${key} = ${JSON.stringify(value)}: expected ${expected}`);
+  }
+}
+
+/** Weights that are negative, unknown or do not sum to 1. */
+export class InvalidWeightsError extends ConfluenceError {
+  override name = "InvalidWeightsError";
+  constructor(readonly what: string, readonly detail: string) {
+    super(`${what}: ${detail}`);
+  }
+}
+
+/** A result was asked for before enough data arrived. */
+export class WarmupError extends ConfluenceError {
+  override name = "WarmupError";
+  constructor(readonly what: string, readonly needed: string) {
+    super(`${what} is warming up: still needs ${needed}`);
+  }
+}

@@ -12,9 +12,9 @@ import {
 import { alloc } from "../memory";
 import { f64s, filled, at, eq, eqAll, bits, close } from "./helpers";
 
-function make(window: i32, alpha: f64): usize {
+function make(window: i32, alpha: f64, minPeriods: i32 = 0): usize {
   const p = alloc(rollingStatsSize(window));
-  rollingStatsInit(p, window, alpha);
+  rollingStatsInit(p, window, alpha, minPeriods > 0 ? minPeriods : window);
   return p;
 }
 
@@ -391,5 +391,48 @@ describe("rollingStats: reset", () => {
     rollingStatsPush(p, 6);
     eq(rs(p).mean, 4, "mean [2,4,6]");
     eq(rs(p).std, 2, "std [2,4,6]");
+  });
+});
+
+// min_periods: outputs appear once minPeriods values are in, over the values so far
+describe("rollingStats: minPeriods (pandas rolling(w, min_periods=m))", () => {
+  it("w = 4, m = 2: [NaN, 2, 3, 3.5, 4.75] means for 1, 3, 5, 5, 6 (partial windows, then full)", () => {
+    const p = make(4, 0.5, 2);
+    rollingStatsPush(p, 1);
+    expect(isNaN(rs(p).mean)).toBe(true, "one value < m");
+    expect(isNaN(rollingStatsRank(p))).toBe(true, "rank below m");
+    rollingStatsPush(p, 3);
+    eq(rs(p).mean, 2, "mean of {1, 3}");
+    eq(rs(p).std, Math.SQRT2, "std of {1, 3} = √2");
+    eq(rs(p).min, 1, "min");
+    eq(rs(p).max, 3, "max");
+    eq(rollingStatsRank(p), 1, "3 is the largest of 2");
+    rollingStatsPush(p, 5);
+    eq(rs(p).mean, 3, "mean of {1, 3, 5}");
+    rollingStatsPush(p, 5);
+    eq(rs(p).mean, 3.5, "mean of {1, 3, 5, 5}");
+    eq(rollingStatsRank(p), 3.5 / 4.0, "the two 5s share ranks 3 and 4");
+    rollingStatsPush(p, 6);
+    eq(rs(p).mean, 4.75, "mean of {3, 5, 5, 6}");
+    eq(rs(p).min, 3, "1 has left");
+  });
+
+  it("m = 1: std is NaN with one value (ddof 1) while mean, min and max are defined", () => {
+    const p = make(3, 0.5, 1);
+    rollingStatsPush(p, 7);
+    eq(rs(p).mean, 7, "mean");
+    expect(isNaN(rs(p).std)).toBe(true, "std");
+    eq(rs(p).min, 7, "min");
+  });
+
+  it("batch with m = 2: rank over the partial window", () => {
+    const p = make(3, 0.5, 2);
+    const v = f64s([2, 1, 3, 3]);
+    const mean = filled(4, 99), rank = filled(4, 99);
+    expect(rollingStatsBatch(p, v, 4, mean, 0, 0, 0, 0, rank)).toBe(-1);
+    expect(isNaN(at(mean, 0))).toBe(true, "mean[0]");
+    eq(at(mean, 1), 1.5, "mean[1] of {2, 1}");
+    eq(at(rank, 1), 0.5, "1 is the smaller of {2, 1}");
+    eq(at(rank, 3), 2.5 / 3.0, "the two 3s of {1, 3, 3} share ranks 2 and 3");
   });
 });

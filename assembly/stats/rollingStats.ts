@@ -4,8 +4,9 @@
  * These are the building blocks of every normalised feature: "how unusual is this
  * print compared with the last w".
  *
- * Semantics follow pandas: `rolling(w).mean()/std()/min()/max()`, `rank(pct=True)`
- * with ties averaged, NaN until the window is full; a window whose values are all
+ * Semantics follow pandas: `rolling(w, min_periods=m).mean()/std()/min()/max()`,
+ * `rank(pct=True)` with ties averaged, NaN until m values are in (m = w by default,
+ * as in pandas); std (ddof 1) needs two values; a window whose values are all
  * equal has mean = that value and std = 0 exactly (pandas tracks the same run).
  * The EMA is `ewm(alpha, adjust=False).mean()`: y0 = x0, y = (1 − α)·y + α·x.
  *
@@ -44,6 +45,7 @@ export class RollingStats {
   alpha: f64;
   total: f64;
   window: i32;
+  minPeriods: i32;
   n: i32;
   pos: i32;
   run: i32;
@@ -66,9 +68,10 @@ export function rollingStatsSize(window: i32): usize {
 }
 
 /** Lays out a RollingStats in the block at `p` (rollingStatsSize(window) bytes). */
-export function rollingStatsInit(p: usize, window: i32, alpha: f64): void {
+export function rollingStatsInit(p: usize, window: i32, alpha: f64, minPeriods: i32): void {
   const s = changetype<RollingStats>(p);
   s.window = window;
+  s.minPeriods = minPeriods;
   s.alpha = alpha;
   s.ring = p + headerSize();
   s.minQ = s.ring + (<usize>window << 3);
@@ -207,7 +210,7 @@ export function rollingStatsPush(p: usize, x: f64): void {
     s.errM2 = errM2;
     s.errMean = errMean;
   }
-  if (n < w) {
+  if (n < s.minPeriods) {
     s.mean = NaN;
     s.std = NaN;
     s.zscore = NaN;
@@ -256,10 +259,11 @@ export function percentileRank(p: usize, n: i32, x: f64): f64 {
   return (<f64>less + <f64>(equal + 1) * 0.5) / <f64>n;
 }
 
-/** Percentile rank of the latest value within the full window (NaN until full). */
+/** Percentile rank of the latest value within the window (NaN below minPeriods values). */
 export function rollingStatsRank(p: usize): f64 {
   const s = changetype<RollingStats>(p);
-  if (s.n < s.window) return NaN;
+  if (s.n < s.minPeriods) return NaN;
+  // before the ring wraps its values are at [0, n); after, it is full
   return percentileRank(s.ring, s.n, s.last);
 }
 
@@ -284,7 +288,10 @@ export function rollingStatsBatch(
     if (outZ) store<f64>(outZ + o, s.zscore);
     if (outMin) store<f64>(outMin + o, s.min);
     if (outMax) store<f64>(outMax + o, s.max);
-    if (outRank) store<f64>(outRank + o, i + 1 >= w ? percentileRank(values + (<usize>(i + 1 - w) << 3), w, x) : NaN);
+    if (outRank) {
+      const c = min(i + 1, w);
+      store<f64>(outRank + o, c >= s.minPeriods ? percentileRank(values + (<usize>(i + 1 - c) << 3), c, x) : NaN);
+    }
   }
   return -1;
 }

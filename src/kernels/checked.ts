@@ -9,11 +9,11 @@ import type { RawKernels } from "./raw.js";
 import { f64Of } from "./raw.js";
 import type {
   Backend, F64Input, Float64Buffer, Kernels, OrderFlowWindow, RollingCorrelationWindow, RollingOptions, RollingResult,
-  RollingStatsWindow, U8Input, Uint8Buffer, VolumeDelta, VolumeDeltaWindow, VolumeWindowOptions,
+  RollingStatsOptions, RollingStatsWindow, U8Input, Uint8Buffer, VolumeDelta, VolumeDeltaWindow, VolumeWindowOptions,
 } from "./types.js";
 import {
   checkAlpha, checkDepth, checkLength, checkNonNegativeFinite, checkPositiveFinite, checkWindow, MAX_WINDOW,
-  acceptCheck, findFirstBad, throwNotFinite,
+  acceptCheck, checkMinPeriods, findFirstBad, throwNotFinite,
 } from "./validate.js";
 
 /** Default capacity of a time-span volume window (trades held at once). */
@@ -168,22 +168,31 @@ export class CheckedKernels implements Kernels {
     const out: RollingResult = {
       mean: make(), std: make(), min: make(), max: make(), zscore: make(), rank: options.rank === false ? EMPTY : make(),
     };
-    this.rollingInto(values, window, out);
+    this.rollingInto(values, window, out, options);
     return out;
   }
 
-  rollingInto(values: F64Input, window: number, out: RollingResult): void {
+  rollingInto(values: F64Input, window: number, out: RollingResult, options: { readonly minPeriods?: number } = {}): void {
     checkWindow(window);
+    const minPeriods = options.minPeriods ?? window;
+    checkMinPeriods(minPeriods, window);
     const n = lengthOf(values);
     const wantRank = out.rank.length > 0;
     for (const [name, arr] of Object.entries(out) as [keyof RollingResult, Float64Array][]) {
       if (name !== "rank" || wantRank) checkLength(`out.${name}`, n, arr.length);
     }
-    const bad = this.raw.rolling(values, n, Math.min(window, Math.max(n, 1)), {
+    if (minPeriods > n) {
+      // not enough values for any output: all NaN, as in pandas (but still validated)
+      for (const arr of Object.values(out) as Float64Array[]) arr.fill(NaN);
+      const vs = f64Of(values);
+      for (let i = 0; i < n; i++) if (vs[i]! - vs[i]! !== 0) throwNotFinite("values", vs, i);
+      return;
+    }
+    // a window longer than the data behaves as a window of the data's length
+    const bad = this.raw.rolling(values, n, Math.min(window, n), minPeriods, {
       mean: out.mean, std: out.std, zscore: out.zscore, min: out.min, max: out.max, rank: wantRank ? out.rank : null,
     });
     if (bad >= 0) throwNotFinite("values", f64Of(values), bad);
-    if (window > n) for (const arr of Object.values(out) as Float64Array[]) arr.fill(NaN);
   }
 
   ewm(values: F64Input, alpha: number): Float64Array {
@@ -231,11 +240,13 @@ export class CheckedKernels implements Kernels {
 
   // ---- streaming ----
 
-  rollingStats(window: number, options: { readonly alpha?: number } = {}): RollingStatsWindow {
+  rollingStats(window: number, options: RollingStatsOptions = {}): RollingStatsWindow {
     checkWindow(window);
     const alpha = options.alpha ?? 2 / (window + 1);
     checkAlpha(alpha);
-    return this.raw.rollingStats(window, alpha);
+    const minPeriods = options.minPeriods ?? window;
+    checkMinPeriods(minPeriods, window);
+    return this.raw.rollingStats(window, alpha, minPeriods);
   }
 
   rollingCorrelation(window: number): RollingCorrelationWindow {

@@ -33,11 +33,11 @@ export interface RawKernels {
     bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, n: number, window: number, out: F64Input,
   ): number;
 
-  rolling(values: F64Input, n: number, window: number, out: RawRollingOutputs): number;
+  rolling(values: F64Input, n: number, window: number, minPeriods: number, out: RawRollingOutputs): number;
   ewm(values: F64Input, n: number, alpha: number, out: F64Input): number;
   rollingCovCorr(x: F64Input, y: F64Input, n: number, window: number, cov: F64Input | null, corr: F64Input | null): number;
 
-  rollingStats(window: number, alpha: number): RollingStatsWindow;
+  rollingStats(window: number, alpha: number, minPeriods: number): RollingStatsWindow;
   rollingCorrelation(window: number): RollingCorrelationWindow;
   /** `span` = +Infinity for a count window (capacity = count). */
   volumeDeltaWindow(capacity: number, span: number): VolumeDeltaWindow;

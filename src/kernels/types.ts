@@ -51,11 +51,20 @@ export interface RollingResult {
 export interface RollingOptions {
   /** Compute `rank` (O(window) per position). Default true. */
   readonly rank?: boolean;
+  /** Values needed before outputs appear (pandas min_periods), 1…window. Default: window. */
+  readonly minPeriods?: number;
+}
+
+export interface RollingStatsOptions {
+  /** EMA smoothing factor in (0, 1]. Default 2 / (window + 1). */
+  readonly alpha?: number;
+  /** Values needed before outputs appear (pandas min_periods), 1…window. Default: window. */
+  readonly minPeriods?: number;
 }
 
 /** Streaming contract shared by every window: reset, dispose, and whether it is full. */
 export interface StreamingWindow {
-  /** True once the window holds `window` values (outputs are NaN before that). */
+  /** True once the window holds `window` values. */
   readonly isStable: boolean;
   /** Values currently in the window. */
   readonly count: number;
@@ -64,9 +73,13 @@ export interface StreamingWindow {
   dispose(): void;
 }
 
-/** Streaming rolling statistics over the last `window` values, O(1) amortized per push. */
+/**
+ * Streaming rolling statistics over the last `window` values, O(1) amortized per push.
+ * mean, std, zscore, min and max are NaN until `minPeriods` values are in.
+ */
 export interface RollingStatsWindow extends StreamingWindow {
   readonly window: number;
+  readonly minPeriods: number;
   push(x: number): void;
   readonly mean: number;
   readonly std: number;
@@ -76,7 +89,7 @@ export interface RollingStatsWindow extends StreamingWindow {
   /** EMA with the window's alpha over every value pushed since reset (defined from the first). */
   readonly ema: number;
   readonly last: number;
-  /** Percentile rank of the latest value within the window (O(window)); NaN until full. */
+  /** Percentile rank of the latest value within the window (O(window)); NaN below minPeriods. */
   rank(): number;
 }
 
@@ -149,7 +162,7 @@ export interface Kernels {
 
   rolling(values: F64Input, window: number, options?: RollingOptions): RollingResult;
   /** Writes into `out`'s arrays (each of the input's length; `rank` may be empty to skip it). */
-  rollingInto(values: F64Input, window: number, out: RollingResult): void;
+  rollingInto(values: F64Input, window: number, out: RollingResult, options?: { readonly minPeriods?: number }): void;
   ewm(values: F64Input, alpha: number): Float64Array;
   ewmInto(values: F64Input, alpha: number, out: F64Input): void;
   rollingCov(x: F64Input, y: F64Input, window: number): Float64Array;
@@ -157,7 +170,7 @@ export interface Kernels {
   /** Either output may be null to skip it. */
   rollingCovCorrInto(x: F64Input, y: F64Input, window: number, cov: F64Input | null, corr: F64Input | null): void;
 
-  rollingStats(window: number, options?: { readonly alpha?: number }): RollingStatsWindow;
+  rollingStats(window: number, options?: RollingStatsOptions): RollingStatsWindow;
   rollingCorrelation(window: number): RollingCorrelationWindow;
   volumeDeltaWindow(options: VolumeWindowOptions): VolumeDeltaWindow;
   orderFlowWindow(window: number): OrderFlowWindow;

@@ -20,6 +20,12 @@ export function checkWindow(window: number, capacity = MAX_WINDOW): void {
   if (!Number.isInteger(window) || window < 1 || window > capacity) throw new InvalidWindowError(window, capacity);
 }
 
+export function checkMinPeriods(minPeriods: number, window: number): void {
+  if (!Number.isInteger(minPeriods) || minPeriods < 1 || minPeriods > window) {
+    throw new InvalidParameterError("minPeriods", minPeriods, `an integer from 1 to the window (${window})`);
+  }
+}
+
 export function checkAlpha(alpha: number): void {
   if (!(alpha > 0 && alpha <= 1)) throw new InvalidAlphaError(alpha);
 }

@@ -24,7 +24,7 @@ export interface KernelExports {
   ofiWindowBatch(p: number, bidPx: number, bidQty: number, askPx: number, askQty: number, n: number, outE: number, outSum: number): number;
 
   rollingStatsSize(window: number): number;
-  rollingStatsInit(p: number, window: number, alpha: number): void;
+  rollingStatsInit(p: number, window: number, alpha: number, minPeriods: number): void;
   rollingStatsReset(p: number): void;
   rollingStatsPush(p: number, x: number): void;
   rollingStatsRank(p: number): number;

@@ -47,15 +47,16 @@ const [simd, ...others] = backends;
 
 describe("rolling statistics", () => {
   test.each([["mixed magnitudes", series], ["price-like walk", walk]] as const)("%s: mean/std/zscore/min/max/rank", (_, gen) => {
-    fc.assert(fc.property(gen, fc.integer({ min: 1, max: 12 }), (v, w) => {
-      const results = backends.map((k) => k.rolling(v, w));
+    const windowAndMin = fc.integer({ min: 1, max: 12 }).chain((w) => fc.tuple(fc.constant(w), fc.integer({ min: 1, max: w })));
+    fc.assert(fc.property(gen, windowAndMin, (v, [w, m]) => {
+      const results = backends.map((k) => k.rolling(v, w, { minPeriods: m }));
       for (const [i, r] of results.entries()) {
         if (i === 0) continue;
         for (const key of ["mean", "std", "zscore", "min", "max", "rank"] as const) {
           expectIdentical(r[key], results[0]![key], `${backends[i]!.backend} ${key} vs wasm-simd`);
         }
       }
-      const ref = refRolling(v, w);
+      const ref = refRolling(v, w, m);
       const r = results[0]!;
       for (let i = 0; i < v.length; i++) {
         const scale = maxAbs(v, Math.max(0, i - w + 1), i + 1);
@@ -71,10 +72,11 @@ describe("rolling statistics", () => {
   });
 
   test("streaming pushes give exactly the batch results", () => {
-    fc.assert(fc.property(series, fc.integer({ min: 1, max: 12 }), (v, w) => {
+    const windowAndMin = fc.integer({ min: 1, max: 12 }).chain((w) => fc.tuple(fc.constant(w), fc.integer({ min: 1, max: w })));
+    fc.assert(fc.property(series, windowAndMin, (v, [w, m]) => {
       for (const k of backends) {
-        const batch = k.rolling(v, w);
-        const win = k.rollingStats(w);
+        const batch = k.rolling(v, w, { minPeriods: m });
+        const win = k.rollingStats(w, { minPeriods: m });
         v.forEach((x, i) => {
           win.push(x);
           expectIdentical([win.mean, win.std, win.zscore, win.min, win.max, win.rank()],

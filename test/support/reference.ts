@@ -67,14 +67,16 @@ export interface RefRolling {
   rank: number[];
 }
 
-export function refRolling(v: ArrayLike<number>, w: number): RefRolling {
+/** pandas rolling(w, min_periods=m): each position over its last min(i + 1, w) values. */
+export function refRolling(v: ArrayLike<number>, w: number, minPeriods = w): RefRolling {
   const out: RefRolling = { mean: [], std: [], zscore: [], min: [], max: [], rank: [] };
   for (let i = 0; i < v.length; i++) {
-    if (i + 1 < w) {
+    const c = Math.min(i + 1, w);
+    if (c < minPeriods) {
       for (const k of Object.keys(out) as (keyof RefRolling)[]) out[k].push(NaN);
       continue;
     }
-    const win = windowOf(v, i, w);
+    const win = windowOf(v, i, c);
     const x = v[i]!;
     const constant = win.every((y) => y === win[0]);
     const mean = constant ? x : refMean(win);
@@ -88,7 +90,7 @@ export function refRolling(v: ArrayLike<number>, w: number): RefRolling {
     const sorted = [...win].sort((a, b) => a - b);
     const first = sorted.indexOf(x) + 1;
     const last = sorted.lastIndexOf(x) + 1;
-    out.rank.push((first + last) / 2 / w);
+    out.rank.push((first + last) / 2 / c);
   }
   return out;
 }

@@ -63,8 +63,8 @@ export class JsRawKernels implements RawKernels {
     return ofiWindowBatch(this.ofi, f64Of(bidPx), f64Of(bidQty), f64Of(askPx), f64Of(askQty), n, null, f64Of(out));
   }
 
-  rolling(values: F64Input, n: number, window: number, out: RawRollingOutputs): number {
-    if (this.stats?.window !== window) this.stats = new JsRollingStats(window, 1);
+  rolling(values: F64Input, n: number, window: number, minPeriods: number, out: RawRollingOutputs): number {
+    if (this.stats?.window !== window || this.stats.minPeriods !== minPeriods) this.stats = new JsRollingStats(window, 1, minPeriods);
     this.stats.reset();
     return rollingStatsBatch(this.stats, f64Of(values), n, {
       mean: orNull(out.mean), std: orNull(out.std), zscore: orNull(out.zscore),
@@ -82,8 +82,8 @@ export class JsRawKernels implements RawKernels {
     return rollingCorrBatch(this.corr, f64Of(x), f64Of(y), n, orNull(cov), orNull(corr));
   }
 
-  rollingStats(window: number, alpha: number): JsRollingStats {
-    return new JsRollingStats(window, alpha);
+  rollingStats(window: number, alpha: number, minPeriods: number): JsRollingStats {
+    return new JsRollingStats(window, alpha, minPeriods);
   }
 
   rollingCorrelation(window: number): JsRollingCorrelation {

@@ -63,10 +63,10 @@ export class WasmRawKernels implements RawKernels {
     return ofiWindowBatch(this.m, this.ofi, bidPx, bidQty, askPx, askQty, n, out);
   }
 
-  rolling(values: F64Input, n: number, window: number, out: RawRollingOutputs): number {
-    if (this.stats?.window !== window) {
+  rolling(values: F64Input, n: number, window: number, minPeriods: number, out: RawRollingOutputs): number {
+    if (this.stats?.window !== window || this.stats.minPeriods !== minPeriods) {
       this.stats?.dispose();
-      this.stats = new WasmRollingStats(this.mod, window, 1);
+      this.stats = new WasmRollingStats(this.mod, window, 1, minPeriods);
     }
     return rollingStatsBatch(this.m, this.stats, values, n, out);
   }
@@ -83,8 +83,8 @@ export class WasmRawKernels implements RawKernels {
     return rollingCorrBatch(this.m, this.corr, x, y, n, cov, corr);
   }
 
-  rollingStats(window: number, alpha: number): WasmRollingStats {
-    return new WasmRollingStats(this.mod, window, alpha);
+  rollingStats(window: number, alpha: number, minPeriods: number): WasmRollingStats {
+    return new WasmRollingStats(this.mod, window, alpha, minPeriods);
   }
 
   rollingCorrelation(window: number): WasmRollingCorrelation {

@@ -38,7 +38,7 @@ export class JsRollingStats implements RollingStatsWindow {
   private maxHead = 0;
   private maxLen = 0;
 
-  constructor(readonly window: number, readonly alpha: number) {
+  constructor(readonly window: number, readonly alpha: number, readonly minPeriods: number = window) {
     this.ring = new Float64Array(window);
     this.minQ = new Int32Array(window);
     this.maxQ = new Int32Array(window);
@@ -169,7 +169,7 @@ export class JsRollingStats implements RollingStatsWindow {
       const m2 = this.m2;
       if (!(m2 > 0) || this.errM2 > TOL * m2 || this.errMean * this.errMean * (n - 1) > TOL * TOL * m2) this.rebuild(x);
     }
-    if (n < w) {
+    if (n < this.minPeriods) {
       this.mean = NaN;
       this.std = NaN;
       this.zscore = NaN;
@@ -193,7 +193,7 @@ export class JsRollingStats implements RollingStatsWindow {
 
   rank(): number {
     requireLive(this.ring, "RollingStats");
-    if (this.n < this.window) return NaN;
+    if (this.n < this.minPeriods) return NaN;
     return percentileRank(this.ring, 0, this.n, this.last);
   }
 }
@@ -231,7 +231,10 @@ export function rollingStatsBatch(s: JsRollingStats, values: Float64Array, n: nu
     if (out.zscore) out.zscore[i] = s.zscore;
     if (out.min) out.min[i] = s.min;
     if (out.max) out.max[i] = s.max;
-    if (out.rank) out.rank[i] = i + 1 >= w ? percentileRank(values, i + 1 - w, w, x) : NaN;
+    if (out.rank) {
+      const c = Math.min(i + 1, w);
+      out.rank[i] = c >= s.minPeriods ? percentileRank(values, i + 1 - c, c, x) : NaN;
+    }
   }
   return -1;
 }

@@ -20,10 +20,10 @@ export class WasmRollingStats implements RollingStatsWindow {
   private live = true;
   private readonly pushFn: (p: number, x: number) => void;
 
-  constructor(private readonly mod: WasmModule, readonly window: number, readonly alpha: number) {
+  constructor(private readonly mod: WasmModule, readonly window: number, readonly alpha: number, readonly minPeriods: number = window) {
     this.pushFn = mod.exports.rollingStatsPush;
     this.ptr = allocState(this, mod, mod.exports.rollingStatsSize(window));
-    mod.exports.rollingStatsInit(this.ptr, window, alpha);
+    mod.exports.rollingStatsInit(this.ptr, window, alpha, minPeriods);
     this.base = this.ptr >> 3;
   }
 
