@@ -20,4 +20,7 @@ export { ewm } from "./stats/ewm";
 export {
   rollingCorrSize, rollingCorrInit, rollingCorrReset, rollingCorrPush, rollingCorrBatch,
 } from "./stats/rollingCorr";
+export {
+  coreSize, coreInit, coreReset, coreBookInput, coreBook, coreQuote, coreTrade, coreSentiment, coreCompute,
+} from "./confluence/core";
 export { readOnce } from "./bench/readOnce";

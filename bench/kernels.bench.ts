@@ -515,9 +515,9 @@ function rollingStatsGroups(k: Backends, results: GroupResult[]): void {
     const alpha = 2 / (w + 1);
     const wJ = k.js.rollingStats(w), wS = k.simd.rollingStats(w);
     const stateR = mod.alloc(mod.exports.rollingStatsSize(w));
-    mod.exports.rollingStatsInit(stateR, w, alpha, w);
+    mod.exports.rollingStatsInit(stateR, w, alpha, w, 1);
     const stateB = mod.alloc(mod.exports.rollingStatsSize(w));
-    mod.exports.rollingStatsInit(stateB, w, alpha, w);
+    mod.exports.rollingStatsInit(stateB, w, alpha, w, 1);
     const baseR = stateR >> 3;
     const push = mod.exports.rollingStatsPush, batch = mod.exports.rollingStatsBatch;
     const sma = new SMA(w), bb = new BollingerBands(w, 1);

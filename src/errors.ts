@@ -125,3 +125,11 @@ export class WarmupError extends ConfluenceError {
     super(`${what} is warming up: still needs ${needed}`);
   }
 }
+
+/** A symbol appears more than once in a universe that must list each symbol once. */
+export class DuplicateSymbolError extends ConfluenceError {
+  override name = "DuplicateSymbolError";
+  constructor(readonly symbol: string, readonly first: number, readonly second: number) {
+    super(`symbol '${symbol}' appears at entries ${first} and ${second}: expected each symbol once`);
+  }
+}

@@ -6,4 +6,24 @@ export { levelWeights, DEFAULT_TIME_WINDOW_CAPACITY } from "./kernels/checked.js
 export { MAX_WINDOW } from "./kernels/validate.js";
 export { simdSupported } from "./wasm/module.js";
 export type * from "./kernels/types.js";
+export { ConfluenceAnalyzer } from "./confluence/analyzer.js";
+export type {
+  ComponentResult, ConfluenceFeatures, ConfluenceUpdate, WarmupNeeds, TradeInput, QuoteInput, Levels,
+} from "./confluence/analyzer.js";
+export { resolveConfig, PRESETS, COMPONENT_NAMES } from "./confluence/config.js";
+export type { ConfluenceConfig, ConfluenceConfigInput, ComponentName, ComponentWeights, PresetName } from "./confluence/config.js";
+export { extractComponents, type Components, type ScoreReading } from "./score/extract.js";
+export { ScoreNormalizer, volatilityAdaptive, type NormalizedScore, type ScoreNormalizerOptions } from "./score/normalizer.js";
+export { ScoreCombiner, confidenceWeighted, RankCombiner, type ModelReading, type EnsembleReading } from "./score/combiner.js";
+export { tanhApprox, TANH_APPROX_MAX_ERROR } from "./score/tanhTable.js";
+export { BarBuilder, type Bar } from "./score/bars.js";
+export {
+  MultiTimeframeScorer, combineTimeframes, DEFAULT_TIMEFRAMES,
+  type Timeframe, type TimeframeReading, type MultiTimeframeOptions, type MultiTimeframeUpdate,
+} from "./score/multiTimeframe.js";
+export { CompositeEngine, type CompositeEngineOptions, type CompositeContext, type CompositeOutput } from "./score/compositeEngine.js";
+export { marketMakingParameters, type Inventory, type MarketMakingParameters } from "./strategy/marketMaking.js";
+export { riskAdjustedOpportunity, riskDiscount, CorrelationTracker, type MarketConditions, type RiskAdjustedOpportunity } from "./strategy/risk.js";
+export { executionDecision, type ExecutionDecision, type ExecutionInput, type Urgency, type ExecutionAlgorithm, type Side } from "./strategy/execution.js";
+export { rankPortfolio, type PortfolioEntry, type RankedSymbol } from "./strategy/portfolio.js";
 export * from "./errors.js";

@@ -12,9 +12,9 @@ import {
 import { alloc } from "../memory";
 import { f64s, filled, at, eq, eqAll, bits, close } from "./helpers";
 
-function make(window: i32, alpha: f64, minPeriods: i32 = 0): usize {
+function make(window: i32, alpha: f64, minPeriods: i32 = 0, extrema: i32 = 1): usize {
   const p = alloc(rollingStatsSize(window));
-  rollingStatsInit(p, window, alpha, minPeriods > 0 ? minPeriods : window);
+  rollingStatsInit(p, window, alpha, minPeriods > 0 ? minPeriods : window, extrema);
   return p;
 }
 
@@ -434,5 +434,21 @@ describe("rollingStats: minPeriods (pandas rolling(w, min_periods=m))", () => {
     eq(at(mean, 1), 1.5, "mean[1] of {2, 1}");
     eq(at(rank, 1), 0.5, "1 is the smaller of {2, 1}");
     eq(at(rank, 3), 2.5 / 3.0, "the two 3s of {1, 3, 3} share ranks 2 and 3");
+  });
+});
+
+describe("rollingStats: without extrema", () => {
+  it("min and max stay NaN; mean, std, zscore and rank are the same as with them", () => {
+    const a = make(3, 0.5, 0, 0), b = make(3, 0.5);
+    const v: f64[] = [4, 1, 7, 7, 2, 9, 3];
+    for (let i = 0; i < v.length; i++) {
+      rollingStatsPush(a, v[i]);
+      rollingStatsPush(b, v[i]);
+      expect(isNaN(rs(a).min) && isNaN(rs(a).max)).toBe(true, "no extrema");
+      bits(rs(a).mean, rs(b).mean, "same mean");
+      bits(rs(a).std, rs(b).std, "same std");
+      bits(rs(a).zscore, rs(b).zscore, "same zscore");
+      bits(rollingStatsRank(a), rollingStatsRank(b), "same rank");
+    }
   });
 });

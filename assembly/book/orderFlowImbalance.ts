@@ -84,6 +84,7 @@ export class OfiWindow {
   last: f64;
   sum: f64;
   count: f64;
+  absSum: f64; // Σ|e| over the window (the sum's scale; NaN until full)
   pb: f64;
   qb: f64;
   pa: f64;
@@ -126,6 +127,7 @@ export function ofiWindowReset(p: usize): void {
   s.quotes = 0;
   s.last = NaN;
   s.sum = NaN;
+  s.absSum = NaN;
   s.count = 0;
   neumaierSet(p + offsetof<OfiWindow>("acc"), 0);
   neumaierSet(p + offsetof<OfiWindow>("absAcc"), 0);
@@ -172,6 +174,7 @@ export function ofiWindowPush(p: usize, pb: f64, qb: f64, pa: f64, qa: f64): voi
     s.last = e;
     s.count = <f64>s.n;
     s.sum = s.n == w ? neumaierValue(acc) : NaN;
+    s.absSum = s.n == w ? neumaierValue(absAcc) : NaN;
   }
   s.pb = pb;
   s.qb = qb;

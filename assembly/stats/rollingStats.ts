@@ -17,7 +17,8 @@
  * state is rebuilt exactly from the ring by a corrected two-pass sum. Rebuilds are
  * rare on market data (O(1) amortized per tick) and the error never drifts.
  *
- * Min and max come from monotonic deques of ring positions (O(1) amortized).
+ * Min and max come from monotonic deques of ring positions (O(1) amortized); a window
+ * created without extrema skips them (min and max stay NaN) for about half the cost.
  */
 import { ringSum, ringSumSq } from "../common/reduce";
 
@@ -46,6 +47,7 @@ export class RollingStats {
   total: f64;
   window: i32;
   minPeriods: i32;
+  extrema: i32; // 0: min and max are not tracked (NaN), the deques are skipped
   n: i32;
   pos: i32;
   run: i32;
@@ -68,10 +70,11 @@ export function rollingStatsSize(window: i32): usize {
 }
 
 /** Lays out a RollingStats in the block at `p` (rollingStatsSize(window) bytes). */
-export function rollingStatsInit(p: usize, window: i32, alpha: f64, minPeriods: i32): void {
+export function rollingStatsInit(p: usize, window: i32, alpha: f64, minPeriods: i32, extrema: i32): void {
   const s = changetype<RollingStats>(p);
   s.window = window;
   s.minPeriods = minPeriods;
+  s.extrema = extrema;
   s.alpha = alpha;
   s.ring = p + headerSize();
   s.minQ = s.ring + (<usize>window << 3);
@@ -128,7 +131,7 @@ function rebuild(s: RollingStats, x: f64): void {
  */
 export function rollingStatsPush(p: usize, x: f64): void {
   const s = changetype<RollingStats>(p);
-  const w = s.window, pos = s.pos, ring = s.ring, minQ = s.minQ, maxQ = s.maxQ;
+  const w = s.window, pos = s.pos, ring = s.ring, minQ = s.minQ, maxQ = s.maxQ, extrema = s.extrema;
   let n = s.n, shift = s.shift, my = s.my, m2 = s.m2, errM2 = s.errM2, errMean = s.errMean;
   let maxHead = s.maxHead, maxLen = s.maxLen, minHead = s.minHead, minLen = s.minLen;
   const run = n > 0 && x == s.last ? s.run + 1 : 1;
@@ -157,37 +160,39 @@ export function rollingStatsPush(p: usize, x: f64): void {
     errMean += EPS * (abs(my1) + abs(d) / <f64>w);
     my = my1;
     // the value at `pos` leaves the window: drop it from the deques' fronts
-    if (maxLen && load<i32>(maxQ + (<usize>maxHead << 2)) == pos) {
+    if (extrema && maxLen && load<i32>(maxQ + (<usize>maxHead << 2)) == pos) {
       if (++maxHead == w) maxHead = 0;
       maxLen--;
     }
-    if (minLen && load<i32>(minQ + (<usize>minHead << 2)) == pos) {
+    if (extrema && minLen && load<i32>(minQ + (<usize>minHead << 2)) == pos) {
       if (++minHead == w) minHead = 0;
       minLen--;
     }
   }
   store<f64>(ring + (<usize>pos << 3), x);
-  // monotonic deques: drop dominated entries from the back, then append pos
-  while (maxLen) {
-    let back = maxHead + maxLen - 1;
-    if (back >= w) back -= w;
-    if (load<f64>(ring + (<usize>load<i32>(maxQ + (<usize>back << 2)) << 3)) > x) break;
-    maxLen--;
+  if (extrema) {
+    // monotonic deques: drop dominated entries from the back, then append pos
+    while (maxLen) {
+      let back = maxHead + maxLen - 1;
+      if (back >= w) back -= w;
+      if (load<f64>(ring + (<usize>load<i32>(maxQ + (<usize>back << 2)) << 3)) > x) break;
+      maxLen--;
+    }
+    let tail = maxHead + maxLen;
+    if (tail >= w) tail -= w;
+    store<i32>(maxQ + (<usize>tail << 2), pos);
+    maxLen++;
+    while (minLen) {
+      let back = minHead + minLen - 1;
+      if (back >= w) back -= w;
+      if (load<f64>(ring + (<usize>load<i32>(minQ + (<usize>back << 2)) << 3)) < x) break;
+      minLen--;
+    }
+    tail = minHead + minLen;
+    if (tail >= w) tail -= w;
+    store<i32>(minQ + (<usize>tail << 2), pos);
+    minLen++;
   }
-  let tail = maxHead + maxLen;
-  if (tail >= w) tail -= w;
-  store<i32>(maxQ + (<usize>tail << 2), pos);
-  maxLen++;
-  while (minLen) {
-    let back = minHead + minLen - 1;
-    if (back >= w) back -= w;
-    if (load<f64>(ring + (<usize>load<i32>(minQ + (<usize>back << 2)) << 3)) < x) break;
-    minLen--;
-  }
-  tail = minHead + minLen;
-  if (tail >= w) tail -= w;
-  store<i32>(minQ + (<usize>tail << 2), pos);
-  minLen++;
   s.pos = pos + 1 == w ? 0 : pos + 1;
   s.n = n;
   s.run = run;
@@ -218,8 +223,10 @@ export function rollingStatsPush(p: usize, x: f64): void {
     s.max = NaN;
     return;
   }
-  s.min = load<f64>(ring + (<usize>load<i32>(minQ + (<usize>minHead << 2)) << 3));
-  s.max = load<f64>(ring + (<usize>load<i32>(maxQ + (<usize>maxHead << 2)) << 3));
+  if (extrema) {
+    s.min = load<f64>(ring + (<usize>load<i32>(minQ + (<usize>minHead << 2)) << 3));
+    s.max = load<f64>(ring + (<usize>load<i32>(maxQ + (<usize>maxHead << 2)) << 3));
+  }
   if (constant) {
     s.mean = x;
     s.std = n > 1 ? 0 : NaN;

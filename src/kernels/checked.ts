@@ -4,17 +4,23 @@
  * kernels' own pass (see raw.ts); when a kernel reports a bad value this class names
  * the element. Allocating methods are thin shells over the …Into forms.
  */
-import { InvalidValueError, LengthMismatchError } from "../errors.js";
+import { InvalidParameterError, InvalidValueError, LengthMismatchError } from "../errors.js";
+import { CheckedConfluenceCore } from "./checkedCore.js";
 import type { RawKernels } from "./raw.js";
 import { f64Of } from "./raw.js";
 import type {
-  Backend, F64Input, Float64Buffer, Kernels, OrderFlowWindow, RollingCorrelationWindow, RollingOptions, RollingResult,
+  Backend, ConfluenceCore, ConfluenceCoreOptions, F64Input, Float64Buffer, Kernels, OrderFlowWindow, RollingCorrelationWindow, RollingOptions, RollingResult,
   RollingStatsOptions, RollingStatsWindow, U8Input, Uint8Buffer, VolumeDelta, VolumeDeltaWindow, VolumeWindowOptions,
 } from "./types.js";
 import {
   checkAlpha, checkDepth, checkLength, checkNonNegativeFinite, checkPositiveFinite, checkWindow, MAX_WINDOW,
   acceptCheck, checkMinPeriods, findFirstBad, throwNotFinite,
 } from "./validate.js";
+
+/** Largest confluence lookback (the long windows hold 4× as many events). */
+export const MAX_LOOKBACK = 1 << 20;
+/** Largest book depth the confluence core reads. */
+export const MAX_DEPTH = 1000;
 
 /** Default capacity of a time-span volume window (trades held at once). */
 export const DEFAULT_TIME_WINDOW_CAPACITY = 65_536;
@@ -246,7 +252,7 @@ export class CheckedKernels implements Kernels {
     checkAlpha(alpha);
     const minPeriods = options.minPeriods ?? window;
     checkMinPeriods(minPeriods, window);
-    return this.raw.rollingStats(window, alpha, minPeriods);
+    return this.raw.rollingStats(window, alpha, minPeriods, options.extrema ?? true);
   }
 
   rollingCorrelation(window: number): RollingCorrelationWindow {
@@ -268,6 +274,25 @@ export class CheckedKernels implements Kernels {
   orderFlowWindow(window: number): OrderFlowWindow {
     checkWindow(window);
     return this.raw.orderFlowWindow(window);
+  }
+
+  confluenceCore(options: ConfluenceCoreOptions): ConfluenceCore {
+    checkWindow(options.lookback, MAX_LOOKBACK);
+    if (!Number.isInteger(options.depth) || options.depth < 1 || options.depth > MAX_DEPTH) {
+      throw new InvalidParameterError("depth", options.depth, `an integer from 1 to ${MAX_DEPTH}`);
+    }
+    checkPositiveFinite("sensitivity", options.sensitivity);
+    checkPositiveFinite("staleMs", options.staleMs);
+    checkLength("weights", 6, options.weights.length);
+    let total = 0;
+    for (let i = 0; i < 6; i++) {
+      checkNonNegativeFinite(`weights[${i}]`, options.weights[i]!);
+      total += options.weights[i]!;
+    }
+    if (!(Math.abs(total - 1) <= 1e-9)) throw new InvalidParameterError("weights", total, "weights summing to 1 (within 1e-9)");
+    checkLength("levelWeights", options.depth, options.levelWeights.length);
+    for (let i = 0; i < options.depth; i++) checkNonNegativeFinite(`levelWeights[${i}]`, options.levelWeights[i]!);
+    return new CheckedConfluenceCore(this.raw.confluenceCore(options), options.depth);
   }
 
   // ---- helpers ----

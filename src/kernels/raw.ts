@@ -7,7 +7,7 @@
  * that into a typed error.
  */
 import type {
-  Backend, F64Input, Float64Buffer, OrderFlowWindow, RollingCorrelationWindow, RollingStatsWindow, U8Input, Uint8Buffer,
+  Backend, ConfluenceCore, ConfluenceCoreOptions, F64Input, Float64Buffer, OrderFlowWindow, RollingCorrelationWindow, RollingStatsWindow, U8Input, Uint8Buffer,
   VolumeDelta, VolumeDeltaWindow,
 } from "./types.js";
 
@@ -37,11 +37,13 @@ export interface RawKernels {
   ewm(values: F64Input, n: number, alpha: number, out: F64Input): number;
   rollingCovCorr(x: F64Input, y: F64Input, n: number, window: number, cov: F64Input | null, corr: F64Input | null): number;
 
-  rollingStats(window: number, alpha: number, minPeriods: number): RollingStatsWindow;
+  rollingStats(window: number, alpha: number, minPeriods: number, extrema: boolean): RollingStatsWindow;
   rollingCorrelation(window: number): RollingCorrelationWindow;
   /** `span` = +Infinity for a count window (capacity = count). */
   volumeDeltaWindow(capacity: number, span: number): VolumeDeltaWindow;
   orderFlowWindow(window: number): OrderFlowWindow;
+  /** Options already validated; events are validated by the checked wrapper. */
+  confluenceCore(options: ConfluenceCoreOptions): ConfluenceCore;
 }
 
 /** The Float64Array behind an input (a view of kernel memory for WASM buffers). */

@@ -58,6 +58,8 @@ export interface RollingOptions {
 export interface RollingStatsOptions {
   /** EMA smoothing factor in (0, 1]. Default 2 / (window + 1). */
   readonly alpha?: number;
+  /** Track min and max (monotonic deques). false: min and max stay NaN, pushes cost about half. Default true. */
+  readonly extrema?: boolean;
   /** Values needed before outputs appear (pandas min_periods), 1…window. Default: window. */
   readonly minPeriods?: number;
 }
@@ -124,6 +126,48 @@ export interface OrderFlowWindow extends StreamingWindow {
   readonly last: number;
   /** Sum of the last `window` e values (NaN until there are that many). */
   readonly sum: number;
+  /** Σ|e| over the same values: sum / absSum in [−1, 1] is the flow's one-sidedness. */
+  readonly absSum: number;
+}
+
+export interface ConfluenceCoreOptions {
+  /** L: events in the short windows (4L in the long ones). */
+  readonly lookback: number;
+  /** N: book levels used. */
+  readonly depth: number;
+  /** Signal gain: sub-signals are squash(4·sensitivity·raw). */
+  readonly sensitivity: number;
+  /** Age after which a sentiment value no longer counts (ms). */
+  readonly staleMs: number;
+  /** Six component weights (orderbook, orderflow, volume, price_structure, technical, sentiment), summing to 1. */
+  readonly weights: ArrayLike<number>;
+  /** N level weights, best level first. */
+  readonly levelWeights: ArrayLike<number>;
+}
+
+/**
+ * Per-symbol features of the six confluence components, updated by one call per event,
+ * and the score computed from them by one more (assembly/confluence/core.ts has every
+ * formula). Results are read from `output(slot)` with the slots of coreLayout.ts.
+ */
+export interface ConfluenceCore {
+  /**
+   * 4·N values the caller fills before book(): bid prices, bid quantities, ask prices,
+   * ask quantities, best level first. (A view of kernel memory on the WASM backend:
+   * re-read the property after creating other kernel objects.)
+   */
+  readonly bookInput: Float64Array;
+  book(bidLevels: number, askLevels: number): void;
+  quote(bidPx: number, bidQty: number, askPx: number, askQty: number): void;
+  trade(price: number, qty: number, buyerInitiated: boolean, time: number): void;
+  sentiment(value: number, time: number): void;
+  /** Computes the score at `now` (ms); false while warming up (outputs say what is missing). */
+  compute(now: number): boolean;
+  output(slot: number): number;
+  /** Copies every output slot (coreLayout.OUTPUTS of them) into `out`. */
+  snapshot(out: Float64Array | number[]): void;
+  reset(): void;
+  dispose(): void;
 }
 
 export interface Kernels {
@@ -174,4 +218,5 @@ export interface Kernels {
   rollingCorrelation(window: number): RollingCorrelationWindow;
   volumeDeltaWindow(options: VolumeWindowOptions): VolumeDeltaWindow;
   orderFlowWindow(window: number): OrderFlowWindow;
+  confluenceCore(options: ConfluenceCoreOptions): ConfluenceCore;
 }

@@ -24,7 +24,7 @@ export interface KernelExports {
   ofiWindowBatch(p: number, bidPx: number, bidQty: number, askPx: number, askQty: number, n: number, outE: number, outSum: number): number;
 
   rollingStatsSize(window: number): number;
-  rollingStatsInit(p: number, window: number, alpha: number, minPeriods: number): void;
+  rollingStatsInit(p: number, window: number, alpha: number, minPeriods: number, extrema: number): void;
   rollingStatsReset(p: number): void;
   rollingStatsPush(p: number, x: number): void;
   rollingStatsRank(p: number): number;
@@ -36,6 +36,16 @@ export interface KernelExports {
   rollingCorrReset(p: number): void;
   rollingCorrPush(p: number, x: number, y: number): void;
   rollingCorrBatch(p: number, xs: number, ys: number, n: number, outCov: number, outCorr: number): number;
+
+  coreSize(lookback: number, depth: number): number;
+  coreInit(p: number, lookback: number, depth: number, sensitivity: number, staleMs: number, weights: number, levelWeights: number): void;
+  coreReset(p: number): void;
+  coreBookInput(p: number): number;
+  coreBook(p: number, bidLevels: number, askLevels: number): void;
+  coreQuote(p: number, pb: number, qb: number, pa: number, qa: number): void;
+  coreTrade(p: number, price: number, qty: number, buyer: number, time: number): void;
+  coreSentiment(p: number, value: number, time: number): void;
+  coreCompute(p: number, now: number): number;
 
   readOnce(p: number, bytes: number): bigint;
 }

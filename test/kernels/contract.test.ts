@@ -193,6 +193,17 @@ describe.each(backends)("Kernels contract on $backend", (k: Kernels) => {
       expect(() => w.push(1)).toThrow(DisposedError);
       expect(w.mean, "a disposed window reads NaN").toBeNaN();
     });
+    test("extrema: false skips min and max (NaN) and leaves the rest unchanged", () => {
+      const a = k.rollingStats(3, { extrema: false }), b = k.rollingStats(3);
+      for (const x of [5, 1, 4, 4, 9]) {
+        a.push(x);
+        b.push(x);
+      }
+      expect([a.min, a.max]).toEqual([NaN, NaN]);
+      expect([a.mean, a.std, a.zscore, a.rank()]).toEqual([b.mean, b.std, b.zscore, b.rank()]);
+      a.dispose();
+      b.dispose();
+    });
     test("a constant window: std exactly 0, zscore NaN, mean the value", () => {
       const w = k.rollingStats(4);
       for (let i = 0; i < 6; i++) w.push(0.1);

@@ -4,7 +4,7 @@
  */
 import type { RawKernels, RawRollingOutputs } from "../raw.js";
 import { f64Of, u8Of } from "../raw.js";
-import type { F64Input, Float64Buffer, U8Input, Uint8Buffer, VolumeDelta } from "../types.js";
+import type { ConfluenceCoreOptions, F64Input, Float64Buffer, U8Input, Uint8Buffer, VolumeDelta } from "../types.js";
 import { volumeDelta } from "./flow/volumeDelta.js";
 import { JsVolumeDeltaWindow } from "./flow/volumeDeltaWindow.js";
 import { bookImbalanceBatch } from "./book/imbalance.js";
@@ -13,6 +13,7 @@ import { JsOrderFlowWindow, ofiWindowBatch, orderFlowImbalance } from "./book/or
 import { JsRollingStats, rollingStatsBatch } from "./stats/rollingStats.js";
 import { ewm } from "./stats/ewm.js";
 import { JsRollingCorrelation, rollingCorrBatch } from "./stats/rollingCorr.js";
+import { JsConfluenceCore } from "./confluence/core.js";
 
 class JsBuffer<T extends Float64Array | Uint8Array> {
   constructor(readonly array: T) {}
@@ -82,8 +83,8 @@ export class JsRawKernels implements RawKernels {
     return rollingCorrBatch(this.corr, f64Of(x), f64Of(y), n, orNull(cov), orNull(corr));
   }
 
-  rollingStats(window: number, alpha: number, minPeriods: number): JsRollingStats {
-    return new JsRollingStats(window, alpha, minPeriods);
+  rollingStats(window: number, alpha: number, minPeriods: number, extrema: boolean): JsRollingStats {
+    return new JsRollingStats(window, alpha, minPeriods, extrema);
   }
 
   rollingCorrelation(window: number): JsRollingCorrelation {
@@ -96,5 +97,9 @@ export class JsRawKernels implements RawKernels {
 
   orderFlowWindow(window: number): JsOrderFlowWindow {
     return new JsOrderFlowWindow(window);
+  }
+
+  confluenceCore(options: ConfluenceCoreOptions): JsConfluenceCore {
+    return new JsConfluenceCore(options);
   }
 }

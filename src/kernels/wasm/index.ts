@@ -4,7 +4,7 @@
  */
 import { loadWasm, type WasmModule } from "../../wasm/module.js";
 import type { RawKernels, RawRollingOutputs } from "../raw.js";
-import type { F64Input, U8Input, VolumeDelta } from "../types.js";
+import type { ConfluenceCoreOptions, F64Input, U8Input, VolumeDelta } from "../types.js";
 import { Marshal, WasmFloat64Buffer, WasmUint8Buffer } from "./marshal.js";
 import { volumeDelta } from "./flow/volumeDelta.js";
 import { WasmVolumeDeltaWindow } from "./flow/volumeDeltaWindow.js";
@@ -14,6 +14,7 @@ import { WasmOrderFlowWindow, ofiWindowBatch, orderFlowImbalance } from "./book/
 import { WasmRollingStats, rollingStatsBatch } from "./stats/rollingStats.js";
 import { ewm } from "./stats/ewm.js";
 import { WasmRollingCorrelation, rollingCorrBatch } from "./stats/rollingCorr.js";
+import { WasmConfluenceCore } from "./confluence/core.js";
 
 export class WasmRawKernels implements RawKernels {
   readonly backend: "wasm-simd" | "wasm";
@@ -83,8 +84,8 @@ export class WasmRawKernels implements RawKernels {
     return rollingCorrBatch(this.m, this.corr, x, y, n, cov, corr);
   }
 
-  rollingStats(window: number, alpha: number, minPeriods: number): WasmRollingStats {
-    return new WasmRollingStats(this.mod, window, alpha, minPeriods);
+  rollingStats(window: number, alpha: number, minPeriods: number, extrema: boolean): WasmRollingStats {
+    return new WasmRollingStats(this.mod, window, alpha, minPeriods, extrema);
   }
 
   rollingCorrelation(window: number): WasmRollingCorrelation {
@@ -97,6 +98,10 @@ export class WasmRawKernels implements RawKernels {
 
   orderFlowWindow(window: number): WasmOrderFlowWindow {
     return new WasmOrderFlowWindow(this.mod, window);
+  }
+
+  confluenceCore(options: ConfluenceCoreOptions): WasmConfluenceCore {
+    return new WasmConfluenceCore(this.mod, this.m, options);
   }
 }
 

@@ -37,6 +37,7 @@ export function orderFlowImbalance(
 export class JsOrderFlowWindow implements OrderFlowWindow {
   last = NaN;
   sum = NaN;
+  absSum = NaN;
   count = 0;
   private pb = 0;
   private qb = 0;
@@ -65,6 +66,7 @@ export class JsOrderFlowWindow implements OrderFlowWindow {
     this.quotes = 0;
     this.last = NaN;
     this.sum = NaN;
+    this.absSum = NaN;
     this.count = 0;
     this.acc.set(0);
     this.absAcc.set(0);
@@ -109,6 +111,7 @@ export class JsOrderFlowWindow implements OrderFlowWindow {
       this.last = e;
       this.count = this.n;
       this.sum = this.n === w ? this.acc.value : NaN;
+      this.absSum = this.n === w ? this.absAcc.value : NaN;
     }
     this.pb = pb;
     this.qb = qb;

@@ -38,7 +38,7 @@ export class JsRollingStats implements RollingStatsWindow {
   private maxHead = 0;
   private maxLen = 0;
 
-  constructor(readonly window: number, readonly alpha: number, readonly minPeriods: number = window) {
+  constructor(readonly window: number, readonly alpha: number, readonly minPeriods: number = window, readonly extrema = true) {
     this.ring = new Float64Array(window);
     this.minQ = new Int32Array(window);
     this.maxQ = new Int32Array(window);
@@ -129,37 +129,39 @@ export class JsRollingStats implements RollingStatsWindow {
       this.errM2 += EPS * (Math.abs(this.m2) + 2 * Math.abs(d) * (Math.abs(a) + Math.abs(b))) + 2 * this.errMean * Math.abs(d);
       this.errMean += EPS * (Math.abs(my) + Math.abs(d) / w);
       this.my = my;
-      if (this.maxLen && this.maxQ[this.maxHead] === pos) {
+      if (this.extrema && this.maxLen && this.maxQ[this.maxHead] === pos) {
         if (++this.maxHead === w) this.maxHead = 0;
         this.maxLen--;
       }
-      if (this.minLen && this.minQ[this.minHead] === pos) {
+      if (this.extrema && this.minLen && this.minQ[this.minHead] === pos) {
         if (++this.minHead === w) this.minHead = 0;
         this.minLen--;
       }
     }
     ring[pos] = x;
     const maxQ = this.maxQ, minQ = this.minQ;
-    while (this.maxLen) {
-      let back = this.maxHead + this.maxLen - 1;
-      if (back >= w) back -= w;
-      if (ring[maxQ[back]!]! > x) break;
-      this.maxLen--;
+    if (this.extrema) {
+      while (this.maxLen) {
+        let back = this.maxHead + this.maxLen - 1;
+        if (back >= w) back -= w;
+        if (ring[maxQ[back]!]! > x) break;
+        this.maxLen--;
+      }
+      let tail = this.maxHead + this.maxLen;
+      if (tail >= w) tail -= w;
+      maxQ[tail] = pos;
+      this.maxLen++;
+      while (this.minLen) {
+        let back = this.minHead + this.minLen - 1;
+        if (back >= w) back -= w;
+        if (ring[minQ[back]!]! < x) break;
+        this.minLen--;
+      }
+      tail = this.minHead + this.minLen;
+      if (tail >= w) tail -= w;
+      minQ[tail] = pos;
+      this.minLen++;
     }
-    let tail = this.maxHead + this.maxLen;
-    if (tail >= w) tail -= w;
-    maxQ[tail] = pos;
-    this.maxLen++;
-    while (this.minLen) {
-      let back = this.minHead + this.minLen - 1;
-      if (back >= w) back -= w;
-      if (ring[minQ[back]!]! < x) break;
-      this.minLen--;
-    }
-    tail = this.minHead + this.minLen;
-    if (tail >= w) tail -= w;
-    minQ[tail] = pos;
-    this.minLen++;
     this.pos = pos + 1 === w ? 0 : pos + 1;
     this.last = x;
     const n = this.n;
@@ -177,8 +179,10 @@ export class JsRollingStats implements RollingStatsWindow {
       this.max = NaN;
       return;
     }
-    this.min = ring[minQ[this.minHead]!]!;
-    this.max = ring[maxQ[this.maxHead]!]!;
+    if (this.extrema) {
+      this.min = ring[minQ[this.minHead]!]!;
+      this.max = ring[maxQ[this.maxHead]!]!;
+    }
     if (constant) {
       this.mean = x;
       this.std = n > 1 ? 0 : NaN;

@@ -9,7 +9,7 @@ import { throwBadQuote } from "../../validate.js";
 import { allocState, releaseState } from "../lifetime.js";
 import { OUT, type Marshal } from "../marshal.js";
 
-const LAST = 0, SUM = 1, COUNT = 2;
+const LAST = 0, SUM = 1, COUNT = 2, ABS_SUM = 3;
 const MAX = Number.MAX_VALUE;
 
 export function orderFlowImbalance(
@@ -48,6 +48,7 @@ export class WasmOrderFlowWindow implements OrderFlowWindow {
 
   get last(): number { return this.mod.f64[this.base + LAST]!; }
   get sum(): number { return this.mod.f64[this.base + SUM]!; }
+  get absSum(): number { return this.mod.f64[this.base + ABS_SUM]!; }
   get count(): number { return this.live ? this.mod.f64[this.base + COUNT]! : 0; }
 
   get isStable(): boolean {

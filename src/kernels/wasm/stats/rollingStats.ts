@@ -20,10 +20,13 @@ export class WasmRollingStats implements RollingStatsWindow {
   private live = true;
   private readonly pushFn: (p: number, x: number) => void;
 
-  constructor(private readonly mod: WasmModule, readonly window: number, readonly alpha: number, readonly minPeriods: number = window) {
+  constructor(
+    private readonly mod: WasmModule, readonly window: number, readonly alpha: number, readonly minPeriods: number = window,
+    readonly extrema = true,
+  ) {
     this.pushFn = mod.exports.rollingStatsPush;
     this.ptr = allocState(this, mod, mod.exports.rollingStatsSize(window));
-    mod.exports.rollingStatsInit(this.ptr, window, alpha, minPeriods);
+    mod.exports.rollingStatsInit(this.ptr, window, alpha, minPeriods, extrema ? 1 : 0);
     this.base = this.ptr >> 3;
   }
 

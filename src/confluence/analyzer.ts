@@ -1,0 +1,281 @@
+/**
+ * The confluence analyzer: one per symbol. It feeds trades, books, best quotes and
+ * optional sentiment into the confluence core (one kernel call per event, either
+ * backend) and turns the core's outputs into a score 0–100 with a confidence 0–1, the
+ * six components' breakdown, momentum and mean reversion. While the components are
+ * warming up, `update()` returns null and `needed` says how many inputs are missing.
+ *
+ * Every formula is in assembly/confluence/core.ts (and the README). In short: each
+ * component maps its features to a signal in [−1, 1] (sub-score 50 + 50·signal) and a
+ * confidence; the score is the weighted mean; confidence = agreement between the
+ * components × data sufficiency × regime (wide spreads and extreme volatility lower
+ * it) × coverage (the weight of the components that could contribute).
+ */
+import { WarmupError } from "../errors.js";
+import type { ConfluenceCore, Kernels } from "../kernels/types.js";
+import * as O from "../kernels/coreLayout.js";
+import { COMPONENT_NAMES, resolveConfig, type ComponentName, type ConfluenceConfig, type ConfluenceConfigInput } from "./config.js";
+
+export interface ComponentResult {
+  /** Sub-score 0–100 (50 = neutral). */
+  readonly score: number;
+  readonly confidence: number;
+  /** The component's signal in [−1, 1] (score = 50 + 50·signal). */
+  readonly signal: number;
+  /** Its weight in this update (after redistributing absent components); 0 if it did not contribute. */
+  readonly weight: number;
+  readonly available: boolean;
+}
+
+export interface ConfluenceFeatures {
+  readonly depthWeightedImbalance: number;
+  readonly micropriceOffset: number;
+  readonly volumeDeltaImbalance: number;
+  readonly orderFlowImbalance: number;
+  readonly relativeVolume: number;
+  readonly rangePosition: number;
+  readonly vwapZ: number;
+  readonly breakout: number;
+  readonly emaSpread: number;
+  readonly rsi: number;
+  readonly returnZ: number;
+  readonly spreadRatio: number;
+  readonly volatilityRatio: number;
+  /** Std of the last 4L trade prices relative to the last price. */
+  readonly volatility: number;
+  readonly ofiSum: number;
+  /** Top of book from the latest book or quote; null before the first one. */
+  readonly mid: number | null;
+  readonly spread: number | null;
+  readonly microprice: number | null;
+  readonly lastPrice: number | null;
+}
+
+const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
+const READY: WarmupNeeds = Object.freeze({ trades: 0, quotes: 0, books: 0 });
+
+/**
+ * An update backed by one copy of the core's outputs: the scalars are fields, the
+ * breakdown and features are built when read (and by JSON.stringify), so producing an
+ * update costs one small typed-array copy.
+ */
+class CoreUpdate implements ConfluenceUpdate {
+  readonly score: number;
+  readonly confidence: number;
+  readonly actionable: boolean;
+  readonly momentum: number;
+  readonly meanReversion: number;
+  readonly agreement: number;
+  readonly sufficiency: number;
+  readonly regime: number;
+  readonly coverage: number;
+
+  constructor(readonly time: number, private readonly out: readonly number[], private readonly config: ConfluenceConfig) {
+    this.score = out[O.SCORE]!;
+    this.confidence = out[O.CONFIDENCE]!;
+    this.actionable = this.confidence >= config.confidenceThreshold;
+    this.momentum = out[O.MOMENTUM]!;
+    this.meanReversion = out[O.MEAN_REVERSION]!;
+    this.agreement = out[O.AGREEMENT]!;
+    this.sufficiency = out[O.SUFFICIENCY]!;
+    this.regime = out[O.REGIME]!;
+    this.coverage = out[O.COVERAGE]!;
+  }
+
+  get components(): Readonly<Record<ComponentName, ComponentResult>> {
+    const o = this.out;
+    const components = {} as Record<ComponentName, ComponentResult>;
+    COMPONENT_NAMES.forEach((name, i) => {
+      const signal = o[O.SIGNAL + i]!;
+      const available = o[O.AVAILABLE + i] === 1;
+      components[name] = {
+        score: 50 + 50 * signal,
+        confidence: o[O.COMPONENT_CONFIDENCE + i]!,
+        signal,
+        weight: available ? this.config.weights[name] / this.coverage : 0,
+        available,
+      };
+    });
+    return components;
+  }
+
+  get features(): ConfluenceFeatures {
+    const o = this.out;
+    return {
+      depthWeightedImbalance: o[O.F_DWI]!,
+      micropriceOffset: o[O.F_MICRO_OFFSET]!,
+      volumeDeltaImbalance: o[O.F_VD_IMBALANCE]!,
+      orderFlowImbalance: o[O.F_OFI_NORM]!,
+      relativeVolume: o[O.F_REL_VOLUME]!,
+      rangePosition: o[O.F_RANGE_POS]!,
+      vwapZ: o[O.F_VWAP_Z]!,
+      breakout: o[O.F_BREAKOUT]!,
+      emaSpread: o[O.F_EMA_SPREAD]!,
+      rsi: o[O.F_RSI]!,
+      returnZ: o[O.F_RETURN_MOMENTUM]!,
+      spreadRatio: o[O.F_SPREAD_RATIO]!,
+      volatilityRatio: o[O.F_VOL_RATIO]!,
+      volatility: o[O.F_VOLATILITY]!,
+      ofiSum: o[O.F_OFI_SUM]!,
+      mid: orNull(o[O.F_MID]!),
+      spread: orNull(o[O.F_SPREAD]!),
+      microprice: orNull(o[O.F_MICROPRICE]!),
+      lastPrice: orNull(o[O.F_LAST_PRICE]!),
+    };
+  }
+
+  toJSON(): object {
+    const { time, score, confidence, actionable, momentum, meanReversion, agreement, sufficiency, regime, coverage } = this;
+    return {
+      time, score, confidence, actionable, momentum, meanReversion,
+      components: this.components, agreement, sufficiency, regime, coverage, features: this.features,
+    };
+  }
+}
+
+export interface ConfluenceUpdate {
+  /** Event time (ms) the update was computed at. */
+  readonly time: number;
+  readonly score: number;
+  readonly confidence: number;
+  /** confidence ≥ the configured threshold. */
+  readonly actionable: boolean;
+  readonly momentum: number;
+  readonly meanReversion: number;
+  readonly components: Readonly<Record<ComponentName, ComponentResult>>;
+  /** The factors of the confidence. */
+  readonly agreement: number;
+  readonly sufficiency: number;
+  readonly regime: number;
+  readonly coverage: number;
+  readonly features: ConfluenceFeatures;
+}
+
+export interface WarmupNeeds {
+  readonly trades: number;
+  readonly quotes: number;
+  readonly books: number;
+}
+
+export interface TradeInput {
+  readonly price: number;
+  readonly qty: number;
+  /** The taker bought (Binance: m === false). */
+  readonly buyerInitiated: boolean;
+  /** Trade time, ms. */
+  readonly time: number;
+}
+
+export interface QuoteInput {
+  readonly bidPx: number;
+  readonly bidQty: number;
+  readonly askPx: number;
+  readonly askQty: number;
+}
+
+/** [price, quantity] levels, best first (the ccxt order-book shape). */
+export type Levels = ReadonlyArray<readonly [number, number]>;
+
+export class ConfluenceAnalyzer {
+  readonly config: ConfluenceConfig;
+  private readonly core: ConfluenceCore;
+  private latest: ConfluenceUpdate | null = null;
+  private needs: WarmupNeeds = READY;
+
+  constructor(kernels: Kernels, config: ConfluenceConfigInput | ConfluenceConfig = {}) {
+    this.config = resolveConfig(config as ConfluenceConfigInput);
+    const { depth, lookback, sensitivity, sentimentStaleMs, weights } = this.config;
+    this.core = kernels.confluenceCore({
+      lookback, depth, sensitivity, staleMs: sentimentStaleMs,
+      weights: COMPONENT_NAMES.map((n) => weights[n]),
+      levelWeights: Array.from({ length: depth }, (_, i) => Math.exp((-2 * i) / depth)),
+    });
+  }
+
+  onTrade(trade: TradeInput): void {
+    this.core.trade(trade.price, trade.qty, trade.buyerInitiated, trade.time);
+  }
+
+  onQuote(quote: QuoteInput): void {
+    this.core.quote(quote.bidPx, quote.bidQty, quote.askPx, quote.askQty);
+  }
+
+  /** A book as [price, qty] levels, best first (only the top `depth` are read). */
+  onBook(bids: Levels, asks: Levels): void {
+    const input = this.core.bookInput;
+    const n = this.config.depth;
+    const nb = Math.min(bids.length, n), na = Math.min(asks.length, n);
+    for (let i = 0; i < nb; i++) {
+      input[i] = bids[i]![0];
+      input[n + i] = bids[i]![1];
+    }
+    for (let i = 0; i < na; i++) {
+      input[2 * n + i] = asks[i]![0];
+      input[3 * n + i] = asks[i]![1];
+    }
+    this.core.book(nb, na);
+  }
+
+  /**
+   * Zero-copy book input for callers that keep their own book: fill `bookInput`
+   * (bid prices, bid quantities, ask prices, ask quantities, `depth` slots each, best
+   * first), then call onBookInput with the level counts written.
+   */
+  get bookInput(): Float64Array {
+    return this.core.bookInput;
+  }
+
+  onBookInput(bidLevels: number, askLevels: number): void {
+    this.core.book(bidLevels, askLevels);
+  }
+
+  /** An external sentiment in [−1, 1] (funding, news score) at `time` (ms). */
+  onSentiment(value: number, time: number): void {
+    this.core.sentiment(value, time);
+  }
+
+  /** Computes the score at `now` (ms): the update, or null while warming up (see `needed`). */
+  update(now: number): ConfluenceUpdate | null {
+    const c = this.core;
+    if (!c.compute(now)) {
+      this.needs = { trades: c.output(O.NEED_TRADES), quotes: c.output(O.NEED_QUOTES), books: c.output(O.NEED_BOOKS) };
+      this.latest = null;
+      return null;
+    }
+    this.needs = READY;
+    // a plain array: a small on-heap allocation (a Float64Array would need its own backing store)
+    const out = new Array<number>(O.OUTPUTS);
+    c.snapshot(out);
+    this.latest = new CoreUpdate(now, out, this.config);
+    return this.latest;
+  }
+
+  /** Inputs still missing before the next update can produce a score. */
+  get needed(): WarmupNeeds {
+    return this.needs;
+  }
+
+  /** True once an update has produced a score (and the last one did). */
+  get isStable(): boolean {
+    return this.latest !== null;
+  }
+
+  /** The last update; throws WarmupError when there is none yet. */
+  get result(): ConfluenceUpdate {
+    if (!this.latest) {
+      const n = this.needs;
+      throw new WarmupError("ConfluenceAnalyzer", `${n.trades} trades, ${n.quotes} quotes, ${n.books} books (call update() first)`);
+    }
+    return this.latest;
+  }
+
+  reset(): void {
+    this.core.reset();
+    this.latest = null;
+    this.needs = READY;
+  }
+
+  dispose(): void {
+    this.core.dispose();
+  }
+}

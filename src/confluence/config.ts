@@ -1,0 +1,132 @@
+/**
+ * Analyzer configuration: data, validated once at the edge, trusted inside.
+ *
+ * Two presets: `default` (all six components) and `ultraFast` (the seed's ultra-fast
+ * configuration: book and flow only, short windows). A config is a preset plus
+ * overrides; validation rejects unknown keys, negative weights, weights that do not sum
+ * to 1 within 1e-9, and depth or lookback below 1, with typed errors.
+ */
+import { InvalidConfigError, InvalidWeightsError, UnknownConfigKeyError } from "../errors.js";
+
+export const COMPONENT_NAMES = ["orderbook", "orderflow", "volume", "price_structure", "technical", "sentiment"] as const;
+export type ComponentName = (typeof COMPONENT_NAMES)[number];
+export type ComponentWeights = Readonly<Record<ComponentName, number>>;
+
+export interface ConfluenceConfig {
+  /** Weight of each component in the score; non-negative, summing to 1. */
+  readonly weights: ComponentWeights;
+  /** Book levels read per side. */
+  readonly depth: number;
+  /** Events in the short windows (trades, quotes); the long windows hold 4× as many. */
+  readonly lookback: number;
+  /** Recalculate on trades at most this often (event time, ms); books always recalculate. */
+  readonly updateIntervalMs: number;
+  /** Gain of the sub-signals (signal = squash(4·sensitivity·raw)); 1 is neutral. */
+  readonly sensitivity: number;
+  /** A score is `actionable` when its confidence reaches this. */
+  readonly confidenceThreshold: number;
+  /** A pushed sentiment value stops counting after this long (ms). */
+  readonly sentimentStaleMs: number;
+  /** Use precomputed curves (e.g. the tanh lookup table) where their error is documented. */
+  readonly approximations: boolean;
+  /** Spread symbols over worker threads where the caller supports it. */
+  readonly parallelism: boolean;
+  /** Cache results where the caller supports it. */
+  readonly caching: boolean;
+}
+
+export type PresetName = "default" | "ultraFast";
+
+export const PRESETS: Readonly<Record<PresetName, ConfluenceConfig>> = {
+  default: {
+    weights: { orderbook: 0.25, orderflow: 0.25, volume: 0.1, price_structure: 0.15, technical: 0.15, sentiment: 0.1 },
+    depth: 10,
+    lookback: 50,
+    updateIntervalMs: 100,
+    sensitivity: 1,
+    confidenceThreshold: 0.5,
+    sentimentStaleMs: 60_000,
+    approximations: false,
+    parallelism: false,
+    caching: false,
+  },
+  ultraFast: {
+    weights: { orderbook: 0.6, orderflow: 0.35, volume: 0.05, price_structure: 0, technical: 0, sentiment: 0 },
+    depth: 5,
+    lookback: 10,
+    updateIntervalMs: 100,
+    sensitivity: 0.5,
+    confidenceThreshold: 0.3,
+    sentimentStaleMs: 60_000,
+    approximations: false,
+    parallelism: false,
+    caching: false,
+  },
+};
+
+/** What a user may pass: a preset name and any overrides (weights may be partial). */
+export type ConfluenceConfigInput = Partial<Omit<ConfluenceConfig, "weights">> & {
+  readonly preset?: PresetName;
+  readonly weights?: Partial<ComponentWeights>;
+};
+
+const KEYS = ["preset", ...Object.keys(PRESETS.default)] as const;
+
+function integerAtLeast1(key: string, v: unknown, max: number): void {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > max) {
+    throw new InvalidConfigError(key, v, `an integer from 1 to ${max}`);
+  }
+}
+
+function numberIn(key: string, v: unknown, lo: number, hi: number, loOpen = false): void {
+  if (typeof v !== "number" || !(loOpen ? v > lo : v >= lo) || !(v <= hi)) {
+    throw new InvalidConfigError(key, v, `a number in ${loOpen ? "(" : "["}${lo}, ${hi}]`);
+  }
+}
+
+/** Merges the input onto its preset and validates the result. */
+export function resolveConfig(input: ConfluenceConfigInput = {}): ConfluenceConfig {
+  if (typeof input !== "object" || input === null) throw new InvalidConfigError("config", input, "an object");
+  for (const key of Object.keys(input)) if (!(KEYS as readonly string[]).includes(key)) throw new UnknownConfigKeyError(key, KEYS);
+  const presetName = input.preset ?? "default";
+  const preset = PRESETS[presetName];
+  if (!preset) throw new InvalidConfigError("preset", presetName, `one of ${Object.keys(PRESETS).join(", ")}`);
+  const weightsIn = input.weights ?? {};
+  if (typeof weightsIn !== "object" || weightsIn === null) throw new InvalidConfigError("weights", weightsIn, "an object");
+  for (const key of Object.keys(weightsIn)) {
+    if (!(COMPONENT_NAMES as readonly string[]).includes(key)) throw new UnknownConfigKeyError(`weights.${key}`, COMPONENT_NAMES);
+  }
+  const weights = { ...preset.weights, ...weightsIn } as ComponentWeights;
+  let total = 0;
+  for (const name of COMPONENT_NAMES) {
+    const w = weights[name];
+    if (typeof w !== "number" || !Number.isFinite(w)) throw new InvalidWeightsError(`weights.${name}`, `${String(w)} is not a finite number`);
+    if (w < 0) throw new InvalidWeightsError(`weights.${name}`, `${w} is negative: expected a weight ≥ 0`);
+    total += w;
+  }
+  if (!(Math.abs(total - 1) <= 1e-9)) {
+    throw new InvalidWeightsError("weights", `they sum to ${total}: expected 1 within 1e-9 (${COMPONENT_NAMES.map((n) => `${n} ${weights[n]}`).join(", ")})`);
+  }
+  const config: ConfluenceConfig = {
+    weights,
+    depth: input.depth ?? preset.depth,
+    lookback: input.lookback ?? preset.lookback,
+    updateIntervalMs: input.updateIntervalMs ?? preset.updateIntervalMs,
+    sensitivity: input.sensitivity ?? preset.sensitivity,
+    confidenceThreshold: input.confidenceThreshold ?? preset.confidenceThreshold,
+    sentimentStaleMs: input.sentimentStaleMs ?? preset.sentimentStaleMs,
+    approximations: input.approximations ?? preset.approximations,
+    parallelism: input.parallelism ?? preset.parallelism,
+    caching: input.caching ?? preset.caching,
+  };
+  integerAtLeast1("depth", config.depth, 1000);
+  integerAtLeast1("lookback", config.lookback, 1 << 20);
+  numberIn("updateIntervalMs", config.updateIntervalMs, 0, Number.MAX_SAFE_INTEGER);
+  numberIn("sensitivity", config.sensitivity, 0, 1e6, true);
+  numberIn("confidenceThreshold", config.confidenceThreshold, 0, 1);
+  numberIn("sentimentStaleMs", config.sentimentStaleMs, 0, Number.MAX_SAFE_INTEGER, true);
+  for (const flag of ["approximations", "parallelism", "caching"] as const) {
+    if (typeof config[flag] !== "boolean") throw new InvalidConfigError(flag, config[flag], "true or false");
+  }
+  return Object.freeze({ ...config, weights: Object.freeze({ ...weights }) });
+}

@@ -1,0 +1,102 @@
+/**
+ * The confluence core behind input checks: every event is validated (finite prices
+ * > 0, quantities ≥ 0, trades in time order, sentiment in [−1, 1]) before it reaches
+ * either backend, so both reject the same inputs with the same typed errors and a
+ * rejected event changes nothing.
+ */
+import { InvalidValueError, LengthMismatchError, OutOfOrderError } from "../errors.js";
+import * as O from "./coreLayout.js";
+import type { ConfluenceCore } from "./types.js";
+import { requireFinite } from "./validate.js";
+
+const MAX = Number.MAX_VALUE;
+
+function price(what: string, i: number, v: number): void {
+  if (!(v > 0 && v <= MAX)) throw new InvalidValueError(what, i, v, "a finite price > 0");
+}
+
+function quantity(what: string, i: number, v: number): void {
+  if (!(v >= 0 && v <= MAX)) throw new InvalidValueError(what, i, v, "a finite quantity ≥ 0");
+}
+
+function levelCount(what: string, n: number, depth: number): void {
+  if (!Number.isInteger(n) || n < 0 || n > depth) throw new InvalidValueError(what, 0, n, `an integer from 0 to ${depth}`);
+}
+
+export class CheckedConfluenceCore implements ConfluenceCore {
+  private lastTradeTime = -Infinity;
+
+  constructor(private readonly core: ConfluenceCore, private readonly depth: number) {}
+
+  get bookInput(): Float64Array {
+    return this.core.bookInput;
+  }
+
+  book(bidLevels: number, askLevels: number): void {
+    const n = this.depth;
+    levelCount("bidLevels", bidLevels, n);
+    levelCount("askLevels", askLevels, n);
+    const b = this.core.bookInput;
+    // one pass of plain comparisons; the element is named only when one fails
+    let ok = true;
+    for (let i = 0; i < bidLevels; i++) ok = ok && b[i]! > 0 && b[i]! <= MAX && b[n + i]! >= 0 && b[n + i]! <= MAX;
+    for (let i = 0; i < askLevels; i++) ok = ok && b[2 * n + i]! > 0 && b[2 * n + i]! <= MAX && b[3 * n + i]! >= 0 && b[3 * n + i]! <= MAX;
+    if (!ok) {
+      for (let i = 0; i < bidLevels; i++) {
+        price("bidPx", i, b[i]!);
+        quantity("bidQty", i, b[n + i]!);
+      }
+      for (let i = 0; i < askLevels; i++) {
+        price("askPx", i, b[2 * n + i]!);
+        quantity("askQty", i, b[3 * n + i]!);
+      }
+    }
+    this.core.book(bidLevels, askLevels);
+  }
+
+  quote(bidPx: number, bidQty: number, askPx: number, askQty: number): void {
+    price("bidPx", 0, bidPx);
+    quantity("bidQty", 0, bidQty);
+    price("askPx", 0, askPx);
+    quantity("askQty", 0, askQty);
+    this.core.quote(bidPx, bidQty, askPx, askQty);
+  }
+
+  trade(px: number, qty: number, buyerInitiated: boolean, time: number): void {
+    price("trade price", 0, px);
+    quantity("trade qty", 0, qty);
+    requireFinite("trade time", time);
+    if (time < this.lastTradeTime) throw new OutOfOrderError("trade", time, this.lastTradeTime);
+    this.lastTradeTime = time;
+    this.core.trade(px, qty, buyerInitiated, time);
+  }
+
+  sentiment(value: number, time: number): void {
+    if (!(value >= -1 && value <= 1)) throw new InvalidValueError("sentiment", 0, value, "a value in [−1, 1]");
+    requireFinite("sentiment time", time);
+    this.core.sentiment(value, time);
+  }
+
+  compute(now: number): boolean {
+    requireFinite("now", now);
+    return this.core.compute(now);
+  }
+
+  output(slot: number): number {
+    return this.core.output(slot);
+  }
+
+  snapshot(out: Float64Array | number[]): void {
+    if (out.length < O.OUTPUTS) throw new LengthMismatchError("snapshot out", O.OUTPUTS, out.length);
+    this.core.snapshot(out);
+  }
+
+  reset(): void {
+    this.lastTradeTime = -Infinity;
+    this.core.reset();
+  }
+
+  dispose(): void {
+    this.core.dispose();
+  }
+}

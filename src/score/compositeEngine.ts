@@ -1,0 +1,132 @@
+/**
+ * The composite scoring engine (the seed's HFTScoringEngine): per symbol, it combines
+ * the confluence update with microstructure (spread, depth, order-flow imbalance,
+ * microprice), inventory (position against its limit) and risk (volatility,
+ * correlation with a reference) into the four numbers a trading loop acts on, plus the
+ * execution decision and market-making parameters that follow from them.
+ *
+ *   bias b, strength s, reliability r     = extractComponents(update)
+ *   microstructure m  = (micropriceOffset + orderFlowImbalance)/2                 ∈ [−1, 1]
+ *   inventoryImpact   = −clamp(position/maxPosition, −1, 1)                          ∈ [−1, 1]
+ *                       (a long book pushes toward selling; 0 without inventory)
+ *   directionalBias   = clamp(0.6·b + 0.25·m + 0.15·inventoryImpact, −1, 1)
+ *   liquidity         = min(2, 1/spreadRatio) (the spread's average over its current value, 1 =
+ *                       normal; 2 for a spread at half its average or a locked book)
+ *   stability         = r·(1 − min(1, 2·σ)), σ = std of the last 20 directional biases
+ *                       (r/2 until two are known): a steady, trusted signal is stable
+ *   executionUrgency  = s·(0.5 + 0.5·stability)·(0.5 + 0.5·min(liquidity, 1))      ∈ [0, 1]
+ *   riskAdjustedOpportunity = the risk module's opportunity (volatility = the
+ *                       analyzer's price volatility, correlation from the tracker)   ∈ [0, 1]
+ *   normalized        = ScoreNormalizer (z-score over 1,000 scores → tanh(z/2); percentile
+ *                       over 100) and volatilityAdaptive(score, volatility)
+ */
+import { InvalidConfigError } from "../errors.js";
+import type { Kernels, RollingStatsWindow } from "../kernels/types.js";
+import type { ConfluenceUpdate } from "../confluence/analyzer.js";
+import { extractComponents, type Components } from "./extract.js";
+import { ScoreNormalizer, volatilityAdaptive, type NormalizedScore } from "./normalizer.js";
+import { riskAdjustedOpportunity, CorrelationTracker, type RiskAdjustedOpportunity } from "../strategy/risk.js";
+import { executionDecision, type ExecutionDecision } from "../strategy/execution.js";
+import { marketMakingParameters, type Inventory, type MarketMakingParameters } from "../strategy/marketMaking.js";
+
+export interface CompositeEngineOptions {
+  /** Position limit for the inventory term (omit to ignore inventory). */
+  readonly maxPosition?: number;
+  /** Returns in the correlation window against the reference series. Default 100. */
+  readonly correlationWindow?: number;
+  /** Normalize with the tanh lookup table (the analyzer's `approximations` flag). Default false. */
+  readonly approximate?: boolean;
+}
+
+export interface CompositeContext {
+  /** Current signed position (with maxPosition set). */
+  readonly position?: number;
+  /** The reference series' price now (a market index, BTC for alts), for the correlation. */
+  readonly referencePrice?: number;
+}
+
+export interface CompositeOutput {
+  readonly directionalBias: number;
+  readonly executionUrgency: number;
+  readonly riskAdjustedOpportunity: number;
+  readonly inventoryImpact: number;
+  readonly stability: number;
+  readonly components: Components;
+  /** The score normalized against its own history (ScoreNormalizer) and for the volatility regime. */
+  readonly normalized: NormalizedScore & { readonly volatilityAdaptive: number };
+  readonly microstructure: { readonly signal: number; readonly spread: number | null; readonly micropriceOffset: number; readonly orderFlowImbalance: number; readonly liquidity: number };
+  readonly risk: RiskAdjustedOpportunity & { readonly volatility: number; readonly correlation: number };
+  /** Null when no price is known yet (no book, quote or trade). */
+  readonly execution: ExecutionDecision | null;
+  readonly marketMaking: MarketMakingParameters;
+}
+
+const clamp = (x: number, lo: number, hi: number): number => (x < lo ? lo : x > hi ? hi : x);
+
+export class CompositeEngine {
+  private readonly biases: RollingStatsWindow;
+  private readonly correlation: CorrelationTracker;
+  private readonly normalizer: ScoreNormalizer;
+  private readonly maxPosition: number | undefined;
+
+  constructor(kernels: Kernels, options: CompositeEngineOptions = {}) {
+    if (options.maxPosition !== undefined && !(options.maxPosition > 0 && options.maxPosition < Infinity)) {
+      throw new InvalidConfigError("maxPosition", options.maxPosition, "a finite number > 0");
+    }
+    this.maxPosition = options.maxPosition;
+    this.biases = kernels.rollingStats(20, { minPeriods: 2 });
+    this.correlation = new CorrelationTracker(kernels, options.correlationWindow ?? 100);
+    this.normalizer = new ScoreNormalizer(kernels, { approximate: options.approximate ?? false });
+  }
+
+  evaluate(update: ConfluenceUpdate, context: CompositeContext = {}): CompositeOutput {
+    const c = extractComponents(update);
+    const f = update.features;
+    const inventory: Inventory | undefined = this.maxPosition !== undefined && context.position !== undefined
+      ? { position: context.position, maxPosition: this.maxPosition } : undefined;
+    const mm0 = marketMakingParameters(c, inventory);
+    const inventoryImpact = mm0.inventoryBias;
+    const micro = (f.micropriceOffset + f.orderFlowImbalance) / 2;
+    const directionalBias = clamp(0.6 * c.directionalBias + 0.25 * micro + 0.15 * inventoryImpact, -1, 1);
+    this.biases.push(directionalBias);
+    const sigma = this.biases.std;
+    const stability = Number.isNaN(sigma) ? c.reliability / 2 : c.reliability * (1 - Math.min(1, 2 * sigma));
+    const liquidity = f.spreadRatio > 0 ? Math.min(2, 1 / f.spreadRatio) : 2;
+    if (context.referencePrice !== undefined && f.lastPrice !== null) this.correlation.update(f.lastPrice, context.referencePrice);
+    const correlation = this.correlation.correlation;
+    const risk = riskAdjustedOpportunity({
+      signalStrength: c.signalStrength, reliability: c.reliability, volatility: f.volatility, liquidity, correlation,
+    });
+    const executionUrgency = clamp(c.signalStrength * (0.5 + 0.5 * stability) * (0.5 + 0.5 * Math.min(liquidity, 1)), 0, 1);
+    const mid = f.mid ?? f.lastPrice;
+    const execution = mid === null ? null : executionDecision({
+      directionalBias, signalStrength: c.signalStrength, stability, mid,
+      spread: f.spread !== null && f.spread > 0 ? f.spread : 0, volatility: f.volatility,
+    });
+    return {
+      normalized: { ...this.normalizer.update(update.score), volatilityAdaptive: volatilityAdaptive(update.score, f.volatility) },
+      directionalBias,
+      executionUrgency,
+      riskAdjustedOpportunity: risk.opportunity,
+      inventoryImpact,
+      stability,
+      components: c,
+      microstructure: { signal: micro, spread: f.spread, micropriceOffset: f.micropriceOffset, orderFlowImbalance: f.orderFlowImbalance, liquidity },
+      risk: { ...risk, volatility: f.volatility, correlation },
+      execution,
+      marketMaking: marketMakingParameters({ ...c, directionalBias }, inventory),
+    };
+  }
+
+  reset(): void {
+    this.biases.reset();
+    this.correlation.reset();
+    this.normalizer.reset();
+  }
+
+  dispose(): void {
+    this.biases.dispose();
+    this.correlation.dispose();
+    this.normalizer.dispose();
+  }
+}

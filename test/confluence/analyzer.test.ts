@@ -1,0 +1,262 @@
+/**
+ * The confluence analyzer: configuration, warm-up, hand-computed sub-scores, ranges and
+ * NaN-freedom (fast-check), symmetry, monotonicity, identical results on every backend,
+ * and a replay of the real captures.
+ */
+import { describe, expect, test } from "vitest";
+import fc from "fast-check";
+import {
+  ConfluenceAnalyzer, InvalidConfigError, InvalidValueError, InvalidWeightsError, OutOfOrderError, PRESETS,
+  UnknownConfigKeyError, WarmupError, resolveConfig, type ConfluenceUpdate, type Kernels,
+} from "../../src/index.js";
+import { backends } from "../support/backends.js";
+import { BTCUSDT, ETHUSDT } from "../support/capture.js";
+import { captureEvents, type Event } from "../support/replay.js";
+
+const squash = (x: number): number => x / (1 + Math.abs(x));
+
+function feed(a: ConfluenceAnalyzer, events: readonly Event[], onUpdate?: (u: ConfluenceUpdate | null, e: Event) => void): void {
+  for (const e of events) {
+    if (e.kind === "trade") a.onTrade(e);
+    else if (e.kind === "quote") a.onQuote(e);
+    else a.onBook(e.bids, e.asks);
+    onUpdate?.(a.update(e.time), e);
+  }
+}
+
+/** The first output out of its range (or NaN), or null: a plain check, cheap enough to run per event. */
+function outOfRange(u: ConfluenceUpdate): string | null {
+  const within = (v: number, lo: number, hi: number): boolean => v >= lo && v <= hi; // false for NaN
+  const checks: [string, number, number, number][] = [
+    ["score", u.score, 0, 100], ["confidence", u.confidence, 0, 1], ["momentum", u.momentum, -1, 1],
+    ["meanReversion", u.meanReversion, -1, 1], ["agreement", u.agreement, 0, 1], ["sufficiency", u.sufficiency, 0, 1],
+    ["regime", u.regime, 0, 1], ["coverage", u.coverage, 0, 1],
+  ];
+  for (const [name, c] of Object.entries(u.components)) {
+    checks.push([`${name}.score`, c.score, 0, 100], [`${name}.confidence`, c.confidence, 0, 1]);
+  }
+  for (const [name, v, lo, hi] of checks) if (!within(v, lo, hi)) return `${name} = ${v} outside [${lo}, ${hi}]`;
+  for (const [name, v] of Object.entries(u.features)) if (Number.isNaN(v)) return `feature ${name} is NaN (no value is null)`;
+  return null;
+}
+
+function expectInRange(u: ConfluenceUpdate): void {
+  const problem = outOfRange(u);
+  if (problem) expect.fail(`${problem} in ${JSON.stringify(u)}`);
+}
+
+describe("configuration", () => {
+  test("presets: default and the seed's ultraFast", () => {
+    expect(resolveConfig({ preset: "ultraFast" })).toEqual({
+      weights: { orderbook: 0.6, orderflow: 0.35, volume: 0.05, price_structure: 0, technical: 0, sentiment: 0 },
+      depth: 5, lookback: 10, updateIntervalMs: 100, sensitivity: 0.5, confidenceThreshold: 0.3,
+      sentimentStaleMs: 60_000, approximations: false, parallelism: false, caching: false,
+    });
+    expect(resolveConfig()).toEqual(PRESETS.default);
+    expect(Object.values(PRESETS.default.weights).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+  });
+  test("overrides merge onto the preset, weights by component", () => {
+    const c = resolveConfig({ preset: "ultraFast", lookback: 20, weights: { orderbook: 0.5, volume: 0.15 } });
+    expect(c.lookback).toBe(20);
+    expect(c.weights).toMatchObject({ orderbook: 0.5, orderflow: 0.35, volume: 0.15 });
+  });
+  test("typed errors at the edge", () => {
+    expect(() => resolveConfig({ depht: 5 } as never)).toThrow(UnknownConfigKeyError);
+    expect(() => resolveConfig({ weights: { orderbok: 1 } as never })).toThrow("unknown configuration key 'weights.orderbok'");
+    expect(() => resolveConfig({ weights: { orderbook: -0.1, orderflow: 0.6 } })).toThrow(InvalidWeightsError);
+    expect(() => resolveConfig({ weights: { orderbook: 0.3 } })).toThrow(/sum to 1\.05.*expected 1 within 1e-9/);
+    expect(() => resolveConfig({ weights: { orderbook: 0.25 + 2e-9 } })).toThrow(InvalidWeightsError);
+    expect(() => resolveConfig({ depth: 0 })).toThrow(InvalidConfigError);
+    expect(() => resolveConfig({ lookback: 0 })).toThrow("lookback = 0: expected an integer from 1");
+    expect(() => resolveConfig({ lookback: 2.5 })).toThrow(InvalidConfigError);
+    expect(() => resolveConfig({ sensitivity: 0 })).toThrow(InvalidConfigError);
+    expect(() => resolveConfig({ confidenceThreshold: 1.5 })).toThrow(InvalidConfigError);
+    expect(() => resolveConfig({ caching: "yes" } as never)).toThrow(InvalidConfigError);
+    expect(() => resolveConfig({ preset: "fast" } as never)).toThrow(InvalidConfigError);
+  });
+});
+
+describe.each(backends)("analyzer on $backend", (k: Kernels) => {
+  test("warm-up: null with what is still needed, then a score", () => {
+    const a = new ConfluenceAnalyzer(k, { preset: "ultraFast", lookback: 2 });
+    expect(a.update(0)).toBeNull();
+    expect(a.needed).toEqual({ trades: 8, quotes: 3, books: 1 }); // volume needs 4L trades, orderflow L + 1 quotes
+    expect(() => a.result).toThrow(WarmupError);
+    a.onBook([[100, 1]], [[101, 1]]);
+    for (let i = 0; i < 3; i++) a.onQuote({ bidPx: 100, bidQty: 1 + i, askPx: 101, askQty: 1 });
+    for (let i = 0; i < 7; i++) a.onTrade({ price: 100 + (i % 2), qty: 1, buyerInitiated: i % 2 === 0, time: i });
+    expect(a.update(7)).toBeNull();
+    expect(a.needed).toEqual({ trades: 1, quotes: 0, books: 0 });
+    a.onTrade({ price: 101, qty: 1, buyerInitiated: true, time: 8 });
+    const u = a.update(8)!;
+    expect(u).not.toBeNull();
+    expectInRange(u);
+    expect(a.result).toBe(u);
+    a.dispose();
+  });
+
+  test("orderbook sub-score by hand: depth 2, bids 3@100 1@99, asks 1@101 1@102", () => {
+    const a = new ConfluenceAnalyzer(k, {
+      weights: { orderbook: 1, orderflow: 0, volume: 0, price_structure: 0, technical: 0, sentiment: 0 }, depth: 2, sensitivity: 1,
+    });
+    a.onBook([[100, 3], [99, 1]], [[101, 1], [102, 1]]);
+    const u = a.update(0)!;
+    // level weights exp(−2i/N): 1, e^−1; dwi = ((3 + e^−1) − (1 + e^−1)) / ((3 + e^−1) + (1 + e^−1)) = 2 / (4 + 2e^−1)
+    const w1 = Math.exp(-1);
+    const dwi = 2 / (4 + 2 * w1);
+    // microprice (100·1 + 101·3)/4 = 100.75, mid 100.5, spread 1: offset 2·0.25/1 = 0.5
+    const signal = squash(4 * (0.6 * dwi + 0.4 * 0.5));
+    expect(u.components.orderbook.signal).toBeCloseTo(signal, 14);
+    expect(u.score).toBeCloseTo(50 + 50 * signal, 12);
+    // confidence: agreement(dwi, 0.5) × levels/N; one component, so agreement 1, regime 1, coverage 1
+    expect(u.components.orderbook.confidence).toBeCloseTo(1 - Math.abs(dwi - 0.5) / 2, 14);
+    expect(u.confidence).toBeCloseTo(1 - Math.abs(dwi - 0.5) / 2, 14);
+    expect(u.features.microprice).toBe(100.75);
+    a.dispose();
+  });
+
+  test("sentiment: absent → its weight is redistributed and coverage says so; stale → absent again", () => {
+    const a = new ConfluenceAnalyzer(k, {
+      weights: { orderbook: 0.8, orderflow: 0, volume: 0, price_structure: 0, technical: 0, sentiment: 0.2 }, sentimentStaleMs: 1000,
+    });
+    a.onBook([[100, 1]], [[101, 1]]);
+    const absent = a.update(0)!;
+    expect(absent.coverage).toBeCloseTo(0.8, 15);
+    expect(absent.components.sentiment.available).toBe(false);
+    expect(absent.components.orderbook.weight).toBe(1);
+    a.onSentiment(0.5, 0);
+    const present = a.update(250)!;
+    expect(present.coverage).toBe(1);
+    expect(present.components.sentiment).toMatchObject({ signal: 0.5, confidence: 0.75, weight: 0.2, available: true });
+    expect(present.score).toBeCloseTo(50 + 50 * (0.8 * present.components.orderbook.signal + 0.2 * 0.5), 12);
+    expect(a.update(1001)!.components.sentiment.available, "stale after sentimentStaleMs").toBe(false);
+    a.dispose();
+  });
+
+  test("bad events are typed errors and change nothing", () => {
+    const a = new ConfluenceAnalyzer(k, { preset: "ultraFast" });
+    a.onTrade({ price: 100, qty: 1, buyerInitiated: true, time: 10 });
+    expect(() => a.onTrade({ price: NaN, qty: 1, buyerInitiated: true, time: 11 })).toThrow(InvalidValueError);
+    expect(() => a.onTrade({ price: 100, qty: -1, buyerInitiated: true, time: 11 })).toThrow("trade qty[0] = -1");
+    expect(() => a.onTrade({ price: 100, qty: 1, buyerInitiated: true, time: 9 })).toThrow(OutOfOrderError);
+    expect(() => a.onQuote({ bidPx: 0, bidQty: 1, askPx: 1, askQty: 1 })).toThrow("bidPx[0] = 0: expected a finite price > 0");
+    expect(() => a.onBook([[100, Infinity]], [[101, 1]])).toThrow("bidQty[0] = Infinity");
+    expect(() => a.onSentiment(1.5, 0)).toThrow(InvalidValueError);
+    expect(() => a.update(NaN)).toThrow(InvalidValueError);
+    expect(a.update(12)!, "the rejected events did not count").toBeNull();
+    expect(a.needed.trades).toBe(39);
+    a.dispose();
+  });
+});
+
+describe("properties (fast-check)", () => {
+  const price = fc.oneof(fc.constant(100), fc.integer({ min: 9990, max: 10010 }).map((t) => t / 100), fc.double({ min: 1e-6, max: 1e9, noNaN: true }));
+  const qty = fc.oneof(fc.constant(0), fc.constant(1), fc.double({ min: 0, max: 1e6, noNaN: true }));
+  const event = fc.oneof(
+    fc.record({ kind: fc.constant("trade" as const), price, qty, buyerInitiated: fc.boolean() }),
+    fc.record({ kind: fc.constant("quote" as const), bidPx: price, bidQty: qty, askPx: price, askQty: qty }),
+    fc.record({ kind: fc.constant("book" as const), bids: fc.array(fc.tuple(price, qty), { minLength: 0, maxLength: 4 }), asks: fc.array(fc.tuple(price, qty), { minLength: 0, maxLength: 4 }) }),
+    fc.record({ kind: fc.constant("sentiment" as const), value: fc.double({ min: -1, max: 1, noNaN: true }) }),
+  );
+  type Generated = { kind: string } & Record<string, unknown>;
+  const run = (k: Kernels, events: Generated[], preset: "default" | "ultraFast"): (ConfluenceUpdate | null)[] => {
+    const a = new ConfluenceAnalyzer(k, { preset, lookback: 2, depth: 3 });
+    const out = events.map((e: any, t) => {
+      if (e.kind === "trade") a.onTrade({ ...e, time: t });
+      else if (e.kind === "quote") a.onQuote(e);
+      else if (e.kind === "book") a.onBook(e.bids, e.asks);
+      else a.onSentiment(e.value, t);
+      return a.update(t);
+    });
+    a.dispose();
+    return out;
+  };
+
+  test.each(["default", "ultraFast"] as const)("%s: every output in range, never NaN, identical on every backend", (preset) => {
+    fc.assert(fc.property(fc.array(event, { minLength: 1, maxLength: 60 }), (events) => {
+      const results = backends.map((k) => run(k, events as never, preset));
+      results.forEach((r, i) => expect(r, `${backends[i]!.backend} vs ${backends[0]!.backend}`).toEqual(results[0]));
+      for (const u of results[0]!) if (u) expectInRange(u);
+    }), { numRuns: 500 });
+  });
+});
+
+describe("symmetry and monotonicity", () => {
+  const k = backends[0]!;
+  const C = 200; // mirror prices around C/2: p → C − p
+  const flows = fc.array(fc.record({ price: fc.integer({ min: 9950, max: 10050 }).map((t) => t / 100), qty: fc.integer({ min: 1, max: 500 }).map((q) => q / 100), buyer: fc.boolean() }), { minLength: 40, maxLength: 80 });
+  const levels = fc.array(fc.integer({ min: 1, max: 900 }).map((q) => q / 100), { minLength: 5, maxLength: 5 });
+
+  test("a mirrored book and mirrored flow give score 100 − s and negated momentum and mean reversion", () => {
+    fc.assert(fc.property(flows, levels, levels, (trades, bq, aq) => {
+      const build = (mirror: boolean): ConfluenceUpdate => {
+        const a = new ConfluenceAnalyzer(k, { lookback: 5, depth: 5, weights: { sentiment: 0, orderbook: 0.35 } });
+        const px = (p: number): number => (mirror ? C - p : p);
+        trades.forEach((t, i) => {
+          a.onTrade({ price: px(t.price), qty: t.qty, buyerInitiated: mirror ? !t.buyer : t.buyer, time: i });
+          const bid = t.price - 0.01 * (1 + (i % 3)), ask = t.price + 0.01 * (1 + (i % 2));
+          const q1 = bq[i % 5]!, q2 = aq[i % 5]!;
+          if (mirror) a.onQuote({ bidPx: C - ask, bidQty: q2, askPx: C - bid, askQty: q1 });
+          else a.onQuote({ bidPx: bid, bidQty: q1, askPx: ask, askQty: q2 });
+        });
+        const mid = trades[trades.length - 1]!.price;
+        const bids = bq.map((q, i) => [mid - 0.01 * (i + 1), q] as [number, number]);
+        const asks = aq.map((q, i) => [mid + 0.01 * (i + 1), q] as [number, number]);
+        if (mirror) a.onBook(asks.map(([p, q]) => [C - p, q]), bids.map(([p, q]) => [C - p, q]));
+        else a.onBook(bids, asks);
+        const u = a.update(trades.length)!;
+        a.dispose();
+        return u;
+      };
+      const s = build(false), m = build(true);
+      expect(m.score, "score of the mirror").toBeCloseTo(100 - s.score, 6);
+      expect(m.momentum).toBeCloseTo(-s.momentum, 6);
+      expect(m.meanReversion).toBeCloseTo(-s.meanReversion, 6);
+      expect(m.confidence).toBeCloseTo(s.confidence, 6);
+      for (const name of ["orderbook", "orderflow", "volume", "price_structure", "technical"] as const) {
+        expect(m.components[name].score, name).toBeCloseTo(100 - s.components[name].score, 6);
+      }
+    }), { numRuns: 200 });
+  });
+
+  test("more bid depth never lowers the orderbook sub-score", () => {
+    const book = fc.record({ bq: levels, aq: levels, level: fc.integer({ min: 0, max: 4 }), extra: fc.double({ min: 0, max: 1e4, noNaN: true }) });
+    fc.assert(fc.property(book, ({ bq, aq, level, extra }) => {
+      const score = (bids: number[]): number => {
+        const a = new ConfluenceAnalyzer(k, { depth: 5, weights: { orderbook: 1, orderflow: 0, volume: 0, price_structure: 0, technical: 0, sentiment: 0 } });
+        a.onBook(bids.map((q, i) => [100 - i, q]), aq.map((q, i) => [101 + i, q]));
+        const s = a.update(0)!.components.orderbook.score;
+        a.dispose();
+        return s;
+      };
+      const more = bq.slice();
+      more[level] = more[level]! + extra;
+      expect(score(more)).toBeGreaterThanOrEqual(score(bq));
+    }), { numRuns: 500 });
+  });
+});
+
+describe("real captures", () => {
+  test.each([["BTCUSDT", BTCUSDT], ["ETHUSDT", ETHUSDT]])("%s: warms up and scores every event after, identically on every backend", async (_, file) => {
+    const { events } = await captureEvents(file, 10);
+    for (const preset of ["default", "ultraFast"] as const) {
+      const scores = backends.map((k) => {
+        const a = new ConfluenceAnalyzer(k, { preset });
+        const out: number[] = [];
+        let first = -1;
+        feed(a, events, (u, e) => {
+          if (u) {
+            if (first < 0) first = out.length;
+            expectInRange(u);
+            out.push(u.score, u.confidence, u.momentum, u.meanReversion);
+          } else if (first >= 0) expect.fail(`no score after warm-up at ${JSON.stringify(e)}`);
+        });
+        a.dispose();
+        expect(first, "warmed up").toBeGreaterThanOrEqual(0);
+        return Float64Array.from(out);
+      });
+      for (let i = 1; i < scores.length; i++) expect(scores[i], `${backends[i]!.backend} (${preset})`).toEqual(scores[0]);
+      expect(scores[0]!.length / 4, `${preset}: scored updates`).toBeGreaterThan(events.length * 0.9);
+    }
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * The composite engine: its formulas by hand on a constructed update, ranges and
+ * NaN-freedom on random updates, and analyzer + engine over the real BTCUSDT capture on
+ * every backend with identical results.
+ */
+import { describe, expect, test } from "vitest";
+import fc from "fast-check";
+import {
+  CompositeEngine, ConfluenceAnalyzer, InvalidConfigError, riskAdjustedOpportunity, type ConfluenceUpdate, type CompositeOutput,
+} from "../../src/index.js";
+import { backends } from "../support/backends.js";
+import { BTCUSDT } from "../support/capture.js";
+import { captureEvents } from "../support/replay.js";
+
+function update(o: { score?: number; confidence?: number; micro?: number; ofi?: number; spreadRatio?: number; volatility?: number; mid?: number | null } = {}): ConfluenceUpdate {
+  const component = { score: 50, confidence: 1, signal: 0, weight: 0, available: false };
+  return {
+    time: 0, score: o.score ?? 75, confidence: o.confidence ?? 0.8, actionable: true, momentum: 0.1, meanReversion: -0.1,
+    components: { orderbook: component, orderflow: component, volume: component, price_structure: component, technical: component, sentiment: component },
+    agreement: 1, sufficiency: 1, regime: 1, coverage: 1,
+    features: {
+      depthWeightedImbalance: 0, micropriceOffset: o.micro ?? 0.4, volumeDeltaImbalance: 0, orderFlowImbalance: o.ofi ?? -0.2,
+      relativeVolume: 1, rangePosition: 0, vwapZ: 0, breakout: 0, emaSpread: 0, rsi: 50, returnZ: 0, spreadRatio: o.spreadRatio ?? 2,
+      volatilityRatio: 1, volatility: o.volatility ?? 0.01, ofiSum: 0, mid: o.mid === undefined ? 100 : o.mid, spread: 0.02, microprice: 100.004, lastPrice: 100,
+    },
+  };
+}
+
+function outOfRange(o: CompositeOutput): string | null {
+  const checks: [string, number, number, number][] = [
+    ["directionalBias", o.directionalBias, -1, 1], ["executionUrgency", o.executionUrgency, 0, 1],
+    ["riskAdjustedOpportunity", o.riskAdjustedOpportunity, 0, 1], ["inventoryImpact", o.inventoryImpact, -1, 1],
+    ["stability", o.stability, 0, 1], ["normalized.zscore", o.normalized.zscore, -1, 1], ["normalized.percentile", o.normalized.percentile, -1, 1],
+    ["normalized.volatilityAdaptive", o.normalized.volatilityAdaptive, -1, 1],
+  ];
+  for (const [name, v, lo, hi] of checks) if (!(v >= lo && v <= hi)) return `${name} = ${v}`;
+  return null;
+}
+
+describe.each(backends)("composite engine on $backend", (k) => {
+  test("by hand: score 75, confidence 0.8, micro 0.4, OFI −0.2, spread ratio 2, long 5 of 10", () => {
+    const e = new CompositeEngine(k, { maxPosition: 10 });
+    const o = e.evaluate(update(), { position: 5 });
+    // b = 0.5, s = 0.5, r = 0.8; m = (0.4 − 0.2)/2 = 0.1; inventory −0.5
+    expect(o.inventoryImpact).toBe(-0.5);
+    expect(o.directionalBias).toBeCloseTo(0.6 * 0.5 + 0.25 * 0.1 + 0.15 * -0.5, 15);
+    // first evaluation: stability = r/2; liquidity = 1/2
+    expect(o.stability).toBe(0.4);
+    expect(o.microstructure.liquidity).toBe(0.5);
+    expect(o.executionUrgency).toBeCloseTo(0.5 * (0.5 + 0.5 * 0.4) * (0.5 + 0.5 * 0.5), 15);
+    expect(o.riskAdjustedOpportunity).toBe(riskAdjustedOpportunity({ signalStrength: 0.5, reliability: 0.8, volatility: 0.01, liquidity: 0.5, correlation: 0 }).opportunity);
+    // below 30 scores the normalizer falls back to (s − 50)/50
+    expect(o.normalized.zscore).toBe(0.5);
+    expect(o.marketMaking).toMatchObject({ inventoryBias: -0.5, spreadAdjustment: 1 - 0.8, activityLevel: 0.5 });
+    expect(o.execution!.side).toBe("buy");
+    // second evaluation with the same input: σ of two equal biases is 0, stability = r
+    expect(e.evaluate(update(), { position: 5 }).stability).toBeCloseTo(0.8, 15);
+    e.dispose();
+  });
+
+  test("no price known: no execution decision; invalid options are typed errors", () => {
+    const e = new CompositeEngine(k);
+    expect(e.evaluate({ ...update(), features: { ...update().features, mid: null, lastPrice: null } }).execution).toBeNull();
+    expect(() => new CompositeEngine(k, { maxPosition: 0 })).toThrow(InvalidConfigError);
+    e.dispose();
+  });
+
+  test("ranges on random updates (fast-check)", () => {
+    const e = new CompositeEngine(k, { maxPosition: 3 });
+    const input = fc.record({
+      score: fc.double({ min: 0, max: 100, noNaN: true }), confidence: fc.double({ min: 0, max: 1, noNaN: true }),
+      micro: fc.double({ min: -1, max: 1, noNaN: true }), ofi: fc.double({ min: -1, max: 1, noNaN: true }),
+      spreadRatio: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 100, noNaN: true })), volatility: fc.double({ min: 0, max: 10, noNaN: true }),
+      position: fc.double({ min: -1e9, max: 1e9, noNaN: true }),
+    });
+    fc.assert(fc.property(input, (i) => {
+      const problem = outOfRange(e.evaluate(update(i), { position: i.position }));
+      if (problem) expect.fail(problem);
+    }), { numRuns: 1000 });
+    e.dispose();
+  });
+});
+
+test("BTCUSDT: analyzer + composite engine, identical on every backend", async () => {
+  const { events } = await captureEvents(BTCUSDT, 10);
+  const runs = backends.map((k) => {
+    const a = new ConfluenceAnalyzer(k, { preset: "ultraFast" });
+    const e = new CompositeEngine(k, { maxPosition: 1 });
+    const out: number[] = [];
+    for (const ev of events) {
+      if (ev.kind === "trade") a.onTrade(ev);
+      else if (ev.kind === "quote") a.onQuote(ev);
+      else a.onBook(ev.bids, ev.asks);
+      const u = a.update(ev.time);
+      if (!u || ev.kind !== "book") continue;
+      const o = e.evaluate(u, { position: 0.25 });
+      const problem = outOfRange(o);
+      if (problem) expect.fail(problem);
+      out.push(o.directionalBias, o.executionUrgency, o.riskAdjustedOpportunity, o.stability, o.normalized.zscore, o.normalized.percentile);
+    }
+    a.dispose();
+    e.dispose();
+    return Float64Array.from(out);
+  });
+  expect(runs[0]!.length / 6).toBeGreaterThan(3000);
+  for (let i = 1; i < runs.length; i++) expect(runs[i]).toEqual(runs[0]);
+});
