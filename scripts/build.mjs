@@ -36,9 +36,10 @@ async function generateBytes() {
 async function bundle() {
   const common = { bundle: true, format: "esm", target: "es2022", sourcemap: true, logLevel: "warning" };
   await esbuild.build({ ...common, platform: "neutral", entryPoints: [join(root, "src/index.ts")], outfile: join(root, "dist/index.js") });
+  await esbuild.build({ ...common, platform: "node", entryPoints: [join(root, "src/node/index.ts")], outfile: join(root, "dist/node.js"), packages: "external" });
   await esbuild.build({
     ...common, platform: "node", entryPoints: [join(root, "src/cli/main.ts")], outfile: join(root, "dist/cli.js"),
-    banner: { js: "#!/usr/bin/env node" },
+    banner: { js: "#!/usr/bin/env node" }, packages: "external",
   });
   const benches = (await readdir(join(root, "bench"))).filter((f) => f.endsWith(".bench.ts"));
   await esbuild.build({

@@ -133,3 +133,32 @@ export class DuplicateSymbolError extends ConfluenceError {
     super(`symbol '${symbol}' appears at entries ${first} and ${second}: expected each symbol once`);
   }
 }
+
+/** Why a feed message was rejected (stable values, safe to match on and to count by). */
+export type FeedDecodeReason =
+  | "bad-timestamp" // a capture line without its `<ns> ` prefix
+  | "not-json" // not JSON text (or not valid UTF-8)
+  | "unknown-kind" // JSON, but no message kind this decoder knows
+  | "missing-field"
+  | "invalid-field" // present but of the wrong type or shape
+  | "non-finite" // a number that is ±Infinity (or NaN)
+  | "non-positive-price"
+  | "negative-qty"
+  | "empty-symbol"
+  | "unknown-snapshot-symbol"; // a REST depth snapshot (it names no symbol) with no symbol to give it
+
+/** A market-data message (a Binance frame, a capture line, a ccxt object) that cannot become an event. */
+export class FeedDecodeError extends ConfluenceError {
+  override name = "FeedDecodeError";
+  constructor(readonly reason: FeedDecodeReason, readonly what: string, readonly expected: string) {
+    super(`${what}: expected ${expected} (${reason})`);
+  }
+}
+
+/** A capture file that cannot be read to its end: missing, unreadable, or a corrupt or truncated gzip. */
+export class CaptureFileError extends ConfluenceError {
+  override name = "CaptureFileError";
+  constructor(readonly file: string, readonly reason: string) {
+    super(`${file}: ${reason}: expected a readable capture file (gzip or plain text)`);
+  }
+}

@@ -26,4 +26,13 @@ export { marketMakingParameters, type Inventory, type MarketMakingParameters } f
 export { riskAdjustedOpportunity, riskDiscount, CorrelationTracker, type MarketConditions, type RiskAdjustedOpportunity } from "./strategy/risk.js";
 export { executionDecision, type ExecutionDecision, type ExecutionInput, type Urgency, type ExecutionAlgorithm, type Side } from "./strategy/execution.js";
 export { rankPortfolio, type PortfolioEntry, type RankedSymbol } from "./strategy/portfolio.js";
+export type { MarketEvent, TradeEvent, DepthDiffEvent, DepthSnapshotEvent, QuoteEvent, Market } from "./feeds/events.js";
+export { eventTime } from "./feeds/events.js";
+export { decodeBinanceMessage } from "./feeds/binance.js";
+export { CaptureParser, type CaptureParserOptions, type CaptureStats, type CaptureRejection } from "./feeds/capture.js";
+export { fromCcxtOrderBook, fromCcxtTrade, type CcxtOrderBook, type CcxtTrade } from "./feeds/ccxt.js";
+export { StreamingEngine, SymbolView, type ScoreUpdate, type EngineOptions, type EventCounts, type BookSummary } from "./stream/engine.js";
+export { L2Book, BookSide } from "./stream/l2Book.js";
+export { BookSync, type SyncState, type SyncOutcome, type SyncCounters } from "./stream/bookSync.js";
+export { LatencyHistogram } from "./stream/latencyHistogram.js";
 export * from "./errors.js";

@@ -5,7 +5,8 @@
  */
 import { performance } from "node:perf_hooks";
 import { jsKernels, loadKernels, type Kernels } from "../index.js";
-import { isMalformed, readCapture } from "../node/captureReader.js";
+import { replayCaptureFiles } from "../node/captureReader.js";
+import type { DepthSnapshotEvent } from "../feeds/events.js";
 
 interface Columns {
   price: number[];
@@ -15,32 +16,28 @@ interface Columns {
   bidQty: number[];
   askPx: number[];
   askQty: number[];
-  snapshot?: { bids: [string, string][]; asks: [string, string][] };
+  snapshot?: DepthSnapshotEvent;
   lines: number;
   malformed: number;
 }
 
 async function load(file: string): Promise<Columns> {
   const c: Columns = { price: [], qty: [], buyer: [], bidPx: [], bidQty: [], askPx: [], askQty: [], lines: 0, malformed: 0 };
-  for await (const line of readCapture([file])) {
-    c.lines++;
-    if (isMalformed(line)) {
-      c.malformed++;
-      continue;
+  const stats = await replayCaptureFiles([file], (e) => {
+    if (e.type === "snapshot") c.snapshot ??= e;
+    else if (e.type === "trade") {
+      c.price.push(e.price);
+      c.qty.push(e.qty);
+      c.buyer.push(e.buyerInitiated ? 1 : 0);
+    } else if (e.type === "quote") {
+      c.bidPx.push(e.bidPx);
+      c.bidQty.push(e.bidQty);
+      c.askPx.push(e.askPx);
+      c.askQty.push(e.askQty);
     }
-    const msg = JSON.parse(line.json);
-    if (msg.lastUpdateId !== undefined) c.snapshot ??= msg;
-    else if (msg.data?.e === "trade") {
-      c.price.push(Number(msg.data.p));
-      c.qty.push(Number(msg.data.q));
-      c.buyer.push(msg.data.m ? 0 : 1);
-    } else if (msg.stream?.endsWith("@bookTicker")) {
-      c.bidPx.push(Number(msg.data.b));
-      c.bidQty.push(Number(msg.data.B));
-      c.askPx.push(Number(msg.data.a));
-      c.askQty.push(Number(msg.data.A));
-    }
-  }
+  });
+  c.lines = stats.lines;
+  c.malformed = stats.rejected;
   return c;
 }
 
@@ -87,9 +84,9 @@ function run(k: Kernels, c: Columns): { values: Map<string, string>; ns: Map<str
   ns.set("trades: buy / sell volume", time(() => k.volumeDelta(qty, buyer)));
 
   if (c.snapshot) {
-    const bids = Float64Array.from(c.snapshot.bids, (l) => Number(l[1]));
-    const asks = Float64Array.from(c.snapshot.asks, (l) => Number(l[1]));
-    const bidPx = Number(c.snapshot.bids[0]![0]), askPx = Number(c.snapshot.asks[0]![0]);
+    const qtys = (levels: Float64Array) => levels.filter((_, i) => i % 2 === 1);
+    const bids = qtys(c.snapshot.bids), asks = qtys(c.snapshot.asks);
+    const bidPx = c.snapshot.bids[0]!, askPx = c.snapshot.asks[0]!;
     values.set("snapshot: imbalance top 5 / 20", `${fmt(k.bookImbalance(bids, asks, 5))} / ${fmt(k.bookImbalance(bids, asks, 20))}`);
     values.set("snapshot: depth-weighted (decay 0.5)", fmt(k.depthWeightedImbalance(bids, asks, 20, 0.5)));
     values.set("snapshot: microprice", fmt(k.microprice(bidPx, bids[0]!, askPx, asks[0]!), 4));
@@ -126,7 +123,7 @@ export async function kernelsReport(file: string, print: (line: string) => void)
   const backends = [await loadKernels(), jsKernels()];
   const runs = backends.map((k) => run(k, c));
   print(`${file}: ${c.lines} lines (${c.malformed} malformed), ${c.qty.length} trades, ${c.bidPx.length} best quotes, ` +
-    `snapshot ${c.snapshot ? `${c.snapshot.bids.length}×${c.snapshot.asks.length} levels` : "missing"}`);
+    `snapshot ${c.snapshot ? `${c.snapshot.bids.length / 2}×${c.snapshot.asks.length / 2} levels` : "missing"}`);
   const names = [...runs[0]!.values.keys()];
   const rows: Row[] = names.map((name) => ({ name, values: runs.map((r) => r.values.get(name)!), ns: runs.map((r) => r.ns.get(name) ?? NaN) }));
   const header = ["", ...backends.map((k) => k.backend), "agree", ...backends.map((k) => `${k.backend} time`), "js/wasm"];

@@ -1,33 +1,66 @@
 /**
- * The `confluence` command. Bad invocations print one line to stderr and exit 2;
- * no stack traces for user errors.
+ * The `confluence` command. Bad invocations (unknown command or flag, missing file,
+ * unreadable capture) print one line to stderr and exit non-zero; no stack traces.
+ *
+ *   confluence replay <files…> [--json] [--out scores.jsonl] [--report report.html] [--backend wasm|js]
+ *   confluence kernels [capture]
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { ConfluenceError } from "../errors.js";
 import { kernelsReport } from "./kernelsReport.js";
+import { replay, type ReplayOptions } from "./replay.js";
 
-const USAGE = "usage: confluence kernels [capture.jsonl[.gz]]";
+const USAGE = "usage: confluence replay <files…> [--json] [--out scores.jsonl] [--report report.html] [--backend wasm|js] | confluence kernels [capture]";
 const BUNDLED = fileURLToPath(new URL("../data/binance-spot-btcusdt-2024-08-08.jsonl.gz", import.meta.url));
 
 class UsageError extends Error {}
 
+function parseReplay(args: string[]): ReplayOptions {
+  const files: string[] = [];
+  let json = false, backend: "wasm" | "js" = "wasm";
+  let out: string | undefined, report: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const value = (): string => {
+      const v = args[++i];
+      if (v === undefined || v.startsWith("--")) throw new UsageError(`${a} needs a value; ${USAGE}`);
+      return v;
+    };
+    if (a === "--json") json = true;
+    else if (a === "--out") out = value();
+    else if (a === "--report") report = value();
+    else if (a === "--backend") {
+      const v = value();
+      if (v !== "wasm" && v !== "js") throw new UsageError(`--backend ${v}: expected wasm or js`);
+      backend = v;
+    } else if (a.startsWith("-")) throw new UsageError(`unknown flag '${a}'; ${USAGE}`);
+    else files.push(a);
+  }
+  if (files.length === 0) throw new UsageError(`replay needs at least one capture file; ${USAGE}`);
+  for (const f of files) if (!existsSync(f)) throw new UsageError(`no such file: ${f}`);
+  return { files, json, backend, ...(out ? { out } : {}), ...(report ? { report } : {}) };
+}
+
 async function main(argv: string[]): Promise<void> {
-  const [command = "kernels", ...rest] = argv;
-  if (command === "--help" || command === "-h") {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "--help" || command === "-h") {
     console.log(USAGE);
     return;
   }
-  if (command !== "kernels") throw new UsageError(`unknown command '${command}'; ${USAGE}`);
-  const flags = rest.filter((a) => a.startsWith("-"));
-  if (flags.length) throw new UsageError(`unknown flag '${flags[0]}'; ${USAGE}`);
-  if (rest.length > 1) throw new UsageError(`expected at most one capture file; ${USAGE}`);
-  const file = rest[0] ?? BUNDLED;
-  if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
-  await kernelsReport(file, (line) => console.log(line));
+  if (command === "replay") return replay(parseReplay(rest), (s) => process.stdout.write(`${s}\n`));
+  if (command === "kernels") {
+    if (rest.some((a) => a.startsWith("-"))) throw new UsageError(`unknown flag '${rest.find((a) => a.startsWith("-"))}'; ${USAGE}`);
+    if (rest.length > 1) throw new UsageError(`kernels takes at most one capture file; ${USAGE}`);
+    const file = rest[0] ?? BUNDLED;
+    if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
+    return kernelsReport(file, (line) => console.log(line));
+  }
+  throw new UsageError(`unknown command '${command}'; ${USAGE}`);
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
   console.error(`confluence: ${message}`);
-  process.exit(err instanceof UsageError ? 2 : 1);
+  process.exit(err instanceof UsageError ? 2 : err instanceof ConfluenceError ? 1 : 70);
 });

@@ -182,14 +182,18 @@ export class ConfluenceAnalyzer {
   private latest: ConfluenceUpdate | null = null;
   private needs: WarmupNeeds = READY;
 
-  constructor(kernels: Kernels, config: ConfluenceConfigInput | ConfluenceConfig = {}) {
+  /**
+   * `options.trusted` skips the per-event input checks; only for callers that validate
+   * every event themselves (the streaming engine validates at its edge).
+   */
+  constructor(kernels: Kernels, config: ConfluenceConfigInput | ConfluenceConfig = {}, options: { readonly trusted?: boolean } = {}) {
     this.config = resolveConfig(config as ConfluenceConfigInput);
     const { depth, lookback, sensitivity, sentimentStaleMs, weights } = this.config;
     this.core = kernels.confluenceCore({
       lookback, depth, sensitivity, staleMs: sentimentStaleMs,
       weights: COMPONENT_NAMES.map((n) => weights[n]),
       levelWeights: Array.from({ length: depth }, (_, i) => Math.exp((-2 * i) / depth)),
-    });
+    }, options.trusted ?? false);
   }
 
   onTrade(trade: TradeInput): void {

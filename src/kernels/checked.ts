@@ -49,6 +49,10 @@ export class CheckedKernels implements Kernels {
     return this.raw.backend;
   }
 
+  get memoryBytes(): number {
+    return this.raw.memoryBytes;
+  }
+
   allocFloat64(length: number): Float64Buffer {
     checkNonNegativeFinite("length", length);
     return this.raw.allocFloat64(length);
@@ -276,7 +280,7 @@ export class CheckedKernels implements Kernels {
     return this.raw.orderFlowWindow(window);
   }
 
-  confluenceCore(options: ConfluenceCoreOptions): ConfluenceCore {
+  confluenceCore(options: ConfluenceCoreOptions, trusted = false): ConfluenceCore {
     checkWindow(options.lookback, MAX_LOOKBACK);
     if (!Number.isInteger(options.depth) || options.depth < 1 || options.depth > MAX_DEPTH) {
       throw new InvalidParameterError("depth", options.depth, `an integer from 1 to ${MAX_DEPTH}`);
@@ -292,7 +296,8 @@ export class CheckedKernels implements Kernels {
     if (!(Math.abs(total - 1) <= 1e-9)) throw new InvalidParameterError("weights", total, "weights summing to 1 (within 1e-9)");
     checkLength("levelWeights", options.depth, options.levelWeights.length);
     for (let i = 0; i < options.depth; i++) checkNonNegativeFinite(`levelWeights[${i}]`, options.levelWeights[i]!);
-    return new CheckedConfluenceCore(this.raw.confluenceCore(options), options.depth);
+    const core = this.raw.confluenceCore(options);
+    return trusted ? core : new CheckedConfluenceCore(core, options.depth);
   }
 
   // ---- helpers ----

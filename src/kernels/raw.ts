@@ -22,6 +22,7 @@ export interface RawRollingOutputs {
 
 export interface RawKernels {
   readonly backend: Backend;
+  readonly memoryBytes: number;
   allocFloat64(length: number): Float64Buffer;
   allocUint8(length: number): Uint8Buffer;
 

@@ -172,6 +172,8 @@ export interface ConfluenceCore {
 
 export interface Kernels {
   readonly backend: Backend;
+  /** Bytes of WebAssembly linear memory in use by this instance (0 for the JS backend). */
+  readonly memoryBytes: number;
 
   /** A buffer the kernels read without copying (see Float64Buffer). */
   allocFloat64(length: number): Float64Buffer;
@@ -218,5 +220,9 @@ export interface Kernels {
   rollingCorrelation(window: number): RollingCorrelationWindow;
   volumeDeltaWindow(options: VolumeWindowOptions): VolumeDeltaWindow;
   orderFlowWindow(window: number): OrderFlowWindow;
-  confluenceCore(options: ConfluenceCoreOptions): ConfluenceCore;
+  /**
+   * `trusted`: skip the per-event input checks — only for callers that validate every
+   * event upstream (the streaming engine does). Options are validated either way.
+   */
+  confluenceCore(options: ConfluenceCoreOptions, trusted?: boolean): ConfluenceCore;
 }

@@ -1,77 +1,81 @@
 /**
- * Reads recorded captures in the hftbacktest collector format: one message a line,
- * `<local receive time, ns since epoch> <raw JSON>`, gzip or plain text (detected by
- * the gzip magic bytes, not the file name). Several files given together are one
- * continuous stream, read in the order given. Node-only (node:fs, node:zlib).
+ * Replays recorded capture files (hftbacktest collector format, gzip or plain text,
+ * detected by the gzip magic bytes, not the name) into typed events: the way to run a
+ * strategy or the engine over a day the market already had. Several files given
+ * together are ONE continuous stream, read in the order given (a capture split across
+ * files has one snapshot, in its first part). Decompression runs on libuv's thread pool
+ * while the main thread parses, so the two overlap. Node-only (node:fs, node:zlib).
  */
-import { createReadStream } from "node:fs";
+import type { FileHandle } from "node:fs/promises";
 import { open } from "node:fs/promises";
-import { createInterface } from "node:readline";
-import { createGunzip } from "node:zlib";
+import { pipeline } from "node:stream";
 import type { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+import { CaptureFileError } from "../errors.js";
+import { CaptureParser, type CaptureParserOptions, type CaptureStats } from "../feeds/capture.js";
+import type { MarketEvent } from "../feeds/events.js";
 
-export interface CaptureLine {
-  /** The file the line came from, as given. */
-  readonly file: string;
-  /** 1-based line number within that file. */
-  readonly lineNo: number;
-  /** Local receive time in ns since the epoch (as a double: ~256 ns resolution today). */
-  readonly localNs: number;
-  /** The raw JSON text after the timestamp (not parsed here). */
-  readonly json: string;
+export interface ReplayOptions extends CaptureParserOptions {
+  /** Called as the files are read, with the bytes read so far (as stored, i.e. compressed), over all files. */
+  readonly onProgress?: (bytesRead: number) => void;
 }
 
-/** A line that does not have the `<ns> <json>` shape. */
-export interface MalformedLine {
-  readonly file: string;
-  readonly lineNo: number;
-  readonly reason: string;
-}
-
-async function isGzip(path: string): Promise<boolean> {
-  const handle = await open(path, "r");
-  try {
-    const { bytesRead, buffer } = await handle.read(Buffer.alloc(2), 0, 2, 0);
-    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
-  } finally {
-    await handle.close();
-  }
-}
-
-export async function openCapture(path: string): Promise<Readable> {
-  const raw = createReadStream(path);
-  return (await isGzip(path)) ? raw.pipe(createGunzip()) : raw;
-}
+/** Decompressed chunks of at most this size: fewer, larger pushes into the parser. */
+const CHUNK_BYTES = 1 << 20;
 
 /**
- * Yields every line of the files as a CaptureLine, or a MalformedLine (with its
- * reason) for a line without a numeric timestamp and a JSON body. Blank lines are
- * skipped. A stream error (unreadable file, corrupt gzip) rejects the iteration.
+ * Parses `files` in order into `onEvent`; resolves to the parser's counters. Malformed
+ * lines are counted, not thrown; a missing or unreadable file or a corrupt or truncated
+ * gzip rejects with a CaptureFileError (the events before the failure were delivered).
  */
-export async function* readCapture(files: readonly string[]): AsyncGenerator<CaptureLine | MalformedLine> {
+export async function replayCaptureFiles(
+  files: readonly string[], onEvent: (event: MarketEvent) => void, options: ReplayOptions = {},
+): Promise<CaptureStats> {
+  const parser = new CaptureParser(onEvent, options);
+  const onProgress = options.onProgress;
+  let done = 0;
   for (const file of files) {
-    const input = await openCapture(file);
-    const lines = createInterface({ input, crlfDelay: Infinity });
-    let lineNo = 0;
-    for await (const line of lines) {
-      lineNo++;
-      if (line.length === 0) continue;
-      const space = line.indexOf(" ");
-      const localNs = space > 0 ? Number(line.slice(0, space)) : NaN;
-      if (!Number.isFinite(localNs)) {
-        yield { file, lineNo, reason: "expected '<local ns> <json>': no numeric timestamp" };
-        continue;
+    parser.startFile(file);
+    const { input, raw } = await openCapture(file);
+    try {
+      for await (const chunk of input) {
+        parser.push(chunk as Buffer);
+        onProgress?.(done + raw.bytesRead);
       }
-      const json = line.slice(space + 1);
-      if (json[0] !== "{") {
-        yield { file, lineNo, reason: "expected '<local ns> <json>': body is not a JSON object" };
-        continue;
-      }
-      yield { file, lineNo, localNs, json };
+    } catch (e) {
+      throw captureFileError(file, e);
     }
+    done += raw.bytesRead;
   }
+  parser.end();
+  return parser.stats();
 }
 
-export function isMalformed(line: CaptureLine | MalformedLine): line is MalformedLine {
-  return "reason" in line;
+async function openCapture(file: string): Promise<{ input: Readable; raw: Readable & { bytesRead: number } }> {
+  let handle: FileHandle;
+  let gzip: boolean;
+  try {
+    handle = await open(file, "r");
+  } catch (e) {
+    throw captureFileError(file, e);
+  }
+  try {
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(2), 0, 2, 0);
+    gzip = bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+  } catch (e) {
+    await handle.close();
+    throw captureFileError(file, e);
+  }
+  const raw = handle.createReadStream({ start: 0, highWaterMark: CHUNK_BYTES });
+  if (!gzip) return { input: raw, raw };
+  // pipeline: an error on either side destroys both and surfaces in the iteration.
+  const input = pipeline(raw, createGunzip({ chunkSize: CHUNK_BYTES }), () => {});
+  return { input, raw };
+}
+
+function captureFileError(file: string, e: unknown): CaptureFileError {
+  if (e instanceof CaptureFileError) return e;
+  const err = e as NodeJS.ErrnoException;
+  const zlib = typeof err.code === "string" && err.code.startsWith("Z_");
+  return new CaptureFileError(file, `${zlib ? "unreadable gzip" : "unreadable file"}: ${err.message ?? String(e)}`);
 }

@@ -84,8 +84,7 @@ export class CompositeEngine {
     const f = update.features;
     const inventory: Inventory | undefined = this.maxPosition !== undefined && context.position !== undefined
       ? { position: context.position, maxPosition: this.maxPosition } : undefined;
-    const mm0 = marketMakingParameters(c, inventory);
-    const inventoryImpact = mm0.inventoryBias;
+    const inventoryImpact = inventory ? -clamp(inventory.position / inventory.maxPosition, -1, 1) || 0 : 0;
     const micro = (f.micropriceOffset + f.orderFlowImbalance) / 2;
     const directionalBias = clamp(0.6 * c.directionalBias + 0.25 * micro + 0.15 * inventoryImpact, -1, 1);
     this.biases.push(directionalBias);
@@ -103,8 +102,9 @@ export class CompositeEngine {
       directionalBias, signalStrength: c.signalStrength, stability, mid,
       spread: f.spread !== null && f.spread > 0 ? f.spread : 0, volatility: f.volatility,
     });
+    const normalized = this.normalizer.update(update.score);
     return {
-      normalized: { ...this.normalizer.update(update.score), volatilityAdaptive: volatilityAdaptive(update.score, f.volatility) },
+      normalized: { zscore: normalized.zscore, percentile: normalized.percentile, volatilityAdaptive: volatilityAdaptive(update.score, f.volatility) },
       directionalBias,
       executionUrgency,
       riskAdjustedOpportunity: risk.opportunity,
@@ -112,9 +112,12 @@ export class CompositeEngine {
       stability,
       components: c,
       microstructure: { signal: micro, spread: f.spread, micropriceOffset: f.micropriceOffset, orderFlowImbalance: f.orderFlowImbalance, liquidity },
-      risk: { ...risk, volatility: f.volatility, correlation },
+      risk: {
+        opportunity: risk.opportunity, volatilityPenalty: risk.volatilityPenalty, liquidityBonus: risk.liquidityBonus,
+        correlationPenalty: risk.correlationPenalty, volatility: f.volatility, correlation,
+      },
       execution,
-      marketMaking: marketMakingParameters({ ...c, directionalBias }, inventory),
+      marketMaking: marketMakingParameters({ directionalBias, signalStrength: c.signalStrength, reliability: c.reliability }, inventory),
     };
   }
 

@@ -231,7 +231,8 @@ describe("symmetry and monotonicity", () => {
       };
       const more = bq.slice();
       more[level] = more[level]! + extra;
-      expect(score(more)).toBeGreaterThanOrEqual(score(bq));
+      // monotone in exact arithmetic; floating point may wobble in the last bits (1e−12 of the scale)
+      expect(score(more)).toBeGreaterThanOrEqual(score(bq) - 1e-12 * 100);
     }), { numRuns: 500 });
   });
 });

@@ -1,5 +1,6 @@
 /** Loads the bundled real captures (data/) into plain arrays for kernel tests. */
-import { isMalformed, readCapture } from "../../src/node/captureReader.js";
+import { replayCaptureFiles } from "../../src/node/captureReader.js";
+import type { DepthSnapshotEvent } from "../../src/feeds/events.js";
 
 export const BTCUSDT = new URL("../../data/binance-spot-btcusdt-2024-08-08.jsonl.gz", import.meta.url).pathname;
 export const ETHUSDT = new URL("../../data/binance-spot-ethusdt-2024-08-08.jsonl.gz", import.meta.url).pathname;
@@ -13,25 +14,25 @@ export interface CaptureArrays {
 export async function loadCapture(file: string): Promise<CaptureArrays> {
   const tp: number[] = [], tq: number[] = [], tb: number[] = [], tt: number[] = [];
   const qbp: number[] = [], qbq: number[] = [], qap: number[] = [], qaq: number[] = [];
-  let snap: { bids: string[][]; asks: string[][] } | undefined;
-  for await (const line of readCapture([file])) {
-    if (isMalformed(line)) throw new Error(`${line.file}:${line.lineNo}: ${line.reason}`);
-    const msg = JSON.parse(line.json);
-    if ("lastUpdateId" in msg) snap = msg;
-    else if (msg.stream.endsWith("@trade")) {
-      tp.push(Number(msg.data.p));
-      tq.push(Number(msg.data.q));
-      tb.push(msg.data.m ? 0 : 1); // m: the buyer was the maker, so the aggressor sold
-      tt.push(msg.data.T);
-    } else if (msg.stream.endsWith("@bookTicker")) {
-      qbp.push(Number(msg.data.b));
-      qbq.push(Number(msg.data.B));
-      qap.push(Number(msg.data.a));
-      qaq.push(Number(msg.data.A));
+  let snap = undefined as DepthSnapshotEvent | undefined;
+  const stats = await replayCaptureFiles([file], (e) => {
+    if (e.type === "snapshot") snap = e;
+    else if (e.type === "trade") {
+      tp.push(e.price);
+      tq.push(e.qty);
+      tb.push(e.buyerInitiated ? 1 : 0);
+      tt.push(e.exchangeTime);
+    } else if (e.type === "quote") {
+      qbp.push(e.bidPx);
+      qbq.push(e.bidQty);
+      qap.push(e.askPx);
+      qaq.push(e.askQty);
     }
-  }
+  });
+  const bad = stats.rejections[0];
+  if (bad) throw new Error(`${bad.file}:${bad.line}: ${bad.message}`);
   if (!snap) throw new Error(`${file}: no depth snapshot`);
-  const col = (rows: string[][], k: number): Float64Array => Float64Array.from(rows, (r) => Number(r[k]));
+  const col = (levels: Float64Array, k: number): Float64Array => levels.filter((_, i) => i % 2 === k);
   return {
     trades: { price: Float64Array.from(tp), qty: Float64Array.from(tq), buyer: Uint8Array.from(tb), time: Float64Array.from(tt) },
     quotes: { bidPx: Float64Array.from(qbp), bidQty: Float64Array.from(qbq), askPx: Float64Array.from(qap), askQty: Float64Array.from(qaq) },

@@ -3,9 +3,11 @@
  * L2 book synced by Binance's documented procedure (buffer diffs until the snapshot,
  * drop u ≤ lastUpdateId, the first applied diff bridges lastUpdateId + 1, then
  * U == previous u + 1), with trades and best quotes passed through in order.
- * Slow and obvious on purpose: the engine's book is checked against it.
+ * Slow and obvious on purpose: the engine's book is checked against it. Decoded by the
+ * reference JSON.parse path (fastPath: false), independent of the byte-level fast path.
  */
-import { isMalformed, readCapture } from "../../src/node/captureReader.js";
+import { replayCaptureFiles } from "../../src/node/captureReader.js";
+import type { DepthDiffEvent, DepthSnapshotEvent } from "../../src/feeds/events.js";
 
 export type Event =
   | { kind: "trade"; price: number; qty: number; buyerInitiated: boolean; time: number }
@@ -19,27 +21,29 @@ export class SimpleBook {
   synced = false;
   gaps = 0;
 
-  snapshot(msg: { lastUpdateId: number; bids: string[][]; asks: string[][] }): void {
+  snapshot(msg: DepthSnapshotEvent): void {
     this.bids.clear();
     this.asks.clear();
-    for (const [p, q] of msg.bids) if (Number(q) > 0) this.bids.set(Number(p), Number(q));
-    for (const [p, q] of msg.asks) if (Number(q) > 0) this.asks.set(Number(p), Number(q));
+    for (let i = 0; i < msg.bids.length; i += 2) if (msg.bids[i + 1]! > 0) this.bids.set(msg.bids[i]!, msg.bids[i + 1]!);
+    for (let i = 0; i < msg.asks.length; i += 2) if (msg.asks[i + 1]! > 0) this.asks.set(msg.asks[i]!, msg.asks[i + 1]!);
     this.lastUpdateId = msg.lastUpdateId;
     this.synced = true;
   }
 
   /** Applies a diff if it continues the sequence; returns whether it was applied. */
-  diff(d: { U: number; u: number; b: string[][]; a: string[][] }, first: boolean): boolean {
-    if (d.u <= this.lastUpdateId) return false;
-    const continues = first ? d.U <= this.lastUpdateId + 1 && this.lastUpdateId + 1 <= d.u : d.U === this.lastUpdateId + 1;
+  diff(d: DepthDiffEvent, first: boolean): boolean {
+    if (d.lastUpdateId <= this.lastUpdateId) return false;
+    const continues = first
+      ? d.firstUpdateId <= this.lastUpdateId + 1 && this.lastUpdateId + 1 <= d.lastUpdateId
+      : d.firstUpdateId === this.lastUpdateId + 1;
     if (!continues) {
       this.synced = false;
       this.gaps++;
       return false;
     }
-    for (const [p, q] of d.b) Number(q) === 0 ? this.bids.delete(Number(p)) : this.bids.set(Number(p), Number(q));
-    for (const [p, q] of d.a) Number(q) === 0 ? this.asks.delete(Number(p)) : this.asks.set(Number(p), Number(q));
-    this.lastUpdateId = d.u;
+    for (let i = 0; i < d.bids.length; i += 2) d.bids[i + 1] === 0 ? this.bids.delete(d.bids[i]!) : this.bids.set(d.bids[i]!, d.bids[i + 1]!);
+    for (let i = 0; i < d.asks.length; i += 2) d.asks[i + 1] === 0 ? this.asks.delete(d.asks[i]!) : this.asks.set(d.asks[i]!, d.asks[i + 1]!);
+    this.lastUpdateId = d.lastUpdateId;
     return true;
   }
 
@@ -53,34 +57,25 @@ export class SimpleBook {
 /** Replays a capture into events: trades, quotes, and the top `depth` levels after each applied diff. */
 export async function captureEvents(file: string, depth: number): Promise<{ events: Event[]; book: SimpleBook }> {
   const book = new SimpleBook();
-  const buffered: { U: number; u: number; b: string[][]; a: string[][]; E: number }[] = [];
+  const buffered: DepthDiffEvent[] = [];
   const events: Event[] = [];
   let first = true;
-  for await (const line of readCapture([file])) {
-    if (isMalformed(line)) continue;
-    const msg = JSON.parse(line.json);
-    if ("lastUpdateId" in msg) {
-      book.snapshot(msg);
+  await replayCaptureFiles([file], (e) => {
+    if (e.type === "snapshot") {
+      book.snapshot(e);
       for (const d of buffered.splice(0)) {
         if (book.diff(d, first)) first = false;
       }
-      continue;
+    } else if (e.type === "trade") {
+      events.push({ kind: "trade", price: e.price, qty: e.qty, buyerInitiated: e.buyerInitiated, time: e.exchangeTime });
+    } else if (e.type === "quote") {
+      events.push({ kind: "quote", bidPx: e.bidPx, bidQty: e.bidQty, askPx: e.askPx, askQty: e.askQty, time: e.receiveTime });
+    } else if (!book.synced && book.lastUpdateId < 0) {
+      buffered.push(e);
+    } else if (book.diff(e, first)) {
+      first = false;
+      events.push({ kind: "book", ...book.top(depth), time: e.exchangeTime });
     }
-    const d = msg.data;
-    if (msg.stream.endsWith("@trade")) {
-      events.push({ kind: "trade", price: Number(d.p), qty: Number(d.q), buyerInitiated: !d.m, time: d.T });
-    } else if (msg.stream.endsWith("@bookTicker")) {
-      events.push({ kind: "quote", bidPx: Number(d.b), bidQty: Number(d.B), askPx: Number(d.a), askQty: Number(d.A), time: line.localNs / 1e6 });
-    } else if (d.e === "depthUpdate") {
-      if (!book.synced && book.lastUpdateId < 0) {
-        buffered.push(d);
-        continue;
-      }
-      if (book.diff(d, first)) {
-        first = false;
-        events.push({ kind: "book", ...book.top(depth), time: d.E });
-      }
-    }
-  }
+  }, { fastPath: false });
   return { events, book };
 }

@@ -27,6 +27,7 @@ const orNull = (x: F64Input | null): Float64Array | null => (x ? f64Of(x) : null
 
 export class JsRawKernels implements RawKernels {
   readonly backend = "js" as const;
+  readonly memoryBytes = 0;
   // Batch kernels reuse streaming state between calls (as the WASM backend does).
   private stats: JsRollingStats | null = null;
   private corr: JsRollingCorrelation | null = null;

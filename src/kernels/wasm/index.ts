@@ -30,6 +30,10 @@ export class WasmRawKernels implements RawKernels {
     this.m = new Marshal(mod);
   }
 
+  get memoryBytes(): number {
+    return this.mod.exports.memory.buffer.byteLength;
+  }
+
   allocFloat64(length: number): WasmFloat64Buffer {
     return new WasmFloat64Buffer(this.mod, this.mod.alloc(length * 8), length);
   }

@@ -1,0 +1,169 @@
+/**
+ * The streaming engine on the real captures (BTCUSDT and ETHUSDT, replayed in a loop
+ * with update ids and times shifted each pass so every pass is a valid continuation):
+ *   engine only   events decoded once up front; events/s and the engine's own per-event
+ *                 latency histogram, WASM and JS backends interleaved pass by pass;
+ *   decoding      gunzip + capture parser + engine from the .gz files, WASM backend;
+ *   memory        10 million events through one engine: WASM linear memory and RSS after
+ *                 warm-up and at the end.
+ * Targets (issue 4): engine only ≥ 2,000,000 events/s with p99 ≤ 5 µs; WASM ≥ 1.5× JS;
+ * decoding included ≥ 300,000 events/s; RSS growth < 10 MB and a flat WASM heap.
+ *
+ *   npm run bench:engine        (writes bench/results/engine.json)
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { arch, cpus, loadavg, platform } from "node:os";
+import { jsKernels, loadKernels, StreamingEngine, type Kernels, type MarketEvent } from "../src/index.js";
+import { replayCaptureFiles } from "../src/node/index.js";
+
+const FILES = ["data/binance-spot-btcusdt-2024-08-08.jsonl.gz", "data/binance-spot-ethusdt-2024-08-08.jsonl.gz"];
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Shifts ids and times by one pass, in place, so the next pass continues the stream. */
+function shift(events: MarketEvent[], idSpan: number, timeSpan: number): void {
+  for (const e of events as Mutable<MarketEvent>[]) {
+    e.exchangeTime += timeSpan;
+    e.receiveTime += timeSpan;
+    if (e.type === "depth") {
+      e.firstUpdateId += idSpan;
+      e.lastUpdateId += idSpan;
+      if (e.prevUpdateId === e.prevUpdateId) e.prevUpdateId += idSpan;
+    } else if (e.type === "snapshot") e.lastUpdateId += idSpan;
+  }
+}
+
+function spans(events: MarketEvent[]): { idSpan: number; timeSpan: number } {
+  let lo = Infinity, hi = -Infinity, tlo = Infinity, thi = -Infinity;
+  for (const e of events) {
+    if (e.type === "depth" || e.type === "snapshot") {
+      lo = Math.min(lo, e.type === "depth" ? e.firstUpdateId : e.lastUpdateId);
+      hi = Math.max(hi, e.lastUpdateId);
+    }
+    tlo = Math.min(tlo, e.receiveTime, e.exchangeTime === e.exchangeTime ? e.exchangeTime : Infinity);
+    thi = Math.max(thi, e.receiveTime, e.exchangeTime === e.exchangeTime ? e.exchangeTime : -Infinity);
+  }
+  return { idSpan: hi - lo + 1_000_000, timeSpan: Math.ceil(thi - tlo) + 60_000 };
+}
+
+interface Pass {
+  eventsPerSec: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+function pass(engine: StreamingEngine, events: MarketEvent[]): Pass {
+  for (const s of engine.symbols) engine.symbolState(s)!.latency.reset();
+  const t0 = performance.now();
+  for (let i = 0; i < events.length; i++) engine.process(events[i]!);
+  const seconds = (performance.now() - t0) / 1000;
+  let p50 = 0, p99 = 0, p999 = 0, max = 0;
+  for (const s of engine.symbols) {
+    const h = engine.symbolState(s)!.latency;
+    p50 = Math.max(p50, h.quantile(0.5));
+    p99 = Math.max(p99, h.quantile(0.99));
+    p999 = Math.max(p999, h.quantile(0.999));
+    max = Math.max(max, h.max);
+  }
+  return { eventsPerSec: events.length / seconds, p50, p99, p999, max };
+}
+
+async function main(): Promise<void> {
+  const events: MarketEvent[] = [];
+  await replayCaptureFiles(FILES, (e) => events.push(e));
+  const { idSpan, timeSpan } = spans(events);
+  const meta = {
+    date: new Date().toISOString(), cpu: /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown",
+    node: process.version, platform: `${platform()} ${arch()}`, cores: cpus().length, loadavgStart: loadavg().map((x) => Math.round(x * 100) / 100),
+    command: "node dist/bench/engine.bench.js", events: events.length,
+  };
+  console.log(`engine bench — ${meta.date} — ${meta.cpu} — Node ${meta.node} — load ${meta.loadavgStart.join(" ")} — ${events.length} events a pass\n`);
+
+  // engine only: WASM and JS interleaved, one engine each, warm-up passes first
+  const backends: [string, Kernels][] = [["wasm", await loadKernels()], ["js", jsKernels()]];
+  const engines = backends.map(([, k]) => new StreamingEngine(k));
+  const results: Record<string, Pass[]> = { wasm: [], js: [] };
+  const PASSES = 12, WARMUP = 3;
+  for (let p = 0; p < PASSES + WARMUP; p++) {
+    for (let b = 0; b < backends.length; b++) {
+      const r = pass(engines[b]!, events);
+      if (p >= WARMUP) results[backends[b]![0]]!.push(r);
+    }
+    shift(events, idSpan, timeSpan);
+  }
+  const summary = Object.fromEntries(Object.entries(results).map(([name, rs]) => [name, {
+    eventsPerSec: median(rs.map((r) => r.eventsPerSec)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)),
+    p999: median(rs.map((r) => r.p999)), max: median(rs.map((r) => r.max)),
+  }]));
+  for (const [name, s] of Object.entries(summary)) {
+    console.log(`engine only  ${name.padEnd(4)} ${Math.round(s.eventsPerSec).toLocaleString("en")} events/s  p50 ${s.p50} ns  p99 ${s.p99} ns  p99.9 ${s.p999} ns  max ${Math.round(s.max)} ns (median of ${PASSES} passes)`);
+  }
+  for (const e of engines) e.dispose();
+
+  // decoding included: gunzip + parse + engine, WASM
+  const decoding: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const engine = new StreamingEngine(backends[0]![1]);
+    let n = 0;
+    const t0 = performance.now();
+    await replayCaptureFiles(FILES, (e) => {
+      n++;
+      engine.process(e);
+    });
+    decoding.push(n / ((performance.now() - t0) / 1000));
+    engine.dispose();
+  }
+  const decodingMedian = median(decoding);
+  console.log(`decoding included  wasm ${Math.round(decodingMedian).toLocaleString("en")} events/s (median of 5 runs: ${decoding.map((x) => Math.round(x)).join(", ")})`);
+
+  // memory: 10 million events through one engine; RSS and heap sampled (after full
+  // GCs) every million events from the warm-up point on
+  const k = backends[0]![1];
+  const engine = new StreamingEngine(k);
+  const target = 10_000_000;
+  let done = 0, nextSample = 3_000_000;
+  const samples: { events: number; rssMB: number; heapMB: number; wasm: number }[] = [];
+  const sample = (): void => {
+    globalThis.gc?.();
+    globalThis.gc?.();
+    const m = process.memoryUsage();
+    samples.push({ events: done, rssMB: m.rss / 2 ** 20, heapMB: m.heapUsed / 2 ** 20, wasm: k.memoryBytes });
+  };
+  while (done < target) {
+    pass(engine, events);
+    shift(events, idSpan, timeSpan);
+    done += events.length;
+    if (done >= nextSample) {
+      sample();
+      nextSample += 1_000_000;
+    }
+  }
+  engine.dispose();
+  const warm = samples[0]!, end = samples[samples.length - 1]!;
+  const memory = {
+    events: done, samples, rssGrowthMB: end.rssMB - warm.rssMB, heapGrowthMB: end.heapMB - warm.heapMB,
+    rssSpreadMB: Math.max(...samples.map((x) => x.rssMB)) - Math.min(...samples.map((x) => x.rssMB)), wasmGrowthBytes: end.wasm - warm.wasm,
+  };
+  console.log(`memory  ${done.toLocaleString("en")} events, sampled from 3M on: RSS ${warm.rssMB.toFixed(1)} → ${end.rssMB.toFixed(1)} MB ` +
+    `(${memory.rssGrowthMB.toFixed(1)} MB; samples span ${memory.rssSpreadMB.toFixed(1)} MB), JS heap ${warm.heapMB.toFixed(1)} → ${end.heapMB.toFixed(1)} MB, ` +
+    `WASM memory ${warm.wasm} → ${end.wasm} bytes`);
+
+  const w = summary.wasm!, j = summary.js!;
+  const targets = [
+    { target: "engine only ≥ 2,000,000 events/s (WASM)", measured: w.eventsPerSec, met: w.eventsPerSec >= 2e6 },
+    { target: "engine only p99 ≤ 5 µs (WASM)", measured: w.p99, met: w.p99 <= 5000 },
+    { target: "engine only WASM ≥ 1.5× JS", measured: w.eventsPerSec / j.eventsPerSec, met: w.eventsPerSec / j.eventsPerSec >= 1.5 },
+    { target: "decoding included ≥ 300,000 events/s", measured: decodingMedian, met: decodingMedian >= 3e5 },
+    { target: "10M events: RSS growth < 10 MB", measured: memory.rssGrowthMB, met: memory.rssGrowthMB < 10 },
+    { target: "10M events: WASM heap flat after warm-up", measured: memory.wasmGrowthBytes, met: memory.wasmGrowthBytes === 0 },
+  ];
+  console.log("\ntargets");
+  for (const t of targets) console.log(`  ${t.met ? "MET   " : "MISSED"} ${t.target}: ${Number.isInteger(t.measured) ? t.measured : t.measured.toFixed(2)}`);
+  mkdirSync("bench/results", { recursive: true });
+  writeFileSync("bench/results/engine.json", JSON.stringify({ meta, engineOnly: { summary, passes: results }, decoding: { runs: decoding, median: decodingMedian }, memory, targets }, null, 1));
+}
+
+await main();
