@@ -15,62 +15,9 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { arch, cpus, loadavg, platform } from "node:os";
 import { jsKernels, loadKernels, StreamingEngine, type Kernels, type MarketEvent } from "../src/index.js";
 import { replayCaptureFiles } from "../src/node/index.js";
+import { median, pass, shift, spans, type PassResult as Pass } from "./replayLoop.js";
 
 const FILES = ["data/binance-spot-btcusdt-2024-08-08.jsonl.gz", "data/binance-spot-ethusdt-2024-08-08.jsonl.gz"];
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-/** Shifts ids and times by one pass, in place, so the next pass continues the stream. */
-function shift(events: MarketEvent[], idSpan: number, timeSpan: number): void {
-  for (const e of events as Mutable<MarketEvent>[]) {
-    e.exchangeTime += timeSpan;
-    e.receiveTime += timeSpan;
-    if (e.type === "depth") {
-      e.firstUpdateId += idSpan;
-      e.lastUpdateId += idSpan;
-      if (e.prevUpdateId === e.prevUpdateId) e.prevUpdateId += idSpan;
-    } else if (e.type === "snapshot") e.lastUpdateId += idSpan;
-  }
-}
-
-function spans(events: MarketEvent[]): { idSpan: number; timeSpan: number } {
-  let lo = Infinity, hi = -Infinity, tlo = Infinity, thi = -Infinity;
-  for (const e of events) {
-    if (e.type === "depth" || e.type === "snapshot") {
-      lo = Math.min(lo, e.type === "depth" ? e.firstUpdateId : e.lastUpdateId);
-      hi = Math.max(hi, e.lastUpdateId);
-    }
-    tlo = Math.min(tlo, e.receiveTime, e.exchangeTime === e.exchangeTime ? e.exchangeTime : Infinity);
-    thi = Math.max(thi, e.receiveTime, e.exchangeTime === e.exchangeTime ? e.exchangeTime : -Infinity);
-  }
-  return { idSpan: hi - lo + 1_000_000, timeSpan: Math.ceil(thi - tlo) + 60_000 };
-}
-
-interface Pass {
-  eventsPerSec: number;
-  p50: number;
-  p99: number;
-  p999: number;
-  max: number;
-}
-
-function pass(engine: StreamingEngine, events: MarketEvent[]): Pass {
-  for (const s of engine.symbols) engine.symbolState(s)!.latency.reset();
-  const t0 = performance.now();
-  for (let i = 0; i < events.length; i++) engine.process(events[i]!);
-  const seconds = (performance.now() - t0) / 1000;
-  let p50 = 0, p99 = 0, p999 = 0, max = 0;
-  for (const s of engine.symbols) {
-    const h = engine.symbolState(s)!.latency;
-    p50 = Math.max(p50, h.quantile(0.5));
-    p99 = Math.max(p99, h.quantile(0.99));
-    p999 = Math.max(p999, h.quantile(0.999));
-    max = Math.max(max, h.max);
-  }
-  return { eventsPerSec: events.length / seconds, p50, p99, p999, max };
-}
-
 async function main(): Promise<void> {
   const events: MarketEvent[] = [];
   await replayCaptureFiles(FILES, (e) => events.push(e));

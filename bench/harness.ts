@@ -127,6 +127,16 @@ interface Live {
 }
 
 /** Runs one group; returns its medians and ratios. */
+/** Calibration: the next number of calls per sample after `calls` took `dt` ns (aiming 20 % above minSampleMs). */
+export function nextCalls(calls: number, dt: number, options: HarnessOptions): number {
+  return Math.min(calls * 10, Math.max(calls * 2, Math.ceil((calls * options.minSampleMs * 1.2e6) / Math.max(dt, 1))));
+}
+
+/** Rounds for a group whose variants take `roundNs` per round together: the budget, within [minRounds, maxRounds]. */
+export function roundsFor(roundNs: number, options: HarnessOptions): number {
+  return Math.max(options.minRounds, Math.min(options.maxRounds, Math.floor((options.groupBudgetMs * 1e6) / roundNs)));
+}
+
 export function runGroup(spec: GroupSpec, options: HarnessOptions = DEFAULT_OPTIONS): GroupResult {
   const baselines = spec.variants.filter((v) => v.baseline);
   if (baselines.length !== 1) throw new Error(`group ${spec.group}: exactly one baseline variant expected, got ${baselines.length}`);
@@ -151,11 +161,11 @@ export function runGroup(spec: GroupSpec, options: HarnessOptions = DEFAULT_OPTI
         roundNs += dt;
         break;
       }
-      calls = Math.min(calls * 10, Math.max(calls * 2, Math.ceil((calls * options.minSampleMs * 1.2e6) / Math.max(dt, 1))));
+      calls = nextCalls(calls, dt, options);
     }
   }
 
-  const rounds = Math.max(options.minRounds, Math.min(options.maxRounds, Math.floor((options.groupBudgetMs * 1e6) / roundNs)));
+  const rounds = roundsFor(roundNs, options);
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < live.length; k++) {
       const l = live[(r + k) % live.length]!;

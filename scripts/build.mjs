@@ -1,10 +1,20 @@
 // Builds everything a run needs, from source, in order:
 //  1. AssemblyScript -> build/confluence.{simd,scalar}.wasm (asconfig.json targets)
 //  2. src/wasm/generated/wasmBytes.ts: both builds inlined as base64 (generated, not committed)
-//  3. esbuild bundles into dist/: the library, the CLI and the benchmarks
+//  3. esbuild bundles into dist/ (explicit target es2022 everywhere):
+//     dist/index.js            the browser-safe core, ESM (the package root; bundlers take it as is)
+//     dist/node.js             the Node-only entry (confluence-hft/node)
+//     dist/cli.js              the `confluence` command
+//     dist/browser/confluence.min.js  the core as one minified ESM file for <script type="module">
+//     dist/demo/               the dashboard (scripts/buildDemo.mjs)
+//     dist/test/               pages the Chromium tests load
+//     dist/bench/              benchmarks
+//  4. dist/types/: declarations for both entries (tsc --emitDeclarationOnly)
 import asc from "assemblyscript/asc";
 import * as esbuild from "esbuild";
 import { mkdir, readFile, writeFile, readdir } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { buildDemo } from "./buildDemo.mjs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -33,14 +43,45 @@ async function generateBytes() {
   ].join("\n"));
 }
 
+// Node-side bundles take the core from the package root (./index.js) instead of a copy of
+// their own, so `instanceof` on errors and classes works across the two entries.
+const rootAsExternal = {
+  name: "root-as-external",
+  setup(build) {
+    build.onResolve({ filter: /\/index\.js$/ }, (args) => {
+      const target = join(args.resolveDir, args.path);
+      return target === join(root, "src/index.js") ? { path: "./index.js", external: true } : undefined;
+    });
+  },
+};
+
 async function bundle() {
   const common = { bundle: true, format: "esm", target: "es2022", sourcemap: true, logLevel: "warning" };
-  await esbuild.build({ ...common, platform: "neutral", entryPoints: [join(root, "src/index.ts")], outfile: join(root, "dist/index.js") });
-  await esbuild.build({ ...common, platform: "node", entryPoints: [join(root, "src/node/index.ts")], outfile: join(root, "dist/node.js"), packages: "external" });
+  // "browser": lru-cache's universal build (its default one probes node:diagnostics_channel)
+  await esbuild.build({
+    ...common, platform: "neutral", conditions: ["browser"], entryPoints: [join(root, "src/index.ts")], outfile: join(root, "dist/index.js"),
+  });
+  await esbuild.build({
+    ...common, platform: "node", entryPoints: [join(root, "src/node/index.ts")], outfile: join(root, "dist/node.js"), packages: "external", plugins: [rootAsExternal],
+  });
+  // the worker thread of src/parallel/ (found next to dist/node.js and dist/cli.js); self-contained, as each thread loads its own copy
+  await esbuild.build({
+    ...common, platform: "node", entryPoints: [join(root, "src/parallel/worker.ts")], outfile: join(root, "dist/parallel/worker.js"), packages: "external",
+  });
   await esbuild.build({
     ...common, platform: "node", entryPoints: [join(root, "src/cli/main.ts")], outfile: join(root, "dist/cli.js"),
-    banner: { js: "#!/usr/bin/env node" }, packages: "external",
+    banner: { js: "#!/usr/bin/env node" }, packages: "external", plugins: [rootAsExternal],
   });
+  await esbuild.build({
+    ...common, platform: "browser", minify: true, sourcemap: false, entryPoints: [join(root, "src/index.ts")],
+    outfile: join(root, "dist/browser/confluence.min.js"),
+  });
+  await esbuild.build({
+    ...common, platform: "browser", entryPoints: [join(root, "test/browser/harness.ts")], outfile: join(root, "dist/test/harness.js"),
+  });
+  await writeFile(join(root, "dist/test/harness.html"), await readFile(join(root, "test/browser/harness.html")));
+  // the dashboard (npm run demo)
+  await buildDemo(esbuild, common, root);
   const benches = (await readdir(join(root, "bench"))).filter((f) => f.endsWith(".bench.ts"));
   await esbuild.build({
     ...common, platform: "node", entryPoints: benches.map((f) => join(root, "bench", f)), outdir: join(root, "dist/bench"),
@@ -48,7 +89,14 @@ async function bundle() {
   });
 }
 
+function declarations() {
+  execFileSync(join(root, "node_modules/.bin/tsc"), ["-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
+}
+
 await compile("release-simd");
 await compile("release-scalar");
 await generateBytes();
-if (only !== "wasm") await bundle();
+if (only !== "wasm") {
+  await bundle();
+  declarations();
+}

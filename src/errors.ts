@@ -162,3 +162,32 @@ export class CaptureFileError extends ConfluenceError {
     super(`${file}: ${reason}: expected a readable capture file (gzip or plain text)`);
   }
 }
+
+/** A cache key's input holds something with no stable byte form (a function, a Map, a cycle…). */
+export class UnhashableInputError extends ConfluenceError {
+  override name = "UnhashableInputError";
+  constructor(readonly path: string, readonly found: string) {
+    super(`${path} is ${found}: expected null, a boolean, a number, a string, an array, a plain object or a typed array, without cycles`);
+  }
+}
+
+/** The Redis server a cluster worker or publisher needs cannot be used: unreachable, refused, or too old. */
+export class RedisUnavailableError extends ConfluenceError {
+  override name = "RedisUnavailableError";
+  constructor(readonly url: string, readonly reason: string) {
+    super(`${url}: ${reason}: expected a reachable Redis server, version 6.2 or later`);
+  }
+}
+
+/**
+ * A worker thread of the parallel engine (src/parallel/) crashed, failed to start, or
+ * was replaced by a fresh one: the state of the symbols it held is gone, so nothing
+ * more is computed for them and the engine reports this from flush, summary and close.
+ */
+export class WorkerFailedError extends ConfluenceError {
+  override name = "WorkerFailedError";
+  constructor(readonly worker: number, readonly workers: number, readonly symbols: readonly string[], readonly reason: string) {
+    const held = symbols.length === 0 ? "no symbols yet" : `symbols ${symbols.slice(0, 5).join(", ")}${symbols.length > 5 ? `, … (${symbols.length})` : ""}`;
+    super(`worker ${worker} of ${workers} (${held}) failed: ${reason}: expected it to run until close(); its symbols' state is lost`);
+  }
+}

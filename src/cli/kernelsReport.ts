@@ -4,9 +4,8 @@
  * quick proof that both backends agree on real data and how far apart they are.
  */
 import { performance } from "node:perf_hooks";
-import { jsKernels, loadKernels, type Kernels } from "../index.js";
+import { jsKernels, loadKernels, type DepthSnapshotEvent, type Kernels } from "../index.js";
 import { replayCaptureFiles } from "../node/captureReader.js";
-import type { DepthSnapshotEvent } from "../feeds/events.js";
 
 interface Columns {
   price: number[];

@@ -2,31 +2,30 @@
  * The `confluence` command. Bad invocations (unknown command or flag, missing file,
  * unreadable capture) print one line to stderr and exit non-zero; no stack traces.
  *
- *   confluence replay <files…> [--json] [--out scores.jsonl] [--report report.html] [--backend wasm|js]
+ *   confluence replay <files…> [--json] [--out scores.jsonl] [--report report.html] [--backend wasm|js] [--workers N]
+ *   confluence worker --redis URL --group NAME [--backend wasm|js]   (src/cli/worker.ts)
+ *   confluence publish --redis URL <files…>                          (src/cli/publish.ts)
  *   confluence kernels [capture]
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { ConfluenceError } from "../errors.js";
+import { ConfluenceError } from "../index.js";
 import { kernelsReport } from "./kernelsReport.js";
 import { replay, type ReplayOptions } from "./replay.js";
+import { ArgReader, UsageError } from "./usage.js";
 
-const USAGE = "usage: confluence replay <files…> [--json] [--out scores.jsonl] [--report report.html] [--backend wasm|js] | confluence kernels [capture]";
+const USAGE = "usage: confluence replay <files…> [--json] [--out scores.jsonl] [--report report.html] [--backend wasm|js] [--workers N] | " +
+  "confluence worker --redis URL --group NAME | confluence publish --redis URL <files…> | confluence kernels [capture]";
 const BUNDLED = fileURLToPath(new URL("../data/binance-spot-btcusdt-2024-08-08.jsonl.gz", import.meta.url));
 
-class UsageError extends Error {}
 
 function parseReplay(args: string[]): ReplayOptions {
   const files: string[] = [];
   let json = false, backend: "wasm" | "js" = "wasm";
-  let out: string | undefined, report: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const value = (): string => {
-      const v = args[++i];
-      if (v === undefined || v.startsWith("--")) throw new UsageError(`${a} needs a value; ${USAGE}`);
-      return v;
-    };
+  let out: string | undefined, report: string | undefined, workers = 0;
+  const reader = new ArgReader(args, USAGE);
+  const value = (): string => reader.value();
+  for (let a = reader.next(); a !== undefined; a = reader.next()) {
     if (a === "--json") json = true;
     else if (a === "--out") out = value();
     else if (a === "--report") report = value();
@@ -34,12 +33,16 @@ function parseReplay(args: string[]): ReplayOptions {
       const v = value();
       if (v !== "wasm" && v !== "js") throw new UsageError(`--backend ${v}: expected wasm or js`);
       backend = v;
+    } else if (a === "--workers") {
+      const v = value();
+      workers = Number(v);
+      if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new UsageError(`--workers ${v}: expected an integer from 1 to 256`);
     } else if (a.startsWith("-")) throw new UsageError(`unknown flag '${a}'; ${USAGE}`);
     else files.push(a);
   }
   if (files.length === 0) throw new UsageError(`replay needs at least one capture file; ${USAGE}`);
   for (const f of files) if (!existsSync(f)) throw new UsageError(`no such file: ${f}`);
-  return { files, json, backend, ...(out ? { out } : {}), ...(report ? { report } : {}) };
+  return { files, json, backend, ...(out ? { out } : {}), ...(report ? { report } : {}), ...(workers ? { workers } : {}) };
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -49,6 +52,8 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === "replay") return replay(parseReplay(rest), (s) => process.stdout.write(`${s}\n`));
+  if (command === "worker") return (await import("./worker.js")).workerCommand(rest);
+  if (command === "publish") return (await import("./publish.js")).publishCommand(rest);
   if (command === "kernels") {
     if (rest.some((a) => a.startsWith("-"))) throw new UsageError(`unknown flag '${rest.find((a) => a.startsWith("-"))}'; ${USAGE}`);
     if (rest.length > 1) throw new UsageError(`kernels takes at most one capture file; ${USAGE}`);

@@ -1,17 +1,18 @@
 /**
  * `confluence replay <files…>`: replays recorded captures through the streaming engine
- * and reports per symbol — as a table (default), as one JSON object (`--json`), as
- * JSON lines of every score update (`--out`), and as an HTML report with charts
- * (`--report`). Node-only.
+ * — or, with `--workers N`, the ParallelEngine, with the same results — and reports per
+ * symbol: as a table (default), as one JSON object (`--json`), as JSON lines of every
+ * score update (`--out`; with workers, the lines of different symbols interleave
+ * differently), and as an HTML report with charts (`--report`). Node-only.
  */
 import { createWriteStream, statSync, writeFileSync, type WriteStream } from "node:fs";
 import { once } from "node:events";
 import { performance } from "node:perf_hooks";
 import cliProgress from "cli-progress";
-import { jsKernels, loadKernels, type Kernels } from "../index.js";
-import { StreamingEngine, type ScoreUpdate, type SymbolView } from "../stream/engine.js";
+import { jsKernels, loadKernels, StreamingEngine, summarize, type Kernels, type ScoreUpdate, type SymbolSummary } from "../index.js";
 import { replayCaptureFiles } from "../node/captureReader.js";
-import type { MarketEvent } from "../feeds/events.js";
+import { ParallelEngine } from "../parallel/parallelEngine.js";
+import { scoreContext, type ScoreContext } from "../parallel/scoreContext.js";
 import { downsample, renderReport, type SymbolSeries } from "./report.js";
 
 export interface ReplayOptions {
@@ -20,56 +21,22 @@ export interface ReplayOptions {
   readonly out?: string;
   readonly report?: string;
   readonly backend: "wasm" | "js";
-}
-
-export interface SymbolSummary {
-  events: { trade: number; depth: number; quote: number; snapshot: number; rejected: number };
-  trades: { count: number; buyVolume: number; sellVolume: number };
-  book: ReturnType<SymbolView["book"]>;
-  score: ScoreUpdate | null;
-  perf: { eventsPerSec: number; latencyNs: { p50: number; p99: number; p999: number; max: number } };
-}
-
-/** The JSON summary, keyed by symbol (the shape `--json` prints). */
-export function summarize(engine: StreamingEngine, wallSeconds: number): Record<string, SymbolSummary> {
-  const out: Record<string, SymbolSummary> = {};
-  for (const symbol of engine.symbols) {
-    const v = engine.symbolState(symbol)!;
-    const e = v.events;
-    const total = e.trade + e.depth + e.quote + e.snapshot;
-    const h = v.latency;
-    out[symbol] = {
-      events: { trade: e.trade, depth: e.depth, quote: e.quote, snapshot: e.snapshot, rejected: e.rejected },
-      trades: v.trades,
-      book: v.book(),
-      score: v.lastScore,
-      perf: {
-        eventsPerSec: wallSeconds > 0 ? Math.round(total / wallSeconds) : 0,
-        latencyNs: { p50: h.quantile(0.5), p99: h.quantile(0.99), p999: h.quantile(0.999), max: Math.round(h.max) },
-      },
-    };
-  }
-  return out;
+  /** Spread symbols over this many worker threads (src/parallel/). */
+  readonly workers?: number;
 }
 
 class SeriesCollector {
   readonly series = new Map<string, SymbolSeries & { time: number[] }>();
-  private readonly delta = new Map<string, number>();
 
-  trade(e: MarketEvent): void {
-    if (e.type === "trade") this.delta.set(e.symbol, (this.delta.get(e.symbol) ?? 0) + (e.buyerInitiated ? e.qty : -e.qty));
-  }
-
-  score(u: ScoreUpdate, view: SymbolView | undefined): void {
+  score(u: ScoreUpdate, ctx: ScoreContext): void {
     let s = this.series.get(u.symbol);
     if (!s) {
       s = { time: [], mid: [], score: [], confidence: [], imbalance: [], volumeDelta: [] };
       this.series.set(u.symbol, s);
     }
     const t = u.time / 1000;
-    const book = view?.book();
-    const mid = book?.bestBid !== undefined && book.bestAsk !== undefined ? (book.bestBid + book.bestAsk) / 2 : null;
-    const row = [mid, u.score, u.confidence, book?.imbalance5 ?? null, this.delta.get(u.symbol) ?? 0] as const;
+    const mid = ctx.bestBid !== null && ctx.bestAsk !== null ? (ctx.bestBid + ctx.bestAsk) / 2 : null;
+    const row = [mid, u.score, u.confidence, ctx.imbalance5, ctx.buyVolume - ctx.sellVolume] as const;
     const n = s.time.length;
     // lightweight-charts needs strictly increasing times: a later update at the same time replaces the point
     const at = n > 0 && s.time[n - 1]! >= t ? n - 1 : n;
@@ -85,7 +52,7 @@ class SeriesCollector {
 const fmt = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : "–");
 const ns = (x: number): string => (x >= 1e6 ? `${(x / 1e6).toFixed(1)}ms` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}µs` : `${Math.round(x)}ns`);
 
-function table(summary: Record<string, SymbolSummary>, engine: StreamingEngine, wall: number, totalEvents: number, lines: string[]): string {
+function table(summary: Record<string, SymbolSummary>, updates: (symbol: string) => number, wall: number, totalEvents: number, lines: string[]): string {
   const rows = Object.entries(summary).map(([symbol, s]) => {
     const e = s.events;
     const score = s.score;
@@ -94,7 +61,7 @@ function table(summary: Record<string, SymbolSummary>, engine: StreamingEngine, 
       s.book.synced ? `synced ${s.book.bidLevels}×${s.book.askLevels}` : "unsynced", String(s.book.gaps),
       score ? fmt(score.score, 1) : "–", score ? fmt(score.confidence, 2) : "–",
       score?.decision ? `${score.decision.side} ${score.decision.urgency}` : "–",
-      String(engine.symbolState(symbol)!.scoreUpdates),
+      String(updates(symbol)),
       String(s.perf.eventsPerSec), `${ns(s.perf.latencyNs.p50)}/${ns(s.perf.latencyNs.p99)}/${ns(s.perf.latencyNs.p999)}/${ns(s.perf.latencyNs.max)}`,
     ];
   });
@@ -108,7 +75,6 @@ function table(summary: Record<string, SymbolSummary>, engine: StreamingEngine, 
 }
 
 export async function replay(options: ReplayOptions, stdout: (s: string) => void): Promise<void> {
-  const kernels: Kernels = options.backend === "js" ? jsKernels() : await loadKernels();
   let out: WriteStream | null = null;
   let pending: string[] = [];
   if (options.out) {
@@ -116,8 +82,8 @@ export async function replay(options: ReplayOptions, stdout: (s: string) => void
     await once(out, "open");
   }
   const collector = options.report ? new SeriesCollector() : null;
-  const engine: StreamingEngine = new StreamingEngine(kernels, {
-    onScore: (u) => {
+  const onScore = out || collector
+    ? (u: ScoreUpdate, ctx?: ScoreContext): void => {
       if (out) {
         pending.push(JSON.stringify(u));
         if (pending.length >= 512) {
@@ -125,53 +91,72 @@ export async function replay(options: ReplayOptions, stdout: (s: string) => void
           pending = [];
         }
       }
-      collector?.score(u, engine.symbolState(u.symbol));
-    },
-  });
-  const totalBytes = options.files.reduce((s, f) => s + statSync(f).size, 0);
-  const bar = process.stderr.isTTY && !options.json
-    ? new cliProgress.SingleBar({ format: "replay [{bar}] {percentage}% | {events} events | {eta_formatted}", stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
-    : null;
-  bar?.start(totalBytes, 0, { events: 0 });
-  let events = 0;
-  const t0 = performance.now();
-  const counters = await replayCaptureFiles(options.files, (e) => {
-    events++;
-    collector?.trade(e);
-    engine.process(e);
-  }, { onProgress: (bytes: number) => bar?.update(bytes, { events }) });
-  const wall = (performance.now() - t0) / 1000;
-  bar?.update(totalBytes, { events });
-  bar?.stop();
-  if (out) {
-    if (pending.length) out.write(pending.join("\n") + "\n");
-    out.end();
-    await once(out, "finish");
-  }
-  const summary = summarize(engine, wall);
-  if (options.report && collector) {
-    const symbols: Record<string, SymbolSeries> = {};
-    const notes: Record<string, string> = {};
-    for (const [symbol, s] of collector.series) {
-      symbols[symbol] = downsample(s, 1500);
-      const sum = summary[symbol]!;
-      notes[symbol] = `${sum.events.trade} trades, ${sum.events.depth} depth diffs, ${sum.events.quote} quotes; ` +
-        `book ${sum.book.synced ? "synced" : "unsynced"}, ${sum.book.gaps} gaps; final score ${sum.score ? sum.score.score.toFixed(1) : "–"}`;
+      collector?.score(u, ctx!);
     }
-    writeFileSync(options.report, renderReport({
-      title: `confluence-hft replay: ${options.files.map((f) => f.split("/").pop()).join(", ")}`,
-      generated: new Date().toISOString(), symbols, notes,
-    }));
-  }
-  if (options.json) {
-    stdout(JSON.stringify(summary));
+    : undefined;
+  // one engine on this thread, or the symbols spread over worker threads: the same results
+  let engine: StreamingEngine | null = null, parallel: ParallelEngine | null = null, backend: string;
+  if (options.workers) {
+    parallel = new ParallelEngine({ workers: options.workers, backend: options.backend, ...(onScore ? { onScore, context: collector !== null } : {}) });
+    backend = `${options.backend} on ${options.workers} worker thread${options.workers > 1 ? "s" : ""}`;
   } else {
-    const notes = [
-      `backend ${kernels.backend}; ${counters.lines} lines, ${counters.rejected} rejected${counters.rejections.length ? ` (first: ${counters.rejections.map((r: { file: string; line: number; reason: string }) => `${r.file}:${r.line} ${r.reason}`).join("; ")})` : ""}`,
-      ...(options.out ? [`score updates written to ${options.out}`] : []),
-      ...(options.report ? [`report written to ${options.report}`] : []),
-    ];
-    stdout(table(summary, engine, wall, events, notes));
+    const kernels: Kernels = options.backend === "js" ? jsKernels() : await loadKernels();
+    const single: StreamingEngine = new StreamingEngine(kernels, {
+      ...(onScore ? { onScore: (u: ScoreUpdate) => onScore(u, collector ? scoreContext(single.symbolState(u.symbol)!) : undefined) } : {}),
+    });
+    engine = single;
+    backend = kernels.backend;
   }
-  engine.dispose();
+  try {
+    const totalBytes = options.files.reduce((s, f) => s + statSync(f).size, 0);
+    const bar = process.stderr.isTTY && !options.json
+      ? new cliProgress.SingleBar({ format: "replay [{bar}] {percentage}% | {events} events | {eta_formatted}", stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
+      : null;
+    bar?.start(totalBytes, 0, { events: 0 });
+    let events = 0;
+    const sink = (engine ?? parallel)!;
+    const t0 = performance.now();
+    const counters = await replayCaptureFiles(options.files, (e) => {
+      events++;
+      sink.process(e);
+    }, { onProgress: (bytes: number) => bar?.update(bytes, { events }) });
+    await parallel?.flush();
+    const wall = (performance.now() - t0) / 1000;
+    bar?.update(totalBytes, { events });
+    bar?.stop();
+    if (out) {
+      if (pending.length) out.write(pending.join("\n") + "\n");
+      out.end();
+      await once(out, "finish");
+    }
+    const summary = parallel ? await parallel.summary(wall) : summarize(engine!, wall);
+    const updates = parallel ? (s: string) => parallel.scoreUpdates(s) : (s: string) => engine!.symbolState(s)!.scoreUpdates;
+    if (options.report && collector) {
+      const symbols: Record<string, SymbolSeries> = {};
+      const notes: Record<string, string> = {};
+      for (const [symbol, s] of collector.series) {
+        symbols[symbol] = downsample(s, 1500);
+        const sum = summary[symbol]!;
+        notes[symbol] = `${sum.events.trade} trades, ${sum.events.depth} depth diffs, ${sum.events.quote} quotes; ` +
+          `book ${sum.book.synced ? "synced" : "unsynced"}, ${sum.book.gaps} gaps; final score ${sum.score ? sum.score.score.toFixed(1) : "–"}`;
+      }
+      writeFileSync(options.report, renderReport({
+        title: `confluence-hft replay: ${options.files.map((f) => f.split("/").pop()).join(", ")}`,
+        generated: new Date().toISOString(), symbols, notes,
+      }));
+    }
+    if (options.json) {
+      stdout(JSON.stringify(summary));
+    } else {
+      const notes = [
+        `backend ${backend}; ${counters.lines} lines, ${counters.rejected} rejected${counters.rejections.length ? ` (first: ${counters.rejections.map((r: { file: string; line: number; reason: string }) => `${r.file}:${r.line} ${r.reason}`).join("; ")})` : ""}`,
+        ...(options.out ? [`score updates written to ${options.out}`] : []),
+        ...(options.report ? [`report written to ${options.report}`] : []),
+      ];
+      stdout(table(summary, updates, wall, events, notes));
+    }
+  } finally {
+    engine?.dispose();
+    await parallel?.close();
+  }
 }

@@ -13,6 +13,8 @@
  * non-finite size, a crossed quote or book, an out-of-order trade or depth update is
  * rejected with a reason and counted per symbol (the first few reasons are kept).
  * Each event's processing time is recorded in a latency histogram (no allocation).
+ * With `config.caching` on and a `cache` given, every score update is also published to
+ * it (src/cache/: L1, and L2 for other processes); the engine only writes, never reads.
  */
 import type { Kernels } from "../kernels/types.js";
 import { ConfluenceAnalyzer } from "../confluence/analyzer.js";
@@ -45,6 +47,12 @@ export interface ScoreUpdate {
   readonly decision: ExecutionDecision | null;
 }
 
+/** Where the engine publishes each symbol's latest score update (src/cache/LatestScores). */
+export interface ScoreCache {
+  /** Called on every score update, inside `process`: must be cheap, must not wait for I/O and must not throw. */
+  putLatestScore(update: ScoreUpdate): void;
+}
+
 export interface EngineOptions {
   /** Analyzer configuration for every symbol (preset and overrides). */
   readonly config?: ConfluenceConfigInput;
@@ -55,6 +63,8 @@ export interface EngineOptions {
   readonly maxBufferedDiffs?: number;
   /** Reasons kept per symbol (the counts are always complete). Default 5. */
   readonly keepRejections?: number;
+  /** Receives every score update while `config.caching` is true (ignored while it is false). */
+  readonly cache?: ScoreCache;
 }
 
 export interface EventCounts {
@@ -95,12 +105,14 @@ export class StreamingEngine {
   private lastState: SymbolState | null = null;
   private readonly keep: number;
   private readonly interval: number;
+  private readonly cache: ScoreCache | null;
 
   constructor(private readonly kernels: Kernels, private readonly options: EngineOptions = {}) {
     this.keep = options.keepRejections ?? 5;
     // validates the configuration once, up front (typed errors for a bad config)
     const probe = new ConfluenceAnalyzer(kernels, options.config ?? {});
     this.interval = probe.config.updateIntervalMs;
+    this.cache = probe.config.caching ? options.cache ?? null : null;
     probe.dispose();
   }
 
@@ -223,6 +235,7 @@ export class StreamingEngine {
     };
     s.lastScore = update;
     s.scoreUpdates++;
+    this.cache?.putLatestScore(update);
     this.options.onScore?.(update);
   }
 
@@ -286,15 +299,14 @@ export class SymbolView {
     const base = { synced: sync.synced, gaps: sync.counters.gaps, applied: sync.counters.applied };
     if (!sync.synced) return base;
     const book = sync.book;
-    const top = new Float64Array(20);
+    const top = TOP5;
     const nb = book.bids.top(5, top, 0, 5), na = book.asks.top(5, top, 10, 15);
-    const bidQty = top.subarray(5, 5 + nb), askQty = top.subarray(15, 15 + na);
     const depth = Math.min(nb, na);
     return {
-      ...base,
+      synced: base.synced, gaps: base.gaps, applied: base.applied,
       bestBid: book.bids.bestPrice(),
       bestAsk: book.asks.bestPrice(),
-      imbalance5: depth > 0 ? nullIfNaN(this.kernels.bookImbalance(bidQty, askQty, depth)) : null,
+      imbalance5: depth > 0 ? nullIfNaN(this.kernels.bookImbalance(TOP5_BID_QTY, TOP5_ASK_QTY, depth)) : null,
       microprice: nullIfNaN(this.kernels.microprice(book.bids.bestPrice(), book.bids.bestQty(), book.asks.bestPrice(), book.asks.bestQty())),
       bidLevels: book.bids.levels,
       askLevels: book.asks.levels,
@@ -315,3 +327,6 @@ export interface BookSummary {
 }
 
 const nullIfNaN = (x: number): number | null => (Number.isNaN(x) ? null : x);
+/** Scratch for the top five levels a side (prices 0–4 / 10–14, quantities 5–9 / 15–19). */
+const TOP5 = new Float64Array(20);
+const TOP5_BID_QTY = TOP5.subarray(5, 10), TOP5_ASK_QTY = TOP5.subarray(15, 20);

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { replayCaptureFiles } from "../../src/node/captureReader.js";
 import { StreamingEngine, type ScoreUpdate, type EngineOptions } from "../../src/stream/engine.js";
-import { summarize } from "../../src/cli/replay.js";
+import { summarize } from "../../src/stream/summary.js";
 import type { Kernels } from "../../src/index.js";
 
 export interface Run {

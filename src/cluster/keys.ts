@@ -1,0 +1,48 @@
+/**
+ * The Redis key names of the scale-out protocol. Every per-symbol key carries the symbol
+ * as a Redis Cluster hash tag (`{BTCUSDT}`), so all of one symbol's keys hash to the same
+ * slot and every command and script of the protocol touches a single slot:
+ *
+ *   cf:in:{S}            input stream: one entry per market event, field `e` = encodeEvent text
+ *   cf:out:{S}           output stream: one entry per score update, fields `in` (the input
+ *                        entry id that caused it) and `u` (the ScoreUpdate as JSON)
+ *   cf:done:{S}          hash: input entry id → outputs written for it ("0", "1", …) or "bad"
+ *                        (an entry that is not an event of S); written once per id
+ *   cf:score:{S}         the latest score update (JSON), with a TTL: the "L2" read cache
+ *   cf:lease:{S}:G       who owns S in consumer group G (value: the owner's fencing token)
+ *
+ * Two keys span symbols and live in slots of their own: the symbol registry `cf:symbols`
+ * (a set the publisher adds to and workers read) and `cf:workers:G`, the live workers of
+ * group G (a sorted set of consumer → expiry time, used to compute each worker's share).
+ */
+
+/** The set of symbols that have an input stream. */
+export const SYMBOLS_KEY = "cf:symbols";
+
+/** The sorted set of live workers of a consumer group. */
+export const workersKey = (group: string): string => `cf:workers:${group}`;
+
+/** A symbol's input stream. */
+export const inputKey = (symbol: string): string => `cf:in:{${symbol}}`;
+
+/** A symbol's output stream (shared by every group: outputs are a function of the input). */
+export const outputKey = (symbol: string): string => `cf:out:{${symbol}}`;
+
+export interface SymbolKeys {
+  readonly input: string;
+  readonly output: string;
+  readonly done: string;
+  readonly score: string;
+  readonly lease: string;
+}
+
+/** One symbol's keys (the lease is per consumer group). */
+export function symbolKeys(symbol: string, group: string): SymbolKeys {
+  const tag = `{${symbol}}`;
+  return {
+    input: inputKey(symbol), output: outputKey(symbol), done: `cf:done:${tag}`, score: `cf:score:${tag}`, lease: `cf:lease:${tag}:${group}`,
+  };
+}
+
+/** A symbol that can be a hash tag: non-empty, without braces (which would end or nest the tag). */
+export const taggableSymbol = (symbol: string): boolean => symbol.length > 0 && !/[{}]/.test(symbol);

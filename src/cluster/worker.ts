@@ -1,0 +1,197 @@
+/**
+ * A worker of a consumer group: one process (on any machine pointing at the same Redis)
+ * that owns some of the symbols and runs their engines. Several workers share the load:
+ *
+ *  - every tick (⅓ of the lease, at most 500 ms) it heartbeats into the group's live set,
+ *    renews the leases it holds (a lease found lost stops that symbol at once), and reads
+ *    the symbol registry;
+ *  - its share is ⌈symbols / live workers⌉: below it, it tries to take unowned symbols
+ *    (in random order, so workers spread); above it — a worker joined — it hands one
+ *    symbol back per tick (finishes the batch, commits, releases the lease) for the
+ *    newcomer to take;
+ *  - each owned symbol runs in a SymbolProcessor (take-over, rebuild, read, commit).
+ *
+ * `stop()` (SIGTERM/SIGINT in the CLI) lets every symbol finish its batch, releases the
+ * leases and leaves the live set. A killed worker releases nothing: its leases and its
+ * heartbeat expire after `leaseMs` and the others take its symbols over. Redis errors
+ * never end the worker: a failing symbol is let go and taken again later.
+ */
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import { InvalidConfigError, jsKernels, loadKernels, type EngineOptions } from "../index.js";
+import { connectRedis } from "./connect.js";
+import { SYMBOLS_KEY, symbolKeys, taggableSymbol } from "./keys.js";
+import { acquireLease, releaseLease, renewLease } from "./lease.js";
+import { fairShare, heartbeat, leave } from "./membership.js";
+import { pause } from "./pause.js";
+import { emptyStats, SymbolProcessor, type ProcessorContext, type SymbolStats } from "./symbolProcessor.js";
+
+export interface WorkerOptions {
+  /** The Redis server, e.g. redis://127.0.0.1:6379. */
+  readonly url: string;
+  /** The consumer group: workers of one group share the symbols. */
+  readonly group: string;
+  /** This worker's consumer name; default `<host>-<pid>-<random>` (unique per run). */
+  readonly consumer?: string;
+  readonly backend?: "wasm" | "js";
+  /** How long a symbol stays owned without renewal (a killed worker's symbols wait this long). Default 5,000. */
+  readonly leaseMs?: number;
+  /** How long a pending entry must be idle before a new owner claims it. Default: leaseMs. */
+  readonly claimIdleMs?: number;
+  /** Stop after this long without processing anything. Default: run until stopped. */
+  readonly exitWhenIdleMs?: number;
+  /** Entries per read and per commit. Default 500. */
+  readonly batch?: number;
+  /** TTL of the latest-score key cf:score:{S}. Default 60,000. */
+  readonly scoreTtlMs?: number;
+  /** Engine options (the analyzer configuration) — the same for every worker of a group. */
+  readonly engine?: Omit<EngineOptions, "onScore">;
+  /** Progress lines (taking over, handing back, losing a symbol, Redis errors). */
+  readonly log?: (line: string) => void;
+}
+
+export interface WorkerSummary {
+  readonly consumer: string;
+  readonly group: string;
+  /** The kernels' backend: "wasm-simd", "wasm" or "js". */
+  readonly backend: string;
+  readonly seconds: number;
+  /** Per symbol this worker owned at some point, summed over its ownerships. */
+  readonly symbols: Record<string, SymbolStats>;
+}
+
+const MAX_MS = 2 ** 31 - 1;
+
+function integer(key: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw new InvalidConfigError(key, value, `an integer from ${min} to ${max}`);
+  return value;
+}
+
+export class ClusterWorker {
+  readonly consumer: string;
+  private readonly leaseMs: number;
+  private readonly claimIdleMs: number;
+  private readonly exitWhenIdleMs: number | null;
+  private readonly batch: number;
+  private readonly scoreTtlMs: number;
+  private readonly log: (line: string) => void;
+  private readonly abort = new AbortController();
+  private readonly owned = new Map<string, { processor: SymbolProcessor; done: Promise<void> }>();
+  private readonly stats = new Map<string, SymbolStats>();
+  private lastActivity = performance.now();
+  private leasesTaken = 0;
+
+  /** Validates the options (InvalidConfigError, keyed by the option's name). */
+  constructor(private readonly options: WorkerOptions) {
+    if (options.group.length === 0) throw new InvalidConfigError("group", options.group, "a non-empty consumer group name");
+    this.leaseMs = integer("leaseMs", options.leaseMs ?? 5_000, 100, MAX_MS);
+    this.claimIdleMs = integer("claimIdleMs", options.claimIdleMs ?? this.leaseMs, 0, MAX_MS);
+    this.exitWhenIdleMs = options.exitWhenIdleMs === undefined ? null : integer("exitWhenIdleMs", options.exitWhenIdleMs, 0, MAX_MS);
+    this.batch = integer("batch", options.batch ?? 500, 1, 10_000);
+    this.scoreTtlMs = integer("scoreTtlMs", options.scoreTtlMs ?? 60_000, 1, MAX_MS);
+    this.consumer = options.consumer ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+    this.log = options.log ?? (() => {});
+  }
+
+  /** Stops the worker: every symbol finishes its batch, leases are released, run() resolves. */
+  stop(): void {
+    this.abort.abort();
+  }
+
+  /** Connects (RedisUnavailableError when it cannot) and works until stopped or idle. */
+  async run(): Promise<WorkerSummary> {
+    const t0 = performance.now();
+    const redis = await connectRedis(this.options.url);
+    const kernels = this.options.backend === "js" ? jsKernels() : await loadKernels();
+    this.lastActivity = performance.now();
+    this.log(`joined group ${this.options.group} (${kernels.backend} kernels)`);
+    const ctx: ProcessorContext = {
+      redis, kernels, engine: this.options.engine ?? {}, group: this.options.group, consumer: this.consumer,
+      batch: this.batch, claimIdleMs: this.claimIdleMs, scoreTtlMs: this.scoreTtlMs,
+      onActivity: () => {
+        this.lastActivity = performance.now();
+      },
+      log: this.log,
+    };
+    const tickMs = Math.min(500, Math.floor(this.leaseMs / 3));
+    try {
+      while (!this.abort.signal.aborted && !this.idle()) {
+        try {
+          await this.tick(ctx);
+        } catch (e) {
+          this.log(`redis: ${(e as Error).message}`);
+        }
+        await pause(tickMs, this.abort.signal);
+      }
+    } finally {
+      for (const { processor } of this.owned.values()) processor.requestStop("stopped");
+      await Promise.all([...this.owned.values()].map((o) => o.done));
+      await leave(redis, this.options.group, this.consumer).catch(() => {});
+      await redis.quit().catch(() => redis.disconnect());
+    }
+    return {
+      consumer: this.consumer, group: this.options.group, backend: kernels.backend, seconds: (performance.now() - t0) / 1000,
+      symbols: Object.fromEntries(this.stats),
+    };
+  }
+
+  private idle(): boolean {
+    if (this.exitWhenIdleMs === null || performance.now() - this.lastActivity < this.exitWhenIdleMs) return false;
+    for (const { processor } of this.owned.values()) if (processor.takingOver) return false;
+    return true;
+  }
+
+  private async tick(ctx: ProcessorContext): Promise<void> {
+    const { redis, group } = ctx;
+    const live = await heartbeat(redis, group, this.consumer, this.leaseMs);
+    await Promise.all([...this.owned.values()].map(async ({ processor }) => {
+      if (!processor.stopping && !(await renewLease(redis, processor.keys.lease, processor.token, this.leaseMs))) {
+        processor.requestStop("lost");
+      }
+    }));
+    const symbols = (await redis.smembers(SYMBOLS_KEY)).filter(taggableSymbol);
+    const share = fairShare(symbols.length, live);
+    const active = [...this.owned.values()].filter((o) => !o.processor.stopping);
+    if (active.length > share) {
+      const handBack = active.find((o) => !o.processor.takingOver);
+      handBack?.processor.requestStop("released");
+      return;
+    }
+    let count = active.length;
+    for (const symbol of shuffle(symbols.filter((s) => !this.owned.has(s)))) {
+      if (count >= share || this.abort.signal.aborted) break;
+      const token = `${this.consumer}#${++this.leasesTaken}`;
+      if (!(await acquireLease(redis, symbolKeys(symbol, group).lease, token, this.leaseMs))) continue;
+      this.start(ctx, symbol, token);
+      count++;
+    }
+  }
+
+  private start(ctx: ProcessorContext, symbol: string, token: string): void {
+    let stats = this.stats.get(symbol);
+    if (!stats) this.stats.set(symbol, (stats = emptyStats()));
+    const processor = new SymbolProcessor(ctx, symbol, token, stats);
+    const release = (): Promise<void> => releaseLease(ctx.redis, processor.keys.lease, token).catch(() => {});
+    const done = processor.run().then(
+      async (end) => {
+        if (end !== "lost") await release();
+        this.log(`${symbol}: ${end === "lost" ? "lease lost" : end === "released" ? "handed back (share)" : "stopped"}`);
+      },
+      async (e: unknown) => {
+        this.log(`${symbol}: ${(e as Error).message}; letting it go`);
+        await release();
+      },
+    ).finally(() => {
+      this.owned.delete(symbol);
+    });
+    this.owned.set(symbol, { processor, done });
+  }
+}
+
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}

@@ -1,0 +1,111 @@
+/**
+ * Reads the captures to replay — fetched or given as files, gzip (detected by its magic
+ * bytes 1f 8b, decompressed with the browser's DecompressionStream) or plain — and
+ * decodes every line with CaptureParser before anything is replayed, so a bad file
+ * (unreadable, a truncated gzip, no valid capture line) stops the replay before it
+ * starts. Files are decoded as one stream (CaptureParser's rules for snapshots), then
+ * merged by receive time, the way the markets recorded side by side really arrived;
+ * each file keeps its own order.
+ */
+import { CaptureFileError } from "../errors.js";
+import { CaptureParser } from "../feeds/capture.js";
+import type { MarketEvent } from "../feeds/events.js";
+import type { CaptureSource, FileStats } from "./protocol.js";
+
+export interface LoadedCaptures {
+  /** Every event of every file, in receive-time order. */
+  readonly events: MarketEvent[];
+  readonly files: FileStats[];
+  /** Rejected lines, with file, line number and reason (the first few). */
+  readonly warnings: string[];
+  readonly decodeMs: number;
+}
+
+/** Rejections kept with their reason across all files (all are counted). */
+const KEEP_REJECTIONS = 1000;
+
+export async function loadCaptures(
+  sources: readonly CaptureSource[], onProgress: (file: string, bytes: number, events: number) => void,
+): Promise<LoadedCaptures> {
+  const t0 = performance.now();
+  let current: MarketEvent[] = [];
+  const parser = new CaptureParser((e) => current.push(e), { maxRejections: KEEP_REJECTIONS });
+  const perFile: MarketEvent[][] = [];
+  const files: FileStats[] = [];
+  for (const source of sources) {
+    const bytes = await read(source);
+    if (bytes.length === 0) throw new CaptureFileError(source.name, "empty file");
+    current = [];
+    perFile.push(current);
+    const before = { lines: parser.lines, rejected: parser.rejected, kept: parser.rejections.length };
+    parser.startFile(source.name);
+    const gzip = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+    if (gzip) {
+      const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip")).getReader();
+      let inflated = 0;
+      try {
+        for (let r = await reader.read(); !r.done; r = await reader.read()) {
+          parser.push(r.value);
+          inflated += r.value.length;
+          onProgress(source.name, inflated, current.length);
+        }
+      } catch (e) {
+        throw new CaptureFileError(source.name, `truncated or corrupt gzip (${e instanceof Error ? e.message : String(e)})`);
+      }
+    } else {
+      parser.push(bytes);
+    }
+    parser.end();
+    const stats: FileStats = {
+      name: source.name, bytes: bytes.length, lines: parser.lines - before.lines, events: current.length, rejected: parser.rejected - before.rejected,
+    };
+    if (stats.events === 0) {
+      const first = parser.rejections[before.kept];
+      const why = first && first.file === source.name ? ` (first error: line ${first.line}: ${first.message})` : "";
+      throw new CaptureFileError(source.name, `no valid capture lines in ${stats.lines} line${stats.lines === 1 ? "" : "s"}${why}`);
+    }
+    files.push(stats);
+    onProgress(source.name, bytes.length, current.length);
+  }
+  const warnings = parser.rejections.map((r) => `${r.file}:${r.line}: ${r.message}`);
+  if (parser.rejected > parser.rejections.length) warnings.push(`… ${parser.rejected - parser.rejections.length} more rejected lines`);
+  return { events: mergeByReceiveTime(perFile), files, warnings, decodeMs: performance.now() - t0 };
+}
+
+async function read(source: CaptureSource): Promise<Uint8Array<ArrayBuffer>> {
+  if ("file" in source) {
+    try {
+      return new Uint8Array(await source.file.arrayBuffer());
+    } catch (e) {
+      throw new CaptureFileError(source.name, `unreadable file (${e instanceof Error ? e.message : String(e)})`);
+    }
+  }
+  let response: Response;
+  try {
+    response = await fetch(source.url);
+  } catch (e) {
+    throw new CaptureFileError(source.name, `fetch failed (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (!response.ok) throw new CaptureFileError(source.name, `HTTP ${response.status} for ${source.url}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/** A k-way merge on receive time; ties go to the earlier file, and each file keeps its order. */
+function mergeByReceiveTime(lists: readonly MarketEvent[][]): MarketEvent[] {
+  if (lists.length === 1) return lists[0]!;
+  const total = lists.reduce((n, l) => n + l.length, 0);
+  const out: MarketEvent[] = new Array(total);
+  const at = new Array<number>(lists.length).fill(0);
+  for (let k = 0; k < total; k++) {
+    let best = -1, bestTime = Infinity;
+    for (let f = 0; f < lists.length; f++) {
+      const e = lists[f]![at[f]!];
+      if (e !== undefined && (best < 0 || e.receiveTime < bestTime)) {
+        best = f;
+        bestTime = e.receiveTime;
+      }
+    }
+    out[k] = lists[best]![at[best]!++]!;
+  }
+  return out;
+}

@@ -1,0 +1,66 @@
+/**
+ * The page the Chromium tests drive (dist/test/harness.js, loaded by
+ * dist/test/harness.html): the library's browser bundle, exposed as a few functions on
+ * `window.harness` so a test can load a backend, replay capture bytes through the
+ * streaming engine in the page, and time the engine — the same code paths a browser
+ * user runs.
+ */
+import { CaptureParser, jsKernels, loadKernels, StreamingEngine, summarize, type Kernels, type MarketEvent, type ScoreUpdate } from "../../src/index.js";
+import { median, pass, shift, spans } from "../../bench/replayLoop.js";
+
+async function kernels(backend: "wasm" | "js", forceScalar: boolean): Promise<Kernels> {
+  return backend === "js" ? jsKernels() : loadKernels({ forceScalar });
+}
+
+async function gunzip(bytes: ArrayBuffer): Promise<Uint8Array> {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** Decodes a capture (gzip detected by its magic bytes) into events. */
+async function decode(bytes: ArrayBuffer, name: string): Promise<{ events: MarketEvent[]; rejected: number }> {
+  const head = new Uint8Array(bytes, 0, Math.min(2, bytes.byteLength));
+  const raw = head[0] === 0x1f && head[1] === 0x8b ? await gunzip(bytes) : new Uint8Array(bytes);
+  const events: MarketEvent[] = [];
+  const parser = new CaptureParser((e) => events.push(e));
+  parser.startFile(name);
+  parser.push(raw);
+  parser.end();
+  return { events, rejected: parser.stats().rejected };
+}
+
+const harness = {
+  async backend(backend: "wasm" | "js", forceScalar = false): Promise<string> {
+    return (await kernels(backend, forceScalar)).backend;
+  },
+
+  /** Replays the captures in order; returns the summary without `perf` and every score update as JSON. */
+  async replay(captures: { name: string; bytes: ArrayBuffer }[], backend: "wasm" | "js"): Promise<{ summary: string; updates: string }> {
+    const updates: ScoreUpdate[] = [];
+    const engine = new StreamingEngine(await kernels(backend, false), { onScore: (u) => updates.push(u) });
+    for (const c of captures) for (const e of (await decode(c.bytes, c.name)).events) engine.process(e);
+    const summary = summarize(engine, 1);
+    for (const s of Object.values(summary)) delete (s as { perf?: unknown }).perf;
+    engine.dispose();
+    return { summary: JSON.stringify(summary), updates: JSON.stringify(updates) };
+  },
+
+  /** Engine-only events/s over `passes` passes of the captures (decoded once), median. */
+  async benchEngine(captures: { name: string; bytes: ArrayBuffer }[], backend: "wasm" | "js", passes: number): Promise<{ eventsPerSec: number; p99: number }> {
+    const events: MarketEvent[] = [];
+    for (const c of captures) events.push(...(await decode(c.bytes, c.name)).events);
+    const { idSpan, timeSpan } = spans(events);
+    const engine = new StreamingEngine(await kernels(backend, false));
+    const results = [];
+    for (let p = 0; p < passes + 3; p++) {
+      const r = pass(engine, events);
+      if (p >= 3) results.push(r);
+      shift(events, idSpan, timeSpan);
+    }
+    engine.dispose();
+    return { eventsPerSec: median(results.map((r) => r.eventsPerSec)), p99: median(results.map((r) => r.p99)) };
+  },
+};
+
+(globalThis as unknown as { harness: typeof harness }).harness = harness;
+document.body.dataset.ready = "true";
