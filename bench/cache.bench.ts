@@ -26,7 +26,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { arch, cpus, loadavg, platform, totalmem } from "node:os";
 import {
-  ConfluenceAnalyzer, LatestScores, StreamingEngine, TieredCache, cacheKey, levelWeights, loadKernels, scoreWindow,
+  ConfluenceAnalyzer, LatestScores, StreamingEngine, TieredCache, cacheKey, levelWeights, loadKernels, scoreKey, scoreWindow,
   tanhApprox, type Kernels, type MarketEvent,
 } from "../src/index.js";
 import { RedisStore } from "../src/cache/redisStore.js";
@@ -244,9 +244,9 @@ async function main(): Promise<void> {
   const update = scoreWindow(k, "BTCUSDT", window, { preset: "ultraFast" })!;
   const publishVariants: AsyncVariant[] = [
     { name: "JSON.stringify", baseline: true, note: "the serialization L2 needs", run: () => JSON.stringify(update).length },
-    { name: "L1 set", note: "TieredCache.set without L2 (stringify for the byte bound + LRU set)", run: () => (void l1.set("score:BTCUSDT", update), 1) },
+    { name: "L1 set", note: "TieredCache.set without L2 (stringify for the byte bound + LRU set)", run: () => (void l1.set(scoreKey("BTCUSDT"), update), 1) },
   ];
-  if (l2) publishVariants.push({ name: "L1 + L2 set", note: "set, awaited until Redis has it (SET … PX)", run: async () => (await l2.set("score:BTCUSDT", update), 1) });
+  if (l2) publishVariants.push({ name: "L1 + L2 set", note: "set, awaited until Redis has it (SET … PX)", run: async () => (await l2.set(scoreKey("BTCUSDT"), update), 1) });
   report(await runAsyncGroup({ group: "scorePublish", params: { bytes: JSON.stringify(update).length }, elements: 1, unit: "update", variants: publishVariants }, options));
 
   // the engine's caching flag: a replay of the whole capture, latest scores to nowhere / L1 / L1 + Redis

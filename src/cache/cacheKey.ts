@@ -1,7 +1,10 @@
 /**
  * Cache keys, the same in every process that shares a cache:
  *   score:{SYMBOL}                        a symbol's latest score update (mutable: each
- *                                         update overwrites it)
+ *                                         update overwrites it), the braces literal: a
+ *                                         Redis Cluster hash tag, and the key `confluence
+ *                                         worker` writes under its `cf:` prefix (read them
+ *                                         with a RedisStore whose keyPrefix is "cf:")
  *   {namespace}:{SYMBOL}:{fingerprint}    the result of a computation over exactly these
  *                                         inputs (immutable: other inputs, another key)
  * The namespace names the computation and its version (e.g. "window1"): bump it when the
@@ -12,9 +15,9 @@
 import { InvalidParameterError } from "../errors.js";
 import { fingerprint } from "./fingerprint.js";
 
-/** `score:{symbol}`: where a symbol's latest score update lives. */
+/** `score:{SYMBOL}` (braces included): where a symbol's latest score update lives. */
 export function scoreKey(symbol: string): string {
-  return `score:${symbol}`;
+  return `score:{${symbol}}`;
 }
 
 /** `{namespace}:{symbol}:{fingerprint(inputs)}`: where a result computed from `inputs` lives. */

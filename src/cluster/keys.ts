@@ -8,13 +8,16 @@
  *                        entry id that caused it) and `u` (the ScoreUpdate as JSON)
  *   cf:done:{S}          hash: input entry id → outputs written for it ("0", "1", …) or "bad"
  *                        (an entry that is not an event of S); written once per id
- *   cf:score:{S}         the latest score update (JSON), with a TTL: the "L2" read cache
+ *   cf:score:{S}         the latest score update (JSON), with a TTL: the L2 cache's
+ *                        `scoreKey(S)` under the prefix `cf:` (LatestScores reads it)
  *   cf:lease:{S}:G       who owns S in consumer group G (value: the owner's fencing token)
  *
  * Two keys span symbols and live in slots of their own: the symbol registry `cf:symbols`
  * (a set the publisher adds to and workers read) and `cf:workers:G`, the live workers of
  * group G (a sorted set of consumer → expiry time, used to compute each worker's share).
  */
+
+import { scoreKey } from "../cache/cacheKey.js";
 
 /** The set of symbols that have an input stream. */
 export const SYMBOLS_KEY = "cf:symbols";
@@ -40,7 +43,7 @@ export interface SymbolKeys {
 export function symbolKeys(symbol: string, group: string): SymbolKeys {
   const tag = `{${symbol}}`;
   return {
-    input: inputKey(symbol), output: outputKey(symbol), done: `cf:done:${tag}`, score: `cf:score:${tag}`, lease: `cf:lease:${tag}:${group}`,
+    input: inputKey(symbol), output: outputKey(symbol), done: `cf:done:${tag}`, score: `cf:${scoreKey(symbol)}`, lease: `cf:lease:${tag}:${group}`,
   };
 }
 

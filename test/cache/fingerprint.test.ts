@@ -130,7 +130,7 @@ describe("canonical form", () => {
 
 describe("keys", () => {
   test("score:{SYMBOL} and {namespace}:{SYMBOL}:{16 hex digits}", () => {
-    expect(scoreKey("BTCUSDT")).toBe("score:BTCUSDT");
+    expect(scoreKey("BTCUSDT")).toBe("score:{BTCUSDT}");
     expect(cacheKey("window1", "BTC/USDT:USDT", SAMPLE)).toBe(`window1:BTC/USDT:USDT:${SAMPLE_FINGERPRINT}`);
     expect(SAMPLE_FINGERPRINT).toMatch(/^[0-9a-f]{16}$/);
     expect(() => cacheKey("a:b", "BTCUSDT", 1)).toThrow(InvalidParameterError);

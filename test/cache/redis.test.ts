@@ -157,7 +157,7 @@ describe.skipIf(skipRedis)("tiered cache on a real redis-server", () => {
     const last = engine.symbolState("BTCUSDT")!.lastScore!;
     const reader = await cacheOnServer();
     expect(await new LatestScores(reader.cache).read("BTCUSDT"), "written to the restarted server").toEqual(last);
-    expect(JSON.parse((await store.client.get("score:BTCUSDT"))!)).toEqual(last);
+    expect(JSON.parse((await store.client.get("score:{BTCUSDT}"))!)).toEqual(last);
     engine.dispose();
     plain.dispose();
   });

@@ -58,7 +58,7 @@ describe("the streaming engine's caching flag", () => {
     engine.dispose();
   });
 
-  test("with LatestScores (L1 only): score:BTCUSDT holds the engine's last update; scores are those of an engine without a cache", async () => {
+  test("with LatestScores (L1 only): score:{BTCUSDT} holds the engine's last update; scores are those of an engine without a cache", async () => {
     const cache = new TieredCache();
     const latest = new LatestScores(cache);
     const a: ScoreUpdate[] = [], b: ScoreUpdate[] = [];
@@ -72,7 +72,7 @@ describe("the streaming engine's caching flag", () => {
     const last = cached.symbolState("BTCUSDT")!.lastScore;
     expect(await latest.read("BTCUSDT"), "before the microtask: the pending update").toBe(last);
     await latest.flush();
-    expect(await cache.get("score:BTCUSDT")).toBe(last);
+    expect(await cache.get("score:{BTCUSDT}")).toBe(last);
     expect(await latest.read("BTCUSDT")).toBe(last);
     expect(cache.stats.l1Entries, "one key per symbol").toBe(1);
     cached.dispose();
@@ -92,7 +92,7 @@ describe("the streaming engine's caching flag", () => {
     for (const e of btc) engine.process(e);
     expect(writes, "nothing written during the replay").toEqual([]);
     await Promise.resolve();
-    expect(writes).toEqual([["score:BTCUSDT", engine.symbolState("BTCUSDT")!.lastScore]]);
+    expect(writes).toEqual([["score:{BTCUSDT}", engine.symbolState("BTCUSDT")!.lastScore]]);
     engine.dispose();
   });
 

@@ -8,7 +8,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { Redis } from "ioredis";
-import { encodeEvent, loadKernels, type MarketEvent } from "../../src/index.js";
+import { encodeEvent, LatestScores, loadKernels, TieredCache, type MarketEvent } from "../../src/index.js";
+import { RedisStore } from "../../src/cache/redisStore.js";
 import { SYMBOLS_KEY, inputKey, symbolKeys, workersKey } from "../../src/cluster/keys.js";
 import { BTCUSDT, ETHUSDT } from "../support/capture.js";
 import { runEngine } from "../support/engineRun.js";
@@ -130,6 +131,12 @@ describe.skipIf(skipRedis)("Redis Streams scale-out", () => {
       expect(await redis.get(symbolKeys(s, GROUP).lease), `${s}: the lease is released on exit`).toBeNull();
     }
     expect(await redis.zcard(workersKey(GROUP)), "the worker left the live set").toBe(0);
+    // the latest scores are the L2 cache's entries: LatestScores reads them under the cf: prefix
+    const store = new RedisStore({ url: server.url, redis: { keyPrefix: "cf:" } });
+    const latest = new LatestScores(new TieredCache({ l2: store }));
+    expect(await store.connected()).toBe(true);
+    for (const s of SYMBOLS) expect(await latest.read(s), s).toEqual(JSON.parse(reference[s]!.at(-1)!));
+    await latest.cache.close();
   });
 
   test("two workers share the symbols; one SIGKILLed mid-run loses nothing and duplicates nothing", { timeout: 240_000 }, async () => {
