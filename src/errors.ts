@@ -180,6 +180,18 @@ export class RedisUnavailableError extends ConfluenceError {
 }
 
 /**
+ * Publishing to Redis Streams stopped on a failed call (the connection dropped, the
+ * server refused): `confirmed` events are known to be in their streams; a batch whose
+ * reply was lost may or may not be (it is never resent, which could append it twice).
+ */
+export class PublishIncompleteError extends ConfluenceError {
+  override name = "PublishIncompleteError";
+  constructor(readonly confirmed: number, readonly read: number, readonly reason: string) {
+    super(`publish stopped: ${reason}; ${confirmed} of ${read} events confirmed in their streams (a batch whose reply was lost may or may not be in): expected every Redis call to succeed`);
+  }
+}
+
+/**
  * A worker thread of the parallel engine (src/parallel/) crashed, failed to start, or
  * was replaced by a fresh one: the state of the symbols it held is gone, so nothing
  * more is computed for them and the engine reports this from flush, summary and close.

@@ -8,7 +8,7 @@ export { simdSupported } from "./wasm/module.js";
 export type * from "./kernels/types.js";
 export { ConfluenceAnalyzer } from "./confluence/analyzer.js";
 export type {
-  ComponentResult, ConfluenceFeatures, ConfluenceUpdate, WarmupNeeds, TradeInput, QuoteInput, Levels,
+  ComponentResult, ComponentScore, ConfluenceFeatures, ConfluenceUpdate, WarmupNeeds, TradeInput, QuoteInput, Levels,
 } from "./confluence/analyzer.js";
 export { resolveConfig, PRESETS, COMPONENT_NAMES } from "./confluence/config.js";
 export type { ConfluenceConfig, ConfluenceConfigInput, ComponentName, ComponentWeights, PresetName } from "./confluence/config.js";

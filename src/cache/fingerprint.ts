@@ -13,8 +13,9 @@
  *   0x00 null · 0x01 false · 0x02 true
  *   0x03 number: the IEEE-754 binary64 bytes, little-endian; every NaN as 0x7ff8000000000000
  *        (−0 and 0 differ)
- *   0x04 string: u32 count of UTF-16 code units, then the UTF-8 bytes (a lone surrogate
- *        as U+FFFD, as TextEncoder writes it)
+ *   0x04 string: u32 count of UTF-16 code units, then the UTF-8 bytes (a string with a
+ *        lone surrogate has no UTF-8 form — TextEncoder would write U+FFFD, making
+ *        "\uD800" and "\uFFFD" one key — so it is unhashable)
  *   0x05 array: u32 length, then each element
  *   0x06 plain object: u32 count of keys whose value is not undefined, then per key in
  *        ascending code-unit order the key (as a string, without tag) and its value —
@@ -50,6 +51,9 @@ const MAX_DEPTH = 64;
 const STRING_CACHE_ENTRIES = 4096;
 
 const encoder = new TextEncoder();
+/** In a /u pattern a surrogate pair is one code point, so this matches only unpaired surrogates. */
+const LONE_SURROGATE = /\p{Cs}/u;
+const LONE_SURROGATE_FOUND = "a string with a lone surrogate (it has no UTF-8 form)";
 const encoded = new Map<string, Uint8Array>();
 
 /** The canonical bytes of one input, written into a buffer reused from call to call. */
@@ -104,11 +108,13 @@ class CanonicalWriter {
     if (s.length <= 64) {
       let e = encoded.get(s);
       if (e === undefined) {
+        if (LONE_SURROGATE.test(s)) throw new Unhashable(LONE_SURROGATE_FOUND);
         e = this.encode(s);
         if (encoded.size < STRING_CACHE_ENTRIES) encoded.set(s, e);
       }
       return this.raw(e);
     }
+    if (LONE_SURROGATE.test(s)) throw new Unhashable(LONE_SURROGATE_FOUND);
     this.u32(s.length);
     this.reserve(3 * s.length);
     this.pos += encoder.encodeInto(s, this.bytes.subarray(this.pos)).written;

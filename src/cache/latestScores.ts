@@ -53,7 +53,13 @@ export class LatestScores implements ScoreCache {
 
   private readonly publish = (): void => {
     this.scheduled = false;
-    for (const [symbol, update] of this.pending) void this.cache.set(scoreKey(symbol), update, this.ttlMs);
+    for (const [symbol, update] of this.pending) {
+      try {
+        void this.cache.set(scoreKey(symbol), update, this.ttlMs);
+      } catch {
+        // an update the caller changed into what JSON cannot hold: counted by the cache (`unstorable`), the others still go
+      }
+    }
     this.pending.clear();
   };
 }

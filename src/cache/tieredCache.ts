@@ -66,6 +66,8 @@ export interface CacheStats {
   readonly l2Hits: number;
   /** Lookups answered by neither. */
   readonly misses: number;
+  /** Values refused by set (not JSON-serializable: a BigInt, a cycle, a function); getOrCompute still returns them. */
+  readonly unstorable: number;
   /** L2 calls that failed (refused, timed out, disconnected) or returned what is not JSON. */
   readonly l2Errors: number;
   /** L2 is failing or disconnected: lookups go on from L1 and computation. */
@@ -90,6 +92,8 @@ interface QueuedWrite {
   readonly done: (() => void)[];
 }
 
+const describeValue = (v: unknown): string => (typeof v === "object" && v !== null ? Object.prototype.toString.call(v) : typeof v);
+
 function positiveInteger(name: string, value: unknown): number {
   if (typeof value === "number" && Number.isSafeInteger(value) && value >= 1) return value;
   throw new InvalidParameterError(name, value, "an integer ≥ 1");
@@ -100,7 +104,7 @@ export class TieredCache {
   private readonly l2: RemoteStore | null;
   private readonly ttlMs: number;
   private readonly log: (message: string) => void;
-  private readonly counts = { l1Hits: 0, l2Hits: 0, misses: 0, l2Errors: 0 };
+  private readonly counts = { l1Hits: 0, l2Hits: 0, misses: 0, unstorable: 0, l2Errors: 0 };
   private since: number | null = null;
   private errorsBefore = 0;
   private closed = false;
@@ -108,6 +112,8 @@ export class TieredCache {
   private readonly writes = new Map<string, QueuedWrite | null>();
   private readonly idle: (() => void)[] = [];
   private readonly computing = new Map<string, Promise<unknown>>();
+  /** Keys with an L2 read in flight; `dirty` once set() wrote the key meanwhile (the answer may be older than L1). */
+  private readonly reads = new Map<string, { n: number; dirty: boolean }>();
 
   constructor(options: TieredCacheOptions = {}) {
     for (const key of Object.keys(options)) if (!OPTION_KEYS.includes(key)) throw new UnknownConfigKeyError(key, OPTION_KEYS);
@@ -139,9 +145,12 @@ export class TieredCache {
     return undefined;
   }
 
-  /** L2 first (it has what other processes wrote last), L1 when L2 fails or has nothing. */
+  /**
+   * L2 first (it has what other processes wrote last), L1 when L2 fails or has nothing —
+   * or when this cache has a write of the key still on its way to L2 (then L1 is newer).
+   */
   async getFresh<T>(key: string): Promise<T | undefined> {
-    if (this.l2 && !this.closed) {
+    if (this.l2 && !this.closed && !this.writes.has(key)) {
       const remote = await this.readL2(key);
       if (typeof remote === "object") {
         this.counts.l2Hits++;
@@ -160,11 +169,24 @@ export class TieredCache {
   /**
    * Stores `value` in L1 now and in L2 in the background. The promise settles when L2 has
    * it, or has failed (counted), or a newer value of the key replaced it; it never rejects.
+   * A value JSON cannot hold (undefined, a BigInt, a cycle, a function) is an
+   * InvalidParameterError, thrown at once (and counted in `unstorable`).
    */
   set(key: string, value: unknown, ttlMs: number = this.ttlMs): Promise<void> {
     positiveInteger("ttlMs", ttlMs);
-    if (value === undefined) throw new InvalidParameterError("value", value, "a JSON value (undefined means a miss)");
-    const text = JSON.stringify(value);
+    let text: string | undefined;
+    try {
+      text = value === undefined ? undefined : JSON.stringify(value);
+    } catch (err) {
+      this.counts.unstorable++;
+      throw new InvalidParameterError("value", describeValue(value), `a JSON-serializable value (${err instanceof Error ? err.message : String(err)})`);
+    }
+    if (typeof text !== "string") {
+      this.counts.unstorable++;
+      throw new InvalidParameterError("value", describeValue(value), "a JSON value (undefined means a miss; functions and symbols have no JSON form)");
+    }
+    const reading = this.reads.get(key);
+    if (reading) reading.dirty = true;
     this.l1.set(key, toL1(value), { size: text.length, ttl: ttlMs });
     if (!this.l2 || this.closed) return RESOLVED;
     return new Promise((resolve) => {
@@ -208,7 +230,11 @@ export class TieredCache {
     const computation = (async () => {
       try {
         const value = await compute();
-        void this.set(key, value, ttlMs);
+        try {
+          void this.set(key, value, ttlMs);
+        } catch {
+          // not storable (counted): the caller still gets what was computed
+        }
         return value;
       } finally {
         this.computing.delete(key);
@@ -244,12 +270,17 @@ export class TieredCache {
 
   /** The L2 entry promoted into L1, "absent", or "failed" (counted). */
   private async readL2(key: string): Promise<{ readonly value: unknown } | "absent" | "failed"> {
+    let reading = this.reads.get(key);
+    if (!reading) this.reads.set(key, (reading = { n: 0, dirty: false }));
+    reading.n++;
     let entry: RemoteEntry | null;
     try {
       entry = await this.l2!.get(key);
     } catch (err) {
       this.l2Failed(err);
       return "failed";
+    } finally {
+      if (--reading.n === 0) this.reads.delete(key);
     }
     this.l2Answered();
     if (entry === null) return "absent";
@@ -261,8 +292,8 @@ export class TieredCache {
       return "failed";
     }
     const ttl = entry.ttlMs ?? this.ttlMs;
-    // a local write in flight for this key is newer than what L2 answered before it
-    if (ttl > 0 && !this.writes.has(key)) this.l1.set(key, toL1(value), { size: entry.value.length, ttl });
+    // a local write of this key — in flight, or made while L2 was answering — is newer than L2's answer
+    if (ttl > 0 && !reading.dirty && !this.writes.has(key)) this.l1.set(key, toL1(value), { size: entry.value.length, ttl });
     return { value };
   }
 

@@ -107,6 +107,7 @@ export async function replay(options: ReplayOptions, stdout: (s: string) => void
     engine = single;
     backend = kernels.backend;
   }
+  let failed = false;
   try {
     const totalBytes = options.files.reduce((s, f) => s + statSync(f).size, 0);
     const bar = process.stderr.isTTY && !options.json
@@ -155,8 +156,15 @@ export async function replay(options: ReplayOptions, stdout: (s: string) => void
       ];
       stdout(table(summary, updates, wall, events, notes));
     }
+  } catch (e) {
+    failed = true;
+    throw e;
   } finally {
     engine?.dispose();
-    await parallel?.close();
+    // after an error, that error is the one to report: closing the workers or the file must not replace it
+    if (failed) {
+      out?.destroy();
+      await parallel?.close().catch(() => {});
+    } else await parallel?.close();
   }
 }

@@ -47,5 +47,8 @@ export function symbolKeys(symbol: string, group: string): SymbolKeys {
   };
 }
 
-/** A symbol that can be a hash tag: non-empty, without braces (which would end or nest the tag). */
-export const taggableSymbol = (symbol: string): boolean => symbol.length > 0 && !/[{}]/.test(symbol);
+/**
+ * A symbol that can be a hash tag: non-empty, without braces (which would end or nest the
+ * tag), and with no lone surrogate (Redis keys are UTF-8: two such symbols would become one key).
+ */
+export const taggableSymbol = (symbol: string): boolean => symbol.length > 0 && !/[{}]|\p{Cs}/u.test(symbol);

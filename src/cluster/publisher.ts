@@ -12,7 +12,7 @@
  * Each call touches one symbol's stream, so it is valid on Redis Cluster too.
  */
 import type { Redis } from "ioredis";
-import { encodeEvent, InvalidConfigError, type CaptureStats } from "../index.js";
+import { encodeEvent, InvalidConfigError, PublishIncompleteError, type CaptureStats } from "../index.js";
 import { replayCaptureFiles } from "../node/captureReader.js";
 import { inputKey, SYMBOLS_KEY, taggableSymbol } from "./keys.js";
 
@@ -27,7 +27,7 @@ export interface PublishResult {
   /** Events published per symbol, in order of first appearance. */
   readonly symbols: Record<string, number>;
   readonly events: number;
-  /** Events not published because their symbol cannot be a hash tag (it contains { or }). */
+  /** Events not published because their symbol cannot be a hash tag (it contains { or }, or a lone surrogate). */
   readonly skipped: number;
   /** The capture parser's counters: malformed lines are counted (and named) there. */
   readonly capture: CaptureStats;
@@ -43,15 +43,17 @@ export async function publishCaptures(redis: Redis, files: readonly string[], op
   const pending = new Map<string, string[]>();
   const sent: Promise<void>[] = [];
   let failure: unknown = null;
-  let events = 0, skipped = 0;
+  let events = 0, skipped = 0, confirmed = 0;
   // the first failure is kept and thrown once every call has settled
-  const send = (call: Promise<unknown>): void => {
-    sent.push(call.then(() => {}, (err: unknown) => {
+  const send = (call: Promise<unknown>, count = 0): void => {
+    sent.push(call.then(() => {
+      confirmed += count;
+    }, (err: unknown) => {
       failure ??= err;
     }));
   };
   const flush = (symbol: string, texts: string[]): void => {
-    if (texts.length > 0) send(redis.eval(XADD_BATCH, 1, inputKey(symbol), ...texts));
+    if (texts.length > 0) send(redis.eval(XADD_BATCH, 1, inputKey(symbol), ...texts), texts.length);
     pending.set(symbol, []);
   };
   const capture = await replayCaptureFiles(files, (e) => {
@@ -72,6 +74,6 @@ export async function publishCaptures(redis: Redis, files: readonly string[], op
   });
   for (const [symbol, texts] of pending) flush(symbol, texts);
   await Promise.all(sent);
-  if (failure) throw failure;
+  if (failure) throw new PublishIncompleteError(confirmed, events, failure instanceof Error ? failure.message : String(failure));
   return { symbols: Object.fromEntries(counts), events, skipped, capture, seconds: (performance.now() - t0) / 1000 };
 }

@@ -19,7 +19,7 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { InvalidConfigError, jsKernels, loadKernels, type EngineOptions } from "../index.js";
-import { connectRedis } from "./connect.js";
+import { abandonConnection, connectRedis } from "./connect.js";
 import { SYMBOLS_KEY, symbolKeys, taggableSymbol } from "./keys.js";
 import { acquireLease, releaseLease, renewLease } from "./lease.js";
 import { fairShare, heartbeat, leave } from "./membership.js";
@@ -116,18 +116,33 @@ export class ClusterWorker {
     const tickMs = Math.min(500, Math.floor(this.leaseMs / 3));
     try {
       while (!this.abort.signal.aborted && !this.idle()) {
-        try {
-          await this.tick(ctx);
-        } catch (e) {
-          this.log(`redis: ${(e as Error).message}`);
-        }
+        // a tick waits on Redis: while Redis is down that is a long wait, which a stop must not sit out
+        const tick = this.tick(ctx).catch((e: unknown) => this.log(`redis: ${(e as Error).message}`));
+        const waiting = new AbortController();
+        const stop = (): void => waiting.abort();
+        this.abort.signal.addEventListener("abort", stop);
+        await Promise.race([tick, pause(2 ** 31 - 1, waiting.signal)]);
+        waiting.abort(); // the wait must not outlive the tick: a pending timer would hold the process open
+        this.abort.signal.removeEventListener("abort", stop);
         await pause(tickMs, this.abort.signal);
       }
     } finally {
       for (const { processor } of this.owned.values()) processor.requestStop("stopped");
-      await Promise.all([...this.owned.values()].map((o) => o.done));
-      await leave(redis, this.options.group, this.consumer).catch(() => {});
-      await redis.quit().catch(() => redis.disconnect());
+      const shutdown = (async () => {
+        await Promise.all([...this.owned.values()].map((o) => o.done));
+        await leave(redis, this.options.group, this.consumer).catch(() => {});
+      })();
+      // with Redis down, each call would wait out its retries: give the graceful part one lease, then drop the connection
+      // (what was not released expires by itself; nothing is acknowledged that was not committed)
+      const timer = new AbortController();
+      const finished = await Promise.race([shutdown.then(() => true, () => true), pause(this.leaseMs, timer.signal).then(() => false)]);
+      timer.abort(); // the wait must not hold the process open once the shutdown is done
+      if (finished) await redis.quit().catch(() => redis.disconnect());
+      else {
+        this.log(`redis: shutdown not done within ${this.leaseMs} ms; disconnecting (unreleased leases expire by themselves)`);
+        abandonConnection(redis);
+        await shutdown.catch(() => {});
+      }
     }
     return {
       consumer: this.consumer, group: this.options.group, backend: kernels.backend, seconds: (performance.now() - t0) / 1000,

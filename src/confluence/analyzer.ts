@@ -99,6 +99,20 @@ class CoreUpdate implements ConfluenceUpdate {
     return components;
   }
 
+  get componentScores(): Readonly<Record<ComponentName, ComponentScore>> {
+    const o = this.out;
+    const s = O.SIGNAL, c = O.COMPONENT_CONFIDENCE;
+    // a literal in COMPONENT_NAMES order: one object shape, and the order JSON prints
+    return {
+      orderbook: { score: 50 + 50 * o[s]!, confidence: o[c]! },
+      orderflow: { score: 50 + 50 * o[s + 1]!, confidence: o[c + 1]! },
+      volume: { score: 50 + 50 * o[s + 2]!, confidence: o[c + 2]! },
+      price_structure: { score: 50 + 50 * o[s + 3]!, confidence: o[c + 3]! },
+      technical: { score: 50 + 50 * o[s + 4]!, confidence: o[c + 4]! },
+      sentiment: { score: 50 + 50 * o[s + 5]!, confidence: o[c + 5]! },
+    };
+  }
+
   get features(): ConfluenceFeatures {
     const o = this.out;
     return {
@@ -143,12 +157,21 @@ export interface ConfluenceUpdate {
   readonly momentum: number;
   readonly meanReversion: number;
   readonly components: Readonly<Record<ComponentName, ComponentResult>>;
+  /** Just each component's score and confidence (what a streaming score update carries; cheaper than `components`). */
+  readonly componentScores: Readonly<Record<ComponentName, ComponentScore>>;
   /** The factors of the confidence. */
   readonly agreement: number;
   readonly sufficiency: number;
   readonly regime: number;
   readonly coverage: number;
   readonly features: ConfluenceFeatures;
+}
+
+export interface ComponentScore {
+  /** 0–100, 50 neutral: the component's sub-score. */
+  readonly score: number;
+  /** 0–1. */
+  readonly confidence: number;
 }
 
 export interface WarmupNeeds {

@@ -82,7 +82,7 @@ export class DetailPanel {
 
     const d = u?.decision ?? null;
     const b = s?.book;
-    const mid = b?.bestBid !== undefined && b.bestAsk !== undefined ? (b.bestBid + b.bestAsk) / 2 : null;
+    const mid = b?.bestBid != null && b.bestAsk != null ? (b.bestBid + b.bestAsk) / 2 : null;
     const digits = mid === null ? 2 : priceDigits(mid);
     const f = this.decision;
     f.side!.textContent = d ? d.side : DASH;
@@ -98,7 +98,7 @@ export class DetailPanel {
     const k = this.book;
     k.bid!.textContent = price(b?.bestBid, digits);
     k.ask!.textContent = price(b?.bestAsk, digits);
-    k.spread!.textContent = b?.bestBid !== undefined && b.bestAsk !== undefined ? price(b.bestAsk - b.bestBid, digits) : DASH;
+    k.spread!.textContent = b?.bestBid != null && b.bestAsk != null ? price(b.bestAsk - b.bestBid, digits) : DASH;
     k.micro!.textContent = price(b?.microprice, digits);
     k.levels!.textContent = b?.bidLevels !== undefined ? `${int(b.bidLevels)} × ${int(b.askLevels)}` : DASH;
     k.sync!.textContent = b ? (b.synced ? "synced" : "waiting") : DASH;

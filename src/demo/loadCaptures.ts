@@ -50,7 +50,13 @@ export async function loadCaptures(
           onProgress(source.name, inflated, current.length);
         }
       } catch (e) {
-        throw new CaptureFileError(source.name, `truncated or corrupt gzip (${e instanceof Error ? e.message : String(e)})`);
+        const why = e instanceof Error ? e.message : String(e);
+        // Chromium's DecompressionStream reads one gzip member and calls what follows junk
+        if (/junk/i.test(why) && inflated > 0) {
+          throw new CaptureFileError(source.name, "several gzip members (concatenated .gz files): the browser decompresses only one — " +
+            "replay it with the CLI, or recompress it as one member (gunzip -c file | gzip > file2)");
+        }
+        throw new CaptureFileError(source.name, `truncated or corrupt gzip (${why})`);
       }
     } else {
       parser.push(bytes);

@@ -319,7 +319,7 @@ class Dashboard {
 /** The chart header's quote line. */
 function quote(s: SymbolFrame): string {
   const b = s.book;
-  if (b.bestBid === undefined || b.bestAsk === undefined) return `book ${b.synced ? "synced" : "waiting for a snapshot"}`;
+  if (b.bestBid == null || b.bestAsk == null) return `book ${b.synced ? "synced" : "waiting for a snapshot"}`;
   const mid = (b.bestBid + b.bestAsk) / 2, d = priceDigits(mid);
   const u = s.score;
   return `<span class="pos">${price(b.bestBid, d)}</span> / <span class="neg">${price(b.bestAsk, d)}</span>` +

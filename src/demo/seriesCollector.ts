@@ -56,7 +56,7 @@ export class SeriesCollector {
       this.last = u;
     }
     const s = this.last;
-    const mid = book.bestBid !== undefined && book.bestAsk !== undefined ? (book.bestBid + book.bestAsk) / 2 : null;
+    const mid = book.bestBid != null && book.bestAsk != null ? (book.bestBid + book.bestAsk) / 2 : null;
     this.open = [(this.bucket * this.bucketMs) / 1000, mid, s?.score ?? null, s ? this.ema : null, s?.confidence ?? null, book.imbalance5 ?? null, cvd];
   }
 

@@ -21,7 +21,7 @@ export class Watchlist {
       this.rows.set(s.symbol, row);
     }
     const b = s.book, u = s.score, d = u?.decision ?? null;
-    const mid = b.bestBid !== undefined && b.bestAsk !== undefined ? (b.bestBid + b.bestAsk) / 2 : null;
+    const mid = b.bestBid != null && b.bestAsk != null ? (b.bestBid + b.bestAsk) / 2 : null;
     const digits = mid === null ? 2 : priceDigits(mid);
     const cvd = s.buyVolume - s.sellVolume;
     const e = s.events;

@@ -15,13 +15,19 @@
  *   depth     DEPTH, symbol, exchangeTime, receiveTime, firstUpdateId, lastUpdateId, prevUpdateId, nBids, nAsks, bids…, asks…
  *   snapshot  SNAPSHOT, symbol, exchangeTime, receiveTime, lastUpdateId, nBids, nAsks, bids…, asks…
  *   other     OTHER, symbol, exchangeTime, receiveTime, index of String(type) in `types`
+ *   raw       RAW, symbol, index of a structured clone of the event in `raw`
  * An event of an unknown type travels as its type name only, which is all the engine
- * looks at before rejecting it. Fields are stored as a Float64Array stores any value
- * (ToNumber): exact for the declared types; levels that are not an array travel empty.
+ * looks at before rejecting it. Packing is exact because a well-formed event's fields
+ * are all numbers (eventShape.ts); an event that is not well formed — a string or a
+ * BigInt for a number, a missing field, levels of another kind — travels as it is (a
+ * structured clone, taken when it is written), so the worker's engine rejects it exactly
+ * as a single engine would, with the same reason. `write` returns false for an event
+ * that cannot even be cloned (it holds a function, say): the caller counts it as dropped.
  */
 import type { MarketEvent } from "../feeds/events.js";
+import { eventShapeError } from "../feeds/eventShape.js";
 
-const TRADE = 0, QUOTE = 1, DEPTH = 2, SNAPSHOT = 3, OTHER = 4;
+const TRADE = 0, QUOTE = 1, DEPTH = 2, SNAPSHOT = 3, OTHER = 4, RAW = 5;
 
 /** A packed batch as it travels to a worker. */
 export interface EventBatch {
@@ -30,11 +36,11 @@ export interface EventBatch {
   readonly count: number;
   /** Type names of events of unknown type (usually empty). */
   readonly types: readonly string[];
+  /** Events that are not well formed, as they are (usually empty). */
+  readonly raw: readonly unknown[];
 }
 
 type Levels = { readonly length: number; readonly [i: number]: number };
-const EMPTY = new Float64Array(0);
-const levelsOf = (x: unknown): Levels => (x instanceof Float64Array || Array.isArray(x) ? (x as Levels) : EMPTY);
 
 const INITIAL = 1 << 14;
 
@@ -44,11 +50,13 @@ export class EventBatchWriter {
   private readonly spare: Float64Array[] = [];
   private len = 0;
   private types: string[] = [];
+  private raw: unknown[] = [];
   /** Events in the current batch. */
   count = 0;
 
-  /** Appends `e` under the symbol table index `symbol`. */
-  write(e: MarketEvent, symbol: number): void {
+  /** Appends `e` (an object) under the symbol table index `symbol`; false when it cannot be sent at all. */
+  write(e: MarketEvent, symbol: number): boolean {
+    if (eventShapeError(e) !== null) return this.writeRaw(e, symbol);
     switch (e.type) {
       case "trade": {
         const b = this.reserve(8), i = this.len;
@@ -65,7 +73,7 @@ export class EventBatchWriter {
         break;
       }
       case "depth": {
-        const bids = levelsOf(e.bids), asks = levelsOf(e.asks);
+        const bids: Levels = e.bids, asks: Levels = e.asks;
         const b = this.reserve(9 + bids.length + asks.length), i = this.len;
         b[i] = DEPTH; b[i + 1] = symbol; b[i + 2] = e.exchangeTime; b[i + 3] = e.receiveTime;
         b[i + 4] = e.firstUpdateId; b[i + 5] = e.lastUpdateId; b[i + 6] = e.prevUpdateId;
@@ -74,7 +82,7 @@ export class EventBatchWriter {
         break;
       }
       case "snapshot": {
-        const bids = levelsOf(e.bids), asks = levelsOf(e.asks);
+        const bids: Levels = e.bids, asks: Levels = e.asks;
         const b = this.reserve(7 + bids.length + asks.length), i = this.len;
         b[i] = SNAPSHOT; b[i + 1] = symbol; b[i + 2] = e.exchangeTime; b[i + 3] = e.receiveTime;
         b[i + 4] = e.lastUpdateId; b[i + 5] = bids.length; b[i + 6] = asks.length;
@@ -90,15 +98,31 @@ export class EventBatchWriter {
       }
     }
     this.count++;
+    return true;
+  }
+
+  private writeRaw(e: MarketEvent, symbol: number): boolean {
+    let copy: unknown;
+    try {
+      copy = structuredClone(e);
+    } catch {
+      return false;
+    }
+    const b = this.reserve(3), i = this.len;
+    b[i] = RAW; b[i + 1] = symbol; b[i + 2] = this.raw.push(copy) - 1;
+    this.len = i + 3;
+    this.count++;
+    return true;
   }
 
   /** The batch so far, in the writer's buffer (hand it over; `recycle` it when done). The writer starts empty again. */
   take(): EventBatch {
-    const batch = { data: this.buf, count: this.count, types: this.types };
+    const batch = { data: this.buf, count: this.count, types: this.types, raw: this.raw };
     this.buf = this.spare.pop() ?? new Float64Array(INITIAL);
     this.len = 0;
     this.count = 0;
     this.types = [];
+    this.raw = [];
     return batch;
   }
 
@@ -164,6 +188,10 @@ export function readEventBatch(batch: EventBatch, symbols: readonly string[], on
         i = at + nb + na;
         break;
       }
+      case RAW:
+        onEvent(batch.raw[b[i + 2]!] as MarketEvent);
+        i += 3;
+        break;
       default:
         onEvent({ type: batch.types[b[i + 4]!], symbol, exchangeTime, receiveTime } as unknown as MarketEvent);
         i += 5;

@@ -15,8 +15,10 @@
  * workers send no updates at all.
  *
  * Bad data never throws: the workers' engines reject and count it, as a single engine
- * does; an event that is not an object at all (which a single engine would throw on)
- * is dropped and counted in `dropped`. A worker that crashes takes its symbols' state
+ * does (an event that is not well formed travels unpacked, so the reason is the same);
+ * an event with no symbol to route it by — not an object, or `symbol` not a non-empty
+ * string — is counted in `dropped`, as a single engine counts it, and so is one that
+ * cannot be sent to a thread at all (it holds a function, say). A worker that crashes takes its symbols' state
  * with it: that is reported as a WorkerFailedError from flush, summary and close —
  * never thrown from `process` and never an unhandled rejection — and its symbols get
  * no more events. An exception thrown by `onScore` is rethrown from the next flush,
@@ -24,11 +26,12 @@
  */
 import { availableParallelism } from "node:os";
 import type { ResourceLimits } from "node:worker_threads";
-import { DisposedError, InvalidParameterError, resolveConfig, type MarketEvent, type ScoreUpdate, type SymbolSummary } from "../index.js";
+import { DisposedError, InvalidParameterError, jsKernels, StreamingEngine, type MarketEvent, type ScoreUpdate, type SymbolSummary } from "../index.js";
 import { engineSettings, type BatchResult, type EngineSettings, type SummaryResult, type WorkerInit } from "./protocol.js";
 import { readScoreBatch } from "./scoreBatch.js";
 import type { ScoreContext } from "./scoreContext.js";
 import { shardOf } from "./shardOf.js";
+import { routable } from "../feeds/eventShape.js";
 import { WorkerShard } from "./workerShard.js";
 
 /** The engine's options that a worker can take (config, composite, buffers), and the pool's. */
@@ -55,7 +58,7 @@ interface Route {
 export class ParallelEngine {
   /** Worker threads. */
   readonly workers: number;
-  /** Events dropped because they were not objects. */
+  /** Events dropped: no symbol to route them by (as StreamingEngine.dropped), or not cloneable to a thread. */
   dropped = 0;
   private readonly shards: WorkerShard[];
   private readonly routes = new Map<string, Route>();
@@ -68,6 +71,9 @@ export class ParallelEngine {
   private yieldScheduled = false;
   private callbackError: { error: unknown } | null = null;
   private started = -1;
+  /** close() has begun: no more events are taken (they could not all be delivered). */
+  private closing = false;
+  private closingDone: Promise<void> | null = null;
   private closed = false;
 
   constructor(options: ParallelEngineOptions = {}) {
@@ -75,7 +81,8 @@ export class ParallelEngine {
     if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new InvalidParameterError("workers", workers, "an integer from 1 to 256");
     const batchSize = options.batchSize ?? 1024;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidParameterError("batchSize", batchSize, "an integer ≥ 1");
-    resolveConfig(options.config ?? {}); // a bad configuration throws here, typed, not in a worker
+    // bad engine options throw here, typed, as for a single engine — not in a worker
+    new StreamingEngine(jsKernels(), engineSettings(options)).dispose();
     this.workers = workers;
     this.batchSize = batchSize;
     this.onScore = options.onScore;
@@ -92,13 +99,13 @@ export class ParallelEngine {
 
   /** Queues one event for its symbol's worker. Never throws for bad data. */
   process(e: MarketEvent): void {
-    if (this.closed) throw new DisposedError("ParallelEngine");
-    if (typeof e !== "object" || e === null) {
+    if (this.closing) throw new DisposedError("ParallelEngine");
+    if (!routable(e)) {
       this.dropped++;
       return;
     }
     if (this.started < 0) this.started = performance.now();
-    const symbol = typeof e.symbol === "string" ? e.symbol : String(e.symbol);
+    const symbol = e.symbol;
     let route = symbol === this.lastSymbol ? this.lastRoute! : this.routes.get(symbol);
     if (!route) {
       const shard = this.shards[this.workerOf(symbol)]!;
@@ -108,7 +115,7 @@ export class ParallelEngine {
     this.lastSymbol = symbol;
     this.lastRoute = route;
     const writer = route.shard.writer;
-    writer.write(e, route.index);
+    if (!writer.write(e, route.index)) this.dropped++;
     if (writer.count >= this.batchSize) route.shard.send();
     else if (!this.yieldScheduled) {
       this.yieldScheduled = true;
@@ -154,15 +161,19 @@ export class ParallelEngine {
     return merged;
   }
 
-  /** Flushes, then stops the workers (always); rejects like flush. Then process and summary throw DisposedError. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    try {
-      await this.flush();
-    } finally {
-      this.closed = true;
-      await Promise.all(this.shards.map((s) => s.close()));
-    }
+  /** Flushes, then stops the workers (always); rejects like flush. From its call on, process throws DisposedError; after it, summary too. */
+  close(): Promise<void> {
+    if (this.closing) return this.closed ? Promise.resolve() : this.closingDone!;
+    this.closing = true;
+    this.closingDone = (async () => {
+      try {
+        await this.flush();
+      } finally {
+        this.closed = true;
+        await Promise.all(this.shards.map((s) => s.close()));
+      }
+    })();
+    return this.closingDone;
   }
 
   private readonly sendAll = (): void => {

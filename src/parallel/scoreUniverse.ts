@@ -14,8 +14,9 @@
  */
 import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
-import { DuplicateSymbolError, InvalidParameterError, resolveConfig, type MarketEvent, type ScoreUpdate, type SymbolSummary } from "../index.js";
+import { DuplicateSymbolError, InvalidParameterError, jsKernels, StreamingEngine, type MarketEvent, type ScoreUpdate, type SymbolSummary } from "../index.js";
 import { EventBatchWriter } from "./eventBatch.js";
+import { routable } from "../feeds/eventShape.js";
 import { engineSettings, type EngineSettings, type UniverseTask, type UniverseTaskResult, type WorkerInit } from "./protocol.js";
 import { workerFile } from "./workerFile.js";
 
@@ -65,7 +66,7 @@ const errorEntry = (symbol: string, e: unknown): UniverseError => {
 export async function scoreUniverse(inputs: readonly UniverseInput[], options: UniverseOptions = {}): Promise<UniverseResult[]> {
   const workers = positiveInteger("workers", options.workers ?? availableParallelism());
   const concurrency = positiveInteger("concurrency", options.concurrency ?? workers);
-  resolveConfig(options.config ?? {});
+  new StreamingEngine(jsKernels(), engineSettings(options)).dispose(); // bad engine options: typed, here
   const seen = new Map<string, number>();
   inputs.forEach((input, i) => {
     const first = seen.get(input.symbol);
@@ -75,7 +76,8 @@ export async function scoreUniverse(inputs: readonly UniverseInput[], options: U
   if (inputs.length === 0) return [];
 
   const init: WorkerInit = { backend: options.backend ?? "wasm", engine: engineSettings(options), scores: false, context: false };
-  const threads = Math.min(workers, concurrency, inputs.length);
+  // as many threads as asked: the lanes below, not the pool's size, hold the concurrency limit
+  const threads = Math.min(workers, inputs.length);
   const pool = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: Infinity, recordTiming: false, workerData: init });
   // a thread dying between tasks holds no symbol; one dying in a task fails that task
   pool.on("error", () => {});
@@ -87,11 +89,13 @@ export async function scoreUniverse(inputs: readonly UniverseInput[], options: U
       if ("events" in input) {
         const writer = new EventBatchWriter();
         const symbols: string[] = [], index = new Map<string, number>();
-        for (const e of input.events) {
+        input.events.forEach((e, n) => {
+          const what = `${symbol}'s events[${n}]`;
+          if (!routable(e)) throw new InvalidParameterError(what, e, "a market event (an object whose symbol is a non-empty string)");
           let i = index.get(e.symbol);
           if (i === undefined) index.set(e.symbol, (i = symbols.push(e.symbol) - 1));
-          writer.write(e, i);
-        }
+          if (!writer.write(e, i)) throw new InvalidParameterError(what, e, "an event a worker thread can receive (structured-cloneable)");
+        });
         const batch = writer.take();
         task = { kind: "universe", symbol, events: { batch, symbols } };
         transferList = [batch.data.buffer as ArrayBuffer];

@@ -18,10 +18,12 @@
  */
 import type { Kernels } from "../kernels/types.js";
 import { ConfluenceAnalyzer } from "../confluence/analyzer.js";
-import { COMPONENT_NAMES, type ComponentName, type ConfluenceConfigInput } from "../confluence/config.js";
+import { type ComponentName, type ConfluenceConfigInput } from "../confluence/config.js";
 import { CompositeEngine, type CompositeEngineOptions } from "../score/compositeEngine.js";
 import type { ExecutionDecision } from "../strategy/execution.js";
 import type { DepthDiffEvent, DepthSnapshotEvent, MarketEvent, QuoteEvent, TradeEvent } from "../feeds/events.js";
+import { eventShapeError, routable } from "../feeds/eventShape.js";
+import { InvalidParameterError } from "../errors.js";
 import { BookSync } from "./bookSync.js";
 import { LatencyHistogram } from "./latencyHistogram.js";
 
@@ -100,6 +102,8 @@ class SymbolState {
 }
 
 export class StreamingEngine {
+  /** Events with no symbol to file them under: not objects, or `symbol` not a non-empty string. */
+  dropped = 0;
   private readonly states = new Map<string, SymbolState>();
   private lastSymbol = "";
   private lastState: SymbolState | null = null;
@@ -109,18 +113,32 @@ export class StreamingEngine {
 
   constructor(private readonly kernels: Kernels, private readonly options: EngineOptions = {}) {
     this.keep = options.keepRejections ?? 5;
-    // validates the configuration once, up front (typed errors for a bad config)
+    if (!(Number.isSafeInteger(this.keep) && this.keep >= 0)) throw new InvalidParameterError("keepRejections", this.keep, "an integer ≥ 0");
+    const buffered = options.maxBufferedDiffs;
+    if (buffered !== undefined && !(Number.isSafeInteger(buffered) && buffered >= 1)) throw new InvalidParameterError("maxBufferedDiffs", buffered, "an integer ≥ 1");
+    // validates the configuration and the composite options once, up front (typed errors)
+    new CompositeEngine(kernels, options.composite).dispose();
     const probe = new ConfluenceAnalyzer(kernels, options.config ?? {});
     this.interval = probe.config.updateIntervalMs;
     this.cache = probe.config.caching ? options.cache ?? null : null;
     probe.dispose();
   }
 
-  /** Processes one event. Never throws for bad data: it is rejected and counted. */
+  /**
+   * Processes one event. Never throws for bad data: it is rejected and counted under its
+   * symbol, or — when it has no symbol to be filed under (not an object, or `symbol` not a
+   * non-empty string) — counted in `dropped`.
+   */
   process(e: MarketEvent): void {
+    if (!routable(e)) {
+      this.dropped++;
+      return;
+    }
     const t0 = performance.now();
     const s = this.stateOf(e.symbol);
-    switch (e.type) {
+    const shape = eventShapeError(e);
+    if (shape !== null) this.reject(s, shape);
+    else switch (e.type) {
       case "trade":
         this.onTrade(s, e);
         break;
@@ -220,13 +238,10 @@ export class StreamingEngine {
     }
     if (!u) return;
     const o = s.composite.evaluate(u, NO_CONTEXT);
-    const components = {} as Record<ComponentName, { score: number; confidence: number }>;
-    const c = u.components;
-    for (const name of COMPONENT_NAMES) components[name] = { score: c[name].score, confidence: c[name].confidence };
     const update: ScoreUpdate = {
       symbol: s.symbol, time, trigger,
       score: u.score, confidence: u.confidence, actionable: u.actionable, momentum: u.momentum, meanReversion: u.meanReversion,
-      components,
+      components: u.componentScores,
       composite: {
         directionalBias: o.directionalBias, executionUrgency: o.executionUrgency, riskAdjustedOpportunity: o.riskAdjustedOpportunity,
         inventoryImpact: o.inventoryImpact, stability: o.stability,
@@ -302,12 +317,13 @@ export class SymbolView {
     const top = TOP5;
     const nb = book.bids.top(5, top, 0, 5), na = book.asks.top(5, top, 10, 15);
     const depth = Math.min(nb, na);
+    // a synced book may have an empty side (a snapshot or diffs that leave one): its best price is null, and so are the measures that need both
     return {
       synced: base.synced, gaps: base.gaps, applied: base.applied,
-      bestBid: book.bids.bestPrice(),
-      bestAsk: book.asks.bestPrice(),
+      bestBid: nb > 0 ? book.bids.bestPrice() : null,
+      bestAsk: na > 0 ? book.asks.bestPrice() : null,
       imbalance5: depth > 0 ? nullIfNaN(this.kernels.bookImbalance(TOP5_BID_QTY, TOP5_ASK_QTY, depth)) : null,
-      microprice: nullIfNaN(this.kernels.microprice(book.bids.bestPrice(), book.bids.bestQty(), book.asks.bestPrice(), book.asks.bestQty())),
+      microprice: depth > 0 ? nullIfNaN(this.kernels.microprice(book.bids.bestPrice(), book.bids.bestQty(), book.asks.bestPrice(), book.asks.bestQty())) : null,
       bidLevels: book.bids.levels,
       askLevels: book.asks.levels,
     };
@@ -318,8 +334,9 @@ export interface BookSummary {
   synced: boolean;
   gaps: number;
   applied: number;
-  bestBid?: number;
-  bestAsk?: number;
+  /** Null while that side of a synced book is empty. */
+  bestBid?: number | null;
+  bestAsk?: number | null;
   imbalance5?: number | null;
   microprice?: number | null;
   bidLevels?: number;

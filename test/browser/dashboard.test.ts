@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { request } from "node:http";
 import { mkdirSync, readFileSync } from "node:fs";
-import { gzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import type { BrowserContext, Page } from "playwright-core";
 import { loadKernels } from "../../src/index.js";
 import { BTCUSDT, ETHUSDT } from "../support/capture.js";
@@ -260,6 +260,12 @@ describe.skipIf(skipBrowser)("the dashboard in Chromium", () => {
     // a real capture cut in the middle: its first half decodes, and still nothing may be replayed
     { name: "btcusdt-cut.jsonl.gz", mimeType: "application/gzip", buffer: Buffer.from(truncated), message: /^btcusdt-cut\.jsonl\.gz: truncated or corrupt gzip/ },
     { name: "empty.jsonl", mimeType: "text/plain", buffer: Buffer.alloc(0), message: /^empty\.jsonl: empty file/ },
+    // two gzip members back to back (cat a.gz b.gz): valid for the CLI, beyond the browser's DecompressionStream
+    {
+      name: "two-members.jsonl.gz", mimeType: "application/gzip",
+      buffer: Buffer.concat([gzipSync(gunzipSync(readFileSync(BTCUSDT)).subarray(0, 200_000)), gzipSync("1 {}\n")]),
+      message: /^two-members\.jsonl\.gz: several gzip members \(concatenated \.gz files\): the browser decompresses only one/,
+    },
   ];
   for (const file of bad) {
     test(`${file.name}: a clear message, nothing replayed, no uncaught error`, async () => {

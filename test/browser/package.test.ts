@@ -38,6 +38,15 @@ describe("the package in a consumer's bundler", () => {
     expect(code).toContain("SIMD_WASM_BASE64");
   });
 
+  test("confluence-hft/browser is the prebuilt minified bundle, and it resolves and bundles like the root", async () => {
+    writeFileSync(join(app, "prebuilt.js"), `import { loadKernels, simdSupported } from "confluence-hft/browser";\nconsole.log(await loadKernels(), simdSupported());\n`);
+    const result = await esbuild.build({
+      entryPoints: [join(app, "prebuilt.js")], absWorkingDir: app, bundle: true, platform: "browser", format: "esm", target: "es2022", write: false, metafile: true,
+    });
+    expect(Object.keys(result.metafile!.inputs).some((f) => f.endsWith("dist/browser/confluence.min.js"))).toBe(true);
+    expect(result.outputFiles[0]!.text).not.toMatch(/from\s+["']node:/);
+  });
+
   test("a TypeScript consumer type-checks against both entries' declarations", () => {
     writeFileSync(join(app, "check.ts"), `
 import { loadKernels, StreamingEngine, type ScoreUpdate, InvalidValueError } from "confluence-hft";

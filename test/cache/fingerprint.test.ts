@@ -109,6 +109,7 @@ describe("canonical form", () => {
       [undefined, "inputs"], [() => 1, "inputs"], [1n, "inputs"], [Symbol("s"), "inputs"],
       [{ a: [1, new Map()] }, "inputs.a[1]"], [{ d: new Date(0) }, "inputs.d"], [[undefined], "inputs[0]"],
       [cyclic, `inputs${".self".repeat(64)}`], [new DataView(new ArrayBuffer(8)), "inputs"],
+      ["\uD800", "inputs"], [{ windowId: ["a\uDFFFb"] }, "inputs.windowId[0]"], ["x".repeat(100) + "\uDBFF", "inputs"],
     ];
     for (const [input, path] of cases) {
       let error: unknown;
@@ -123,6 +124,7 @@ describe("canonical form", () => {
     const nested = (n: number): unknown => (n === 0 ? 1 : [nested(n - 1)]);
     expect(() => fingerprint(nested(64)), "64 levels of arrays are fine").not.toThrow();
     expect(() => fingerprint(nested(65))).toThrow(/nested 64 levels deep \(a cycle\?\)/);
+    expect(fingerprint("\uD83D\uDE00"), "a surrogate pair is a character like any other").not.toBe(fingerprint("\uFFFD"));
     const shared = [1];
     expect(fingerprint({ a: shared, b: shared }), "the same array twice is not a cycle").toBe(fingerprint({ a: [1], b: [1] }));
   });

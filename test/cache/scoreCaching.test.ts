@@ -96,6 +96,17 @@ describe("the streaming engine's caching flag", () => {
     engine.dispose();
   });
 
+  test("an update a caller changed into what JSON cannot hold is counted by the cache and skipped; the others are written", async () => {
+    const cache = new TieredCache();
+    const latest = new LatestScores(cache);
+    latest.putLatestScore({ symbol: "A", extra: 1n } as unknown as ScoreUpdate);
+    latest.putLatestScore({ symbol: "B", score: 60 } as unknown as ScoreUpdate);
+    await expect(latest.flush()).resolves.toBeUndefined();
+    expect(cache.stats.unstorable).toBe(1);
+    expect(await latest.read("B")).toEqual({ symbol: "B", score: 60 });
+    expect(await latest.read("A")).toBeUndefined();
+  });
+
   test.each([["BTCUSDT", BTCUSDT], ["ETHUSDT", ETHUSDT]])("%s: every score update survives the JSON round trip of L2 unchanged", async (symbol, file) => {
     const cache = new Recorder();
     const engine = new StreamingEngine(js, { config: { caching: true }, cache });

@@ -45,6 +45,36 @@ class MemoryStore implements RemoteStore {
   }
 }
 
+/** An L2 whose GETs (holdGets) or SETs (holdSets) wait for `release()`; a GET answers with what L2 held when it was sent. */
+class GatedStore extends MemoryStore {
+  private gets: Promise<void> = Promise.resolve();
+  private sets_: Promise<void> = Promise.resolve();
+  private opens: (() => void)[] = [];
+
+  holdGets(): void {
+    this.gets = new Promise((resolve) => this.opens.push(resolve));
+  }
+
+  holdSets(): void {
+    this.sets_ = new Promise((resolve) => this.opens.push(resolve));
+  }
+
+  release(): void {
+    for (const open of this.opens.splice(0)) open();
+  }
+
+  override async get(key: string): Promise<RemoteEntry | null> {
+    const answer = super.get(key);
+    await this.gets;
+    return answer;
+  }
+
+  override async set(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.sets_;
+    return super.set(key, value, ttlMs);
+  }
+}
+
 function setup(options: ConstructorParameters<typeof TieredCache>[0] = {}) {
   const l2 = new MemoryStore();
   const logs: string[] = [];
@@ -134,6 +164,46 @@ describe("L1 → L2 → compute", () => {
     l2.failing = true;
     expect(await cache.getFresh("score:X"), "L2 down: the L1 copy").toBe(2);
     expect(await cache.getFresh("score:Y")).toBeUndefined();
+  });
+
+  test("a read L2 answers after this cache wrote the key does not put the older value back into L1", async () => {
+    const l2 = new GatedStore();
+    await new TieredCache({ l2 }).set("k", "old");
+    const cache = new TieredCache({ l2 });
+    l2.holdGets();
+    const reading = cache.get("k"); // L2 is asked while it still holds "old"
+    await sleep(5);
+    await cache.set("k", "new"); // written to L1 and L2 while the GET is still out
+    l2.release();
+    expect(await reading, "the read began before the write: it may answer the old value").toBe("old");
+    expect(await cache.get("k"), "but L1 keeps the newer one").toBe("new");
+    expect(JSON.parse(l2.data.get("k")!.value)).toBe("new");
+  });
+
+  test("getFresh answers from L1 while this cache's own write of the key is still on its way to L2", async () => {
+    const l2 = new GatedStore();
+    const cache = new TieredCache({ l2 });
+    await cache.set("score:X", 1);
+    l2.holdSets();
+    const writing = cache.set("score:X", 2);
+    expect(await cache.getFresh("score:X"), "L2 still holds 1; 2 is newer").toBe(2);
+    l2.release();
+    await writing;
+    expect(await cache.getFresh("score:X")).toBe(2);
+  });
+
+  test("a value JSON cannot hold is an InvalidParameterError from set, counted; getOrCompute still returns what it computed", async () => {
+    const { l2, cache } = setup();
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const value of [1n, () => 1, Symbol("s"), cyclic, { a: 2n }, undefined]) {
+      expect(() => cache.set("k", value), String(typeof value)).toThrow(InvalidParameterError);
+    }
+    expect(cache.stats.unstorable).toBe(6);
+    expect(await cache.getOrCompute("w", () => ({ big: 3n })), "computed, not storable, still returned").toEqual({ big: 3n });
+    expect(cache.stats.unstorable).toBe(7);
+    await cache.flush();
+    expect(l2.data.size, "nothing reached L2").toBe(0);
   });
 
   test("a burst of writes to one key: one L2 write in flight, the last value queued; every set() settles", async () => {

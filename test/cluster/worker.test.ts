@@ -14,7 +14,7 @@ import { SYMBOLS_KEY, inputKey, symbolKeys, workersKey } from "../../src/cluster
 import { BTCUSDT, ETHUSDT } from "../support/capture.js";
 import { runEngine } from "../support/engineRun.js";
 import { RedisServer, skipRedis } from "../support/redis.js";
-import { fullyProcessed, groupState, killAll, readOutputs, spawnCli, until, type CliProcess } from "../support/cluster.js";
+import { fullyProcessed, groupState, killAll, readOutputs, replyDroppingProxy, spawnCli, until, type CliProcess } from "../support/cluster.js";
 
 const SYMBOLS = ["BTCUSDT", "ETHUSDT"] as const;
 const GROUP = "scores";
@@ -97,6 +97,7 @@ describe.skipIf(skipRedis)("Redis Streams scale-out", () => {
   beforeAll(async () => {
     server = await RedisServer.start();
     redis = new Redis(server.url);
+    redis.on("error", () => {}); // a test stops the server: this client reconnects once it is back
     const run = await runEngine(await loadKernels(), [BTCUSDT, ETHUSDT]);
     reference = Object.fromEntries(SYMBOLS.map((s) => [s, run.updates.filter((u) => u.symbol === s).map((u) => JSON.stringify(u))]));
     run.engine.dispose();
@@ -228,15 +229,70 @@ describe.skipIf(skipRedis)("Redis Streams scale-out", () => {
     await expectExactlyOnce("BTCUSDT", reference.BTCUSDT!);
   });
 
+  test("a read whose reply is lost with the connection (it ran on the server) skips nothing: the output is still a single process's", { timeout: 180_000 }, async () => {
+    await publish(BTCUSDT);
+    const proxy = await replyDroppingProxy(server.port, (reply) => reply.includes('{"t":"'));
+    try {
+      const w = spawnCli(["worker", "--redis", proxy.url, "--group", GROUP, ...FAST, "--exit-when-idle-ms", "4000"]);
+      expect(await w.exited, w.stderr).toBe(0);
+      expect(proxy.dropped(), "the proxy swallowed a reply that carried entries").toBe(true);
+      expect(w.stderr, "the read that lost its reply failed at once and the symbol was taken over again").toMatch(/BTCUSDT: the connection to Redis closed before it answered .*; letting it go/);
+    } finally {
+      await proxy.close();
+    }
+    expect(await fullyProcessed(redis, ["BTCUSDT"], GROUP)).toBe(true);
+    await expectExactlyOnce("BTCUSDT", reference.BTCUSDT!);
+  });
+
+  test("publish whose batch reply is lost stops with a typed one-line error and appends nothing twice", { timeout: 120_000 }, async () => {
+    const proxy = await replyDroppingProxy(server.port, (reply) => /^:1000\r\n/.test(reply.toString("latin1")));
+    try {
+      const p = spawnCli(["publish", "--redis", proxy.url, BTCUSDT]);
+      expect(await p.exited).toBe(1);
+      expect(proxy.dropped()).toBe(true);
+      expect(p.stderr.trim().split("\n")).toHaveLength(1);
+      expect(p.stderr).toMatch(/publish stopped: .*; \d+ of 41249 events confirmed in their streams/);
+    } finally {
+      await proxy.close();
+    }
+    const texts = ((await redis.xrange(inputKey("BTCUSDT"), "-", "+")) as [string, string[]][]).map(([, f]) => f[1]);
+    expect(texts.length).toBeGreaterThan(0);
+    expect(new Set(texts).size, "no event appended twice").toBe(texts.length);
+  });
+
+  test("stopped while Redis is down, a worker exits within about a lease (not after every retry of every call)", { timeout: 120_000 }, async () => {
+    const w = worker(...FAST);
+    await until(() => w.stderr.includes("joined group"), "the worker to join");
+    await server.kill();
+    const t0 = performance.now();
+    w.child.kill("SIGTERM");
+    const code = await w.exited;
+    const seconds = (performance.now() - t0) / 1000;
+    await server.restart();
+    expect(code, w.stderr).toBe(0);
+    expect(w.stderr).toMatch(/shutdown not done within 2000 ms; disconnecting/);
+    expect(seconds, "a 2 s lease: well under the ~2 minutes the retries alone would take").toBeLessThan(30);
+  });
+
   test.each([
     ["no --group", 2, ["worker", "--redis", "redis://127.0.0.1:1"], /worker needs --group NAME/],
     ["a bad --lease-ms", 2, ["worker", "--redis", "redis://127.0.0.1:1", "--group", "g", "--lease-ms", "10"], /--lease-ms 10: expected an integer from 100/],
-    ["a non-URL --redis", 2, ["publish", "--redis", "localhost", BTCUSDT], /--redis localhost: expected a URL like redis:\/\/host:6379/],
+    ["a non-URL --redis", 2, ["publish", "--redis", "localhost", BTCUSDT], /--redis localhost: expected a URL like redis:\/\/\[user:password@\]host\[:port\]\[\/db\]/],
+    ["a port out of range", 2, ["publish", "--redis", "redis://127.0.0.1:99999", BTCUSDT], /--redis redis:\/\/127\.0\.0\.1:99999: expected a URL/],
+    ["a path that is not a database number", 2, ["worker", "--redis", "redis://127.0.0.1:6379/abc", "--group", "g"], /the path must be a database number/],
     ["an unreachable server", 1, ["publish", "--redis", "redis://127.0.0.1:1", BTCUSDT], /127\.0\.0\.1:1: connect ECONNREFUSED.*: expected a reachable Redis server/],
   ] as const)("%s: exit %i, one line, no stack trace", async (_, code, args, message) => {
     const p = spawnCli(args);
     expect(await p.exited).toBe(code);
     expect(p.stderr.trim().split("\n")).toHaveLength(1);
     expect(p.stderr).toMatch(message);
+  });
+
+  test("a database the server does not have: exit 1, one line, and nothing written to database 0", async () => {
+    const p = spawnCli(["publish", "--redis", `${server.url}/99`, BTCUSDT]);
+    expect(await p.exited).toBe(1);
+    expect(p.stderr.trim().split("\n")).toHaveLength(1);
+    expect(p.stderr).toMatch(/database 99: .*DB index is out of range/);
+    expect(await redis.dbsize()).toBe(0);
   });
 });

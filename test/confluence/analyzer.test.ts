@@ -6,7 +6,7 @@
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import {
-  ConfluenceAnalyzer, InvalidConfigError, InvalidValueError, InvalidWeightsError, OutOfOrderError, PRESETS,
+  COMPONENT_NAMES, ConfluenceAnalyzer, InvalidConfigError, InvalidValueError, InvalidWeightsError, OutOfOrderError, PRESETS,
   UnknownConfigKeyError, WarmupError, resolveConfig, type ConfluenceUpdate, type Kernels,
 } from "../../src/index.js";
 import { backends } from "../support/backends.js";
@@ -36,6 +36,12 @@ function outOfRange(u: ConfluenceUpdate): string | null {
     checks.push([`${name}.score`, c.score, 0, 100], [`${name}.confidence`, c.confidence, 0, 1]);
   }
   for (const [name, v, lo, hi] of checks) if (!within(v, lo, hi)) return `${name} = ${v} outside [${lo}, ${hi}]`;
+  // the lean breakdown a score update carries is the full one's score and confidence, in the same order
+  if (Object.keys(u.componentScores).join() !== COMPONENT_NAMES.join()) return `componentScores keys ${Object.keys(u.componentScores).join()}`;
+  for (const name of COMPONENT_NAMES) {
+    const lean = u.componentScores[name], full = u.components[name];
+    if (!Object.is(lean.score, full.score) || !Object.is(lean.confidence, full.confidence)) return `componentScores.${name} ${JSON.stringify(lean)} ≠ components.${name}`;
+  }
   for (const [name, v] of Object.entries(u.features)) if (Number.isNaN(v)) return `feature ${name} is NaN (no value is null)`;
   return null;
 }

@@ -10,7 +10,7 @@
  */
 import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import {
-  DisposedError, InvalidParameterError, InvalidWeightsError, jsKernels, loadKernels, StreamingEngine, WorkerFailedError,
+  DisposedError, InvalidConfigError, InvalidParameterError, InvalidWeightsError, jsKernels, loadKernels, StreamingEngine, WorkerFailedError,
   type MarketEvent, type ScoreUpdate, type SymbolSummary,
 } from "../../src/index.js";
 import { replayCaptureFiles } from "../../src/node/captureReader.js";
@@ -137,15 +137,43 @@ test("bad data is rejected and counted as a single engine does; a non-object is 
     { ...base, type: "quote", exchangeTime: 6, updateId: 11, bidPx: 102, bidQty: 1, askPx: 101, askQty: 1 },
     { ...base, type: "depth", exchangeTime: 7, firstUpdateId: 11, lastUpdateId: 11, prevUpdateId: NaN, bids: Float64Array.of(100, -2), asks: new Float64Array(0) },
     { ...base, type: "funding", exchangeTime: 8 },
+    // not well formed: a string, a BigInt, a missing field, levels of another kind or missing — they travel unpacked
+    { ...base, type: "trade", exchangeTime: 9, price: "100", qty: 1, buyerInitiated: true, tradeId: 5 },
+    { ...base, type: "trade", exchangeTime: 10, price: 100n, qty: 1, buyerInitiated: true, tradeId: 6 },
+    { ...base, type: "trade", price: 100, qty: 1, buyerInitiated: false, tradeId: 7 },
+    { ...base, type: "trade", exchangeTime: 11, price: 100, qty: 1, buyerInitiated: 1, tradeId: 8 },
+    { ...base, type: "depth", exchangeTime: 12, firstUpdateId: 11, lastUpdateId: 11, prevUpdateId: NaN, asks: new Float64Array(0) },
+    { ...base, type: "depth", exchangeTime: 13, firstUpdateId: 11, lastUpdateId: 11, prevUpdateId: NaN, bids: Float32Array.of(99, 1), asks: new Float64Array(0) },
+    { ...base, type: "quote", exchangeTime: 14, updateId: 12, bidPx: 100, bidQty: 1, askPx: 101, askQty: null },
+    // a book with an empty side, synced from levels given as plain arrays: no best ask, nothing that needs one
+    { type: "snapshot", symbol: "ONESIDED", receiveTime: 1, exchangeTime: 1, lastUpdateId: 5, bids: [100, 1, 99, 2], asks: [] },
+    { type: "trade", symbol: "ONESIDED", receiveTime: 2, exchangeTime: 2, price: 100, qty: 1, buyerInitiated: true, tradeId: 1 },
   ] as unknown as MarketEvent[];
   const ref = single(bad, await loadKernels());
   const p = engine({ workers: 2 });
   for (const e of bad) p.process(e);
-  p.process(null as unknown as MarketEvent);
+  for (const e of [null, 7, { type: "trade" }, { ...base, symbol: 42 }, { ...base, symbol: "" }, { ...base, symbol: "BAD", type: "trade", fn: () => 1 }]) {
+    p.process(e as unknown as MarketEvent);
+  }
   const summary = await p.summary();
   expect(withoutPerf(summary)).toEqual(ref.summary);
-  expect(summary.BAD!.events.rejected).toBe(6);
-  expect(p.dropped).toBe(1);
+  expect(summary.BAD!.events.rejected).toBe(13);
+  expect(summary.ONESIDED!.book).toEqual({ synced: true, gaps: 0, applied: 0, bestBid: 100, bestAsk: null, imbalance5: null, microprice: null, bidLevels: 2, askLevels: 0 });
+  expect(p.dropped, "five with no symbol to route by, one that cannot be sent to a thread").toBe(6);
+});
+
+test("close() takes no more events from its call on: what came before is all delivered, what comes after is a DisposedError", async () => {
+  const updates: ScoreUpdate[] = [];
+  const p = engine({ workers: 2, onScore: (u) => updates.push(u) });
+  const head = events.slice(0, 20_000);
+  for (const e of head) p.process(e);
+  const closing = p.close();
+  expect(() => p.process(events[20_000]!), "an event during close").toThrow(DisposedError);
+  await closing;
+  expect(await p.close(), "a second close is a no-op").toBeUndefined();
+  const want = single(head, await loadKernels());
+  expect(updates.length).toBe(want.updates.length);
+  expect(bySymbol(updates)).toEqual(bySymbol(want.updates.map((x) => x.u)));
 });
 
 test("a worker crash (out of memory) is a WorkerFailedError from flush and close — naming the worker's symbols — never an unhandled rejection", async () => {
@@ -191,6 +219,9 @@ test("options are checked up front with typed errors; after close, process and s
   expect(() => new ParallelEngine({ workers: 0 })).toThrow(InvalidParameterError);
   expect(() => new ParallelEngine({ batchSize: 0.5 })).toThrow(InvalidParameterError);
   expect(() => new ParallelEngine({ config: { weights: { orderbook: 2 } } })).toThrow(InvalidWeightsError);
+  expect(() => new ParallelEngine({ keepRejections: -1 }), "engine options too, as a single engine checks them").toThrow(InvalidParameterError);
+  expect(() => new ParallelEngine({ maxBufferedDiffs: 0 })).toThrow(InvalidParameterError);
+  expect(() => new ParallelEngine({ composite: { maxPosition: -1 } })).toThrow(InvalidConfigError);
   const p = engine({ workers: 1 });
   await p.close();
   expect(() => p.process(events[0]!)).toThrow(DisposedError);

@@ -62,7 +62,7 @@ test("a failing symbol gets an error entry and the others complete", async () =>
   const errors = Object.fromEntries(results.filter((r) => "error" in r).map((r) => [r.symbol, (r as { error: { name: string; message: string } }).error]));
   expect(Object.keys(errors)).toEqual(["BROKEN", "POISONED", "MIXED", "EMPTY", "MISSING"]);
   expect(errors.BROKEN).toMatchObject({ name: "CaptureFileError", message: expect.stringMatching(/truncated\.jsonl\.gz.*gzip/) });
-  expect(errors.POISONED!.name).toBe("TypeError");
+  expect(errors.POISONED).toMatchObject({ name: "InvalidParameterError", message: expect.stringMatching(/POISONED.s events\[3000\]/) });
   expect(errors.MIXED).toMatchObject({ name: "InvalidParameterError", message: expect.stringMatching(/ETHUSDT.*expected 'MIXED'/) });
   expect(errors.EMPTY!.name).toBe("EmptyInputError");
   expect(errors.MISSING!.name).toBe("CaptureFileError");

@@ -17,6 +17,7 @@ function update(o: { score?: number; confidence?: number; micro?: number; ofi?: 
   return {
     time: 0, score: o.score ?? 75, confidence: o.confidence ?? 0.8, actionable: true, momentum: 0.1, meanReversion: -0.1,
     components: { orderbook: component, orderflow: component, volume: component, price_structure: component, technical: component, sentiment: component },
+    componentScores: { orderbook: component, orderflow: component, volume: component, price_structure: component, technical: component, sentiment: component },
     agreement: 1, sufficiency: 1, regime: 1, coverage: 1,
     features: {
       depthWeightedImbalance: 0, micropriceOffset: o.micro ?? 0.4, volumeDeltaImbalance: 0, orderFlowImbalance: o.ofi ?? -0.2,

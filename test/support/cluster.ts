@@ -4,6 +4,7 @@
  * polling until a condition holds, and reading a symbol's streams back.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { connect, createServer, type AddressInfo, type Socket } from "node:net";
 import type { Redis } from "ioredis";
 import { inputKey, outputKey } from "../../src/cluster/keys.js";
 
@@ -80,4 +81,44 @@ export async function readOutputs(redis: Redis, symbol: string): Promise<{ input
   const entries = (await redis.xrange(outputKey(symbol), "-", "+")) as [string, string[]][];
   const field = (fields: string[], name: string): string => fields[fields.indexOf(name) + 1]!;
   return { inputIds: entries.map(([, f]) => field(f, "in")), updates: entries.map(([, f]) => field(f, "u")) };
+}
+
+/**
+ * A TCP proxy in front of Redis that, once, swallows the first reply that `matches` and
+ * closes both connections: the command ran on the server, the client never hears so. Later
+ * connections pass through untouched. `url` is the proxy's; `dropped` says whether it fired.
+ */
+export async function replyDroppingProxy(target: number, matches: (reply: Buffer) => boolean): Promise<{ url: string; dropped: () => boolean; close: () => Promise<void> }> {
+  let dropped = false;
+  const sockets = new Set<Socket>();
+  const proxy = createServer((client) => {
+    const server = connect(target, "127.0.0.1");
+    for (const s of [client, server]) {
+      sockets.add(s);
+      s.on("close", () => sockets.delete(s));
+      s.on("error", () => {});
+    }
+    client.on("data", (d: Buffer) => server.write(d));
+    server.on("data", (d: Buffer) => {
+      if (!dropped && matches(d)) {
+        dropped = true;
+        client.destroy();
+        server.destroy();
+        return;
+      }
+      client.write(d);
+    });
+    client.on("close", () => server.destroy());
+    server.on("close", () => client.destroy());
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  const { port } = proxy.address() as AddressInfo;
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    dropped: () => dropped,
+    close: () => new Promise((resolve) => {
+      for (const s of sockets) s.destroy();
+      proxy.close(() => resolve());
+    }),
+  };
 }
