@@ -12,11 +12,10 @@
  *
  *   npm run bench:analyzer     (writes bench/results/analyzer.json and .md)
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { arch, cpus, loadavg, platform, totalmem } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { CompositeEngine, ConfluenceAnalyzer, jsKernels, loadKernels, type Kernels } from "../src/index.js";
 import * as O from "../src/kernels/coreLayout.js";
-import { DEFAULT_OPTIONS, formatGroup, formatGroupMarkdown, medianOf, runGroup, type GroupResult, type Variant } from "./harness.js";
+import { DEFAULT_OPTIONS, machineMeta, formatGroup, formatGroupMarkdown, medianOf, runGroup, type GroupResult, type Variant } from "./harness.js";
 import { captureEvents, type Event } from "../test/support/replay.js";
 
 const DEPTH = 10;
@@ -134,9 +133,7 @@ async function main(): Promise<void> {
   const wasm = await loadKernels(), js = jsKernels();
   const options = { ...DEFAULT_OPTIONS, minSampleMs: 2, warmupMs: 200, groupBudgetMs: 6_000, minRounds: 9, maxRounds: 101 };
   const meta = {
-    date: new Date().toISOString(), cpu: /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown",
-    node: process.version, platform: `${platform()} ${arch()}`, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30),
-    loadavgStart: loadavg().map((x) => Math.round(x * 100) / 100), command: "node dist/bench/analyzer.bench.js", events: events.length,
+    ...machineMeta("node dist/bench/analyzer.bench.js"), events: events.length,
   };
   console.log(`analyzer bench — ${meta.date} — ${meta.cpu} — Node ${meta.node} — load ${meta.loadavgStart.join(" ")}\n`);
   const results: GroupResult[] = [];

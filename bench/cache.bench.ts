@@ -23,8 +23,8 @@
  *
  *   npm run bench:cache        (writes bench/results/cache.json)
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { arch, cpus, loadavg, platform, totalmem } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import {
   ConfluenceAnalyzer, LatestScores, StreamingEngine, TieredCache, cacheKey, levelWeights, loadKernels, scoreKey, scoreWindow,
   tanhApprox, type Kernels, type MarketEvent,
@@ -32,7 +32,7 @@ import {
 import { RedisStore } from "../src/cache/redisStore.js";
 import { replayCaptureFiles } from "../src/node/captureReader.js";
 import * as O from "../src/kernels/coreLayout.js";
-import { DEFAULT_OPTIONS, formatGroup, nextCalls, roundsFor, quartiles, runGroup, sink, sinkResult, type GroupResult, type HarnessOptions, type VariantResult } from "./harness.js";
+import { DEFAULT_OPTIONS, machineMeta, formatGroup, nextCalls, roundsFor, quartiles, runGroup, sink, sinkResult, type GroupResult, type HarnessOptions, type VariantResult } from "./harness.js";
 import { captureEvents } from "../test/support/replay.js";
 import { RedisServer, hasRedis } from "../test/support/redis.js";
 
@@ -188,9 +188,7 @@ async function main(): Promise<void> {
 
   const options = { ...DEFAULT_OPTIONS, minSampleMs: 2, warmupMs: 200, groupBudgetMs: 3_000, minRounds: 9, maxRounds: 61 };
   const meta = {
-    date: new Date().toISOString(), cpu: /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown",
-    node: process.version, platform: `${platform()} ${arch()}`, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30),
-    loadavgStart: loadavg().map((x) => Math.round(x * 100) / 100), command: "npm run bench:cache (node dist/bench/cache.bench.js)",
+    ...machineMeta("npm run bench:cache (node dist/bench/cache.bench.js)"),
     backend: k.backend, redis: server ? `redis-server on 127.0.0.1:${server.port} (local, started by the bench)` : "none: L2 variants left out",
   };
   console.log(`cache bench — ${meta.date} — ${meta.cpu} — Node ${meta.node} — ${k.backend} — load ${meta.loadavgStart.join(" ")}\n`);

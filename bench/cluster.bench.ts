@@ -14,13 +14,14 @@
  *   npm run bench:cluster        (writes bench/results/cluster.json)
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { arch, cpus, loadavg, platform } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { Redis } from "ioredis";
 import { connectRedis, publishCaptures, replayCaptureFiles } from "../src/node/index.js";
 import { workersKey } from "../src/cluster/keys.js";
 import { RedisServer, REDIS_SERVER } from "../test/support/redis.js";
 import { fullyProcessed, killAll, spawnCli, until, type CliProcess } from "../test/support/cluster.js";
+import { machineMeta } from "./harness.js";
 import { median } from "./replayLoop.js";
 
 const FILES = ["data/binance-spot-btcusdt-2024-08-08.jsonl.gz", "data/binance-spot-ethusdt-2024-08-08.jsonl.gz"];
@@ -94,9 +95,7 @@ async function main(): Promise<void> {
   const server = await RedisServer.start();
   const control = new Redis(server.url);
   const meta = {
-    date: new Date().toISOString(), cpu: /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown",
-    node: process.version, redis: execFileSync(REDIS_SERVER, ["--version"]).toString().trim(), platform: `${platform()} ${arch()}`,
-    cores: cpus().length, loadavgStart: loadavg().map((x) => Math.round(x * 100) / 100), command: "npm run bench:cluster (node dist/bench/cluster.bench.js)", events,
+    ...machineMeta("npm run bench:cluster (node dist/bench/cluster.bench.js)"), redis: execFileSync(REDIS_SERVER, ["--version"]).toString().trim(), events,
   };
   console.log(`cluster bench — ${meta.date} — ${meta.cpu} — Node ${meta.node} — ${meta.redis} — load ${meta.loadavgStart.join(" ")} — ${events} events a run\n`);
   const runs: Record<string, Run[]> = { "1": [], "2": [] };

@@ -19,7 +19,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { createReadStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { arch, cpus, loadavg, platform, totalmem } from "node:os";
+import { loadavg } from "node:os";
 import { dirname, relative } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -31,7 +31,7 @@ import type { MarketEvent } from "../src/feeds/events.js";
 import { FeedDecodeError } from "../src/errors.js";
 import { replayCaptureFiles } from "../src/node/captureReader.js";
 import {
-  DEFAULT_OPTIONS, formatGroup, formatGroupMarkdown, quartiles, runGroup, sink, sinkResult,
+  DEFAULT_OPTIONS, formatGroup, formatGroupMarkdown, machineMeta, quartiles, runGroup, sink, sinkResult,
   type GroupResult, type Quartiles, type VariantResult,
 } from "./harness.js";
 
@@ -56,22 +56,27 @@ async function replay(): Promise<number> {
   return (await replayCaptureFiles([FILE], consume)).events;
 }
 
-/** The naive way: readline over the gunzip stream, then JSON.parse + Number() per line. */
+/** One capture line the naive way (JSON.parse + Number()): 1 when it was an event, 0 when skipped. */
+function naiveLine(line: string, state: { snapshotSymbol: string | null }): number {
+  if (line.length === 0) return 0;
+  const space = line.indexOf(" ");
+  try {
+    const e = decodeBinanceMessage(line.slice(space + 1), Number(line.slice(0, space)) / 1e6, state.snapshotSymbol);
+    if (e.type === "depth") state.snapshotSymbol = e.symbol;
+    consume(e);
+    return 1;
+  } catch (err) {
+    if (!(err instanceof FeedDecodeError)) throw err;
+    return 0;
+  }
+}
+
+/** The naive way: readline over the gunzip stream, then naiveLine per line. */
 async function naive(): Promise<number> {
   const input = pipeline(createReadStream(FILE), createGunzip(), () => {});
-  let events = 0, snapshotSymbol: string | null = null;
-  for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-    if (line.length === 0) continue;
-    const space = line.indexOf(" ");
-    try {
-      const e = decodeBinanceMessage(line.slice(space + 1), Number(line.slice(0, space)) / 1e6, snapshotSymbol);
-      if (e.type === "depth") snapshotSymbol = e.symbol;
-      consume(e);
-      events++;
-    } catch (err) {
-      if (!(err instanceof FeedDecodeError)) throw err;
-    }
-  }
+  const state = { snapshotSymbol: null as string | null };
+  let events = 0;
+  for await (const line of createInterface({ input, crlfDelay: Infinity })) events += naiveLine(line, state);
   return events;
 }
 
@@ -83,19 +88,9 @@ function parser(bytes: Uint8Array, fastPath: boolean): number {
 }
 
 function naiveLines(bytes: Uint8Array): number {
-  let events = 0, snapshotSymbol: string | null = null;
-  for (const line of new TextDecoder().decode(bytes).split("\n")) {
-    if (line.length === 0) continue;
-    const space = line.indexOf(" ");
-    try {
-      const e = decodeBinanceMessage(line.slice(space + 1), Number(line.slice(0, space)) / 1e6, snapshotSymbol);
-      if (e.type === "depth") snapshotSymbol = e.symbol;
-      consume(e);
-      events++;
-    } catch (err) {
-      if (!(err instanceof FeedDecodeError)) throw err;
-    }
-  }
+  const state = { snapshotSymbol: null as string | null };
+  let events = 0;
+  for (const line of new TextDecoder().decode(bytes).split("\n")) events += naiveLine(line, state);
   return events;
 }
 
@@ -184,29 +179,13 @@ async function runAsyncGroup(group: string, variants: readonly AsyncVariant[]): 
 
 // ---- main ---------------------------------------------------------------------------
 
-function cpuModel(): string {
-  try {
-    return /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown";
-  } catch {
-    return "unknown";
-  }
-}
-
 const EVENTS = 41_249;
 const eventsPerSec = (g: GroupResult, name: string): number => EVENTS / (g.variants.find((v) => v.name === name)!.ns.median / 1e9);
 
 async function main(): Promise<void> {
   const started = Date.now();
   const meta = {
-    date: new Date().toISOString(),
-    cpu: cpuModel(),
-    node: process.version,
-    v8: process.versions.v8,
-    platform: `${platform()} ${arch()}`,
-    cores: cpus().length,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    loadavgStart: loadavg().map((x) => Math.round(x * 100) / 100),
-    command: `node ${[relative(process.cwd(), process.argv[1] ?? ""), ...args].join(" ")}`,
+    ...machineMeta(`node ${[relative(process.cwd(), process.argv[1] ?? ""), ...args].join(" ")}`),
     file: FILE,
     rounds,
     coldRuns,

@@ -11,10 +11,10 @@
  *
  *   npm run bench:engine        (writes bench/results/engine.json)
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { arch, cpus, loadavg, platform } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { jsKernels, loadKernels, StreamingEngine, type Kernels, type MarketEvent } from "../src/index.js";
 import { replayCaptureFiles } from "../src/node/index.js";
+import { machineMeta } from "./harness.js";
 import { median, pass, shift, spans, type PassResult as Pass } from "./replayLoop.js";
 
 const FILES = ["data/binance-spot-btcusdt-2024-08-08.jsonl.gz", "data/binance-spot-ethusdt-2024-08-08.jsonl.gz"];
@@ -23,9 +23,7 @@ async function main(): Promise<void> {
   await replayCaptureFiles(FILES, (e) => events.push(e));
   const { idSpan, timeSpan } = spans(events);
   const meta = {
-    date: new Date().toISOString(), cpu: /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown",
-    node: process.version, platform: `${platform()} ${arch()}`, cores: cpus().length, loadavgStart: loadavg().map((x) => Math.round(x * 100) / 100),
-    command: "node dist/bench/engine.bench.js", events: events.length,
+    ...machineMeta("node dist/bench/engine.bench.js"), events: events.length,
   };
   console.log(`engine bench — ${meta.date} — ${meta.cpu} — Node ${meta.node} — load ${meta.loadavgStart.join(" ")} — ${events.length} events a pass\n`);
 

@@ -13,6 +13,8 @@
  * gets its own sampling loop (made with `new Function`), so the call inside it
  * stays monomorphic and no variant pays for another's type feedback.
  */
+import { readFileSync } from "node:fs";
+import { arch, availableParallelism, loadavg, platform, totalmem } from "node:os";
 
 export interface Variant {
   /** Short stable name (used as the JSON key). */
@@ -243,4 +245,32 @@ export function formatGroupMarkdown(result: GroupResult): string {
     "|---|---:|---:|---:|---:|---:|",
     ...rows,
   ].join("\n");
+}
+
+/** What every result file records about the run: when, on what, under which load, by which command. */
+export interface MachineMeta {
+  readonly date: string;
+  readonly cpu: string;
+  readonly node: string;
+  readonly v8: string;
+  readonly platform: string;
+  readonly cores: number;
+  readonly memoryGiB: number;
+  /** 1/5/15-minute load averages when the run started: above ~1 on 2 cores, other work shared the CPU. */
+  readonly loadavgStart: number[];
+  readonly command: string;
+}
+
+export function machineMeta(command: string): MachineMeta {
+  let cpu = "unknown";
+  try {
+    cpu = /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpu;
+  } catch {
+    // not Linux: the model stays unknown
+  }
+  return {
+    date: new Date().toISOString(), cpu, node: process.version, v8: process.versions.v8, platform: `${platform()} ${arch()}`,
+    cores: availableParallelism(), memoryGiB: Math.round(totalmem() / 2 ** 30),
+    loadavgStart: loadavg().map((x) => Math.round(x * 100) / 100), command,
+  };
 }

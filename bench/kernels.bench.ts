@@ -11,15 +11,15 @@
  * Prints the tables; writes medians, quartiles and ratios as JSON and the same tables as
  * Markdown next to it (kernels.md), from which bench/RESULTS.md is written.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, relative } from "node:path";
-import { arch, cpus, loadavg, platform, totalmem } from "node:os";
+import { loadavg } from "node:os";
 import { BollingerBands, SMA, getStandardDeviation } from "trading-signals";
 import { jsKernels, loadKernels } from "../src/kernels/index.js";
 import type { Kernels, VolumeDelta } from "../src/kernels/types.js";
 import { loadWasm, type WasmModule } from "../src/wasm/module.js";
 import {
-  DEFAULT_OPTIONS, formatGroup, formatGroupMarkdown, medianOf, runGroup, sinkResult,
+  DEFAULT_OPTIONS, formatGroup, formatGroupMarkdown, machineMeta, medianOf, runGroup, sinkResult,
   type GroupResult, type GroupSpec, type HarnessOptions, type Variant,
 } from "./harness.js";
 
@@ -714,14 +714,6 @@ function report(g: GroupResult): GroupResult {
   return g;
 }
 
-function cpuModel(): string {
-  try {
-    return /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown";
-  } catch {
-    return "unknown";
-  }
-}
-
 async function main(): Promise<void> {
   selfCheckValidation();
   const k: Backends = {
@@ -733,16 +725,7 @@ async function main(): Promise<void> {
   if (k.simd.backend !== "wasm-simd" || k.scalar.backend !== "wasm" || !k.raw.simd) throw new Error("SIMD build not loaded");
   const started = Date.now();
   const meta = {
-    date: new Date().toISOString(),
-    cpu: cpuModel(),
-    node: process.version,
-    v8: process.versions.v8,
-    platform: `${platform()} ${arch()}`,
-    cores: cpus().length,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    /** 1/5/15-minute load averages when the run started: above ~1 on 2 cores, other work shared the CPU. */
-    loadavgStart: loadavg().map((x) => Math.round(x * 100) / 100),
-    command: `node ${[relative(process.cwd(), process.argv[1] ?? ""), ...args].join(" ")}`,
+    ...machineMeta(`node ${[relative(process.cwd(), process.argv[1] ?? ""), ...args].join(" ")}`),
     options,
   };
   console.log(`kernels bench — ${meta.date} — ${meta.cpu} — Node ${meta.node}${quick ? " — QUICK (smoke run, not for claims)" : ""}`);

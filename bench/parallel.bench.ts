@@ -16,10 +16,11 @@
  *
  *   npm run build && node dist/bench/parallel.bench.js     (writes bench/results/parallel.json)
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { arch, availableParallelism, cpus, loadavg, platform } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { loadKernels, StreamingEngine, type MarketEvent } from "../src/index.js";
 import { ParallelEngine, replayCaptureFiles } from "../src/node/index.js";
+import { machineMeta } from "./harness.js";
 import { median, pass, shift, spans } from "./replayLoop.js";
 
 const FILES = ["data/binance-spot-btcusdt-2024-08-08.jsonl.gz", "data/binance-spot-ethusdt-2024-08-08.jsonl.gz"];
@@ -98,9 +99,7 @@ async function main(): Promise<void> {
   const events: MarketEvent[] = [];
   await replayCaptureFiles(FILES, (e) => events.push(e));
   const meta = {
-    date: new Date().toISOString(), cpu: /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown",
-    node: process.version, platform: `${platform()} ${arch()}`, cores: availableParallelism(), loadavgStart: loadavg().map((x) => Math.round(x * 100) / 100),
-    command: "node dist/bench/parallel.bench.js", backend: "wasm", batchSize: 1024,
+    ...machineMeta("node dist/bench/parallel.bench.js"), backend: "wasm", batchSize: 1024,
   };
   console.log(`parallel bench — ${meta.date} — ${meta.cpu} — ${meta.cores} cores — Node ${meta.node} — load ${meta.loadavgStart.join(" ")}`);
   const two = await scenario("2 symbols (BTCUSDT, ETHUSDT: one worker of two owns both)", events.map((e) => ({ ...e })));

@@ -114,16 +114,13 @@ export class ClusterWorker {
       log: this.log,
     };
     const tickMs = Math.min(500, Math.floor(this.leaseMs / 3));
+    // resolves on stop (no timer: it holds nothing open)
+    const stopped = new Promise<void>((resolve) => this.abort.signal.addEventListener("abort", () => resolve(), { once: true }));
     try {
       while (!this.abort.signal.aborted && !this.idle()) {
         // a tick waits on Redis: while Redis is down that is a long wait, which a stop must not sit out
         const tick = this.tick(ctx).catch((e: unknown) => this.log(`redis: ${(e as Error).message}`));
-        const waiting = new AbortController();
-        const stop = (): void => waiting.abort();
-        this.abort.signal.addEventListener("abort", stop);
-        await Promise.race([tick, pause(2 ** 31 - 1, waiting.signal)]);
-        waiting.abort(); // the wait must not outlive the tick: a pending timer would hold the process open
-        this.abort.signal.removeEventListener("abort", stop);
+        await Promise.race([tick, stopped]);
         await pause(tickMs, this.abort.signal);
       }
     } finally {
