@@ -145,7 +145,14 @@ export type FeedDecodeReason =
   | "non-positive-price"
   | "negative-qty"
   | "empty-symbol"
-  | "unknown-snapshot-symbol"; // a REST depth snapshot (it names no symbol) with no symbol to give it
+  | "unknown-snapshot-symbol" // a REST depth snapshot (it names no symbol) with no symbol to give it
+  | "line-too-long"; // a capture line longer than the parser's limit (its bytes are skipped, not kept)
+
+/** Every FeedDecodeReason, in a fixed order. */
+export const FEED_DECODE_REASONS: readonly FeedDecodeReason[] = [
+  "bad-timestamp", "not-json", "unknown-kind", "missing-field", "invalid-field", "non-finite", "non-positive-price",
+  "negative-qty", "empty-symbol", "unknown-snapshot-symbol", "line-too-long",
+];
 
 /** A market-data message (a Binance frame, a capture line, a ccxt object) that cannot become an event. */
 export class FeedDecodeError extends ConfluenceError {
@@ -160,6 +167,15 @@ export class CaptureFileError extends ConfluenceError {
   override name = "CaptureFileError";
   constructor(readonly file: string, readonly reason: string) {
     super(`${file}: ${reason}: expected a readable capture file (gzip or plain text)`);
+  }
+}
+
+/** A capture file that holds no valid capture line at all (a CSV, random bytes, a README): not a capture. */
+export class EmptyCaptureError extends ConfluenceError {
+  override name = "EmptyCaptureError";
+  constructor(readonly file: string, readonly lines: number, readonly firstRejection: string | null) {
+    super(`no valid capture lines in ${file} (${lines} line${lines === 1 ? "" : "s"} read${firstRejection ? `; first: ${firstRejection}` : ""}): ` +
+      "expected lines of `<receive time, ns since epoch> <Binance JSON message>`, gzip or plain text");
   }
 }
 

@@ -29,12 +29,14 @@ export { rankPortfolio, type PortfolioEntry, type RankedSymbol } from "./strateg
 export type { MarketEvent, TradeEvent, DepthDiffEvent, DepthSnapshotEvent, QuoteEvent, Market } from "./feeds/events.js";
 export { eventTime } from "./feeds/events.js";
 export { decodeBinanceMessage } from "./feeds/binance.js";
-export { CaptureParser, type CaptureParserOptions, type CaptureStats, type CaptureRejection } from "./feeds/capture.js";
+export { CaptureParser, DEFAULT_MAX_LINE_BYTES, type CaptureParserOptions, type CaptureStats, type CaptureFileStats, type CaptureRejection } from "./feeds/capture.js";
 export { fromCcxtOrderBook, fromCcxtTrade, type CcxtOrderBook, type CcxtTrade } from "./feeds/ccxt.js";
 export { encodeEvent, decodeEvent } from "./feeds/wire.js";
-export { StreamingEngine, SymbolView, type ScoreUpdate, type EngineOptions, type EventCounts, type BookSummary } from "./stream/engine.js";
+export { StreamingEngine, SymbolView, type ScoreUpdate, type EngineOptions, type EventCounts, type DropCounts, type BookSummary } from "./stream/engine.js";
+export { LIMITS, REJECT_REASONS, validateEvent, type RejectReason, type Rejection } from "./feeds/validate.js";
+export { ClockCheck, type ClockLimits } from "./stream/clockCheck.js";
 export { L2Book, BookSide } from "./stream/l2Book.js";
-export { BookSync, type SyncState, type SyncOutcome, type SyncCounters } from "./stream/bookSync.js";
+export { BookSync, type SyncState, type SyncOutcome, type SyncCounters, type BookSyncOptions } from "./stream/bookSync.js";
 export { LatencyHistogram } from "./stream/latencyHistogram.js";
 export { summarize, type SymbolSummary } from "./stream/summary.js";
 export type { ScoreCache } from "./stream/engine.js";

@@ -66,6 +66,8 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
-  console.error(`confluence: ${message}`);
+  // a usage error (2) or bad input (1) is the user's to fix; anything else is a bug of ours (70, EX_SOFTWARE)
+  const known = err instanceof UsageError || err instanceof ConfluenceError;
+  console.error(`confluence: ${known ? "" : `internal error (please report it): ${err instanceof Error ? `${err.name}: ` : ""}`}${message.split("\n")[0]}`);
   process.exit(err instanceof UsageError ? 2 : err instanceof ConfluenceError ? 1 : 70);
 });

@@ -1,19 +1,36 @@
 /**
  * `confluence replay <files…>`: replays recorded captures through the streaming engine
  * — or, with `--workers N`, the ParallelEngine, with the same results — and reports per
- * symbol: as a table (default), as one JSON object (`--json`), as JSON lines of every
- * score update (`--out`; with workers, the lines of different symbols interleave
- * differently), and as an HTML report with charts (`--report`). Node-only.
+ * symbol: as a table (default), as one JSON object (`--json`: `{ symbols, input }`, the
+ * input part counting per file the lines the capture reader rejected, by reason, and the
+ * events the engine could not file under a symbol), as JSON lines of every score update
+ * (`--out`; with workers, the lines of different symbols interleave differently), and as
+ * an HTML report with charts (`--report`). Output files appear whole or not at all
+ * (outputFile.ts). Node-only.
  */
-import { createWriteStream, statSync, writeFileSync, type WriteStream } from "node:fs";
-import { once } from "node:events";
+import { statSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import cliProgress from "cli-progress";
-import { jsKernels, loadKernels, StreamingEngine, summarize, type Kernels, type ScoreUpdate, type SymbolSummary } from "../index.js";
+import {
+  jsKernels, loadKernels, StreamingEngine, summarize, type CaptureFileStats, type DropCounts, type Kernels, type ScoreUpdate, type SymbolSummary,
+} from "../index.js";
 import { replayCaptureFiles } from "../node/captureReader.js";
 import { ParallelEngine } from "../parallel/parallelEngine.js";
 import { scoreContext, type ScoreContext } from "../parallel/scoreContext.js";
+import { OutputFile } from "./outputFile.js";
 import { downsample, renderReport, type SymbolSeries } from "./report.js";
+
+/** What `confluence replay --json` prints (docs/replay-summary.schema.json). */
+export interface ReplaySummary {
+  /** Per symbol, in order of first appearance (a null-prototype object). */
+  readonly symbols: Record<string, SymbolSummary>;
+  readonly input: {
+    /** Per capture file: lines, events, and the lines rejected by reason. */
+    readonly files: readonly CaptureFileStats[];
+    /** Events the engine could not file under a symbol. */
+    readonly dropped: DropCounts;
+  };
+}
 
 export interface ReplayOptions {
   readonly files: readonly string[];
@@ -53,11 +70,12 @@ const fmt = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : "
 const ns = (x: number): string => (x >= 1e6 ? `${(x / 1e6).toFixed(1)}ms` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}µs` : `${Math.round(x)}ns`);
 
 function table(summary: Record<string, SymbolSummary>, updates: (symbol: string) => number, wall: number, totalEvents: number, lines: string[]): string {
-  const rows = Object.entries(summary).map(([symbol, s]) => {
+  const rows = Object.keys(summary).map((symbol) => {
+    const s = summary[symbol]!;
     const e = s.events;
     const score = s.score;
     return [
-      symbol, String(e.trade + e.depth + e.quote + e.snapshot), String(e.trade), String(e.rejected),
+      symbol, String(e.trade + e.depth + e.quote + e.snapshot), String(e.trade), String(e.rejected), String(e.duplicates),
       s.book.synced ? `synced ${s.book.bidLevels}×${s.book.askLevels}` : "unsynced", String(s.book.gaps),
       score ? fmt(score.score, 1) : "–", score ? fmt(score.confidence, 2) : "–",
       score?.decision ? `${score.decision.side} ${score.decision.urgency}` : "–",
@@ -65,7 +83,7 @@ function table(summary: Record<string, SymbolSummary>, updates: (symbol: string)
       String(s.perf.eventsPerSec), `${ns(s.perf.latencyNs.p50)}/${ns(s.perf.latencyNs.p99)}/${ns(s.perf.latencyNs.p999)}/${ns(s.perf.latencyNs.max)}`,
     ];
   });
-  const head = ["symbol", "events", "trades", "rejected", "book", "gaps", "score", "conf", "decision", "updates", "events/s", "p50/p99/p99.9/max"];
+  const head = ["symbol", "events", "trades", "rejected", "dups", "book", "gaps", "score", "conf", "decision", "updates", "events/s", "p50/p99/p99.9/max"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   return [
@@ -74,14 +92,26 @@ function table(summary: Record<string, SymbolSummary>, updates: (symbol: string)
   ].join("\n");
 }
 
+/** How the input went, in words: per file the lines rejected by reason, and the events dropped. */
+function inputNotes(files: readonly CaptureFileStats[], dropped: DropCounts): string[] {
+  const notes = files.filter((f) => f.rejected > 0).map((f) =>
+    `${f.file}: ${f.rejected} of ${f.lines} lines rejected (${Object.entries(f.rejectedBy).map(([r, n]) => `${r} ${n}`).join(", ")})`);
+  if (dropped.unroutable + dropped.symbolLimit > 0) notes.push(`events dropped: ${dropped.unroutable} without a symbol, ${dropped.symbolLimit} beyond the symbol limit`);
+  return notes;
+}
+
 export async function replay(options: ReplayOptions, stdout: (s: string) => void): Promise<void> {
-  let out: WriteStream | null = null;
-  let pending: string[] = [];
-  if (options.out) {
-    out = createWriteStream(options.out);
-    await once(out, "open");
+  // outputs first: an unwritable path is a usage error before any work
+  const out = options.out ? await OutputFile.open(options.out, "--out") : null;
+  let report: OutputFile | null = null;
+  try {
+    report = options.report ? await OutputFile.open(options.report, "--report") : null;
+  } catch (e) {
+    await out?.discard();
+    throw e;
   }
-  const collector = options.report ? new SeriesCollector() : null;
+  let pending: string[] = [];
+  const collector = report ? new SeriesCollector() : null;
   const onScore = out || collector
     ? (u: ScoreUpdate, ctx?: ScoreContext): void => {
       if (out) {
@@ -117,53 +147,58 @@ export async function replay(options: ReplayOptions, stdout: (s: string) => void
     let events = 0;
     const sink = (engine ?? parallel)!;
     const t0 = performance.now();
-    const counters = await replayCaptureFiles(options.files, (e) => {
-      events++;
-      sink.process(e);
-    }, { onProgress: (bytes: number) => bar?.update(bytes, { events }) });
+    let counters;
+    try {
+      counters = await replayCaptureFiles(options.files, (e) => {
+        events++;
+        sink.process(e);
+      }, { onProgress: (bytes: number) => bar?.update(bytes, { events }) });
+    } finally {
+      bar?.stop();
+    }
     await parallel?.flush();
     const wall = (performance.now() - t0) / 1000;
-    bar?.update(totalBytes, { events });
-    bar?.stop();
-    if (out) {
-      if (pending.length) out.write(pending.join("\n") + "\n");
-      out.end();
-      await once(out, "finish");
-    }
-    const summary = parallel ? await parallel.summary(wall) : summarize(engine!, wall);
+    if (out && pending.length) out.write(pending.join("\n") + "\n");
+    const symbols = parallel ? await parallel.summary(wall) : summarize(engine!, wall);
+    const dropped = { ...(parallel ?? engine)!.droppedBy };
     const updates = parallel ? (s: string) => parallel.scoreUpdates(s) : (s: string) => engine!.symbolState(s)!.scoreUpdates;
-    if (options.report && collector) {
-      const symbols: Record<string, SymbolSeries> = {};
-      const notes: Record<string, string> = {};
+    if (report && collector) {
+      const series = Object.create(null) as Record<string, SymbolSeries>;
+      const notes = Object.create(null) as Record<string, string>;
       for (const [symbol, s] of collector.series) {
-        symbols[symbol] = downsample(s, 1500);
-        const sum = summary[symbol]!;
+        series[symbol] = downsample(s, 1500);
+        const sum = symbols[symbol]!;
         notes[symbol] = `${sum.events.trade} trades, ${sum.events.depth} depth diffs, ${sum.events.quote} quotes; ` +
           `book ${sum.book.synced ? "synced" : "unsynced"}, ${sum.book.gaps} gaps; final score ${sum.score ? sum.score.score.toFixed(1) : "–"}`;
       }
-      writeFileSync(options.report, renderReport({
+      report.write(renderReport({
         title: `confluence-hft replay: ${options.files.map((f) => f.split("/").pop()).join(", ")}`,
-        generated: new Date().toISOString(), symbols, notes,
+        generated: new Date().toISOString(), symbols: series, notes,
       }));
     }
+    await out?.commit();
+    await report?.commit();
     if (options.json) {
+      const summary: ReplaySummary = { symbols, input: { files: counters.files, dropped } };
       stdout(JSON.stringify(summary));
     } else {
       const notes = [
-        `backend ${backend}; ${counters.lines} lines, ${counters.rejected} rejected${counters.rejections.length ? ` (first: ${counters.rejections.map((r: { file: string; line: number; reason: string }) => `${r.file}:${r.line} ${r.reason}`).join("; ")})` : ""}`,
+        `backend ${backend}; ${counters.lines} lines, ${counters.rejected} rejected${counters.rejections.length ? ` (first: ${counters.rejections.map((r) => `${r.file}:${r.line} ${r.reason}`).join("; ")})` : ""}`,
+        ...inputNotes(counters.files, dropped),
         ...(options.out ? [`score updates written to ${options.out}`] : []),
         ...(options.report ? [`report written to ${options.report}`] : []),
       ];
-      stdout(table(summary, updates, wall, events, notes));
+      stdout(table(symbols, updates, wall, events, notes));
     }
   } catch (e) {
     failed = true;
     throw e;
   } finally {
     engine?.dispose();
-    // after an error, that error is the one to report: closing the workers or the file must not replace it
+    // after an error, that error is the one to report: closing the workers or the files must not replace it
     if (failed) {
-      out?.destroy();
+      await out?.discard();
+      await report?.discard();
       await parallel?.close().catch(() => {});
     } else await parallel?.close();
   }

@@ -7,8 +7,11 @@
  *
  * Several files are one continuous stream (a capture split across files has one
  * snapshot, in its first part): a REST depth snapshot names no symbol and takes the
- * symbol of the latest depth diff seen, across files. A malformed line is counted and
- * kept (the first few) with its file, line number and reason; parsing goes on.
+ * symbol of the latest depth diff seen, across files. A malformed line is counted — per
+ * file and by reason — and kept (the first few) with its file, line number and reason;
+ * parsing goes on. A line longer than `maxLineBytes` (default 1 MiB; real lines are a few
+ * KB, a 1000-level snapshot ~40 KB) is rejected as "line-too-long" without being kept:
+ * memory stays constant whatever the input (an 8 GiB file with no newline included).
  *
  * Speed: the hot kinds (trade, aggTrade, depthUpdate, bookTicker) are decoded straight
  * from the bytes, prices parsed digit by digit (Clinger's fast path: an integer mantissa
@@ -17,7 +20,7 @@
  * a snapshot, an escape, whitespace, a bad value — goes to decodeBinanceMessage
  * (JSON.parse), the reference, so the two paths cannot disagree on what is valid.
  */
-import { FeedDecodeError, InvalidParameterError, type FeedDecodeReason } from "../errors.js";
+import { FEED_DECODE_REASONS, FeedDecodeError, InvalidParameterError, type FeedDecodeReason } from "../errors.js";
 import { decodeBinanceMessage } from "./binance.js";
 import type { MarketEvent } from "./events.js";
 
@@ -36,6 +39,20 @@ export interface CaptureParserOptions {
   readonly maxRejections?: number;
   /** Decode the hot kinds from bytes (default true); false sends every line through JSON.parse. */
   readonly fastPath?: boolean;
+  /** Longest line accepted, in bytes (newline excluded), 64 … 2^30. Default 1 MiB. */
+  readonly maxLineBytes?: number;
+}
+
+/** The counters of one file of the stream. */
+export interface CaptureFileStats {
+  /** The name given to `startFile`. */
+  readonly file: string;
+  /** Lines read, blank lines included. */
+  readonly lines: number;
+  readonly events: number;
+  readonly rejected: number;
+  /** Rejected lines by reason (the reasons that occurred). */
+  readonly rejectedBy: Partial<Record<FeedDecodeReason, number>>;
 }
 
 export interface CaptureStats {
@@ -43,10 +60,37 @@ export interface CaptureStats {
   readonly lines: number;
   readonly events: number;
   readonly rejected: number;
+  /** Rejected lines by reason, over all files (the reasons that occurred). */
+  readonly rejectedBy: Partial<Record<FeedDecodeReason, number>>;
   /** Events decoded by the byte-level fast path (the rest went through JSON.parse). */
   readonly fastDecoded: number;
   /** The first `maxRejections` rejected lines. */
   readonly rejections: readonly CaptureRejection[];
+  /** Per file, in the order read. */
+  readonly files: readonly CaptureFileStats[];
+}
+
+/** Default longest line: 1 MiB. */
+export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
+
+interface FileCounters {
+  file: string;
+  lines: number;
+  events: number;
+  rejected: number;
+  rejectedBy: Record<FeedDecodeReason, number>;
+}
+
+function fileCounters(file: string): FileCounters {
+  const rejectedBy = {} as Record<FeedDecodeReason, number>;
+  for (const r of FEED_DECODE_REASONS) rejectedBy[r] = 0;
+  return { file, lines: 0, events: 0, rejected: 0, rejectedBy };
+}
+
+function occurred(counts: Record<FeedDecodeReason, number>): Partial<Record<FeedDecodeReason, number>> {
+  const out: Partial<Record<FeedDecodeReason, number>> = {};
+  for (const r of FEED_DECODE_REASONS) if (counts[r] > 0) out[r] = counts[r];
+  return out;
 }
 
 const NEWLINE = 10;
@@ -55,7 +99,7 @@ const SPACE = 32;
 /** 19 digits reach the year 2286 in ns since the epoch. */
 const MAX_TIMESTAMP_DIGITS = 19;
 
-export class CaptureParser implements CaptureStats {
+export class CaptureParser {
   lines = 0;
   events = 0;
   rejected = 0;
@@ -64,11 +108,16 @@ export class CaptureParser implements CaptureStats {
 
   private file = "";
   private lineNo = 0;
+  private readonly files: FileCounters[] = [];
+  private current: FileCounters = fileCounters("");
   /** The start of a line whose end has not arrived yet. */
   private carry: Uint8Array = new Uint8Array(1 << 16);
   private carryLength = 0;
+  /** The line being read is over the limit: its bytes are skipped up to its newline. */
+  private skipping = false;
   private snapshotSymbol: string | null = null;
   private readonly maxRejections: number;
+  private readonly maxLineBytes: number;
   private readonly fast: FastDecoder | null;
   private readonly utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -77,6 +126,9 @@ export class CaptureParser implements CaptureStats {
     const keep = options.maxRejections ?? 5;
     if (!Number.isInteger(keep) || keep < 0) throw new InvalidParameterError("maxRejections", keep, "an integer ≥ 0");
     this.maxRejections = keep;
+    const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    if (!Number.isInteger(maxLine) || maxLine < 64 || maxLine > 2 ** 30) throw new InvalidParameterError("maxLineBytes", maxLine, "an integer from 64 to 2^30");
+    this.maxLineBytes = maxLine;
     this.fast = options.fastPath === false ? null : new FastDecoder();
   }
 
@@ -85,6 +137,8 @@ export class CaptureParser implements CaptureStats {
     this.end();
     this.file = name;
     this.lineNo = 0;
+    this.current = fileCounters(name);
+    this.files.push(this.current);
   }
 
   /** Parses every complete line in `bytes` and keeps the unfinished rest for the next push. */
@@ -92,20 +146,19 @@ export class CaptureParser implements CaptureStats {
     // One plain Uint8Array type (not Node's Buffer subclass) keeps every byte access monomorphic.
     const chunk = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     let start = 0;
-    if (this.carryLength > 0) {
+    if (this.carryLength > 0 || this.skipping) {
       const nl = chunk.indexOf(NEWLINE);
       if (nl < 0) {
         this.keep(chunk, 0, chunk.length);
         return;
       }
       this.keep(chunk, 0, nl);
-      const length = this.carryLength;
-      this.carryLength = 0;
-      this.line(this.carry, 0, length);
+      this.endCarried();
       start = nl + 1;
     }
     for (let nl = chunk.indexOf(NEWLINE, start); nl >= 0; nl = chunk.indexOf(NEWLINE, start)) {
-      this.line(chunk, start, nl);
+      if (nl - start > this.maxLineBytes + 1) this.tooLong();
+      else this.line(chunk, start, nl);
       start = nl + 1;
     }
     if (start < chunk.length) this.keep(chunk, start, chunk.length);
@@ -113,19 +166,55 @@ export class CaptureParser implements CaptureStats {
 
   /** The input ended: parses a last line that has no newline. */
   end(): void {
-    if (this.carryLength === 0) return;
-    const length = this.carryLength;
-    this.carryLength = 0;
-    this.line(this.carry, 0, length);
+    if (this.carryLength > 0 || this.skipping) this.endCarried();
   }
 
   /** A copy of the counters. */
   stats(): CaptureStats {
-    return { lines: this.lines, events: this.events, rejected: this.rejected, fastDecoded: this.fastDecoded, rejections: [...this.rejections] };
+    const total = fileCounters("");
+    for (const f of this.files) for (const r of FEED_DECODE_REASONS) total.rejectedBy[r] += f.rejectedBy[r];
+    return {
+      lines: this.lines, events: this.events, rejected: this.rejected, rejectedBy: occurred(total.rejectedBy), fastDecoded: this.fastDecoded,
+      rejections: [...this.rejections],
+      files: this.files.map((f) => ({ file: f.file, lines: f.lines, events: f.events, rejected: f.rejected, rejectedBy: occurred(f.rejectedBy) })),
+    };
+  }
+
+  /** The carried line is complete: parse it, or count it as too long. */
+  private endCarried(): void {
+    const length = this.carryLength;
+    this.carryLength = 0;
+    if (this.skipping) {
+      this.skipping = false;
+      this.tooLong();
+    } else this.line(this.carry, 0, length);
+  }
+
+  /** A line whose bytes were not kept: counted and rejected. */
+  private tooLong(): void {
+    this.countLine();
+    this.rejectTooLong();
+  }
+
+  private rejectTooLong(): void {
+    this.reject(new FeedDecodeError("line-too-long", `a line longer than ${this.maxLineBytes} bytes`, `lines of at most ${this.maxLineBytes} bytes (maxLineBytes)`));
+  }
+
+  private countLine(): void {
+    this.lines++;
+    this.lineNo++;
+    this.current.lines++;
   }
 
   private keep(chunk: Uint8Array, from: number, to: number): void {
+    if (this.skipping) return;
     const need = this.carryLength + (to - from);
+    // one byte of slack: a CR before the newline is not part of the line
+    if (need > this.maxLineBytes + 1) {
+      this.skipping = true;
+      this.carryLength = 0;
+      return;
+    }
     if (need > this.carry.length) {
       const grown = new Uint8Array(Math.max(need, this.carry.length * 2));
       grown.set(this.carry.subarray(0, this.carryLength));
@@ -137,10 +226,10 @@ export class CaptureParser implements CaptureStats {
 
   /** One line, bytes [start, end) of `b`, without its newline. */
   private line(b: Uint8Array, start: number, end: number): void {
-    this.lines++;
-    this.lineNo++;
+    this.countLine();
     if (end > start && b[end - 1] === CR) end--;
     if (end === start) return;
+    if (end - start > this.maxLineBytes) return this.rejectTooLong();
 
     let i = start;
     while (i < end && ((b[i]! - 48) >>> 0) < 10) i++;
@@ -186,11 +275,14 @@ export class CaptureParser implements CaptureStats {
   private emit(event: MarketEvent): void {
     if (event.type === "depth") this.snapshotSymbol = event.symbol;
     this.events++;
+    this.current.events++;
     this.onEvent(event);
   }
 
   private reject(e: FeedDecodeError): void {
     this.rejected++;
+    this.current.rejected++;
+    this.current.rejectedBy[e.reason]++;
     if (this.rejections.length < this.maxRejections) this.rejections.push({ file: this.file, line: this.lineNo, reason: e.reason, message: e.message });
   }
 }

@@ -11,7 +11,7 @@ import { open } from "node:fs/promises";
 import { pipeline } from "node:stream";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
-import { CaptureFileError, CaptureParser, type CaptureParserOptions, type CaptureStats, type MarketEvent } from "../index.js";
+import { CaptureFileError, CaptureParser, EmptyCaptureError, type CaptureParserOptions, type CaptureStats, type MarketEvent } from "../index.js";
 
 export interface ReplayOptions extends CaptureParserOptions {
   /** Called as the files are read, with the bytes read so far (as stored, i.e. compressed), over all files. */
@@ -23,8 +23,10 @@ const CHUNK_BYTES = 1 << 20;
 
 /**
  * Parses `files` in order into `onEvent`; resolves to the parser's counters. Malformed
- * lines are counted, not thrown; a missing or unreadable file or a corrupt or truncated
- * gzip rejects with a CaptureFileError (the events before the failure were delivered).
+ * lines are counted, not thrown. A missing or unreadable file or a corrupt or truncated
+ * gzip rejects with a CaptureFileError, and a file without a single valid capture line
+ * with an EmptyCaptureError (the events before either were delivered). What `onEvent`
+ * throws is rethrown as it is: it is not the file's fault.
  */
 export async function replayCaptureFiles(
   files: readonly string[], onEvent: (event: MarketEvent) => void, options: ReplayOptions = {},
@@ -35,17 +37,30 @@ export async function replayCaptureFiles(
   for (const file of files) {
     parser.startFile(file);
     const { input, raw } = await openCapture(file);
+    const chunks = input[Symbol.asyncIterator]();
     try {
-      for await (const chunk of input) {
-        parser.push(chunk as Buffer);
+      for (;;) {
+        let next: IteratorResult<Buffer>;
+        try {
+          next = await chunks.next();
+        } catch (e) {
+          throw captureFileError(file, e);
+        }
+        if (next.done) break;
+        parser.push(next.value);
         onProgress?.(done + raw.bytesRead);
       }
-    } catch (e) {
-      throw captureFileError(file, e);
+    } finally {
+      input.destroy();
     }
     done += raw.bytesRead;
+    parser.end();
+    const stats = parser.stats().files.at(-1)!;
+    if (stats.events === 0) {
+      const first = parser.rejections.find((r) => r.file === file);
+      throw new EmptyCaptureError(file, stats.lines, first ? `line ${first.line}: ${first.message}` : null);
+    }
   }
-  parser.end();
   return parser.stats();
 }
 

@@ -18,14 +18,14 @@
  *   raw       RAW, symbol, index of a structured clone of the event in `raw`
  * An event of an unknown type travels as its type name only, which is all the engine
  * looks at before rejecting it. Packing is exact because a well-formed event's fields
- * are all numbers (eventShape.ts); an event that is not well formed — a string or a
+ * are all numbers (feeds/validate.ts); an event that is not well formed — a string or a
  * BigInt for a number, a missing field, levels of another kind — travels as it is (a
  * structured clone, taken when it is written), so the worker's engine rejects it exactly
  * as a single engine would, with the same reason. `write` returns false for an event
  * that cannot even be cloned (it holds a function, say): the caller counts it as dropped.
  */
 import type { MarketEvent } from "../feeds/events.js";
-import { eventShapeError } from "../feeds/eventShape.js";
+import { eventShapeError } from "../feeds/validate.js";
 
 const TRADE = 0, QUOTE = 1, DEPTH = 2, SNAPSHOT = 3, OTHER = 4, RAW = 5;
 

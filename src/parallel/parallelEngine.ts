@@ -26,12 +26,12 @@
  */
 import { availableParallelism } from "node:os";
 import type { ResourceLimits } from "node:worker_threads";
-import { DisposedError, InvalidParameterError, jsKernels, StreamingEngine, type MarketEvent, type ScoreUpdate, type SymbolSummary } from "../index.js";
+import { DisposedError, InvalidParameterError, jsKernels, StreamingEngine, type DropCounts, type MarketEvent, type ScoreUpdate, type SymbolSummary } from "../index.js";
 import { engineSettings, type BatchResult, type EngineSettings, type SummaryResult, type WorkerInit } from "./protocol.js";
 import { readScoreBatch } from "./scoreBatch.js";
 import type { ScoreContext } from "./scoreContext.js";
 import { shardOf } from "./shardOf.js";
-import { routable } from "../feeds/eventShape.js";
+import { routable } from "../feeds/validate.js";
 import { WorkerShard } from "./workerShard.js";
 
 /** The engine's options that a worker can take (config, composite, buffers), and the pool's. */
@@ -58,8 +58,11 @@ interface Route {
 export class ParallelEngine {
   /** Worker threads. */
   readonly workers: number;
-  /** Events dropped: no symbol to route them by (as StreamingEngine.dropped), or not cloneable to a thread. */
+  /** Events dropped: no symbol to route them by or a symbol beyond maxSymbols (as StreamingEngine.dropped), or not cloneable to a thread. */
   dropped = 0;
+  /** The drops a single engine would count, by why (events that cannot be cloned count in `dropped` only). */
+  readonly droppedBy: DropCounts = { unroutable: 0, symbolLimit: 0 };
+  private readonly maxSymbols: number;
   private readonly shards: WorkerShard[];
   private readonly routes = new Map<string, Route>();
   private readonly updates = new Map<string, number>();
@@ -83,6 +86,7 @@ export class ParallelEngine {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidParameterError("batchSize", batchSize, "an integer ≥ 1");
     // bad engine options throw here, typed, as for a single engine — not in a worker
     new StreamingEngine(jsKernels(), engineSettings(options)).dispose();
+    this.maxSymbols = options.maxSymbols ?? 10_000;
     this.workers = workers;
     this.batchSize = batchSize;
     this.onScore = options.onScore;
@@ -102,12 +106,18 @@ export class ParallelEngine {
     if (this.closing) throw new DisposedError("ParallelEngine");
     if (!routable(e)) {
       this.dropped++;
+      this.droppedBy.unroutable++;
       return;
     }
     if (this.started < 0) this.started = performance.now();
     const symbol = e.symbol;
     let route = symbol === this.lastSymbol ? this.lastRoute! : this.routes.get(symbol);
     if (!route) {
+      if (this.routes.size >= this.maxSymbols) {
+        this.dropped++;
+        this.droppedBy.symbolLimit++;
+        return;
+      }
       const shard = this.shards[this.workerOf(symbol)]!;
       route = { shard, index: shard.symbols.push(symbol) - 1 };
       this.routes.set(symbol, route);
@@ -153,7 +163,7 @@ export class ParallelEngine {
     await this.flush();
     const wall = wallSeconds ?? this.elapsedSeconds;
     const parts = await Promise.all(this.shards.map((s) => (s.symbols.length > 0 ? s.summary(wall) : Promise.resolve<SummaryResult>({}))));
-    const merged: Record<string, SymbolSummary> = {};
+    const merged = Object.create(null) as Record<string, SymbolSummary>;
     for (const [symbol, route] of this.routes) {
       const s = parts[route.shard.index]![symbol];
       if (s) merged[symbol] = s;

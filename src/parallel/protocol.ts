@@ -6,6 +6,7 @@
  */
 import type { ConfluenceConfigInput } from "../confluence/config.js";
 import type { CompositeEngineOptions } from "../score/compositeEngine.js";
+import type { ClockLimits } from "../stream/clockCheck.js";
 import type { SymbolSummary } from "../stream/summary.js";
 import type { EventBatch } from "./eventBatch.js";
 
@@ -15,14 +16,17 @@ export interface EngineSettings {
   readonly composite?: CompositeEngineOptions;
   readonly maxBufferedDiffs?: number;
   readonly keepRejections?: number;
+  readonly maxSymbols?: number;
+  readonly clock?: ClockLimits;
 }
 
 /** Just the EngineSettings of `options` (whatever else they hold stays on this thread). */
 export function engineSettings(options: EngineSettings): EngineSettings {
-  const { config, composite, maxBufferedDiffs, keepRejections } = options;
+  const { config, composite, maxBufferedDiffs, keepRejections, maxSymbols, clock } = options;
   return {
     ...(config === undefined ? {} : { config }), ...(composite === undefined ? {} : { composite }),
     ...(maxBufferedDiffs === undefined ? {} : { maxBufferedDiffs }), ...(keepRejections === undefined ? {} : { keepRejections }),
+    ...(maxSymbols === undefined ? {} : { maxSymbols }), ...(clock === undefined ? {} : { clock }),
   };
 }
 

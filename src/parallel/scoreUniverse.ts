@@ -16,7 +16,7 @@ import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 import { DuplicateSymbolError, InvalidParameterError, jsKernels, StreamingEngine, type MarketEvent, type ScoreUpdate, type SymbolSummary } from "../index.js";
 import { EventBatchWriter } from "./eventBatch.js";
-import { routable } from "../feeds/eventShape.js";
+import { routable } from "../feeds/validate.js";
 import { engineSettings, type EngineSettings, type UniverseTask, type UniverseTaskResult, type WorkerInit } from "./protocol.js";
 import { workerFile } from "./workerFile.js";
 

@@ -6,13 +6,26 @@
  * carries `pu`). A break is one gap: the book is unsynced — and must not be used —
  * until the next snapshot, and diffs are buffered again meanwhile.
  *
- * A diff with an invalid level (price not finite > 0, quantity not finite ≥ 0) is
- * rejected; since the book would then miss its changes, that too leaves the book
- * unsynced. So does a diff after which the best bid is at or above the best ask (a
- * crossed book cannot be a correct picture of the exchange's book).
+ * What the procedure leaves open, and what a real stream (or an adversary) sends anyway:
+ *  - a diff that fails the event validator (feeds/validate.ts: a level's price or size out
+ *    of bounds, ids that are not ids, an implausible id span) is rejected; the book would
+ *    miss its changes, so it is unsynced until the next snapshot. So is a diff after
+ *    which the best bid is at or above the best ask.
+ *  - the same diff delivered twice (same U and u as one seen recently) is a duplicate:
+ *    dropped and counted, the book unchanged. An older diff that is not a duplicate is
+ *    rejected as out of order, the book unchanged.
+ *  - a snapshot that is not newer than the synced book (lastUpdateId ≤ the book's) is
+ *    ignored and counted: applying it would roll the book back and break the chain.
+ *  - a snapshot whose lastUpdateId no diff stream can have reached (more than
+ *    LIMITS.maxUpdateSpan past the latest diff seen) is rejected; and a snapshot that no
+ *    diff ever bridges — STALE_LIMIT diffs in a row all older than it — was not a real
+ *    snapshot of this stream: the book is unsynced until the next one. Neither can become
+ *    the reference that later events are judged against.
  */
 import type { DepthDiffEvent, DepthSnapshotEvent } from "../feeds/events.js";
+import { LIMITS, validateEvent, type Rejection } from "../feeds/validate.js";
 import { L2Book } from "./l2Book.js";
+import { RecentIds } from "./recentIds.js";
 
 export type SyncState = "waiting" | "synced" | "gap";
 
@@ -20,30 +33,38 @@ export type SyncState = "waiting" | "synced" | "gap";
 export type SyncOutcome =
   | "applied" // the book changed and is synced
   | "buffered" // waiting for a snapshot
-  | "stale" // buffered before the snapshot and older than it (u ≤ lastUpdateId): dropped, as the procedure says
+  | "stale" // older than the snapshot (u ≤ lastUpdateId) before the first bridging diff: dropped, as the procedure says
+  | "duplicate" // the same diff again: dropped, the book unchanged
+  | "ignored" // a snapshot not newer than the synced book: dropped, the book unchanged
   | "outOfOrder" // after the book was bridged, a diff older than the book: rejected, the book unchanged
   | "gap" // the chain broke: unsynced until the next snapshot
-  | "rejected"; // invalid or crossed: unsynced until the next snapshot (see `lastRejection`)
+  | "rejected"; // invalid, crossed or implausible: unsynced until the next snapshot (see `lastRejection`)
 
 export interface SyncCounters {
   /** Diffs applied to the book. */
   applied: number;
-  /** Diffs buffered before a snapshot and dropped as older than it. */
+  /** Diffs dropped as older than the snapshot before it was bridged. */
   stale: number;
-  /** Chain breaks (each leaves the book unsynced until a snapshot). */
+  /** Chain breaks and unbridged snapshots (each leaves the book unsynced until a snapshot). */
   gaps: number;
-  /** Diffs and snapshots rejected: invalid, crossed, or out of order. */
+  /** Diffs and snapshots rejected: invalid, crossed, out of order or implausible. */
   rejected: number;
   /** Buffered diffs discarded because the buffer was full. */
   overflowed: number;
+  /** Diffs received again (same U and u as one seen recently): dropped. */
+  duplicates: number;
+  /** Snapshots not newer than the synced book: ignored. */
+  staleSnapshots: number;
 }
 
-function validLevels(levels: Float64Array): boolean {
-  for (let i = 0; i < levels.length; i += 2) {
-    const p = levels[i]!, q = levels[i + 1]!;
-    if (!(p > 0 && p <= Number.MAX_VALUE && q >= 0 && q <= Number.MAX_VALUE)) return false;
-  }
-  return true;
+/** Diffs in a row older than a snapshot, with none bridging it, after which the snapshot is taken for a wrong one. */
+export const STALE_LIMIT = 1_000;
+
+export interface BookSyncOptions {
+  /** Diffs buffered while waiting for a snapshot (the oldest are discarded and counted beyond). Default 10,000. */
+  readonly maxBuffered?: number;
+  /** Validate events here (default true); false only for callers that ran validateEvent on them already. */
+  readonly validate?: boolean;
 }
 
 export class BookSync {
@@ -51,36 +72,62 @@ export class BookSync {
   state: SyncState = "waiting";
   /** The last update id the book reflects (−1 before any snapshot). */
   lastUpdateId = -1;
-  readonly counters: SyncCounters = { applied: 0, stale: 0, gaps: 0, rejected: 0, overflowed: 0 };
-  lastRejection = "";
+  readonly counters: SyncCounters = { applied: 0, stale: 0, gaps: 0, rejected: 0, overflowed: 0, duplicates: 0, staleSnapshots: 0 };
+  /** Why the last diff or snapshot was rejected (null before any). */
+  lastRejection: Rejection | null = null;
+  readonly maxBuffered: number;
+  private readonly validate: boolean;
   private buffer: DepthDiffEvent[] = [];
   private bridged = false;
+  /** Diffs dropped as stale since the snapshot, none bridging it. */
+  private staleRun = 0;
+  /** The greatest u of any diff seen (−1 before any). */
+  private latestSeen = -1;
+  /** Recently seen diffs by u, tagged with U: duplicates are recognised by both. */
+  private readonly recent = new RecentIds(256);
 
-  constructor(readonly maxBuffered = 10_000, windowTicks?: number) {
-    this.book = new L2Book(windowTicks);
+  constructor(options: BookSyncOptions = {}) {
+    this.maxBuffered = options.maxBuffered ?? 10_000;
+    this.validate = options.validate ?? true;
+    this.book = new L2Book();
   }
 
   get synced(): boolean {
     return this.state === "synced";
   }
 
+  /**
+   * A snapshot. One that is invalid, crossed, implausible or not newer than the synced book
+   * is refused and leaves the book as it was (whatever its state).
+   */
   onSnapshot(e: DepthSnapshotEvent): SyncOutcome {
-    if (!validLevels(e.bids) || !validLevels(e.asks) || !(e.lastUpdateId >= 0)) {
-      return this.reject("invalid snapshot level or id");
+    const bad = this.validate ? validateEvent(e) : null;
+    if (bad !== null) return this.refuse(bad);
+    if (this.synced && e.lastUpdateId <= this.lastUpdateId) {
+      this.counters.staleSnapshots++;
+      return "ignored";
     }
+    if (this.latestSeen >= 0 && e.lastUpdateId - this.latestSeen > LIMITS.maxUpdateSpan) {
+      return this.refuse({
+        reason: "implausible-update-id",
+        message: `snapshot lastUpdateId ${e.lastUpdateId} is ${e.lastUpdateId - this.latestSeen} past the latest depth update ${this.latestSeen}: expected at most ${LIMITS.maxUpdateSpan}`,
+      });
+    }
+    const bid = bestOf(e.bids, true), ask = bestOf(e.asks, false);
+    if (bid >= ask) return this.refuse({ reason: "crossed", message: `crossed snapshot: bid ${bid} >= ask ${ask}` });
     this.book.load(e.bids, e.asks);
-    if (this.book.crossed) return this.reject("crossed snapshot");
     this.lastUpdateId = e.lastUpdateId;
     this.state = "synced";
     this.bridged = false;
+    this.staleRun = 0;
     const pending = this.buffer;
     this.buffer = [];
     let outcome: SyncOutcome = "applied";
-    for (const d of pending) {
-      outcome = this.onDiff(d);
+    for (let i = 0; i < pending.length; i++) {
+      outcome = this.onSyncedDiff(pending[i]!, false);
       if (outcome === "gap" || outcome === "rejected") {
         // the rest cannot be applied on this snapshot; keep them for the next
-        this.buffer = pending.slice(pending.indexOf(d) + 1);
+        this.buffer = pending.slice(i + 1);
         break;
       }
     }
@@ -88,7 +135,14 @@ export class BookSync {
   }
 
   onDiff(d: DepthDiffEvent): SyncOutcome {
+    const bad = this.validate ? validateEvent(d) : null;
+    if (bad !== null) return this.lost(bad);
     if (this.state !== "synced") {
+      if (this.seen(d)) {
+        this.counters.duplicates++;
+        return "duplicate";
+      }
+      this.remember(d);
       if (this.buffer.length >= this.maxBuffered) {
         this.buffer.shift();
         this.counters.overflowed++;
@@ -96,18 +150,35 @@ export class BookSync {
       this.buffer.push(d);
       return "buffered";
     }
+    if (d.lastUpdateId <= this.lastUpdateId && this.seen(d)) {
+      this.counters.duplicates++;
+      return "duplicate";
+    }
+    return this.onSyncedDiff(d, true);
+  }
+
+  /** A diff on a loaded book: `fresh` when it just arrived, false when it comes out of the buffer. */
+  private onSyncedDiff(d: DepthDiffEvent, fresh: boolean): SyncOutcome {
     const last = this.lastUpdateId;
+    this.remember(d);
     if (d.lastUpdateId <= last) {
       if (this.bridged) {
         this.counters.rejected++;
-        this.lastRejection = `out-of-order depth update: u ${d.lastUpdateId} <= ${last}`;
+        this.lastRejection = { reason: "out-of-order", message: `out-of-order depth update: u ${d.lastUpdateId} <= ${last}` };
         return "outOfOrder";
       }
       this.counters.stale++;
+      if (fresh && ++this.staleRun >= STALE_LIMIT) {
+        // no diff of this stream reaches the snapshot: it cannot be this stream's book
+        this.counters.gaps++;
+        this.state = "gap";
+        this.buffer = [];
+        return "gap";
+      }
       return "stale";
     }
     const continues = !this.bridged
-      ? d.firstUpdateId <= last + 1 && last + 1 <= d.lastUpdateId
+      ? d.firstUpdateId <= last + 1
       : d.prevUpdateId === d.prevUpdateId
         ? d.prevUpdateId === last
         : d.firstUpdateId === last + 1;
@@ -117,20 +188,51 @@ export class BookSync {
       this.buffer = [d];
       return "gap";
     }
-    if (!validLevels(d.bids) || !validLevels(d.asks)) return this.reject("invalid level (price ≤ 0, negative or non-finite quantity)");
     this.book.apply(d.bids, d.asks);
-    if (this.book.crossed) return this.reject(`crossed book: bid ${this.book.bids.bestPrice()} >= ask ${this.book.asks.bestPrice()}`);
+    if (this.book.crossed) return this.lost({ reason: "crossed", message: `crossed book: bid ${this.book.bids.bestPrice()} >= ask ${this.book.asks.bestPrice()}` });
     this.lastUpdateId = d.lastUpdateId;
     this.bridged = true;
+    this.staleRun = 0;
     this.counters.applied++;
     return "applied";
   }
 
-  private reject(reason: string): SyncOutcome {
-    this.counters.rejected++;
-    this.lastRejection = reason;
+  /** Whether a diff with these ids was seen recently. */
+  private seen(d: DepthDiffEvent): boolean {
+    return this.recent.has(d.lastUpdateId, d.firstUpdateId);
+  }
+
+  private remember(d: DepthDiffEvent): void {
+    this.recent.add(d.lastUpdateId, d.firstUpdateId);
+    if (d.lastUpdateId > this.latestSeen) this.latestSeen = d.lastUpdateId;
+  }
+
+  /**
+   * A diff of this stream that cannot be used (invalid, or it crossed the book): the book
+   * misses its changes, so it is unsynced until the next snapshot, and what was buffered
+   * can no longer be chained.
+   */
+  lost(rejection: Rejection): SyncOutcome {
+    this.refuse(rejection);
+    if (this.state === "synced") this.counters.gaps++;
     this.state = "gap";
     this.buffer = [];
     return "rejected";
   }
+
+  private refuse(rejection: Rejection): SyncOutcome {
+    this.counters.rejected++;
+    this.lastRejection = rejection;
+    return "rejected";
+  }
+}
+
+/** The best price among levels with a quantity > 0 (highest bid, lowest ask); NaN when none. */
+function bestOf(levels: ArrayLike<number>, bid: boolean): number {
+  let best = NaN;
+  for (let i = 0; i < levels.length; i += 2) {
+    const p = levels[i]!;
+    if (levels[i + 1]! > 0 && (best !== best || (bid ? p > best : p < best))) best = p;
+  }
+  return best;
 }

@@ -9,9 +9,18 @@
  * ever computed from a stale book. Each recalculation yields a ScoreUpdate (score,
  * confidence, components, composite outputs, execution decision).
  *
- * Bad data never throws out of `process`: a non-positive price, a negative or
- * non-finite size, a crossed quote or book, an out-of-order trade or depth update is
- * rejected with a reason and counted per symbol (the first few reasons are kept).
+ * No event can crash, block or poison a symbol. `process` never throws for data: an
+ * event that fails the validator (feeds/validate.ts: wrong types, values outside sane
+ * bounds), whose exchange time is implausible against the stream's own clocks
+ * (clockCheck.ts), or that is older than what the stream already delivered is a counted
+ * rejection with a typed reason (the first few messages are kept); an event delivered
+ * twice (same exchange id) is dropped and counted as a duplicate. A rejected event never
+ * becomes the reference later events are judged against. An exception that is not about
+ * the data — a bug — is not swallowed: it propagates.
+ *
+ * Bounded: at most `maxSymbols` symbols (events of more are dropped and counted), a
+ * symbol pays for what it uses (a book from its first depth event, a composite engine
+ * from its first score), the book and the buffers have their own limits.
  * Each event's processing time is recorded in a latency histogram (no allocation).
  * With `config.caching` on and a `cache` given, every score update is also published to
  * it (src/cache/: L1, and L2 for other processes); the engine only writes, never reads.
@@ -22,10 +31,12 @@ import { type ComponentName, type ConfluenceConfigInput } from "../confluence/co
 import { CompositeEngine, type CompositeEngineOptions } from "../score/compositeEngine.js";
 import type { ExecutionDecision } from "../strategy/execution.js";
 import type { DepthDiffEvent, DepthSnapshotEvent, MarketEvent, QuoteEvent, TradeEvent } from "../feeds/events.js";
-import { eventShapeError, routable } from "../feeds/eventShape.js";
+import { REJECT_REASONS, routable, validateEvent, type RejectReason, type Rejection } from "../feeds/validate.js";
 import { InvalidParameterError } from "../errors.js";
 import { BookSync } from "./bookSync.js";
+import { ClockCheck, type ClockLimits } from "./clockCheck.js";
 import { LatencyHistogram } from "./latencyHistogram.js";
+import { RecentIds } from "./recentIds.js";
 
 export interface ScoreUpdate {
   readonly symbol: string;
@@ -63,59 +74,107 @@ export interface EngineOptions {
   readonly onScore?: (update: ScoreUpdate) => void;
   /** Depth diffs buffered per symbol while waiting for a snapshot. Default 10,000. */
   readonly maxBufferedDiffs?: number;
-  /** Reasons kept per symbol (the counts are always complete). Default 5. */
+  /** Rejection messages kept per symbol (the counts are always complete). Default 5. */
   readonly keepRejections?: number;
   /** Receives every score update while `config.caching` is true (ignored while it is false). */
   readonly cache?: ScoreCache;
+  /** Symbols tracked at most; events of any further symbol are dropped and counted. Default 10,000. */
+  readonly maxSymbols?: number;
+  /** How far an exchange time may stray from the receive clock before the event is rejected. */
+  readonly clock?: ClockLimits;
 }
 
 export interface EventCounts {
+  /** Events received, by type (rejected and duplicate ones included). */
   trade: number;
   depth: number;
   quote: number;
   snapshot: number;
+  /** Events rejected (see `rejectedBy` for why). */
   rejected: number;
+  /** Events dropped because the same one (same exchange id) was already received. */
+  duplicates: number;
+}
+
+/** Events the engine could not file under a symbol, by why. */
+export interface DropCounts {
+  /** Not an object, or `symbol` not a non-empty string. */
+  unroutable: number;
+  /** A new symbol beyond `maxSymbols`. */
+  symbolLimit: number;
 }
 
 const NO_CONTEXT = Object.freeze({});
+/** Out-of-order trades in a row after which the previous trade time is taken for a wrong reference and dropped. */
+const REANCHOR = 64;
+
+/** Counters for every reason, all 0, on a null prototype. */
+function reasonCounts(): Record<RejectReason, number> {
+  const counts = Object.create(null) as Record<RejectReason, number>;
+  for (const r of REJECT_REASONS) counts[r] = 0;
+  return counts;
+}
 
 class SymbolState {
-  readonly sync: BookSync;
+  /** The book: created at the symbol's first depth diff or snapshot. */
+  sync: BookSync | null = null;
   readonly analyzer: ConfluenceAnalyzer;
-  readonly composite: CompositeEngine;
+  /** Created at the symbol's first score. */
+  composite: CompositeEngine | null = null;
+  readonly clock: ClockCheck;
+  readonly tradeIds = new RecentIds(256);
+  readonly quoteIds = new RecentIds(64);
   readonly latency = new LatencyHistogram();
-  readonly events: EventCounts = { trade: 0, depth: 0, quote: 0, snapshot: 0, rejected: 0 };
+  readonly events: EventCounts = { trade: 0, depth: 0, quote: 0, snapshot: 0, rejected: 0, duplicates: 0 };
+  readonly rejectedBy = reasonCounts();
   readonly rejections: string[] = [];
   buyVolume = 0;
   sellVolume = 0;
   lastTradeTime = -Infinity;
+  /** The latest trade time given to the analyzer, whose contract is non-decreasing times. */
+  analyzerTime = -Infinity;
   lastTradeRecalc = -Infinity;
+  /** Out-of-order trades in a row. */
+  outOfOrder = 0;
   lastScore: ScoreUpdate | null = null;
   scoreUpdates = 0;
 
   constructor(readonly symbol: string, kernels: Kernels, options: EngineOptions) {
-    this.sync = new BookSync(options.maxBufferedDiffs);
     // every event is validated here before it reaches the analyzer (trusted core)
     this.analyzer = new ConfluenceAnalyzer(kernels, options.config ?? {}, { trusted: true });
-    this.composite = new CompositeEngine(kernels, { approximate: this.analyzer.config.approximations, ...options.composite });
+    this.clock = new ClockCheck(options.clock);
   }
 }
 
+function integerOption(name: string, value: number | undefined, min: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(Number.isSafeInteger(value) && value >= min)) throw new InvalidParameterError(name, value, `an integer ≥ ${min}`);
+  return value;
+}
+
+function positiveOption(name: string, value: number | undefined): void {
+  if (value !== undefined && !(typeof value === "number" && value > 0 && value < Infinity)) throw new InvalidParameterError(name, value, "a finite number > 0");
+}
+
 export class StreamingEngine {
-  /** Events with no symbol to file them under: not objects, or `symbol` not a non-empty string. */
+  /** Events with no symbol to file them under (the sum of `droppedBy`). */
   dropped = 0;
+  readonly droppedBy: DropCounts = { unroutable: 0, symbolLimit: 0 };
   private readonly states = new Map<string, SymbolState>();
   private lastSymbol = "";
   private lastState: SymbolState | null = null;
   private readonly keep: number;
   private readonly interval: number;
+  private readonly maxSymbols: number;
+  private readonly maxBuffered: number;
   private readonly cache: ScoreCache | null;
 
   constructor(private readonly kernels: Kernels, private readonly options: EngineOptions = {}) {
-    this.keep = options.keepRejections ?? 5;
-    if (!(Number.isSafeInteger(this.keep) && this.keep >= 0)) throw new InvalidParameterError("keepRejections", this.keep, "an integer ≥ 0");
-    const buffered = options.maxBufferedDiffs;
-    if (buffered !== undefined && !(Number.isSafeInteger(buffered) && buffered >= 1)) throw new InvalidParameterError("maxBufferedDiffs", buffered, "an integer ≥ 1");
+    this.keep = integerOption("keepRejections", options.keepRejections, 0, 5);
+    this.maxBuffered = integerOption("maxBufferedDiffs", options.maxBufferedDiffs, 1, 10_000);
+    this.maxSymbols = integerOption("maxSymbols", options.maxSymbols, 1, 10_000);
+    positiveOption("clock.maxAheadMs", options.clock?.maxAheadMs);
+    positiveOption("clock.maxBehindMs", options.clock?.maxBehindMs);
     // validates the configuration and the composite options once, up front (typed errors)
     new CompositeEngine(kernels, options.composite).dispose();
     const probe = new ConfluenceAnalyzer(kernels, options.config ?? {});
@@ -126,18 +185,25 @@ export class StreamingEngine {
 
   /**
    * Processes one event. Never throws for bad data: it is rejected and counted under its
-   * symbol, or — when it has no symbol to be filed under (not an object, or `symbol` not a
-   * non-empty string) — counted in `dropped`.
+   * symbol, dropped as a duplicate, or — when it cannot be filed under a symbol — counted
+   * in `droppedBy`.
    */
   process(e: MarketEvent): void {
     if (!routable(e)) {
       this.dropped++;
+      this.droppedBy.unroutable++;
       return;
     }
     const t0 = performance.now();
     const s = this.stateOf(e.symbol);
-    const shape = eventShapeError(e);
-    if (shape !== null) this.reject(s, shape);
+    if (s === null) {
+      this.dropped++;
+      this.droppedBy.symbolLimit++;
+      return;
+    }
+    const bad = validateEvent(e);
+    if (bad !== null) this.rejectEvent(s, e, bad);
+    else if (!s.clock.plausible(e.exchangeTime, e.receiveTime)) this.rejectEvent(s, e, this.implausibleTime(s, e));
     else switch (e.type) {
       case "trade":
         this.onTrade(s, e);
@@ -151,16 +217,15 @@ export class StreamingEngine {
       case "snapshot":
         this.onSnapshot(s, e);
         break;
-      default:
-        this.reject(s, `unknown event type ${String((e as { type: unknown }).type)}`);
     }
     s.latency.record((performance.now() - t0) * 1e6);
   }
 
-  private stateOf(symbol: string): SymbolState {
+  private stateOf(symbol: string): SymbolState | null {
     if (symbol === this.lastSymbol && this.lastState) return this.lastState;
     let s = this.states.get(symbol);
     if (!s) {
+      if (this.states.size >= this.maxSymbols) return null;
       s = new SymbolState(symbol, this.kernels, this.options);
       this.states.set(symbol, s);
     }
@@ -169,24 +234,67 @@ export class StreamingEngine {
     return s;
   }
 
-  private reject(s: SymbolState, reason: string): void {
+  private syncOf(s: SymbolState): BookSync {
+    return (s.sync ??= new BookSync({ maxBuffered: this.maxBuffered, validate: false }));
+  }
+
+  private implausibleTime(s: SymbolState, e: MarketEvent): Rejection {
+    const off = s.clock.deviation(e.exchangeTime, e.receiveTime);
+    return {
+      reason: "implausible-time",
+      message: `${e.type} exchange time ${e.exchangeTime} is ${Math.round(Math.abs(off))} ms ${off > 0 ? "ahead of" : "behind"} the receive clock (${e.receiveTime}) and the offset this stream has shown`,
+    };
+  }
+
+  /** Counts a rejected event under its type and reason; a depth diff the book could not use leaves it unsynced. */
+  private rejectEvent(s: SymbolState, e: MarketEvent, r: Rejection): void {
+    switch (e.type) {
+      case "trade":
+        s.events.trade++;
+        break;
+      case "quote":
+        s.events.quote++;
+        break;
+      case "depth":
+        s.events.depth++;
+        this.syncOf(s).lost(r);
+        break;
+      case "snapshot":
+        s.events.snapshot++;
+        break;
+    }
+    this.reject(s, r);
+  }
+
+  private reject(s: SymbolState, r: Rejection): void {
     s.events.rejected++;
-    if (s.rejections.length < this.keep) s.rejections.push(reason);
+    s.rejectedBy[r.reason]++;
+    if (s.rejections.length < this.keep) s.rejections.push(r.message);
   }
 
   private onTrade(s: SymbolState, e: TradeEvent): void {
     s.events.trade++;
-    const { price, qty } = e;
+    const id = e.tradeId;
+    if (id === id && s.tradeIds.has(id)) {
+      s.events.duplicates++;
+      return;
+    }
     const time = e.exchangeTime === e.exchangeTime ? e.exchangeTime : e.receiveTime;
-    if (!(price > 0 && price <= Number.MAX_VALUE)) return this.reject(s, `trade price ${price}: expected a finite price > 0`);
-    if (!(qty >= 0 && qty <= Number.MAX_VALUE)) return this.reject(s, `trade qty ${qty}: expected a finite size ≥ 0`);
-    if (!(time - time === 0)) return this.reject(s, `trade time ${time}: expected a finite time`);
-    if (time < s.lastTradeTime) return this.reject(s, `out-of-order trade at ${time} after ${s.lastTradeTime}`);
+    if (time < s.lastTradeTime) {
+      if (++s.outOfOrder < REANCHOR) {
+        return this.reject(s, { reason: "out-of-order", message: `out-of-order trade at ${time} after ${s.lastTradeTime}` });
+      }
+      // no later trade agrees with the reference: it was wrong, the stream's clock is this one
+      s.lastTradeRecalc = -Infinity;
+    }
+    s.outOfOrder = 0;
     s.lastTradeTime = time;
-    if (e.buyerInitiated) s.buyVolume += qty;
-    else s.sellVolume += qty;
-    s.analyzer.onTrade({ price, qty, buyerInitiated: e.buyerInitiated, time });
-    if (s.sync.synced && time - s.lastTradeRecalc >= this.interval) {
+    if (id === id) s.tradeIds.add(id);
+    if (e.buyerInitiated) s.buyVolume += e.qty;
+    else s.sellVolume += e.qty;
+    if (time > s.analyzerTime) s.analyzerTime = time;
+    s.analyzer.onTrade({ price: e.price, qty: e.qty, buyerInitiated: e.buyerInitiated, time: s.analyzerTime });
+    if (s.sync !== null && s.sync.synced && time - s.lastTradeRecalc >= this.interval) {
       s.lastTradeRecalc = time;
       this.recalc(s, time, "trade");
     }
@@ -194,50 +302,49 @@ export class StreamingEngine {
 
   private onQuote(s: SymbolState, e: QuoteEvent): void {
     s.events.quote++;
-    const { bidPx, bidQty, askPx, askQty } = e;
-    if (!(bidPx > 0 && bidPx <= Number.MAX_VALUE && askPx > 0 && askPx <= Number.MAX_VALUE)) {
-      return this.reject(s, `quote prices ${bidPx}/${askPx}: expected finite prices > 0`);
+    const id = e.updateId;
+    if (id === id) {
+      if (s.quoteIds.has(id)) {
+        s.events.duplicates++;
+        return;
+      }
+      s.quoteIds.add(id);
     }
-    if (!(bidQty >= 0 && bidQty <= Number.MAX_VALUE && askQty >= 0 && askQty <= Number.MAX_VALUE)) {
-      return this.reject(s, `quote sizes ${bidQty}/${askQty}: expected finite sizes ≥ 0`);
-    }
-    if (bidPx >= askPx) return this.reject(s, `crossed quote: bid ${bidPx} >= ask ${askPx}`);
     s.analyzer.onQuote(e);
   }
 
   private onDepth(s: SymbolState, e: DepthDiffEvent): void {
     s.events.depth++;
-    const outcome = s.sync.onDiff(e);
-    if (outcome === "applied") this.bookChanged(s, e.exchangeTime === e.exchangeTime ? e.exchangeTime : e.receiveTime);
-    else if (outcome === "rejected" || outcome === "outOfOrder") this.reject(s, s.sync.lastRejection);
+    const sync = this.syncOf(s);
+    const outcome = sync.onDiff(e);
+    if (outcome === "applied") this.bookChanged(s, sync, e.exchangeTime === e.exchangeTime ? e.exchangeTime : e.receiveTime);
+    else if (outcome === "duplicate") s.events.duplicates++;
+    else if (outcome === "rejected" || outcome === "outOfOrder") this.reject(s, sync.lastRejection!);
   }
 
   private onSnapshot(s: SymbolState, e: DepthSnapshotEvent): void {
     s.events.snapshot++;
-    const outcome = s.sync.onSnapshot(e);
-    if (outcome === "rejected") this.reject(s, s.sync.lastRejection);
-    else if (s.sync.synced) this.bookChanged(s, e.exchangeTime === e.exchangeTime ? e.exchangeTime : e.receiveTime);
+    const sync = this.syncOf(s);
+    const outcome = sync.onSnapshot(e);
+    if (outcome === "rejected") this.reject(s, sync.lastRejection!);
+    else if (outcome !== "ignored" && sync.synced) this.bookChanged(s, sync, e.exchangeTime === e.exchangeTime ? e.exchangeTime : e.receiveTime);
   }
 
-  private bookChanged(s: SymbolState, time: number): void {
+  private bookChanged(s: SymbolState, sync: BookSync, time: number): void {
     const a = s.analyzer;
     const n = a.config.depth;
     const input = a.bookInput;
-    const nb = s.sync.book.bids.top(n, input, 0, n);
-    const na = s.sync.book.asks.top(n, input, 2 * n, 3 * n);
+    const nb = sync.book.bids.top(n, input, 0, n);
+    const na = sync.book.asks.top(n, input, 2 * n, 3 * n);
     a.onBookInput(nb, na);
     this.recalc(s, time, "book");
   }
 
   private recalc(s: SymbolState, time: number, trigger: "book" | "trade"): void {
-    let u;
-    try {
-      u = s.analyzer.update(time);
-    } catch (err) {
-      return this.reject(s, err instanceof Error ? err.message : String(err));
-    }
+    const u = s.analyzer.update(time);
     if (!u) return;
-    const o = s.composite.evaluate(u, NO_CONTEXT);
+    const composite = (s.composite ??= new CompositeEngine(this.kernels, { approximate: s.analyzer.config.approximations, ...this.options.composite }));
+    const o = composite.evaluate(u, NO_CONTEXT);
     const update: ScoreUpdate = {
       symbol: s.symbol, time, trigger,
       score: u.score, confidence: u.confidence, actionable: u.actionable, momentum: u.momentum, meanReversion: u.meanReversion,
@@ -268,7 +375,7 @@ export class StreamingEngine {
   dispose(): void {
     for (const s of this.states.values()) {
       s.analyzer.dispose();
-      s.composite.dispose();
+      s.composite?.dispose();
     }
     this.states.clear();
     this.lastState = null;
@@ -284,8 +391,19 @@ export class SymbolView {
     return this.s.events;
   }
 
+  /** The first `keepRejections` rejection messages. */
   get rejections(): readonly string[] {
     return this.s.rejections;
+  }
+
+  /** Rejected events by reason (every reason, 0 included; a null-prototype object). */
+  get rejectedBy(): Readonly<Record<RejectReason, number>> {
+    return this.s.rejectedBy;
+  }
+
+  /** The exchange − receive clock offset this symbol's stream has shown, ms (NaN before one event had both). */
+  get clockOffsetMs(): number {
+    return this.s.clock.offsetMs;
   }
 
   get trades(): { count: number; buyVolume: number; sellVolume: number } {
@@ -304,14 +422,16 @@ export class SymbolView {
     return this.s.scoreUpdates;
   }
 
-  get sync(): BookSync {
+  /** The book and its sync; null until the symbol's first depth diff or snapshot. */
+  get sync(): BookSync | null {
     return this.s.sync;
   }
 
   /** The book summary; the book fields only while synced (never from a stale book). */
   book(): BookSummary {
     const sync = this.s.sync;
-    const base = { synced: sync.synced, gaps: sync.counters.gaps, applied: sync.counters.applied };
+    if (sync === null) return { synced: false, gaps: 0, applied: 0, staleSnapshots: 0 };
+    const base = { synced: sync.synced, gaps: sync.counters.gaps, applied: sync.counters.applied, staleSnapshots: sync.counters.staleSnapshots };
     if (!sync.synced) return base;
     const book = sync.book;
     const top = TOP5;
@@ -319,7 +439,7 @@ export class SymbolView {
     const depth = Math.min(nb, na);
     // a synced book may have an empty side (a snapshot or diffs that leave one): its best price is null, and so are the measures that need both
     return {
-      synced: base.synced, gaps: base.gaps, applied: base.applied,
+      ...base,
       bestBid: nb > 0 ? book.bids.bestPrice() : null,
       bestAsk: na > 0 ? book.asks.bestPrice() : null,
       imbalance5: depth > 0 ? nullIfNaN(this.kernels.bookImbalance(TOP5_BID_QTY, TOP5_ASK_QTY, depth)) : null,
@@ -334,6 +454,8 @@ export interface BookSummary {
   synced: boolean;
   gaps: number;
   applied: number;
+  /** Snapshots ignored because the synced book was newer. */
+  staleSnapshots: number;
   /** Null while that side of a synced book is empty. */
   bestBid?: number | null;
   bestAsk?: number | null;

@@ -34,7 +34,7 @@ describe("replayCaptureFiles", () => {
 
   test("the real gzip capture: the same events as the parser over its decompressed bytes", async () => {
     const { events, stats } = await replay([BTCUSDT]);
-    expect(stats).toEqual({ ...reference.stats, rejections: [] });
+    expect(stats).toEqual({ ...reference.stats, rejections: [], files: [{ ...reference.stats.files[0], file: BTCUSDT }] });
     expect(stats.lines).toBe(41249);
     expect(firstDifference(events, reference.events)).toBeNull();
   });

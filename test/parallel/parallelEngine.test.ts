@@ -158,7 +158,7 @@ test("bad data is rejected and counted as a single engine does; a non-object is 
   const summary = await p.summary();
   expect(withoutPerf(summary)).toEqual(ref.summary);
   expect(summary.BAD!.events.rejected).toBe(13);
-  expect(summary.ONESIDED!.book).toEqual({ synced: true, gaps: 0, applied: 0, bestBid: 100, bestAsk: null, imbalance5: null, microprice: null, bidLevels: 2, askLevels: 0 });
+  expect(summary.ONESIDED!.book).toEqual({ synced: true, gaps: 0, staleSnapshots: 0, applied: 0, bestBid: 100, bestAsk: null, imbalance5: null, microprice: null, bidLevels: 2, askLevels: 0 });
   expect(p.dropped, "five with no symbol to route by, one that cannot be sent to a thread").toBe(6);
 });
 
@@ -181,7 +181,7 @@ test("a worker crash (out of memory) is a WorkerFailedError from flush and close
   const onUnhandled = (e: unknown): void => void unhandled.push(e);
   process.on("unhandledRejection", onUnhandled);
   try {
-    const p = engine({ workers: 2, resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 } });
+    const p = engine({ workers: 2, maxSymbols: 1_000_000, resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 } });
     for (const e of events.slice(0, 2000)) p.process(e);
     await p.flush(); // the workers run within the limit
     // every symbol costs its worker an engine's per-symbol state: 200,000 of them do not fit in 32 MB

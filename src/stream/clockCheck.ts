@@ -1,0 +1,79 @@
+/**
+ * Whether an event's exchange time is plausible against its receive time, judged by the
+ * offset between the two clocks that this stream itself has shown.
+ *
+ * On a real feed exchange time − receive time is the clocks' skew minus the latency: on
+ * the Binance captures +1.05 … +1.28 s, steady. An exchange time far ahead of that (a
+ * trade dated in the year 33,658) or far behind it is not this stream's clock; accepted,
+ * it would become the reference every later event is judged against (the previous trade
+ * time, the recalculation interval) and block the symbol. So it is rejected on its own,
+ * and the offset learnt from the stream does not move.
+ *
+ * The offset starts at the first event's and follows the stream: up at once (the
+ * smallest latency seen so far wins), down slowly (a latency spike barely moves it). A
+ * lone outlier is rejected; a consistent new offset — CONFIRM events in a row that
+ * agree with each other but not with the old offset (the local clock was stepped, or
+ * the first event was the outlier) — is adopted. Events with one clock only pass.
+ */
+export interface ClockLimits {
+  /** How far an exchange time may run ahead of the receive clock plus the learnt offset, ms. Default 10,000. */
+  readonly maxAheadMs?: number;
+  /** How far it may lag behind, ms (a delayed feed is still data). Default 3,600,000. */
+  readonly maxBehindMs?: number;
+}
+
+/** Disagreeing events in a row, agreeing with each other, that move the offset. */
+const CONFIRM = 8;
+/** How much of the way down toward a lower offset one event moves it. */
+const DOWN = 1 / 1024;
+
+export class ClockCheck {
+  private offset = NaN;
+  private candidate = NaN;
+  private streak = 0;
+  private readonly ahead: number;
+  private readonly behind: number;
+
+  constructor(limits: ClockLimits = {}) {
+    this.ahead = limits.maxAheadMs ?? 10_000;
+    this.behind = limits.maxBehindMs ?? 3_600_000;
+  }
+
+  /** The learnt exchange − receive offset, ms (NaN before the first event with both clocks). */
+  get offsetMs(): number {
+    return this.offset;
+  }
+
+  /** Whether (exchangeTime, receiveTime) agree with the stream's clocks; learns from the ones that do. */
+  plausible(exchangeTime: number, receiveTime: number): boolean {
+    const d = exchangeTime - receiveTime;
+    if (d !== d) return true;
+    const o = this.offset;
+    if (o !== o) {
+      this.offset = d;
+      return true;
+    }
+    const dev = d - o;
+    if (dev <= this.ahead && dev >= -this.behind) {
+      this.offset = dev > 0 ? d : o + dev * DOWN;
+      this.streak = 0;
+      return true;
+    }
+    if (this.streak > 0 && Math.abs(d - this.candidate) <= this.ahead) {
+      if (++this.streak >= CONFIRM) {
+        this.offset = d;
+        this.streak = 0;
+        return true;
+      }
+    } else {
+      this.candidate = d;
+      this.streak = 1;
+    }
+    return false;
+  }
+
+  /** How far `exchangeTime` is from the receive clock plus the learnt offset, ms (for messages). */
+  deviation(exchangeTime: number, receiveTime: number): number {
+    return exchangeTime - receiveTime - this.offset;
+  }
+}
