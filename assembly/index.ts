@@ -23,4 +23,5 @@ export {
 export {
   coreSize, coreInit, coreReset, coreBookInput, coreBook, coreQuote, coreTrade, coreSentiment, coreCompute,
 } from "./confluence/core";
+export { exp, expm1, log, tanh } from "./common/transcendental";
 export { readOnce } from "./bench/readOnce";

@@ -215,7 +215,8 @@ export class ConfluenceAnalyzer {
     this.core = kernels.confluenceCore({
       lookback, depth, sensitivity, staleMs: sentimentStaleMs,
       weights: COMPONENT_NAMES.map((n) => weights[n]),
-      levelWeights: Array.from({ length: depth }, (_, i) => Math.exp((-2 * i) / depth)),
+      // the library's exp (the module's on the WASM backend): the same weights on every engine
+      levelWeights: Array.from({ length: depth }, (_, i) => kernels.exp((-2 * i) / depth)),
     }, options.trusted ?? false);
   }
 

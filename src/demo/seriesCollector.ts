@@ -7,9 +7,11 @@
  * the previous take; the still-open bucket is included and re-sent, revised, by the next.
  *
  * The average is continuous in event time, ema += (1 − e^(−Δt/τ))·(score − ema) with
- * τ = 10 s, so it weighs each stretch of time alike however bursty the updates are.
+ * τ = 10 s, so it weighs each stretch of time alike however bursty the updates are
+ * (e^x by the library's own exp, so the line is the same in every browser).
  */
 import type { BookSummary, ScoreUpdate } from "../stream/engine.js";
+import { exp } from "../kernels/js/common/transcendental.js";
 import type { SeriesPoints } from "./protocol.js";
 
 /** Chart points a capture should produce at most (the bucket width follows from it). */
@@ -50,7 +52,7 @@ export class SeriesCollector {
       if (this.last === null) {
         this.ema = u.score;
       } else if (u.time > this.emaTime) {
-        this.ema += (1 - Math.exp(-(u.time - this.emaTime) / EMA_TAU_MS)) * (u.score - this.ema);
+        this.ema += (1 - exp(-(u.time - this.emaTime) / EMA_TAU_MS)) * (u.score - this.ema);
       }
       this.emaTime = Math.max(this.emaTime, u.time);
       this.last = u;

@@ -193,6 +193,7 @@ export class SymbolChart {
 
   private setDigits(mid: number): void {
     this.digits = priceDigits(mid);
+    // host `**` is fine here: display only (the price axis' tick step), no tested result depends on it
     this.mid.applyOptions({ priceFormat: { type: "price", precision: this.digits, minMove: 10 ** -this.digits } });
   }
 

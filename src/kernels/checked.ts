@@ -8,6 +8,7 @@ import { InvalidParameterError, InvalidValueError, LengthMismatchError } from ".
 import { CheckedConfluenceCore } from "./checkedCore.js";
 import type { RawKernels } from "./raw.js";
 import { f64Of } from "./raw.js";
+import { exp } from "./js/common/transcendental.js";
 import type {
   Backend, ConfluenceCore, ConfluenceCoreOptions, F64Input, Float64Buffer, Kernels, OrderFlowWindow, RollingCorrelationWindow, RollingOptions, RollingResult,
   RollingStatsOptions, RollingStatsWindow, U8Input, Uint8Buffer, VolumeDelta, VolumeDeltaWindow, VolumeWindowOptions,
@@ -31,11 +32,22 @@ function lengthOf(input: F64Input | U8Input): number {
   return input.length;
 }
 
-/** Level weights w_i = exp(−decay·i), computed in JS so every backend uses the same bits. */
+/**
+ * Level weights w_i = exp(−decay·i) by the library's own exp (js/common/transcendental.ts,
+ * bit for bit the module's), so every backend and every JavaScript engine uses the same bits.
+ */
 export function levelWeights(depth: number, decay: number): Float64Array {
   const w = new Float64Array(depth);
-  for (let i = 0; i < depth; i++) w[i] = Math.exp(-decay * i);
+  for (let i = 0; i < depth; i++) w[i] = exp(-decay * i);
   return w;
+}
+
+/** `x` itself when it is a number (NaN included: it passes through, as in Math). */
+function numberArgument(fn: string, x: number): number {
+  if (typeof x !== "number") {
+    throw new InvalidParameterError(`${fn}(x)`, typeof x === "string" ? JSON.stringify(x) : x, `a number (got ${x === null ? "null" : typeof x})`);
+  }
+  return x;
 }
 
 export class CheckedKernels implements Kernels {
@@ -298,6 +310,20 @@ export class CheckedKernels implements Kernels {
     for (let i = 0; i < options.depth; i++) checkNonNegativeFinite(`levelWeights[${i}]`, options.levelWeights[i]!);
     const core = this.raw.confluenceCore(options);
     return trusted ? core : new CheckedConfluenceCore(core, options.depth);
+  }
+
+  // ---- transcendentals ----
+
+  exp(x: number): number {
+    return this.raw.exp(numberArgument("exp", x));
+  }
+
+  log(x: number): number {
+    return this.raw.log(numberArgument("log", x));
+  }
+
+  tanh(x: number): number {
+    return this.raw.tanh(numberArgument("tanh", x));
   }
 
   // ---- helpers ----

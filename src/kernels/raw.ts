@@ -45,6 +45,10 @@ export interface RawKernels {
   orderFlowWindow(window: number): OrderFlowWindow;
   /** Options already validated; events are validated by the checked wrapper. */
   confluenceCore(options: ConfluenceCoreOptions): ConfluenceCore;
+  /** common/transcendental.ts of each backend (arguments already checked to be numbers). */
+  exp(x: number): number;
+  log(x: number): number;
+  tanh(x: number): number;
 }
 
 /** The Float64Array behind an input (a view of kernel memory for WASM buffers). */

@@ -225,4 +225,15 @@ export interface Kernels {
    * event upstream (the streaming engine does). Options are validated either way.
    */
   confluenceCore(options: ConfluenceCoreOptions, trusted?: boolean): ConfluenceCore;
+
+  /**
+   * e^x by the library's own algorithm (fdlibm's, compiled into the module and ported bit
+   * for bit to the JS backend): the same bits on every backend and JavaScript engine,
+   * unlike Math.exp. Error < 1 ulp. NaN gives NaN; anything but a number throws.
+   */
+  exp(x: number): number;
+  /** Natural logarithm, with the guarantees of exp (error < 1 ulp; −∞ at ±0, NaN below 0). */
+  log(x: number): number;
+  /** Hyperbolic tangent, with the guarantees of exp (error < 2 ulp). */
+  tanh(x: number): number;
 }

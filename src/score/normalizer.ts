@@ -11,8 +11,10 @@
  * `minSamples` scores are in both fall back to the raw bias (score − 50)/50.
  *
  * Both statistics come from the rolling kernels (pandas rolling z-score and rank,
- * ddof 1), so results are identical on every backend. `volatilityAdaptive` is the
- * stateless variant: tanh of the raw bias, sharpened in calm markets (k = 1.3 below 0.5 %
+ * ddof 1) and tanh is the library's own (Kernels.tanh; never the host's Math.tanh), so
+ * results are identical on every backend and JavaScript engine. `volatilityAdaptive` is
+ * the stateless variant: tanh of the raw bias (the same tanh, from
+ * kernels/js/common/transcendental.ts), sharpened in calm markets (k = 1.3 below 0.5 %
  * volatility) and damped in wild ones (k = 0.7 above 2 %).
  */
 import { DisposedError, InvalidParameterError, UnknownConfigKeyError } from "../errors.js";
@@ -20,6 +22,7 @@ import type { Kernels, RollingStatsWindow } from "../kernels/types.js";
 import { MAX_WINDOW } from "../kernels/validate.js";
 import { requireInRange } from "./extract.js";
 import { tanhApprox } from "./tanhTable.js";
+import { tanh } from "../kernels/js/common/transcendental.js";
 
 export interface ScoreNormalizerOptions {
   /** Scores in the z-score window, 2 … MAX_WINDOW. Default 1000. */
@@ -28,7 +31,7 @@ export interface ScoreNormalizerOptions {
   readonly minSamples?: number;
   /** Scores in the percentile window, 2 … MAX_WINDOW. Default 100. */
   readonly percentileWindow?: number;
-  /** Squash with tanhApprox (table, error ≤ TANH_APPROX_MAX_ERROR) instead of Math.tanh. Default false. */
+  /** Squash with tanhApprox (table, error ≤ TANH_APPROX_MAX_ERROR) instead of the exact tanh (Kernels.tanh). Default false. */
   readonly approximate?: boolean;
 }
 
@@ -52,7 +55,7 @@ export function volatilityAdaptive(score: number, volatility: number): number {
   requireInRange("score", score, 0, 100);
   requireInRange("volatility", volatility, 0, Infinity);
   const k = volatility > 0.02 ? 0.7 : volatility < 0.005 ? 1.3 : 1;
-  return Math.tanh(((score - 50) / 50) * k);
+  return tanh(((score - 50) / 50) * k);
 }
 
 function windowOption(name: string, value: number): number {
@@ -79,7 +82,7 @@ export class ScoreNormalizer {
     }
     const approximate = options.approximate ?? false;
     if (typeof approximate !== "boolean") throw new InvalidParameterError("approximate", approximate, "true or false");
-    this.tanh = approximate ? tanhApprox : Math.tanh;
+    this.tanh = approximate ? tanhApprox : (x) => kernels.tanh(x);
     this.zStats = kernels.rollingStats(zWindow, { minPeriods: minSamples });
     this.pStats = kernels.rollingStats(percentileWindow, { minPeriods: minSamples });
   }

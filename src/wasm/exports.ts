@@ -47,5 +47,11 @@ export interface KernelExports {
   coreSentiment(p: number, value: number, time: number): void;
   coreCompute(p: number, now: number): number;
 
+  /** Our own transcendentals (assembly/common/transcendental.ts), the same bits on every engine. */
+  exp(x: number): number;
+  expm1(x: number): number;
+  log(x: number): number;
+  tanh(x: number): number;
+
   readOnce(p: number, bytes: number): bigint;
 }

@@ -2,17 +2,22 @@
  * The library in real Chromium: the browser bundle picks SIMD or scalar by itself (and
  * falls back when the engine rejects SIMD modules), and a replay of the BTCUSDT capture
  * in the page gives the same summary as `confluence replay --json` in Node (except
- * perf) and score updates bit-identical to Node's.
+ * perf) and score updates bit-identical to Node's — which holds on any Chromium version
+ * because no result depends on the engine's Math.exp/log/tanh: the library's own exp,
+ * log and tanh (src/kernels/js/common/transcendental.ts and the module's exports), its
+ * tanh table and level weights give the same bits in the page as in Node.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { readFileSync } from "node:fs";
 import type { BrowserContext, Page } from "playwright-core";
-import { loadKernels } from "../../src/index.js";
+import { jsKernels, loadKernels } from "../../src/index.js";
 import { BTCUSDT } from "../support/capture.js";
 import { runEngine } from "../support/engineRun.js";
 import { launch, serve, skipBrowser } from "../support/browser.js";
+import { expectSameUpdates } from "../support/expectSameUpdates.js";
+import { transcendentalBits } from "../support/transcendentalBits.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 
@@ -59,6 +64,23 @@ describe.skipIf(skipBrowser)("in Chromium", () => {
     expect(errors).toEqual([]);
   });
 
+  test("the library's exp, log, tanh, tanh table and level weights: the same bits in Chromium as in Node, on every backend", async () => {
+    const xs = [
+      ...Array.from({ length: 20_001 }, (_, i) => -745 + (1455 * i) / 20_000),
+      ...Array.from({ length: 20_001 }, (_, i) => -20 + (40 * i) / 20_000),
+      ...Array.from({ length: 2_001 }, (_, i) => 10 ** (-300 + (600 * i) / 2_000)),
+      NaN, Infinity, -Infinity, 0, -0, Number.MIN_VALUE, Number.MAX_VALUE,
+    ];
+    const node = transcendentalBits(jsKernels(), xs);
+    const page = await open();
+    for (const [backend, scalar] of [["wasm", false], ["wasm", true], ["js", false]] as const) {
+      const got: string[] = await page.evaluate(([b, s, v]) => (globalThis as any).harness.transcendentals(b, s, v), [backend, scalar, xs] as const);
+      expectSameUpdates(got, node, `${backend}${scalar ? " (scalar)" : ""} in Chromium vs the JS port in Node: [4·i + 0..3] = exp, log, tanh, tanhApprox of xs[i], then levelWeights(64)`);
+    }
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+
   test("replaying BTCUSDT in the page: the summary of confluence replay --json (except perf), score updates bit-identical", async () => {
     const page = await open();
     const bytes = [...readFileSync(BTCUSDT)];
@@ -73,7 +95,7 @@ describe.skipIf(skipBrowser)("in Chromium", () => {
     expect(JSON.parse(result.summary)).toEqual(cli);
     const node = await runEngine(await loadKernels(), [BTCUSDT]);
     expect(result.updates.length).toBeGreaterThan(1_000_000);
-    expect(result.updates, "score updates of the page vs Node, as JSON").toBe(JSON.stringify(node.updates));
+    expectSameUpdates(result.updates, node.updates, "score updates of the page vs Node, as JSON");
     node.engine.dispose();
     expect(errors).toEqual([]);
   });

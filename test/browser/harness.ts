@@ -6,6 +6,7 @@
  * user runs.
  */
 import { CaptureParser, jsKernels, loadKernels, StreamingEngine, summarize, type Kernels, type MarketEvent, type ScoreUpdate } from "../../src/index.js";
+import { transcendentalBits } from "../support/transcendentalBits.js";
 import { median, pass, shift, spans } from "../../bench/replayLoop.js";
 
 async function kernels(backend: "wasm" | "js", forceScalar: boolean): Promise<Kernels> {
@@ -32,6 +33,11 @@ async function decode(bytes: ArrayBuffer, name: string): Promise<{ events: Marke
 const harness = {
   async backend(backend: "wasm" | "js", forceScalar = false): Promise<string> {
     return (await kernels(backend, forceScalar)).backend;
+  },
+
+  /** test/support/transcendentalBits.ts computed in the page. */
+  async transcendentals(backend: "wasm" | "js", forceScalar: boolean, xs: number[]): Promise<string[]> {
+    return transcendentalBits(await kernels(backend, forceScalar), xs);
   },
 
   /** Replays the captures in order; returns the summary without `perf` and every score update as JSON. */

@@ -17,6 +17,7 @@ import { StreamingEngine, type ScoreCache, type ScoreUpdate } from "../../src/st
 import type { MarketEvent } from "../../src/feeds/events.js";
 import { replayCaptureFiles } from "../../src/node/captureReader.js";
 import { BTCUSDT, ETHUSDT } from "../support/capture.js";
+import { expectSameUpdates } from "../support/expectSameUpdates.js";
 
 const wasm = await loadKernels();
 const js = jsKernels();
@@ -45,7 +46,7 @@ describe("the streaming engine's caching flag", () => {
     const engine = new StreamingEngine(wasm, { config: { caching: true }, cache, onScore: (u) => seen.push(u) });
     for (const e of btc) engine.process(e);
     expect(cache.updates.length).toBeGreaterThan(1000);
-    expect(cache.updates).toEqual(seen);
+    expectSameUpdates(cache.updates, seen, "updates in the cache vs onScore");
     engine.dispose();
   });
 
@@ -112,7 +113,7 @@ describe("the streaming engine's caching flag", () => {
     const engine = new StreamingEngine(js, { config: { caching: true }, cache });
     await replayCaptureFiles([file], (e) => engine.process(e));
     expect(cache.updates.length).toBeGreaterThan(1000);
-    expect(JSON.parse(JSON.stringify(cache.updates)), `${symbol}: no NaN, ±Infinity or −0 that JSON would change`).toEqual(cache.updates);
+    expectSameUpdates(JSON.parse(JSON.stringify(cache.updates)), cache.updates, `${symbol}: no NaN, ±Infinity or −0 that JSON would change`);
     engine.dispose();
   });
 });

@@ -20,6 +20,7 @@ import { shardOf } from "../../src/parallel/shardOf.js";
 import { summarize } from "../../src/stream/summary.js";
 import { BTCUSDT, ETHUSDT } from "../support/capture.js";
 import { runEngine } from "../support/engineRun.js";
+import { expectSameUpdates } from "../support/expectSameUpdates.js";
 
 const FILES = [BTCUSDT, ETHUSDT];
 let events: MarketEvent[] = [];
@@ -73,8 +74,8 @@ describe.each(["wasm", "js"] as const)("backend %s", (backend) => {
     expect(withoutPerf(summary)).toEqual(reference.summary);
     const got = bySymbol(updates), want = bySymbol(reference.updates);
     expect(got.BTCUSDT!.length).toBe(4537);
-    expect(got).toEqual(want);
-    expect(JSON.stringify(got), "the same JSON text: same key order").toBe(JSON.stringify(want));
+    expectSameUpdates(got, want, "updates per symbol");
+    expectSameUpdates(JSON.stringify(got), JSON.stringify(want), "updates per symbol: the same JSON text, same key order");
     for (const [symbol, s] of Object.entries(summary)) {
       expect(p.scoreUpdates(symbol)).toBe(want[symbol]!.length);
       const e = s.events;
@@ -97,7 +98,7 @@ test("symbols on both workers: four symbols, two per worker, each identical to a
   const summary = await p.summary();
   expect(Object.keys(summary)).toEqual(["BTCUSDT", "BTCUSDT-3", "ETHUSDT", "ETHUSDT-1"]);
   expect(withoutPerf(summary)).toEqual(ref.summary);
-  expect(bySymbol(updates)).toEqual(Object.fromEntries(Object.entries(bySymbol(ref.updates)).map(([s, us]) => [s, us.map((x) => x.u)])));
+  expectSameUpdates(bySymbol(updates), Object.fromEntries(Object.entries(bySymbol(ref.updates)).map(([s, us]) => [s, us.map((x) => x.u)])), "updates per symbol");
 });
 
 test("batches of 7 events, thousands in flight: every update per symbol in order, and the contexts equal a single engine's", async () => {
@@ -108,7 +109,7 @@ test("batches of 7 events, thousands in flight: every update per symbol in order
   for (const e of stream) p.process(e);
   await p.flush();
   expect(got.length).toBeGreaterThan(1000);
-  expect(bySymbol(got)).toEqual(bySymbol(ref.updates));
+  expectSameUpdates(bySymbol(got), bySymbol(ref.updates), "updates and contexts per symbol");
   for (const s of Object.keys(ref.counts)) expect(p.scoreUpdates(s)).toBe(ref.counts[s]);
 });
 
@@ -173,7 +174,7 @@ test("close() takes no more events from its call on: what came before is all del
   expect(await p.close(), "a second close is a no-op").toBeUndefined();
   const want = single(head, await loadKernels());
   expect(updates.length).toBe(want.updates.length);
-  expect(bySymbol(updates)).toEqual(bySymbol(want.updates.map((x) => x.u)));
+  expectSameUpdates(bySymbol(updates), bySymbol(want.updates.map((x) => x.u)), "updates per symbol delivered before close");
 });
 
 test("a worker crash (out of memory) is a WorkerFailedError from flush and close — naming the worker's symbols — never an unhandled rejection", async () => {

@@ -12,6 +12,7 @@ import type { DepthDiffEvent, DepthSnapshotEvent, MarketEvent } from "../../src/
 import { BTCUSDT, ETHUSDT } from "../support/capture.js";
 import { captureEvents } from "../support/replay.js";
 import { captureLines, runEngine, writeCapture } from "../support/engineRun.js";
+import { expectSameUpdates } from "../support/expectSameUpdates.js";
 
 const wasm = await loadKernels();
 const js = jsKernels();
@@ -143,7 +144,7 @@ describe("files, backends and malformed lines", () => {
     const a = writeCapture(lines.slice(0, cut), "part1.jsonl.gz"), b = writeCapture(lines.slice(cut), "part2.jsonl", false);
     const whole = await runEngine(wasm, [BTCUSDT]), split = await runEngine(wasm, [a, b]);
     expect(split.summary).toEqual(whole.summary);
-    expect(split.updates).toEqual(whole.updates);
+    expectSameUpdates(split.updates, whole.updates, "score updates of the split capture vs the whole");
     whole.engine.dispose();
     split.engine.dispose();
   });
@@ -152,7 +153,7 @@ describe("files, backends and malformed lines", () => {
     const [w, j] = [await runEngine(wasm, [BTCUSDT, ETHUSDT]), await runEngine(js, [BTCUSDT, ETHUSDT])];
     expect(JSON.stringify(j.summary)).toBe(JSON.stringify(w.summary));
     expect(j.updates.length).toBe(w.updates.length);
-    expect(JSON.stringify(j.updates)).toBe(JSON.stringify(w.updates));
+    expectSameUpdates(JSON.stringify(j.updates), JSON.stringify(w.updates), "score updates of js vs wasm, as JSON");
     w.engine.dispose();
     j.engine.dispose();
   });

@@ -14,6 +14,7 @@ import { JsRollingStats, rollingStatsBatch } from "./stats/rollingStats.js";
 import { ewm } from "./stats/ewm.js";
 import { JsRollingCorrelation, rollingCorrBatch } from "./stats/rollingCorr.js";
 import { JsConfluenceCore } from "./confluence/core.js";
+import { exp, log, tanh } from "./common/transcendental.js";
 
 class JsBuffer<T extends Float64Array | Uint8Array> {
   constructor(readonly array: T) {}
@@ -102,5 +103,17 @@ export class JsRawKernels implements RawKernels {
 
   confluenceCore(options: ConfluenceCoreOptions): JsConfluenceCore {
     return new JsConfluenceCore(options);
+  }
+
+  exp(x: number): number {
+    return exp(x);
+  }
+
+  log(x: number): number {
+    return log(x);
+  }
+
+  tanh(x: number): number {
+    return tanh(x);
   }
 }

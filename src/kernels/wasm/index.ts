@@ -107,6 +107,18 @@ export class WasmRawKernels implements RawKernels {
   confluenceCore(options: ConfluenceCoreOptions): WasmConfluenceCore {
     return new WasmConfluenceCore(this.mod, this.m, options);
   }
+
+  exp(x: number): number {
+    return this.mod.exports.exp(x);
+  }
+
+  log(x: number): number {
+    return this.mod.exports.log(x);
+  }
+
+  tanh(x: number): number {
+    return this.mod.exports.tanh(x);
+  }
 }
 
 export async function loadWasmRawKernels(options: { forceScalar?: boolean } = {}): Promise<WasmRawKernels> {

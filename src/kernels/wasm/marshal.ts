@@ -62,7 +62,7 @@ export class Marshal {
   scratch(slot: number, bytes: number): number {
     if ((this.sizes[slot] ?? 0) < bytes) {
       if (this.ptrs[slot]) this.mod.free(this.ptrs[slot]!);
-      const size = Math.max(64, 2 ** Math.ceil(Math.log2(bytes)));
+      const size = bytes <= 64 ? 64 : (0x80000000 >>> Math.clz32(bytes - 1)) * 2; // next power of two ≥ bytes
       this.ptrs[slot] = this.mod.alloc(size);
       this.sizes[slot] = size;
     }
