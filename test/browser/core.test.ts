@@ -90,7 +90,7 @@ describe.skipIf(skipBrowser)("in Chromium", () => {
     }, bytes);
     await page.close();
     const { stdout } = await promisify(execFile)(process.execPath, [`${root}dist/cli.js`, "replay", BTCUSDT, "--json"], { maxBuffer: 64 << 20 });
-    const cli = JSON.parse(stdout);
+    const cli = JSON.parse(stdout).symbols;
     for (const s of Object.values(cli)) delete (s as { perf?: unknown }).perf;
     expect(JSON.parse(result.summary)).toEqual(cli);
     const node = await runEngine(await loadKernels(), [BTCUSDT]);

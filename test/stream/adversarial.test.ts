@@ -13,6 +13,7 @@ import { replayCaptureFiles } from "../../src/node/captureReader.js";
 import { backends } from "../support/backends.js";
 import { BTCUSDT } from "../support/capture.js";
 import type { Kernels } from "../../src/kernels/types.js";
+import { expectSameUpdates } from "../support/expectSameUpdates.js";
 
 let events: MarketEvent[] = [];
 beforeAll(async () => {
@@ -30,15 +31,6 @@ function run(k: Kernels, evs: readonly MarketEvent[], options: Omit<EngineOption
   const engine = new StreamingEngine(k, { ...options, keepRejections: 20, onScore: (u) => updates.push(u) });
   for (const e of evs) engine.process(e);
   return { updates, engine };
-}
-
-/** Null when the two runs produced the same score updates, else the first difference (index and JSON of both). */
-function firstUpdateDifference(a: readonly ScoreUpdate[], b: readonly ScoreUpdate[]): string | null {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const x = JSON.stringify(a[i]), y = JSON.stringify(b[i]);
-    if (x !== y) return `update ${i} of ${a.length} vs ${b.length}: ${x?.slice(0, 300)} vs ${y?.slice(0, 300)}`;
-  }
-  return null;
 }
 
 /** Index of the n-th event of `type` after the snapshot (the book is synced there). */
@@ -73,7 +65,7 @@ describe.each(backends.map((k) => [k.backend, k] as const))("on %s", (_, k) => {
     const v = r.engine.symbolState("BTCUSDT")!;
     expect(v.events.rejected, v.rejections.join("; ")).toBe(1);
     expect(v.rejectedBy[reason as keyof typeof v.rejectedBy]).toBe(1);
-    expect(firstUpdateDifference(r.updates, want.updates)).toBeNull();
+    expectSameUpdates(r.updates, want.updates, "score updates");
     expect(r.updates.length).toBeGreaterThan(4000);
     r.engine.dispose();
     want.engine.dispose();
@@ -88,7 +80,7 @@ describe.each(backends.map((k) => [k.backend, k] as const))("on %s", (_, k) => {
     expect(v.rejectedBy["bad-price"]).toBe(1);
     expect(v.book()).toMatchObject({ synced: false, gaps: 1 });
     const before = clean.updates.filter((u) => u.time < d.exchangeTime);
-    expect(firstUpdateDifference(r.updates.slice(0, before.length), before)).toBeNull();
+    expectSameUpdates(r.updates.slice(0, before.length), before, "score updates");
     expect(r.updates.every((u) => u.time <= d.exchangeTime), "no score from the book after it").toBe(true);
     r.engine.dispose();
   });
@@ -101,7 +93,7 @@ describe.each(backends.map((k) => [k.backend, k] as const))("on %s", (_, k) => {
     expect(v.events.rejected).toBe(0);
     expect(v.trades.buyVolume).toBe(c.trades.buyVolume);
     expect(v.trades.sellVolume).toBe(c.trades.sellVolume);
-    expect(firstUpdateDifference(r.updates, clean.updates)).toBeNull();
+    expectSameUpdates(r.updates, clean.updates, "score updates");
     r.engine.dispose();
   });
 
@@ -111,7 +103,7 @@ describe.each(backends.map((k) => [k.backend, k] as const))("on %s", (_, k) => {
     const v = r.engine.symbolState("BTCUSDT")!;
     expect(v.events.duplicates).toBe(2);
     expect(v.events.rejected).toBe(0);
-    expect(firstUpdateDifference(r.updates, clean.updates)).toBeNull();
+    expectSameUpdates(r.updates, clean.updates, "score updates");
     r.engine.dispose();
   });
 
@@ -120,7 +112,7 @@ describe.each(backends.map((k) => [k.backend, k] as const))("on %s", (_, k) => {
     const at = nth("depth", 2000);
     const r = run(k, inserted(at, { ...snapshot, receiveTime: (events[at] as MarketEvent).receiveTime }));
     expect(r.engine.symbolState("BTCUSDT")!.book(), "the final book is the clean run's").toEqual({ ...clean.engine.symbolState("BTCUSDT")!.book(), staleSnapshots: 1 });
-    expect(firstUpdateDifference(r.updates, clean.updates)).toBeNull();
+    expectSameUpdates(r.updates, clean.updates, "score updates");
     r.engine.dispose();
   });
 
@@ -130,7 +122,7 @@ describe.each(backends.map((k) => [k.backend, k] as const))("on %s", (_, k) => {
     const far = run(k, inserted(at, { ...snapshot, lastUpdateId: 9e15 }));
     const vf = far.engine.symbolState("BTCUSDT")!;
     expect(vf.rejectedBy["implausible-update-id"]).toBe(1);
-    expect(firstUpdateDifference(far.updates, clean.updates)).toBeNull();
+    expectSameUpdates(far.updates, clean.updates, "score updates");
     far.engine.dispose();
     // near enough to pass the id check, but the diffs never reach it: after STALE_LIMIT of them it is not taken for this stream's book
     const d = events[at] as MarketEvent & { lastUpdateId: number };
