@@ -166,4 +166,18 @@ describe("confluence replay on bad input: a clear reason, visible counts, no par
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(message);
   });
+
+  test("10,000 symbols that trade once replay in under 1 GB peak RSS; the 10,001st symbol is dropped and counted", async () => {
+    const trade = eth.find((l) => l.includes("@trade"))!;
+    const lines = Array.from({ length: 10_001 }, (_, i) => trade.replaceAll("ETHUSDT", `S${i}`).replaceAll("ethusdt", `s${i}`));
+    const peak = join(tmp, "peak-rss");
+    const { stdout } = await run(process.execPath, ["--import", new URL("../support/peakRss.mjs", import.meta.url).pathname, cli, "replay", writeCapture(lines), "--json"], {
+      maxBuffer: 64 << 20, env: { ...process.env, PEAK_RSS_FILE: peak },
+    });
+    const out = JSON.parse(stdout);
+    expect(Object.keys(out.symbols)).toHaveLength(10_000);
+    expect(out.input.dropped).toEqual({ unroutable: 0, symbolLimit: 1 });
+    const rss = Number(readFileSync(peak, "utf8"));
+    expect(rss, `peak RSS ${(rss / 2 ** 20).toFixed(0)} MB`).toBeLessThan(2 ** 30);
+  });
 });
