@@ -96,6 +96,7 @@ const MAX_POLL_MS = 50;
 export class SymbolProcessor {
   readonly keys: SymbolKeys;
   private readonly engine: StreamingEngine;
+  /** The engine's view of this symbol (for its rejection count), once the engine has one. */
   private view: SymbolView | undefined;
   /** Where score updates go: the batch being built, or nowhere during the rebuild. */
   private sink: string[] | null = null;
