@@ -1,6 +1,7 @@
 /**
  * `confluence worker --redis URL --group NAME [--backend wasm|js] [--lease-ms N]
- * [--claim-idle-ms N] [--exit-when-idle-ms N] [--batch N] [--score-ttl-ms N]`: one worker
+ * [--claim-idle-ms N] [--exit-when-idle-ms N] [--batch N] [--score-ttl-ms N]
+ * [--max-symbols N] [--max-entry-bytes N]`: one worker
  * of a consumer group (src/cluster/worker.ts). Progress lines go to stderr; on exit
  * (SIGTERM/SIGINT: graceful — leases released; or idle for --exit-when-idle-ms) it prints
  * one JSON line to stdout: the consumer name and per-symbol counts.
@@ -10,11 +11,13 @@ import { ClusterWorker, type WorkerOptions } from "../cluster/worker.js";
 import { redisUrl } from "./redisUrl.js";
 import { ArgReader, UsageError } from "./usage.js";
 
-const USAGE = "usage: confluence worker --redis URL --group NAME [--backend wasm|js] [--lease-ms N] [--claim-idle-ms N] [--exit-when-idle-ms N] [--batch N] [--score-ttl-ms N]";
+const USAGE = "usage: confluence worker --redis URL --group NAME [--backend wasm|js] [--lease-ms N] [--claim-idle-ms N] [--exit-when-idle-ms N] [--batch N] [--score-ttl-ms N] " +
+  "[--max-symbols N] [--max-entry-bytes N]";
 
 /** The numeric flags and the option each sets (the worker validates the values). */
 const NUMERIC = {
   "--lease-ms": "leaseMs", "--claim-idle-ms": "claimIdleMs", "--exit-when-idle-ms": "exitWhenIdleMs", "--batch": "batch", "--score-ttl-ms": "scoreTtlMs",
+  "--max-symbols": "maxSymbols", "--max-entry-bytes": "maxEntryBytes",
 } as const;
 type NumericOption = (typeof NUMERIC)[keyof typeof NUMERIC];
 

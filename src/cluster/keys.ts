@@ -6,8 +6,12 @@
  *   cf:in:{S}            input stream: one entry per market event, field `e` = encodeEvent text
  *   cf:out:{S}           output stream: one entry per score update, fields `in` (the input
  *                        entry id that caused it) and `u` (the ScoreUpdate as JSON)
- *   cf:done:{S}          hash: input entry id → outputs written for it ("0", "1", …) or "bad"
- *                        (an entry that is not an event of S); written once per id
+ *   cf:done:{S}          hash: input entry id → outputs written for it ("0", "1", …), "bad"
+ *                        (an entry that is not an event of S) or "dead" (its processing
+ *                        failed: a poison message); written once per id
+ *   cf:dead:{S}          dead-letter stream: one entry per poison message, fields `in` (its
+ *                        input entry id), `kind` ("data" or "bug"), `reason`, then the
+ *                        entry's original fields
  *   cf:score:{S}         the latest score update (JSON), with a TTL: the L2 cache's
  *                        `scoreKey(S)` under the prefix `cf:` (LatestScores reads it)
  *   cf:lease:{S}:G       who owns S in consumer group G (value: the owner's fencing token)
@@ -35,6 +39,7 @@ export interface SymbolKeys {
   readonly input: string;
   readonly output: string;
   readonly done: string;
+  readonly dead: string;
   readonly score: string;
   readonly lease: string;
 }
@@ -43,12 +48,18 @@ export interface SymbolKeys {
 export function symbolKeys(symbol: string, group: string): SymbolKeys {
   const tag = `{${symbol}}`;
   return {
-    input: inputKey(symbol), output: outputKey(symbol), done: `cf:done:${tag}`, score: `cf:${scoreKey(symbol)}`, lease: `cf:lease:${tag}:${group}`,
+    input: inputKey(symbol), output: outputKey(symbol), done: `cf:done:${tag}`, dead: `cf:dead:${tag}`, score: `cf:${scoreKey(symbol)}`,
+    lease: `cf:lease:${tag}:${group}`,
   };
 }
 
+/** The longest symbol name the protocol accepts (UTF-16 code units); exchange symbols are a few dozen at most. */
+export const MAX_SYMBOL_LENGTH = 128;
+
 /**
  * A symbol that can be a hash tag: non-empty, without braces (which would end or nest the
- * tag), and with no lone surrogate (Redis keys are UTF-8: two such symbols would become one key).
+ * tag), with no lone surrogate (Redis keys are UTF-8: two such symbols would become one key),
+ * and at most MAX_SYMBOL_LENGTH long (a symbol is part of every key and log line of its own).
  */
-export const taggableSymbol = (symbol: string): boolean => symbol.length > 0 && !/[{}]|\p{Cs}/u.test(symbol);
+export const taggableSymbol = (symbol: string): boolean =>
+  symbol.length > 0 && symbol.length <= MAX_SYMBOL_LENGTH && !/[{}]|\p{Cs}/u.test(symbol);

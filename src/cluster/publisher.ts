@@ -27,7 +27,7 @@ export interface PublishResult {
   /** Events published per symbol, in order of first appearance. */
   readonly symbols: Record<string, number>;
   readonly events: number;
-  /** Events not published because their symbol cannot be a hash tag (it contains { or }, or a lone surrogate). */
+  /** Events not published because their symbol cannot be a hash tag (empty, containing { or } or a lone surrogate, or longer than MAX_SYMBOL_LENGTH). */
   readonly skipped: number;
   /** The capture parser's counters: malformed lines are counted (and named) there. */
   readonly capture: CaptureStats;

@@ -1,50 +1,52 @@
 /**
  * One symbol in one worker, from the moment the worker takes its lease until it lets go:
  *
+ *  0. history check: if this worker recorded entries of the symbol before and the last of
+ *     them is gone from Redis (historyLost.ts), its counters restart with the current
+ *     streams (symbolLedger.ts).
  *  1. take-over: every entry the group has pending for other consumers (a dead or fenced
  *     previous owner) is claimed with XAUTOCLAIM once idle for `claimIdleMs`; no new
  *     entries can be delivered to anyone else meanwhile (reads are fenced by the lease).
  *  2. rebuild: the symbol's acknowledged history — XRANGE from the start up to the first
  *     pending entry, or through the group's last delivered entry when none is pending —
- *     is re-run through a fresh engine with outputs suppressed. The engine is
- *     deterministic, so this is exactly the state the previous owner had.
+ *     is re-run through a fresh engine with outputs suppressed, each entry exactly as the
+ *     first time (below). The engine is deterministic, so this is exactly the state the
+ *     previous owner had; each entry's done mark says how it ran then, and an entry that
+ *     runs differently now is counted (`divergent`) and logged as a bug.
  *  3. the claimed entries (first pending through last delivered) are processed and
  *     committed; outputs already written for an entry are not written again (commit.ts).
- *  4. then, until stopped or the lease is lost: read new entries (fencedRead.ts), run them
- *     through the engine, commit the batch (outputs, done marks, latest score, XACK) —
+ *  4. then, until it ends: read new entries (fencedRead.ts), run them through the engine,
+ *     commit the batch (outputs, done marks, dead letters, latest score, XACK) —
  *     pipelined, so Redis works on one batch while the engine works on the next.
  *
- * An entry that is not an event of this symbol (not decodable, or another symbol's) is
- * acknowledged, marked "bad" and counted as rejected; events the engine rejects are
- * counted too. Nothing here throws for bad data.
+ * An entry that is not an event of this symbol (not decodable, another symbol's, over the
+ * size bound) is acknowledged, marked "bad" and counted as rejected; events the engine
+ * rejects are counted too. An entry whose decoding or processing throws is a poison
+ * message: its outputs are dropped, it is marked "dead", dead-lettered with the reason
+ * and acknowledged in its batch's commit, logged, and the symbol carries on with the next
+ * entry. The engine keeps whatever the event changed before it threw; a rebuild runs the
+ * entry under the same guard, which throws at the same point and leaves the same state —
+ * so a poison message costs one entry, never a loop, and the live run and any rebuild agree.
+ *
+ * It ends when stopped, handed back, when its lease is lost, when its stream or group
+ * vanished (deleted, or Redis lost its data), or when the group delivers an entry at or
+ * before one the engine has already seen (the group's history went back: Redis restored
+ * an older state). Its engine goes with it: the next owner rebuilds from what Redis holds.
  */
 import type { Redis } from "ioredis";
-import { decodeEvent, FeedDecodeError, StreamingEngine, type EngineOptions, type Kernels, type MarketEvent } from "../index.js";
-import { commitBatch } from "./commit.js";
+import { decodeEvent, FeedDecodeError, StreamingEngine, type EngineOptions, type Kernels, type MarketEvent, type SymbolView } from "../index.js";
+import { BAD, commitBatch, DEAD } from "./commit.js";
+import { describeFailure, type EntryFailure } from "./entryFailure.js";
 import { readNewEntries, type StreamEntry } from "./fencedRead.js";
+import { groupInfo } from "./groupInfo.js";
+import { historyLost } from "./historyLost.js";
 import { symbolKeys, type SymbolKeys } from "./keys.js";
 import { pause } from "./pause.js";
+import { readRange } from "./rangeRead.js";
+import { compareStreamIds } from "./streamId.js";
+import { LOGGED_DEAD, type SymbolLedger } from "./symbolLedger.js";
 
-export interface SymbolStats {
-  /** Input entries processed and committed (the rebuild not included). */
-  processed: number;
-  /** Entries rejected: the malformed ones plus the events the engine rejected. */
-  rejected: number;
-  /** Entries that are not an event of this symbol (not decodable, or another symbol's event). */
-  malformed: number;
-  /** Score updates written to the output stream. */
-  outputs: number;
-  /** Score updates not written because their input entry was already done. */
-  duplicates: number;
-  /** Pending entries claimed from previous owners. */
-  claimed: number;
-  /** Acknowledged entries re-run to rebuild the state when taking the symbol over. */
-  rebuilt: number;
-  /** Times this worker took the symbol. */
-  takeovers: number;
-}
-
-export const emptyStats = (): SymbolStats => ({ processed: 0, rejected: 0, malformed: 0, outputs: 0, duplicates: 0, claimed: 0, rebuilt: 0, takeovers: 0 });
+export type { SymbolStats } from "./symbolLedger.js";
 
 /** What a worker shares with its symbol processors. */
 export interface ProcessorContext {
@@ -56,20 +58,30 @@ export interface ProcessorContext {
   readonly batch: number;
   readonly claimIdleMs: number;
   readonly scoreTtlMs: number;
+  readonly maxEntryBytes: number;
   /** Called when entries were processed (the worker's idle timer). */
   readonly onActivity: () => void;
   readonly log: (line: string) => void;
 }
 
-/** Why a processor ended: asked to stop, asked to hand the symbol to another worker, or its lease was lost. */
-export type ProcessorEnd = "stopped" | "released" | "lost";
+/**
+ * Why a processor ended: asked to stop, asked to hand the symbol to another worker, its
+ * lease was lost, its stream or group vanished, or the group's delivery went back.
+ */
+export type ProcessorEnd = "stopped" | "released" | "lost" | "vanished" | "rewound";
 
 interface ProcessedBatch {
-  readonly entries: number;
+  readonly ids: string[];
+  /** The commit arguments: [id, code, …] per entry (commit.ts). */
   readonly args: string[];
-  readonly malformed: number;
-  readonly rejected: number;
+  /** Per entry: BAD, DEAD, or how many events the engine rejected for it. */
+  readonly codes: number[];
+  /** The failures of the poison entries, by index in the batch. */
+  readonly failures: Map<number, EntryFailure>;
 }
+
+/** How an entry ran: "bad" (not an event of this symbol), its failure (a poison message), or "ran". */
+type Outcome = "bad" | EntryFailure | "ran";
 
 /** Marks a promise handled (it may settle before it is awaited) and returns it. */
 function handled<T>(p: Promise<T>): Promise<T> {
@@ -84,14 +96,20 @@ const MAX_POLL_MS = 50;
 export class SymbolProcessor {
   readonly keys: SymbolKeys;
   private readonly engine: StreamingEngine;
+  /** The engine's view of this symbol (for its rejection count), once the engine has one. */
+  private view: SymbolView | undefined;
   /** Where score updates go: the batch being built, or nowhere during the rebuild. */
   private sink: string[] | null = null;
   private readonly abort = new AbortController();
   private end: ProcessorEnd = "stopped";
+  /** The last entry id the engine has seen: the group must deliver only later ones. */
+  private lastSeen = "0-0";
+  /** Re-run entries that ran differently from their first run, in the current take-over. */
+  private diverged = 0;
   /** True until the take-over (claim, rebuild, claimed entries) is complete. */
   takingOver = true;
 
-  constructor(private readonly ctx: ProcessorContext, readonly symbol: string, readonly token: string, readonly stats: SymbolStats) {
+  constructor(private readonly ctx: ProcessorContext, readonly symbol: string, readonly token: string, readonly ledger: SymbolLedger) {
     this.keys = symbolKeys(symbol, ctx.group);
     this.engine = new StreamingEngine(ctx.kernels, { ...ctx.engine, onScore: (u) => this.sink?.push(JSON.stringify(u)) });
   }
@@ -108,32 +126,36 @@ export class SymbolProcessor {
   }
 
   /**
-   * Takes the symbol over and processes it until stopped; rejects only on Redis errors.
+   * Takes the symbol over and processes it until it ends; rejects only on Redis errors.
    * Steady state is pipelined: the read of the next batch is sent before this batch is
    * processed, and a batch's commit is in flight while the next one is processed. Commits
    * still apply in order (one connection), and a lost lease fails every later one.
    */
   async run(): Promise<ProcessorEnd> {
-    let next: Promise<StreamEntry[] | null> | null = null;
+    let next: Promise<StreamEntry[] | "lost" | "vanished"> | null = null;
     let committing: Promise<boolean> | null = null;
     try {
-      if (!(await this.takeOver())) return this.stopping ? this.end : "lost";
+      const ended = await this.takeOver();
+      if (ended) return ended;
       this.takingOver = false;
       this.ctx.onActivity();
       let poll = MIN_POLL_MS;
       next = this.read();
       for (;;) {
         const entries = await next;
-        if (entries === null) return "lost";
+        if (typeof entries === "string") return entries;
         if (entries.length === 0) {
           if (committing && !(await committing)) return "lost";
           committing = null;
+          this.ledger.progressed();
           if (this.stopping) return this.end;
           await pause(poll, this.abort.signal);
           poll = Math.min(poll * 2, MAX_POLL_MS);
           next = this.read();
           continue;
         }
+        if (compareStreamIds(entries[0]![0], this.lastSeen) <= 0) return "rewound";
+        this.lastSeen = entries[entries.length - 1]![0];
         poll = MIN_POLL_MS;
         const more = !this.stopping;
         if (more) next = this.read();
@@ -149,44 +171,56 @@ export class SymbolProcessor {
     }
   }
 
-  private read(): Promise<StreamEntry[] | null> {
-    return handled(readNewEntries(this.ctx.redis, this.keys, this.token, this.ctx.group, this.ctx.consumer, this.ctx.batch));
+  private read(): Promise<StreamEntry[] | "lost" | "vanished"> {
+    const { redis, group, consumer, batch, maxEntryBytes } = this.ctx;
+    return handled(readNewEntries(redis, this.keys, this.token, group, consumer, batch, maxEntryBytes));
   }
 
-  /** Claim, rebuild, process the claimed entries; false when stopped or the lease was lost. */
-  private async takeOver(): Promise<boolean> {
+  /** Claim, rebuild, process the claimed entries; null when done, else how the run ends (stopped, lease lost, vanished). */
+  private async takeOver(): Promise<ProcessorEnd | null> {
     const { redis, group, consumer, claimIdleMs } = this.ctx;
-    const input = this.keys.input;
+    const { input, done } = this.keys;
+    const ledger = this.ledger;
+    if (ledger.lastRecorded !== null && (await historyLost(redis, this.keys, ledger.lastRecorded))) {
+      this.ctx.log(`${this.symbol}: entry ${ledger.lastRecorded}, the last this worker recorded, is gone from ${input} and ${done} ` +
+        `(Redis lost its data, or the keys were deleted): its counters restart with the current streams`);
+      ledger.restart();
+    }
     await redis.xgroup("CREATE", input, group, "0", "MKSTREAM").catch((e: Error) => {
       if (!e.message.startsWith("BUSYGROUP")) throw e;
     });
-    const claimed = this.stats.claimed;
+    const claimed = ledger.stats.claimed;
     let pending = await this.pending();
     while (pending.others > 0) {
       let cursor = "0-0";
       do {
         const reply = (await redis.xautoclaim(input, group, consumer, claimIdleMs, cursor, "COUNT", 1000, "JUSTID")) as [string, string[]];
         cursor = reply[0];
-        this.stats.claimed += reply[1].length;
+        ledger.stats.claimed += reply[1].length;
       } while (cursor !== "0-0");
       pending = await this.pending();
       if (pending.others > 0) await pause(Math.min(250, Math.max(10, claimIdleMs / 4)), this.abort.signal);
-      if (this.stopping) return false;
+      if (this.stopping) return this.end;
     }
-    const lastDelivered = await this.lastDelivered();
+    const info = await groupInfo(redis, input, group);
+    if (!info) return "vanished";
+    const lastDelivered = info.lastDelivered;
+    this.lastSeen = lastDelivered;
     const t0 = performance.now();
-    const rebuilt = this.stats.rebuilt;
+    const rebuilt = ledger.stats.rebuilt;
     if (lastDelivered !== "0-0") {
       await this.scan("-", pending.first ? `(${pending.first}` : lastDelivered, async (entries) => {
         this.rebuild(entries);
         return !this.stopping;
       });
-      if (this.stopping) return false;
-      if (pending.first && !(await this.scan(pending.first, lastDelivered, (entries) => this.commit(entries)))) return false;
+      if (this.stopping) return this.end;
+      if (pending.first && !(await this.scan(pending.first, lastDelivered, (entries) => this.commit(entries)))) return this.stopping ? this.end : "lost";
     }
-    this.stats.takeovers++;
-    this.ctx.log(`${this.symbol}: owned (claimed ${this.stats.claimed - claimed} pending entries; re-ran ${this.stats.rebuilt - rebuilt} acknowledged entries in ${Math.round(performance.now() - t0)} ms)`);
-    return true;
+    ledger.stats.takeovers++;
+    const diverged = this.diverged > 0 ? `; ${this.diverged} of them ran differently from their first run` : "";
+    this.ctx.log(`${this.symbol}: owned (claimed ${ledger.stats.claimed - claimed} pending entries; ` +
+      `re-ran ${ledger.stats.rebuilt - rebuilt} acknowledged entries in ${Math.round(performance.now() - t0)} ms${diverged})`);
+    return null;
   }
 
   /** The group's pending entries of this symbol: how many, the first id, and how many belong to other consumers. */
@@ -197,20 +231,10 @@ export class SymbolProcessor {
     return { count, first, others };
   }
 
-  private async lastDelivered(): Promise<string> {
-    const groups = (await this.ctx.redis.xinfo("GROUPS", this.keys.input)) as (string | number)[][];
-    for (const g of groups) {
-      const info = new Map<unknown, unknown>();
-      for (let i = 0; i + 1 < g.length; i += 2) info.set(g[i], g[i + 1]);
-      if (info.get("name") === this.ctx.group) return String(info.get("last-delivered-id"));
-    }
-    return "0-0";
-  }
-
-  /** XRANGE start..end in batches into `each`; false as soon as `each` returns false. */
+  /** XRANGE start..end in batches (size-bounded, with done marks) into `each`; false as soon as `each` returns false. */
   private async scan(start: string, end: string, each: (entries: StreamEntry[]) => Promise<boolean>): Promise<boolean> {
     for (;;) {
-      const entries = (await this.ctx.redis.xrange(this.keys.input, start, end, "COUNT", this.ctx.batch)) as StreamEntry[];
+      const entries = await readRange(this.ctx.redis, this.keys, start, end, this.ctx.batch, this.ctx.maxEntryBytes);
       if (entries.length === 0) return true;
       if (!(await each(entries))) return false;
       if (entries.length < this.ctx.batch) return true;
@@ -218,14 +242,25 @@ export class SymbolProcessor {
     }
   }
 
-  /** Re-runs acknowledged entries with outputs suppressed (malformed ones were skipped the first time too). */
+  /** Re-runs acknowledged entries with outputs suppressed, each as it ran the first time (its done mark says how). */
   private rebuild(entries: readonly StreamEntry[]): void {
     this.sink = null;
-    for (const [, fields] of entries) {
-      const e = this.decode(fields);
-      if (e) this.engine.process(e);
+    for (const [id, fields, mark = ""] of entries) {
+      const outcome = this.runEntry(fields);
+      const now = outcome === "bad" || outcome === "ran" ? outcome : "dead";
+      const then = mark === "" ? null : mark === "bad" || mark === "dead" ? mark : "ran";
+      if (then !== null && then !== now) this.divergence(id, then, now, outcome);
     }
-    this.stats.rebuilt += entries.length;
+    this.ledger.stats.rebuilt += entries.length;
+  }
+
+  private divergence(id: string, then: string, now: string, outcome: Outcome): void {
+    this.ledger.stats.divergent++;
+    if (this.diverged++ > 0) return;
+    const what = (o: string): string => (o === "dead" ? "failed" : o === "bad" ? "was not an event" : "ran");
+    const failure = typeof outcome === "object" ? ` (${outcome.reason})` : "";
+    this.ctx.log(`${this.symbol}: bug: entry ${id} ${what(then)} when first processed but ${what(now)} in the rebuild${failure}: ` +
+      `the engine (or its options) is not deterministic, so this worker's state may differ from the previous owner's`);
   }
 
   /** Processes entries and commits them with their outputs; false when the lease was lost. */
@@ -233,48 +268,91 @@ export class SymbolProcessor {
     return this.send(this.process(entries));
   }
 
-  /** Runs entries through the engine: the commit arguments ([id, k, …outputs] each) and the counts. */
+  /** Runs entries through the engine: the commit arguments and, per entry, how it ran. */
   private process(entries: readonly StreamEntry[]): ProcessedBatch {
-    const args: string[] = [];
-    const rejectedBefore = this.engineRejected();
-    let malformed = 0;
+    const batch: ProcessedBatch = { ids: [], args: [], codes: [], failures: new Map() };
+    const { ids, args, codes } = batch;
     for (const [id, fields] of entries) {
-      const e = this.decode(fields);
-      if (!e) {
-        args.push(id, "-1");
-        malformed++;
-        continue;
-      }
       const at = args.length;
       args.push(id, "0");
+      const rejectedBefore = this.engineRejected();
       this.sink = args;
-      this.engine.process(e);
+      const outcome = this.runEntry(fields);
       this.sink = null;
-      const outputs = args.length - at - 2;
-      if (outputs > 0) args[at + 1] = String(outputs);
+      ids.push(id);
+      if (outcome === "ran") {
+        const outputs = args.length - at - 2;
+        if (outputs > 0) args[at + 1] = String(outputs);
+        codes.push(this.engineRejected() - rejectedBefore);
+        continue;
+      }
+      // a poison entry has no outputs, even those the engine emitted before it threw
+      args.length = at;
+      if (outcome === "bad") {
+        args.push(id, String(BAD));
+        codes.push(BAD);
+      } else {
+        args.push(id, String(DEAD), outcome.kind, outcome.reason);
+        codes.push(DEAD);
+        batch.failures.set(ids.length - 1, outcome);
+      }
     }
-    return { entries: entries.length, args, malformed, rejected: malformed + this.engineRejected() - rejectedBefore };
+    return batch;
   }
 
-  /** Commits a processed batch; false when the lease was lost (nothing written). */
+  /** Decodes and processes one entry; nothing it throws escapes (a poison message). */
+  private runEntry(fields: readonly string[]): Outcome {
+    try {
+      const e = this.decode(fields);
+      if (!e) return "bad";
+      this.engine.process(e);
+      return "ran";
+    } catch (err) {
+      return describeFailure(err);
+    }
+  }
+
+  /** Commits a processed batch and counts the entries it recorded; false when the lease was lost (nothing written). */
   private async send(batch: ProcessedBatch): Promise<boolean> {
-    const r = await commitBatch(this.ctx.redis, this.keys, this.token, this.ctx.group, this.ctx.scoreTtlMs, batch.entries, batch.args);
+    const r = await commitBatch(this.ctx.redis, this.keys, this.token, this.ctx.group, this.ctx.scoreTtlMs, batch.ids.length, batch.args);
     if (!r) return false;
-    const s = this.stats;
-    s.processed += batch.entries;
-    s.malformed += batch.malformed;
-    s.rejected += batch.rejected;
+    const ledger = this.ledger;
+    const s = ledger.stats;
+    for (let e = 0; e < batch.ids.length; e++) {
+      if (r.recorded[e] !== "1") continue;
+      const code = batch.codes[e]!;
+      s.processed++;
+      if (code === BAD) {
+        s.malformed++;
+        s.rejected++;
+      } else if (code === DEAD) {
+        s.dead++;
+        this.logDead(batch.ids[e]!, batch.failures.get(e)!);
+      } else s.rejected += code;
+      ledger.lastRecorded = batch.ids[e]!;
+    }
     s.outputs += r.written;
     s.duplicates += r.skipped;
+    ledger.progressed();
     this.ctx.onActivity();
     return true;
   }
 
-  private engineRejected(): number {
-    return this.engine.symbolState(this.symbol)?.events.rejected ?? 0;
+  private logDead(id: string, failure: EntryFailure): void {
+    const ledger = this.ledger;
+    if (ledger.deadLogged >= LOGGED_DEAD) return;
+    ledger.deadLogged++;
+    const more = ledger.deadLogged === LOGGED_DEAD ? ` (further poison messages of ${this.symbol} are counted, not logged)` : "";
+    this.ctx.log(`${this.symbol}: entry ${id} is a poison message (${failure.kind}: ${failure.reason}): ` +
+      `dead-lettered to ${this.keys.dead} and acknowledged; the symbol carries on${more}`);
   }
 
-  /** The entry's event when it is one of this symbol's; null otherwise. */
+  private engineRejected(): number {
+    this.view ??= this.engine.symbolState(this.symbol);
+    return this.view?.events.rejected ?? 0;
+  }
+
+  /** The entry's event when it is one of this symbol's; null otherwise (a decoder failure other than FeedDecodeError throws). */
   private decode(fields: readonly string[]): MarketEvent | null {
     for (let i = 0; i + 1 < fields.length; i += 2) {
       if (fields[i] !== "e") continue;

@@ -14,17 +14,32 @@
  * `stop()` (SIGTERM/SIGINT in the CLI) lets every symbol finish its batch, releases the
  * leases and leaves the live set. A killed worker releases nothing: its leases and its
  * heartbeat expire after `leaseMs` and the others take its symbols over. Redis errors
- * never end the worker: a failing symbol is let go and taken again later.
+ * never end the worker: a failing symbol is let go and taken again later, after a wait
+ * that doubles with each failure in a row (symbolLedger.ts), so nothing loops.
+ *
+ * Nothing in Redis can grow the worker without bound: it owns at most `maxSymbols`
+ * symbols (a share above that is left to other workers, logged and reported), ignores
+ * names in `cf:symbols` that cannot be a symbol (logged when their number changes) and
+ * takes delivery of entries size-bounded (entryBounds.ts).
+ *
+ * When Redis loses its data (a restart without persistence, FLUSHALL) every lease is gone:
+ * each owned symbol ends, its engine with it, and the worker logs once per symbol that its
+ * stream or group is gone, and once that `cf:symbols` is empty. Heartbeats recreate the
+ * live set; when the symbols are published again the worker takes them like new ones
+ * (creating the group), and its counters for them restart (historyLost.ts).
  */
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { InvalidConfigError, jsKernels, loadKernels, type EngineOptions } from "../index.js";
 import { abandonConnection, connectRedis } from "./connect.js";
-import { SYMBOLS_KEY, symbolKeys, taggableSymbol } from "./keys.js";
+import { DEFAULT_MAX_ENTRY_BYTES } from "./entryBounds.js";
+import { groupInfo } from "./groupInfo.js";
+import { MAX_SYMBOL_LENGTH, SYMBOLS_KEY, symbolKeys, taggableSymbol } from "./keys.js";
 import { acquireLease, releaseLease, renewLease } from "./lease.js";
 import { fairShare, heartbeat, leave } from "./membership.js";
 import { pause } from "./pause.js";
-import { emptyStats, SymbolProcessor, type ProcessorContext, type SymbolStats } from "./symbolProcessor.js";
+import { SymbolLedger, type SymbolStats } from "./symbolLedger.js";
+import { SymbolProcessor, type ProcessorContext, type ProcessorEnd } from "./symbolProcessor.js";
 
 export interface WorkerOptions {
   /** The Redis server, e.g. redis://127.0.0.1:6379. */
@@ -44,6 +59,10 @@ export interface WorkerOptions {
   readonly batch?: number;
   /** TTL of the latest-score key cf:score:{S}. Default 60,000. */
   readonly scoreTtlMs?: number;
+  /** Symbols this worker owns at most (each has its own engine). Default 1,000. */
+  readonly maxSymbols?: number;
+  /** Input entries larger than this (bytes of field names and values) are malformed, not read whole. Default 1 MiB; the same for every worker of a group. */
+  readonly maxEntryBytes?: number;
   /** Engine options (the analyzer configuration) — the same for every worker of a group. */
   readonly engine?: Omit<EngineOptions, "onScore">;
   /** Progress lines (taking over, handing back, losing a symbol, Redis errors). */
@@ -56,8 +75,10 @@ export interface WorkerSummary {
   /** The kernels' backend: "wasm-simd", "wasm" or "js". */
   readonly backend: string;
   readonly seconds: number;
-  /** Per symbol this worker owned at some point, summed over its ownerships. */
+  /** Per symbol this worker owned at some point, summed over its ownerships (since the symbol's last data loss). */
   readonly symbols: Record<string, SymbolStats>;
+  /** The most symbols its share ever exceeded maxSymbols by (left to other workers). */
+  readonly symbolsOverLimit: number;
 }
 
 const MAX_MS = 2 ** 31 - 1;
@@ -76,10 +97,21 @@ export class ClusterWorker {
   private readonly scoreTtlMs: number;
   private readonly log: (line: string) => void;
   private readonly abort = new AbortController();
+  private readonly maxSymbols: number;
+  private readonly maxEntryBytes: number;
   private readonly owned = new Map<string, { processor: SymbolProcessor; done: Promise<void> }>();
-  private readonly stats = new Map<string, SymbolStats>();
+  private readonly ledgers = new Map<string, SymbolLedger>();
   private lastActivity = performance.now();
   private leasesTaken = 0;
+  /** How often the worker heartbeats, renews and looks for symbols; also the first wait after a failure. */
+  private readonly tickMs: number;
+  /** What the last tick saw in cf:symbols (to log changes once, not every tick). */
+  private listed = 0;
+  private unusable = 0;
+  private overLimit = 0;
+  private maxOverLimit = 0;
+  /** The error of the last tick (null: it succeeded), to log a failing Redis once per change, not every tick. */
+  private tickError: string | null = null;
 
   /** Validates the options (InvalidConfigError, keyed by the option's name). */
   constructor(private readonly options: WorkerOptions) {
@@ -89,6 +121,9 @@ export class ClusterWorker {
     this.exitWhenIdleMs = options.exitWhenIdleMs === undefined ? null : integer("exitWhenIdleMs", options.exitWhenIdleMs, 0, MAX_MS);
     this.batch = integer("batch", options.batch ?? 500, 1, 10_000);
     this.scoreTtlMs = integer("scoreTtlMs", options.scoreTtlMs ?? 60_000, 1, MAX_MS);
+    this.maxSymbols = integer("maxSymbols", options.maxSymbols ?? 1_000, 1, 1_000_000);
+    this.maxEntryBytes = integer("maxEntryBytes", options.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES, 1_024, 64 << 20);
+    this.tickMs = Math.min(500, Math.floor(this.leaseMs / 3));
     this.consumer = options.consumer ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
     this.log = options.log ?? (() => {});
   }
@@ -107,21 +142,20 @@ export class ClusterWorker {
     this.log(`joined group ${this.options.group} (${kernels.backend} kernels)`);
     const ctx: ProcessorContext = {
       redis, kernels, engine: this.options.engine ?? {}, group: this.options.group, consumer: this.consumer,
-      batch: this.batch, claimIdleMs: this.claimIdleMs, scoreTtlMs: this.scoreTtlMs,
+      batch: this.batch, claimIdleMs: this.claimIdleMs, scoreTtlMs: this.scoreTtlMs, maxEntryBytes: this.maxEntryBytes,
       onActivity: () => {
         this.lastActivity = performance.now();
       },
       log: this.log,
     };
-    const tickMs = Math.min(500, Math.floor(this.leaseMs / 3));
     // resolves on stop (no timer: it holds nothing open)
     const stopped = new Promise<void>((resolve) => this.abort.signal.addEventListener("abort", () => resolve(), { once: true }));
     try {
       while (!this.abort.signal.aborted && !this.idle()) {
         // a tick waits on Redis: while Redis is down that is a long wait, which a stop must not sit out
-        const tick = this.tick(ctx).catch((e: unknown) => this.log(`redis: ${(e as Error).message}`));
+        const tick = this.tick(ctx).then(() => this.tickFailed(null), (e: unknown) => this.tickFailed((e as Error).message));
         await Promise.race([tick, stopped]);
-        await pause(tickMs, this.abort.signal);
+        await pause(this.tickMs, this.abort.signal);
       }
     } finally {
       for (const { processor } of this.owned.values()) processor.requestStop("stopped");
@@ -143,8 +177,13 @@ export class ClusterWorker {
     }
     return {
       consumer: this.consumer, group: this.options.group, backend: kernels.backend, seconds: (performance.now() - t0) / 1000,
-      symbols: Object.fromEntries(this.stats),
+      symbols: Object.fromEntries([...this.ledgers].map(([symbol, ledger]) => [symbol, ledger.stats])), symbolsOverLimit: this.maxOverLimit,
     };
+  }
+
+  private tickFailed(message: string | null): void {
+    if (message !== this.tickError) this.log(message === null ? "redis: answering again" : `redis: ${message}`);
+    this.tickError = message;
   }
 
   private idle(): boolean {
@@ -161,8 +200,8 @@ export class ClusterWorker {
         processor.requestStop("lost");
       }
     }));
-    const symbols = (await redis.smembers(SYMBOLS_KEY)).filter(taggableSymbol);
-    const share = fairShare(symbols.length, live);
+    const symbols = this.usable(await redis.smembers(SYMBOLS_KEY));
+    const share = this.limited(fairShare(symbols.length, live));
     const active = [...this.owned.values()].filter((o) => !o.processor.stopping);
     if (active.length > share) {
       const handBack = active.find((o) => !o.processor.takingOver);
@@ -170,7 +209,8 @@ export class ClusterWorker {
       return;
     }
     let count = active.length;
-    for (const symbol of shuffle(symbols.filter((s) => !this.owned.has(s)))) {
+    const now = performance.now();
+    for (const symbol of shuffle(symbols.filter((s) => !this.owned.has(s) && !this.ledgers.get(s)?.waiting(now)))) {
       if (count >= share || this.abort.signal.aborted) break;
       const token = `${this.consumer}#${++this.leasesTaken}`;
       if (!(await acquireLease(redis, symbolKeys(symbol, group).lease, token, this.leaseMs))) continue;
@@ -179,18 +219,48 @@ export class ClusterWorker {
     }
   }
 
+  /** The names in cf:symbols that can be symbols; logs when the number of those that cannot changes, and when none is left. */
+  private usable(names: string[]): string[] {
+    const symbols = names.filter(taggableSymbol);
+    const unusable = names.length - symbols.length;
+    if (unusable !== this.unusable && unusable > 0) {
+      this.log(`${SYMBOLS_KEY}: ignoring ${plural(unusable, "name")} that cannot be a symbol (empty, with { or }, a lone surrogate, or longer than ${MAX_SYMBOL_LENGTH})`);
+    }
+    if (symbols.length === 0 && this.listed > 0) {
+      this.log(`${SYMBOLS_KEY} is empty (it listed ${plural(this.listed, "symbol")}: Redis lost its data, or they were removed); waiting for symbols to be published`);
+    }
+    this.unusable = unusable;
+    this.listed = symbols.length;
+    return symbols;
+  }
+
+  /** The share, capped at maxSymbols; logs when the cap starts or stops binding. */
+  private limited(share: number): number {
+    const over = Math.max(0, share - this.maxSymbols);
+    if ((over > 0) !== (this.overLimit > 0)) {
+      this.log(over > 0 ? `share of ${share} symbols exceeds maxSymbols ${this.maxSymbols}: owning ${this.maxSymbols}, the rest is left to other workers`
+        : `share back within maxSymbols ${this.maxSymbols}`);
+    }
+    this.overLimit = over;
+    this.maxOverLimit = Math.max(this.maxOverLimit, over);
+    return share - over;
+  }
+
   private start(ctx: ProcessorContext, symbol: string, token: string): void {
-    let stats = this.stats.get(symbol);
-    if (!stats) this.stats.set(symbol, (stats = emptyStats()));
-    const processor = new SymbolProcessor(ctx, symbol, token, stats);
+    let ledger = this.ledgers.get(symbol);
+    if (!ledger) this.ledgers.set(symbol, (ledger = new SymbolLedger()));
+    const processor = new SymbolProcessor(ctx, symbol, token, ledger);
     const release = (): Promise<void> => releaseLease(ctx.redis, processor.keys.lease, token).catch(() => {});
     const done = processor.run().then(
       async (end) => {
+        // a lease lost with the group itself: Redis lost its data (or the stream was deleted)
+        if (end === "lost" && !(await groupInfo(ctx.redis, processor.keys.input, ctx.group).catch(() => true))) end = "vanished";
         if (end !== "lost") await release();
-        this.log(`${symbol}: ${end === "lost" ? "lease lost" : end === "released" ? "handed back (share)" : "stopped"}`);
+        this.log(`${symbol}: ${ENDED[end]}`);
       },
       async (e: unknown) => {
-        this.log(`${symbol}: ${(e as Error).message}; letting it go`);
+        const wait = ledger.failed(performance.now(), this.tickMs);
+        this.log(`${symbol}: ${(e as Error).message}; letting it go (error ${ledger.stats.errors}; taken again in ${wait} ms or later)`);
         await release();
       },
     ).finally(() => {
@@ -199,6 +269,17 @@ export class ClusterWorker {
     this.owned.set(symbol, { processor, done });
   }
 }
+
+/** The log line of each way an ownership ends. */
+const ENDED: Readonly<Record<ProcessorEnd, string>> = {
+  stopped: "stopped",
+  released: "handed back (share)",
+  lost: "lease lost",
+  vanished: "its input stream or consumer group is gone (deleted, or Redis lost its data): engine state dropped; it is taken again once published",
+  rewound: "its consumer group delivered an entry the engine had already seen (Redis restored an older state?): engine state dropped; taking it over again from what Redis holds",
+};
+
+const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
 function shuffle<T>(items: T[]): T[] {
   for (let i = items.length - 1; i > 0; i--) {

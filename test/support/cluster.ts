@@ -1,7 +1,8 @@
 /**
  * Helpers for the Redis Streams scale-out tests and benchmark: `confluence` processes
  * spawned from the built bundle (tracked, so a suite can kill whatever is still running),
- * polling until a condition holds, and reading a symbol's streams back.
+ * polling until a condition holds, reading a symbol's streams back and a worker's summary.
+ * (The assertions shared by the suites are in test/cluster/expectations.ts.)
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { connect, createServer, type AddressInfo, type Socket } from "node:net";
@@ -22,7 +23,12 @@ const running = new Set<ChildProcess>();
 
 /** Starts `node dist/cli.js …args`; stdout and stderr are collected. */
 export function spawnCli(args: readonly string[]): CliProcess {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  return spawnScript(CLI, args);
+}
+
+/** Starts `node script …args`; stdout and stderr are collected. */
+export function spawnScript(script: string, args: readonly string[]): CliProcess {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   running.add(child);
   const p: CliProcess = {
     child, stdout: "", stderr: "",
@@ -82,6 +88,14 @@ export async function readOutputs(redis: Redis, symbol: string): Promise<{ input
   const field = (fields: string[], name: string): string => fields[fields.indexOf(name) + 1]!;
   return { inputIds: entries.map(([, f]) => field(f, "in")), updates: entries.map(([, f]) => field(f, "u")) };
 }
+
+/** The summary line a worker prints on exit. */
+export function summaryOf(p: CliProcess): { consumer: string; symbols: Record<string, Record<string, number>>; symbolsOverLimit: number } {
+  return JSON.parse(p.stdout.trim().split("\n").pop()!);
+}
+
+/** How many lines of `text` match `pattern`. */
+export const linesMatching = (text: string, pattern: RegExp): number => text.split("\n").filter((l) => pattern.test(l)).length;
 
 /**
  * A TCP proxy in front of Redis that, once, swallows the first reply that `matches` and

@@ -1,0 +1,91 @@
+/**
+ * What the scale-out suites check again and again: a publication that succeeded, the
+ * single-process replay every output is compared with, what the protocol promises about a
+ * symbol once its input is processed, and two workers caught mid-run (to kill or pause one).
+ */
+import { expect } from "vitest";
+import type { Redis } from "ioredis";
+import { symbolKeys, workersKey } from "../../src/cluster/keys.js";
+import { loadKernels } from "../../src/index.js";
+import { runEngine } from "../support/engineRun.js";
+import { groupState, readOutputs, spawnCli, until, type CliProcess } from "../support/cluster.js";
+
+/** Runs `confluence publish` of `files` to `url` and expects it to succeed. */
+export async function publish(url: string, ...files: string[]): Promise<CliProcess> {
+  const p = spawnCli(["publish", "--redis", url, ...files]);
+  expect(await p.exited, p.stderr).toBe(0);
+  return p;
+}
+
+/** Per symbol, the score updates (as JSON) of a single-process replay of `files`. */
+export async function referenceUpdates(files: readonly string[], symbols: readonly string[]): Promise<Record<string, string[]>> {
+  const run = await runEngine(await loadKernels(), files);
+  run.engine.dispose();
+  return Object.fromEntries(symbols.map((s) => [s, run.updates.filter((u) => u.symbol === s).map((u) => JSON.stringify(u))]));
+}
+
+/** The index of the first element where two lists differ (−1: identical). */
+export function firstDifference(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) if (a[i] !== b[i]) return i;
+  return -1;
+}
+
+/**
+ * Everything the protocol promises about a symbol once all its input is processed: one
+ * done mark per input entry (`dead` of them "dead", each with one dead letter), no output
+ * twice, every output tagged with an input id, and the outputs — same JSON, same order —
+ * `expected` (a single-process replay, without the updates of poison entries).
+ */
+export async function expectExactlyOnce(redis: Redis, symbol: string, group: string, expected: readonly string[], dead = 0): Promise<void> {
+  const keys = symbolKeys(symbol, group);
+  const inputIds = ((await redis.xrange(keys.input, "-", "+")) as [string, string[]][]).map(([id]) => id);
+  const marks = await redis.hgetall(keys.done);
+  expect(Object.keys(marks).length, `${symbol}: cf:done has one field per input entry`).toBe(inputIds.length);
+  expect(new Set(Object.keys(marks)), `${symbol}: cf:done holds exactly the input entry ids`).toEqual(new Set(inputIds));
+  const deadIds = Object.keys(marks).filter((id) => marks[id] === "dead");
+  expect(deadIds.length, `${symbol}: entries marked dead`).toBe(dead);
+  const letters = (await redis.xrange(keys.dead, "-", "+")) as [string, string[]][];
+  expect(letters.map(([, f]) => f[f.indexOf("in") + 1]).sort(), `${symbol}: one dead letter per dead entry, and no other`).toEqual(deadIds.sort());
+  const out = await readOutputs(redis, symbol);
+  expect(new Set(out.inputIds).size, `${symbol}: no input entry id appears twice in the output stream`).toBe(out.inputIds.length);
+  const known = new Set(inputIds);
+  expect(out.inputIds.every((id) => known.has(id)), `${symbol}: every output is tagged with an input entry id`).toBe(true);
+  expect(out.updates.length, `${symbol}: as many score updates as the single-process replay`).toBe(expected.length);
+  const at = firstDifference(out.updates, expected);
+  expect(at, `${symbol}: score update ${at} differs from the single-process replay:\n${out.updates[at]}\n${expected[at]}`).toBe(-1);
+  expect(await redis.get(keys.score), `${symbol}: cf:score holds the latest update`).toBe(expected[expected.length - 1]);
+  expect(await redis.pttl(keys.score), `${symbol}: cf:score has a TTL`).toBeGreaterThan(0);
+}
+
+/**
+ * Two workers (from `spawnWorker`) of `group` each owning one of `symbols` while both
+ * captures are published side by side (one publisher each, so both symbols appear at once
+ * and spread); resolves once some symbol has outputs, is unfinished and satisfies `ready`.
+ * The victim is the worker owning that symbol.
+ */
+export async function twoWorkersMidRun(
+  redis: Redis, url: string, group: string, symbols: readonly string[], files: readonly string[], spawnWorker: () => CliProcess,
+  ready: (symbol: string) => Promise<boolean> = async () => true,
+): Promise<{ workers: CliProcess[]; publishers: CliProcess[]; target: CliProcess; victim: { symbol: string; consumer: string; outputsAtKill: number } }> {
+  const workers = [spawnWorker(), spawnWorker()];
+  await until(async () => (await redis.zcard(workersKey(group))) === 2, "both workers to join");
+  const publishers = files.map((f) => spawnCli(["publish", "--redis", url, f]));
+  let victim: { symbol: string; consumer: string; outputsAtKill: number } | undefined;
+  await until(async () => {
+    const owners = (await Promise.all(symbols.map((s) => redis.get(symbolKeys(s, group).lease)))).map((l) => l?.split("#")[0]);
+    if (!owners.every((o) => o) || new Set(owners).size !== 2) return false;
+    for (const [i, s] of symbols.entries()) {
+      const outputs = await redis.xlen(symbolKeys(s, group).output);
+      const g = await groupState(redis, s, group);
+      if (outputs > 0 && (g.pending > 0 || g.lastDelivered !== g.lastId) && (await ready(s))) {
+        victim = { symbol: s, consumer: owners[i]!, outputsAtKill: outputs };
+        return true;
+      }
+    }
+    return false;
+  }, "each worker to own a symbol and one symbol to be part-way done", 120_000, 5);
+  // a worker's consumer name is in its log lines (stderr)
+  const target = workers.find((w) => w.stderr.includes(victim!.consumer));
+  expect(target, "the victim is one of the spawned workers").toBeDefined();
+  return { workers, publishers, target: target!, victim: victim! };
+}
