@@ -94,6 +94,17 @@ export class DisposedError extends ConfluenceError {
   }
 }
 
+/**
+ * An argument of the wrong type: a string, an array, null or an object where a number,
+ * a boolean or a typed array belongs. Never coerced ("1" is not 1).
+ */
+export class ArgumentTypeError extends ConfluenceError {
+  override name = "ArgumentTypeError";
+  constructor(readonly what: string, readonly found: string, readonly expected: string) {
+    super(`${what} is ${found}: expected ${expected}`);
+  }
+}
+
 /** A configuration object has a key the library does not know (often a typo). */
 export class UnknownConfigKeyError extends ConfluenceError {
   override name = "UnknownConfigKeyError";

@@ -5,7 +5,9 @@
  * that is already a view of its memory, is passed by pointer. Anything else is copied
  * into a per-argument scratch block that grows (by doubling) when a larger input
  * arrives and is otherwise reused, so steady-state calls allocate nothing.
+ * A freed buffer's `array` throws DisposedError, so no kernel reads or writes it.
  */
+import { DisposedError } from "../../errors.js";
 import type { WasmModule } from "../../wasm/module.js";
 import type { F64Input, Float64Buffer, U8Input, Uint8Buffer } from "../types.js";
 
@@ -18,6 +20,7 @@ export class WasmFloat64Buffer implements Float64Buffer {
   }
 
   get array(): Float64Array {
+    if (this.freed) throw new DisposedError("Float64Buffer");
     if (this.view.buffer !== this.mod.buffer) this.view = new Float64Array(this.mod.buffer, this.ptr, this.length);
     return this.view;
   }
@@ -38,6 +41,7 @@ export class WasmUint8Buffer implements Uint8Buffer {
   }
 
   get array(): Uint8Array {
+    if (this.freed) throw new DisposedError("Uint8Buffer");
     if (this.view.buffer !== this.mod.buffer) this.view = new Uint8Array(this.mod.buffer, this.ptr, this.length);
     return this.view;
   }

@@ -6,7 +6,7 @@
 import type { OrderFlowWindow } from "../../types.js";
 import { checkResult, finiteness, valid } from "../common/check.js";
 import { NeumaierSum } from "../common/neumaier.js";
-import { requireLive, throwBadQuote } from "../../validate.js";
+import { checkQuote, requireLive } from "../../validate.js";
 
 export function ofiStep(
   pb0: number, qb0: number, pa0: number, qa0: number, pb: number, qb: number, pa: number, qa: number,
@@ -35,10 +35,10 @@ export function orderFlowImbalance(
 }
 
 export class JsOrderFlowWindow implements OrderFlowWindow {
-  last = NaN;
-  sum = NaN;
-  absSum = NaN;
-  count = 0;
+  #last = NaN;
+  #sum = NaN;
+  #absSum = NaN;
+  #count = 0;
   private pb = 0;
   private qb = 0;
   private pa = 0;
@@ -55,7 +55,13 @@ export class JsOrderFlowWindow implements OrderFlowWindow {
     this.ring = new Float64Array(window);
   }
 
+  get last(): number { requireLive(this.ring, "OrderFlowWindow"); return this.#last; }
+  get sum(): number { requireLive(this.ring, "OrderFlowWindow"); return this.#sum; }
+  get absSum(): number { requireLive(this.ring, "OrderFlowWindow"); return this.#absSum; }
+  get count(): number { requireLive(this.ring, "OrderFlowWindow"); return this.#count; }
+
   get isStable(): boolean {
+    requireLive(this.ring, "OrderFlowWindow");
     return this.n === this.window;
   }
 
@@ -64,10 +70,10 @@ export class JsOrderFlowWindow implements OrderFlowWindow {
     this.n = 0;
     this.pos = 0;
     this.quotes = 0;
-    this.last = NaN;
-    this.sum = NaN;
-    this.absSum = NaN;
-    this.count = 0;
+    this.#last = NaN;
+    this.#sum = NaN;
+    this.#absSum = NaN;
+    this.#count = 0;
     this.acc.set(0);
     this.absAcc.set(0);
   }
@@ -108,10 +114,10 @@ export class JsOrderFlowWindow implements OrderFlowWindow {
       this.pos = this.pos + 1 === w ? 0 : this.pos + 1;
       const scale = this.absAcc.value;
       if (!(scale < Infinity) || this.acc.needsRebuild(scale) || this.absAcc.needsRebuild(scale)) this.rebuild();
-      this.last = e;
-      this.count = this.n;
-      this.sum = this.n === w ? this.acc.value : NaN;
-      this.absSum = this.n === w ? this.absAcc.value : NaN;
+      this.#last = e;
+      this.#count = this.n;
+      this.#sum = this.n === w ? this.acc.value : NaN;
+      this.#absSum = this.n === w ? this.absAcc.value : NaN;
     }
     this.pb = pb;
     this.qb = qb;
@@ -122,7 +128,7 @@ export class JsOrderFlowWindow implements OrderFlowWindow {
 
   push(bidPx: number, bidQty: number, askPx: number, askQty: number): void {
     requireLive(this.ring, "OrderFlowWindow");
-    if (!(valid(bidPx) && valid(bidQty) && valid(askPx) && valid(askQty))) throwBadQuote(bidPx, bidQty, askPx, askQty);
+    checkQuote(bidPx, bidQty, askPx, askQty);
     this.pushRaw(bidPx, bidQty, askPx, askQty);
   }
 }

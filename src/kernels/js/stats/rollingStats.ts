@@ -12,15 +12,15 @@ const EPS = 2.220446049250313e-16;
 const TOL = 1.4551915228366852e-11; // 2^-36
 
 export class JsRollingStats implements RollingStatsWindow {
-  mean = NaN;
-  std = NaN;
-  zscore = NaN;
-  min = NaN;
-  max = NaN;
-  ema = NaN;
-  last = NaN;
-  count = 0;
-  rebuilds = 0;
+  #mean = NaN;
+  #std = NaN;
+  #zscore = NaN;
+  #min = NaN;
+  #max = NaN;
+  #ema = NaN;
+  #last = NaN;
+  #count = 0;
+  #rebuilds = 0;
   private shift = 0;
   private my = 0;
   private m2 = 0;
@@ -44,7 +44,18 @@ export class JsRollingStats implements RollingStatsWindow {
     this.maxQ = new Int32Array(window);
   }
 
+  get mean(): number { requireLive(this.ring, "RollingStats"); return this.#mean; }
+  get std(): number { requireLive(this.ring, "RollingStats"); return this.#std; }
+  get zscore(): number { requireLive(this.ring, "RollingStats"); return this.#zscore; }
+  get min(): number { requireLive(this.ring, "RollingStats"); return this.#min; }
+  get max(): number { requireLive(this.ring, "RollingStats"); return this.#max; }
+  get ema(): number { requireLive(this.ring, "RollingStats"); return this.#ema; }
+  get last(): number { requireLive(this.ring, "RollingStats"); return this.#last; }
+  get count(): number { requireLive(this.ring, "RollingStats"); return this.#count; }
+  get rebuilds(): number { requireLive(this.ring, "RollingStats"); return this.#rebuilds; }
+
   get isStable(): boolean {
+    requireLive(this.ring, "RollingStats");
     return this.n === this.window;
   }
 
@@ -59,19 +70,19 @@ export class JsRollingStats implements RollingStatsWindow {
     this.m2 = 0;
     this.errM2 = 0;
     this.errMean = 0;
-    this.rebuilds = 0;
+    this.#rebuilds = 0;
     this.minHead = 0;
     this.minLen = 0;
     this.maxHead = 0;
     this.maxLen = 0;
-    this.mean = NaN;
-    this.std = NaN;
-    this.zscore = NaN;
-    this.min = NaN;
-    this.max = NaN;
-    this.ema = NaN;
-    this.last = NaN;
-    this.count = 0;
+    this.#mean = NaN;
+    this.#std = NaN;
+    this.#zscore = NaN;
+    this.#min = NaN;
+    this.#max = NaN;
+    this.#ema = NaN;
+    this.#last = NaN;
+    this.#count = 0;
   }
 
   dispose(): void {
@@ -97,7 +108,7 @@ export class JsRollingStats implements RollingStatsWindow {
     this.m2 = q - d * d / n;
     this.errM2 = 0;
     this.errMean = 0;
-    this.rebuilds += 1;
+    this.#rebuilds += 1;
   }
 
   /** Push without validation (the batch path validates as it reads). */
@@ -105,8 +116,8 @@ export class JsRollingStats implements RollingStatsWindow {
     const ring = this.ring!;
     const w = this.window;
     const pos = this.pos;
-    this.run = this.n > 0 && x === this.last ? this.run + 1 : 1;
-    this.ema = this.total === 0 ? x : (1 - this.alpha) * this.ema + this.alpha * x;
+    this.run = this.n > 0 && x === this.#last ? this.run + 1 : 1;
+    this.#ema = this.total === 0 ? x : (1 - this.alpha) * this.#ema + this.alpha * x;
     this.total += 1;
     if (this.n === 0) this.shift = x;
     const y = x - this.shift;
@@ -163,42 +174,42 @@ export class JsRollingStats implements RollingStatsWindow {
       this.minLen++;
     }
     this.pos = pos + 1 === w ? 0 : pos + 1;
-    this.last = x;
+    this.#last = x;
     const n = this.n;
-    this.count = n;
+    this.#count = n;
     const constant = this.run >= n;
     if (n > 1 && !constant) {
       const m2 = this.m2;
       if (!(m2 > 0) || this.errM2 > TOL * m2 || this.errMean * this.errMean * (n - 1) > TOL * TOL * m2) this.rebuild(x);
     }
     if (n < this.minPeriods) {
-      this.mean = NaN;
-      this.std = NaN;
-      this.zscore = NaN;
-      this.min = NaN;
-      this.max = NaN;
+      this.#mean = NaN;
+      this.#std = NaN;
+      this.#zscore = NaN;
+      this.#min = NaN;
+      this.#max = NaN;
       return;
     }
     if (this.extrema) {
-      this.min = ring[minQ[this.minHead]!]!;
-      this.max = ring[maxQ[this.maxHead]!]!;
+      this.#min = ring[minQ[this.minHead]!]!;
+      this.#max = ring[maxQ[this.maxHead]!]!;
     }
     if (constant) {
-      this.mean = x;
-      this.std = n > 1 ? 0 : NaN;
-      this.zscore = NaN;
+      this.#mean = x;
+      this.#std = n > 1 ? 0 : NaN;
+      this.#zscore = NaN;
       return;
     }
-    this.mean = this.shift + this.my;
+    this.#mean = this.shift + this.my;
     const std = Math.sqrt(Math.max(this.m2, 0) / (n - 1));
-    this.std = std;
-    this.zscore = std > 0 ? ((x - this.shift) - this.my) / std : NaN;
+    this.#std = std;
+    this.#zscore = std > 0 ? ((x - this.shift) - this.my) / std : NaN;
   }
 
   rank(): number {
     requireLive(this.ring, "RollingStats");
     if (this.n < this.minPeriods) return NaN;
-    return percentileRank(this.ring, 0, this.n, this.last);
+    return percentileRank(this.ring, 0, this.n, this.#last);
   }
 }
 
