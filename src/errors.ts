@@ -105,6 +105,18 @@ export class ArgumentTypeError extends ConfluenceError {
   }
 }
 
+/**
+ * An allocation the backend cannot satisfy: larger than one block of WebAssembly memory
+ * can be, or more than linear memory can still grow to. Nothing was allocated and the
+ * kernels keep working; `memoryBytes` is the linear memory in use when it failed.
+ */
+export class OutOfMemoryError extends ConfluenceError {
+  override name = "OutOfMemoryError";
+  constructor(readonly requested: number, readonly memoryBytes: number, readonly reason: string) {
+    super(`cannot allocate ${requested} bytes: ${reason}: expected a smaller allocation, or fewer live buffers and windows`);
+  }
+}
+
 /** A configuration object has a key the library does not know (often a typo). */
 export class UnknownConfigKeyError extends ConfluenceError {
   override name = "UnknownConfigKeyError";

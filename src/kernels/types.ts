@@ -6,7 +6,8 @@
  * Conventions: NaN means "no value" (an empty book, a window not yet full); inputs
  * are validated and bad ones throw a typed error from ../errors.ts — an argument of
  * the wrong type (a string for a number, a plain array for a Float64Array) is an
- * ArgumentTypeError and is never coerced.
+ * ArgumentTypeError and is never coerced; an allocation that cannot be made is an
+ * OutOfMemoryError.
  */
 export type Backend = "wasm-simd" | "wasm" | "js";
 

@@ -8,7 +8,7 @@
 import { describe, expect, test } from "vitest";
 import {
   ArgumentTypeError, CapacityExceededError, DisposedError, EmptyInputError, InvalidAlphaError, InvalidDepthError, InvalidParameterError,
-  InvalidValueError, InvalidWindowError, LengthMismatchError, OutOfOrderError, SumOverflowError,
+  InvalidValueError, InvalidWindowError, LengthMismatchError, OutOfMemoryError, OutOfOrderError, SumOverflowError,
   type ConfluenceCore, type Kernels, type OrderFlowWindow, type RollingCorrelationWindow, type RollingResult, type RollingStatsWindow,
   type VolumeDelta, type VolumeDeltaWindow,
 } from "../../src/index.js";
@@ -501,10 +501,16 @@ describe.each(backends)("Kernels contract on $backend", (k: Kernels) => {
       v.free();
       out.free();
     });
-    test("a length that is not an integer ≥ 0 is InvalidParameterError", () => {
+    test("a length that is not an integer ≥ 0 is InvalidParameterError; one no backend can hold is OutOfMemoryError", () => {
       expect(() => k.allocFloat64(1.5)).toThrow(InvalidParameterError);
       expect(() => k.allocUint8(-1)).toThrow(InvalidParameterError);
       expect(() => k.allocFloat64(NaN)).toThrow(InvalidParameterError);
+      expect(() => k.allocFloat64(2 ** 40)).toThrow(OutOfMemoryError);
+      expect(() => k.allocUint8(2 ** 43)).toThrow(OutOfMemoryError);
+      const b = k.allocFloat64(3);
+      b.array.set([2, 4, 8]);
+      expect(Array.from(k.ewm(b, 0.5)), "allocation and kernels work after the refusal").toEqual([2, 3, 5.5]);
+      b.free();
     });
     test("a freed buffer: its array throws DisposedError, and freeing it again is harmless", () => {
       const b = k.allocFloat64(2), u = k.allocUint8(2);
