@@ -184,8 +184,8 @@ export class JsConfluenceCore implements ConfluenceCore {
         this.avgGain += (up - this.avgGain) / lookback;
         this.avgLoss += (down - this.avgLoss) / lookback;
       }
-      if (prices.count === prices.window) {
-        this.breakout = price > prices.max ? 1 : price < prices.min ? -1 : this.breakout * (1 - 1 / lookback);
+      if (prices.results.count === prices.window) {
+        this.breakout = price > prices.results.max ? 1 : price < prices.results.min ? -1 : this.breakout * (1 - 1 / lookback);
       }
     }
     prices.pushRaw(price);
@@ -232,7 +232,7 @@ export class JsConfluenceCore implements ConfluenceCore {
       return false;
     }
     const g = this.gain;
-    const prices = this.prices;
+    const prices = this.prices.results;
     const last = this.lastPrice;
     const sigma = prices.std;
     const warmTrades = this.trades >= long;
@@ -243,13 +243,13 @@ export class JsConfluenceCore implements ConfluenceCore {
     const dwi = this.dwi, mo = this.microOffset;
     const sig0 = this.bookValid ? squash(g * (0.6 * dwi + 0.4 * mo)) : 0;
     const conf0 = this.bookValid ? agree(dwi, mo) * (this.levels / this.depth) : 0;
-    const vd = this.vd;
+    const vd = this.vd.results;
     const vdi = vd.buyVolume + vd.sellVolume > 0 ? vd.imbalance : 0;
-    const ofi = this.ofi;
+    const ofi = this.ofi.results;
     const ofn = ofi.absSum > 0 ? ofi.sum / ofi.absSum : 0;
     const sig1 = squash(g * (vdi + ofn) * 0.5);
     const conf1 = agree(vdi, ofn);
-    const sizes = this.sizes;
+    const sizes = this.sizes.results;
     const rel = warmTrades && sizes.mean > 0 ? (vd.buyVolume + vd.sellVolume) / (lookback * sizes.mean) : 1;
     const sig2 = squash(g * mom * Math.max(rel - 1, 0));
     const conf2 = Math.min(rel, 1);
@@ -309,10 +309,10 @@ export class JsConfluenceCore implements ConfluenceCore {
       dispersion += w[c]! / coverage * d * d;
     }
     const agreement = clamp(1 - Math.sqrt(dispersion), 0, 1);
-    const spreads = this.spreads;
+    const spreads = this.spreads.results;
     const relSpread = this.mid > 0 ? this.spread / this.mid : 0;
     const spreadRatio = spreads.mean > 0 ? relSpread / spreads.mean : 1;
-    const changes = this.changes;
+    const changes = this.changes.results;
     const volRatio = this.dp2Long > 0 && changes.std === changes.std ? changes.std / Math.sqrt(this.dp2Long) : 1;
     const regime = 1 / (1 + Math.max(spreadRatio - 1.5, 0)) / (1 + Math.max(volRatio - 2, 0));
 

@@ -9,11 +9,8 @@ import { NeumaierSum } from "../common/neumaier.js";
 import { checkTrade, requireFinite, requireLive } from "../../validate.js";
 
 export class JsVolumeDeltaWindow implements VolumeDeltaWindow {
-  #buyVolume = 0;
-  #sellVolume = 0;
-  #delta = 0;
-  #imbalance = NaN;
-  #count = 0;
+  /** The results, read unchecked by the owners of internal windows (see JsRollingStats.results). */
+  readonly results = { buyVolume: 0, sellVolume: 0, delta: 0, imbalance: NaN, count: 0 };
   private lastTime = -Infinity;
   private firstTime = -Infinity;
   private readonly buyAcc = new NeumaierSum();
@@ -33,11 +30,11 @@ export class JsVolumeDeltaWindow implements VolumeDeltaWindow {
     this.side = new Uint8Array(capacity);
   }
 
-  get buyVolume(): number { requireLive(this.qty, "VolumeDeltaWindow"); return this.#buyVolume; }
-  get sellVolume(): number { requireLive(this.qty, "VolumeDeltaWindow"); return this.#sellVolume; }
-  get delta(): number { requireLive(this.qty, "VolumeDeltaWindow"); return this.#delta; }
-  get imbalance(): number { requireLive(this.qty, "VolumeDeltaWindow"); return this.#imbalance; }
-  get count(): number { requireLive(this.qty, "VolumeDeltaWindow"); return this.#count; }
+  get buyVolume(): number { requireLive(this.qty, "VolumeDeltaWindow"); return this.results.buyVolume; }
+  get sellVolume(): number { requireLive(this.qty, "VolumeDeltaWindow"); return this.results.sellVolume; }
+  get delta(): number { requireLive(this.qty, "VolumeDeltaWindow"); return this.results.delta; }
+  get imbalance(): number { requireLive(this.qty, "VolumeDeltaWindow"); return this.results.imbalance; }
+  get count(): number { requireLive(this.qty, "VolumeDeltaWindow"); return this.results.count; }
 
   get isStable(): boolean {
     requireLive(this.qty, "VolumeDeltaWindow");
@@ -63,11 +60,11 @@ export class JsVolumeDeltaWindow implements VolumeDeltaWindow {
 
   private publish(): void {
     const buy = this.buyAcc.value, sell = this.sellAcc.value;
-    this.#buyVolume = buy;
-    this.#sellVolume = sell;
-    this.#delta = buy - sell;
-    this.#imbalance = (buy - sell) / (buy + sell);
-    this.#count = this.n;
+    this.results.buyVolume = buy;
+    this.results.sellVolume = sell;
+    this.results.delta = buy - sell;
+    this.results.imbalance = (buy - sell) / (buy + sell);
+    this.results.count = this.n;
   }
 
   /** Compensated sums replayed oldest first (mirror of the AssemblyScript rebuild). */
