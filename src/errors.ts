@@ -94,6 +94,29 @@ export class DisposedError extends ConfluenceError {
   }
 }
 
+/**
+ * An argument of the wrong type: a string, an array, null or an object where a number,
+ * a boolean or a typed array belongs. Never coerced ("1" is not 1).
+ */
+export class ArgumentTypeError extends ConfluenceError {
+  override name = "ArgumentTypeError";
+  constructor(readonly what: string, readonly found: string, readonly expected: string) {
+    super(`${what} is ${found}: expected ${expected}`);
+  }
+}
+
+/**
+ * An allocation the backend cannot satisfy: larger than one block of WebAssembly memory
+ * can be, or more than linear memory can still grow to. Nothing was allocated and the
+ * kernels keep working; `memoryBytes` is the linear memory in use when it failed.
+ */
+export class OutOfMemoryError extends ConfluenceError {
+  override name = "OutOfMemoryError";
+  constructor(readonly requested: number, readonly memoryBytes: number, readonly reason: string) {
+    super(`cannot allocate ${requested} bytes: ${reason}: expected a smaller allocation, or fewer live buffers and windows`);
+  }
+}
+
 /** A configuration object has a key the library does not know (often a typo). */
 export class UnknownConfigKeyError extends ConfluenceError {
   override name = "UnknownConfigKeyError";

@@ -1,10 +1,11 @@
 /**
- * The public face of both backends: every shape check happens here, once, with the
- * same typed errors whichever backend computes. Value checks happen inside the
- * kernels' own pass (see raw.ts); when a kernel reports a bad value this class names
- * the element. Allocating methods are thin shells over the …Into forms.
+ * The public face of both backends: every type and shape check happens here, once,
+ * with the same typed errors whichever backend computes — a wrong argument type is an
+ * ArgumentTypeError (never coerced), a freed buffer a DisposedError. Value checks
+ * happen inside the kernels' own pass (see raw.ts); when a kernel reports a bad value
+ * this class names the element. Allocating methods are thin shells over the …Into forms.
  */
-import { InvalidParameterError, InvalidValueError, LengthMismatchError } from "../errors.js";
+import { ArgumentTypeError, InvalidParameterError, InvalidValueError, LengthMismatchError } from "../errors.js";
 import { CheckedConfluenceCore } from "./checkedCore.js";
 import type { RawKernels } from "./raw.js";
 import { f64Of } from "./raw.js";
@@ -14,8 +15,9 @@ import type {
   RollingStatsOptions, RollingStatsWindow, U8Input, Uint8Buffer, VolumeDelta, VolumeDeltaWindow, VolumeWindowOptions,
 } from "./types.js";
 import {
-  checkAlpha, checkDepth, checkLength, checkNonNegativeFinite, checkPositiveFinite, checkWindow, MAX_WINDOW,
-  acceptCheck, checkMinPeriods, findFirstBad, throwNotFinite,
+  checkAlpha, checkCount, checkDepth, checkLength, checkNonNegativeFinite, checkPositiveFinite, checkQuote, checkWindow, MAX_WINDOW,
+  acceptCheck, checkMinPeriods, f64Arg, f64OutArg, requireBoolean, requireNumber, requireNumberList, requireObject, requireOptions,
+  kindOf, throwNotFinite, u8Arg,
 } from "./validate.js";
 
 /** Largest confluence lookback (the long windows hold 4× as many events). */
@@ -27,9 +29,11 @@ export const MAX_DEPTH = 1000;
 export const DEFAULT_TIME_WINDOW_CAPACITY = 65_536;
 
 const EMPTY: Float64Array = new Float64Array(0);
+const ROLLING_OUTPUTS = ["mean", "std", "zscore", "min", "max", "rank"] as const;
 
-function lengthOf(input: F64Input | U8Input): number {
-  return input.length;
+function checkSnapshots(snapshots: number): void {
+  requireNumber("snapshots", snapshots, "an integer ≥ 1");
+  if (!Number.isInteger(snapshots) || snapshots < 1) throw new InvalidValueError("snapshots", 0, snapshots, "an integer ≥ 1");
 }
 
 /**
@@ -43,13 +47,6 @@ export function levelWeights(depth: number, decay: number): Float64Array {
 }
 
 /** `x` itself when it is a number (NaN included: it passes through, as in Math). */
-function numberArgument(fn: string, x: number): number {
-  if (typeof x !== "number") {
-    throw new InvalidParameterError(`${fn}(x)`, typeof x === "string" ? JSON.stringify(x) : x, `a number (got ${x === null ? "null" : typeof x})`);
-  }
-  return x;
-}
-
 export class CheckedKernels implements Kernels {
   private readonly one = new Float64Array(1);
   private weightsKey = "";
@@ -66,12 +63,12 @@ export class CheckedKernels implements Kernels {
   }
 
   allocFloat64(length: number): Float64Buffer {
-    checkNonNegativeFinite("length", length);
+    checkCount("length", length);
     return this.raw.allocFloat64(length);
   }
 
   allocUint8(length: number): Uint8Buffer {
-    checkNonNegativeFinite("length", length);
+    checkCount("length", length);
     return this.raw.allocUint8(length);
   }
 
@@ -82,29 +79,32 @@ export class CheckedKernels implements Kernels {
   }
 
   volumeDeltaInto(qty: F64Input, buyerInitiated: U8Input, out: VolumeDelta): VolumeDelta {
-    const n = lengthOf(qty);
-    checkLength("buyerInitiated", n, lengthOf(buyerInitiated));
-    acceptCheck(this.raw.volumeDelta(qty, buyerInitiated, n, out), [["qty", f64Of(qty)]], n);
+    const q = f64Arg("qty", qty);
+    const n = q.length;
+    checkLength("buyerInitiated", n, u8Arg("buyerInitiated", buyerInitiated).length);
+    requireObject("out", out);
+    acceptCheck(this.raw.volumeDelta(qty, buyerInitiated, n, out), [["qty", q]], n);
     return out;
   }
 
   // ---- book ----
 
   bookImbalance(bidQty: F64Input, askQty: F64Input, depth: number): number {
-    checkDepth(depth, Math.min(lengthOf(bidQty), lengthOf(askQty)));
+    checkDepth(depth, Math.min(f64Arg("bidQty", bidQty).length, f64Arg("askQty", askQty).length));
     this.checkValues(this.raw.imbalance(bidQty, askQty, null, 1, depth, this.one), [["bidQty", bidQty], ["askQty", askQty]], depth);
     return this.one[0]!;
   }
 
   depthWeightedImbalance(bidQty: F64Input, askQty: F64Input, depth: number, decay: number): number {
-    checkDepth(depth, Math.min(lengthOf(bidQty), lengthOf(askQty)));
+    checkDepth(depth, Math.min(f64Arg("bidQty", bidQty).length, f64Arg("askQty", askQty).length));
     const w = this.levelWeights(depth, decay);
     this.checkValues(this.raw.imbalance(bidQty, askQty, w, 1, depth, this.one), [["bidQty", bidQty], ["askQty", askQty]], depth);
     return this.one[0]!;
   }
 
   bookImbalanceBatch(bidQty: F64Input, askQty: F64Input, snapshots: number, depth: number): Float64Array {
-    const out = new Float64Array(snapshots > 0 ? snapshots : 0);
+    checkSnapshots(snapshots);
+    const out = new Float64Array(snapshots);
     this.bookImbalanceBatchInto(bidQty, askQty, snapshots, depth, out);
     return out;
   }
@@ -114,7 +114,8 @@ export class CheckedKernels implements Kernels {
   }
 
   depthWeightedImbalanceBatch(bidQty: F64Input, askQty: F64Input, snapshots: number, depth: number, decay: number): Float64Array {
-    const out = new Float64Array(snapshots > 0 ? snapshots : 0);
+    checkSnapshots(snapshots);
+    const out = new Float64Array(snapshots);
     this.depthWeightedImbalanceBatchInto(bidQty, askQty, snapshots, depth, decay, out);
     return out;
   }
@@ -122,31 +123,28 @@ export class CheckedKernels implements Kernels {
   depthWeightedImbalanceBatchInto(
     bidQty: F64Input, askQty: F64Input, snapshots: number, depth: number, decay: number, out: F64Input,
   ): void {
+    checkNonNegativeFinite("decay", decay); // before null below comes to mean "no weights"
     this.batchImbalance(bidQty, askQty, snapshots, depth, decay, out);
   }
 
   private batchImbalance(bidQty: F64Input, askQty: F64Input, snapshots: number, depth: number, decay: number | null, out: F64Input): void {
-    if (!Number.isInteger(snapshots) || snapshots < 1) {
-      throw new InvalidValueError("snapshots", 0, snapshots, "an integer ≥ 1");
-    }
-    const size = lengthOf(bidQty);
-    checkLength("askQty", size, lengthOf(askQty));
+    const size = f64Arg("bidQty", bidQty).length;
+    checkLength("askQty", size, f64Arg("askQty", askQty).length);
+    checkSnapshots(snapshots);
     if (size % snapshots !== 0) throw new LengthMismatchError("bidQty (snapshots × levels)", snapshots * Math.ceil(size / snapshots), size);
     checkDepth(depth, size / snapshots);
-    checkLength("out", snapshots, lengthOf(out));
+    checkLength("out", snapshots, f64Arg("out", out).length);
     const w = decay === null ? null : this.levelWeights(depth, decay);
     this.checkValues(this.raw.imbalance(bidQty, askQty, w, snapshots, depth, out), [["bidQty", bidQty], ["askQty", askQty]], snapshots * depth);
   }
 
   microprice(bidPx: number, bidQty: number, askPx: number, askQty: number): number {
-    const arrays = [["bidPx", [bidPx]], ["bidQty", [bidQty]], ["askPx", [askPx]], ["askQty", [askQty]]] as const;
-    const bad = findFirstBad(arrays, 1);
-    if (bad) throw bad;
+    checkQuote(bidPx, bidQty, askPx, askQty);
     return (bidPx * askQty + askPx * bidQty) / (bidQty + askQty);
   }
 
   micropriceBatch(bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input): Float64Array {
-    const out = new Float64Array(lengthOf(bidPx));
+    const out = new Float64Array(f64Arg("bidPx", bidPx).length);
     this.micropriceBatchInto(bidPx, bidQty, askPx, askQty, out);
     return out;
   }
@@ -157,7 +155,7 @@ export class CheckedKernels implements Kernels {
   }
 
   orderFlowImbalance(bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input): Float64Array {
-    const out = new Float64Array(lengthOf(bidPx));
+    const out = new Float64Array(f64Arg("bidPx", bidPx).length);
     this.orderFlowImbalanceInto(bidPx, bidQty, askPx, askQty, out);
     return out;
   }
@@ -168,7 +166,7 @@ export class CheckedKernels implements Kernels {
   }
 
   rollingOrderFlowImbalance(bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, window: number): Float64Array {
-    const out = new Float64Array(lengthOf(bidPx));
+    const out = new Float64Array(f64Arg("bidPx", bidPx).length);
     this.rollingOrderFlowImbalanceInto(bidPx, bidQty, askPx, askQty, window, out);
     return out;
   }
@@ -185,7 +183,9 @@ export class CheckedKernels implements Kernels {
   // ---- stats ----
 
   rolling(values: F64Input, window: number, options: RollingOptions = {}): RollingResult {
-    const n = lengthOf(values);
+    const n = f64Arg("values", values).length;
+    requireOptions("options", options);
+    if (options.rank !== undefined) requireBoolean("options.rank", options.rank);
     const make = (): Float64Array => new Float64Array(n);
     const out: RollingResult = {
       mean: make(), std: make(), min: make(), max: make(), zscore: make(), rank: options.rank === false ? EMPTY : make(),
@@ -195,18 +195,22 @@ export class CheckedKernels implements Kernels {
   }
 
   rollingInto(values: F64Input, window: number, out: RollingResult, options: { readonly minPeriods?: number } = {}): void {
+    const vs = f64Arg("values", values);
     checkWindow(window);
-    const minPeriods = options.minPeriods ?? window;
+    requireOptions("options", options);
+    const minPeriods = options.minPeriods === undefined ? window : options.minPeriods;
     checkMinPeriods(minPeriods, window);
-    const n = lengthOf(values);
-    const wantRank = out.rank.length > 0;
-    for (const [name, arr] of Object.entries(out) as [keyof RollingResult, Float64Array][]) {
-      if (name !== "rank" || wantRank) checkLength(`out.${name}`, n, arr.length);
+    const n = vs.length;
+    requireObject("out", out);
+    for (const name of ROLLING_OUTPUTS) {
+      const arr = out[name];
+      if (!(arr instanceof Float64Array)) throw new ArgumentTypeError(`out.${name}`, kindOf(arr), "a Float64Array");
     }
+    const wantRank = out.rank.length > 0;
+    for (const name of ROLLING_OUTPUTS) if (name !== "rank" || wantRank) checkLength(`out.${name}`, n, out[name].length);
     if (minPeriods > n) {
       // not enough values for any output: all NaN, as in pandas (but still validated)
-      for (const arr of Object.values(out) as Float64Array[]) arr.fill(NaN);
-      const vs = f64Of(values);
+      for (const name of ROLLING_OUTPUTS) out[name].fill(NaN);
       for (let i = 0; i < n; i++) if (vs[i]! - vs[i]! !== 0) throwNotFinite("values", vs, i);
       return;
     }
@@ -218,37 +222,38 @@ export class CheckedKernels implements Kernels {
   }
 
   ewm(values: F64Input, alpha: number): Float64Array {
-    const out = new Float64Array(lengthOf(values));
+    const out = new Float64Array(f64Arg("values", values).length);
     this.ewmInto(values, alpha, out);
     return out;
   }
 
   ewmInto(values: F64Input, alpha: number, out: F64Input): void {
+    const n = f64Arg("values", values).length;
     checkAlpha(alpha);
-    const n = lengthOf(values);
-    checkLength("out", n, lengthOf(out));
+    checkLength("out", n, f64Arg("out", out).length);
     const bad = this.raw.ewm(values, n, alpha, out);
     if (bad >= 0) throwNotFinite("values", f64Of(values), bad);
   }
 
   rollingCov(x: F64Input, y: F64Input, window: number): Float64Array {
-    const out = new Float64Array(lengthOf(x));
+    const out = new Float64Array(f64Arg("x", x).length);
     this.rollingCovCorrInto(x, y, window, out, null);
     return out;
   }
 
   rollingCorr(x: F64Input, y: F64Input, window: number): Float64Array {
-    const out = new Float64Array(lengthOf(x));
+    const out = new Float64Array(f64Arg("x", x).length);
     this.rollingCovCorrInto(x, y, window, null, out);
     return out;
   }
 
   rollingCovCorrInto(x: F64Input, y: F64Input, window: number, cov: F64Input | null, corr: F64Input | null): void {
+    const n = f64Arg("x", x).length;
+    checkLength("y", n, f64Arg("y", y).length);
     checkWindow(window);
-    const n = lengthOf(x);
-    checkLength("y", n, lengthOf(y));
-    if (cov) checkLength("cov", n, lengthOf(cov));
-    if (corr) checkLength("corr", n, lengthOf(corr));
+    const covArray = f64OutArg("cov", cov), corrArray = f64OutArg("corr", corr);
+    if (covArray) checkLength("cov", n, covArray.length);
+    if (corrArray) checkLength("corr", n, corrArray.length);
     const bad = this.raw.rollingCovCorr(x, y, n, Math.min(window, Math.max(n, 1)), cov, corr);
     if (bad >= 0) {
       const xs = f64Of(x);
@@ -264,11 +269,14 @@ export class CheckedKernels implements Kernels {
 
   rollingStats(window: number, options: RollingStatsOptions = {}): RollingStatsWindow {
     checkWindow(window);
-    const alpha = options.alpha ?? 2 / (window + 1);
+    requireOptions("options", options);
+    const alpha = options.alpha === undefined ? 2 / (window + 1) : options.alpha;
     checkAlpha(alpha);
-    const minPeriods = options.minPeriods ?? window;
+    const minPeriods = options.minPeriods === undefined ? window : options.minPeriods;
     checkMinPeriods(minPeriods, window);
-    return this.raw.rollingStats(window, alpha, minPeriods, options.extrema ?? true);
+    const extrema = options.extrema === undefined ? true : options.extrema;
+    requireBoolean("options.extrema", extrema);
+    return this.raw.rollingStats(window, alpha, minPeriods, extrema);
   }
 
   rollingCorrelation(window: number): RollingCorrelationWindow {
@@ -277,13 +285,14 @@ export class CheckedKernels implements Kernels {
   }
 
   volumeDeltaWindow(options: VolumeWindowOptions): VolumeDeltaWindow {
+    requireObject("options", options);
     if ("count" in options) {
-      checkWindow(options.count);
+      checkWindow(options.count, MAX_WINDOW, "options.count");
       return this.raw.volumeDeltaWindow(options.count, Infinity);
     }
-    checkPositiveFinite("spanMs", options.spanMs);
-    const capacity = options.capacity ?? DEFAULT_TIME_WINDOW_CAPACITY;
-    checkWindow(capacity, MAX_WINDOW);
+    checkPositiveFinite("options.spanMs", options.spanMs);
+    const capacity = options.capacity === undefined ? DEFAULT_TIME_WINDOW_CAPACITY : options.capacity;
+    checkWindow(capacity, MAX_WINDOW, "options.capacity");
     return this.raw.volumeDeltaWindow(capacity, options.spanMs);
   }
 
@@ -293,12 +302,17 @@ export class CheckedKernels implements Kernels {
   }
 
   confluenceCore(options: ConfluenceCoreOptions, trusted = false): ConfluenceCore {
-    checkWindow(options.lookback, MAX_LOOKBACK);
+    requireObject("options", options);
+    requireBoolean("trusted", trusted);
+    checkWindow(options.lookback, MAX_LOOKBACK, "lookback");
+    requireNumber("depth", options.depth, `an integer from 1 to ${MAX_DEPTH}`);
     if (!Number.isInteger(options.depth) || options.depth < 1 || options.depth > MAX_DEPTH) {
       throw new InvalidParameterError("depth", options.depth, `an integer from 1 to ${MAX_DEPTH}`);
     }
     checkPositiveFinite("sensitivity", options.sensitivity);
     checkPositiveFinite("staleMs", options.staleMs);
+    requireNumberList("weights", options.weights);
+    requireNumberList("levelWeights", options.levelWeights);
     checkLength("weights", 6, options.weights.length);
     let total = 0;
     for (let i = 0; i < 6; i++) {
@@ -315,15 +329,18 @@ export class CheckedKernels implements Kernels {
   // ---- transcendentals ----
 
   exp(x: number): number {
-    return this.raw.exp(numberArgument("exp", x));
+    requireNumber("x", x);
+    return this.raw.exp(x);
   }
 
   log(x: number): number {
-    return this.raw.log(numberArgument("log", x));
+    requireNumber("x", x);
+    return this.raw.log(x);
   }
 
   tanh(x: number): number {
-    return this.raw.tanh(numberArgument("tanh", x));
+    requireNumber("x", x);
+    return this.raw.tanh(x);
   }
 
   // ---- helpers ----
@@ -339,11 +356,11 @@ export class CheckedKernels implements Kernels {
   }
 
   private checkQuotes(bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, out: F64Input): number {
-    const n = lengthOf(bidPx);
-    checkLength("bidQty", n, lengthOf(bidQty));
-    checkLength("askPx", n, lengthOf(askPx));
-    checkLength("askQty", n, lengthOf(askQty));
-    checkLength("out", n, lengthOf(out));
+    const n = f64Arg("bidPx", bidPx).length;
+    checkLength("bidQty", n, f64Arg("bidQty", bidQty).length);
+    checkLength("askPx", n, f64Arg("askPx", askPx).length);
+    checkLength("askQty", n, f64Arg("askQty", askQty).length);
+    checkLength("out", n, f64Arg("out", out).length);
     return n;
   }
 

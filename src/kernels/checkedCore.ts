@@ -1,25 +1,28 @@
 /**
- * The confluence core behind input checks: every event is validated (finite prices
- * > 0, quantities ≥ 0, trades in time order, sentiment in [−1, 1]) before it reaches
- * either backend, so both reject the same inputs with the same typed errors and a
- * rejected event changes nothing.
+ * The confluence core behind input checks: every event is validated (argument types
+ * first — numbers, a boolean side — then finite prices > 0, quantities ≥ 0, trades in
+ * time order, sentiment in [−1, 1]) before it reaches either backend, so both reject
+ * the same inputs with the same typed errors and a rejected event changes nothing.
  */
-import { InvalidValueError, LengthMismatchError, OutOfOrderError } from "../errors.js";
+import { ArgumentTypeError, InvalidParameterError, InvalidValueError, LengthMismatchError, OutOfOrderError } from "../errors.js";
 import * as O from "./coreLayout.js";
 import type { ConfluenceCore } from "./types.js";
-import { requireFinite } from "./validate.js";
+import { kindOf, requireBoolean, requireFinite, requireNumber } from "./validate.js";
 
 const MAX = Number.MAX_VALUE;
 
 function price(what: string, i: number, v: number): void {
+  if (typeof v !== "number") requireNumber(what, v, "a finite price > 0");
   if (!(v > 0 && v <= MAX)) throw new InvalidValueError(what, i, v, "a finite price > 0");
 }
 
 function quantity(what: string, i: number, v: number): void {
+  if (typeof v !== "number") requireNumber(what, v, "a finite quantity ≥ 0");
   if (!(v >= 0 && v <= MAX)) throw new InvalidValueError(what, i, v, "a finite quantity ≥ 0");
 }
 
 function levelCount(what: string, n: number, depth: number): void {
+  requireNumber(what, n, `an integer from 0 to ${depth}`);
   if (!Number.isInteger(n) || n < 0 || n > depth) throw new InvalidValueError(what, 0, n, `an integer from 0 to ${depth}`);
 }
 
@@ -65,6 +68,7 @@ export class CheckedConfluenceCore implements ConfluenceCore {
   trade(px: number, qty: number, buyerInitiated: boolean, time: number): void {
     price("trade price", 0, px);
     quantity("trade qty", 0, qty);
+    if (typeof buyerInitiated !== "boolean") requireBoolean("buyerInitiated", buyerInitiated);
     requireFinite("trade time", time);
     if (time < this.lastTradeTime) throw new OutOfOrderError("trade", time, this.lastTradeTime);
     this.lastTradeTime = time;
@@ -72,6 +76,7 @@ export class CheckedConfluenceCore implements ConfluenceCore {
   }
 
   sentiment(value: number, time: number): void {
+    requireNumber("sentiment", value, "a value in [−1, 1]");
     if (!(value >= -1 && value <= 1)) throw new InvalidValueError("sentiment", 0, value, "a value in [−1, 1]");
     requireFinite("sentiment time", time);
     this.core.sentiment(value, time);
@@ -83,10 +88,15 @@ export class CheckedConfluenceCore implements ConfluenceCore {
   }
 
   output(slot: number): number {
+    if (!(typeof slot === "number" && Number.isInteger(slot) && slot >= 0 && slot < O.OUTPUTS)) {
+      requireNumber("slot", slot, `an integer from 0 to ${O.OUTPUTS - 1}`);
+      throw new InvalidParameterError("slot", slot, `an integer from 0 to ${O.OUTPUTS - 1} (coreLayout.ts)`);
+    }
     return this.core.output(slot);
   }
 
   snapshot(out: Float64Array | number[]): void {
+    if (!(out instanceof Float64Array || Array.isArray(out))) throw new ArgumentTypeError("snapshot out", kindOf(out), "a Float64Array or an array");
     if (out.length < O.OUTPUTS) throw new LengthMismatchError("snapshot out", O.OUTPUTS, out.length);
     this.core.snapshot(out);
   }

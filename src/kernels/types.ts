@@ -4,7 +4,10 @@
  * JavaScript (`jsKernels()`, backend "js"). Everything above this layer runs on either.
  *
  * Conventions: NaN means "no value" (an empty book, a window not yet full); inputs
- * are validated and bad ones throw a typed error from ../errors.ts.
+ * are validated and bad ones throw a typed error from ../errors.ts — an argument of
+ * the wrong type (a string for a number, a plain array for a Float64Array) is an
+ * ArgumentTypeError and is never coerced; an allocation that cannot be made is an
+ * OutOfMemoryError.
  */
 export type Backend = "wasm-simd" | "wasm" | "js";
 
@@ -12,7 +15,8 @@ export type Backend = "wasm-simd" | "wasm" | "js";
  * A Float64Array that lives where the backend computes (WASM linear memory for the
  * WASM backend), so passing it to a kernel copies nothing. Read and write through
  * `array`: the view is rebuilt when memory grows, so do not keep it across calls
- * that allocate (creating windows or buffers).
+ * that allocate (creating windows or buffers). After free(), `array` and every kernel
+ * given the buffer throw DisposedError; free() again does nothing.
  */
 export interface Float64Buffer {
   readonly length: number;
@@ -71,7 +75,11 @@ export interface StreamingWindow {
   /** Values currently in the window. */
   readonly count: number;
   reset(): void;
-  /** Releases the window's memory; any later use throws DisposedError. */
+  /**
+   * Releases the window's memory. Every later call and result read throws DisposedError
+   * (only the configuration it was made with, such as `window`, stays readable);
+   * dispose() again does nothing.
+   */
   dispose(): void;
 }
 
@@ -167,6 +175,7 @@ export interface ConfluenceCore {
   /** Copies every output slot (coreLayout.OUTPUTS of them) into `out`. */
   snapshot(out: Float64Array | number[]): void;
   reset(): void;
+  /** Releases the core's memory; every later use (bookInput included) throws DisposedError, dispose() again does nothing. */
   dispose(): void;
 }
 

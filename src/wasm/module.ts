@@ -2,10 +2,16 @@
  * The one module that touches WebAssembly. It instantiates the kernels through
  * @assemblyscript/loader from bytes inlined at build time (no fs, no fetch: the same
  * code loads in Node and in browsers), picks the SIMD build when the engine
- * validates it, and owns the typed-array views over linear memory, rebuilding them
- * whenever memory has grown (growth detaches every existing view).
+ * validates it, owns the typed-array views over linear memory, rebuilding them
+ * whenever memory has grown (growth detaches every existing view), and turns an
+ * allocation that cannot succeed into an OutOfMemoryError.
+ *
+ * Pointers are unsigned byte offsets: linear memory may grow to 4 GiB, and an i32
+ * export result above 2 GiB arrives in JS as a negative number, so every pointer the
+ * module returns is read with `>>> 0` (and views are indexed with `ptr >>> 3`).
  */
 import { instantiate } from "@assemblyscript/loader";
+import { OutOfMemoryError } from "../errors.js";
 import type { KernelExports } from "./exports.js";
 import { SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from "./generated/wasmBytes.js";
 
@@ -20,6 +26,20 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;
 }
+
+/**
+ * Largest block the allocator hands out: TLSF's BLOCK_MAXSIZE (2^30 minus its 4-byte
+ * block header, node_modules/assemblyscript/std/assembly/rt/common.ts). A larger
+ * request would abort inside the module ("Allocation too large"), and one of 4 GiB or
+ * more would wrap around in the i32 argument, so it is refused before the call.
+ */
+export const MAX_BLOCK_BYTES = 2 ** 30 - 4;
+/**
+ * wasm32 linear memory holds at most 65,536 pages of 64 KiB. The module declares no
+ * lower maximum (asconfig.json), so this is its limit in V8 (Node, Chromium); an
+ * engine may refuse to grow sooner, which alloc() reports the same way.
+ */
+export const MAX_MEMORY_BYTES = 2 ** 32;
 
 let simdBytes: Uint8Array<ArrayBuffer> | undefined;
 let scalarBytes: Uint8Array<ArrayBuffer> | undefined;
@@ -55,9 +75,27 @@ export class WasmModule {
     this.u8 = new Uint8Array(buffer);
   }
 
-  /** A zeroed, 16-byte aligned block of linear memory. */
+  /**
+   * A zeroed, 16-byte aligned block of linear memory (its unsigned byte offset), or an
+   * OutOfMemoryError when no block that large exists and memory cannot grow to make
+   * one. TLSF (assembly's rt/tlsf.ts) traps on a failed memory.grow before it changes
+   * any of its state — allocateBlock only searches its free lists, then growMemory hits
+   * `unreachable` — so after the error the allocator and every block are intact.
+   */
   alloc(bytes: number): number {
-    const ptr = this.exports.alloc(Math.max(bytes, 16));
+    if (!(bytes <= MAX_BLOCK_BYTES)) {
+      throw new OutOfMemoryError(bytes, this.buffer.byteLength,
+        `one block of WebAssembly memory holds at most ${MAX_BLOCK_BYTES} bytes (linear memory ${this.buffer.byteLength} of at most ${MAX_MEMORY_BYTES} bytes)`);
+    }
+    let ptr: number;
+    try {
+      ptr = this.exports.alloc(Math.max(bytes, 16)) >>> 0;
+    } catch (e) {
+      if (!(e instanceof WebAssembly.RuntimeError)) throw e;
+      const size = this.exports.memory.buffer.byteLength;
+      throw new OutOfMemoryError(bytes, size,
+        `WebAssembly linear memory (${size} of at most ${MAX_MEMORY_BYTES} bytes) has no free block that large and cannot grow to make one`);
+    }
     this.refresh();
     return ptr;
   }

@@ -2,18 +2,248 @@
  * The Kernels contract, run on every backend: hand-computed values for each kernel
  * (the arithmetic is in the test), the streaming contract (warm-up NaN, isStable,
  * reset, dispose), zero-copy buffers and memory growth, and the typed errors for bad
- * input.
+ * input — including, table-driven over every public function and every streaming
+ * object, arguments of the wrong type, freed buffers and disposed objects.
  */
 import { describe, expect, test } from "vitest";
 import {
-  CapacityExceededError, DisposedError, EmptyInputError, InvalidAlphaError, InvalidDepthError, InvalidParameterError,
-  InvalidValueError, InvalidWindowError, LengthMismatchError, OutOfOrderError, SumOverflowError, type Kernels,
+  ArgumentTypeError, CapacityExceededError, DisposedError, EmptyInputError, InvalidAlphaError, InvalidDepthError, InvalidParameterError,
+  InvalidValueError, InvalidWindowError, LengthMismatchError, OutOfMemoryError, OutOfOrderError, SumOverflowError,
+  type ConfluenceCore, type Kernels, type OrderFlowWindow, type RollingCorrelationWindow, type RollingResult, type RollingStatsWindow,
+  type VolumeDelta, type VolumeDeltaWindow,
 } from "../../src/index.js";
+import * as O from "../../src/kernels/coreLayout.js";
 import { backends } from "../support/backends.js";
 import { expectIdentical } from "../support/close.js";
 
 const f64 = (...v: number[]): Float64Array => Float64Array.from(v);
 const u8 = (...v: number[]): Uint8Array => Uint8Array.from(v);
+
+// ---- tables for the argument-type, freed-buffer and disposed-object contracts ----
+
+/** The kinds of argument a public function takes. */
+type Kind =
+  | "f64" | "f64OrNull" | "f64Array" | "u8" | "number" | "optionalNumber" | "boolean" | "optionalBoolean"
+  | "object" | "options" | "numberList" | "snapshotOut";
+
+const NOT_F64: ReadonlyArray<readonly [string, unknown]> = [
+  ["a plain array", [1, 2, 3]], ["a string", "1,2,3"], ["undefined", undefined], ["a Float32Array", new Float32Array(3)],
+  ["an Int32Array", new Int32Array(3)], ["an object", {}], ["an object", { array: [1, 2, 3], length: 3 }], ["a number", 3],
+];
+const NOT_NUMBER: ReadonlyArray<readonly [string, unknown]> = [
+  ["a string", "1"], ["null", null], ["a boolean", true], ["an object", {}], ["a plain array", [1]], ["a bigint", 1n],
+  ["a Float64Array", f64(1)],
+];
+const NOT_BOOLEAN: ReadonlyArray<readonly [string, unknown]> = [["a number", 1], ["a string", "true"], ["null", null], ["an object", {}]];
+const NOT_OBJECT: ReadonlyArray<readonly [string, unknown]> = [["null", null], ["a string", "x"], ["a number", 1], ["a plain array", []]];
+
+/** Values of the wrong type for each kind, with what the error must call them ("is a string"). */
+const WRONG: Readonly<Record<Kind, ReadonlyArray<readonly [string, unknown]>>> = {
+  f64: [...NOT_F64, ["null", null]],
+  f64OrNull: NOT_F64,
+  f64Array: [["a plain array", [0, 0, 0]], ["a string", "x"], ["null", null], ["undefined", undefined], ["a Float32Array", new Float32Array(3)], ["an object", {}]],
+  u8: [
+    ["a plain array", [1, 0, 1]], ["a string", "101"], ["null", null], ["undefined", undefined], ["a Float64Array", f64(1, 0, 1)],
+    ["a Uint8ClampedArray", new Uint8ClampedArray(3)], ["an object", {}], ["a boolean", true],
+  ],
+  number: [...NOT_NUMBER, ["undefined", undefined]],
+  optionalNumber: NOT_NUMBER,
+  boolean: [...NOT_BOOLEAN, ["undefined", undefined]],
+  optionalBoolean: NOT_BOOLEAN,
+  object: [...NOT_OBJECT, ["undefined", undefined]],
+  options: NOT_OBJECT,
+  numberList: [["a string", "123456"], ["null", null], ["undefined", undefined], ["an object", {}], ["a number", 6]],
+  snapshotOut: [["a string", "x"], ["null", null], ["undefined", undefined], ["an object", {}], ["a Float32Array", new Float32Array(O.OUTPUTS)]],
+};
+
+type KernelFunction = { [K in keyof Kernels]: Kernels[K] extends (...args: never[]) => unknown ? K : never }[keyof Kernels];
+
+const quotes = (): Float64Array[] => [f64(10, 10, 11), f64(1, 2, 1), f64(12, 12, 12), f64(1, 1, 2)];
+const volumeOut = (): VolumeDelta => ({ buyVolume: 0, sellVolume: 0, delta: 0, imbalance: 0 });
+const rollingOut = (n: number): RollingResult => ({
+  mean: new Float64Array(n), std: new Float64Array(n), zscore: new Float64Array(n), min: new Float64Array(n), max: new Float64Array(n), rank: new Float64Array(n),
+});
+const coreOptions = (): { lookback: number; depth: number; sensitivity: number; staleMs: number; weights: number[]; levelWeights: number[] } => ({
+  lookback: 2, depth: 2, sensitivity: 1, staleMs: 1000, weights: [0.3, 0.3, 0.1, 0.1, 0.1, 0.1], levelWeights: [1, 0.5],
+});
+
+/** A parameter: the name its errors use, and its kind. */
+type Param = readonly [string, Kind];
+const QUOTE: readonly Param[] = [["bidPx", "f64"], ["bidQty", "f64"], ["askPx", "f64"], ["askQty", "f64"]];
+const BOOK: readonly Param[] = [["bidQty", "f64"], ["askQty", "f64"]];
+
+/**
+ * Every function of the Kernels interface (the mapped type makes a missing one a type
+ * error): its parameters and a valid call.
+ */
+const CALLS: { readonly [K in KernelFunction]: { readonly params: readonly Param[]; readonly args: () => unknown[] } } = {
+  allocFloat64: { params: [["length", "number"]], args: () => [3] },
+  allocUint8: { params: [["length", "number"]], args: () => [3] },
+  volumeDelta: { params: [["qty", "f64"], ["buyerInitiated", "u8"]], args: () => [f64(1, 2, 3), u8(1, 0, 1)] },
+  volumeDeltaInto: { params: [["qty", "f64"], ["buyerInitiated", "u8"], ["out", "object"]], args: () => [f64(1, 2, 3), u8(1, 0, 1), volumeOut()] },
+  bookImbalance: { params: [...BOOK, ["depth", "number"]], args: () => [f64(1, 2, 3), f64(3, 2, 1), 2] },
+  depthWeightedImbalance: { params: [...BOOK, ["depth", "number"], ["decay", "number"]], args: () => [f64(1, 2, 3), f64(3, 2, 1), 2, 0.5] },
+  bookImbalanceBatch: { params: [...BOOK, ["snapshots", "number"], ["depth", "number"]], args: () => [f64(1, 2, 3), f64(3, 2, 1), 3, 1] },
+  bookImbalanceBatchInto: {
+    params: [...BOOK, ["snapshots", "number"], ["depth", "number"], ["out", "f64"]], args: () => [f64(1, 2, 3), f64(3, 2, 1), 3, 1, new Float64Array(3)],
+  },
+  depthWeightedImbalanceBatch: {
+    params: [...BOOK, ["snapshots", "number"], ["depth", "number"], ["decay", "number"]], args: () => [f64(1, 2, 3), f64(3, 2, 1), 3, 1, 0.5],
+  },
+  depthWeightedImbalanceBatchInto: {
+    params: [...BOOK, ["snapshots", "number"], ["depth", "number"], ["decay", "number"], ["out", "f64"]],
+    args: () => [f64(1, 2, 3), f64(3, 2, 1), 3, 1, 0.5, new Float64Array(3)],
+  },
+  microprice: { params: [["bidPx", "number"], ["bidQty", "number"], ["askPx", "number"], ["askQty", "number"]], args: () => [100, 1, 101, 3] },
+  micropriceBatch: { params: QUOTE, args: quotes },
+  micropriceBatchInto: { params: [...QUOTE, ["out", "f64"]], args: () => [...quotes(), new Float64Array(3)] },
+  orderFlowImbalance: { params: QUOTE, args: quotes },
+  orderFlowImbalanceInto: { params: [...QUOTE, ["out", "f64"]], args: () => [...quotes(), new Float64Array(3)] },
+  rollingOrderFlowImbalance: { params: [...QUOTE, ["window", "number"]], args: () => [...quotes(), 2] },
+  rollingOrderFlowImbalanceInto: { params: [...QUOTE, ["window", "number"], ["out", "f64"]], args: () => [...quotes(), 2, new Float64Array(3)] },
+  rolling: { params: [["values", "f64"], ["window", "number"], ["options", "options"]], args: () => [f64(1, 3, 2), 2, {}] },
+  rollingInto: {
+    params: [["values", "f64"], ["window", "number"], ["out", "object"], ["options", "options"]], args: () => [f64(1, 3, 2), 2, rollingOut(3), {}],
+  },
+  ewm: { params: [["values", "f64"], ["alpha", "number"]], args: () => [f64(1, 3, 2), 0.5] },
+  ewmInto: { params: [["values", "f64"], ["alpha", "number"], ["out", "f64"]], args: () => [f64(1, 3, 2), 0.5, new Float64Array(3)] },
+  rollingCov: { params: [["x", "f64"], ["y", "f64"], ["window", "number"]], args: () => [f64(1, 3, 2), f64(2, 1, 3), 2] },
+  rollingCorr: { params: [["x", "f64"], ["y", "f64"], ["window", "number"]], args: () => [f64(1, 3, 2), f64(2, 1, 3), 2] },
+  rollingCovCorrInto: {
+    params: [["x", "f64"], ["y", "f64"], ["window", "number"], ["cov", "f64OrNull"], ["corr", "f64OrNull"]],
+    args: () => [f64(1, 3, 2), f64(2, 1, 3), 2, new Float64Array(3), new Float64Array(3)],
+  },
+  rollingStats: { params: [["window", "number"], ["options", "options"]], args: () => [3, {}] },
+  rollingCorrelation: { params: [["window", "number"]], args: () => [3] },
+  volumeDeltaWindow: { params: [["options", "object"]], args: () => [{ count: 3 }] },
+  orderFlowWindow: { params: [["window", "number"]], args: () => [3] },
+  confluenceCore: { params: [["options", "object"], ["trusted", "optionalBoolean"]], args: () => [coreOptions(), false] },
+  exp: { params: [["x", "number"]], args: () => [1] },
+  log: { params: [["x", "number"]], args: () => [2] },
+  tanh: { params: [["x", "number"]], args: () => [0.5] },
+};
+
+/** Fields inside option and output objects, each with its kind and a call that puts a value there. */
+const FIELDS: ReadonlyArray<{ readonly what: string; readonly kind: Kind; readonly call: (k: Kernels, x: never) => unknown }> = [
+  { what: "options.rank", kind: "optionalBoolean", call: (k, x) => k.rolling(f64(1, 2), 2, { rank: x }) },
+  { what: "minPeriods", kind: "optionalNumber", call: (k, x) => k.rolling(f64(1, 2), 2, { minPeriods: x }) },
+  { what: "minPeriods", kind: "optionalNumber", call: (k, x) => k.rollingInto(f64(1, 2, 3), 2, rollingOut(3), { minPeriods: x }) },
+  ...(["mean", "std", "zscore", "min", "max", "rank"] as const).map((key) => ({
+    what: `out.${key}`, kind: "f64Array" as const, call: (k: Kernels, x: never) => k.rollingInto(f64(1, 2, 3), 2, { ...rollingOut(3), [key]: x }),
+  })),
+  { what: "alpha", kind: "optionalNumber", call: (k, x) => k.rollingStats(3, { alpha: x }) },
+  { what: "minPeriods", kind: "optionalNumber", call: (k, x) => k.rollingStats(3, { minPeriods: x }) },
+  { what: "options.extrema", kind: "optionalBoolean", call: (k, x) => k.rollingStats(3, { extrema: x }) },
+  { what: "options.count", kind: "number", call: (k, x) => k.volumeDeltaWindow({ count: x }) },
+  { what: "options.spanMs", kind: "number", call: (k, x) => k.volumeDeltaWindow({ spanMs: x }) },
+  { what: "options.capacity", kind: "optionalNumber", call: (k, x) => k.volumeDeltaWindow({ spanMs: 1000, capacity: x }) },
+  ...(["lookback", "depth", "sensitivity", "staleMs"] as const).map((key) => ({
+    what: key, kind: "number" as const, call: (k: Kernels, x: never) => k.confluenceCore({ ...coreOptions(), [key]: x }),
+  })),
+  { what: "weights", kind: "numberList", call: (k, x) => k.confluenceCore({ ...coreOptions(), weights: x }) },
+  { what: "levelWeights", kind: "numberList", call: (k, x) => k.confluenceCore({ ...coreOptions(), levelWeights: x }) },
+  { what: "weights[2]", kind: "number", call: (k, x) => k.confluenceCore({ ...coreOptions(), weights: [0.3, 0.3, x, 0.1, 0.1, 0.1] }) },
+  { what: "levelWeights[1]", kind: "number", call: (k, x) => k.confluenceCore({ ...coreOptions(), levelWeights: [1, x] }) },
+];
+
+/** A method or getter of a streaming object exercised with valid arguments; `null` marks its configuration, which stays readable. */
+type Members<T> = { readonly [K in Exclude<keyof T, "dispose">]: ((o: T) => unknown) | null };
+type Streaming<T> = {
+  readonly make: (k: Kernels) => T;
+  /** Parameters and valid arguments of each method that takes any (none: the trusted core skips its checks by contract). */
+  readonly methods: { readonly [name: string]: { readonly params: readonly Param[]; readonly args: readonly unknown[] } };
+  readonly members: Members<T>;
+};
+
+const windowMembers = {
+  isStable: (w: { isStable: boolean }) => w.isStable,
+  count: (w: { count: number }) => w.count,
+  reset: (w: { reset(): void }) => w.reset(),
+};
+const rollingStats: Streaming<RollingStatsWindow> = {
+  make: (k) => k.rollingStats(3),
+  methods: { push: { params: [["RollingStats.push", "number"]], args: [1.5] } },
+  members: {
+    ...windowMembers, window: null, minPeriods: null, push: (w) => w.push(1), mean: (w) => w.mean, std: (w) => w.std, zscore: (w) => w.zscore,
+    min: (w) => w.min, max: (w) => w.max, ema: (w) => w.ema, last: (w) => w.last, rank: (w) => w.rank(),
+  },
+};
+const rollingCorrelation: Streaming<RollingCorrelationWindow> = {
+  make: (k) => k.rollingCorrelation(3),
+  methods: { push: { params: [["RollingCorrelation.push x", "number"], ["RollingCorrelation.push y", "number"]], args: [1, 2] } },
+  members: { ...windowMembers, window: null, push: (w) => w.push(1, 2), cov: (w) => w.cov, corr: (w) => w.corr },
+};
+const volumeMembers: Members<VolumeDeltaWindow> = {
+  ...windowMembers, push: (w) => w.push(1, true, 1), advance: (w) => w.advance(2), buyVolume: (w) => w.buyVolume,
+  sellVolume: (w) => w.sellVolume, delta: (w) => w.delta, imbalance: (w) => w.imbalance,
+};
+const volumeMethods: Streaming<VolumeDeltaWindow>["methods"] = {
+  push: { params: [["trade qty", "number"], ["buyerInitiated", "boolean"], ["trade time", "number"]], args: [1, true, 1] },
+  advance: { params: [["advance time", "number"]], args: [5] },
+};
+const countVolume: Streaming<VolumeDeltaWindow> = { make: (k) => k.volumeDeltaWindow({ count: 3 }), methods: volumeMethods, members: volumeMembers };
+const timeVolume: Streaming<VolumeDeltaWindow> = { make: (k) => k.volumeDeltaWindow({ spanMs: 1000 }), methods: volumeMethods, members: volumeMembers };
+const orderFlow: Streaming<OrderFlowWindow> = {
+  make: (k) => k.orderFlowWindow(3),
+  methods: { push: { params: [["bidPx", "number"], ["bidQty", "number"], ["askPx", "number"], ["askQty", "number"]], args: [10, 1, 11, 2] } },
+  members: {
+    ...windowMembers, window: null, push: (w) => w.push(10, 1, 11, 2), last: (w) => w.last, sum: (w) => w.sum, absSum: (w) => w.absSum,
+  },
+};
+const coreMembers: Members<ConfluenceCore> = {
+  bookInput: (c) => c.bookInput, book: (c) => c.book(1, 1), quote: (c) => c.quote(100, 1, 101, 1), trade: (c) => c.trade(100, 1, true, 1),
+  sentiment: (c) => c.sentiment(0.5, 1), compute: (c) => c.compute(2), output: (c) => c.output(O.SCORE),
+  snapshot: (c) => c.snapshot(new Float64Array(O.OUTPUTS)), reset: (c) => c.reset(),
+};
+const checkedCore: Streaming<ConfluenceCore> = {
+  make: (k) => k.confluenceCore(coreOptions()),
+  methods: {
+    book: { params: [["bidLevels", "number"], ["askLevels", "number"]], args: [0, 0] },
+    quote: { params: [["bidPx", "number"], ["bidQty", "number"], ["askPx", "number"], ["askQty", "number"]], args: [100, 1, 101, 1] },
+    trade: { params: [["trade price", "number"], ["trade qty", "number"], ["buyerInitiated", "boolean"], ["trade time", "number"]], args: [100, 1, true, 1] },
+    sentiment: { params: [["sentiment", "number"], ["sentiment time", "number"]], args: [0.5, 1] },
+    compute: { params: [["now", "number"]], args: [2] },
+    output: { params: [["slot", "number"]], args: [O.SCORE] },
+    snapshot: { params: [["snapshot out", "snapshotOut"]], args: [new Float64Array(O.OUTPUTS)] },
+  },
+  members: coreMembers,
+};
+const trustedCore: Streaming<ConfluenceCore> = { make: (k) => k.confluenceCore(coreOptions(), true), methods: {}, members: coreMembers };
+
+const STREAMING = {
+  rollingStats, rollingCorrelation, "volumeDeltaWindow (count)": countVolume, "volumeDeltaWindow (time)": timeVolume,
+  orderFlowWindow: orderFlow, "confluenceCore (checked)": checkedCore, "confluenceCore (trusted)": trustedCore,
+} as unknown as Readonly<Record<string, Streaming<object>>>;
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+/** Calls a function or method by name with arguments of any type (what a JavaScript caller can do). */
+function invoke(target: object, name: string, args: readonly unknown[]): unknown {
+  return (target as Record<string, AnyFunction>)[name]!.apply(target, args as unknown[]);
+}
+
+/** Frees or disposes whatever a call returned, so the tables leave no state behind. */
+function release(result: unknown): void {
+  const r = result as { dispose?: () => void; free?: () => void } | null;
+  if (typeof r?.dispose === "function") r.dispose();
+  else if (typeof r?.free === "function") r.free();
+}
+
+/** The error a call throws (fails the test if it throws none). */
+function thrown(call: () => unknown, what: string): Error {
+  try {
+    release(call());
+  } catch (e) {
+    return e as Error;
+  }
+  return expect.fail(`${what}: no error thrown`);
+}
+
+function expectWrongType(call: () => unknown, what: string, found: string, context: string): void {
+  const e = thrown(call, context);
+  expect(e, `${context}: ${e.name}: ${e.message}`).toBeInstanceOf(ArgumentTypeError);
+  expect(e.message, context).toMatch(new RegExp(`^${what.replace(/[.[\]]/g, "\\$&")} is ${found}: expected `));
+}
 
 describe.each(backends)("Kernels contract on $backend", (k: Kernels) => {
   describe("volume delta", () => {
@@ -191,7 +421,7 @@ describe.each(backends)("Kernels contract on $backend", (k: Kernels) => {
       expect([w.count, w.ema]).toEqual([0, NaN]);
       w.dispose();
       expect(() => w.push(1)).toThrow(DisposedError);
-      expect(w.mean, "a disposed window reads NaN").toBeNaN();
+      expect(() => w.mean, "a disposed window's outputs are gone too").toThrow(DisposedError);
     });
     test("extrema: false skips min and max (NaN) and leaves the rest unchanged", () => {
       const a = k.rollingStats(3, { extrema: false }), b = k.rollingStats(3);
@@ -273,6 +503,106 @@ describe.each(backends)("Kernels contract on $backend", (k: Kernels) => {
       expect(Array.from(out.array)).toEqual([2, 3, 5.5]);
       v.free();
       out.free();
+    });
+    test("a length that is not an integer ≥ 0 is InvalidParameterError; one no backend can hold is OutOfMemoryError", () => {
+      expect(() => k.allocFloat64(1.5)).toThrow(InvalidParameterError);
+      expect(() => k.allocUint8(-1)).toThrow(InvalidParameterError);
+      expect(() => k.allocFloat64(NaN)).toThrow(InvalidParameterError);
+      expect(() => k.allocFloat64(2 ** 40)).toThrow(OutOfMemoryError);
+      expect(() => k.allocUint8(2 ** 43)).toThrow(OutOfMemoryError);
+      const b = k.allocFloat64(3);
+      b.array.set([2, 4, 8]);
+      expect(Array.from(k.ewm(b, 0.5)), "allocation and kernels work after the refusal").toEqual([2, 3, 5.5]);
+      b.free();
+    });
+    test("a freed buffer: its array throws DisposedError, and freeing it again is harmless", () => {
+      const b = k.allocFloat64(2), u = k.allocUint8(2);
+      b.free();
+      u.free();
+      expect(() => b.array).toThrow(DisposedError);
+      expect(() => u.array).toThrow("Uint8Buffer was disposed: expected a live object");
+      expect(() => b.free()).not.toThrow();
+      expect(() => u.free()).not.toThrow();
+    });
+  });
+
+  describe("argument types: never coerced, an ArgumentTypeError naming the argument", () => {
+    test("microprice of strings is an error, not 0.27", () => {
+      expect(() => k.microprice("1" as never, "1" as never, "2" as never, "1" as never)).toThrow("bidPx is a string: expected a finite number ≥ 0");
+      expect(() => k.rollingStats(3).push("1" as never)).toThrow("RollingStats.push is a string: expected a finite number");
+    });
+    test.each(Object.entries(CALLS))("%s: every parameter, every wrong type", (name, { params, args }) => {
+      release(invoke(k, name, args())); // the valid call works: each error below comes from the one wrong argument
+      params.forEach(([what, kind], i) => {
+        for (const [found, bad] of WRONG[kind]) {
+          const a = args();
+          a[i] = bad;
+          expectWrongType(() => invoke(k, name, a), what, found, `${name} with ${what} ${found}`);
+        }
+      });
+    });
+    test.each(FIELDS.map((f, i) => [`${f.what} (${i})`, f] as const))("option and output field %s", (_, { what, kind, call }) => {
+      for (const [found, bad] of WRONG[kind]) expectWrongType(() => call(k, bad as never), what, found, `${what} ${found}`);
+    });
+    test.each(Object.entries(STREAMING).filter(([, spec]) => Object.keys(spec.methods).length > 0))(
+      "%s: every method, every wrong type, and a rejected call changes nothing",
+      (name, spec) => {
+        const o = spec.make(k);
+        for (const [method, { params, args }] of Object.entries(spec.methods)) {
+          invoke(o, method, args);
+          const count = (o as { count?: number }).count;
+          params.forEach(([what, kind], i) => {
+            for (const [found, bad] of WRONG[kind]) {
+              const a = [...args];
+              a[i] = bad;
+              expectWrongType(() => invoke(o, method, a), what, found, `${name}.${method} with ${what} ${found}`);
+            }
+          });
+          expect((o as { count?: number }).count, `${name}.${method}: rejected calls left the count alone`).toBe(count);
+        }
+        (o as { dispose(): void }).dispose();
+      },
+    );
+    test("integers must be integers, slots must exist", () => {
+      expect(() => k.bookImbalanceBatch(f64(1, 2), f64(1, 2), 1.5, 1)).toThrow("snapshots[0] = 1.5: expected an integer ≥ 1");
+      const core = k.confluenceCore(coreOptions());
+      expect(() => core.output(O.OUTPUTS)).toThrow(InvalidParameterError);
+      expect(() => core.output(0.5)).toThrow(InvalidParameterError);
+      core.dispose();
+    });
+  });
+
+  describe("freed buffers: DisposedError wherever one is passed", () => {
+    const withBuffers = Object.entries(CALLS).filter(([, c]) => c.params.some(([, kind]) => kind === "f64" || kind === "f64OrNull" || kind === "u8"));
+    test.each(withBuffers)("%s", (name, { params, args }) => {
+      params.forEach(([what, kind], i) => {
+        if (kind !== "f64" && kind !== "f64OrNull" && kind !== "u8") return;
+        const a = args();
+        const data = a[i] as Float64Array | Uint8Array;
+        const buffer = kind === "u8" ? k.allocUint8(data.length) : k.allocFloat64(data.length);
+        buffer.array.set(data);
+        a[i] = buffer;
+        release(invoke(k, name, a)); // a live buffer in this place works
+        buffer.free();
+        const e = thrown(() => invoke(k, name, a), `${name} with ${what} freed`);
+        expect(e, `${name} with ${what} freed: ${e.message}`).toBeInstanceOf(DisposedError);
+      });
+    });
+  });
+
+  describe("disposed streaming objects: every later use throws DisposedError, dispose() again is harmless", () => {
+    test.each(Object.entries(STREAMING))("%s", (name, spec) => {
+      const o = spec.make(k);
+      if ("bookInput" in o) (o as ConfluenceCore).bookInput.set([100, 99, 1, 1, 101, 102, 1, 1]);
+      const members = Object.entries(spec.members) as [string, ((x: object) => unknown) | null][];
+      for (const [member, use] of members) if (use) use(o); // every use works while it is live
+      const config = Object.fromEntries(members.filter(([, use]) => use === null).map(([member]) => [member, (o as Record<string, unknown>)[member]]));
+      (o as { dispose(): void }).dispose();
+      for (const [member, use] of members) {
+        if (use) expect(() => use(o), `${name}.${member} after dispose`).toThrow(DisposedError);
+        else expect((o as Record<string, unknown>)[member], `${name}.${member}: configuration stays readable`).toBe(config[member]);
+      }
+      expect(() => (o as { dispose(): void }).dispose(), `${name}: a second dispose`).not.toThrow();
     });
   });
 });

@@ -15,14 +15,7 @@ import { ewm } from "./stats/ewm.js";
 import { JsRollingCorrelation, rollingCorrBatch } from "./stats/rollingCorr.js";
 import { JsConfluenceCore } from "./confluence/core.js";
 import { exp, log, tanh } from "./common/transcendental.js";
-
-class JsBuffer<T extends Float64Array | Uint8Array> {
-  constructor(readonly array: T) {}
-  get length(): number {
-    return this.array.length;
-  }
-  free(): void {}
-}
+import { JsBuffer } from "./jsBuffer.js";
 
 const orNull = (x: F64Input | null): Float64Array | null => (x ? f64Of(x) : null);
 
@@ -35,11 +28,11 @@ export class JsRawKernels implements RawKernels {
   private ofi: JsOrderFlowWindow | null = null;
 
   allocFloat64(length: number): Float64Buffer {
-    return new JsBuffer(new Float64Array(length));
+    return JsBuffer.float64(length);
   }
 
   allocUint8(length: number): Uint8Buffer {
-    return new JsBuffer(new Uint8Array(length));
+    return JsBuffer.uint8(length);
   }
 
   volumeDelta(qty: F64Input, buyer: U8Input, n: number, out: VolumeDelta): number {

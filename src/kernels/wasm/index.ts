@@ -63,6 +63,7 @@ export class WasmRawKernels implements RawKernels {
   ): number {
     if (this.ofi?.window !== window) {
       this.ofi?.dispose();
+      this.ofi = null; // so an OutOfMemoryError below leaves no disposed window to reuse
       this.ofi = new WasmOrderFlowWindow(this.mod, window);
     }
     return ofiWindowBatch(this.m, this.ofi, bidPx, bidQty, askPx, askQty, n, out);
@@ -71,6 +72,7 @@ export class WasmRawKernels implements RawKernels {
   rolling(values: F64Input, n: number, window: number, minPeriods: number, out: RawRollingOutputs): number {
     if (this.stats?.window !== window || this.stats.minPeriods !== minPeriods) {
       this.stats?.dispose();
+      this.stats = null;
       this.stats = new WasmRollingStats(this.mod, window, 1, minPeriods);
     }
     return rollingStatsBatch(this.m, this.stats, values, n, out);
@@ -83,6 +85,7 @@ export class WasmRawKernels implements RawKernels {
   rollingCovCorr(x: F64Input, y: F64Input, n: number, window: number, cov: F64Input | null, corr: F64Input | null): number {
     if (this.corr?.window !== window) {
       this.corr?.dispose();
+      this.corr = null;
       this.corr = new WasmRollingCorrelation(this.mod, window);
     }
     return rollingCorrBatch(this.m, this.corr, x, y, n, cov, corr);

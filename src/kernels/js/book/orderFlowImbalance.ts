@@ -6,7 +6,7 @@
 import type { OrderFlowWindow } from "../../types.js";
 import { checkResult, finiteness, valid } from "../common/check.js";
 import { NeumaierSum } from "../common/neumaier.js";
-import { requireLive, throwBadQuote } from "../../validate.js";
+import { checkQuote, requireLive } from "../../validate.js";
 
 export function ofiStep(
   pb0: number, qb0: number, pa0: number, qa0: number, pb: number, qb: number, pa: number, qa: number,
@@ -35,10 +35,8 @@ export function orderFlowImbalance(
 }
 
 export class JsOrderFlowWindow implements OrderFlowWindow {
-  last = NaN;
-  sum = NaN;
-  absSum = NaN;
-  count = 0;
+  /** The results, read unchecked by the owners of internal windows (see JsRollingStats.results). */
+  readonly results = { last: NaN, sum: NaN, absSum: NaN, count: 0 };
   private pb = 0;
   private qb = 0;
   private pa = 0;
@@ -55,7 +53,13 @@ export class JsOrderFlowWindow implements OrderFlowWindow {
     this.ring = new Float64Array(window);
   }
 
+  get last(): number { requireLive(this.ring, "OrderFlowWindow"); return this.results.last; }
+  get sum(): number { requireLive(this.ring, "OrderFlowWindow"); return this.results.sum; }
+  get absSum(): number { requireLive(this.ring, "OrderFlowWindow"); return this.results.absSum; }
+  get count(): number { requireLive(this.ring, "OrderFlowWindow"); return this.results.count; }
+
   get isStable(): boolean {
+    requireLive(this.ring, "OrderFlowWindow");
     return this.n === this.window;
   }
 
@@ -64,10 +68,10 @@ export class JsOrderFlowWindow implements OrderFlowWindow {
     this.n = 0;
     this.pos = 0;
     this.quotes = 0;
-    this.last = NaN;
-    this.sum = NaN;
-    this.absSum = NaN;
-    this.count = 0;
+    this.results.last = NaN;
+    this.results.sum = NaN;
+    this.results.absSum = NaN;
+    this.results.count = 0;
     this.acc.set(0);
     this.absAcc.set(0);
   }
@@ -108,10 +112,10 @@ export class JsOrderFlowWindow implements OrderFlowWindow {
       this.pos = this.pos + 1 === w ? 0 : this.pos + 1;
       const scale = this.absAcc.value;
       if (!(scale < Infinity) || this.acc.needsRebuild(scale) || this.absAcc.needsRebuild(scale)) this.rebuild();
-      this.last = e;
-      this.count = this.n;
-      this.sum = this.n === w ? this.acc.value : NaN;
-      this.absSum = this.n === w ? this.absAcc.value : NaN;
+      this.results.last = e;
+      this.results.count = this.n;
+      this.results.sum = this.n === w ? this.acc.value : NaN;
+      this.results.absSum = this.n === w ? this.absAcc.value : NaN;
     }
     this.pb = pb;
     this.qb = qb;
@@ -122,7 +126,7 @@ export class JsOrderFlowWindow implements OrderFlowWindow {
 
   push(bidPx: number, bidQty: number, askPx: number, askQty: number): void {
     requireLive(this.ring, "OrderFlowWindow");
-    if (!(valid(bidPx) && valid(bidQty) && valid(askPx) && valid(askQty))) throwBadQuote(bidPx, bidQty, askPx, askQty);
+    checkQuote(bidPx, bidQty, askPx, askQty);
     this.pushRaw(bidPx, bidQty, askPx, askQty);
   }
 }
@@ -140,8 +144,8 @@ export function ofiWindowBatch(
     const pb = bidPx[i]!, qb = bidQty[i]!, pa = askPx[i]!, qa = askQty[i]!;
     if (!(valid(pb) && valid(qb) && valid(pa) && valid(qa))) return -1;
     win.pushRaw(pb, qb, pa, qa);
-    if (outE) outE[i] = win.last;
-    if (outSum) outSum[i] = win.sum;
+    if (outE) outE[i] = win.results.last;
+    if (outSum) outSum[i] = win.results.sum;
   }
   return 0;
 }

@@ -1,10 +1,12 @@
 /**
  * The confluence core, plain-JS twin of assembly/confluence/core.ts (the formulas are
  * documented there): the same windows, the same operations in the same order, so the
- * outputs are bit-identical to the WASM build.
+ * outputs are bit-identical to the WASM build. Disposed like the WASM core: every later
+ * call throws DisposedError, and dispose() again does nothing.
  */
 import type { ConfluenceCore, ConfluenceCoreOptions } from "../../types.js";
 import * as O from "../../coreLayout.js";
+import { requireLive } from "../../validate.js";
 import { JsRollingStats } from "../stats/rollingStats.js";
 import { JsVolumeDeltaWindow } from "../flow/volumeDeltaWindow.js";
 import { JsOrderFlowWindow } from "../book/orderFlowImbalance.js";
@@ -15,8 +17,9 @@ const agree = (a: number, b: number): number => 1 - Math.abs(a - b) * 0.5;
 const clamp = (x: number, lo: number, hi: number): number => (x < lo ? lo : x > hi ? hi : x);
 
 export class JsConfluenceCore implements ConfluenceCore {
-  readonly outputs = new Float64Array(O.OUTPUTS);
-  readonly bookInput: Float64Array;
+  private readonly outputs = new Float64Array(O.OUTPUTS);
+  /** The book input; null once disposed. */
+  private input: Float64Array | null;
   private readonly weights: Float64Array;
   private readonly levelWeights: Float64Array;
   private readonly lookback: number;
@@ -62,7 +65,7 @@ export class JsConfluenceCore implements ConfluenceCore {
     this.staleMs = options.staleMs;
     this.weights = Float64Array.from(options.weights);
     this.levelWeights = Float64Array.from(options.levelWeights);
-    this.bookInput = new Float64Array(4 * depth);
+    this.input = new Float64Array(4 * depth);
     this.priceRing = new Float64Array(lookback + 1);
     this.vd = new JsVolumeDeltaWindow(lookback, Infinity);
     this.ofi = new JsOrderFlowWindow(lookback);
@@ -73,7 +76,13 @@ export class JsConfluenceCore implements ConfluenceCore {
     this.reset();
   }
 
+  get bookInput(): Float64Array {
+    requireLive(this.input, "ConfluenceCore");
+    return this.input;
+  }
+
   reset(): void {
+    requireLive(this.input, "ConfluenceCore");
     this.trades = 0;
     this.quotes = 0;
     this.books = 0;
@@ -105,13 +114,17 @@ export class JsConfluenceCore implements ConfluenceCore {
     this.outputs.fill(NaN);
   }
 
-  dispose(): void {}
+  dispose(): void {
+    this.input = null;
+  }
 
   output(slot: number): number {
+    requireLive(this.input, "ConfluenceCore");
     return this.outputs[slot]!;
   }
 
   snapshot(out: Float64Array | number[]): void {
+    requireLive(this.input, "ConfluenceCore");
     const o = this.outputs;
     for (let i = 0; i < O.OUTPUTS; i++) out[i] = o[i]!;
   }
@@ -127,13 +140,15 @@ export class JsConfluenceCore implements ConfluenceCore {
   }
 
   book(nb: number, na: number): void {
+    const book = this.input;
+    requireLive(book, "ConfluenceCore");
     const n = this.depth;
     const db = Math.min(nb, n), da = Math.min(na, n);
     if (db < 1 || da < 1) {
       this.bookValid = 0;
       return;
     }
-    const book = this.bookInput, w = this.levelWeights;
+    const w = this.levelWeights;
     let sb = 0, sa = 0;
     for (let i = 0; i < db; i++) sb += w[i]! * book[n + i]!;
     for (let i = 0; i < da; i++) sa += w[i]! * book[3 * n + i]!;
@@ -145,12 +160,14 @@ export class JsConfluenceCore implements ConfluenceCore {
   }
 
   quote(pb: number, qb: number, pa: number, qa: number): void {
+    requireLive(this.input, "ConfluenceCore");
     this.ofi.pushRaw(pb, qb, pa, qa);
     this.quotes++;
     this.topOfBook(pb, qb, pa, qa);
   }
 
   trade(price: number, qty: number, buyer: boolean, time: number): void {
+    requireLive(this.input, "ConfluenceCore");
     const lookback = this.lookback;
     this.vd.push(qty, buyer, time);
     const prices = this.prices;
@@ -167,8 +184,8 @@ export class JsConfluenceCore implements ConfluenceCore {
         this.avgGain += (up - this.avgGain) / lookback;
         this.avgLoss += (down - this.avgLoss) / lookback;
       }
-      if (prices.count === prices.window) {
-        this.breakout = price > prices.max ? 1 : price < prices.min ? -1 : this.breakout * (1 - 1 / lookback);
+      if (prices.results.count === prices.window) {
+        this.breakout = price > prices.results.max ? 1 : price < prices.results.min ? -1 : this.breakout * (1 - 1 / lookback);
       }
     }
     prices.pushRaw(price);
@@ -190,12 +207,14 @@ export class JsConfluenceCore implements ConfluenceCore {
   }
 
   sentiment(value: number, time: number): void {
+    requireLive(this.input, "ConfluenceCore");
     this.sentimentValue = value;
     this.sentimentTime = time;
     this.hasSentiment = 1;
   }
 
   compute(now: number): boolean {
+    requireLive(this.input, "ConfluenceCore");
     const o = this.outputs, w = this.weights;
     const lookback = this.lookback, long = 4 * lookback;
     let needTrades = 0, needQuotes = 0, needBooks = 0;
@@ -213,7 +232,7 @@ export class JsConfluenceCore implements ConfluenceCore {
       return false;
     }
     const g = this.gain;
-    const prices = this.prices;
+    const prices = this.prices.results;
     const last = this.lastPrice;
     const sigma = prices.std;
     const warmTrades = this.trades >= long;
@@ -224,13 +243,13 @@ export class JsConfluenceCore implements ConfluenceCore {
     const dwi = this.dwi, mo = this.microOffset;
     const sig0 = this.bookValid ? squash(g * (0.6 * dwi + 0.4 * mo)) : 0;
     const conf0 = this.bookValid ? agree(dwi, mo) * (this.levels / this.depth) : 0;
-    const vd = this.vd;
+    const vd = this.vd.results;
     const vdi = vd.buyVolume + vd.sellVolume > 0 ? vd.imbalance : 0;
-    const ofi = this.ofi;
+    const ofi = this.ofi.results;
     const ofn = ofi.absSum > 0 ? ofi.sum / ofi.absSum : 0;
     const sig1 = squash(g * (vdi + ofn) * 0.5);
     const conf1 = agree(vdi, ofn);
-    const sizes = this.sizes;
+    const sizes = this.sizes.results;
     const rel = warmTrades && sizes.mean > 0 ? (vd.buyVolume + vd.sellVolume) / (lookback * sizes.mean) : 1;
     const sig2 = squash(g * mom * Math.max(rel - 1, 0));
     const conf2 = Math.min(rel, 1);
@@ -290,10 +309,10 @@ export class JsConfluenceCore implements ConfluenceCore {
       dispersion += w[c]! / coverage * d * d;
     }
     const agreement = clamp(1 - Math.sqrt(dispersion), 0, 1);
-    const spreads = this.spreads;
+    const spreads = this.spreads.results;
     const relSpread = this.mid > 0 ? this.spread / this.mid : 0;
     const spreadRatio = spreads.mean > 0 ? relSpread / spreads.mean : 1;
-    const changes = this.changes;
+    const changes = this.changes.results;
     const volRatio = this.dp2Long > 0 && changes.std === changes.std ? changes.std / Math.sqrt(this.dp2Long) : 1;
     const regime = 1 / (1 + Math.max(spreadRatio - 1.5, 0)) / (1 + Math.max(volRatio - 2, 0));
 

@@ -4,17 +4,13 @@
  * exact rebuilds and capacity rule).
  */
 import type { VolumeDeltaWindow } from "../../types.js";
-import { CapacityExceededError, InvalidValueError, OutOfOrderError } from "../../../errors.js";
+import { CapacityExceededError, OutOfOrderError } from "../../../errors.js";
 import { NeumaierSum } from "../common/neumaier.js";
-import { valid } from "../common/check.js";
-import { requireFinite, requireLive } from "../../validate.js";
+import { checkTrade, requireFinite, requireLive } from "../../validate.js";
 
 export class JsVolumeDeltaWindow implements VolumeDeltaWindow {
-  buyVolume = 0;
-  sellVolume = 0;
-  delta = 0;
-  imbalance = NaN;
-  count = 0;
+  /** The results, read unchecked by the owners of internal windows (see JsRollingStats.results). */
+  readonly results = { buyVolume: 0, sellVolume: 0, delta: 0, imbalance: NaN, count: 0 };
   private lastTime = -Infinity;
   private firstTime = -Infinity;
   private readonly buyAcc = new NeumaierSum();
@@ -34,7 +30,14 @@ export class JsVolumeDeltaWindow implements VolumeDeltaWindow {
     this.side = new Uint8Array(capacity);
   }
 
+  get buyVolume(): number { requireLive(this.qty, "VolumeDeltaWindow"); return this.results.buyVolume; }
+  get sellVolume(): number { requireLive(this.qty, "VolumeDeltaWindow"); return this.results.sellVolume; }
+  get delta(): number { requireLive(this.qty, "VolumeDeltaWindow"); return this.results.delta; }
+  get imbalance(): number { requireLive(this.qty, "VolumeDeltaWindow"); return this.results.imbalance; }
+  get count(): number { requireLive(this.qty, "VolumeDeltaWindow"); return this.results.count; }
+
   get isStable(): boolean {
+    requireLive(this.qty, "VolumeDeltaWindow");
     return this.span === Infinity ? this.n === this.capacity : this.lastTime - this.firstTime >= this.span;
   }
 
@@ -57,11 +60,11 @@ export class JsVolumeDeltaWindow implements VolumeDeltaWindow {
 
   private publish(): void {
     const buy = this.buyAcc.value, sell = this.sellAcc.value;
-    this.buyVolume = buy;
-    this.sellVolume = sell;
-    this.delta = buy - sell;
-    this.imbalance = (buy - sell) / (buy + sell);
-    this.count = this.n;
+    this.results.buyVolume = buy;
+    this.results.sellVolume = sell;
+    this.results.delta = buy - sell;
+    this.results.imbalance = (buy - sell) / (buy + sell);
+    this.results.count = this.n;
   }
 
   /** Compensated sums replayed oldest first (mirror of the AssemblyScript rebuild). */
@@ -97,10 +100,7 @@ export class JsVolumeDeltaWindow implements VolumeDeltaWindow {
 
   push(qty: number, buyerInitiated: boolean, time: number): void {
     requireLive(this.qty, "VolumeDeltaWindow");
-    if (!valid(qty)) {
-      throw new InvalidValueError("trade qty", 0, qty, qty - qty !== 0 ? "a finite number" : "a value ≥ 0");
-    }
-    requireFinite("trade time", time);
+    checkTrade(qty, buyerInitiated, time);
     if (time < this.lastTime) throw new OutOfOrderError("trade", time, this.lastTime);
     this.expire(time);
     if (this.n === this.capacity) {

@@ -10,10 +10,8 @@ const EPS = 2.220446049250313e-16;
 const TOL = 1.4551915228366852e-11; // 2^-36
 
 export class JsRollingCorrelation implements RollingCorrelationWindow {
-  cov = NaN;
-  corr = NaN;
-  count = 0;
-  rebuilds = 0;
+  /** The results, read unchecked by the owners of internal windows (see JsRollingStats.results). */
+  readonly results = { cov: NaN, corr: NaN, count: 0, rebuilds: 0 };
   private lastX = NaN;
   private lastY = NaN;
   private kx = 0;
@@ -40,7 +38,13 @@ export class JsRollingCorrelation implements RollingCorrelationWindow {
     this.ys = new Float64Array(window);
   }
 
+  get cov(): number { requireLive(this.xs, "RollingCorrelation"); return this.results.cov; }
+  get corr(): number { requireLive(this.xs, "RollingCorrelation"); return this.results.corr; }
+  get count(): number { requireLive(this.xs, "RollingCorrelation"); return this.results.count; }
+  get rebuilds(): number { requireLive(this.xs, "RollingCorrelation"); return this.results.rebuilds; }
+
   get isStable(): boolean {
+    requireLive(this.xs, "RollingCorrelation");
     return this.n === this.window;
   }
 
@@ -58,10 +62,10 @@ export class JsRollingCorrelation implements RollingCorrelationWindow {
     this.syy = 0;
     this.sxy = 0;
     this.clearBudget();
-    this.rebuilds = 0;
-    this.cov = NaN;
-    this.corr = NaN;
-    this.count = 0;
+    this.results.rebuilds = 0;
+    this.results.cov = NaN;
+    this.results.corr = NaN;
+    this.results.count = 0;
     this.lastX = NaN;
     this.lastY = NaN;
   }
@@ -102,7 +106,7 @@ export class JsRollingCorrelation implements RollingCorrelationWindow {
     this.mx = mx0 + dx / n;
     this.my = my0 + dy / n;
     this.clearBudget();
-    this.rebuilds += 1;
+    this.results.rebuilds += 1;
   }
 
   pushRaw(x: number, y: number): void {
@@ -155,7 +159,7 @@ export class JsRollingCorrelation implements RollingCorrelationWindow {
     this.lastX = x;
     this.lastY = y;
     const n = this.n;
-    this.count = n;
+    this.results.count = n;
     const flat = this.runX >= n || this.runY >= n;
     if (n > 1 && !flat) {
       const sxx = this.sxx, syy = this.syy, n1 = n - 1;
@@ -164,19 +168,19 @@ export class JsRollingCorrelation implements RollingCorrelationWindow {
         || this.errMeanX * this.errMeanX * n1 > TOL * TOL * sxx || this.errMeanY * this.errMeanY * n1 > TOL * TOL * syy) this.rebuild(x, y);
     }
     if (n < w || n < 2) {
-      this.cov = NaN;
-      this.corr = NaN;
+      this.results.cov = NaN;
+      this.results.corr = NaN;
       return;
     }
     if (flat) {
-      this.cov = 0;
-      this.corr = NaN;
+      this.results.cov = 0;
+      this.results.corr = NaN;
       return;
     }
-    this.cov = this.sxy / (n - 1);
+    this.results.cov = this.sxy / (n - 1);
     const sx = Math.sqrt(Math.max(this.sxx, 0)), sy = Math.sqrt(Math.max(this.syy, 0));
     const r = this.sxy / sx / sy;
-    this.corr = r > 1 ? 1 : r < -1 ? -1 : r;
+    this.results.corr = r > 1 ? 1 : r < -1 ? -1 : r;
   }
 }
 
@@ -189,8 +193,8 @@ export function rollingCorrBatch(
     const x = xs[i]!, y = ys[i]!;
     if (x - x !== 0 || y - y !== 0) return i;
     s.pushRaw(x, y);
-    if (outCov) outCov[i] = s.cov;
-    if (outCorr) outCorr[i] = s.corr;
+    if (outCov) outCov[i] = s.results.cov;
+    if (outCorr) outCorr[i] = s.results.corr;
   }
   return -1;
 }

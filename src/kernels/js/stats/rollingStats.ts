@@ -12,15 +12,11 @@ const EPS = 2.220446049250313e-16;
 const TOL = 1.4551915228366852e-11; // 2^-36
 
 export class JsRollingStats implements RollingStatsWindow {
-  mean = NaN;
-  std = NaN;
-  zscore = NaN;
-  min = NaN;
-  max = NaN;
-  ema = NaN;
-  last = NaN;
-  count = 0;
-  rebuilds = 0;
+  /**
+   * The results, read unchecked by the owners of internal windows (the confluence core,
+   * the batch kernels); users read them through the getters, which throw once disposed.
+   */
+  readonly results = { mean: NaN, std: NaN, zscore: NaN, min: NaN, max: NaN, ema: NaN, last: NaN, count: 0, rebuilds: 0 };
   private shift = 0;
   private my = 0;
   private m2 = 0;
@@ -44,7 +40,18 @@ export class JsRollingStats implements RollingStatsWindow {
     this.maxQ = new Int32Array(window);
   }
 
+  get mean(): number { requireLive(this.ring, "RollingStats"); return this.results.mean; }
+  get std(): number { requireLive(this.ring, "RollingStats"); return this.results.std; }
+  get zscore(): number { requireLive(this.ring, "RollingStats"); return this.results.zscore; }
+  get min(): number { requireLive(this.ring, "RollingStats"); return this.results.min; }
+  get max(): number { requireLive(this.ring, "RollingStats"); return this.results.max; }
+  get ema(): number { requireLive(this.ring, "RollingStats"); return this.results.ema; }
+  get last(): number { requireLive(this.ring, "RollingStats"); return this.results.last; }
+  get count(): number { requireLive(this.ring, "RollingStats"); return this.results.count; }
+  get rebuilds(): number { requireLive(this.ring, "RollingStats"); return this.results.rebuilds; }
+
   get isStable(): boolean {
+    requireLive(this.ring, "RollingStats");
     return this.n === this.window;
   }
 
@@ -59,19 +66,19 @@ export class JsRollingStats implements RollingStatsWindow {
     this.m2 = 0;
     this.errM2 = 0;
     this.errMean = 0;
-    this.rebuilds = 0;
+    this.results.rebuilds = 0;
     this.minHead = 0;
     this.minLen = 0;
     this.maxHead = 0;
     this.maxLen = 0;
-    this.mean = NaN;
-    this.std = NaN;
-    this.zscore = NaN;
-    this.min = NaN;
-    this.max = NaN;
-    this.ema = NaN;
-    this.last = NaN;
-    this.count = 0;
+    this.results.mean = NaN;
+    this.results.std = NaN;
+    this.results.zscore = NaN;
+    this.results.min = NaN;
+    this.results.max = NaN;
+    this.results.ema = NaN;
+    this.results.last = NaN;
+    this.results.count = 0;
   }
 
   dispose(): void {
@@ -97,7 +104,7 @@ export class JsRollingStats implements RollingStatsWindow {
     this.m2 = q - d * d / n;
     this.errM2 = 0;
     this.errMean = 0;
-    this.rebuilds += 1;
+    this.results.rebuilds += 1;
   }
 
   /** Push without validation (the batch path validates as it reads). */
@@ -105,8 +112,8 @@ export class JsRollingStats implements RollingStatsWindow {
     const ring = this.ring!;
     const w = this.window;
     const pos = this.pos;
-    this.run = this.n > 0 && x === this.last ? this.run + 1 : 1;
-    this.ema = this.total === 0 ? x : (1 - this.alpha) * this.ema + this.alpha * x;
+    this.run = this.n > 0 && x === this.results.last ? this.run + 1 : 1;
+    this.results.ema = this.total === 0 ? x : (1 - this.alpha) * this.results.ema + this.alpha * x;
     this.total += 1;
     if (this.n === 0) this.shift = x;
     const y = x - this.shift;
@@ -163,42 +170,42 @@ export class JsRollingStats implements RollingStatsWindow {
       this.minLen++;
     }
     this.pos = pos + 1 === w ? 0 : pos + 1;
-    this.last = x;
+    this.results.last = x;
     const n = this.n;
-    this.count = n;
+    this.results.count = n;
     const constant = this.run >= n;
     if (n > 1 && !constant) {
       const m2 = this.m2;
       if (!(m2 > 0) || this.errM2 > TOL * m2 || this.errMean * this.errMean * (n - 1) > TOL * TOL * m2) this.rebuild(x);
     }
     if (n < this.minPeriods) {
-      this.mean = NaN;
-      this.std = NaN;
-      this.zscore = NaN;
-      this.min = NaN;
-      this.max = NaN;
+      this.results.mean = NaN;
+      this.results.std = NaN;
+      this.results.zscore = NaN;
+      this.results.min = NaN;
+      this.results.max = NaN;
       return;
     }
     if (this.extrema) {
-      this.min = ring[minQ[this.minHead]!]!;
-      this.max = ring[maxQ[this.maxHead]!]!;
+      this.results.min = ring[minQ[this.minHead]!]!;
+      this.results.max = ring[maxQ[this.maxHead]!]!;
     }
     if (constant) {
-      this.mean = x;
-      this.std = n > 1 ? 0 : NaN;
-      this.zscore = NaN;
+      this.results.mean = x;
+      this.results.std = n > 1 ? 0 : NaN;
+      this.results.zscore = NaN;
       return;
     }
-    this.mean = this.shift + this.my;
+    this.results.mean = this.shift + this.my;
     const std = Math.sqrt(Math.max(this.m2, 0) / (n - 1));
-    this.std = std;
-    this.zscore = std > 0 ? ((x - this.shift) - this.my) / std : NaN;
+    this.results.std = std;
+    this.results.zscore = std > 0 ? ((x - this.shift) - this.my) / std : NaN;
   }
 
   rank(): number {
     requireLive(this.ring, "RollingStats");
     if (this.n < this.minPeriods) return NaN;
-    return percentileRank(this.ring, 0, this.n, this.last);
+    return percentileRank(this.ring, 0, this.n, this.results.last);
   }
 }
 
@@ -230,11 +237,11 @@ export function rollingStatsBatch(s: JsRollingStats, values: Float64Array, n: nu
     const x = values[i]!;
     if (x - x !== 0) return i;
     s.pushRaw(x);
-    if (out.mean) out.mean[i] = s.mean;
-    if (out.std) out.std[i] = s.std;
-    if (out.zscore) out.zscore[i] = s.zscore;
-    if (out.min) out.min[i] = s.min;
-    if (out.max) out.max[i] = s.max;
+    if (out.mean) out.mean[i] = s.results.mean;
+    if (out.std) out.std[i] = s.results.std;
+    if (out.zscore) out.zscore[i] = s.results.zscore;
+    if (out.min) out.min[i] = s.results.min;
+    if (out.max) out.max[i] = s.results.max;
     if (out.rank) {
       const c = Math.min(i + 1, w);
       out.rank[i] = c >= s.minPeriods ? percentileRank(values, i + 1 - c, c, x) : NaN;

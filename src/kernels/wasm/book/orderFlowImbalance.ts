@@ -4,13 +4,11 @@
  */
 import type { WasmModule } from "../../../wasm/module.js";
 import type { F64Input, OrderFlowWindow } from "../../types.js";
-import { DisposedError } from "../../../errors.js";
-import { throwBadQuote } from "../../validate.js";
-import { allocState, releaseState } from "../lifetime.js";
+import { checkQuote } from "../../validate.js";
+import { StateBlock } from "../stateBlock.js";
 import { OUT, type Marshal } from "../marshal.js";
 
 const LAST = 0, SUM = 1, COUNT = 2, ABS_SUM = 3;
-const MAX = Number.MAX_VALUE;
 
 export function orderFlowImbalance(
   m: Marshal, bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, n: number, out: F64Input,
@@ -23,47 +21,30 @@ export function orderFlowImbalance(
   return check;
 }
 
-export class WasmOrderFlowWindow implements OrderFlowWindow {
-  private ptr: number;
-  private base: number;
-  private live = true;
-
-  constructor(private readonly mod: WasmModule, readonly window: number) {
-    this.ptr = allocState(this, mod, mod.exports.ofiWindowSize(window));
+export class WasmOrderFlowWindow extends StateBlock implements OrderFlowWindow {
+  constructor(mod: WasmModule, readonly window: number) {
+    super(mod, mod.exports.ofiWindowSize(window), "OrderFlowWindow");
     mod.exports.ofiWindowInit(this.ptr, window);
-    this.base = this.ptr >> 3;
-  }
-
-  get pointer(): number {
-    return this.ptr;
   }
 
   push(bidPx: number, bidQty: number, askPx: number, askQty: number): void {
-    if (!this.live) throw new DisposedError("OrderFlowWindow");
-    if (!(bidPx >= 0 && bidPx <= MAX && bidQty >= 0 && bidQty <= MAX && askPx >= 0 && askPx <= MAX && askQty >= 0 && askQty <= MAX)) {
-      throwBadQuote(bidPx, bidQty, askPx, askQty);
-    }
+    if (!this.live) this.requireLive();
+    checkQuote(bidPx, bidQty, askPx, askQty);
     this.mod.exports.ofiWindowPush(this.ptr, bidPx, bidQty, askPx, askQty);
   }
 
-  get last(): number { return this.mod.f64[this.base + LAST]!; }
-  get sum(): number { return this.mod.f64[this.base + SUM]!; }
-  get absSum(): number { return this.mod.f64[this.base + ABS_SUM]!; }
-  get count(): number { return this.live ? this.mod.f64[this.base + COUNT]! : 0; }
+  get last(): number { return this.read(LAST); }
+  get sum(): number { return this.read(SUM); }
+  get absSum(): number { return this.read(ABS_SUM); }
+  get count(): number { return this.read(COUNT); }
 
   get isStable(): boolean {
     return this.count === this.window;
   }
 
   reset(): void {
-    if (!this.live) throw new DisposedError("OrderFlowWindow");
+    this.requireLive();
     this.mod.exports.ofiWindowReset(this.ptr);
-  }
-
-  dispose(): void {
-    if (!this.live) return;
-    this.live = false;
-    this.base = releaseState(this, this.mod, this.ptr) >> 3;
   }
 }
 

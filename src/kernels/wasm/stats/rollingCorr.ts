@@ -4,53 +4,37 @@
  */
 import type { WasmModule } from "../../../wasm/module.js";
 import type { F64Input, RollingCorrelationWindow } from "../../types.js";
-import { DisposedError } from "../../../errors.js";
 import { requireFinite } from "../../validate.js";
-import { allocState, releaseState } from "../lifetime.js";
+import { StateBlock } from "../stateBlock.js";
 import { OUT, type Marshal } from "../marshal.js";
 
 const COV = 0, CORR = 1, COUNT = 2, REBUILDS = 3;
 
-export class WasmRollingCorrelation implements RollingCorrelationWindow {
-  private ptr: number;
-  private base: number;
-  private live = true;
-
-  constructor(private readonly mod: WasmModule, readonly window: number) {
-    this.ptr = allocState(this, mod, mod.exports.rollingCorrSize(window));
+export class WasmRollingCorrelation extends StateBlock implements RollingCorrelationWindow {
+  constructor(mod: WasmModule, readonly window: number) {
+    super(mod, mod.exports.rollingCorrSize(window), "RollingCorrelation");
     mod.exports.rollingCorrInit(this.ptr, window);
-    this.base = this.ptr >> 3;
-  }
-
-  get pointer(): number {
-    return this.ptr;
   }
 
   push(x: number, y: number): void {
-    if (!this.live) throw new DisposedError("RollingCorrelation");
-    if (x - x !== 0) requireFinite("RollingCorrelation.push x", x);
-    if (y - y !== 0) requireFinite("RollingCorrelation.push y", y);
+    if (!this.live) this.requireLive();
+    if (typeof x !== "number" || x - x !== 0) requireFinite("RollingCorrelation.push x", x);
+    if (typeof y !== "number" || y - y !== 0) requireFinite("RollingCorrelation.push y", y);
     this.mod.exports.rollingCorrPush(this.ptr, x, y);
   }
 
-  get cov(): number { return this.mod.f64[this.base + COV]!; }
-  get corr(): number { return this.mod.f64[this.base + CORR]!; }
-  get count(): number { return this.live ? this.mod.f64[this.base + COUNT]! : 0; }
-  get rebuilds(): number { return this.mod.f64[this.base + REBUILDS]!; }
+  get cov(): number { return this.read(COV); }
+  get corr(): number { return this.read(CORR); }
+  get count(): number { return this.read(COUNT); }
+  get rebuilds(): number { return this.read(REBUILDS); }
 
   get isStable(): boolean {
     return this.count === this.window;
   }
 
   reset(): void {
-    if (!this.live) throw new DisposedError("RollingCorrelation");
+    this.requireLive();
     this.mod.exports.rollingCorrReset(this.ptr);
-  }
-
-  dispose(): void {
-    if (!this.live) return;
-    this.live = false;
-    this.base = releaseState(this, this.mod, this.ptr) >> 3;
   }
 }
 

@@ -6,69 +6,53 @@
 import type { WasmModule } from "../../../wasm/module.js";
 import type { RawRollingOutputs } from "../../raw.js";
 import type { F64Input, RollingStatsWindow } from "../../types.js";
-import { DisposedError } from "../../../errors.js";
 import { requireFinite } from "../../validate.js";
-import { allocState, releaseState } from "../lifetime.js";
+import { StateBlock } from "../stateBlock.js";
 import { OUT, type Marshal } from "../marshal.js";
 
 // Output slots, in the order of the fields of RollingStats.
 const MEAN = 0, STD = 1, Z = 2, MIN = 3, MAX = 4, EMA = 5, LAST = 6, COUNT = 7, REBUILDS = 8;
 
-export class WasmRollingStats implements RollingStatsWindow {
-  private ptr: number;
-  private base: number;
-  private live = true;
+export class WasmRollingStats extends StateBlock implements RollingStatsWindow {
   private readonly pushFn: (p: number, x: number) => void;
 
   constructor(
-    private readonly mod: WasmModule, readonly window: number, readonly alpha: number, readonly minPeriods: number = window,
+    mod: WasmModule, readonly window: number, readonly alpha: number, readonly minPeriods: number = window,
     readonly extrema = true,
   ) {
+    super(mod, mod.exports.rollingStatsSize(window), "RollingStats");
     this.pushFn = mod.exports.rollingStatsPush;
-    this.ptr = allocState(this, mod, mod.exports.rollingStatsSize(window));
     mod.exports.rollingStatsInit(this.ptr, window, alpha, minPeriods, extrema ? 1 : 0);
-    this.base = this.ptr >> 3;
-  }
-
-  /** The state block's address (for batch kernels that drive it). */
-  get pointer(): number {
-    return this.ptr;
   }
 
   push(x: number): void {
-    if (!this.live) throw new DisposedError("RollingStats");
-    if (x - x !== 0) requireFinite("RollingStats.push", x);
+    if (!this.live) this.requireLive();
+    if (typeof x !== "number" || x - x !== 0) requireFinite("RollingStats.push", x);
     this.pushFn(this.ptr, x);
   }
 
-  get mean(): number { return this.mod.f64[this.base + MEAN]!; }
-  get std(): number { return this.mod.f64[this.base + STD]!; }
-  get zscore(): number { return this.mod.f64[this.base + Z]!; }
-  get min(): number { return this.mod.f64[this.base + MIN]!; }
-  get max(): number { return this.mod.f64[this.base + MAX]!; }
-  get ema(): number { return this.mod.f64[this.base + EMA]!; }
-  get last(): number { return this.mod.f64[this.base + LAST]!; }
-  get count(): number { return this.live ? this.mod.f64[this.base + COUNT]! : 0; }
-  get rebuilds(): number { return this.mod.f64[this.base + REBUILDS]!; }
+  get mean(): number { return this.read(MEAN); }
+  get std(): number { return this.read(STD); }
+  get zscore(): number { return this.read(Z); }
+  get min(): number { return this.read(MIN); }
+  get max(): number { return this.read(MAX); }
+  get ema(): number { return this.read(EMA); }
+  get last(): number { return this.read(LAST); }
+  get count(): number { return this.read(COUNT); }
+  get rebuilds(): number { return this.read(REBUILDS); }
 
   get isStable(): boolean {
     return this.count === this.window;
   }
 
   rank(): number {
-    if (!this.live) throw new DisposedError("RollingStats");
+    this.requireLive();
     return this.mod.exports.rollingStatsRank(this.ptr);
   }
 
   reset(): void {
-    if (!this.live) throw new DisposedError("RollingStats");
+    this.requireLive();
     this.mod.exports.rollingStatsReset(this.ptr);
-  }
-
-  dispose(): void {
-    if (!this.live) return;
-    this.live = false;
-    this.base = releaseState(this, this.mod, this.ptr) >> 3;
   }
 }
 
