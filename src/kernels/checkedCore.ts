@@ -1,24 +1,28 @@
 /**
  * The confluence core behind input checks: every event is validated (argument types
- * first — numbers, a boolean side — then finite prices > 0, quantities ≥ 0, trades in
- * time order, sentiment in [−1, 1]) before it reaches either backend, so both reject
- * the same inputs with the same typed errors and a rejected event changes nothing.
+ * first — numbers, a boolean side — then prices and quantities inside the event
+ * validator's sane bounds (feeds/validate.ts LIMITS: no sum, variance or product of the
+ * analysis can overflow), trades in time order, sentiment in [−1, 1]) before it reaches
+ * either backend, so both reject the same inputs with the same typed errors and a
+ * rejected event changes nothing.
  */
 import { ArgumentTypeError, InvalidParameterError, InvalidValueError, LengthMismatchError, OutOfOrderError } from "../errors.js";
 import * as O from "./coreLayout.js";
 import type { ConfluenceCore } from "./types.js";
 import { kindOf, requireBoolean, requireFinite, requireNumber } from "./validate.js";
+import { LIMITS, validPrice, validQty } from "../feeds/validate.js";
 
-const MAX = Number.MAX_VALUE;
+const PRICE = `a finite price in [${LIMITS.minPrice}, ${LIMITS.maxPrice}]`;
+const QUANTITY = `0 or a finite quantity in [${LIMITS.minQty}, ${LIMITS.maxQty}]`;
 
 function price(what: string, i: number, v: number): void {
-  if (typeof v !== "number") requireNumber(what, v, "a finite price > 0");
-  if (!(v > 0 && v <= MAX)) throw new InvalidValueError(what, i, v, "a finite price > 0");
+  if (typeof v !== "number") requireNumber(what, v, PRICE);
+  if (!validPrice(v)) throw new InvalidValueError(what, i, v, PRICE);
 }
 
 function quantity(what: string, i: number, v: number): void {
-  if (typeof v !== "number") requireNumber(what, v, "a finite quantity ≥ 0");
-  if (!(v >= 0 && v <= MAX)) throw new InvalidValueError(what, i, v, "a finite quantity ≥ 0");
+  if (typeof v !== "number") requireNumber(what, v, QUANTITY);
+  if (!validQty(v)) throw new InvalidValueError(what, i, v, QUANTITY);
 }
 
 function levelCount(what: string, n: number, depth: number): void {
@@ -42,8 +46,8 @@ export class CheckedConfluenceCore implements ConfluenceCore {
     const b = this.core.bookInput;
     // one pass of plain comparisons; the element is named only when one fails
     let ok = true;
-    for (let i = 0; i < bidLevels; i++) ok = ok && b[i]! > 0 && b[i]! <= MAX && b[n + i]! >= 0 && b[n + i]! <= MAX;
-    for (let i = 0; i < askLevels; i++) ok = ok && b[2 * n + i]! > 0 && b[2 * n + i]! <= MAX && b[3 * n + i]! >= 0 && b[3 * n + i]! <= MAX;
+    for (let i = 0; i < bidLevels; i++) ok = ok && validPrice(b[i]!) && validQty(b[n + i]!);
+    for (let i = 0; i < askLevels; i++) ok = ok && validPrice(b[2 * n + i]!) && validQty(b[3 * n + i]!);
     if (!ok) {
       for (let i = 0; i < bidLevels; i++) {
         price("bidPx", i, b[i]!);

@@ -9,6 +9,7 @@ import {
   COMPONENT_NAMES, ConfluenceAnalyzer, InvalidConfigError, InvalidValueError, InvalidWeightsError, OutOfOrderError, PRESETS,
   UnknownConfigKeyError, WarmupError, resolveConfig, type ConfluenceUpdate, type Kernels,
 } from "../../src/index.js";
+import { LIMITS } from "../../src/feeds/validate.js";
 import { backends } from "../support/backends.js";
 import { BTCUSDT, ETHUSDT } from "../support/capture.js";
 import { captureEvents, type Event } from "../support/replay.js";
@@ -145,8 +146,13 @@ describe.each(backends)("analyzer on $backend", (k: Kernels) => {
     expect(() => a.onTrade({ price: NaN, qty: 1, buyerInitiated: true, time: 11 })).toThrow(InvalidValueError);
     expect(() => a.onTrade({ price: 100, qty: -1, buyerInitiated: true, time: 11 })).toThrow("trade qty[0] = -1");
     expect(() => a.onTrade({ price: 100, qty: 1, buyerInitiated: true, time: 9 })).toThrow(OutOfOrderError);
-    expect(() => a.onQuote({ bidPx: 0, bidQty: 1, askPx: 1, askQty: 1 })).toThrow("bidPx[0] = 0: expected a finite price > 0");
+    expect(() => a.onQuote({ bidPx: 0, bidQty: 1, askPx: 1, askQty: 1 })).toThrow("bidPx[0] = 0: expected a finite price in [1e-12, 1000000000000]");
     expect(() => a.onBook([[100, Infinity]], [[101, 1]])).toThrow("bidQty[0] = Infinity");
+    // finite but extreme: outside the sane bounds every sum and variance of the analysis stays finite in
+    expect(() => a.onTrade({ price: 1e200, qty: 1, buyerInitiated: true, time: 11 })).toThrow("trade price[0] = 1e+200");
+    expect(() => a.onTrade({ price: 100, qty: 1e308, buyerInitiated: true, time: 11 })).toThrow("trade qty[0] = 1e+308");
+    expect(() => a.onTrade({ price: 5e-324, qty: 1, buyerInitiated: true, time: 11 })).toThrow(InvalidValueError);
+    expect(() => a.onBook([[1e300, 1]], [[1e301, 1]])).toThrow("bidPx[0] = 1e+300");
     expect(() => a.onSentiment(1.5, 0)).toThrow(InvalidValueError);
     expect(() => a.update(NaN)).toThrow(InvalidValueError);
     expect(a.update(12)!, "the rejected events did not count").toBeNull();
@@ -157,7 +163,7 @@ describe.each(backends)("analyzer on $backend", (k: Kernels) => {
 
 describe("properties (fast-check)", () => {
   const price = fc.oneof(fc.constant(100), fc.integer({ min: 9990, max: 10010 }).map((t) => t / 100), fc.double({ min: 1e-6, max: 1e9, noNaN: true }));
-  const qty = fc.oneof(fc.constant(0), fc.constant(1), fc.double({ min: 0, max: 1e6, noNaN: true }));
+  const qty = fc.oneof(fc.constant(0), fc.constant(1), fc.double({ min: LIMITS.minQty, max: 1e6, noNaN: true }));
   const event = fc.oneof(
     fc.record({ kind: fc.constant("trade" as const), price, qty, buyerInitiated: fc.boolean() }),
     fc.record({ kind: fc.constant("quote" as const), bidPx: price, bidQty: qty, askPx: price, askQty: qty }),
