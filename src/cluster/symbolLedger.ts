@@ -75,7 +75,7 @@ export class SymbolLedger {
   failed(now: number, baseMs: number): number {
     this.stats.errors++;
     this.streak++;
-    const wait = Math.min(baseMs * 2 ** Math.min(this.streak - 1, 30), MAX_BACKOFF_MS);
+    const wait = Math.min(baseMs * (1 << Math.min(this.streak - 1, 30)), MAX_BACKOFF_MS);
     this.retryAt = now + wait;
     return wait;
   }
