@@ -57,7 +57,7 @@ export class BookSync {
   private bridged = false;
 
   constructor(readonly maxBuffered = 10_000, windowTicks?: number) {
-    this.book = new L2Book(windowTicks);
+    this.book = new L2Book({ maxWindowTicks: windowTicks });
   }
 
   get synced(): boolean {
