@@ -7,9 +7,9 @@
  * touch is dropped and counted).
  *
  * Where a level lives (exactly one place):
- *  - the window (tickWindow.ts): a dense array over consecutive ticks of the learnt grid
- *    (priceGrid.ts), placed around the touch with a quarter of it on the touch's outer
- *    side to absorb moves, sized to the side's width up to `maxWindowTicks`;
+ *  - the window (tickWindow.ts): an array over consecutive ticks of the learnt grid
+ *    (priceGrid.ts), 2 bytes a tick, placed around the touch with a quarter of it on the
+ *    touch's outer side to absorb moves, sized to the side's width up to `maxWindowTicks`;
  *  - `far` (levelTree.ts): levels on the grid but outside the window;
  *  - `stray`: levels off the grid (any price the grid cannot write exactly).
  * Keys are sign·price (−price for bids), so in every part ascending keys run from the
@@ -21,8 +21,8 @@
  * inner half of the window and those misses reach a quarter of the window's levels
  * (plus 32) is the window rebuilt around the touch (moving O(window levels) between
  * the window and `far`) — amortised O(log n) per change. The window grows (doubling)
- * when a level arrives just beyond it, and is resized to the side's width when it is
- * rebuilt or a snapshot loads.
+ * when a level arrives beyond it but within reach of the widest window, and is resized
+ * to the side's width when it is rebuilt or a snapshot loads.
  */
 import type { PriceGrid } from "./priceGrid.js";
 import { LevelTree } from "./levelTree.js";
@@ -104,27 +104,46 @@ export class BookSide {
     const size = near === Infinity ? 0 : this.fit(deep - near);
     this.empty(size, near - (size >> 2), true);
     this.rebuilds++;
+    this.setAll(levels);
+  }
+
+  /** Sets every level of a flat [price, qty, …] list, in order (see `set`). */
+  setAll(levels: Float64Array): void {
     for (let i = 0; i < levels.length; i += 2) this.set(levels[i]!, levels[i + 1]!);
   }
 
   /** Sets the quantity at a price (0 removes the level; removing an absent level changes nothing). */
   set(price: number, q: number): void {
-    const key = this.sign * price, t = this.grid.tickOf(price);
-    let before: number, miss = false;
-    if (t !== t) before = q > 0 ? this.stray.set(key, q) : this.stray.remove(key);
-    else {
-      const kt = this.sign * t;
-      let w = this.window, i = kt - w.lo;
-      if (!(i >= 0 && i < w.size) && q > 0 && this.grow(kt)) {
-        w = this.window;
-        i = kt - w.lo;
-      }
-      if (i >= 0 && i < w.size) before = q > 0 ? w.put(i, q) : w.remove(i);
-      else {
-        before = q > 0 ? this.far.set(key, q) : this.far.remove(key);
-        miss = true;
+    const t = this.grid.tickOf(price);
+    if (t === t) {
+      // the hot path: a tick inside the window
+      const w = this.window, i = this.sign * t - w.lo;
+      if (i >= 0 && i < w.size) {
+        this.changed(this.sign * price, q > 0 ? w.put(i, q) : w.remove(i), q);
+        return;
       }
     }
+    this.setOutside(price, q, t);
+  }
+
+  /** `set` for a price off the grid (t NaN) or outside the window: grow the window, or use a tree. */
+  private setOutside(price: number, q: number, t: number): void {
+    const key = this.sign * price;
+    if (t !== t) {
+      this.changed(key, q > 0 ? this.stray.set(key, q) : this.stray.remove(key), q);
+      return;
+    }
+    const kt = this.sign * t;
+    if (q > 0 && this.grow(kt)) {
+      const w = this.window;
+      this.changed(key, w.put(kt - w.lo, q), q);
+      return;
+    }
+    if (this.changed(key, q > 0 ? this.far.set(key, q) : this.far.remove(key), q) && ++this.misses >= MISS_SLACK + (this.window.count >> 2)) this.recentre();
+  }
+
+  /** Counts and best level after the level at `key` went from `before` to q; false when nothing changed. */
+  private changed(key: number, before: number, q: number): boolean {
     if (before > 0) {
       if (q > 0) {
         if (key === this.bestKey) this.bestQ = q;
@@ -132,15 +151,16 @@ export class BookSide {
         this.levels--;
         if (key === this.bestKey) this.findBest();
       }
-    } else if (q > 0) {
-      this.levels++;
-      if (key < this.bestKey) {
-        this.bestKey = key;
-        this.bestQ = q;
-      }
-      if (this.levels > this.maxLevels) this.trim();
-    } else return;
-    if (miss && ++this.misses >= MISS_SLACK + (this.window.count >> 2)) this.recentre();
+      return true;
+    }
+    if (!(q > 0)) return false;
+    this.levels++;
+    if (key < this.bestKey) {
+      this.bestKey = key;
+      this.bestQ = q;
+    }
+    if (this.levels > this.maxLevels) this.trim();
+    return true;
   }
 
   /**
@@ -158,7 +178,7 @@ export class BookSide {
     for (; k < n; k++) {
       if (wk < fk && wk < sk) {
         out[pxAt + k] = s * wk;
-        out[qtyAt + k] = w.qty[wi]!;
+        out[qtyAt + k] = w.qtyAt(wi);
         wi = w.nextFrom(wi + 1);
         wk = wi >= 0 ? this.keyOf(w.lo + wi) : Infinity;
       } else if (fk < sk) {
@@ -208,7 +228,7 @@ export class BookSide {
     let key = Infinity, q = NaN;
     if (w.count > 0) {
       key = this.keyOf(w.lo + w.first);
-      q = w.qty[w.first]!;
+      q = w.qtyAt(w.first);
     }
     if (this.far.size > 0 && this.far.firstKey() < key) {
       key = this.far.firstKey();
@@ -287,8 +307,8 @@ export class BookSide {
     this.relocated += old.count;
     for (let i = old.first; i >= 0; i = old.nextFrom(i + 1)) {
       const kt = old.lo + i;
-      if (kt >= lo && kt < hi) w.put(kt - lo, old.qty[i]!);
-      else far.set(this.keyOf(kt), old.qty[i]!);
+      if (kt >= lo && kt < hi) w.put(kt - lo, old.qtyAt(i));
+      else far.set(this.keyOf(kt), old.qtyAt(i));
     }
     old.reset(0, 0, false);
     this.window = w;

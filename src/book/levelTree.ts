@@ -1,6 +1,6 @@
 /**
  * An ordered map from price keys to quantities, as a B+tree in typed arrays: the book's
- * store for the levels its dense tick window does not hold (levels far from the touch and
+ * store for the levels its tick window does not hold (levels far from the touch and
  * prices off the learnt tick grid). A trader's book can carry thousands of such levels
  * (Binance futures books pass 5,000 a side); every operation here stays O(log n) however
  * they are placed, and the best and worst keys are read in O(1).
@@ -94,9 +94,11 @@ export class LevelTree {
     const leaf = this.descend(key), base = leaf * LEAF, n = this.count[leaf]!;
     const i = this.lowerBound(base, n, key);
     if (i >= n || this.keys[base + i] !== key) return 0;
-    const before = this.vals[base + i]!;
-    this.keys.copyWithin(base + i, base + i + 1, base + n);
-    this.vals.copyWithin(base + i, base + i + 1, base + n);
+    const keys = this.keys, vals = this.vals, before = vals[base + i]!;
+    for (let j = base + i + 1; j < base + n; j++) {
+      keys[j - 1] = keys[j]!;
+      vals[j - 1] = vals[j]!;
+    }
     this.count[leaf] = n - 1;
     if (--this.size === 0) this.clear(true);
     else {
@@ -160,44 +162,55 @@ export class LevelTree {
     return this.vals[c]!;
   }
 
-  /** The leaf that holds `key` or where it would go; records the path for splits and merges. */
+  /**
+   * The leaf that holds `key` or where it would go; records the path for splits and merges.
+   * The searches are branch-free (an add of half × (comparison)): keys far from the touch
+   * arrive in no predictable order, and a mispredicted branch per halving cost more than
+   * the search itself.
+   */
   private descend(key: number): number {
     let node = this.root;
     const seps = this.seps, kids = this.kids;
     for (let d = 0; d < this.height; d++) {
-      const base = node * FAN;
-      // the last child whose separator is ≤ key (child 0 takes everything below separator 1)
-      let lo = 0, hi = this.kidCount[node]! - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (seps[base + mid]! <= key) lo = mid;
-        else hi = mid - 1;
+      // the child after the separators ≤ key (child 0 takes everything below separator 1)
+      const base = node * FAN, first = base + 1;
+      let at = first, len = this.kidCount[node]! - 1;
+      if (len > 0) {
+        while (len > 1) {
+          const half = len >> 1;
+          at += half * +(seps[at + half]! <= key);
+          len -= half;
+        }
+        at += +(seps[at]! <= key);
       }
       PATH_NODE[d] = node;
-      PATH_SLOT[d] = lo;
-      node = kids[base + lo]!;
+      PATH_SLOT[d] = at - first;
+      node = kids[base + at - first]!;
     }
     return node;
   }
 
   /** The first index in a leaf whose key is ≥ `key` (n when none). */
   private lowerBound(base: number, n: number, key: number): number {
+    if (n === 0) return 0;
     const keys = this.keys;
-    let lo = 0, hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (keys[base + mid]! < key) lo = mid + 1;
-      else hi = mid;
+    let at = base, len = n;
+    while (len > 1) {
+      const half = len >> 1;
+      at += half * +(keys[at + half]! < key);
+      len -= half;
     }
-    return lo;
+    return at - base + +(keys[at]! < key);
   }
 
   private insertAt(leaf: number, i: number, key: number, val: number): void {
-    const base = leaf * LEAF, n = this.count[leaf]!;
-    this.keys.copyWithin(base + i + 1, base + i, base + n);
-    this.vals.copyWithin(base + i + 1, base + i, base + n);
-    this.keys[base + i] = key;
-    this.vals[base + i] = val;
+    const base = leaf * LEAF, n = this.count[leaf]!, keys = this.keys, vals = this.vals;
+    for (let j = base + n; j > base + i; j--) {
+      keys[j] = keys[j - 1]!;
+      vals[j] = vals[j - 1]!;
+    }
+    keys[base + i] = key;
+    vals[base + i] = val;
     this.count[leaf] = n + 1;
   }
 

@@ -2,7 +2,7 @@
  * The tick grid of one instrument, learnt from a depth snapshot: exchanges quote prices as
  * decimals on a fixed tick (0.01 USDT for BTCUSDT, 0.1 on some futures), so the levels a
  * trader sees near the touch are consecutive ticks, and a book can index them by tick
- * number in a dense array instead of searching by price.
+ * number in an array instead of searching by price.
  *
  * Tick t stands for the decimal (origin + t·step) · 10^−decimals, i.e. the double
  * (origin + t·step) / 10^decimals: integers below 2^52 and a power of ten up to 10^22 are
@@ -54,6 +54,8 @@ export class PriceGrid {
   private origin = 0;
   /** Units per tick; 0 while no grid is known (no price has a tick). */
   private step = 0;
+  /** 1 / step: a multiplication finds the tick (rounding absorbs its last-bit error; the product check below is exact). */
+  private perUnit = NaN;
 
   /** The tick size as a price (0 while no grid is known). */
   get tickSize(): number {
@@ -63,11 +65,13 @@ export class PriceGrid {
   /** The tick of an exact price; NaN when the price is not on the grid. */
   tickOf(price: number): number {
     const k = Math.round(price * this.scale);
-    if (!(k < MAX_UNITS)) return NaN;
+    // the round trip through the decimal must give back the very bits of the price
+    if (!(k < MAX_UNITS && k / this.scale === price)) return NaN;
     const d = k - this.origin;
-    const t = Math.round(d / this.step);
-    // t·step and k are exact integers: equal only when d is a whole number of steps
-    return t * this.step === d && k / this.scale === price ? t : NaN;
+    if (this.step === 1) return d;
+    const t = Math.round(d * this.perUnit);
+    // t·step and d are exact integers: equal only when d is a whole number of steps
+    return t * this.step === d ? t : NaN;
   }
 
   /** The exact price of a tick (the double the exchange's decimal parses to). */
@@ -88,12 +92,14 @@ export class PriceGrid {
     while (cap < MAX_DECIMALS && best * POW10[cap + 1]! < MAX_UNITS) cap++;
     const decimals = Math.max(this.finest(bids, cap), this.finest(asks, cap));
     this.step = 0;
+    this.perUnit = NaN;
     if (decimals < 0) return;
     this.scale = POW10[decimals]!;
     this.origin = NaN;
     const g = this.spacing(asks, this.spacing(bids, 0));
     // a single price on the grid: the unit is the step; none (only at the edge of 2^52): no grid
     this.step = this.origin !== this.origin ? 0 : g > 0 ? g : 1;
+    this.perUnit = this.step > 0 ? 1 / this.step : NaN;
   }
 
   /** The most decimals a level of `levels` needs (−1 when no level is on a decimal grid within `cap`). */

@@ -7,12 +7,13 @@
  * and counted), and prices read back bit for bit as they were given.
  *
  * The tick grid is learnt from each snapshot (book/priceGrid.ts); each side keeps the
- * ticks near its touch in a dense window and everything else — far levels, prices off the
- * grid — in B+trees (book/bookSide.ts). A price off the grid never changes the grid: it
+ * ticks near its touch in a window indexed by tick and everything else — far levels,
+ * prices off the grid — in B+trees (book/bookSide.ts). A price off the grid never changes the grid: it
  * is simply stored by its exact value, away from the window.
  */
 import { BookSide } from "../book/bookSide.js";
 import { PriceGrid } from "../book/priceGrid.js";
+import { MAX_WINDOW } from "../book/tickWindow.js";
 import { InvalidParameterError, InvalidValueError } from "../errors.js";
 
 export { BookSide };
@@ -20,7 +21,7 @@ export { BookSide };
 export interface L2BookOptions {
   /** Levels kept per side; beyond it the level farthest from the touch is dropped (and counted in `trimmed`). Default 10,000. */
   readonly maxLevels?: number;
-  /** The largest dense window of ticks per side (a power of two from 64 to 65,536). Default 4,096 (32 KiB of quantities a side). */
+  /** The widest tick window per side (a power of two from 64 to 32,768; 2 bytes a tick + 8 a level in it). Default 16,384. */
   readonly maxWindowTicks?: number;
 }
 
@@ -42,10 +43,10 @@ export class L2Book {
 
   constructor(options: L2BookOptions = {}) {
     const maxLevels = options.maxLevels ?? 10_000;
-    const maxWindowTicks = options.maxWindowTicks ?? 4096;
+    const maxWindowTicks = options.maxWindowTicks ?? 16_384;
     if (!(Number.isSafeInteger(maxLevels) && maxLevels >= 1)) throw new InvalidParameterError("maxLevels", maxLevels, "an integer ≥ 1");
-    if (!(Number.isSafeInteger(maxWindowTicks) && maxWindowTicks >= 64 && maxWindowTicks <= 65_536 && (maxWindowTicks & (maxWindowTicks - 1)) === 0)) {
-      throw new InvalidParameterError("maxWindowTicks", maxWindowTicks, "a power of two from 64 to 65536");
+    if (!(Number.isSafeInteger(maxWindowTicks) && maxWindowTicks >= 64 && maxWindowTicks <= MAX_WINDOW && (maxWindowTicks & (maxWindowTicks - 1)) === 0)) {
+      throw new InvalidParameterError("maxWindowTicks", maxWindowTicks, `a power of two from 64 to ${MAX_WINDOW}`);
     }
     this.bids = new BookSide(true, this.grid, maxLevels, maxWindowTicks);
     this.asks = new BookSide(false, this.grid, maxLevels, maxWindowTicks);
@@ -79,8 +80,8 @@ export class L2Book {
   apply(bids: Float64Array, asks: Float64Array): void {
     checkLevels("bids", bids);
     checkLevels("asks", asks);
-    for (let i = 0; i < bids.length; i += 2) this.bids.set(bids[i]!, bids[i + 1]!);
-    for (let i = 0; i < asks.length; i += 2) this.asks.set(asks[i]!, asks[i + 1]!);
+    this.bids.setAll(bids);
+    this.asks.setAll(asks);
   }
 
   /** Best bid ≥ best ask: impossible on a consistent book. */
