@@ -20,7 +20,9 @@
  * event: changes that land in `far` are counted, and only when the touch has left the
  * inner half of the window and those misses reach a quarter of the window's levels
  * (plus 32) is the window rebuilt around the touch (moving O(window levels) between
- * the window and `far`) — amortised O(log n) per change. The window grows (doubling)
+ * the window and `far`) — amortised O(log n) per change. "The touch" is the 8th best
+ * level here, so that a few stale or stray levels above the book cannot hold the window
+ * away from where the book is. The window grows (doubling)
  * when a level arrives beyond it but within reach of the widest window, and is resized
  * to the side's width when it is rebuilt or a snapshot loads.
  */
@@ -32,6 +34,8 @@ import { TickWindow } from "./tickWindow.js";
 const MIN_WINDOW = 64;
 /** Misses in `far` before a rebuild, besides a quarter of the window's levels. */
 const MISS_SLACK = 32;
+/** The window is anchored on the level of this rank from the best (see anchorTick). */
+const ANCHOR_RANK = 8;
 
 export class BookSide {
   /** Levels with a quantity > 0. */
@@ -257,12 +261,25 @@ export class BookSide {
     }
   }
 
-  /** The window tick of the best level on the grid (Infinity when none). */
-  private nearTick(): number {
-    const w = this.window;
-    let near = w.count > 0 ? w.lo + w.first : Infinity;
-    if (this.far.size > 0) near = Math.min(near, this.tickOfKey(this.far.firstKey()));
-    return near;
+  /**
+   * Where the window is anchored: the window tick of the ANCHOR_RANK-th best level on the
+   * grid (the deepest when there are fewer; Infinity when none). Not the best itself, so
+   * that a few stray or stale levels above the book cannot pin the window away from it.
+   */
+  private anchorTick(): number {
+    const w = this.window, far = this.far;
+    let wi = w.first, c = far.first(), at = Infinity;
+    for (let k = 0; k < ANCHOR_RANK && (wi >= 0 || c >= 0); k++) {
+      const wt = wi >= 0 ? w.lo + wi : Infinity, ft = c >= 0 ? this.tickOfKey(far.keyAt(c)) : Infinity;
+      if (wt < ft) {
+        at = wt;
+        wi = w.nextFrom(wi + 1);
+      } else {
+        at = ft;
+        c = far.advance(c);
+      }
+    }
+    return at;
   }
 
   /**
@@ -274,7 +291,7 @@ export class BookSide {
   private grow(kt: number): boolean {
     const w = this.window;
     if (w.size >= this.maxWindowTicks) return false;
-    const near = Math.min(kt, this.nearTick());
+    const near = Math.min(kt, this.anchorTick());
     const deep = Math.max(kt, w.count > 0 ? w.lo + w.last : kt);
     const size = this.fit(deep - near);
     if (size <= w.size || deep - near >= size - (size >> 2)) return false;
@@ -287,7 +304,7 @@ export class BookSide {
    * rebuild it around the touch, fitted to the side's width.
    */
   private recentre(): void {
-    const near = this.nearTick(), w = this.window;
+    const near = this.anchorTick(), w = this.window;
     if (near === Infinity) return;
     const at = near - w.lo;
     if (at >= 0 && at < w.size >> 1) {

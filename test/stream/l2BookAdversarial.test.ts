@@ -167,6 +167,26 @@ describe("L2Book: bounded work under hostile shapes", () => {
     expect(book.bids.bestPrice()).toBe(61000);
   });
 
+  test("the window follows the book as it drifts 20,000 ticks, even with a stale level pinned above it", () => {
+    const clean = ladder(), pinned = ladder();
+    pinned.apply(Float64Array.of(61000.5, 1), NONE);
+    // each step the 100 best real bids go and 100 new ones come in below the deepest
+    for (let step = 0; step < 200; step++) {
+      const levels = new Float64Array(400);
+      for (let i = 0; i < 100; i++) {
+        levels[2 * i] = (6_100_000 - 100 * step - i) / 100;
+        levels[200 + 2 * i] = (6_100_000 - 1000 - 100 * step - i) / 100;
+        levels[200 + 2 * i + 1] = 1;
+      }
+      clean.apply(levels, NONE);
+      pinned.apply(levels, NONE);
+    }
+    expect(clean.bids.rebuilds, "the window moved with the book").toBeGreaterThan(1);
+    expect(pinned.bids.rebuilds, "and as often with a stale best level above it (anchored on the 8th best, not the best)").toBe(clean.bids.rebuilds);
+    expect(pinned.bids.entries().slice(1)).toEqual(clean.bids.entries());
+    expect(pinned.bids.bestPrice()).toBe(61000.5);
+  });
+
   test("removing absent levels (in the window, far, off the grid) changes nothing and allocates nothing", () => {
     const book = ladder();
     const before = work(book);
