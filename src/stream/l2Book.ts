@@ -62,7 +62,7 @@ export class L2Book {
     return this.bids.trimmed + this.asks.trimmed;
   }
 
-  /** Bytes the book holds in typed arrays (its levels; the few objects around them add about 1 KB). */
+  /** Bytes the book holds in typed arrays: its levels (the objects around them add ~2 KB; an empty book holds none). */
   get memoryBytes(): number {
     return this.bids.memoryBytes + this.asks.memoryBytes;
   }
