@@ -25,9 +25,11 @@ export interface L2BookOptions {
   readonly maxWindowTicks?: number;
 }
 
-/** Throws a typed error unless levels is flat [price > 0, qty ≥ 0, …] with finite values. */
+/** Throws a typed error unless levels is flat [price > 0, qty ≥ 0, …] with finite values (a Float64Array, or any array of numbers). */
 function checkLevels(what: string, levels: Float64Array): void {
-  if (!(levels instanceof Float64Array)) throw new InvalidParameterError(what, levels, "a Float64Array of [price, qty, …] pairs");
+  if (typeof levels !== "object" || levels === null || typeof levels.length !== "number") {
+    throw new InvalidParameterError(what, levels, "a Float64Array of [price, qty, …] pairs");
+  }
   if (levels.length % 2 !== 0) throw new InvalidParameterError(`${what}.length`, levels.length, "an even length ([price, qty, …] pairs)");
   for (let i = 0; i < levels.length; i += 2) {
     const p = levels[i]!, q = levels[i + 1]!;

@@ -286,7 +286,8 @@ describe("L2Book: exact prices and typed errors", () => {
     expect(() => book.apply(Float64Array.of(99, 1, Number.NaN, 1), NONE)).toThrow(InvalidValueError);
     expect(() => book.apply(NONE, Float64Array.of(102, -1))).toThrow(/asks\[1\] = -1: expected a quantity ≥ 0 and finite/);
     expect(() => book.apply(Float64Array.of(99), NONE)).toThrow(InvalidParameterError);
-    expect(() => book.load([100, 1] as unknown as Float64Array, NONE)).toThrow(InvalidParameterError);
+    expect(() => book.load("100,1" as unknown as Float64Array, NONE)).toThrow(InvalidParameterError);
+    expect(() => book.apply(null as unknown as Float64Array, NONE)).toThrow(/bids = null: expected a Float64Array/);
     expect(book.bids.entries(), "unchanged").toEqual([[100, 1]]);
     expect(book.asks.entries()).toEqual([[101, 1]]);
   });
