@@ -1,9 +1,10 @@
 /**
  * Binance's documented local-book procedure, per symbol: buffer depth diffs until a
- * snapshot arrives; drop buffered diffs with u ≤ lastUpdateId; the first diff applied
- * must bridge the snapshot (U ≤ lastUpdateId + 1 ≤ u); every later diff must continue
- * the chain — U == previous u + 1 on spot, pu == previous u on futures (a diff that
- * carries `pu`). A break is one gap: the book is unsynced — and must not be used —
+ * snapshot arrives; drop buffered diffs older than it — u ≤ lastUpdateId on spot,
+ * u < lastUpdateId on futures (a diff that carries `pu`); the first diff applied must
+ * bridge the snapshot — U ≤ lastUpdateId + 1 ≤ u on spot, U ≤ lastUpdateId ≤ u on futures
+ * (or its pu is lastUpdateId) —; every later diff must continue the chain: U == previous
+ * u + 1 on spot, pu == previous u on futures. A break is one gap: the book is unsynced — and must not be used —
  * until the next snapshot, and diffs are buffered again meanwhile.
  *
  * What the procedure leaves open, and what a real stream (or an adversary) sends anyway:
@@ -24,7 +25,7 @@
  */
 import type { DepthDiffEvent, DepthSnapshotEvent } from "../feeds/events.js";
 import { LIMITS, validateEvent, type Rejection } from "../feeds/validate.js";
-import { L2Book } from "./l2Book.js";
+import { L2Book, type L2BookOptions } from "./l2Book.js";
 import { RecentIds } from "./recentIds.js";
 
 export type SyncState = "waiting" | "synced" | "gap";
@@ -65,6 +66,8 @@ export interface BookSyncOptions {
   readonly maxBuffered?: number;
   /** Validate events here (default true); false only for callers that ran validateEvent on them already. */
   readonly validate?: boolean;
+  /** The book's bounds (levels a side, window width). */
+  readonly book?: L2BookOptions;
 }
 
 export class BookSync {
@@ -89,7 +92,7 @@ export class BookSync {
   constructor(options: BookSyncOptions = {}) {
     this.maxBuffered = options.maxBuffered ?? 10_000;
     this.validate = options.validate ?? true;
-    this.book = new L2Book();
+    this.book = new L2Book(options.book);
   }
 
   get synced(): boolean {
@@ -160,8 +163,11 @@ export class BookSync {
   /** A diff on a loaded book: `fresh` when it just arrived, false when it comes out of the buffer. */
   private onSyncedDiff(d: DepthDiffEvent, fresh: boolean): SyncOutcome {
     const last = this.lastUpdateId;
+    const futures = d.prevUpdateId === d.prevUpdateId;
     this.remember(d);
-    if (d.lastUpdateId <= last) {
+    // before the bridge a futures diff ending at the snapshot's id is the bridge (U ≤ lastUpdateId ≤ u):
+    // futures ids skip, so the diff after it may start past lastUpdateId + 1 and only its pu chains
+    if (d.lastUpdateId < last || (d.lastUpdateId === last && (this.bridged || !futures))) {
       if (this.bridged) {
         this.counters.rejected++;
         this.lastRejection = { reason: "out-of-order", message: `out-of-order depth update: u ${d.lastUpdateId} <= ${last}` };
@@ -178,8 +184,8 @@ export class BookSync {
       return "stale";
     }
     const continues = !this.bridged
-      ? d.firstUpdateId <= last + 1
-      : d.prevUpdateId === d.prevUpdateId
+      ? d.firstUpdateId <= last + 1 || (futures && d.prevUpdateId === last)
+      : futures
         ? d.prevUpdateId === last
         : d.firstUpdateId === last + 1;
     if (!continues) {

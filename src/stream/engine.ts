@@ -430,8 +430,8 @@ export class SymbolView {
   /** The book summary; the book fields only while synced (never from a stale book). */
   book(): BookSummary {
     const sync = this.s.sync;
-    if (sync === null) return { synced: false, gaps: 0, applied: 0, staleSnapshots: 0 };
-    const base = { synced: sync.synced, gaps: sync.counters.gaps, applied: sync.counters.applied, staleSnapshots: sync.counters.staleSnapshots };
+    if (sync === null) return { synced: false, gaps: 0, applied: 0, staleSnapshots: 0, trimmed: 0 };
+    const base = { synced: sync.synced, gaps: sync.counters.gaps, applied: sync.counters.applied, staleSnapshots: sync.counters.staleSnapshots, trimmed: sync.book.trimmed };
     if (!sync.synced) return base;
     const book = sync.book;
     const top = TOP5;
@@ -456,6 +456,8 @@ export interface BookSummary {
   applied: number;
   /** Snapshots ignored because the synced book was newer. */
   staleSnapshots: number;
+  /** Levels dropped because a side held its maximum (the farthest from the touch go first). */
+  trimmed: number;
   /** Null while that side of a synced book is empty. */
   bestBid?: number | null;
   bestAsk?: number | null;

@@ -64,7 +64,7 @@ describe("confluence replay", () => {
     expect(lines[0]).toMatchObject({ symbol: "ETHUSDT", trigger: expect.stringMatching(/book|trade/) });
     const symbol = {
       events: { trade: 0, depth: 0, quote: 0, snapshot: 0, rejected: 0, duplicates: 0 }, rejectedBy: {}, trades: { count: 0, buyVolume: 0, sellVolume: 0 },
-      book: { synced: false, gaps: 0, applied: 0, staleSnapshots: 0 }, score: lines[lines.length - 1], perf: { eventsPerSec: 0, latencyNs: { p50: 0, p99: 0, p999: 0, max: 0 } },
+      book: { synced: false, gaps: 0, applied: 0, staleSnapshots: 0, trimmed: 0 }, score: lines[lines.length - 1], perf: { eventsPerSec: 0, latencyNs: { p50: 0, p99: 0, p999: 0, max: 0 } },
     };
     expect(validate({ symbols: { ETHUSDT: symbol }, input: { files: [], dropped: { unroutable: 0, symbolLimit: 0 } } }), JSON.stringify(validate.errors)).toBe(true);
     const html = readFileSync(report, "utf8");

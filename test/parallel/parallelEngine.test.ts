@@ -159,7 +159,7 @@ test("bad data is rejected and counted as a single engine does; a non-object is 
   const summary = await p.summary();
   expect(withoutPerf(summary)).toEqual(ref.summary);
   expect(summary.BAD!.events.rejected).toBe(13);
-  expect(summary.ONESIDED!.book).toEqual({ synced: true, gaps: 0, staleSnapshots: 0, applied: 0, bestBid: 100, bestAsk: null, imbalance5: null, microprice: null, bidLevels: 2, askLevels: 0 });
+  expect(summary.ONESIDED!.book).toEqual({ synced: true, gaps: 0, staleSnapshots: 0, trimmed: 0, applied: 0, bestBid: 100, bestAsk: null, imbalance5: null, microprice: null, bidLevels: 2, askLevels: 0 });
   expect(p.dropped, "five with no symbol to route by, one that cannot be sent to a thread").toBe(6);
 });
 

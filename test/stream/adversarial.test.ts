@@ -170,7 +170,7 @@ describe("a symbol pays for what it uses", () => {
     e.process({ ...t, symbol: "ONLYTRADES" });
     const v = e.symbolState("ONLYTRADES")!;
     expect(v.sync, "no book before a depth event").toBeNull();
-    expect(v.book()).toEqual({ synced: false, gaps: 0, applied: 0, staleSnapshots: 0 });
+    expect(v.book()).toEqual({ synced: false, gaps: 0, applied: 0, staleSnapshots: 0, trimmed: 0 });
     e.dispose();
   });
 });

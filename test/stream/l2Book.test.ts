@@ -1,67 +1,150 @@
 /**
- * The L2 book against a Map-based reference under random operations (fast-check):
- * every level, best prices, level counts and the top N agree, across recentring of
- * the dense window, the deep (map) levels and tick refinement.
+ * The L2 book against a naive sorted-array book (test/support/referenceBook.ts) under
+ * random operation sequences (fast-check): snapshot loads, level sets and removals,
+ * removals of absent levels, prices off the grid, far prices, jumps of the touch, tick
+ * sizes from 1e-8 to 100, any prices from 1e-12 to 1e12, and the maxLevels bound. After
+ * every step the best price and quantity, the level counts, the top N, every level and
+ * the trimmed counts agree exactly (prices bit for bit).
  */
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { L2Book } from "../../src/stream/l2Book.js";
 import { LatencyHistogram } from "../../src/stream/latencyHistogram.js";
+import { ReferenceBook, type ReferenceSide } from "../support/referenceBook.js";
+import type { BookSide } from "../../src/stream/l2Book.js";
 
-function reference(levels: Map<number, number>, bid: boolean): [number, number][] {
-  return [...levels.entries()].filter(([, q]) => q > 0).sort((a, b) => (bid ? b[0] - a[0] : a[0] - b[0]));
+/** A tick size as (step, decimals): tick = step / 10^decimals, from 1e-8 to 100. */
+const TICKS: [number, number][] = [[1, 8], [1, 6], [5, 4], [1, 2], [25, 2], [5, 1], [1, 0], [100, 0]];
+
+/** Where a price of the pool comes from. */
+type PriceSpec =
+  | { kind: "near"; ticks: number } // on the grid, within a few hundred ticks of the base
+  | { kind: "far"; ticks: number } // on the grid, 10^4 to 10^6 ticks away
+  | { kind: "offGrid"; ticks: number; extra: number } // a finer decimal between two ticks
+  | { kind: "any"; price: number }; // any double from 1e-12 to 1e12
+
+const priceSpec: fc.Arbitrary<PriceSpec> = fc.oneof(
+  { weight: 8, arbitrary: fc.integer({ min: -300, max: 300 }).map((ticks) => ({ kind: "near" as const, ticks })) },
+  { weight: 2, arbitrary: fc.tuple(fc.integer({ min: 10_000, max: 1_000_000 }), fc.boolean()).map(([t, up]) => ({ kind: "far" as const, ticks: up ? t : -t })) },
+  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: -300, max: 300 }), fc.integer({ min: 1, max: 999 })).map(([ticks, extra]) => ({ kind: "offGrid" as const, ticks, extra })) },
+  { weight: 1, arbitrary: fc.double({ min: 1e-12, max: 1e12, noNaN: true }).map((price) => ({ kind: "any" as const, price })) },
+);
+
+/** The double of the decimal k · 10^−e, parsed as the exchange's string is. */
+const decimal = (k: number, e: number): number => Number(`${k}e-${e}`);
+
+function priceOf(spec: PriceSpec, base: number, step: number, decimals: number): number {
+  switch (spec.kind) {
+    case "any":
+      return spec.price;
+    case "offGrid": {
+      const k = (base + spec.ticks) * step * 1000 + spec.extra;
+      return k > 0 ? decimal(k, decimals + 3) : spec.extra * 1e-12;
+    }
+    default: {
+      const k = (base + spec.ticks) * step;
+      return k > 0 ? decimal(k, decimals) : decimal(spec.ticks < 0 ? -spec.ticks : spec.ticks, decimals + 1) || 1e-12;
+    }
+  }
 }
 
-describe("L2Book", () => {
-  test("random snapshots and diffs agree with a Map-based book, in a window of 64 ticks", () => {
-    const price = (tickSize: number) => fc.integer({ min: 1, max: 4000 }).map((t) => Math.round(t * tickSize * 1e8) / 1e8);
-    const level = (tickSize: number) => fc.tuple(price(tickSize), fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 10_000 }).map((q) => q / 100)));
-    const scenario = fc.constantFrom(0.01, 0.5, 1).chain((tick) => fc.record({
-      tick: fc.constant(tick),
-      snapBids: fc.array(level(tick), { maxLength: 40 }),
-      snapAsks: fc.array(level(tick), { maxLength: 40 }),
-      diffs: fc.array(fc.record({ bids: fc.array(level(tick), { maxLength: 6 }), asks: fc.array(level(tick), { maxLength: 6 }) }), { maxLength: 60 }),
-    }));
-    fc.assert(fc.property(scenario, ({ snapBids, snapAsks, diffs }) => {
-      const book = new L2Book(64);
-      const bids = new Map<number, number>(), asks = new Map<number, number>();
-      const flat = (ls: [number, number][]): Float64Array => Float64Array.from(ls.flat());
-      for (const [p, q] of snapBids) bids.set(p, q);
-      for (const [p, q] of snapAsks) asks.set(p, q);
-      book.load(flat(snapBids), flat(snapAsks));
-      const check = (): void => {
-        const rb = reference(bids, true), ra = reference(asks, false);
-        expect(book.bids.entries()).toEqual(rb);
-        expect(book.asks.entries()).toEqual(ra);
-        expect(book.bids.levels).toBe(rb.length);
-        expect(book.asks.levels).toBe(ra.length);
-        expect(book.bids.bestPrice()).toEqual(rb.length ? rb[0]![0] : NaN);
-        expect(book.asks.bestPrice()).toEqual(ra.length ? ra[0]![0] : NaN);
-        const out = new Float64Array(20);
-        const nb = book.bids.top(5, out, 0, 5), na = book.asks.top(5, out, 10, 15);
-        expect(Array.from({ length: nb }, (_, i) => [out[i], out[5 + i]])).toEqual(rb.slice(0, 5));
-        expect(Array.from({ length: na }, (_, i) => [out[10 + i], out[15 + i]])).toEqual(ra.slice(0, 5));
-      };
-      check();
-      for (const d of diffs) {
-        for (const [p, q] of d.bids) bids.set(p, q);
-        for (const [p, q] of d.asks) asks.set(p, q);
-        book.apply(flat(d.bids), flat(d.asks));
-        check();
+type Op =
+  | { kind: "set"; bid: boolean; at: number; qty: number }
+  | { kind: "remove"; bid: boolean; at: number }
+  | { kind: "sweep"; bid: boolean; levels: number } // the best levels go: the touch moves away from the spread
+  | { kind: "push"; bid: boolean; ticks: number; qty: number } // a level that many ticks better than the best: the touch jumps
+  | { kind: "load"; bids: [number, number][]; asks: [number, number][] }
+  | { kind: "diff"; bids: [number, number][]; asks: [number, number][] };
+
+const qty = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 1_000_000 }).map((q) => q / 1000), fc.double({ min: 1e-300, max: 1e300, noNaN: true }));
+const level = fc.tuple(fc.nat(), qty);
+const op: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 10, arbitrary: fc.record({ kind: fc.constant("set" as const), bid: fc.boolean(), at: fc.nat(), qty: qty.filter((q) => q > 0) }) },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant("remove" as const), bid: fc.boolean(), at: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("sweep" as const), bid: fc.boolean(), levels: fc.integer({ min: 1, max: 40 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("push" as const), bid: fc.boolean(), ticks: fc.oneof(fc.integer({ min: 1, max: 200 }), fc.integer({ min: 1000, max: 100_000 })), qty: qty.filter((q) => q > 0) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("load" as const), bids: fc.array(level, { maxLength: 40 }), asks: fc.array(level, { maxLength: 40 }) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("diff" as const), bids: fc.array(level, { maxLength: 8 }), asks: fc.array(level, { maxLength: 8 }) }) },
+);
+
+const scenario = fc.record({
+  tick: fc.constantFrom(...TICKS),
+  base: fc.oneof(fc.integer({ min: 1, max: 2000 }), fc.integer({ min: 100_000, max: 1e9 })),
+  pool: fc.oneof({ weight: 4, arbitrary: fc.array(priceSpec, { minLength: 1, maxLength: 60 }) }, { weight: 1, arbitrary: fc.array(priceSpec, { minLength: 100, maxLength: 400 }) }),
+  ops: fc.array(op, { maxLength: 80 }),
+  maxLevels: fc.oneof(fc.constant(10_000), fc.integer({ min: 1, max: 30 })),
+  maxWindowTicks: fc.constantFrom(64, 128, 4096),
+  loadFirst: fc.boolean(),
+});
+
+function expectSide(side: BookSide, ref: ReferenceSide, what: string): void {
+  const expected = ref.entries();
+  expect(side.levels, `${what} levels`).toBe(expected.length);
+  expect(side.trimmed, `${what} trimmed`).toBe(ref.trimmed);
+  expect(side.bestPrice(), `${what} best price`).toBe(expected.length ? expected[0]![0] : NaN);
+  expect(side.bestQty(), `${what} best qty`).toBe(expected.length ? expected[0]![1] : NaN);
+  for (const n of [1, 3, 20]) {
+    const out = new Float64Array(2 * n);
+    const k = side.top(n, out, 0, n);
+    expect(Array.from({ length: k }, (_, i) => [out[i], out[n + i]]), `${what} top ${n}`).toEqual(expected.slice(0, n));
+  }
+  expect(side.entries(), `${what} entries`).toEqual(expected);
+}
+
+function run(s: { tick: [number, number]; base: number; pool: PriceSpec[]; ops: Op[]; maxLevels: number; maxWindowTicks: number; loadFirst: boolean }): void {
+  const [step, decimals] = s.tick;
+  const prices = s.pool.map((p) => priceOf(p, s.base, step, decimals));
+  const px = (at: number): number => prices[at % prices.length]!;
+  const flat = (ls: [number, number][]): Float64Array => Float64Array.from(ls.flatMap(([at, q]) => [px(at), q]));
+  const book = new L2Book({ maxLevels: s.maxLevels, maxWindowTicks: s.maxWindowTicks });
+  const ref = new ReferenceBook(s.maxLevels);
+  // a first snapshot of the prices on the grid teaches the book the scenario's tick
+  const onGrid = s.pool.flatMap((p, i): [number, number][] => (p.kind === "near" || p.kind === "far" ? [[i, 1 + i]] : []));
+  const ops: Op[] = s.loadFirst ? [{ kind: "load", bids: onGrid, asks: [] }, ...s.ops] : s.ops;
+  for (let k = 0; k < ops.length; k++) {
+    const o = ops[k]!;
+    if (o.kind === "set" || o.kind === "remove" || o.kind === "sweep" || o.kind === "push") {
+      const side = o.bid ? ref.bids : ref.asks, best = side.prices[0] ?? px(0);
+      const levels = o.kind === "set" ? Float64Array.of(px(o.at), o.qty)
+        : o.kind === "remove" ? Float64Array.of(px(o.at), 0)
+        : o.kind === "sweep" ? Float64Array.from(side.prices.slice(0, o.levels).flatMap((p) => [p, 0]))
+        : Float64Array.of(decimal(Math.round(best * 10 ** decimals) + (o.bid ? 1 : -1) * o.ticks * step, decimals), o.qty);
+      if (!(levels[0]! > 0)) continue;
+      const none = new Float64Array(0);
+      book.apply(o.bid ? levels : none, o.bid ? none : levels);
+      ref.apply(o.bid ? levels : none, o.bid ? none : levels);
+    } else {
+      const b = flat(o.bids), a = flat(o.asks);
+      if (o.kind === "load") {
+        book.load(b, a);
+        ref.load(b, a);
+      } else {
+        book.apply(b, a);
+        ref.apply(b, a);
       }
-    }), { numRuns: 500 });
+    }
+    expectSide(book.bids, ref.bids, `after op ${k} (${o.kind}): bids`);
+    expectSide(book.asks, ref.asks, `after op ${k} (${o.kind}): asks`);
+  }
+}
+
+describe("L2Book against a naive book", () => {
+  test("random snapshots, sets, removals, off-grid, far and extreme prices agree exactly after every step", () => {
+    fc.assert(fc.property(scenario, run), { numRuns: 3000 });
   });
 
-  test("the tick size is learnt from the snapshot and refined by an off-grid price", () => {
-    const book = new L2Book(1024);
+  test("the tick size is learnt from each snapshot and a price off the grid does not change it", () => {
+    const book = new L2Book({ maxWindowTicks: 1024 });
     book.load(Float64Array.of(100, 1, 99.5, 2), Float64Array.of(101, 1, 102.5, 1));
     expect(book.tickSize).toBe(0.5);
     book.apply(Float64Array.of(100.25, 3), new Float64Array(0));
-    expect(book.tickSize).toBe(0.25);
+    expect(book.tickSize, "an off-grid price is stored as it is, the grid stays").toBe(0.5);
     expect(book.bids.entries()).toEqual([[100.25, 3], [100, 1], [99.5, 2]]);
     expect(book.crossed).toBe(false);
     book.apply(Float64Array.of(101, 1), new Float64Array(0));
     expect(book.crossed, "bid 101 >= ask 101").toBe(true);
+    book.load(Float64Array.of(61000.01, 1, 61000, 2), Float64Array.of(61000.02, 1));
+    expect(book.tickSize, "relearnt from the next snapshot").toBe(0.01);
   });
 });
 

@@ -70,7 +70,7 @@ describe.each(backends)("the engine on $backend", (kernels) => {
   test("a synced book with an empty side: best price null, imbalance and microprice null, no error", () => {
     const engine = new StreamingEngine(kernels);
     engine.process({ ...snapshot, asks: new Float64Array(0) } as unknown as MarketEvent);
-    expect(engine.symbolState("X")!.book()).toEqual({ synced: true, gaps: 0, applied: 0, staleSnapshots: 0, bestBid: 99, bestAsk: null, imbalance5: null, microprice: null, bidLevels: 1, askLevels: 0 });
+    expect(engine.symbolState("X")!.book()).toEqual({ synced: true, gaps: 0, applied: 0, staleSnapshots: 0, trimmed: 0, bestBid: 99, bestAsk: null, imbalance5: null, microprice: null, bidLevels: 1, askLevels: 0 });
     engine.dispose();
   });
 });

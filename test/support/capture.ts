@@ -4,6 +4,10 @@ import type { DepthSnapshotEvent } from "../../src/feeds/events.js";
 
 export const BTCUSDT = new URL("../../data/binance-spot-btcusdt-2024-08-08.jsonl.gz", import.meta.url).pathname;
 export const ETHUSDT = new URL("../../data/binance-spot-ethusdt-2024-08-08.jsonl.gz", import.meta.url).pathname;
+/** USD-M perpetual futures (depth diffs chained by `pu`). */
+export const USDM_ETHUSDT = new URL("../../data/binance-usdm-ethusdt-2024-08-08.jsonl.gz", import.meta.url).pathname;
+/** COIN-M perpetual futures (quantities in contracts). */
+export const COINM_ETHUSD = new URL("../../data/binance-coinm-ethusd_perp-2024-08-08.jsonl.gz", import.meta.url).pathname;
 
 export interface CaptureArrays {
   trades: { price: Float64Array; qty: Float64Array; buyer: Uint8Array; time: Float64Array };

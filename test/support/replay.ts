@@ -1,8 +1,10 @@
 /**
  * A deliberately simple, independent replay of a Binance capture for tests: a Map-based
- * L2 book synced by Binance's documented procedure (buffer diffs until the snapshot,
- * drop u ≤ lastUpdateId, the first applied diff bridges lastUpdateId + 1, then
- * U == previous u + 1), with trades and best quotes passed through in order.
+ * L2 book synced by Binance's documented procedure (buffer diffs until the snapshot;
+ * spot: drop u ≤ lastUpdateId, the first applied diff bridges lastUpdateId + 1, then
+ * U == previous u + 1; futures, whose diffs carry pu: drop u < lastUpdateId, the first
+ * applied diff has U ≤ lastUpdateId ≤ u, then pu == previous u), with trades and best
+ * quotes passed through in order.
  * Slow and obvious on purpose: the engine's book is checked against it. Decoded by the
  * reference JSON.parse path (fastPath: false), independent of the byte-level fast path.
  */
@@ -32,10 +34,12 @@ export class SimpleBook {
 
   /** Applies a diff if it continues the sequence; returns whether it was applied. */
   diff(d: DepthDiffEvent, first: boolean): boolean {
-    if (d.lastUpdateId <= this.lastUpdateId) return false;
-    const continues = first
-      ? d.firstUpdateId <= this.lastUpdateId + 1 && this.lastUpdateId + 1 <= d.lastUpdateId
-      : d.firstUpdateId === this.lastUpdateId + 1;
+    const futures = !Number.isNaN(d.prevUpdateId);
+    const last = this.lastUpdateId;
+    if (futures ? (first ? d.lastUpdateId < last : d.lastUpdateId <= last) : d.lastUpdateId <= last) return false;
+    const continues = futures
+      ? (first ? d.firstUpdateId <= last && last <= d.lastUpdateId : d.prevUpdateId === last)
+      : (first ? d.firstUpdateId <= last + 1 && last + 1 <= d.lastUpdateId : d.firstUpdateId === last + 1);
     if (!continues) {
       this.synced = false;
       this.gaps++;
