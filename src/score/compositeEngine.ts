@@ -18,14 +18,19 @@
  *   riskAdjustedOpportunity = the risk module's opportunity (volatility = the
  *                       analyzer's price volatility, correlation from the tracker)   ∈ [0, 1]
  *   normalized        = ScoreNormalizer (z-score over 1,000 scores → tanh(z/2); percentile
- *                       over 100) and volatilityAdaptive(score, volatility)
+ *                       over 100) and volatilityAdaptive(score, volatility); null with
+ *                       `normalize: false` (the streaming engine's: its updates carry none,
+ *                       and the windows cost ~18 KB and a rank per update a symbol)
+ *
+ * The correlation tracker exists from the first call with a `referencePrice` on (until then
+ * the correlation is 0 and a symbol without a reference pays nothing for it).
  */
 import { InvalidConfigError } from "../errors.js";
 import type { Kernels, RollingStatsWindow } from "../kernels/types.js";
 import type { ConfluenceUpdate } from "../confluence/analyzer.js";
 import { extractComponents, type Components } from "./extract.js";
 import { ScoreNormalizer, volatilityAdaptive, type NormalizedScore } from "./normalizer.js";
-import { riskAdjustedOpportunity, CorrelationTracker, type RiskAdjustedOpportunity } from "../strategy/risk.js";
+import { checkCorrelationWindow, riskAdjustedOpportunity, CorrelationTracker, type RiskAdjustedOpportunity } from "../strategy/risk.js";
 import { executionDecision, type ExecutionDecision } from "../strategy/execution.js";
 import { marketMakingParameters, type Inventory, type MarketMakingParameters } from "../strategy/marketMaking.js";
 
@@ -36,6 +41,8 @@ export interface CompositeEngineOptions {
   readonly correlationWindow?: number;
   /** Normalize with the tanh lookup table (the analyzer's `approximations` flag). Default false. */
   readonly approximate?: boolean;
+  /** Keep the score normalizer and report `normalized` (false: `normalized` is null). Default true. */
+  readonly normalize?: boolean;
 }
 
 export interface CompositeContext {
@@ -52,8 +59,8 @@ export interface CompositeOutput {
   readonly inventoryImpact: number;
   readonly stability: number;
   readonly components: Components;
-  /** The score normalized against its own history (ScoreNormalizer) and for the volatility regime. */
-  readonly normalized: NormalizedScore & { readonly volatilityAdaptive: number };
+  /** The score normalized against its own history (ScoreNormalizer) and for the volatility regime; null with `normalize: false`. */
+  readonly normalized: (NormalizedScore & { readonly volatilityAdaptive: number }) | null;
   readonly microstructure: { readonly signal: number; readonly spread: number | null; readonly micropriceOffset: number; readonly orderFlowImbalance: number; readonly liquidity: number };
   readonly risk: RiskAdjustedOpportunity & { readonly volatility: number; readonly correlation: number };
   /** Null when no price is known yet (no book, quote or trade). */
@@ -65,18 +72,21 @@ const clamp = (x: number, lo: number, hi: number): number => (x < lo ? lo : x > 
 
 export class CompositeEngine {
   private readonly biases: RollingStatsWindow;
-  private readonly correlation: CorrelationTracker;
-  private readonly normalizer: ScoreNormalizer;
+  private correlation: CorrelationTracker | null = null;
+  private readonly correlationWindow: number;
+  private readonly normalizer: ScoreNormalizer | null;
   private readonly maxPosition: number | undefined;
 
-  constructor(kernels: Kernels, options: CompositeEngineOptions = {}) {
+  constructor(private readonly kernels: Kernels, options: CompositeEngineOptions = {}) {
     if (options.maxPosition !== undefined && !(options.maxPosition > 0 && options.maxPosition < Infinity)) {
       throw new InvalidConfigError("maxPosition", options.maxPosition, "a finite number > 0");
     }
     this.maxPosition = options.maxPosition;
     this.biases = kernels.rollingStats(20, { minPeriods: 2 });
-    this.correlation = new CorrelationTracker(kernels, options.correlationWindow ?? 100);
-    this.normalizer = new ScoreNormalizer(kernels, { approximate: options.approximate ?? false });
+    this.correlationWindow = checkCorrelationWindow(options.correlationWindow ?? 100);
+    const normalize = options.normalize ?? true;
+    if (typeof normalize !== "boolean") throw new InvalidConfigError("normalize", normalize, "true or false");
+    this.normalizer = normalize ? new ScoreNormalizer(kernels, { approximate: options.approximate ?? false }) : null;
   }
 
   evaluate(update: ConfluenceUpdate, context: CompositeContext = {}): CompositeOutput {
@@ -91,8 +101,10 @@ export class CompositeEngine {
     const sigma = this.biases.std;
     const stability = Number.isNaN(sigma) ? c.reliability / 2 : c.reliability * (1 - Math.min(1, 2 * sigma));
     const liquidity = f.spreadRatio > 0 ? Math.min(2, 1 / f.spreadRatio) : 2;
-    if (context.referencePrice !== undefined && f.lastPrice !== null) this.correlation.update(f.lastPrice, context.referencePrice);
-    const correlation = this.correlation.correlation;
+    if (context.referencePrice !== undefined && f.lastPrice !== null) {
+      (this.correlation ??= new CorrelationTracker(this.kernels, this.correlationWindow)).update(f.lastPrice, context.referencePrice);
+    }
+    const correlation = this.correlation?.correlation ?? 0;
     const risk = riskAdjustedOpportunity({
       signalStrength: c.signalStrength, reliability: c.reliability, volatility: f.volatility, liquidity, correlation,
     });
@@ -102,9 +114,9 @@ export class CompositeEngine {
       directionalBias, signalStrength: c.signalStrength, stability, mid,
       spread: f.spread !== null && f.spread > 0 ? f.spread : 0, volatility: f.volatility,
     });
-    const normalized = this.normalizer.update(update.score);
+    const normalized = this.normalizer?.update(update.score);
     return {
-      normalized: { zscore: normalized.zscore, percentile: normalized.percentile, volatilityAdaptive: volatilityAdaptive(update.score, f.volatility) },
+      normalized: normalized ? { zscore: normalized.zscore, percentile: normalized.percentile, volatilityAdaptive: volatilityAdaptive(update.score, f.volatility) } : null,
       directionalBias,
       executionUrgency,
       riskAdjustedOpportunity: risk.opportunity,
@@ -123,13 +135,13 @@ export class CompositeEngine {
 
   reset(): void {
     this.biases.reset();
-    this.correlation.reset();
-    this.normalizer.reset();
+    this.correlation?.reset();
+    this.normalizer?.reset();
   }
 
   dispose(): void {
     this.biases.dispose();
-    this.correlation.dispose();
-    this.normalizer.dispose();
+    this.correlation?.dispose();
+    this.normalizer?.dispose();
   }
 }

@@ -73,6 +73,14 @@ const MAX_RETURN = 1e150;
  * undefined (a flat window in either series). A return above 1e150 (a price jump no
  * market makes, whose squares would overflow) is rejected with InvalidValueError.
  */
+/** Throws InvalidParameterError unless `window` is a correlation window: an integer from 2 to MAX_WINDOW. */
+export function checkCorrelationWindow(window: number): number {
+  if (!(Number.isInteger(window) && window >= 2 && window <= MAX_WINDOW)) {
+    throw new InvalidParameterError("window", window, `an integer from 2 to ${MAX_WINDOW}`);
+  }
+  return window;
+}
+
 export class CorrelationTracker {
   private readonly pair: RollingCorrelationWindow;
   private readonly returns: RollingStatsWindow;
@@ -82,9 +90,7 @@ export class CorrelationTracker {
 
   /** `window`: returns per statistic, 2 … MAX_WINDOW. */
   constructor(kernels: Kernels, readonly window = 100) {
-    if (!(Number.isInteger(window) && window >= 2 && window <= MAX_WINDOW)) {
-      throw new InvalidParameterError("window", window, `an integer from 2 to ${MAX_WINDOW}`);
-    }
+    checkCorrelationWindow(window);
     this.pair = kernels.rollingCorrelation(window);
     this.returns = kernels.rollingStats(window);
   }

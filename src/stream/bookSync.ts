@@ -118,7 +118,7 @@ export class BookSync {
     }
     const bid = bestOf(e.bids, true), ask = bestOf(e.asks, false);
     if (bid >= ask) return this.refuse({ reason: "crossed", message: `crossed snapshot: bid ${bid} >= ask ${ask}` });
-    this.book.load(e.bids, e.asks);
+    this.book.loadValid(e.bids, e.asks);
     this.lastUpdateId = e.lastUpdateId;
     this.state = "synced";
     this.bridged = false;
@@ -194,7 +194,7 @@ export class BookSync {
       this.buffer = [d];
       return "gap";
     }
-    this.book.apply(d.bids, d.asks);
+    this.book.applyValid(d.bids, d.asks);
     if (this.book.crossed) return this.lost({ reason: "crossed", message: `crossed book: bid ${this.book.bids.bestPrice()} >= ask ${this.book.asks.bestPrice()}` });
     this.lastUpdateId = d.lastUpdateId;
     this.bridged = true;

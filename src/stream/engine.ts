@@ -201,10 +201,8 @@ export class StreamingEngine {
       this.droppedBy.symbolLimit++;
       return;
     }
-    const bad = validateEvent(e);
-    if (bad !== null) this.rejectEvent(s, e, bad);
-    else if (!s.clock.plausible(e.exchangeTime, e.receiveTime)) this.rejectEvent(s, e, this.implausibleTime(s, e));
-    else switch (e.type) {
+    // each handler validates its own kind: the field reads stay monomorphic
+    switch (e.type) {
       case "trade":
         this.onTrade(s, e);
         break;
@@ -217,6 +215,8 @@ export class StreamingEngine {
       case "snapshot":
         this.onSnapshot(s, e);
         break;
+      default:
+        this.reject(s, validateEvent(e)!);
     }
     s.latency.record((performance.now() - t0) * 1e6);
   }
@@ -246,24 +246,9 @@ export class StreamingEngine {
     };
   }
 
-  /** Counts a rejected event under its type and reason; a depth diff the book could not use leaves it unsynced. */
-  private rejectEvent(s: SymbolState, e: MarketEvent, r: Rejection): void {
-    switch (e.type) {
-      case "trade":
-        s.events.trade++;
-        break;
-      case "quote":
-        s.events.quote++;
-        break;
-      case "depth":
-        s.events.depth++;
-        this.syncOf(s).lost(r);
-        break;
-      case "snapshot":
-        s.events.snapshot++;
-        break;
-    }
-    this.reject(s, r);
+  /** Why `e` cannot be used: the validator's verdict, else an implausible time; null when it can. */
+  private invalid(s: SymbolState, e: MarketEvent): Rejection | null {
+    return validateEvent(e) ?? (s.clock.plausible(e.exchangeTime, e.receiveTime) ? null : this.implausibleTime(s, e));
   }
 
   private reject(s: SymbolState, r: Rejection): void {
@@ -274,6 +259,8 @@ export class StreamingEngine {
 
   private onTrade(s: SymbolState, e: TradeEvent): void {
     s.events.trade++;
+    const bad = this.invalid(s, e);
+    if (bad !== null) return this.reject(s, bad);
     const id = e.tradeId;
     if (id === id && s.tradeIds.has(id)) {
       s.events.duplicates++;
@@ -302,6 +289,8 @@ export class StreamingEngine {
 
   private onQuote(s: SymbolState, e: QuoteEvent): void {
     s.events.quote++;
+    const bad = this.invalid(s, e);
+    if (bad !== null) return this.reject(s, bad);
     const id = e.updateId;
     if (id === id) {
       if (s.quoteIds.has(id)) {
@@ -316,6 +305,12 @@ export class StreamingEngine {
   private onDepth(s: SymbolState, e: DepthDiffEvent): void {
     s.events.depth++;
     const sync = this.syncOf(s);
+    const bad = this.invalid(s, e);
+    if (bad !== null) {
+      // the book would miss the diff's changes: unsynced until the next snapshot
+      sync.lost(bad);
+      return this.reject(s, bad);
+    }
     const outcome = sync.onDiff(e);
     if (outcome === "applied") this.bookChanged(s, sync, e.exchangeTime === e.exchangeTime ? e.exchangeTime : e.receiveTime);
     else if (outcome === "duplicate") s.events.duplicates++;
@@ -324,6 +319,8 @@ export class StreamingEngine {
 
   private onSnapshot(s: SymbolState, e: DepthSnapshotEvent): void {
     s.events.snapshot++;
+    const bad = this.invalid(s, e);
+    if (bad !== null) return this.reject(s, bad);
     const sync = this.syncOf(s);
     const outcome = sync.onSnapshot(e);
     if (outcome === "rejected") this.reject(s, sync.lastRejection!);
@@ -343,7 +340,8 @@ export class StreamingEngine {
   private recalc(s: SymbolState, time: number, trigger: "book" | "trade"): void {
     const u = s.analyzer.update(time);
     if (!u) return;
-    const composite = (s.composite ??= new CompositeEngine(this.kernels, { approximate: s.analyzer.config.approximations, ...this.options.composite }));
+    // a score update carries no normalized readings: the engine keeps no normalizer
+    const composite = (s.composite ??= new CompositeEngine(this.kernels, { approximate: s.analyzer.config.approximations, ...this.options.composite, normalize: false }));
     const o = composite.evaluate(u, NO_CONTEXT);
     const update: ScoreUpdate = {
       symbol: s.symbol, time, trigger,

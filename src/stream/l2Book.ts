@@ -15,6 +15,7 @@ import { BookSide } from "../book/bookSide.js";
 import { PriceGrid } from "../book/priceGrid.js";
 import { MAX_WINDOW } from "../book/tickWindow.js";
 import { InvalidParameterError, InvalidValueError } from "../errors.js";
+import { LIMITS, validPrice, validQty } from "../feeds/validate.js";
 
 export { BookSide };
 
@@ -25,7 +26,10 @@ export interface L2BookOptions {
   readonly maxWindowTicks?: number;
 }
 
-/** Throws a typed error unless levels is flat [price > 0, qty ≥ 0, …] with finite values (a Float64Array, or any array of numbers). */
+/**
+ * Throws a typed error unless levels is flat [price, qty, …] (a Float64Array, or any array of
+ * numbers) with every value inside the event validator's bounds (feeds/validate.ts LIMITS).
+ */
 function checkLevels(what: string, levels: Float64Array): void {
   if (typeof levels !== "object" || levels === null || typeof levels.length !== "number") {
     throw new InvalidParameterError(what, levels, "a Float64Array of [price, qty, …] pairs");
@@ -33,8 +37,8 @@ function checkLevels(what: string, levels: Float64Array): void {
   if (levels.length % 2 !== 0) throw new InvalidParameterError(`${what}.length`, levels.length, "an even length ([price, qty, …] pairs)");
   for (let i = 0; i < levels.length; i += 2) {
     const p = levels[i]!, q = levels[i + 1]!;
-    if (!(p > 0 && p <= Number.MAX_VALUE)) throw new InvalidValueError(what, i, p, "a price > 0 and finite");
-    if (!(q >= 0 && q <= Number.MAX_VALUE)) throw new InvalidValueError(what, i + 1, q, "a quantity ≥ 0 and finite");
+    if (!validPrice(p)) throw new InvalidValueError(what, i, p, `a price in [${LIMITS.minPrice}, ${LIMITS.maxPrice}]`);
+    if (!validQty(q)) throw new InvalidValueError(what, i + 1, q, `0 or a quantity in [${LIMITS.minQty}, ${LIMITS.maxQty}]`);
   }
 }
 
@@ -73,15 +77,25 @@ export class L2Book {
   load(bids: Float64Array, asks: Float64Array): void {
     checkLevels("bids", bids);
     checkLevels("asks", asks);
-    this.grid.learn(bids, asks);
-    this.bids.load(bids);
-    this.asks.load(asks);
+    this.loadValid(bids, asks);
   }
 
   /** Applies absolute quantities per level (flat [p, q, …]); qty 0 removes. Invalid input throws before anything changes. */
   apply(bids: Float64Array, asks: Float64Array): void {
     checkLevels("bids", bids);
     checkLevels("asks", asks);
+    this.applyValid(bids, asks);
+  }
+
+  /** `load` for levels that passed validateEvent already (the book sync's): no second pass over them. */
+  loadValid(bids: Float64Array, asks: Float64Array): void {
+    this.grid.learn(bids, asks);
+    this.bids.load(bids);
+    this.asks.load(asks);
+  }
+
+  /** `apply` for levels that passed validateEvent already (the book sync's): no second pass over them. */
+  applyValid(bids: Float64Array, asks: Float64Array): void {
     this.bids.setAll(bids);
     this.asks.setAll(asks);
   }

@@ -6,7 +6,7 @@
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import {
-  CompositeEngine, ConfluenceAnalyzer, InvalidConfigError, riskAdjustedOpportunity, type ConfluenceUpdate, type CompositeOutput,
+  CompositeEngine, ConfluenceAnalyzer, InvalidConfigError, InvalidParameterError, riskAdjustedOpportunity, type ConfluenceUpdate, type CompositeOutput,
 } from "../../src/index.js";
 import { backends } from "../support/backends.js";
 import { BTCUSDT } from "../support/capture.js";
@@ -31,8 +31,8 @@ function outOfRange(o: CompositeOutput): string | null {
   const checks: [string, number, number, number][] = [
     ["directionalBias", o.directionalBias, -1, 1], ["executionUrgency", o.executionUrgency, 0, 1],
     ["riskAdjustedOpportunity", o.riskAdjustedOpportunity, 0, 1], ["inventoryImpact", o.inventoryImpact, -1, 1],
-    ["stability", o.stability, 0, 1], ["normalized.zscore", o.normalized.zscore, -1, 1], ["normalized.percentile", o.normalized.percentile, -1, 1],
-    ["normalized.volatilityAdaptive", o.normalized.volatilityAdaptive, -1, 1],
+    ["stability", o.stability, 0, 1], ["normalized.zscore", o.normalized!.zscore, -1, 1], ["normalized.percentile", o.normalized!.percentile, -1, 1],
+    ["normalized.volatilityAdaptive", o.normalized!.volatilityAdaptive, -1, 1],
   ];
   for (const [name, v, lo, hi] of checks) if (!(v >= lo && v <= hi)) return `${name} = ${v}`;
   return null;
@@ -51,12 +51,25 @@ describe.each(backends)("composite engine on $backend", (k) => {
     expect(o.executionUrgency).toBeCloseTo(0.5 * (0.5 + 0.5 * 0.4) * (0.5 + 0.5 * 0.5), 15);
     expect(o.riskAdjustedOpportunity).toBe(riskAdjustedOpportunity({ signalStrength: 0.5, reliability: 0.8, volatility: 0.01, liquidity: 0.5, correlation: 0 }).opportunity);
     // below 30 scores the normalizer falls back to (s − 50)/50
-    expect(o.normalized.zscore).toBe(0.5);
+    expect(o.normalized!.zscore).toBe(0.5);
     expect(o.marketMaking).toMatchObject({ inventoryBias: -0.5, spreadAdjustment: 1 - 0.8, activityLevel: 0.5 });
     expect(o.execution!.side).toBe("buy");
     // second evaluation with the same input: σ of two equal biases is 0, stability = r
     expect(e.evaluate(update(), { position: 5 }).stability).toBeCloseTo(0.8, 15);
     e.dispose();
+  });
+
+  test("normalize: false keeps no normalizer: normalized is null, every other output the same", () => {
+    const [a, b] = [new CompositeEngine(k), new CompositeEngine(k, { normalize: false })];
+    for (let i = 0; i < 50; i++) {
+      const x = a.evaluate(update(), { referencePrice: 100 + i }), y = b.evaluate(update(), { referencePrice: 100 + i });
+      expect(y.normalized).toBeNull();
+      expect({ ...y, normalized: x.normalized }).toEqual(x);
+    }
+    expect(() => new CompositeEngine(k, { normalize: "no" as never })).toThrow(InvalidConfigError);
+    expect(() => new CompositeEngine(k, { correlationWindow: 1 }), "checked up front, though the tracker comes with the first reference price").toThrow(InvalidParameterError);
+    a.dispose();
+    b.dispose();
   });
 
   test("no price known: no execution decision; invalid options are typed errors", () => {
@@ -97,7 +110,7 @@ test("BTCUSDT: analyzer + composite engine, identical on every backend", async (
       const o = e.evaluate(u, { position: 0.25 });
       const problem = outOfRange(o);
       if (problem) expect.fail(problem);
-      out.push(o.directionalBias, o.executionUrgency, o.riskAdjustedOpportunity, o.stability, o.normalized.zscore, o.normalized.percentile);
+      out.push(o.directionalBias, o.executionUrgency, o.riskAdjustedOpportunity, o.stability, o.normalized!.zscore, o.normalized!.percentile);
     }
     a.dispose();
     e.dispose();
