@@ -110,7 +110,8 @@ function run(s: { tick: [number, number]; base: number; pool: PriceSpec[]; ops: 
         : o.kind === "remove" ? Float64Array.of(px(o.at), 0)
         : o.kind === "sweep" ? Float64Array.from(side.prices.slice(0, o.levels).flatMap((p) => [p, 0]))
         : Float64Array.of(decimal(Math.round(best * 10 ** decimals) + (o.bid ? 1 : -1) * o.ticks * step, decimals), o.qty);
-      if (!(levels[0]! > 0)) continue;
+      // a push past the validator's price bounds is no level the book takes (it throws): skip it
+      if (levels.length > 0 && !(levels[0]! >= LIMITS.minPrice && levels[0]! <= LIMITS.maxPrice)) continue;
       const none = new Float64Array(0);
       book.apply(o.bid ? levels : none, o.bid ? none : levels);
       ref.apply(o.bid ? levels : none, o.bid ? none : levels);
