@@ -24,7 +24,8 @@ const SQUARE_UNDERFLOW = 1e-150;
 /** Values with ties, zeros, huge and tiny magnitudes and price-like levels. */
 const value = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(0, 1, -1, 2, 0.5, 100, 61837.63, 61837.64) },
-  { weight: 4, arbitrary: fc.double({ min: -1e6, max: 1e6, noNaN: true }) },
+  // below SQUARE_UNDERFLOW a value's square is subnormal and a z-score on it is noise on every side: 0 instead
+  { weight: 4, arbitrary: fc.double({ min: -1e6, max: 1e6, noNaN: true }).map((x) => (Math.abs(x) < SQUARE_UNDERFLOW ? 0 : x)) },
   { weight: 1, arbitrary: fc.double({ min: 1e-150, max: 1e-6, noNaN: true }) },
   { weight: 1, arbitrary: fc.double({ min: 1e100, max: 1e150, noNaN: true }).map((x) => -x) },
   { weight: 1, arbitrary: fc.double({ min: 1e100, max: 1e150, noNaN: true }) },
