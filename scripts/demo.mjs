@@ -1,6 +1,7 @@
 // `npm run demo`: serves the live dashboard (dist/demo/, built by scripts/buildDemo.mjs)
-// and the bundled captures (data/*.gz under /data/, listed by /data/index.json) on
-// 127.0.0.1. PORT picks the port (default 0: a free one); the URL is printed.
+// and the bundled spot captures (data/binance-spot-*.gz under /data/, listed by
+// /data/index.json: the page replays them as one stream of two symbols; the futures
+// captures are another market whose ETHUSDT would merge with spot's) on 127.0.0.1. PORT picks the port (default 0: a free one); the URL is printed.
 //
 // Only known files are served: the names are read from dist/demo/ and data/ at start,
 // and a request path is looked up in that table, never joined onto the disk path, so
@@ -43,7 +44,7 @@ async function routes() {
   }
   for (const name of built) if (TYPES[extname(name)]) table.set(`/${name}`, join(demo, name));
   if (table.has("/index.html")) table.set("/", join(demo, "index.html"));
-  const captures = (await readdir(data)).filter((name) => name.endsWith(".gz")).sort();
+  const captures = (await readdir(data)).filter((name) => name.startsWith("binance-spot-") && name.endsWith(".gz")).sort();
   for (const name of captures) table.set(`/data/${name}`, join(data, name));
   return { table, index: JSON.stringify(captures) };
 }
