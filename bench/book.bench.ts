@@ -5,7 +5,7 @@
  * Subjects, interleaved round by round (the starting one rotated) so machine drift lands
  * on all alike:
  *   old      the book before issue 10 (bench/l2BookBaseline.ts, the marked baseline)
- *   new      src/stream/l2Book.ts
+ *   new      src/book/l2Book.ts
  *   tardis   tardis-dev's OrderBook (red-black trees of {price, amount} objects), what Node
  *            traders use to rebuild books from historical data; fed its own BookChange
  *            objects, built before timing

@@ -5,6 +5,7 @@
 //     dist/index.js            the browser-safe core, ESM (the package root; bundlers take it as is)
 //     dist/node.js             the Node-only entry (confluence-hft/node)
 //     dist/cli.js              the `confluence` command
+//     dist/chunk-*.js          the modules those three share (one copy of each)
 //     dist/browser/confluence.min.js  the core as one minified ESM file for <script type="module">
 //     dist/demo/               the dashboard (scripts/buildDemo.mjs)
 //     dist/test/               pages the Chromium tests load
@@ -12,7 +13,7 @@
 //  4. dist/types/: declarations for both entries (tsc --emitDeclarationOnly)
 import asc from "assemblyscript/asc";
 import * as esbuild from "esbuild";
-import { mkdir, readFile, writeFile, readdir } from "node:fs/promises";
+import { mkdir, readFile, writeFile, readdir, rm } from "node:fs/promises";
 import { execFileSync } from "node:child_process";
 import { buildDemo } from "./buildDemo.mjs";
 import { dirname, join } from "node:path";
@@ -43,34 +44,23 @@ async function generateBytes() {
   ].join("\n"));
 }
 
-// Node-side bundles take the core from the package root (./index.js) instead of a copy of
-// their own, so `instanceof` on errors and classes works across the two entries.
-const rootAsExternal = {
-  name: "root-as-external",
-  setup(build) {
-    build.onResolve({ filter: /\/index\.js$/ }, (args) => {
-      const target = join(args.resolveDir, args.path);
-      return target === join(root, "src/index.js") ? { path: "./index.js", external: true } : undefined;
-    });
-  },
-};
-
 async function bundle() {
   const common = { bundle: true, format: "esm", target: "es2022", sourcemap: true, logLevel: "warning" };
-  // "browser": lru-cache's universal build (its default one probes node:diagnostics_channel)
+  // The package root, the Node entry and the CLI in one build split into shared chunks: every module
+  // exists once in dist/, so a class (an error, the engine) is the same class whichever entry it came
+  // through, and internal modules import each other directly. Packages stay imports (a bundler or
+  // Node resolves them: lru-cache's browser build for a browser), node: builtins too.
+  for (const name of await readdir(join(root, "dist")).catch(() => [])) if (name.startsWith("chunk-")) await rm(join(root, "dist", name));
   await esbuild.build({
-    ...common, platform: "neutral", conditions: ["browser"], entryPoints: [join(root, "src/index.ts")], outfile: join(root, "dist/index.js"),
+    ...common, platform: "neutral", splitting: true, outdir: join(root, "dist"), chunkNames: "chunk-[hash]",
+    entryPoints: { index: join(root, "src/index.ts"), node: join(root, "src/node/index.ts"), cli: join(root, "src/cli/main.ts") },
+    packages: "external", external: ["node:*"],
   });
-  await esbuild.build({
-    ...common, platform: "node", entryPoints: [join(root, "src/node/index.ts")], outfile: join(root, "dist/node.js"), packages: "external", plugins: [rootAsExternal],
-  });
+  const cli = join(root, "dist/cli.js");
+  await writeFile(cli, `#!/usr/bin/env node\n${await readFile(cli, "utf8")}`, { mode: 0o755 });
   // the worker thread of src/parallel/ (found next to dist/node.js and dist/cli.js); self-contained, as each thread loads its own copy
   await esbuild.build({
-    ...common, platform: "node", entryPoints: [join(root, "src/parallel/worker.ts")], outfile: join(root, "dist/parallel/worker.js"), packages: "external",
-  });
-  await esbuild.build({
-    ...common, platform: "node", entryPoints: [join(root, "src/cli/main.ts")], outfile: join(root, "dist/cli.js"),
-    banner: { js: "#!/usr/bin/env node" }, packages: "external", plugins: [rootAsExternal],
+    ...common, platform: "node", entryPoints: [join(root, "src/parallel/engineThread.ts")], outfile: join(root, "dist/parallel/engineThread.js"), packages: "external",
   });
   await esbuild.build({
     ...common, platform: "browser", minify: true, sourcemap: false, entryPoints: [join(root, "src/index.ts")],

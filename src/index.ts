@@ -21,7 +21,7 @@ export {
   MultiTimeframeScorer, combineTimeframes, DEFAULT_TIMEFRAMES,
   type Timeframe, type TimeframeReading, type MultiTimeframeOptions, type MultiTimeframeUpdate,
 } from "./score/multiTimeframe.js";
-export { CompositeEngine, type CompositeEngineOptions, type CompositeContext, type CompositeOutput } from "./score/compositeEngine.js";
+export { CompositeEngine, type CompositeEngineOptions, type CompositeContext, type CompositeOutput } from "./pipeline/compositeEngine.js";
 export { marketMakingParameters, type Inventory, type MarketMakingParameters } from "./strategy/marketMaking.js";
 export { riskAdjustedOpportunity, riskDiscount, CorrelationTracker, type MarketConditions, type RiskAdjustedOpportunity } from "./strategy/risk.js";
 export { executionDecision, type ExecutionDecision, type ExecutionInput, type Urgency, type ExecutionAlgorithm, type Side } from "./strategy/execution.js";
@@ -32,14 +32,14 @@ export { decodeBinanceMessage } from "./feeds/binance.js";
 export { CaptureParser, DEFAULT_MAX_LINE_BYTES, type CaptureParserOptions, type CaptureStats, type CaptureFileStats, type CaptureRejection } from "./feeds/capture.js";
 export { fromCcxtOrderBook, fromCcxtTrade, type CcxtOrderBook, type CcxtTrade } from "./feeds/ccxt.js";
 export { encodeEvent, decodeEvent } from "./feeds/wire.js";
-export { StreamingEngine, SymbolView, type ScoreUpdate, type EngineOptions, type EventCounts, type DropCounts, type BookSummary } from "./stream/engine.js";
+export { StreamingEngine, SymbolView, type ScoreUpdate, type EngineOptions, type EventCounts, type DropCounts, type BookSummary } from "./pipeline/engine.js";
 export { LIMITS, REJECT_REASONS, validateEvent, type RejectReason, type Rejection } from "./feeds/validate.js";
-export { ClockCheck, type ClockLimits } from "./stream/clockCheck.js";
-export { L2Book, BookSide } from "./stream/l2Book.js";
-export { BookSync, type SyncState, type SyncOutcome, type SyncCounters, type BookSyncOptions } from "./stream/bookSync.js";
-export { LatencyHistogram } from "./stream/latencyHistogram.js";
-export { summarize, type SymbolSummary } from "./stream/summary.js";
-export type { ScoreCache } from "./stream/engine.js";
+export { ClockCheck, type ClockLimits } from "./pipeline/clockCheck.js";
+export { L2Book, BookSide } from "./book/l2Book.js";
+export { BookSync, type SyncState, type SyncOutcome, type SyncCounters, type BookSyncOptions } from "./book/bookSync.js";
+export { LatencyHistogram } from "./pipeline/latencyHistogram.js";
+export { summarize, type SymbolSummary } from "./pipeline/summary.js";
+export type { ScoreCache } from "./pipeline/engine.js";
 export { TieredCache, type TieredCacheOptions, type CacheStats, type RemoteStore, type RemoteEntry } from "./cache/tieredCache.js";
 export { LatestScores } from "./cache/latestScores.js";
 export { cachedScore, type CachedScoreOptions } from "./cache/cachedScore.js";

@@ -15,7 +15,7 @@
  * and falls back to L1 when L2 is down; in the writing process an update not yet written
  * is returned as is.
  */
-import type { ScoreCache, ScoreUpdate } from "../stream/engine.js";
+import type { ScoreCache, ScoreUpdate } from "../pipeline/engine.js";
 import { InvalidParameterError } from "../errors.js";
 import { scoreKey } from "./cacheKey.js";
 import type { TieredCache } from "./tieredCache.js";

@@ -17,7 +17,8 @@
  * the scores keep coming, and the cache is shared again as soon as Redis is back.
  */
 import { Redis, type RedisOptions } from "ioredis";
-import { InvalidParameterError, UnknownConfigKeyError, type RemoteEntry, type RemoteStore } from "../index.js";
+import { InvalidParameterError, UnknownConfigKeyError } from "../errors.js";
+import type { RemoteEntry, RemoteStore } from "./tieredCache.js";
 
 export interface RedisStoreOptions {
   /** Default redis://127.0.0.1:6379. */

@@ -20,7 +20,7 @@
 import type { Kernels } from "../kernels/types.js";
 import { resolveConfig, type ConfluenceConfigInput } from "../confluence/config.js";
 import type { MarketEvent } from "../feeds/events.js";
-import { StreamingEngine, type ScoreUpdate } from "../stream/engine.js";
+import { StreamingEngine, type ScoreUpdate } from "../pipeline/engine.js";
 import { cachedScore } from "./cachedScore.js";
 import type { TieredCache } from "./tieredCache.js";
 

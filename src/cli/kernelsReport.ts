@@ -4,7 +4,9 @@
  * quick proof that both backends agree on real data and how far apart they are.
  */
 import { performance } from "node:perf_hooks";
-import { jsKernels, loadKernels, type DepthSnapshotEvent, type Kernels } from "../index.js";
+import type { DepthSnapshotEvent } from "../feeds/events.js";
+import { jsKernels, loadKernels } from "../kernels/index.js";
+import type { Kernels } from "../kernels/types.js";
 import { replayCaptureFiles } from "../node/captureReader.js";
 
 interface Columns {

@@ -3,13 +3,13 @@
  * unreadable capture) print one line to stderr and exit non-zero; no stack traces.
  *
  *   confluence replay <files…> [--json] [--out scores.jsonl] [--report report.html] [--backend wasm|js] [--workers N]
- *   confluence worker --redis URL --group NAME [--backend wasm|js]   (src/cli/worker.ts)
+ *   confluence worker --redis URL --group NAME [--backend wasm|js]   (src/cli/workerCommand.ts)
  *   confluence publish --redis URL <files…>                          (src/cli/publish.ts)
  *   confluence kernels [capture]
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { ConfluenceError } from "../index.js";
+import { ConfluenceError } from "../errors.js";
 import { kernelsReport } from "./kernelsReport.js";
 import { replay, type ReplayOptions } from "./replay.js";
 import { ArgReader, UsageError } from "./usage.js";
@@ -52,7 +52,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === "replay") return replay(parseReplay(rest), (s) => process.stdout.write(`${s}\n`));
-  if (command === "worker") return (await import("./worker.js")).workerCommand(rest);
+  if (command === "worker") return (await import("./workerCommand.js")).workerCommand(rest);
   if (command === "publish") return (await import("./publish.js")).publishCommand(rest);
   if (command === "kernels") {
     if (rest.some((a) => a.startsWith("-"))) throw new UsageError(`unknown flag '${rest.find((a) => a.startsWith("-"))}'; ${USAGE}`);

@@ -11,9 +11,11 @@
 import { statSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import cliProgress from "cli-progress";
-import {
-  jsKernels, loadKernels, StreamingEngine, summarize, type CaptureFileStats, type DropCounts, type Kernels, type ScoreUpdate, type SymbolSummary,
-} from "../index.js";
+import type { CaptureFileStats } from "../feeds/capture.js";
+import { jsKernels, loadKernels } from "../kernels/index.js";
+import type { Kernels } from "../kernels/types.js";
+import { StreamingEngine, type DropCounts, type ScoreUpdate } from "../pipeline/engine.js";
+import { summarize, type SymbolSummary } from "../pipeline/summary.js";
 import { replayCaptureFiles } from "../node/captureReader.js";
 import { ParallelEngine } from "../parallel/parallelEngine.js";
 import { scoreContext, type ScoreContext } from "../parallel/scoreContext.js";

@@ -13,7 +13,7 @@
  * an error saying how far it got.
  */
 import { Redis } from "ioredis";
-import { RedisUnavailableError } from "../index.js";
+import { RedisUnavailableError } from "../errors.js";
 
 /** The URL without its password, for messages. */
 function redactUrl(url: string): string {

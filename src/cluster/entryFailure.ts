@@ -10,7 +10,7 @@
  * The reason is "Name: message", cut to MAX_REASON_LENGTH; nothing thrown can make
  * describing it throw.
  */
-import { ConfluenceError } from "../index.js";
+import { ConfluenceError } from "../errors.js";
 
 export interface EntryFailure {
   readonly kind: "data" | "bug";

@@ -12,7 +12,9 @@
  * Each call touches one symbol's stream, so it is valid on Redis Cluster too.
  */
 import type { Redis } from "ioredis";
-import { encodeEvent, InvalidConfigError, PublishIncompleteError, type CaptureStats } from "../index.js";
+import { InvalidConfigError, PublishIncompleteError } from "../errors.js";
+import type { CaptureStats } from "../feeds/capture.js";
+import { encodeEvent } from "../feeds/wire.js";
 import { replayCaptureFiles } from "../node/captureReader.js";
 import { inputKey, SYMBOLS_KEY, taggableSymbol } from "./keys.js";
 

@@ -34,7 +34,11 @@
  * an older state). Its engine goes with it: the next owner rebuilds from what Redis holds.
  */
 import type { Redis } from "ioredis";
-import { decodeEvent, FeedDecodeError, StreamingEngine, type EngineOptions, type Kernels, type MarketEvent, type SymbolView } from "../index.js";
+import { FeedDecodeError } from "../errors.js";
+import type { MarketEvent } from "../feeds/events.js";
+import { decodeEvent } from "../feeds/wire.js";
+import type { Kernels } from "../kernels/types.js";
+import { StreamingEngine, type EngineOptions, type SymbolView } from "../pipeline/engine.js";
 import { BAD, commitBatch, DEAD } from "./commit.js";
 import { describeFailure, type EntryFailure } from "./entryFailure.js";
 import { readNewEntries, type StreamEntry } from "./fencedRead.js";

@@ -8,7 +8,7 @@
  */
 import { COMPONENT_NAMES, PRESETS } from "../confluence/config.js";
 import { DASH, duration, fixed, int, price, priceDigits, signed } from "./format.js";
-import type { SymbolFrame } from "./protocol.js";
+import type { SymbolFrame } from "./pageProtocol.js";
 
 const WEIGHTS = PRESETS.default.weights;
 const COMPOSITE = [

@@ -10,7 +10,7 @@
 import { CaptureFileError } from "../errors.js";
 import { CaptureParser } from "../feeds/capture.js";
 import type { MarketEvent } from "../feeds/events.js";
-import type { CaptureSource, FileStats } from "./protocol.js";
+import type { CaptureSource, FileStats } from "./pageProtocol.js";
 
 export interface LoadedCaptures {
   /** Every event of every file, in receive-time order. */

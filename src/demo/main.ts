@@ -13,11 +13,11 @@
  * body[data-state] = idle | running | done | error.
  */
 import { PRESETS } from "../confluence/config.js";
-import type { SymbolSummary } from "../stream/summary.js";
+import type { SymbolSummary } from "../pipeline/summary.js";
 import { DetailPanel } from "./detailPanel.js";
 import { bytes, clock, duration, fixed, int, price, priceDigits, rate } from "./format.js";
 import { PerfPanel } from "./perfPanel.js";
-import type { CaptureSource, Frame, FromWorker, Speed, SymbolFrame, ToWorker } from "./protocol.js";
+import type { CaptureSource, Frame, FromWorker, Speed, SymbolFrame, ToWorker } from "./pageProtocol.js";
 import { SymbolChart } from "./symbolChart.js";
 import { Watchlist } from "./watchlist.js";
 
@@ -116,7 +116,7 @@ class Dashboard {
   private start(sources: CaptureSource[], label: string): void {
     this.reset(label);
     this.setState("running");
-    const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+    const worker = new Worker(new URL("./replayWorker.js", import.meta.url), { type: "module" });
     this.worker = worker;
     worker.onmessage = (e: MessageEvent<FromWorker>) => {
       if (worker !== this.worker) return;

@@ -6,7 +6,7 @@
  * so a percentile below one timer step is shown as "< step", not as a false 1 ns.
  */
 import { fixed, int, nanos, rate } from "./format.js";
-import type { Frame, LatencyNs } from "./protocol.js";
+import type { Frame, LatencyNs } from "./pageProtocol.js";
 
 export class PerfPanel {
   private timerNs = 0;

@@ -9,11 +9,11 @@
  */
 import type { Kernels } from "../kernels/types.js";
 import { eventTime, type MarketEvent } from "../feeds/events.js";
-import { StreamingEngine, type ScoreUpdate } from "../stream/engine.js";
-import { LatencyHistogram } from "../stream/latencyHistogram.js";
-import { summarize } from "../stream/summary.js";
+import { StreamingEngine, type ScoreUpdate } from "../pipeline/engine.js";
+import { LatencyHistogram } from "../pipeline/latencyHistogram.js";
+import { summarize } from "../pipeline/summary.js";
 import { SeriesCollector } from "./seriesCollector.js";
-import type { Frame, FromWorker, LatencyNs, Speed, SymbolFrame } from "./protocol.js";
+import type { Frame, FromWorker, LatencyNs, Speed, SymbolFrame } from "./pageProtocol.js";
 
 /** Longest stretch of work between two looks at the message queue, ms. */
 const SLICE_MS = { paced: 8, max: 25 };

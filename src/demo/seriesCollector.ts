@@ -10,9 +10,9 @@
  * τ = 10 s, so it weighs each stretch of time alike however bursty the updates are
  * (e^x by the library's own exp, so the line is the same in every browser).
  */
-import type { BookSummary, ScoreUpdate } from "../stream/engine.js";
+import type { BookSummary, ScoreUpdate } from "../pipeline/engine.js";
 import { exp } from "../kernels/js/common/transcendental.js";
-import type { SeriesPoints } from "./protocol.js";
+import type { SeriesPoints } from "./pageProtocol.js";
 
 /** Chart points a capture should produce at most (the bucket width follows from it). */
 const TARGET_POINTS = 4000;

@@ -12,7 +12,7 @@ import {
   type IChartApi, type ISeriesApi, type MouseEventParams, type SeriesType, type UTCTimestamp,
 } from "lightweight-charts";
 import { fixed, price, priceDigits, signed } from "./format.js";
-import type { SeriesPoints } from "./protocol.js";
+import type { SeriesPoints } from "./pageProtocol.js";
 
 const COLORS = {
   background: "#0d1217",

@@ -5,7 +5,7 @@
  * the symbol for the detail panel.
  */
 import { DASH, fixed, int, price, priceDigits, signed } from "./format.js";
-import type { SymbolFrame } from "./protocol.js";
+import type { SymbolFrame } from "./pageProtocol.js";
 
 export class Watchlist {
   private readonly rows = new Map<string, HTMLTableRowElement>();

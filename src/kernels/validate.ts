@@ -5,6 +5,7 @@
  * (the check value of assembly/common/check.ts); these helpers name the offending
  * element when that check says no.
  */
+import { kindOf } from "../checks.js";
 import {
   ArgumentTypeError, DisposedError, EmptyInputError, InvalidAlphaError, InvalidDepthError, InvalidParameterError,
   InvalidValueError, InvalidWindowError, LengthMismatchError, SumOverflowError,
@@ -20,18 +21,7 @@ export function requireLive<T>(state: T | null, what: string): asserts state is 
   if (state === null) throw new DisposedError(what);
 }
 
-/**
- * How a value of the wrong type reads in a message: "a string", "null", "a plain array",
- * "a Float32Array", "an object" (typed arrays by their built-in name, which survives
- * minification; other objects are just objects).
- */
-export function kindOf(value: unknown): string {
-  if (value === null) return "null";
-  if (value === undefined) return "undefined";
-  if (Array.isArray(value)) return "a plain array";
-  const noun = ArrayBuffer.isView(value) ? value.constructor.name : typeof value;
-  return `${/^[aeio]/i.test(noun) ? "an" : "a"} ${noun}`; // "a Uint8Array": the u of these names is said "you"
-}
+export { kindOf };
 
 function wrongType(what: string, value: unknown, expected: string): never {
   throw new ArgumentTypeError(what, kindOf(value), expected);

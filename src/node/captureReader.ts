@@ -11,7 +11,9 @@ import { open } from "node:fs/promises";
 import { pipeline } from "node:stream";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
-import { CaptureFileError, CaptureParser, EmptyCaptureError, type CaptureParserOptions, type CaptureStats, type MarketEvent } from "../index.js";
+import { CaptureFileError, EmptyCaptureError } from "../errors.js";
+import { CaptureParser, type CaptureParserOptions, type CaptureStats } from "../feeds/capture.js";
+import type { MarketEvent } from "../feeds/events.js";
 
 export interface ReplayOptions extends CaptureParserOptions {
   /** Called as the files are read, with the bytes read so far (as stored, i.e. compressed), over all files. */

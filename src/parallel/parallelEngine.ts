@@ -26,8 +26,12 @@
  */
 import { availableParallelism } from "node:os";
 import type { ResourceLimits } from "node:worker_threads";
-import { DisposedError, InvalidParameterError, jsKernels, StreamingEngine, type DropCounts, type MarketEvent, type ScoreUpdate, type SymbolSummary } from "../index.js";
-import { engineSettings, type BatchResult, type EngineSettings, type SummaryResult, type WorkerInit } from "./protocol.js";
+import { DisposedError, InvalidParameterError } from "../errors.js";
+import type { MarketEvent } from "../feeds/events.js";
+import { jsKernels } from "../kernels/index.js";
+import { StreamingEngine, type DropCounts, type ScoreUpdate } from "../pipeline/engine.js";
+import type { SymbolSummary } from "../pipeline/summary.js";
+import { engineSettings, type BatchResult, type EngineSettings, type SummaryResult, type WorkerInit } from "./threadProtocol.js";
 import { readScoreBatch } from "./scoreBatch.js";
 import type { ScoreContext } from "./scoreContext.js";
 import { shardOf } from "./shardOf.js";

@@ -13,7 +13,7 @@
  * buyVolume, sellVolume. Nullable values carry a presence flag (NaN is a value).
  */
 import { COMPONENT_NAMES, type ComponentName } from "../confluence/config.js";
-import type { ScoreUpdate } from "../stream/engine.js";
+import type { ScoreUpdate } from "../pipeline/engine.js";
 import type { ExecutionAlgorithm, ExecutionDecision, Side, Urgency } from "../strategy/execution.js";
 import type { ScoreContext } from "./scoreContext.js";
 

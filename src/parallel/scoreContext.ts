@@ -4,7 +4,7 @@
  * of scores against the market (the replay report) needs these at each update; with a
  * worker-thread engine they can only be read inside the worker, at that moment.
  */
-import type { SymbolView } from "../stream/engine.js";
+import type { SymbolView } from "../pipeline/engine.js";
 
 export interface ScoreContext {
   readonly bestBid: number | null;

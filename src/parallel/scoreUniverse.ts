@@ -14,10 +14,14 @@
  */
 import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
-import { DuplicateSymbolError, InvalidParameterError, jsKernels, StreamingEngine, type MarketEvent, type ScoreUpdate, type SymbolSummary } from "../index.js";
+import { DuplicateSymbolError, InvalidParameterError } from "../errors.js";
+import type { MarketEvent } from "../feeds/events.js";
+import { jsKernels } from "../kernels/index.js";
+import { StreamingEngine, type ScoreUpdate } from "../pipeline/engine.js";
+import type { SymbolSummary } from "../pipeline/summary.js";
 import { EventBatchWriter } from "./eventBatch.js";
 import { routable } from "../feeds/validate.js";
-import { engineSettings, type EngineSettings, type UniverseTask, type UniverseTaskResult, type WorkerInit } from "./protocol.js";
+import { engineSettings, type EngineSettings, type UniverseTask, type UniverseTaskResult, type WorkerInit } from "./threadProtocol.js";
 import { workerFile } from "./workerFile.js";
 
 export type UniverseInput =

@@ -1,7 +1,7 @@
 /**
  * Where the worker script is on disk. The library runs bundled: this code is inside
- * dist/node.js or dist/cli.js, and scripts/build.mjs bundles the worker (worker.ts) to
- * dist/parallel/worker.js, next to them; a benchmark bundled into dist/bench/ finds it
+ * dist/node.js or dist/cli.js, and scripts/build.mjs bundles the worker (engineThread.ts) to
+ * dist/parallel/engineThread.js, next to them; a benchmark bundled into dist/bench/ finds it
  * one level up. Run from the TypeScript sources (vitest) there is no worker of its own
  * to start — Node 20 cannot run a .ts file as a worker thread without a loader — so the
  * built one is used: build first (`npm test` does). The first candidate that exists wins.
@@ -10,9 +10,9 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const CANDIDATES = [
-  "./parallel/worker.js", // dist/node.js, dist/cli.js
-  "../parallel/worker.js", // dist/bench/*.js
-  "../../dist/parallel/worker.js", // src/parallel/*.ts
+  "./parallel/engineThread.js", // dist/node.js, dist/cli.js
+  "../parallel/engineThread.js", // dist/bench/*.js
+  "../../dist/parallel/engineThread.js", // src/parallel/*.ts
 ];
 
 /** The path of the worker script (the first candidate when none exists: starting it then fails with that path). */

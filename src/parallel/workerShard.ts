@@ -18,9 +18,9 @@
  */
 import { Piscina } from "piscina";
 import type { ResourceLimits } from "node:worker_threads";
-import { WorkerFailedError } from "../index.js";
+import { WorkerFailedError } from "../errors.js";
 import { EventBatchWriter } from "./eventBatch.js";
-import type { BatchResult, BatchTask, SummaryResult, SummaryTask, WorkerInit } from "./protocol.js";
+import type { BatchResult, BatchTask, SummaryResult, SummaryTask, WorkerInit } from "./threadProtocol.js";
 import { workerFile } from "./workerFile.js";
 
 export class WorkerShard {

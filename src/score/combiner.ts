@@ -14,7 +14,7 @@
 import { DisposedError, InvalidParameterError, InvalidWeightsError, LengthMismatchError } from "../errors.js";
 import type { Kernels, RollingStatsWindow } from "../kernels/types.js";
 import { MAX_WINDOW } from "../kernels/validate.js";
-import { requireInRange } from "./extract.js";
+import { requireInRange } from "../checks.js";
 import { signedPercentile } from "./normalizer.js";
 
 const WEIGHT_SUM_TOLERANCE = 1e-9;

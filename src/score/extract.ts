@@ -7,10 +7,8 @@
  * how much to believe it. Everything in the strategy layer starts from these.
  *
  * Formula (the scoring layer's seed): bias = (score − 50)/50, strength = |score − 50|/50.
- * `requireInRange` and `requirePositive` are the checks every scoring and strategy input
- * goes through, so a bad value is named the same way wherever it enters.
  */
-import { InvalidValueError } from "../errors.js";
+import { requireInRange } from "../checks.js";
 
 /** The parts of a confluence update (ConfluenceAnalyzer.update) this layer reads. */
 export interface ScoreReading {
@@ -35,22 +33,6 @@ export interface Components {
   readonly momentum: number;
   /** −1 … 1. */
   readonly meanReversion: number;
-}
-
-/**
- * Throws InvalidValueError unless `lo ≤ value ≤ hi` (NaN never passes; with hi = Infinity
- * the value must still be finite). `index` names the element of an array input.
- */
-export function requireInRange(what: string, value: number, lo: number, hi: number, index = 0): void {
-  if (value >= lo && value <= hi && value - value === 0) return;
-  const expected = hi !== Infinity ? `a number from ${lo} to ${hi}` : lo !== -Infinity ? `a finite number ≥ ${lo}` : "a finite number";
-  throw new InvalidValueError(what, index, value, expected);
-}
-
-/** Throws InvalidValueError unless `value` is finite and > 0 (prices, sizes). */
-export function requirePositive(what: string, value: number, index = 0): void {
-  if (value > 0 && value < Infinity) return;
-  throw new InvalidValueError(what, index, value, "a finite number > 0");
 }
 
 export function extractComponents(update: ScoreReading): Components {

@@ -20,7 +20,7 @@
 import { DisposedError, InvalidParameterError, UnknownConfigKeyError } from "../errors.js";
 import type { Kernels, RollingStatsWindow } from "../kernels/types.js";
 import { MAX_WINDOW } from "../kernels/validate.js";
-import { requireInRange } from "./extract.js";
+import { requireInRange } from "../checks.js";
 import { tanhApprox } from "./tanhTable.js";
 import { tanh } from "../kernels/js/common/transcendental.js";
 

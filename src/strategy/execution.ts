@@ -22,7 +22,8 @@
  *    volatility·mid)·(0.5 + strength)·(0.25 + 0.75·stability): at least the half-spread
  *    or one volatility move, scaled from 0.125× (weak, unstable) to 1.5× (strong, stable).
  */
-import { requireInRange, requirePositive, type Components } from "../score/extract.js";
+import { requireInRange, requirePositive } from "../checks.js";
+import type { Components } from "../score/extract.js";
 
 export type Urgency = "high" | "medium" | "low";
 export type ExecutionAlgorithm = "aggressive_twap" | "adaptive_vwap" | "passive_participation";

@@ -10,7 +10,8 @@
  * sizeMultiplier = strength·reliability, priceSkew = bias·0.5, activityLevel = strength,
  * inventoryBias = −clamp(position/maxPosition, −1, 1) (0 without an inventory).
  */
-import { requireInRange, requirePositive, type Components } from "../score/extract.js";
+import { requireInRange, requirePositive } from "../checks.js";
+import type { Components } from "../score/extract.js";
 
 export interface Inventory {
   /** Signed position (long > 0), any finite number. */

@@ -14,7 +14,8 @@
  * code units, locale-independent) so the ranking is deterministic.
  */
 import { DuplicateSymbolError, InvalidParameterError } from "../errors.js";
-import { requireInRange, type Components } from "../score/extract.js";
+import { requireInRange } from "../checks.js";
+import type { Components } from "../score/extract.js";
 import { riskDiscount } from "./risk.js";
 import type { Side } from "./execution.js";
 

@@ -14,7 +14,8 @@
 import { DisposedError, InvalidParameterError, InvalidValueError } from "../errors.js";
 import type { Kernels, RollingCorrelationWindow, RollingStatsWindow } from "../kernels/types.js";
 import { MAX_WINDOW } from "../kernels/validate.js";
-import { requireInRange, requirePositive, type Components } from "../score/extract.js";
+import { requireInRange, requirePositive } from "../checks.js";
+import type { Components } from "../score/extract.js";
 
 export interface MarketConditions {
   /** ≥ 0, a fraction (0.02 = 2 %); the penalty saturates at 0.02. */

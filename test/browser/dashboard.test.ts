@@ -69,7 +69,7 @@ describe("the demo server", () => {
     expect((await get("/")).type).toMatch(/^text\/html/);
     expect((await get("/index.html")).type).toMatch(/^text\/html/);
     expect((await get("/main.js")).type).toMatch(/^text\/javascript/);
-    expect((await get("/worker.js")).type).toMatch(/^text\/javascript/);
+    expect((await get("/replayWorker.js")).type).toMatch(/^text\/javascript/);
     expect((await get("/styles.css")).type).toMatch(/^text\/css/);
     const capture = await get("/data/binance-spot-btcusdt-2024-08-08.jsonl.gz");
     expect(capture, "the capture as stored, gzip").toEqual({ status: 200, type: "application/gzip", length: readFileSync(BTCUSDT).length });

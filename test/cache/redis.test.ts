@@ -15,7 +15,7 @@ import { loadKernels } from "../../src/index.js";
 import { TieredCache } from "../../src/cache/tieredCache.js";
 import { LatestScores } from "../../src/cache/latestScores.js";
 import { RedisStore } from "../../src/cache/redisStore.js";
-import { StreamingEngine, type ScoreUpdate } from "../../src/stream/engine.js";
+import { StreamingEngine, type ScoreUpdate } from "../../src/pipeline/engine.js";
 import type { MarketEvent } from "../../src/feeds/events.js";
 import { replayCaptureFiles } from "../../src/node/captureReader.js";
 import { RedisServer, skipRedis } from "../support/redis.js";

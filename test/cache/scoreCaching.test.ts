@@ -13,7 +13,7 @@ import { cachedWindowScore, scoreWindow, WINDOW_NAMESPACE } from "../../src/cach
 import { cachedScore } from "../../src/cache/cachedScore.js";
 import { cacheKey } from "../../src/cache/cacheKey.js";
 import { resolveConfig } from "../../src/confluence/config.js";
-import { StreamingEngine, type ScoreCache, type ScoreUpdate } from "../../src/stream/engine.js";
+import { StreamingEngine, type ScoreCache, type ScoreUpdate } from "../../src/pipeline/engine.js";
 import type { MarketEvent } from "../../src/feeds/events.js";
 import { replayCaptureFiles } from "../../src/node/captureReader.js";
 import { BTCUSDT, ETHUSDT } from "../support/capture.js";

@@ -9,7 +9,7 @@
  */
 import { describe, expect, test } from "vitest";
 import type { Redis } from "ioredis";
-import { ClusterWorker } from "../../src/cluster/worker.js";
+import { ClusterWorker } from "../../src/cluster/clusterWorker.js";
 import { symbolKeys } from "../../src/cluster/keys.js";
 import { decodeEvent, type ScoreCache } from "../../src/index.js";
 import { BTCUSDT, ETHUSDT } from "../support/capture.js";

@@ -16,7 +16,7 @@ const root = new URL("../..", import.meta.url).pathname;
 const ALLOWED = [
   { file: "src/demo/symbolChart.ts", text: "10 ** -this.digits", reason: "display only: the price axis' tick step" },
   { file: "src/cache/redisStore.ts", text: "2 ** Math.min(attempt - 1, 30)", reason: "a reconnect delay (timing, not a result)" },
-  { file: "src/stream/latencyHistogram.ts", text: "2 ** (octave - 4)", reason: "latency bucket edges (timing, not a result)" },
+  { file: "src/pipeline/latencyHistogram.ts", text: "2 ** (octave - 4)", reason: "latency bucket edges (timing, not a result)" },
 ];
 
 function sources(dir: string): string[] {

@@ -16,7 +16,7 @@ import {
 import * as O from "../../src/kernels/coreLayout.js";
 import { replayCaptureFiles } from "../../src/node/captureReader.js";
 import type { MarketEvent } from "../../src/feeds/events.js";
-import { StreamingEngine, type ScoreUpdate } from "../../src/stream/engine.js";
+import { StreamingEngine, type ScoreUpdate } from "../../src/pipeline/engine.js";
 import { BTCUSDT } from "../support/capture.js";
 import { captureEvents, type Event } from "../support/replay.js";
 

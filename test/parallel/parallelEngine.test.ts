@@ -5,7 +5,7 @@
  * batches (thousands in flight); contexts; bad data; a worker crash as a typed error.
  *
  * The tests run the main-thread side from the TypeScript sources and the worker threads
- * from the built dist/parallel/worker.js (src/parallel/workerFile.ts): build first —
+ * from the built dist/parallel/engineThread.js (src/parallel/workerFile.ts): build first —
  * `npm test` does.
  */
 import { afterEach, beforeAll, describe, expect, test } from "vitest";
@@ -17,7 +17,7 @@ import { replayCaptureFiles } from "../../src/node/captureReader.js";
 import { ParallelEngine, type ParallelEngineOptions } from "../../src/parallel/parallelEngine.js";
 import { scoreContext, type ScoreContext } from "../../src/parallel/scoreContext.js";
 import { shardOf } from "../../src/parallel/shardOf.js";
-import { summarize } from "../../src/stream/summary.js";
+import { summarize } from "../../src/pipeline/summary.js";
 import { BTCUSDT, ETHUSDT } from "../support/capture.js";
 import { runEngine } from "../support/engineRun.js";
 import { expectSameUpdates } from "../support/expectSameUpdates.js";

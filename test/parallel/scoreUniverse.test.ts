@@ -3,7 +3,7 @@
  * read in the workers, and from events given), failures isolated to their symbol as
  * error entries, the concurrency limit honoured (from the workers' own start and end
  * times), and whole-call errors for what is wrong with the call itself. Worker threads
- * run the built dist/parallel/worker.js (build first; `npm test` does).
+ * run the built dist/parallel/engineThread.js (build first; `npm test` does).
  */
 import { beforeAll, expect, test } from "vitest";
 import { writeFileSync } from "node:fs";

@@ -6,7 +6,8 @@
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { InvalidValueError } from "../../src/errors.js";
-import { extractComponents, requireInRange, requirePositive } from "../../src/score/extract.js";
+import { extractComponents } from "../../src/score/extract.js";
+import { requireInRange, requirePositive } from "../../src/checks.js";
 
 const RUNS = { numRuns: 500 };
 const within = (lo: number, hi: number) => fc.oneof(fc.constantFrom(lo, hi, (lo + hi) / 2, 0), fc.double({ min: lo, max: hi, noNaN: true }));

@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { replayCaptureFiles } from "../../src/node/captureReader.js";
-import { StreamingEngine, type ScoreUpdate, type EngineOptions } from "../../src/stream/engine.js";
-import { summarize } from "../../src/stream/summary.js";
+import { StreamingEngine, type ScoreUpdate, type EngineOptions } from "../../src/pipeline/engine.js";
+import { summarize } from "../../src/pipeline/summary.js";
 import type { Kernels } from "../../src/index.js";
 
 export interface Run {

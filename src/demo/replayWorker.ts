@@ -10,7 +10,7 @@ import type { Kernels } from "../kernels/types.js";
 import { loadCaptures } from "./loadCaptures.js";
 import { ReplaySession } from "./replaySession.js";
 import { bucketWidth } from "./seriesCollector.js";
-import type { FromWorker, Speed, ToWorker } from "./protocol.js";
+import type { FromWorker, Speed, ToWorker } from "./pageProtocol.js";
 
 interface WorkerScope {
   postMessage(message: FromWorker): void;

@@ -4,7 +4,7 @@
  * ParallelEngine, one StreamingEngine holding the state of every symbol of its shard
  * for the worker's lifetime. A batch's buffer goes back with its results (moved, not
  * copied) for the main thread to pack a later batch into. Bundled on its own to
- * dist/parallel/worker.js.
+ * dist/parallel/engineThread.js.
  *
  * Batches must arrive in the order they were sent (`seq` 0, 1, 2, …). A batch out of
  * sequence means the thread is not the one that saw the earlier batches — it was
@@ -14,10 +14,14 @@
  */
 import { workerData } from "node:worker_threads";
 import { move, transferableSymbol, valueSymbol } from "piscina";
-import { EmptyInputError, InvalidParameterError, jsKernels, loadKernels, StreamingEngine, summarize, type MarketEvent } from "../index.js";
+import { EmptyInputError, InvalidParameterError } from "../errors.js";
+import type { MarketEvent } from "../feeds/events.js";
+import { jsKernels, loadKernels } from "../kernels/index.js";
+import { StreamingEngine } from "../pipeline/engine.js";
+import { summarize } from "../pipeline/summary.js";
 import { replayCaptureFiles } from "../node/captureReader.js";
 import { readEventBatch } from "./eventBatch.js";
-import type { BatchResult, BatchTask, SummaryResult, SummaryTask, Task, UniverseTask, UniverseTaskResult, WorkerInit } from "./protocol.js";
+import type { BatchResult, BatchTask, SummaryResult, SummaryTask, Task, UniverseTask, UniverseTaskResult, WorkerInit } from "./threadProtocol.js";
 import { scoreContext } from "./scoreContext.js";
 import { ScoreBatchWriter } from "./scoreBatch.js";
 

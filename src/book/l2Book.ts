@@ -11,9 +11,9 @@
  * prices off the grid — in B+trees (book/bookSide.ts). A price off the grid never changes the grid: it
  * is simply stored by its exact value, away from the window.
  */
-import { BookSide } from "../book/bookSide.js";
-import { PriceGrid } from "../book/priceGrid.js";
-import { MAX_WINDOW } from "../book/tickWindow.js";
+import { BookSide } from "./bookSide.js";
+import { PriceGrid } from "./priceGrid.js";
+import { MAX_WINDOW } from "./tickWindow.js";
 import { InvalidParameterError, InvalidValueError } from "../errors.js";
 import { LIMITS, validPrice, validQty } from "../feeds/validate.js";
 

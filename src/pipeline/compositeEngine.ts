@@ -28,8 +28,8 @@
 import { InvalidConfigError } from "../errors.js";
 import type { Kernels, RollingStatsWindow } from "../kernels/types.js";
 import type { ConfluenceUpdate } from "../confluence/analyzer.js";
-import { extractComponents, type Components } from "./extract.js";
-import { ScoreNormalizer, volatilityAdaptive, type NormalizedScore } from "./normalizer.js";
+import { extractComponents, type Components } from "../score/extract.js";
+import { ScoreNormalizer, volatilityAdaptive, type NormalizedScore } from "../score/normalizer.js";
 import { checkCorrelationWindow, riskAdjustedOpportunity, CorrelationTracker, type RiskAdjustedOpportunity } from "../strategy/risk.js";
 import { executionDecision, type ExecutionDecision } from "../strategy/execution.js";
 import { marketMakingParameters, type Inventory, type MarketMakingParameters } from "../strategy/marketMaking.js";

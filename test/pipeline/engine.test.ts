@@ -7,7 +7,7 @@
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { jsKernels, loadKernels } from "../../src/index.js";
-import { StreamingEngine } from "../../src/stream/engine.js";
+import { StreamingEngine } from "../../src/pipeline/engine.js";
 import type { DepthDiffEvent, DepthSnapshotEvent, MarketEvent } from "../../src/feeds/events.js";
 import { BTCUSDT, COINM_ETHUSD, ETHUSDT, USDM_ETHUSDT } from "../support/capture.js";
 import { captureEvents } from "../support/replay.js";

@@ -28,15 +28,15 @@
 import type { Kernels } from "../kernels/types.js";
 import { ConfluenceAnalyzer } from "../confluence/analyzer.js";
 import { type ComponentName, type ConfluenceConfigInput } from "../confluence/config.js";
-import { CompositeEngine, type CompositeEngineOptions } from "../score/compositeEngine.js";
+import { CompositeEngine, type CompositeEngineOptions } from "./compositeEngine.js";
 import type { ExecutionDecision } from "../strategy/execution.js";
 import type { DepthDiffEvent, DepthSnapshotEvent, MarketEvent, QuoteEvent, TradeEvent } from "../feeds/events.js";
 import { REJECT_REASONS, routable, validateEvent, type RejectReason, type Rejection } from "../feeds/validate.js";
 import { InvalidParameterError } from "../errors.js";
-import { BookSync } from "./bookSync.js";
+import { BookSync } from "../book/bookSync.js";
 import { ClockCheck, type ClockLimits } from "./clockCheck.js";
 import { LatencyHistogram } from "./latencyHistogram.js";
-import { RecentIds } from "./recentIds.js";
+import { RecentIds } from "../book/recentIds.js";
 
 export interface ScoreUpdate {
   readonly symbol: string;

@@ -6,8 +6,8 @@
  * exactly those of the capture without the bad event. A bug — not data — propagates.
  */
 import { beforeAll, describe, expect, test } from "vitest";
-import { StreamingEngine, type EngineOptions, type ScoreUpdate } from "../../src/stream/engine.js";
-import { CompositeEngine } from "../../src/score/compositeEngine.js";
+import { StreamingEngine, type EngineOptions, type ScoreUpdate } from "../../src/pipeline/engine.js";
+import { CompositeEngine } from "../../src/pipeline/compositeEngine.js";
 import type { DepthSnapshotEvent, MarketEvent, TradeEvent } from "../../src/feeds/events.js";
 import { replayCaptureFiles } from "../../src/node/captureReader.js";
 import { backends } from "../support/backends.js";

@@ -30,7 +30,9 @@
  */
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
-import { InvalidConfigError, jsKernels, loadKernels, type EngineOptions } from "../index.js";
+import { InvalidConfigError } from "../errors.js";
+import { jsKernels, loadKernels } from "../kernels/index.js";
+import type { EngineOptions } from "../pipeline/engine.js";
 import { abandonConnection, connectRedis } from "./connect.js";
 import { DEFAULT_MAX_ENTRY_BYTES } from "./entryBounds.js";
 import { groupInfo } from "./groupInfo.js";

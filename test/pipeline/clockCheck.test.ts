@@ -4,8 +4,8 @@
  * stepped local clock, or a bogus first event) is adopted after a short run of events.
  */
 import { describe, expect, test } from "vitest";
-import { ClockCheck } from "../../src/stream/clockCheck.js";
-import { StreamingEngine } from "../../src/stream/engine.js";
+import { ClockCheck } from "../../src/pipeline/clockCheck.js";
+import { StreamingEngine } from "../../src/pipeline/engine.js";
 import { jsKernels } from "../../src/kernels/index.js";
 import type { TradeEvent } from "../../src/feeds/events.js";
 

@@ -6,8 +6,8 @@
  * final frame with the replay summary — or one error message, after which nothing is
  * replayed. Types only: both sides are bundled separately.
  */
-import type { BookSummary, EventCounts, ScoreUpdate } from "../stream/engine.js";
-import type { SymbolSummary } from "../stream/summary.js";
+import type { BookSummary, EventCounts, ScoreUpdate } from "../pipeline/engine.js";
+import type { SymbolSummary } from "../pipeline/summary.js";
 
 /** Replay pace: event time × 1 or × 10, or as fast as the engine goes. */
 export type Speed = 1 | 10 | "max";

@@ -9,7 +9,7 @@
  * update after its snapshot, checked against the naive book.
  */
 import { beforeAll, describe, expect, test } from "vitest";
-import { L2Book } from "../../src/stream/l2Book.js";
+import { L2Book } from "../../src/book/l2Book.js";
 import { InvalidParameterError, InvalidValueError } from "../../src/errors.js";
 import { replayCaptureFiles } from "../../src/node/captureReader.js";
 import type { DepthDiffEvent, DepthSnapshotEvent } from "../../src/feeds/events.js";

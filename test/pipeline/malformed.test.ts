@@ -7,7 +7,7 @@
 import { describe, expect, test } from "vitest";
 import { InvalidConfigError, InvalidParameterError } from "../../src/errors.js";
 import { eventShapeError, routable } from "../../src/feeds/validate.js";
-import { StreamingEngine } from "../../src/stream/engine.js";
+import { StreamingEngine } from "../../src/pipeline/engine.js";
 import type { MarketEvent } from "../../src/feeds/events.js";
 import { backends } from "../support/backends.js";
 

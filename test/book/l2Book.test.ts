@@ -8,11 +8,11 @@
  */
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
-import { L2Book } from "../../src/stream/l2Book.js";
+import { L2Book } from "../../src/book/l2Book.js";
 import { LIMITS } from "../../src/feeds/validate.js";
-import { LatencyHistogram } from "../../src/stream/latencyHistogram.js";
+import { LatencyHistogram } from "../../src/pipeline/latencyHistogram.js";
 import { ReferenceBook, type ReferenceSide } from "../support/referenceBook.js";
-import type { BookSide } from "../../src/stream/l2Book.js";
+import type { BookSide } from "../../src/book/l2Book.js";
 
 /** A tick size as (step, decimals): tick = step / 10^decimals, from 1e-8 to 100. */
 const TICKS: [number, number][] = [[1, 8], [1, 6], [5, 4], [1, 2], [25, 2], [5, 1], [1, 0], [100, 0]];

@@ -5,9 +5,9 @@
  * (eventBatch.ts, scoreBatch.ts), engine options as just their data (engineSettings).
  */
 import type { ConfluenceConfigInput } from "../confluence/config.js";
-import type { CompositeEngineOptions } from "../score/compositeEngine.js";
-import type { ClockLimits } from "../stream/clockCheck.js";
-import type { SymbolSummary } from "../stream/summary.js";
+import type { CompositeEngineOptions } from "../pipeline/compositeEngine.js";
+import type { ClockLimits } from "../pipeline/clockCheck.js";
+import type { SymbolSummary } from "../pipeline/summary.js";
 import type { EventBatch } from "./eventBatch.js";
 
 /** The engine options a worker's engine takes: plain data, unlike the callbacks and the cache. */

@@ -2,12 +2,12 @@
  * `confluence worker --redis URL --group NAME [--backend wasm|js] [--lease-ms N]
  * [--claim-idle-ms N] [--exit-when-idle-ms N] [--batch N] [--score-ttl-ms N]
  * [--max-symbols N] [--max-entry-bytes N]`: one worker
- * of a consumer group (src/cluster/worker.ts). Progress lines go to stderr; on exit
+ * of a consumer group (src/cluster/clusterWorker.ts). Progress lines go to stderr; on exit
  * (SIGTERM/SIGINT: graceful — leases released; or idle for --exit-when-idle-ms) it prints
  * one JSON line to stdout: the consumer name and per-symbol counts.
  */
-import { InvalidConfigError } from "../index.js";
-import { ClusterWorker, type WorkerOptions } from "../cluster/worker.js";
+import { InvalidConfigError } from "../errors.js";
+import { ClusterWorker, type WorkerOptions } from "../cluster/clusterWorker.js";
 import { redisUrl } from "./redisUrl.js";
 import { ArgReader, UsageError } from "./usage.js";
 
