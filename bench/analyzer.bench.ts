@@ -6,7 +6,7 @@
  * One "update" = one event fed in + the score recomputed. Variants:
  *   core       ConfluenceCore through the Kernels interface: event + compute, outputs
  *              read from the core (what an engine's hot path does; allocation-free)
- *   analyzer   ConfluenceAnalyzer: event + update() building the result object
+ *   analyzer   ConfluenceAnalyzer: event + compute() building the result object
  *   composite  analyzer + CompositeEngine.evaluate on every book event
  * Target (issue 3): analyzer update ≤ 250 ns on WASM and WASM ≥ 1.5× the JS backend.
  *
@@ -117,7 +117,7 @@ function analyzerVariant(k: Kernels, events: readonly Event[], span: number, pre
       if (e.kind === "trade") a.onTrade({ price: e.price, qty: e.qty, buyerInitiated: e.buyerInitiated, time: t });
       else if (e.kind === "quote") a.onQuote(e);
       else a.onBook(e.bids, e.asks);
-      const u = a.update(t);
+      const u = a.compute(t);
       if (!u) continue;
       acc += u.score;
       if (engine && e.kind === "book") acc += engine.evaluate(u, { position: 0.5 }).directionalBias;
@@ -141,8 +141,8 @@ async function main(): Promise<void> {
     const variants: Variant[] = [
       { name: "js-core", baseline: true, note: "jsKernels().confluenceCore: event + compute", run: coreVariant(js, flat, span, preset) },
       { name: "wasm-core", note: "loadKernels().confluenceCore: event + compute", run: coreVariant(wasm, flat, span, preset) },
-      { name: "js-analyzer", note: "ConfluenceAnalyzer: event + update() object", run: analyzerVariant(js, events, span, preset, false) },
-      { name: "wasm-analyzer", note: "ConfluenceAnalyzer: event + update() object", run: analyzerVariant(wasm, events, span, preset, false) },
+      { name: "js-analyzer", note: "ConfluenceAnalyzer: event + compute() object", run: analyzerVariant(js, events, span, preset, false) },
+      { name: "wasm-analyzer", note: "ConfluenceAnalyzer: event + compute() object", run: analyzerVariant(wasm, events, span, preset, false) },
       { name: "js-composite", note: "analyzer + CompositeEngine on book events", run: analyzerVariant(js, events, span, preset, true) },
       { name: "wasm-composite", note: "analyzer + CompositeEngine on book events", run: analyzerVariant(wasm, events, span, preset, true) },
     ];

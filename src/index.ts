@@ -6,6 +6,7 @@ export { levelWeights, DEFAULT_TIME_WINDOW_CAPACITY } from "./kernels/checked.js
 export { MAX_WINDOW } from "./kernels/validate.js";
 export { simdSupported } from "./wasm/module.js";
 export type * from "./kernels/types.js";
+export type { StreamingComponent } from "./streamingComponent.js";
 export { ConfluenceAnalyzer } from "./confluence/analyzer.js";
 export type {
   ComponentResult, ComponentScore, ConfluenceFeatures, ConfluenceUpdate, WarmupNeeds, TradeInput, QuoteInput, Levels,
@@ -23,7 +24,7 @@ export {
 } from "./score/multiTimeframe.js";
 export { CompositeEngine, type CompositeEngineOptions, type CompositeContext, type CompositeOutput } from "./pipeline/compositeEngine.js";
 export { marketMakingParameters, type Inventory, type MarketMakingParameters } from "./strategy/marketMaking.js";
-export { riskAdjustedOpportunity, riskDiscount, CorrelationTracker, type MarketConditions, type RiskAdjustedOpportunity } from "./strategy/risk.js";
+export { riskAdjustedOpportunity, riskDiscount, CorrelationTracker, type CorrelationReading, type MarketConditions, type RiskAdjustedOpportunity } from "./strategy/risk.js";
 export { executionDecision, type ExecutionDecision, type ExecutionInput, type Urgency, type ExecutionAlgorithm, type Side } from "./strategy/execution.js";
 export { rankPortfolio, type PortfolioEntry, type RankedSymbol } from "./strategy/portfolio.js";
 export type { MarketEvent, TradeEvent, DepthDiffEvent, DepthSnapshotEvent, QuoteEvent, Market } from "./feeds/events.js";

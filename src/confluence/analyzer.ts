@@ -2,8 +2,10 @@
  * The confluence analyzer: one per symbol. It feeds trades, books, best quotes and
  * optional sentiment into the confluence core (one kernel call per event, either
  * backend) and turns the core's outputs into a score 0–100 with a confidence 0–1, the
- * six components' breakdown, momentum and mean reversion. While the components are
- * warming up, `update()` returns null and `needed` says how many inputs are missing.
+ * six components' breakdown, momentum and mean reversion. It keeps the streaming contract
+ * (../streamingComponent.ts): inputs through onTrade/onQuote/onBook/onSentiment, the score
+ * at a time from `compute(now)` — null while the components are warming up, and `needed`
+ * says how many inputs are still missing.
  *
  * Every formula is in assembly/confluence/core.ts (and the README). In short: each
  * component maps its features to a signal in [−1, 1] (sub-score 50 + 50·signal) and a
@@ -11,7 +13,8 @@
  * components × data sufficiency × regime (wide spreads and extreme volatility lower
  * it) × coverage (the weight of the components that could contribute).
  */
-import { WarmupError } from "../errors.js";
+import { DisposedError, WarmupError } from "../errors.js";
+import type { StreamingComponent } from "../streamingComponent.js";
 import type { ConfluenceCore, Kernels } from "../kernels/types.js";
 import * as O from "../kernels/coreLayout.js";
 import { COMPONENT_NAMES, resolveConfig, type ComponentName, type ConfluenceConfig, type ConfluenceConfigInput } from "./config.js";
@@ -199,11 +202,12 @@ export interface QuoteInput {
 /** [price, quantity] levels, best first (the ccxt order-book shape). */
 export type Levels = ReadonlyArray<readonly [number, number]>;
 
-export class ConfluenceAnalyzer {
+export class ConfluenceAnalyzer implements StreamingComponent<ConfluenceUpdate> {
   readonly config: ConfluenceConfig;
   private readonly core: ConfluenceCore;
-  private latest: ConfluenceUpdate | null = null;
+  private last: ConfluenceUpdate | null = null;
   private needs: WarmupNeeds = READY;
+  private disposed = false;
 
   /**
    * `options.trusted` skips the per-event input checks; only for callers that validate
@@ -263,47 +267,65 @@ export class ConfluenceAnalyzer {
   }
 
   /** Computes the score at `now` (ms): the update, or null while warming up (see `needed`). */
-  update(now: number): ConfluenceUpdate | null {
+  compute(now: number): ConfluenceUpdate | null {
+    this.requireLive();
     const c = this.core;
     if (!c.compute(now)) {
       this.needs = { trades: c.output(O.NEED_TRADES), quotes: c.output(O.NEED_QUOTES), books: c.output(O.NEED_BOOKS) };
-      this.latest = null;
+      this.last = null;
       return null;
     }
     this.needs = READY;
     // a plain array: a small on-heap allocation (a Float64Array would need its own backing store)
     const out = new Array<number>(O.OUTPUTS);
     c.snapshot(out);
-    this.latest = new CoreUpdate(now, out, this.config);
-    return this.latest;
+    this.last = new CoreUpdate(now, out, this.config);
+    return this.last;
   }
 
-  /** Inputs still missing before the next update can produce a score. */
+  /** Inputs still missing before the next compute can produce a score (what a WarmupError reports). */
   get needed(): WarmupNeeds {
+    this.requireLive();
     return this.needs;
   }
 
-  /** True once an update has produced a score (and the last one did). */
-  get isStable(): boolean {
-    return this.latest !== null;
+  /** The last compute's update; null while warming up. */
+  get latest(): ConfluenceUpdate | null {
+    this.requireLive();
+    return this.last;
   }
 
-  /** The last update; throws WarmupError when there is none yet. */
+  /** True once a compute has produced a score (and the last one did): every component's windows are full. */
+  get isStable(): boolean {
+    this.requireLive();
+    return this.last !== null;
+  }
+
+  /** The last compute's update; throws WarmupError when there is none yet. */
   get result(): ConfluenceUpdate {
-    if (!this.latest) {
+    this.requireLive();
+    if (!this.last) {
       const n = this.needs;
-      throw new WarmupError("ConfluenceAnalyzer", `${n.trades} trades, ${n.quotes} quotes, ${n.books} books (call update() first)`);
+      throw new WarmupError("ConfluenceAnalyzer", `${n.trades} trades, ${n.quotes} quotes, ${n.books} books (call compute() first)`);
     }
-    return this.latest;
+    return this.last;
   }
 
   reset(): void {
+    this.requireLive();
     this.core.reset();
-    this.latest = null;
+    this.last = null;
     this.needs = READY;
   }
 
+  /** Releases the core's memory; any later use throws DisposedError. */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.core.dispose();
+  }
+
+  private requireLive(): void {
+    if (this.disposed) throw new DisposedError("ConfluenceAnalyzer");
   }
 }

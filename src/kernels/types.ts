@@ -9,6 +9,8 @@
  * ArgumentTypeError and is never coerced; an allocation that cannot be made is an
  * OutOfMemoryError.
  */
+import type { StreamingComponent } from "../streamingComponent.js";
+
 export type Backend = "wasm-simd" | "wasm" | "js";
 
 /**
@@ -68,8 +70,12 @@ export interface RollingStatsOptions {
   readonly minPeriods?: number;
 }
 
-/** Streaming contract shared by every window: reset, dispose, and whether it is full. */
-export interface StreamingWindow {
+/**
+ * The streaming contract's lifecycle (isStable, reset, dispose: ../streamingComponent.ts) at
+ * the kernel level. A window takes bare numbers (`push`) and reports "no value" as NaN in
+ * numeric fields read without allocation; the components above turn that NaN into null.
+ */
+export interface StreamingWindow extends Pick<StreamingComponent<unknown>, "isStable" | "reset" | "dispose"> {
   /** True once the window holds `window` values. */
   readonly isStable: boolean;
   /** Values currently in the window. */

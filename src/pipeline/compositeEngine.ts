@@ -102,9 +102,10 @@ export class CompositeEngine {
     const stability = Number.isNaN(sigma) ? c.reliability / 2 : c.reliability * (1 - Math.min(1, 2 * sigma));
     const liquidity = f.spreadRatio > 0 ? Math.min(2, 1 / f.spreadRatio) : 2;
     if (context.referencePrice !== undefined && f.lastPrice !== null) {
-      (this.correlation ??= new CorrelationTracker(this.kernels, this.correlationWindow)).update(f.lastPrice, context.referencePrice);
+      (this.correlation ??= new CorrelationTracker(this.kernels, this.correlationWindow)).onPrice(f.lastPrice, context.referencePrice);
     }
-    const correlation = this.correlation?.correlation ?? 0;
+    // no correlation penalty until the tracker's window is full
+    const correlation = this.correlation?.latest?.correlation ?? 0;
     const risk = riskAdjustedOpportunity({
       signalStrength: c.signalStrength, reliability: c.reliability, volatility: f.volatility, liquidity, correlation,
     });
@@ -114,7 +115,7 @@ export class CompositeEngine {
       directionalBias, signalStrength: c.signalStrength, stability, mid,
       spread: f.spread !== null && f.spread > 0 ? f.spread : 0, volatility: f.volatility,
     });
-    const normalized = this.normalizer?.update(update.score);
+    const normalized = this.normalizer?.onScore(update.score);
     return {
       normalized: normalized ? { zscore: normalized.zscore, percentile: normalized.percentile, volatilityAdaptive: volatilityAdaptive(update.score, f.volatility) } : null,
       directionalBias,

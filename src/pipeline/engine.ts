@@ -338,7 +338,7 @@ export class StreamingEngine {
   }
 
   private recalc(s: SymbolState, time: number, trigger: "book" | "trade"): void {
-    const u = s.analyzer.update(time);
+    const u = s.analyzer.compute(time);
     if (!u) return;
     // a score update carries no normalized readings: the engine keeps no normalizer
     const composite = (s.composite ??= new CompositeEngine(this.kernels, { approximate: s.analyzer.config.approximations, ...this.options.composite, normalize: false }));

@@ -13,8 +13,13 @@
  *                 0 when they cancel; 1 when all are neutral),
  *   confidence  = (Σ w·c / Σ w over all timeframes) · alignment.
  * With no timeframe scored, or Σ w·c = 0, the composite is null.
+ *
+ * Streaming contract (../streamingComponent.ts): inputs through onTrade/onQuote/onBook/
+ * onSentiment, the composite at a time from `compute(now)` — null while no timeframe has
+ * warmed up; stable once every timeframe's analyzer is.
  */
-import { InvalidConfigError, InvalidValueError, InvalidWeightsError, OutOfOrderError } from "../errors.js";
+import { DisposedError, InvalidConfigError, InvalidValueError, InvalidWeightsError, OutOfOrderError, WarmupError } from "../errors.js";
+import type { StreamingComponent } from "../streamingComponent.js";
 import type { Kernels } from "../kernels/types.js";
 import { ConfluenceAnalyzer, type ConfluenceUpdate, type Levels, type QuoteInput, type TradeInput } from "../confluence/analyzer.js";
 import type { ConfluenceConfigInput } from "../confluence/config.js";
@@ -72,12 +77,13 @@ export function combineTimeframes(readings: readonly (TimeframeReading | null)[]
   return { directional: wcb / wc, strength: wcs / wc, alignment, confidence: (wc / totalWeight) * alignment };
 }
 
-export class MultiTimeframeScorer {
+export class MultiTimeframeScorer implements StreamingComponent<MultiTimeframeUpdate> {
   readonly timeframes: readonly Timeframe[];
   private readonly analyzers: ConfluenceAnalyzer[];
   private readonly bars: BarBuilder[];
-  private readonly latest: (ConfluenceUpdate | null)[];
+  private last: MultiTimeframeUpdate | null = null;
   private lastTime = -Infinity;
+  private disposed = false;
 
   constructor(kernels: Kernels, options: MultiTimeframeOptions = {}) {
     const timeframes = options.timeframes ?? DEFAULT_TIMEFRAMES;
@@ -96,10 +102,10 @@ export class MultiTimeframeScorer {
     const config: ConfluenceConfigInput = { lookback: 5, ...options.analyzer };
     this.analyzers = timeframes.map(() => new ConfluenceAnalyzer(kernels, config));
     this.bars = timeframes.map((tf) => new BarBuilder(tf.periodMs));
-    this.latest = timeframes.map(() => null);
   }
 
   onTrade(trade: TradeInput): void {
+    this.requireLive();
     const { price, qty, time } = trade;
     if (!(price > 0 && price <= Number.MAX_VALUE)) throw new InvalidValueError("trade price", 0, price, "a finite price > 0");
     if (!(qty >= 0 && qty <= Number.MAX_VALUE)) throw new InvalidValueError("trade qty", 0, qty, "a finite quantity ≥ 0");
@@ -107,44 +113,82 @@ export class MultiTimeframeScorer {
     if (time < this.lastTime) throw new OutOfOrderError("trade", time, this.lastTime);
     this.lastTime = time;
     for (let i = 0; i < this.bars.length; i++) {
-      const bar = this.bars[i]!.push(trade.price, trade.qty, trade.buyerInitiated, trade.time);
+      const bar = this.bars[i]!.onTrade(trade);
       if (bar) this.analyzers[i]!.onTrade({ price: bar.close, qty: bar.volume, buyerInitiated: bar.buyVolume >= bar.sellVolume, time: bar.end });
     }
   }
 
   onQuote(quote: QuoteInput): void {
+    this.requireLive();
     for (const a of this.analyzers) a.onQuote(quote);
   }
 
   onBook(bids: Levels, asks: Levels): void {
+    this.requireLive();
     for (const a of this.analyzers) a.onBook(bids, asks);
   }
 
   onSentiment(value: number, time: number): void {
+    this.requireLive();
     for (const a of this.analyzers) a.onSentiment(value, time);
   }
 
-  update(now: number): MultiTimeframeUpdate | null {
+  /** Computes the composite at `now` (ms): null while no timeframe has a score (or none has confidence). */
+  compute(now: number): MultiTimeframeUpdate | null {
+    this.requireLive();
     const timeframes: Record<string, ConfluenceUpdate | null> = {};
     const readings = this.analyzers.map((a, i) => {
       const tf = this.timeframes[i]!;
-      const u = a.update(now);
-      this.latest[i] = u;
+      const u = a.compute(now);
       timeframes[tf.name] = u;
       return u ? { weight: tf.weight, score: u.score, confidence: u.confidence } : null;
     });
     const composite = combineTimeframes(readings, 1);
-    return composite ? { time: now, ...composite, timeframes } : null;
+    this.last = composite ? { time: now, ...composite, timeframes } : null;
+    return this.last;
+  }
+
+  /** The last compute's composite; null while warming up. */
+  get latest(): MultiTimeframeUpdate | null {
+    this.requireLive();
+    return this.last;
+  }
+
+  /** The last compute's composite; throws WarmupError, naming the timeframes still warming up, while there is none. */
+  get result(): MultiTimeframeUpdate {
+    this.requireLive();
+    if (!this.last) {
+      const cold = this.timeframes.filter((_, i) => !this.analyzers[i]!.isStable).map((tf) => tf.name);
+      throw new WarmupError("MultiTimeframeScorer", cold.length > 0
+        ? `a score on timeframe ${cold.join(", ")} (call compute() after more bars)`
+        : "a timeframe with confidence > 0 (call compute() first)");
+    }
+    return this.last;
+  }
+
+  /** True once every timeframe's analyzer has produced a score at the last compute. */
+  get isStable(): boolean {
+    this.requireLive();
+    return this.analyzers.every((a) => a.isStable);
   }
 
   reset(): void {
+    this.requireLive();
     for (const a of this.analyzers) a.reset();
     for (const b of this.bars) b.reset();
-    this.latest.fill(null);
+    this.last = null;
     this.lastTime = -Infinity;
   }
 
+  /** Releases every timeframe's analyzer; any later use throws DisposedError. */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     for (const a of this.analyzers) a.dispose();
+    for (const b of this.bars) b.dispose();
+  }
+
+  private requireLive(): void {
+    if (this.disposed) throw new DisposedError("MultiTimeframeScorer");
   }
 }

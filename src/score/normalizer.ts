@@ -16,8 +16,13 @@
  * the stateless variant: tanh of the raw bias (the same tanh, from
  * kernels/js/common/transcendental.ts), sharpened in calm markets (k = 1.3 below 0.5 %
  * volatility) and damped in wild ones (k = 0.7 above 2 %).
+ *
+ * Streaming contract (../streamingComponent.ts): every score in (`onScore`) gives a
+ * reading, so warm-up ends with the first score; `isStable` turns true when the
+ * statistics replace the fallback.
  */
-import { DisposedError, InvalidParameterError, UnknownConfigKeyError } from "../errors.js";
+import { DisposedError, InvalidParameterError, UnknownConfigKeyError, WarmupError } from "../errors.js";
+import type { StreamingComponent } from "../streamingComponent.js";
 import type { Kernels, RollingStatsWindow } from "../kernels/types.js";
 import { MAX_WINDOW } from "../kernels/validate.js";
 import { requireInRange } from "../checks.js";
@@ -63,10 +68,11 @@ function windowOption(name: string, value: number): number {
   throw new InvalidParameterError(name, value, `an integer from 2 to ${MAX_WINDOW}`);
 }
 
-export class ScoreNormalizer {
+export class ScoreNormalizer implements StreamingComponent<NormalizedScore> {
   private readonly zStats: RollingStatsWindow;
   private readonly pStats: RollingStatsWindow;
   private readonly tanh: (x: number) => number;
+  private last: NormalizedScore | null = null;
   private disposed = false;
 
   constructor(kernels: Kernels, options: ScoreNormalizerOptions = {}) {
@@ -93,11 +99,45 @@ export class ScoreNormalizer {
     return this.pStats.count >= this.pStats.minPeriods;
   }
 
-  update(score: number): NormalizedScore {
+  /** Takes the next 0–100 score; returns its reading (the raw bias until minSamples scores are in). */
+  onScore(score: number): NormalizedScore {
     this.requireLive();
     requireInRange("score", score, 0, 100);
     this.zStats.push(score);
     this.pStats.push(score);
+    this.last = this.reading(score);
+    return this.last;
+  }
+
+  /** The reading of the last score; null before the first. */
+  get latest(): NormalizedScore | null {
+    this.requireLive();
+    return this.last;
+  }
+
+  /** The reading of the last score; throws WarmupError before the first. */
+  get result(): NormalizedScore {
+    this.requireLive();
+    if (!this.last) throw new WarmupError("ScoreNormalizer", "a first score (call onScore() first)");
+    return this.last;
+  }
+
+  reset(): void {
+    this.requireLive();
+    this.zStats.reset();
+    this.pStats.reset();
+    this.last = null;
+  }
+
+  /** Releases the kernel windows; any later use throws DisposedError. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.zStats.dispose();
+    this.pStats.dispose();
+  }
+
+  private reading(score: number): NormalizedScore {
     const rank = this.pStats.rank();
     if (rank !== rank) {
       const bias = (score - 50) / 50;
@@ -108,20 +148,6 @@ export class ScoreNormalizer {
       zscore: z === z ? this.tanh(z / 2) : 0,
       percentile: signedPercentile(rank, this.pStats.count),
     };
-  }
-
-  reset(): void {
-    this.requireLive();
-    this.zStats.reset();
-    this.pStats.reset();
-  }
-
-  /** Releases the kernel windows; any later use throws DisposedError. */
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.zStats.dispose();
-    this.pStats.dispose();
   }
 
   private requireLive(): void {

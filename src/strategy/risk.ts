@@ -11,7 +11,8 @@
  * ·(1 − 0.3·min(vol/0.02, 1))·min(liquidity, 1)·(1 − 0.2·|corr|). `CorrelationTracker`
  * measures the volatility and correlation inputs from prices with the rolling kernels.
  */
-import { DisposedError, InvalidParameterError, InvalidValueError } from "../errors.js";
+import { DisposedError, InvalidParameterError, InvalidValueError, WarmupError } from "../errors.js";
+import type { StreamingComponent } from "../streamingComponent.js";
 import type { Kernels, RollingCorrelationWindow, RollingStatsWindow } from "../kernels/types.js";
 import { MAX_WINDOW } from "../kernels/validate.js";
 import { requireInRange, requirePositive } from "../checks.js";
@@ -67,13 +68,6 @@ export function riskAdjustedOpportunity(input: Pick<Components, "signalStrength"
 /** Largest simple return accepted: a window of its squares still sums below the double range. */
 const MAX_RETURN = 1e150;
 
-/**
- * Rolling volatility of a symbol's simple returns and their correlation with a
- * reference series' returns, one price pair per update. Both read 0 until `window`
- * returns are in (window + 1 updates); the correlation also reads 0 while it is
- * undefined (a flat window in either series). A return above 1e150 (a price jump no
- * market makes, whose squares would overflow) is rejected with InvalidValueError.
- */
 /** Throws InvalidParameterError unless `window` is a correlation window: an integer from 2 to MAX_WINDOW. */
 export function checkCorrelationWindow(window: number): number {
   if (!(Number.isInteger(window) && window >= 2 && window <= MAX_WINDOW)) {
@@ -82,11 +76,27 @@ export function checkCorrelationWindow(window: number): number {
   return window;
 }
 
-export class CorrelationTracker {
+/** What a CorrelationTracker reads over its window. */
+export interface CorrelationReading {
+  /** −1 … 1: rolling correlation of the returns; 0 while undefined (a flat window in either series). */
+  readonly correlation: number;
+  /** ≥ 0: rolling standard deviation (ddof 1) of the symbol's returns, a fraction. */
+  readonly volatility: number;
+}
+
+/**
+ * Rolling volatility of a symbol's simple returns and their correlation with a
+ * reference series' returns, one price pair per `onPrice`. Streaming contract
+ * (../streamingComponent.ts): the reading is null until `window` returns are in
+ * (window + 1 price pairs), and then the tracker is stable. A return above 1e150 (a price
+ * jump no market makes, whose squares would overflow) is rejected with InvalidValueError.
+ */
+export class CorrelationTracker implements StreamingComponent<CorrelationReading> {
   private readonly pair: RollingCorrelationWindow;
   private readonly returns: RollingStatsWindow;
   private price = NaN;
   private reference = NaN;
+  private last: CorrelationReading | null = null;
   private disposed = false;
 
   /** `window`: returns per statistic, 2 … MAX_WINDOW. */
@@ -96,15 +106,15 @@ export class CorrelationTracker {
     this.returns = kernels.rollingStats(window);
   }
 
-  /** Prices finite and > 0; the first call only records them. */
-  update(price: number, referencePrice: number): void {
+  /** The symbol's and the reference's prices now, finite and > 0 (the first pair is only recorded); returns the reading, null while warming up. */
+  onPrice(price: number, referencePrice: number): CorrelationReading | null {
     this.requireLive();
     requirePositive("price", price);
     requirePositive("referencePrice", referencePrice);
     if (this.price !== this.price) {
       this.price = price;
       this.reference = referencePrice;
-      return;
+      return null;
     }
     const r = price / this.price - 1;
     const rr = referencePrice / this.reference - 1;
@@ -114,20 +124,23 @@ export class CorrelationTracker {
     this.returns.push(r);
     this.price = price;
     this.reference = referencePrice;
-  }
-
-  /** −1 … 1: rolling correlation of the returns; 0 until the window is full or while undefined. */
-  get correlation(): number {
-    this.requireLive();
+    if (!this.pair.isStable) return null;
     const c = this.pair.corr;
-    return c === c ? c : 0;
+    this.last = { correlation: c === c ? c : 0, volatility: this.returns.std };
+    return this.last;
   }
 
-  /** ≥ 0: rolling standard deviation (ddof 1) of the symbol's returns, a fraction; 0 until the window is full. */
-  get volatility(): number {
+  /** The reading after the last price pair; null while warming up. */
+  get latest(): CorrelationReading | null {
     this.requireLive();
-    const s = this.returns.std;
-    return s === s ? s : 0;
+    return this.last;
+  }
+
+  /** The reading after the last price pair; throws WarmupError while warming up. */
+  get result(): CorrelationReading {
+    this.requireLive();
+    if (!this.last) throw new WarmupError("CorrelationTracker", `${this.window - this.pair.count} more returns (${this.window} in the window)`);
+    return this.last;
   }
 
   /** True once `window` returns are in. */
@@ -142,6 +155,7 @@ export class CorrelationTracker {
     this.returns.reset();
     this.price = NaN;
     this.reference = NaN;
+    this.last = null;
   }
 
   /** Releases the kernel windows; any later use throws DisposedError. */

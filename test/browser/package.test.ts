@@ -23,7 +23,7 @@ const k = await loadKernels();
 const a = new ConfluenceAnalyzer(k, { weights: { orderbook: 1, orderflow: 0, volume: 0, price_structure: 0, technical: 0, sentiment: 0 } });
 a.onBook([[100, 2], [99.5, 1]], [[100.5, 1], [101, 1]]);
 document.body.dataset.backend = k.backend;
-document.body.dataset.score = String(a.update(0)?.score);
+document.body.dataset.score = String(a.compute(0)?.score);
 `);
 writeFileSync(join(app, "index.html"), `<!doctype html><html><head><link rel="icon" href="data:,"></head><body><script type="module" src="./main.js"></script></body></html>`);
 

@@ -21,7 +21,7 @@ function feed(a: ConfluenceAnalyzer, events: readonly Event[], onUpdate?: (u: Co
     if (e.kind === "trade") a.onTrade(e);
     else if (e.kind === "quote") a.onQuote(e);
     else a.onBook(e.bids, e.asks);
-    onUpdate?.(a.update(e.time), e);
+    onUpdate?.(a.compute(e.time), e);
   }
 }
 
@@ -86,16 +86,16 @@ describe("configuration", () => {
 describe.each(backends)("analyzer on $backend", (k: Kernels) => {
   test("warm-up: null with what is still needed, then a score", () => {
     const a = new ConfluenceAnalyzer(k, { preset: "ultraFast", lookback: 2 });
-    expect(a.update(0)).toBeNull();
+    expect(a.compute(0)).toBeNull();
     expect(a.needed).toEqual({ trades: 8, quotes: 3, books: 1 }); // volume needs 4L trades, orderflow L + 1 quotes
     expect(() => a.result).toThrow(WarmupError);
     a.onBook([[100, 1]], [[101, 1]]);
     for (let i = 0; i < 3; i++) a.onQuote({ bidPx: 100, bidQty: 1 + i, askPx: 101, askQty: 1 });
     for (let i = 0; i < 7; i++) a.onTrade({ price: 100 + (i % 2), qty: 1, buyerInitiated: i % 2 === 0, time: i });
-    expect(a.update(7)).toBeNull();
+    expect(a.compute(7)).toBeNull();
     expect(a.needed).toEqual({ trades: 1, quotes: 0, books: 0 });
     a.onTrade({ price: 101, qty: 1, buyerInitiated: true, time: 8 });
-    const u = a.update(8)!;
+    const u = a.compute(8)!;
     expect(u).not.toBeNull();
     expectInRange(u);
     expect(a.result).toBe(u);
@@ -107,7 +107,7 @@ describe.each(backends)("analyzer on $backend", (k: Kernels) => {
       weights: { orderbook: 1, orderflow: 0, volume: 0, price_structure: 0, technical: 0, sentiment: 0 }, depth: 2, sensitivity: 1,
     });
     a.onBook([[100, 3], [99, 1]], [[101, 1], [102, 1]]);
-    const u = a.update(0)!;
+    const u = a.compute(0)!;
     // level weights exp(−2i/N): 1, e^−1; dwi = ((3 + e^−1) − (1 + e^−1)) / ((3 + e^−1) + (1 + e^−1)) = 2 / (4 + 2e^−1)
     const w1 = Math.exp(-1);
     const dwi = 2 / (4 + 2 * w1);
@@ -127,16 +127,16 @@ describe.each(backends)("analyzer on $backend", (k: Kernels) => {
       weights: { orderbook: 0.8, orderflow: 0, volume: 0, price_structure: 0, technical: 0, sentiment: 0.2 }, sentimentStaleMs: 1000,
     });
     a.onBook([[100, 1]], [[101, 1]]);
-    const absent = a.update(0)!;
+    const absent = a.compute(0)!;
     expect(absent.coverage).toBeCloseTo(0.8, 15);
     expect(absent.components.sentiment.available).toBe(false);
     expect(absent.components.orderbook.weight).toBe(1);
     a.onSentiment(0.5, 0);
-    const present = a.update(250)!;
+    const present = a.compute(250)!;
     expect(present.coverage).toBe(1);
     expect(present.components.sentiment).toMatchObject({ signal: 0.5, confidence: 0.75, weight: 0.2, available: true });
     expect(present.score).toBeCloseTo(50 + 50 * (0.8 * present.components.orderbook.signal + 0.2 * 0.5), 12);
-    expect(a.update(1001)!.components.sentiment.available, "stale after sentimentStaleMs").toBe(false);
+    expect(a.compute(1001)!.components.sentiment.available, "stale after sentimentStaleMs").toBe(false);
     a.dispose();
   });
 
@@ -154,8 +154,8 @@ describe.each(backends)("analyzer on $backend", (k: Kernels) => {
     expect(() => a.onTrade({ price: 5e-324, qty: 1, buyerInitiated: true, time: 11 })).toThrow(InvalidValueError);
     expect(() => a.onBook([[1e300, 1]], [[1e301, 1]])).toThrow("bidPx[0] = 1e+300");
     expect(() => a.onSentiment(1.5, 0)).toThrow(InvalidValueError);
-    expect(() => a.update(NaN)).toThrow(InvalidValueError);
-    expect(a.update(12)!, "the rejected events did not count").toBeNull();
+    expect(() => a.compute(NaN)).toThrow(InvalidValueError);
+    expect(a.compute(12)!, "the rejected events did not count").toBeNull();
     expect(a.needed.trades).toBe(39);
     a.dispose();
   });
@@ -178,7 +178,7 @@ describe("properties (fast-check)", () => {
       else if (e.kind === "quote") a.onQuote(e);
       else if (e.kind === "book") a.onBook(e.bids, e.asks);
       else a.onSentiment(e.value, t);
-      return a.update(t);
+      return a.compute(t);
     });
     a.dispose();
     return out;
@@ -216,7 +216,7 @@ describe("symmetry and monotonicity", () => {
         const asks = aq.map((q, i) => [mid + 0.01 * (i + 1), q] as [number, number]);
         if (mirror) a.onBook(asks.map(([p, q]) => [C - p, q]), bids.map(([p, q]) => [C - p, q]));
         else a.onBook(bids, asks);
-        const u = a.update(trades.length)!;
+        const u = a.compute(trades.length)!;
         a.dispose();
         return u;
       };
@@ -237,7 +237,7 @@ describe("symmetry and monotonicity", () => {
       const score = (bids: number[]): number => {
         const a = new ConfluenceAnalyzer(k, { depth: 5, weights: { orderbook: 1, orderflow: 0, volume: 0, price_structure: 0, technical: 0, sentiment: 0 } });
         a.onBook(bids.map((q, i) => [100 - i, q]), aq.map((q, i) => [101 + i, q]));
-        const s = a.update(0)!.components.orderbook.score;
+        const s = a.compute(0)!.components.orderbook.score;
         a.dispose();
         return s;
       };

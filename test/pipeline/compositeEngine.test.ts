@@ -105,7 +105,7 @@ test("BTCUSDT: analyzer + composite engine, identical on every backend", async (
       if (ev.kind === "trade") a.onTrade(ev);
       else if (ev.kind === "quote") a.onQuote(ev);
       else a.onBook(ev.bids, ev.asks);
-      const u = a.update(ev.time);
+      const u = a.compute(ev.time);
       if (!u || ev.kind !== "book") continue;
       const o = e.evaluate(u, { position: 0.25 });
       const problem = outOfRange(o);

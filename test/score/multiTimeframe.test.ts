@@ -14,12 +14,13 @@ import { captureEvents } from "../support/replay.js";
 describe("bars", () => {
   test("OHLCV and the aggressor split on an epoch-aligned 1 s grid; a trade at the end opens the next bar", () => {
     const b = new BarBuilder(1000);
-    expect(b.push(100, 1, true, 1000)).toBeNull();
-    expect(b.push(102, 2, false, 1500)).toBeNull();
-    expect(b.push(99, 0.5, true, 1999)).toBeNull();
-    const bar = b.push(101, 1, true, 2000)!;
+    const trade = (price: number, qty: number, buyerInitiated: boolean, time: number) => b.onTrade({ price, qty, buyerInitiated, time });
+    expect(trade(100, 1, true, 1000)).toBeNull();
+    expect(trade(102, 2, false, 1500)).toBeNull();
+    expect(trade(99, 0.5, true, 1999)).toBeNull();
+    const bar = trade(101, 1, true, 2000)!;
     expect(bar).toEqual({ start: 1000, end: 2000, open: 100, high: 102, low: 99, close: 99, volume: 3.5, buyVolume: 1.5, sellVolume: 2, trades: 3 });
-    expect(b.push(103, 1, false, 5200)!.start, "an empty period makes no bar").toBe(2000);
+    expect(trade(103, 1, false, 5200)!.start, "an empty period makes no bar").toBe(2000);
     expect(b.current()!.start).toBe(5000);
   });
 });
@@ -80,7 +81,7 @@ describe("MultiTimeframeScorer", () => {
         else if (e.kind === "quote") m.onQuote(e);
         else m.onBook(e.bids, e.asks);
         if (e.kind !== "book") continue;
-        const u = m.update(e.time);
+        const u = m.compute(e.time);
         if (!u) continue;
         out.push(u.directional, u.strength, u.alignment, u.confidence);
       }

@@ -63,7 +63,7 @@ function reference(scores: number[], o: { zWindow: number; percentileWindow: num
 function run(k: Kernels, scores: number[], o: ConstructorParameters<typeof ScoreNormalizer>[1]): NormalizedScore[] {
   const n = new ScoreNormalizer(k, o);
   try {
-    return scores.map((s) => n.update(s));
+    return scores.map((s) => n.onScore(s));
   } finally {
     n.dispose();
   }
@@ -73,23 +73,23 @@ describe.each(backends)("ScoreNormalizer on $backend", (k: Kernels) => {
   test("hand-computed: fallback, then z-score and percentile", () => {
     const n = new ScoreNormalizer(k, { zWindow: 4, minSamples: 3, percentileWindow: 3 });
     // fewer than 3 scores: both are (s − 50)/50
-    expect(n.update(40)).toEqual({ zscore: -0.2, percentile: -0.2 });
-    expect(n.update(60)).toEqual({ zscore: 0.2, percentile: 0.2 });
+    expect(n.onScore(40)).toEqual({ zscore: -0.2, percentile: -0.2 });
+    expect(n.onScore(60)).toEqual({ zscore: 0.2, percentile: 0.2 });
     expect(n.isStable).toBe(false);
     // [40, 60, 50]: mean 50, so z = 0; 50 has one score below and one above: (1 − 1)/3 = 0
-    expect(n.update(50)).toEqual({ zscore: 0, percentile: 0 });
+    expect(n.onScore(50)).toEqual({ zscore: 0, percentile: 0 });
     expect(n.isStable).toBe(true);
     // z window [40, 60, 50, 80]: mean 57.5, deviations −17.5, 2.5, −7.5, 22.5,
     // squares 306.25 + 6.25 + 56.25 + 506.25 = 875, std √(875/3) = 17.078…, z = 22.5/17.078 = 1.3175
     // percentile window [60, 50, 80]: 80 is the highest of 3: avgRank 3, 2·(3 − 0.5)/3 − 1 = 2/3
-    const r = n.update(80);
+    const r = n.onScore(80);
     expectClose(r.zscore, Math.tanh(22.5 / Math.sqrt(875 / 3) / 2), 1e-15, 0, "tanh(z/2), z = 1.3175");
     expectClose(r.zscore, 0.57752, 0, 1e-5, "tanh(0.65874) ≈ 0.57752");
     expect(r.percentile).toBeCloseTo(2 / 3, 15);
     // z window [60, 50, 80, 0]: mean 47.5, deviations 12.5, 2.5, 32.5, −47.5,
     // squares 156.25 + 6.25 + 1056.25 + 2256.25 = 3475, z = −47.5/√(3475/3) = −1.3956
     // percentile window [50, 80, 0]: 0 is the lowest of 3: −(1 − 1/3) = −2/3
-    const low = n.update(0);
+    const low = n.onScore(0);
     expectClose(low.zscore, Math.tanh(-47.5 / Math.sqrt(3475 / 3) / 2), 1e-15, 0, "tanh(z/2), z = −1.3956");
     expectClose(low.zscore, -0.60299, 0, 1e-5, "tanh(−0.69783) ≈ −0.60299");
     expect(low.percentile).toBeCloseTo(-2 / 3, 15);
@@ -129,25 +129,25 @@ describe.each(backends)("ScoreNormalizer on $backend", (k: Kernels) => {
 
   test("reset starts over with the fallback; dispose ends the object", () => {
     const n = new ScoreNormalizer(k, { zWindow: 2, percentileWindow: 2, minSamples: 2 });
-    n.update(10);
-    n.update(20);
+    n.onScore(10);
+    n.onScore(20);
     n.reset();
     expect(n.isStable).toBe(false);
-    expect(n.update(90), "fallback again after reset").toEqual({ zscore: 0.8, percentile: 0.8 });
+    expect(n.onScore(90), "fallback again after reset").toEqual({ zscore: 0.8, percentile: 0.8 });
     n.dispose();
     n.dispose();
-    expect(() => n.update(50)).toThrow(DisposedError);
+    expect(() => n.onScore(50)).toThrow(DisposedError);
     expect(() => n.reset()).toThrow(DisposedError);
   });
 
   test("a rejected score leaves the state unchanged", () => {
     const n = new ScoreNormalizer(k, { zWindow: 3, percentileWindow: 3, minSamples: 2 });
-    n.update(40);
-    expect(() => n.update(101)).toThrow("score[0] = 101: expected a number from 0 to 100");
-    expect(() => n.update(NaN)).toThrow(InvalidValueError);
-    expect(() => n.update(-Infinity)).toThrow(InvalidValueError);
+    n.onScore(40);
+    expect(() => n.onScore(101)).toThrow("score[0] = 101: expected a number from 0 to 100");
+    expect(() => n.onScore(NaN)).toThrow(InvalidValueError);
+    expect(() => n.onScore(-Infinity)).toThrow(InvalidValueError);
     // [40, 60]: mean 50, std √200 = 14.142, z = 10/14.142 = 0.7071; 60 beats 40: (1 − 0)/2 = 0.5
-    const r = n.update(60);
+    const r = n.onScore(60);
     expectClose(r.zscore, Math.tanh(Math.SQRT1_2 / 2), 1e-15, 0, "tanh(0.7071/2)");
     expect(r.percentile).toBe(0.5);
     n.dispose();

@@ -63,18 +63,18 @@ describe("riskAdjustedOpportunity", () => {
 
 /**
  * Naive reference: simple returns, two-pass sample std and Pearson correlation over the
- * last `window` returns. `volatilityFloor` is the std's conditioning (a few ulps of the
+ * last `window` returns; null while fewer are in. `volatilityFloor` is the std's conditioning (a few ulps of the
  * largest return); `correlationConditioned` is false where a series' spread is below
  * 1e-5 of its magnitude, where rounding decides the correlation (only its range is checked).
  */
-function trackerReference(prices: [number, number][], window: number): { correlation: number; volatility: number; volatilityFloor: number; correlationConditioned: boolean }[] {
+function trackerReference(prices: [number, number][], window: number): ({ correlation: number; volatility: number; volatilityFloor: number; correlationConditioned: boolean } | null)[] {
   const rx: number[] = [], ry: number[] = [];
   return prices.map(([p, q], t) => {
     if (t > 0) {
       rx.push(p / prices[t - 1]![0] - 1);
       ry.push(q / prices[t - 1]![1] - 1);
     }
-    if (rx.length < window) return { correlation: 0, volatility: 0, volatilityFloor: 0, correlationConditioned: true };
+    if (rx.length < window) return null;
     const x = rx.slice(-window), y = ry.slice(-window);
     const mx = x.reduce((a, b) => a + b, 0) / window, my = y.reduce((a, b) => a + b, 0) / window;
     const sxx = x.reduce((a, v) => a + (v - mx) ** 2, 0), syy = y.reduce((a, v) => a + (v - my) ** 2, 0);
@@ -91,30 +91,31 @@ function trackerReference(prices: [number, number][], window: number): { correla
 }
 
 describe.each(backends)("CorrelationTracker on $backend", (k: Kernels) => {
-  test("hand-computed returns, volatility and correlation; 0 until the window is full", () => {
+  test("hand-computed returns, volatility and correlation; null until the window is full", () => {
     const t = new CorrelationTracker(k, 3);
     const prices: [number, number][] = [[100, 100], [110, 105], [99, 105], [99, 94.5]];
     for (const [i, [p, q]] of prices.entries()) {
-      t.update(p, q);
-      if (i < 3) expect([t.correlation, t.volatility, t.isStable], `warming up after ${i + 1} prices`).toEqual([0, 0, false]);
+      const r = t.onPrice(p, q);
+      if (i < 3) expect([r, t.latest, t.isStable], `warming up after ${i + 1} prices`).toEqual([null, null, false]);
     }
     expect(t.isStable).toBe(true);
+    const { volatility, correlation } = t.result;
     // returns x = 110/100 − 1, 99/110 − 1, 0 = 0.1, −0.1, 0; y = 0.05, 0, −0.1 (up to rounding)
     // volatility: mean 0, √((0.01 + 0.01 + 0)/2) = 0.1
-    expectClose(t.volatility, 0.1, 1e-14, 0, "std of 0.1, −0.1, 0");
+    expectClose(volatility, 0.1, 1e-14, 0, "std of 0.1, −0.1, 0");
     // correlation: my = −0.05/3; sxy = 0.1·(0.05 + 0.05/3) − 0.1·(0.05/3) + 0 = 0.005,
     // sxx = 0.02, syy = (0.2/3)² + (0.05/3)² + (0.25/3)² = 0.105/9 = 0.011667,
     // r = 0.005/√(0.02·0.011667) = 0.005/0.015275 = 0.32733
-    expectClose(t.correlation, 0.005 / Math.sqrt(0.02 * (0.105 / 9)), 1e-13, 0, "Pearson r");
-    expectClose(t.correlation, 0.32733, 0, 1e-5, "≈ 0.32733");
+    expectClose(correlation, 0.005 / Math.sqrt(0.02 * (0.105 / 9)), 1e-13, 0, "Pearson r");
+    expectClose(correlation, 0.32733, 0, 1e-5, "≈ 0.32733");
     t.dispose();
   });
 
   test("a flat reference makes the correlation undefined: it reads 0", () => {
     const t = new CorrelationTracker(k, 2);
-    for (const p of [100, 101, 103, 102]) t.update(p, 50);
-    expect(t.correlation).toBe(0);
-    expect(t.volatility, "the symbol's own volatility is still defined").toBeGreaterThan(0);
+    for (const p of [100, 101, 103, 102]) t.onPrice(p, 50);
+    expect(t.result.correlation).toBe(0);
+    expect(t.result.volatility, "the symbol's own volatility is still defined").toBeGreaterThan(0);
     t.dispose();
   });
 
@@ -123,29 +124,29 @@ describe.each(backends)("CorrelationTracker on $backend", (k: Kernels) => {
     expect(() => new CorrelationTracker(k, 2.5)).toThrow("window = 2.5: expected an integer from 2 to 16777216");
     expect(new CorrelationTracker(k).window, "default window").toBe(100);
     const t = new CorrelationTracker(k, 2);
-    expect(() => t.update(0, 1)).toThrow("price[0] = 0: expected a finite number > 0");
-    expect(() => t.update(1, -1)).toThrow(InvalidValueError);
-    expect(() => t.update(NaN, 1)).toThrow(InvalidValueError);
-    t.update(1e-200, 1);
-    expect(() => t.update(1e-40, 1), "a return of 1e160").toThrow(InvalidValueError);
-    expect(() => t.update(1e-200, 1e200)).toThrow("referencePrice[0] = 1e+200: expected a price whose return from 1 is at most 1e+150");
+    expect(() => t.onPrice(0, 1)).toThrow("price[0] = 0: expected a finite number > 0");
+    expect(() => t.onPrice(1, -1)).toThrow(InvalidValueError);
+    expect(() => t.onPrice(NaN, 1)).toThrow(InvalidValueError);
+    t.onPrice(1e-200, 1);
+    expect(() => t.onPrice(1e-40, 1), "a return of 1e160").toThrow(InvalidValueError);
+    expect(() => t.onPrice(1e-200, 1e200)).toThrow("referencePrice[0] = 1e+200: expected a price whose return from 1 is at most 1e+150");
     // the rejected pairs were not recorded: returns are taken from (1e-200, 1)
-    t.update(2e-200, 2);
-    t.update(3e-200, 3);
+    t.onPrice(2e-200, 2);
+    t.onPrice(3e-200, 3);
     // returns 1 then 0.5 in both series: std √((0.25² + 0.25²)/1) = 0.35355, r = 1
-    expectClose(t.volatility, Math.SQRT1_2 / 2, 1e-14, 0, "std of 1, 0.5");
-    expectClose(t.correlation, 1, 0, 1e-14, "identical returns");
+    expectClose(t.result.volatility, Math.SQRT1_2 / 2, 1e-14, 0, "std of 1, 0.5");
+    expectClose(t.result.correlation, 1, 0, 1e-14, "identical returns");
     t.reset();
-    t.update(10, 20);
-    t.update(11, 22);
+    t.onPrice(10, 20);
+    t.onPrice(11, 22);
     expect(t.isStable, "after reset the first pair is only recorded: one return so far").toBe(false);
     // returns x = y = 0.1, then 10/11 − 1 = −1/11 for both: identical series, r = 1
-    t.update(10, 20);
-    expectClose(t.correlation, 1, 0, 1e-14, "identical returns");
+    t.onPrice(10, 20);
+    expectClose(t.result.correlation, 1, 0, 1e-14, "identical returns");
     t.dispose();
     t.dispose();
-    expect(() => t.update(1, 1)).toThrow(DisposedError);
-    expect(() => t.correlation).toThrow(DisposedError);
+    expect(() => t.onPrice(1, 1)).toThrow(DisposedError);
+    expect(() => t.result).toThrow(DisposedError);
   });
 });
 
@@ -160,22 +161,23 @@ describe("CorrelationTracker across backends (property)", () => {
     fc.assert(fc.property(setup, ([window, prices]) => {
       const outs = backends.map((k) => {
         const t = new CorrelationTracker(k, window);
-        const out = prices.map(([p, q]) => {
-          t.update(p, q);
-          return { correlation: t.correlation, volatility: t.volatility };
-        });
+        const out = prices.map(([p, q]) => t.onPrice(p, q));
         t.dispose();
         return out;
       });
       const ref = trackerReference(prices, window);
       outs[0]!.forEach((r, i) => {
         for (const [b, out] of outs.entries()) {
-          expect(Object.is(out[i]!.correlation, r.correlation) && Object.is(out[i]!.volatility, r.volatility), `${backends[b]!.backend} at ${i}`).toBe(true);
+          const same = r === null ? out[i] === null : Object.is(out[i]?.correlation, r.correlation) && Object.is(out[i]?.volatility, r.volatility);
+          expect(same, `${backends[b]!.backend} at ${i}`).toBe(true);
         }
+        const want = ref[i]!;
+        expect(r === null, `a reading at ${i} exactly when ${window} returns are in`).toBe(want === null);
+        if (r === null || want === null) return;
         expect(r.correlation >= -1 && r.correlation <= 1, `correlation ${r.correlation} at ${i}`).toBe(true);
         expect(r.volatility >= 0 && r.volatility < Infinity, `volatility ${r.volatility} at ${i}`).toBe(true);
-        expectClose(r.volatility, ref[i]!.volatility, 1e-9, ref[i]!.volatilityFloor, `volatility vs reference at ${i}`);
-        if (ref[i]!.correlationConditioned) expectClose(r.correlation, ref[i]!.correlation, 0, 1e-9, `correlation vs reference at ${i}`);
+        expectClose(r.volatility, want.volatility, 1e-9, want.volatilityFloor, `volatility vs reference at ${i}`);
+        if (want.correlationConditioned) expectClose(r.correlation, want.correlation, 0, 1e-9, `correlation vs reference at ${i}`);
       });
     }), RUNS);
   });

@@ -28,7 +28,7 @@ for (const [name, kernels] of [["wasm", await loadKernels()], ["js", jsKernels()
   for (const s of Object.values(summary)) delete s.perf;
   engine.dispose();
   const exact = new ScoreNormalizer(kernels), table = new ScoreNormalizer(kernels, { approximate: true });
-  const normalized = updates.map((u) => [exact.update(u.score), table.update(u.score), volatilityAdaptive(u.score, u.confidence / 50), tanhApprox(u.momentum * 8)]);
+  const normalized = updates.map((u) => [exact.onScore(u.score), table.onScore(u.score), volatilityAdaptive(u.score, u.confidence / 50), tanhApprox(u.momentum * 8)]);
   const functions = updates.map((u) => [kernels.exp(u.momentum * 10), kernels.log(u.score), kernels.tanh(u.meanReversion * 3)]);
   backends[name] = { updates, summary, normalized, functions, weights: Array.from(levelWeights(15, 2 / 15)) };
 }
