@@ -225,15 +225,18 @@ export class ConfluenceAnalyzer implements StreamingComponent<ConfluenceUpdate> 
   }
 
   onTrade(trade: TradeInput): void {
+    this.requireLive();
     this.core.trade(trade.price, trade.qty, trade.buyerInitiated, trade.time);
   }
 
   onQuote(quote: QuoteInput): void {
+    this.requireLive();
     this.core.quote(quote.bidPx, quote.bidQty, quote.askPx, quote.askQty);
   }
 
   /** A book as [price, qty] levels, best first (only the top `depth` are read). */
   onBook(bids: Levels, asks: Levels): void {
+    this.requireLive();
     const input = this.core.bookInput;
     const n = this.config.depth;
     const nb = Math.min(bids.length, n), na = Math.min(asks.length, n);
@@ -258,11 +261,13 @@ export class ConfluenceAnalyzer implements StreamingComponent<ConfluenceUpdate> 
   }
 
   onBookInput(bidLevels: number, askLevels: number): void {
+    this.requireLive();
     this.core.book(bidLevels, askLevels);
   }
 
   /** An external sentiment in [−1, 1] (funding, news score) at `time` (ms). */
   onSentiment(value: number, time: number): void {
+    this.requireLive();
     this.core.sentiment(value, time);
   }
 
