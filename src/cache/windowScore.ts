@@ -8,8 +8,8 @@
  * To a trader: "what did the model say at the end of this stretch of tape, with these
  * settings" — asked again from any process, answered from the cache.
  *
- * The cache key is window1:{symbol}:{fingerprint of the resolved config and the events};
- * the flags that cannot change a score (caching, parallelism) are left out of it. Both
+ * The cache key is window2:{symbol}:{fingerprint of the resolved config and the events};
+ * the flag that cannot change a score (caching) is left out of it. Both
  * backends give the same bits, so the key does not name one. Pass only the symbol's
  * events: every event is part of the key. Hashing a window's events costs about as much
  * as scoring it (its snapshot alone is thousands of levels), so where the window has a
@@ -25,7 +25,7 @@ import { cachedScore } from "./cachedScore.js";
 import type { TieredCache } from "./tieredCache.js";
 
 /** The namespace of window scores; bump the digit when scoring changes for the same inputs. */
-export const WINDOW_NAMESPACE = "window1";
+export const WINDOW_NAMESPACE = "window2";
 
 /** The last score update of `symbol` after a fresh engine processes `events`; null when there is none. */
 export function scoreWindow(kernels: Kernels, symbol: string, events: readonly MarketEvent[], config: ConfluenceConfigInput = {}): ScoreUpdate | null {
@@ -50,7 +50,7 @@ export function cachedWindowScore(
   cache: TieredCache, kernels: Kernels, symbol: string, events: readonly MarketEvent[], config: ConfluenceConfigInput = {},
   options: CachedWindowOptions = {},
 ): Promise<ScoreUpdate | null> {
-  const { caching: _caching, parallelism: _parallelism, ...scoring } = resolveConfig(config);
+  const { caching: _caching, ...scoring } = resolveConfig(config);
   const inputs = options.windowId === undefined ? { config: scoring, events } : { config: scoring, windowId: options.windowId };
   const compute = (): ScoreUpdate | null => scoreWindow(kernels, symbol, events, config);
   return cachedScore(cache, symbol, inputs, compute, { namespace: WINDOW_NAMESPACE, ttlMs: options.ttlMs });

@@ -29,8 +29,6 @@ export interface ConfluenceConfig {
   readonly sentimentStaleMs: number;
   /** Use precomputed curves (e.g. the tanh lookup table) where their error is documented. */
   readonly approximations: boolean;
-  /** Spread symbols over worker threads where the caller supports it. */
-  readonly parallelism: boolean;
   /** Cache results where the caller supports it. */
   readonly caching: boolean;
 }
@@ -47,7 +45,6 @@ export const PRESETS: Readonly<Record<PresetName, ConfluenceConfig>> = {
     confidenceThreshold: 0.5,
     sentimentStaleMs: 60_000,
     approximations: false,
-    parallelism: false,
     caching: false,
   },
   ultraFast: {
@@ -59,7 +56,6 @@ export const PRESETS: Readonly<Record<PresetName, ConfluenceConfig>> = {
     confidenceThreshold: 0.3,
     sentimentStaleMs: 60_000,
     approximations: false,
-    parallelism: false,
     caching: false,
   },
 };
@@ -116,7 +112,6 @@ export function resolveConfig(input: ConfluenceConfigInput = {}): ConfluenceConf
     confidenceThreshold: input.confidenceThreshold ?? preset.confidenceThreshold,
     sentimentStaleMs: input.sentimentStaleMs ?? preset.sentimentStaleMs,
     approximations: input.approximations ?? preset.approximations,
-    parallelism: input.parallelism ?? preset.parallelism,
     caching: input.caching ?? preset.caching,
   };
   integerAtLeast1("depth", config.depth, 1000);
@@ -125,7 +120,7 @@ export function resolveConfig(input: ConfluenceConfigInput = {}): ConfluenceConf
   numberIn("sensitivity", config.sensitivity, 0, 1e6, true);
   numberIn("confidenceThreshold", config.confidenceThreshold, 0, 1);
   numberIn("sentimentStaleMs", config.sentimentStaleMs, 0, Number.MAX_SAFE_INTEGER, true);
-  for (const flag of ["approximations", "parallelism", "caching"] as const) {
+  for (const flag of ["approximations", "caching"] as const) {
     if (typeof config[flag] !== "boolean") throw new InvalidConfigError(flag, config[flag], "true or false");
   }
   return Object.freeze({ ...config, weights: Object.freeze({ ...weights }) });

@@ -2,9 +2,9 @@
  * The selected symbol in detail, as a trader reads a signal before acting on it: the
  * score and its confidence (actionable when the confidence clears the threshold), the
  * six components that voted (sub-score around 50, and how sure each is), the composite
- * outputs (directional bias, urgency, risk-adjusted opportunity, inventory impact,
- * stability), the execution decision that follows (side, urgency, algorithm,
- * participation, horizon, price limit) and the book and flow behind it.
+ * outputs (directional bias, urgency, risk-adjusted opportunity, stability), the execution
+ * decision that follows (side, urgency, algorithm, participation, horizon, price limit)
+ * and the book and flow behind it.
  */
 import { COMPONENT_NAMES, PRESETS } from "../confluence/config.js";
 import { DASH, duration, fixed, int, price, priceDigits, signed } from "./format.js";
@@ -15,7 +15,6 @@ const COMPOSITE = [
   ["directional bias", "directionalBias", "signed"],
   ["execution urgency", "executionUrgency", "unit"],
   ["risk-adj. opportunity", "riskAdjustedOpportunity", "unit"],
-  ["inventory impact", "inventoryImpact", "signed"],
   ["stability", "stability", "unit"],
 ] as const;
 

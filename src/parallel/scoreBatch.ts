@@ -7,7 +7,7 @@
  *
  * Record: symbol, time, trigger (0 book, 1 trade), score, confidence, actionable,
  * momentum, meanReversion, (score, confidence) per component in COMPONENT_NAMES order,
- * the five composite outputs, then the decision: present, urgency, participationRate,
+ * the four composite outputs, then the decision: present, urgency, participationRate,
  * algorithm, side, timeHorizonMs, priceLimit present, priceLimit; with contexts also
  * bestBid present, bestBid, bestAsk present, bestAsk, imbalance5 present, imbalance5,
  * buyVolume, sellVolume. Nullable values carry a presence flag (NaN is a value).
@@ -25,7 +25,7 @@ const ALGORITHMS = Object.keys(ALGORITHM) as ExecutionAlgorithm[];
 const SIDES = Object.keys(SIDE) as Side[];
 
 const COMPONENTS = COMPONENT_NAMES.length;
-const DECISION = 8 + 2 * COMPONENTS + 5;
+const DECISION = 8 + 2 * COMPONENTS + 4;
 const CONTEXT = DECISION + 8;
 const recordSize = (context: boolean): number => CONTEXT + (context ? 8 : 0);
 
@@ -57,7 +57,7 @@ export class ScoreBatchWriter {
       b[k++] = c.confidence;
     }
     const o = u.composite;
-    b[k++] = o.directionalBias; b[k++] = o.executionUrgency; b[k++] = o.riskAdjustedOpportunity; b[k++] = o.inventoryImpact; b[k++] = o.stability;
+    b[k++] = o.directionalBias; b[k++] = o.executionUrgency; b[k++] = o.riskAdjustedOpportunity; b[k++] = o.stability;
     const d = u.decision;
     b[k] = d ? 1 : 0;
     if (d) {
@@ -97,9 +97,9 @@ export function readScoreBatch(
       k += 2;
     }
     const composite = {
-      directionalBias: b[k]!, executionUrgency: b[k + 1]!, riskAdjustedOpportunity: b[k + 2]!, inventoryImpact: b[k + 3]!, stability: b[k + 4]!,
+      directionalBias: b[k]!, executionUrgency: b[k + 1]!, riskAdjustedOpportunity: b[k + 2]!, stability: b[k + 3]!,
     };
-    k += 5;
+    k += 4;
     const decision: ExecutionDecision | null = b[k] === 1
       ? {
         urgency: URGENCIES[b[k + 1]!]!, participationRate: b[k + 2]!, algorithm: ALGORITHMS[b[k + 3]!]!, side: SIDES[b[k + 4]!]!,

@@ -50,11 +50,16 @@ export interface ScoreUpdate {
   readonly meanReversion: number;
   /** Each component's sub-score (0–100) and confidence. */
   readonly components: Readonly<Record<ComponentName, { readonly score: number; readonly confidence: number }>>;
+  /**
+   * The composite engine's outputs without inventory: the engine holds no position, and
+   * its updates are a function of the market events alone (a replay, a worker thread and a
+   * cluster worker's rebuild give the same bits). With a position, run a CompositeEngine on
+   * the analyzer's update with `{ position }` for the inventory impact.
+   */
   readonly composite: {
     readonly directionalBias: number;
     readonly executionUrgency: number;
     readonly riskAdjustedOpportunity: number;
-    readonly inventoryImpact: number;
     readonly stability: number;
   };
   readonly decision: ExecutionDecision | null;
@@ -349,7 +354,7 @@ export class StreamingEngine {
       components: u.componentScores,
       composite: {
         directionalBias: o.directionalBias, executionUrgency: o.executionUrgency, riskAdjustedOpportunity: o.riskAdjustedOpportunity,
-        inventoryImpact: o.inventoryImpact, stability: o.stability,
+        stability: o.stability,
       },
       decision: o.execution,
     };

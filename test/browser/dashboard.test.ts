@@ -175,7 +175,7 @@ describe.skipIf(skipBrowser)("the dashboard in Chromium", () => {
     expect(await text("#decision [data-f=horizon]")).toMatch(/^\d+(\.\d)?(s|m)$/);
     expect(await text("#decision [data-f=limit]")).toMatch(/\d/);
     expect(await page.locator("#components tbody tr").count()).toBe(6);
-    expect(await page.locator("#composite tbody tr").count()).toBe(5);
+    expect(await page.locator("#composite tbody tr").count(), "directional bias, urgency, opportunity, stability").toBe(4);
     expect(await text("#sel-score")).toMatch(/^\d+\.\d$/);
     expect(await text("#perf-rate")).toMatch(/\/s$/);
     expect(await text("#perf-p99")).toMatch(/(ns|µs|ms)$/);

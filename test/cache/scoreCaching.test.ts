@@ -131,7 +131,7 @@ describe("cached batch scoring of a window", () => {
     expect(cache.stats).toMatchObject({ misses: 1, l1Hits: 1 });
   });
 
-  test("other events or other settings → another key (computed afresh); the caching and parallelism flags → the same key", async () => {
+  test("other events or other settings → another key (computed afresh); the caching flag → the same key", async () => {
     const cache = new TieredCache();
     const score = (w: readonly MarketEvent[], config: object) => cachedWindowScore(cache, wasm, "BTCUSDT", w, config);
     const base = await score(WINDOW, { preset: "ultraFast" });
@@ -140,11 +140,11 @@ describe("cached batch scoring of a window", () => {
     expect(cache.stats.misses, "three distinct inputs, three computations").toBe(3);
     expect(shorter).toEqual(scoreWindow(wasm, "BTCUSDT", WINDOW.slice(0, -1), { preset: "ultraFast" }));
     expect(otherConfig!.score).not.toBe(base!.score);
-    expect(await score(WINDOW, { preset: "ultraFast", caching: true, parallelism: true })).toBe(base);
+    expect(await score(WINDOW, { preset: "ultraFast", caching: true })).toBe(base);
     expect(cache.stats).toMatchObject({ misses: 3, l1Hits: 1 });
-    const { caching: _c, parallelism: _p, ...scoring } = resolveConfig({ preset: "ultraFast" });
+    const { caching: _c, ...scoring } = resolveConfig({ preset: "ultraFast" });
     const key = cacheKey(WINDOW_NAMESPACE, "BTCUSDT", { config: scoring, events: WINDOW });
-    expect(key).toMatch(/^window1:BTCUSDT:[0-9a-f]{16}$/);
+    expect(key).toMatch(/^window2:BTCUSDT:[0-9a-f]{16}$/);
     expect(await cache.get(key), "stored under the documented key").toBe(base);
   });
 

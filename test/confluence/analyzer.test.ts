@@ -57,7 +57,7 @@ describe("configuration", () => {
     expect(resolveConfig({ preset: "ultraFast" })).toEqual({
       weights: { orderbook: 0.6, orderflow: 0.35, volume: 0.05, price_structure: 0, technical: 0, sentiment: 0 },
       depth: 5, lookback: 10, updateIntervalMs: 100, sensitivity: 0.5, confidenceThreshold: 0.3,
-      sentimentStaleMs: 60_000, approximations: false, parallelism: false, caching: false,
+      sentimentStaleMs: 60_000, approximations: false, caching: false,
     });
     expect(resolveConfig()).toEqual(PRESETS.default);
     expect(Object.values(PRESETS.default.weights).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
@@ -69,6 +69,7 @@ describe("configuration", () => {
   });
   test("typed errors at the edge", () => {
     expect(() => resolveConfig({ depht: 5 } as never)).toThrow(UnknownConfigKeyError);
+    expect(() => resolveConfig({ parallelism: true } as never), "the flag nothing read is gone").toThrow("unknown configuration key 'parallelism'");
     expect(() => resolveConfig({ weights: { orderbok: 1 } as never })).toThrow("unknown configuration key 'weights.orderbok'");
     expect(() => resolveConfig({ weights: { orderbook: -0.1, orderflow: 0.6 } })).toThrow(InvalidWeightsError);
     expect(() => resolveConfig({ weights: { orderbook: 0.3 } })).toThrow(/sum to 1\.05.*expected 1 within 1e-9/);

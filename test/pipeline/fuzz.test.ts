@@ -146,7 +146,7 @@ function updateError(u: ScoreUpdate): string | null {
   if (!Number.isFinite(u.time)) return `time ${u.time}`;
   for (const [name, c] of Object.entries(u.components)) if (!(c.score >= 0 && c.score <= 100) || !inUnit(c.confidence)) return `component ${name} ${JSON.stringify(c)}`;
   const k = u.composite;
-  if (!inSigned(k.directionalBias) || !inUnit(k.executionUrgency) || !inUnit(k.riskAdjustedOpportunity) || !inSigned(k.inventoryImpact) || !inUnit(k.stability)) return `composite ${JSON.stringify(k)}`;
+  if (!inSigned(k.directionalBias) || !inUnit(k.executionUrgency) || !inUnit(k.riskAdjustedOpportunity) || !inUnit(k.stability)) return `composite ${JSON.stringify(k)}`;
   const d = u.decision;
   if (d && (!(d.timeHorizonMs > 0 && d.timeHorizonMs < Infinity) || (d.priceLimit !== null && !Number.isFinite(d.priceLimit)))) return `decision ${JSON.stringify(d)}`;
   return null;
