@@ -3,7 +3,12 @@
  * Pointers are byte offsets into the module's linear memory.
  */
 export interface KernelExports {
-  readonly memory: WebAssembly.Memory;
+  /**
+   * The module's linear memory (a WebAssembly.Memory), typed by what is read of it: the
+   * package's declarations name no WebAssembly type, which Node's type definitions
+   * (@types/node) do not declare — only the DOM library does.
+   */
+  readonly memory: { readonly buffer: ArrayBuffer };
   alloc(bytes: number): number;
   free(ptr: number): void;
 
