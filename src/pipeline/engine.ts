@@ -53,8 +53,8 @@ export interface ScoreUpdate {
   /**
    * The composite engine's outputs without inventory: the engine holds no position, and
    * its updates are a function of the market events alone (a replay, a worker thread and a
-   * cluster worker's rebuild give the same bits). With a position, run a CompositeEngine on
-   * the analyzer's update with `{ position }` for the inventory impact.
+   * cluster worker's rebuild give the same bits). Holding a position, drive a ConfluenceAnalyzer
+   * and a CompositeEngine yourself and pass `{ position }` for the inventory impact.
    */
   readonly composite: {
     readonly directionalBias: number;
