@@ -78,7 +78,7 @@ export function createProgram(): Command {
     .description("Market data in, trading scores out: replay Binance captures through the confluence engine, score them on a Redis cluster, or watch the dashboard.")
     .version(version, "-V, --version", "print the version and exit")
     .helpOption("-h, --help", "print this help and exit")
-    .helpCommand("help [command]", "print the help of a command")
+    .helpCommand(false)
     .showSuggestionAfterError(true)
     .configureOutput({ outputError: () => {} })
     .configureHelp({ sortSubcommands: false })
@@ -177,6 +177,17 @@ export function createProgram(): Command {
     .action(async (flags: { port: number }) => {
       const { demoCommand } = await import("./demoServer.js");
       await demoCommand(flags.port, out);
+    });
+
+  subcommand(program, "help")
+    .summary("print the help of a command")
+    .argument("[command]", "the command: replay, worker, publish, kernels or demo")
+    .action(async (name: string | undefined) => {
+      if (name === undefined) return program.help();
+      const command = program.commands.find((c) => c.name() === name);
+      if (command) return command.help();
+      // an unknown name: commander's own complaint, did-you-mean included, as for `confluence NAME`
+      await program.parseAsync([name], { from: "user" });
     });
 
   return program;

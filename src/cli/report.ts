@@ -142,7 +142,10 @@ const fixed = (minValue, maxValue) => () => ({ priceRange: { minValue, maxValue 
 const points = (s, values) => s.time.map((t, i) => ({ time: t, value: values[i] })).filter((p) => p.value !== null);
 const legend = (items) => '<div class="legend">' + items.map(([c, text, cls, glyph]) =>
   '<span class="' + (cls || "") + '" style="--c:' + c + '"' + (glyph ? ' data-glyph="' + glyph + '"' : "") + ">" + text + "</span>").join("") + "</div>";
-window.__report = { markers: {}, panels: 0, ready: false };
+// for the tests: the markers as the chart holds them, and the visible range of each fixed axis
+const scales = {};
+window.__report = { markers: {}, panels: 0, ready: false,
+  ranges: () => Object.fromEntries(Object.entries(scales).map(([symbol, s]) => [symbol, Object.fromEntries(Object.entries(s).map(([k, f]) => [k, f()]))])) };
 const main = document.getElementById("symbols");
 for (const [symbol, s] of Object.entries(data.symbols)) {
   const u = data.units[symbol];
@@ -186,6 +189,8 @@ for (const [symbol, s] of Object.entries(data.symbols)) {
   c4.addSeries(LC.LineSeries, { color: C.cvd, lineWidth: 1, title: u.base }).setData(points(s, s.volumeDelta));
   for (const c of [c1, c2, c3, c4]) c.timeScale().fitContent();
   window.__report.markers[symbol] = markers.markers();
+  scales[symbol] = { score: () => c2.priceScale("right").getVisibleRange(), confidence: () => c2.priceScale("left").getVisibleRange(),
+    imbalance: () => c3.priceScale("right").getVisibleRange() };
   window.__report.panels += 4;
 }
 window.__report.ready = true;
