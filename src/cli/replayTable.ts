@@ -55,8 +55,8 @@ export function replayTable(t: ReplayTableInput): string {
   );
   return [
     ...market,
-    `score 0–100: above 50 bullish, below 50 bearish; actionable once its confidence reaches ${t.threshold} (${t.scoring}); ` +
-      "the decision (side, urgency) is the latest score update's, shown only when actionable; mid and spread from the final book.",
+    `score 0–100: above 50 bullish, below 50 bearish; actionable once its confidence reaches ${t.threshold} (${t.scoring}).`,
+    "decision: side and urgency of the latest score update, shown only when it is actionable; mid and spread: the final book.",
     "",
     `engine: ${t.backend}, ${t.events} events in ${t.wallSeconds.toFixed(2)} s (${Math.round(t.events / t.wallSeconds)} events/s, decoding included); latency per event:`,
     ...engine,

@@ -27,7 +27,7 @@ function marketRows(table: string): Map<string, string[]> {
   const end = lines.indexOf("");
   const head = lines[0]!.split(/ {2,}/);
   expect(head).toEqual(["symbol", "covered (UTC)", "span", "mid", "spread", "score", "reading", "confidence", "actionable", "decision"]);
-  return new Map(lines.slice(1, end).filter((l) => !l.startsWith("score 0–100")).map((l) => {
+  return new Map(lines.slice(1, end).filter((l) => !/^(score 0–100|decision): /.test(l)).map((l) => {
     const cells = l.split(/ {2,}/);
     return [cells[0]!, cells];
   }));
@@ -79,7 +79,8 @@ describe("the replay table, for a trader", () => {
     // the engine in its own section: events and latency there, not in the trader's table
     const [market, engine] = t.stdout.split("\n\n");
     expect(market).not.toMatch(/p99|events\/s/);
-    expect(market).toMatch(/score 0–100: above 50 bullish, below 50 bearish; actionable once its confidence reaches 0\.5 \(preset default\)/);
+    expect(market).toMatch(/\nscore 0–100: above 50 bullish, below 50 bearish; actionable once its confidence reaches 0\.5 \(preset default\)\.\n/);
+    expect(market).toMatch(/\ndecision: side and urgency of the latest score update, shown only when it is actionable; mid and spread: the final book\.$/);
     expect(engine).toMatch(/^engine: wasm-simd, 74867 events in [\d.]+ s \(\d+ events\/s, decoding included\); latency per event:\n/);
     const engineHead = engine!.split("\n")[1]!.split(/ {2,}/);
     expect(engineHead).toEqual(["symbol", "events", "trades", "rejected", "dups", "book", "gaps", "updates", "events/s", "p50", "p99", "p99.9", "max"]);
