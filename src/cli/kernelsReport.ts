@@ -40,7 +40,7 @@ async function load(file: string): Promise<Columns> {
       c.askPx.push(e.askPx);
       c.askQty.push(e.askQty);
     }
-  }, { stdin: process.stdin });
+  }, file === "-" ? { stdin: process.stdin } : {});
   c.name = stats.files[0]?.file ?? file;
   c.lines = stats.lines;
   c.malformed = stats.rejected;

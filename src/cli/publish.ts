@@ -17,7 +17,7 @@ export async function publishCommand(files: readonly string[], flags: PublishFla
   const url = redisUrl(flags.redis);
   const redis = await connectRedis(url);
   try {
-    const r = await publishCaptures(redis, files, { batch: flags.batch, stdin: process.stdin });
+    const r = await publishCaptures(redis, files, { batch: flags.batch, ...(files.includes("-") ? { stdin: process.stdin } : {}) });
     const width = Math.max(6, ...Object.keys(r.symbols).map((s) => s.length));
     for (const [symbol, n] of Object.entries(r.symbols)) console.log(`${symbol.padEnd(width)}  ${String(n).padStart(9)} events → ${inputKey(symbol)}`);
     const rate = r.seconds > 0 ? Math.round(r.events / r.seconds) : 0;

@@ -120,7 +120,7 @@ export async function replay(options: ReplayOptions, stdout: (s: string) => void
         events++;
         spans.add(e);
         sink.process(e);
-      }, { stdin: process.stdin, onProgress: (bytes: number) => bar?.update(bytes, { events }) });
+      }, { ...(options.files.includes("-") ? { stdin: process.stdin } : {}), onProgress: (bytes: number) => bar?.update(bytes, { events }) });
     } finally {
       bar?.stop();
     }
