@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { PRESETS, type PresetName } from "../confluence/config.js";
-import { checkCaptures } from "./captureArgs.js";
+import { checkCaptures } from "./checkCaptures.js";
 import { integerIn, oneOf } from "./flagParsers.js";
 import { scoringConfig } from "./scoringConfig.js";
 import { UsageError } from "./usageError.js";
