@@ -11,18 +11,23 @@
 //     dist/test/               pages the Chromium tests load
 //     dist/bench/              benchmarks
 //  4. dist/types/: declarations for both entries (tsc --emitDeclarationOnly)
-import asc from "assemblyscript/asc";
-import * as esbuild from "esbuild";
+// `--if-changed` (npm start, npm run demo) skips all of it when no input changed since the
+// last full build and its outputs are there (scripts/buildStamp.mjs); the compilers are
+// only loaded when there is something to build.
 import { mkdir, readFile, writeFile, readdir, rm } from "node:fs/promises";
 import { execFileSync } from "node:child_process";
 import { buildDemo } from "./buildDemo.mjs";
+import { buildState, clearStamp, inputsHash, writeStamp } from "./buildStamp.mjs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const only = process.argv[2]; // "wasm" builds steps 1-2 only
+const args = process.argv.slice(2);
+const only = args.includes("wasm") ? "wasm" : undefined; // "wasm" builds steps 1-2 only
+const ifChanged = args.includes("--if-changed");
 
 async function compile(target) {
+  const { default: asc } = await import("assemblyscript/asc");
   const { error, stderr } = await asc.main(["--config", join(root, "asconfig.json"), "--target", target], {});
   if (error) {
     console.error(stderr.toString());
@@ -45,6 +50,7 @@ async function generateBytes() {
 }
 
 async function bundle() {
+  const esbuild = await import("esbuild");
   const common = { bundle: true, format: "esm", target: "es2022", sourcemap: true, logLevel: "warning" };
   // The package root, the Node entry and the CLI in one build split into shared chunks: every module
   // exists once in dist/, so a class (an error, the engine) is the same class whichever entry it came
@@ -83,10 +89,24 @@ function declarations() {
   execFileSync(join(root, "node_modules/.bin/tsc"), ["-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
 }
 
-await compile("release-simd");
-await compile("release-scalar");
-await generateBytes();
-if (only !== "wasm") {
-  await bundle();
-  declarations();
+/** Whether the build can be skipped (--if-changed and nothing changed); says why it runs otherwise. */
+async function skip() {
+  if (!ifChanged || only) return false;
+  const { fresh, reason } = await buildState(root);
+  console.log(fresh ? `build: skipped, ${reason} (npm run build forces it)` : `build: ${reason}: building`);
+  return fresh;
+}
+
+if (!(await skip())) {
+  // the stamp names the inputs as they were when the build began: an edit made meanwhile is seen next time
+  const inputs = only ? null : await inputsHash(root);
+  await clearStamp(root);
+  await compile("release-simd");
+  await compile("release-scalar");
+  await generateBytes();
+  if (only !== "wasm") {
+    await bundle();
+    declarations();
+    await writeStamp(root, inputs);
+  }
 }

@@ -117,6 +117,18 @@ export class OutOfMemoryError extends ConfluenceError {
   }
 }
 
+/**
+ * The WebAssembly module's runtime aborted (a failed check inside AssemblyScript's standard
+ * library, e.g. an allocation larger than a block can be): a call the TypeScript layer
+ * should have refused before making it, so a bug of ours. The instance may be unusable.
+ */
+export class WasmAbortError extends ConfluenceError {
+  override name = "WasmAbortError";
+  constructor(readonly abortMessage: string, readonly file: string, readonly line: number, readonly column: number) {
+    super(`the WebAssembly module aborted: ${abortMessage} at ${file}:${line}:${column}: expected every call to be checked before it reaches the module (please report it)`);
+  }
+}
+
 /** A configuration object has a key the library does not know (often a typo). */
 export class UnknownConfigKeyError extends ConfluenceError {
   override name = "UnknownConfigKeyError";

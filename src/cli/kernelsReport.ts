@@ -1,7 +1,9 @@
 /**
- * `confluence kernels [capture]`: loads a capture, computes every kernel over it on the
- * WASM and JS backends, and prints the results and the timings side by side — a
- * quick proof that both backends agree on real data and how far apart they are.
+ * `confluence kernels [capture]`: loads a capture (`-`: standard input), computes every
+ * kernel over it on the WASM and JS backends, and prints the results and the timings
+ * side by side — a quick proof that both backends agree on real data and how far apart
+ * they are. A capture without trades, quotes or a snapshot skips the kernels that need
+ * them and says so.
  */
 import { performance } from "node:perf_hooks";
 import type { DepthSnapshotEvent } from "../feeds/events.js";
@@ -18,12 +20,14 @@ interface Columns {
   askPx: number[];
   askQty: number[];
   snapshot?: DepthSnapshotEvent;
+  /** The file's name, or `<stdin>`. */
+  name: string;
   lines: number;
   malformed: number;
 }
 
 async function load(file: string): Promise<Columns> {
-  const c: Columns = { price: [], qty: [], buyer: [], bidPx: [], bidQty: [], askPx: [], askQty: [], lines: 0, malformed: 0 };
+  const c: Columns = { price: [], qty: [], buyer: [], bidPx: [], bidQty: [], askPx: [], askQty: [], name: file, lines: 0, malformed: 0 };
   const stats = await replayCaptureFiles([file], (e) => {
     if (e.type === "snapshot") c.snapshot ??= e;
     else if (e.type === "trade") {
@@ -36,7 +40,8 @@ async function load(file: string): Promise<Columns> {
       c.askPx.push(e.askPx);
       c.askQty.push(e.askQty);
     }
-  });
+  }, file === "-" ? { stdin: process.stdin } : {});
+  c.name = stats.files[0]?.file ?? file;
   c.lines = stats.lines;
   c.malformed = stats.rejected;
   return c;
@@ -79,10 +84,12 @@ function run(k: Kernels, c: Columns): { values: Map<string, string>; ns: Map<str
   const [pb, qb, pa, qa] = [buf(c.bidPx), buf(c.bidQty), buf(c.askPx), buf(c.askQty)];
   const fmt = (x: number, d = 6) => (Number.isNaN(x) ? "NaN" : x.toFixed(d));
 
-  const vd = k.volumeDelta(qty, buyer);
-  values.set("trades: buy / sell volume", `${fmt(vd.buyVolume, 5)} / ${fmt(vd.sellVolume, 5)}`);
-  values.set("trades: delta, imbalance", `${fmt(vd.delta, 5)}, ${fmt(vd.imbalance)}`);
-  ns.set("trades: buy / sell volume", time(() => k.volumeDelta(qty, buyer)));
+  if (c.qty.length > 0) {
+    const vd = k.volumeDelta(qty, buyer);
+    values.set("trades: buy / sell volume", `${fmt(vd.buyVolume, 5)} / ${fmt(vd.sellVolume, 5)}`);
+    values.set("trades: delta, imbalance", `${fmt(vd.delta, 5)}, ${fmt(vd.imbalance)}`);
+    ns.set("trades: buy / sell volume", time(() => k.volumeDelta(qty, buyer)));
+  }
 
   if (c.snapshot) {
     const qtys = (levels: Float64Array) => levels.filter((_, i) => i % 2 === 1);
@@ -94,27 +101,31 @@ function run(k: Kernels, c: Columns): { values: Map<string, string>; ns: Map<str
     ns.set("snapshot: imbalance top 5 / 20", time(() => k.bookImbalance(bids, asks, 20)));
   }
 
-  const e = k.orderFlowImbalance(pb, qb, pa, qa);
-  const rollingOfi = k.rollingOrderFlowImbalance(pb, qb, pa, qa, 100);
-  values.set("quotes: OFI last 100 (rolling sum)", fmt(rollingOfi[rollingOfi.length - 1]!, 5));
-  values.set("quotes: OFI e[n] count", String(e.length));
   const out = k.allocFloat64(c.bidPx.length);
-  ns.set("quotes: OFI last 100 (rolling sum)", time(() => k.rollingOrderFlowImbalanceInto(pb, qb, pa, qa, 100, out)));
-  ns.set("quotes: OFI e[n] count", time(() => k.orderFlowImbalanceInto(pb, qb, pa, qa, out)));
+  if (c.bidPx.length > 0) {
+    const e = k.orderFlowImbalance(pb, qb, pa, qa);
+    const rollingOfi = k.rollingOrderFlowImbalance(pb, qb, pa, qa, 100);
+    values.set("quotes: OFI last 100 (rolling sum)", fmt(rollingOfi[rollingOfi.length - 1]!, 5));
+    values.set("quotes: OFI e[n] count", String(e.length));
+    ns.set("quotes: OFI last 100 (rolling sum)", time(() => k.rollingOrderFlowImbalanceInto(pb, qb, pa, qa, 100, out)));
+    ns.set("quotes: OFI e[n] count", time(() => k.orderFlowImbalanceInto(pb, qb, pa, qa, out)));
+  }
 
-  const r = k.rolling(price, 100);
-  const last = c.price.length - 1;
-  values.set("trade prices: rolling(100) mean, std", `${fmt(r.mean[last]!, 4)}, ${fmt(r.std[last]!)}`);
-  values.set("trade prices: zscore, pct rank", `${fmt(r.zscore[last]!, 4)}, ${fmt(r.rank[last]!, 4)}`);
-  values.set("trade prices: min / max", `${fmt(r.min[last]!, 2)} / ${fmt(r.max[last]!, 2)}`);
   const n = c.price.length;
-  const result = { mean: new Float64Array(n), std: new Float64Array(n), min: new Float64Array(n), max: new Float64Array(n), zscore: new Float64Array(n), rank: new Float64Array(0) };
-  ns.set("trade prices: rolling(100) mean, std", time(() => k.rollingInto(price, 100, result)));
-  const win = k.rollingStats(100);
-  ns.set("trade prices: zscore, pct rank", time(() => {
-    for (let i = 0; i < 1000; i++) win.push(c.price[i]!);
-  }) / 1000);
-  win.dispose();
+  if (n > 0) {
+    const r = k.rolling(price, 100);
+    const last = n - 1;
+    values.set("trade prices: rolling(100) mean, std", `${fmt(r.mean[last]!, 4)}, ${fmt(r.std[last]!)}`);
+    values.set("trade prices: zscore, pct rank", `${fmt(r.zscore[last]!, 4)}, ${fmt(r.rank[last]!, 4)}`);
+    values.set("trade prices: min / max", `${fmt(r.min[last]!, 2)} / ${fmt(r.max[last]!, 2)}`);
+    const result = { mean: new Float64Array(n), std: new Float64Array(n), min: new Float64Array(n), max: new Float64Array(n), zscore: new Float64Array(n), rank: new Float64Array(0) };
+    ns.set("trade prices: rolling(100) mean, std", time(() => k.rollingInto(price, 100, result)));
+    const win = k.rollingStats(100);
+    ns.set("trade prices: zscore, pct rank", time(() => {
+      for (let i = 0; i < 1000; i++) win.push(c.price[i % n]!);
+    }) / 1000);
+    win.dispose();
+  }
   for (const b of [qty, price, buyer, pb, qb, pa, qa, out]) b.free();
   return { values, ns };
 }
@@ -123,8 +134,10 @@ export async function kernelsReport(file: string, print: (line: string) => void)
   const c = await load(file);
   const backends = [await loadKernels(), jsKernels()];
   const runs = backends.map((k) => run(k, c));
-  print(`${file}: ${c.lines} lines (${c.malformed} malformed), ${c.qty.length} trades, ${c.bidPx.length} best quotes, ` +
+  print(`${c.name}: ${c.lines} lines (${c.malformed} malformed), ${c.qty.length} trades, ${c.bidPx.length} best quotes, ` +
     `snapshot ${c.snapshot ? `${c.snapshot.bids.length / 2}×${c.snapshot.asks.length / 2} levels` : "missing"}`);
+  const missing = [c.qty.length === 0 ? "trades" : "", c.bidPx.length === 0 ? "best quotes" : "", c.snapshot ? "" : "a depth snapshot"].filter((m) => m);
+  if (missing.length > 0) print(`no ${missing.join(", no ")} in this capture: the kernels that need them are left out`);
   const names = [...runs[0]!.values.keys()];
   const rows: Row[] = names.map((name) => ({ name, values: runs.map((r) => r.values.get(name)!), ns: runs.map((r) => r.ns.get(name) ?? NaN) }));
   const header = ["", ...backends.map((k) => k.backend), "agree", ...backends.map((k) => `${k.backend} time`), "js/wasm"];

@@ -10,7 +10,7 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { rename, rm, stat } from "node:fs/promises";
 import { once } from "node:events";
 import { basename, dirname, join } from "node:path";
-import { UsageError } from "./usage.js";
+import { UsageError } from "./usageError.js";
 
 export class OutputFile {
   private constructor(readonly path: string, private readonly temporary: string, private readonly stream: WriteStream) {}

@@ -3,7 +3,7 @@
  * optional port and an optional database number as the path (ioredis would read anything
  * else as a socket path, a bad port as a crash, and a bad database as 0).
  */
-import { UsageError } from "./usage.js";
+import { UsageError } from "./usageError.js";
 
 const FORM = "expected a URL like redis://[user:password@]host[:port][/db]";
 

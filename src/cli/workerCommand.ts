@@ -1,55 +1,44 @@
 /**
- * `confluence worker --redis URL --group NAME [--backend wasm|js] [--lease-ms N]
- * [--claim-idle-ms N] [--exit-when-idle-ms N] [--batch N] [--score-ttl-ms N]
- * [--max-symbols N] [--max-entry-bytes N]`: one worker
- * of a consumer group (src/cluster/clusterWorker.ts). Progress lines go to stderr; on exit
- * (SIGTERM/SIGINT: graceful — leases released; or idle for --exit-when-idle-ms) it prints
- * one JSON line to stdout: the consumer name and per-symbol counts.
+ * `confluence worker --redis URL --group NAME [flags]`: one worker of a consumer group
+ * (src/cluster/clusterWorker.ts), scoring under the configuration given (`--preset`,
+ * `--config`). Progress lines go to stderr; on exit (SIGTERM/SIGINT: graceful — leases
+ * released; or idle for --exit-when-idle-ms) it prints one JSON line to stdout: the
+ * consumer name and per-symbol counts. The numeric flags are the worker's options of
+ * the same name; the worker validates them, and a value it refuses is a usage error
+ * naming the flag.
  */
 import { InvalidConfigError } from "../errors.js";
+import type { ConfluenceConfigInput } from "../confluence/config.js";
 import { ClusterWorker, type WorkerOptions } from "../cluster/clusterWorker.js";
 import { redisUrl } from "./redisUrl.js";
-import { ArgReader, UsageError } from "./usage.js";
+import { UsageError } from "./usageError.js";
 
-const USAGE = "usage: confluence worker --redis URL --group NAME [--backend wasm|js] [--lease-ms N] [--claim-idle-ms N] [--exit-when-idle-ms N] [--batch N] [--score-ttl-ms N] " +
-  "[--max-symbols N] [--max-entry-bytes N]";
+/** The numeric options, as commander names the values of their flags (--lease-ms → leaseMs). */
+const NUMERIC = ["leaseMs", "claimIdleMs", "exitWhenIdleMs", "batch", "scoreTtlMs", "maxSymbols", "maxEntryBytes"] as const;
+type NumericOption = (typeof NUMERIC)[number];
 
-/** The numeric flags and the option each sets (the worker validates the values). */
-const NUMERIC = {
-  "--lease-ms": "leaseMs", "--claim-idle-ms": "claimIdleMs", "--exit-when-idle-ms": "exitWhenIdleMs", "--batch": "batch", "--score-ttl-ms": "scoreTtlMs",
-  "--max-symbols": "maxSymbols", "--max-entry-bytes": "maxEntryBytes",
-} as const;
-type NumericOption = (typeof NUMERIC)[keyof typeof NUMERIC];
+export type WorkerFlags = { readonly redis: string; readonly group: string; readonly backend: "wasm" | "js" } & Readonly<Partial<Record<NumericOption, string>>>;
 
-export async function workerCommand(args: string[]): Promise<void> {
-  let url: string | undefined, group: string | undefined, backend: "wasm" | "js" = "wasm";
+const flagOf = (option: string): string => `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+export async function workerCommand(flags: WorkerFlags, config: ConfluenceConfigInput): Promise<void> {
   const numbers: Partial<Record<NumericOption, number>> = {};
-  const reader = new ArgReader(args, USAGE);
-  const value = (): string => reader.value();
-  for (let a = reader.next(); a !== undefined; a = reader.next()) {
-    if (a === "--redis") url = redisUrl(value());
-    else if (a === "--group") group = value();
-    else if (a === "--backend") {
-      const v = value();
-      if (v !== "wasm" && v !== "js") throw new UsageError(`--backend ${v}: expected wasm or js`);
-      backend = v;
-    } else if (a in NUMERIC) {
-      const v = value();
-      numbers[NUMERIC[a as keyof typeof NUMERIC]] = v.trim() === "" ? NaN : Number(v);
-    } else throw new UsageError(`unknown ${a.startsWith("-") ? "flag" : "argument"} '${a}'; ${USAGE}`);
+  for (const key of NUMERIC) {
+    const v = flags[key];
+    if (v !== undefined) numbers[key] = v.trim() === "" ? NaN : Number(v);
   }
-  if (!url) throw new UsageError(`worker needs --redis URL; ${USAGE}`);
-  if (!group) throw new UsageError(`worker needs --group NAME; ${USAGE}`);
   let name = "";
-  const options: WorkerOptions = { url, group, backend, ...numbers, log: (line) => process.stderr.write(`confluence worker ${name}: ${line}\n`) };
+  const options: WorkerOptions = {
+    url: redisUrl(flags.redis), group: flags.group, backend: flags.backend, ...numbers, engine: { config },
+    log: (line) => process.stderr.write(`confluence worker ${name}: ${line}\n`),
+  };
   let worker: ClusterWorker;
   try {
     worker = new ClusterWorker(options);
     name = worker.consumer;
   } catch (e) {
     if (!(e instanceof InvalidConfigError)) throw e;
-    const flag = Object.keys(NUMERIC).find((f) => NUMERIC[f as keyof typeof NUMERIC] === e.key);
-    throw new UsageError(`${flag ?? e.key} ${String(e.value)}: expected ${e.expected}`);
+    throw new UsageError(`${(NUMERIC as readonly string[]).includes(e.key) ? flagOf(e.key) : `--${e.key}`} ${String(e.value)}: expected ${e.expected}`);
   }
   const stop = (): void => worker.stop();
   process.once("SIGTERM", stop);

@@ -26,6 +26,17 @@ function redactUrl(url: string): string {
   }
 }
 
+/** Why a connection failed, in words (`connection refused`), not Node's text (`connect ECONNREFUSED 127.0.0.1:1`). */
+const CONNECT_FAILURES: Readonly<Record<string, string>> = {
+  ECONNREFUSED: "connection refused", ENOTFOUND: "host not found", EAI_AGAIN: "host not found (DNS did not answer)", ETIMEDOUT: "connection timed out",
+  EHOSTUNREACH: "host unreachable", ENETUNREACH: "network unreachable", ECONNRESET: "connection reset by the server", EPIPE: "connection closed by the server",
+};
+
+function connectFailure(e: Error): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return (code !== undefined && CONNECT_FAILURES[code]) || e.message;
+}
+
 export async function connectRedis(url: string): Promise<Redis> {
   let connected = false;
   let lastError: Error | undefined;
@@ -46,7 +57,7 @@ export async function connectRedis(url: string): Promise<Redis> {
     await redis.connect();
   } catch (e) {
     redis.disconnect();
-    throw new RedisUnavailableError(redactUrl(url), (lastError ?? (e as Error)).message);
+    throw new RedisUnavailableError(redactUrl(url), connectFailure(lastError ?? (e as Error)));
   }
   connected = true;
   const db = redis.options.db ?? 0;

@@ -23,6 +23,8 @@ const XADD_BATCH = "for i = 1, #ARGV do redis.call('XADD', KEYS[1], '*', 'e', AR
 export interface PublishOptions {
   /** Events per script call (per symbol). Default 1,000. */
   readonly batch?: number;
+  /** The stream a capture named `-` is read from (replayCaptureFiles). */
+  readonly stdin?: NodeJS.ReadableStream;
 }
 
 export interface PublishResult {
@@ -73,7 +75,7 @@ export async function publishCaptures(redis: Redis, files: readonly string[], op
     texts.push(encodeEvent(e));
     events++;
     if (texts.length >= size) flush(symbol, texts);
-  });
+  }, options.stdin ? { stdin: options.stdin } : {});
   for (const [symbol, texts] of pending) flush(symbol, texts);
   await Promise.all(sent);
   if (failure) throw new PublishIncompleteError(confirmed, events, failure instanceof Error ? failure.message : String(failure));

@@ -4,12 +4,13 @@
  * strategy or the engine over a day the market already had. Several files given
  * together are ONE continuous stream, read in the order given (a capture split across
  * files has one snapshot, in its first part). Decompression runs on libuv's thread pool
- * while the main thread parses, so the two overlap. Node-only (node:fs, node:zlib).
+ * while the main thread parses, so the two overlap. A file named `-` is the `stdin`
+ * stream when one is given (a capture piped in: `zcat a.gz | confluence replay -`), its
+ * gzip detected by its first bytes as a file's is. Node-only (node:fs, node:zlib).
  */
 import type { FileHandle } from "node:fs/promises";
 import { open } from "node:fs/promises";
-import { pipeline } from "node:stream";
-import type { Readable } from "node:stream";
+import { pipeline, Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { CaptureFileError, EmptyCaptureError } from "../errors.js";
 import { CaptureParser, type CaptureParserOptions, type CaptureStats } from "../feeds/capture.js";
@@ -18,7 +19,12 @@ import type { MarketEvent } from "../feeds/events.js";
 export interface ReplayOptions extends CaptureParserOptions {
   /** Called as the files are read, with the bytes read so far (as stored, i.e. compressed), over all files. */
   readonly onProgress?: (bytesRead: number) => void;
+  /** The stream read for a file named `-` (the CLI passes process.stdin); without it, `-` is a file name like any other. */
+  readonly stdin?: NodeJS.ReadableStream;
 }
+
+/** The name a file given as `-` has in the counters and errors when it is read from `stdin`. */
+export const STDIN_NAME = "<stdin>";
 
 /** Decompressed chunks of at most this size: fewer, larger pushes into the parser. */
 const CHUNK_BYTES = 1 << 20;
@@ -36,9 +42,11 @@ export async function replayCaptureFiles(
   const parser = new CaptureParser(onEvent, options);
   const onProgress = options.onProgress;
   let done = 0;
-  for (const file of files) {
+  for (const given of files) {
+    const fromStdin = given === "-" && options.stdin !== undefined;
+    const file = fromStdin ? STDIN_NAME : given;
     parser.startFile(file);
-    const { input, raw } = await openCapture(file);
+    const { input, raw } = fromStdin ? await openStream(options.stdin!) : await openCapture(file);
     const chunks = input[Symbol.asyncIterator]();
     try {
       for (;;) {
@@ -66,7 +74,13 @@ export async function replayCaptureFiles(
   return parser.stats();
 }
 
-async function openCapture(file: string): Promise<{ input: Readable; raw: Readable & { bytesRead: number } }> {
+/** The decoded bytes (`input`), and the stored bytes read so far (`raw.bytesRead`). */
+interface OpenCapture {
+  readonly input: Readable;
+  readonly raw: { readonly bytesRead: number };
+}
+
+async function openCapture(file: string): Promise<OpenCapture> {
   let handle: FileHandle;
   let gzip: boolean;
   try {
@@ -86,6 +100,33 @@ async function openCapture(file: string): Promise<{ input: Readable; raw: Readab
   // pipeline: an error on either side destroys both and surfaces in the iteration.
   const input = pipeline(raw, createGunzip({ chunkSize: CHUNK_BYTES }), () => {});
   return { input, raw };
+}
+
+/** A stream (stdin): its first two bytes, read before anything is decoded, say whether it is gzip. */
+async function openStream(stream: NodeJS.ReadableStream): Promise<OpenCapture> {
+  const chunks = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
+  const raw = { bytesRead: 0 };
+  const next = async (): Promise<Buffer | null> => {
+    let r: IteratorResult<Buffer | string>;
+    try {
+      r = await chunks.next();
+    } catch (e) {
+      throw captureFileError(STDIN_NAME, e);
+    }
+    if (r.done) return null;
+    const chunk = typeof r.value === "string" ? Buffer.from(r.value) : r.value;
+    raw.bytesRead += chunk.length;
+    return chunk;
+  };
+  let head = Buffer.alloc(0);
+  for (let c = await next(); c !== null; c = head.length < 2 ? await next() : null) head = Buffer.concat([head, c]);
+  async function* bytes(): AsyncGenerator<Buffer> {
+    if (head.length > 0) yield head;
+    for (let c = await next(); c !== null; c = await next()) yield c;
+  }
+  const plain = Readable.from(bytes(), { objectMode: false });
+  if (!(head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) return { input: plain, raw };
+  return { input: pipeline(plain, createGunzip({ chunkSize: CHUNK_BYTES }), () => {}), raw };
 }
 
 function captureFileError(file: string, e: unknown): CaptureFileError {

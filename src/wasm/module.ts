@@ -1,17 +1,17 @@
 /**
- * The one module that touches WebAssembly. It instantiates the kernels through
- * @assemblyscript/loader from bytes inlined at build time (no fs, no fetch: the same
+ * The one module that touches WebAssembly. It instantiates the kernels with
+ * `WebAssembly.instantiate` from bytes inlined at build time (no fs, no fetch: the same
  * code loads in Node and in browsers), picks the SIMD build when the engine
  * validates it, owns the typed-array views over linear memory, rebuilding them
  * whenever memory has grown (growth detaches every existing view), and turns an
- * allocation that cannot succeed into an OutOfMemoryError.
+ * allocation that cannot succeed into an OutOfMemoryError and an `abort` of the
+ * AssemblyScript runtime into a WasmAbortError.
  *
  * Pointers are unsigned byte offsets: linear memory may grow to 4 GiB, and an i32
  * export result above 2 GiB arrives in JS as a negative number, so every pointer the
  * module returns is read with `>>> 0` (and views are indexed with `ptr >>> 3`).
  */
-import { instantiate } from "@assemblyscript/loader";
-import { OutOfMemoryError } from "../errors.js";
+import { OutOfMemoryError, WasmAbortError } from "../errors.js";
 import type { KernelExports } from "./exports.js";
 import { SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from "./generated/wasmBytes.js";
 
@@ -105,11 +105,31 @@ export class WasmModule {
   }
 }
 
+/**
+ * An AssemblyScript string in linear memory (UTF-16; its byte length in the 4 bytes before
+ * it, the runtime's object header), or null for the null pointer.
+ */
+function readString(memory: KernelExports["memory"] | undefined, ptr: number): string | null {
+  ptr >>>= 0;
+  if (!memory || ptr === 0 || ptr < 4 || ptr > memory.buffer.byteLength) return null;
+  const bytes = new Uint32Array(memory.buffer, ptr - 4, 1)[0]!;
+  if (ptr + bytes > memory.buffer.byteLength) return null;
+  return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, Math.min(bytes >>> 1, 1024)));
+}
+
 export async function loadWasm(options: WasmLoadOptions = {}): Promise<WasmModule> {
   const simd = !options.forceScalar && simdSupported();
   const bytes = simd ? simdBytes! : (scalarBytes ??= decodeBase64(SCALAR_WASM_BASE64));
-  // The loader's demangled `exports` wrap every function in a rest-args closure that
-  // allocates per call; kernels are called through the raw instance exports instead.
-  const { instance } = await instantiate<Record<string, unknown>>(bytes, {});
-  return new WasmModule(instance.exports as unknown as KernelExports, simd);
+  // The module imports only env.abort (the AssemblyScript runtime's failed-assertion hook,
+  // with the message and file as pointers to its strings); it never returns.
+  let memory: KernelExports["memory"] | undefined;
+  const env = {
+    abort(message: number, file: number, line: number, column: number): never {
+      throw new WasmAbortError(readString(memory, message) ?? "(no message)", readString(memory, file) ?? "(unknown file)", line, column);
+    },
+  };
+  const { instance } = await WebAssembly.instantiate(bytes, { env });
+  const exports = instance.exports as unknown as KernelExports;
+  memory = exports.memory;
+  return new WasmModule(exports, simd);
 }

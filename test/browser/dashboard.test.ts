@@ -1,5 +1,6 @@
 /**
- * The live dashboard (`npm run demo`) in real Chromium: it replays both bundled captures
+ * The live dashboard (`confluence demo`, which `npm run demo` runs) in real Chromium, served
+ * by that command as a process: it replays both bundled captures
  * in its worker to the same per-symbol summary as a Node replay, draws every chart and
  * fills every panel without a console error; it paces at event time until asked for
  * full speed; it replays a capture dropped on the page; and a bad file (not a capture, a
@@ -15,19 +16,14 @@ import { loadKernels } from "../../src/index.js";
 import { BTCUSDT, ETHUSDT } from "../support/capture.js";
 import { captureLines, runEngine, writeCapture } from "../support/engineRun.js";
 import { launch, skipBrowser } from "../support/browser.js";
+import { startDemo, type DemoProcess } from "../cli/demoProcess.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const SCREENSHOT = `${root}test-output/browser/dashboard.png`;
 const TIMEOUT = 60_000;
 
-interface DemoServer {
-  url: string;
-  close: () => Promise<void>;
-}
-async function startDemoServer(): Promise<DemoServer> {
-  const mod = (await import(new URL("../../scripts/demo.mjs", import.meta.url).href)) as { startDemoServer: (o: { port: number }) => Promise<DemoServer> };
-  return mod.startDemoServer({ port: 0 });
-}
+type DemoServer = DemoProcess;
+const startDemoServer = (): Promise<DemoProcess> => startDemo();
 
 /** What the page exposes on window.__confluence. */
 interface Exposed {

@@ -14,27 +14,20 @@ import { gzipSync } from "node:zlib";
 import { Ajv } from "ajv";
 import { BTCUSDT, ETHUSDT } from "../support/capture.js";
 import { captureLines, writeCapture } from "../support/engineRun.js";
+import { CLI, confluence, type CliRun } from "./runCli.js";
 
 const run = promisify(execFile);
-const cli = new URL("../../dist/cli.js", import.meta.url).pathname;
 const schema = JSON.parse(readFileSync(new URL("../../docs/replay-summary.schema.json", import.meta.url), "utf8"));
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
 const tmp = mkdtempSync(join(tmpdir(), "confluence-cli-"));
 
-async function confluence(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+/** The command with these arguments, standard input closed. */
+const cli = (...args: string[]): Promise<CliRun> => confluence(args);
 
 describe("confluence replay", () => {
   test("--json prints exactly one object, valid against the schema, identical on both backends except perf", async () => {
     const [w, j] = await Promise.all([
-      confluence("replay", BTCUSDT, ETHUSDT, "--json"), confluence("replay", BTCUSDT, ETHUSDT, "--json", "--backend", "js"),
+      cli("replay", BTCUSDT, ETHUSDT, "--json"), cli("replay", BTCUSDT, ETHUSDT, "--json", "--backend", "js"),
     ]);
     expect(w.code, w.stderr).toBe(0);
     expect(w.stdout.trim().split("\n")).toHaveLength(1);
@@ -56,7 +49,7 @@ describe("confluence replay", () => {
 
   test("--out writes one JSON line per score update; --report one self-contained HTML file", async () => {
     const out = join(tmp, "scores.jsonl"), report = join(tmp, "report.html");
-    const r = await confluence("replay", ETHUSDT, "--out", out, "--report", report);
+    const r = await cli("replay", ETHUSDT, "--out", out, "--report", report);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/ETHUSDT\s+\d+/);
     const lines = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
@@ -75,24 +68,26 @@ describe("confluence replay", () => {
 
   test.each([
     ["a missing file", ["replay", "/nonexistent/capture.gz"], /no such file: \/nonexistent\/capture\.gz/],
-    ["an unknown flag", ["replay", "--fast", BTCUSDT], /unknown flag '--fast'/],
-    ["no file", ["replay"], /needs at least one capture file/],
+    ["a directory", ["replay", tmpdir()], /: is a directory: expected a capture file/],
+    ["an unknown flag", ["replay", "--fast", BTCUSDT], /unknown option '--fast'/],
+    ["no file", ["replay"], /missing required argument 'captures'/],
     ["a bad backend", ["replay", BTCUSDT, "--backend", "gpu"], /--backend gpu: expected wasm or js/],
     ["an unknown command", ["replya"], /unknown command 'replya'/],
-  ])("%s: non-zero exit, one line, no stack trace", async (_, args, message) => {
-    const r = await confluence(...args);
-    expect(r.code).not.toBe(0);
+  ])("%s: exit 2 (usage), one line, no stack trace, nothing on stdout", async (_, args, message) => {
+    const r = await cli(...args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  test("an unreadable gzip: non-zero exit, one line naming the file", async () => {
+  test("an unreadable gzip: exit 1, one line naming the file", async () => {
     const truncated = join(tmp, "truncated.jsonl.gz");
     const full = gzipSync("1 {}\n".repeat(20000));
     writeFileSync(truncated, full.subarray(0, full.length >> 1));
-    const r = await confluence("replay", truncated, "--json");
-    expect(r.code).not.toBe(0);
+    const r = await cli("replay", truncated, "--json");
+    expect(r.code).toBe(1);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/truncated\.jsonl\.gz/);
     expect(r.stderr).toMatch(/gzip/i);
@@ -110,7 +105,7 @@ describe("confluence replay on bad input: a clear reason, visible counts, no par
   ])("a file with no valid capture line (%s): exit 1 with the reason, nothing on stdout", async (name, bytes) => {
     const file = join(tmp, `${name.replace(/ /g, "-")}.txt`);
     writeFileSync(file, bytes);
-    const r = await confluence("replay", file, "--json");
+    const r = await cli("replay", file, "--json");
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
@@ -120,7 +115,7 @@ describe("confluence replay on bad input: a clear reason, visible counts, no par
   test("lines the capture reader rejects show in --json per file, by reason; a line over the length limit too", async () => {
     const bad = [...Array.from({ length: 200 }, (_, i) => `x${i} not a line`), `${"1".repeat(19)} ${"{".repeat(2 << 20)}`, "1723161254087896568 [1,2,3]"];
     const file = writeCapture([...eth.slice(0, 1000), ...bad, ...eth.slice(1000)]);
-    const r = await confluence("replay", file, "--json");
+    const r = await cli("replay", file, "--json");
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(validate(out), JSON.stringify(validate.errors)).toBe(true);
@@ -133,7 +128,7 @@ describe("confluence replay on bad input: a clear reason, visible counts, no par
 
   test("a symbol named __proto__ is a symbol like any other; no number in the output is null or non-finite", async () => {
     const lines = eth.map((l) => l.replaceAll("ETHUSDT", "__proto__").replaceAll("ethusdt", "__proto__"));
-    const r = await confluence("replay", writeCapture(lines), "--json");
+    const r = await cli("replay", writeCapture(lines), "--json");
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out.symbols)).toEqual(["__proto__"]);
@@ -148,7 +143,7 @@ describe("confluence replay on bad input: a clear reason, visible counts, no par
     const dir = mkdtempSync(join(tmpdir(), "confluence-out-"));
     const out = join(dir, "scores.jsonl"), report = join(dir, "report.html");
     writeFileSync(out, "an earlier run's output\n");
-    const r = await confluence("replay", truncated, "--out", out, "--report", report);
+    const r = await cli("replay", truncated, "--out", out, "--report", report);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/half\.jsonl\.gz: unreadable gzip/);
     expect(readFileSync(out, "utf8")).toBe("an earlier run's output\n");
@@ -160,7 +155,7 @@ describe("confluence replay on bad input: a clear reason, visible counts, no par
     ["--out in a directory that does not exist", ["--out", "/nonexistent/dir/scores.jsonl"], /--out \/nonexistent\/dir\/scores\.jsonl: cannot write there/],
     ["--report that is a directory", ["--report", tmpdir()], /--report .*: is a directory/],
   ])("%s: exit 2 with one line, before any replay", async (_, flags, message) => {
-    const r = await confluence("replay", BTCUSDT, ...flags);
+    const r = await cli("replay", BTCUSDT, ...flags);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
@@ -171,7 +166,7 @@ describe("confluence replay on bad input: a clear reason, visible counts, no par
     const trade = eth.find((l) => l.includes("@trade"))!;
     const lines = Array.from({ length: 10_001 }, (_, i) => trade.replaceAll("ETHUSDT", `S${i}`).replaceAll("ethusdt", `s${i}`));
     const peak = join(tmp, "peak-rss");
-    const { stdout } = await run(process.execPath, ["--import", new URL("../support/peakRss.mjs", import.meta.url).pathname, cli, "replay", writeCapture(lines), "--json"], {
+    const { stdout } = await run(process.execPath, ["--import", new URL("../support/peakRss.mjs", import.meta.url).pathname, CLI, "replay", writeCapture(lines), "--json"], {
       maxBuffer: 64 << 20, env: { ...process.env, PEAK_RSS_FILE: peak },
     });
     const out = JSON.parse(stdout);

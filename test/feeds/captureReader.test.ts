@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { replayCaptureFiles } from "../../src/node/captureReader.js";
+import { Readable } from "node:stream";
+import { replayCaptureFiles, STDIN_NAME } from "../../src/node/captureReader.js";
 import { CaptureFileError } from "../../src/errors.js";
 import type { MarketEvent } from "../../src/feeds/events.js";
 import { BTCUSDT } from "../support/capture.js";
@@ -109,5 +110,38 @@ describe("replayCaptureFiles", () => {
     const second = await failure([BTCUSDT, missing]);
     expect(second.file).toBe(missing);
     expect((await failure([dir])).reason).toMatch(/^unreadable file: EISDIR/);
+  });
+
+  test("`-` with a stdin stream: gzip or plain detected by its first bytes (even a 1-byte first chunk), as one stream with the files around it", async () => {
+    /** The bytes as a stream whose first chunk is a single byte, then chunks of 64 KiB. */
+    const stream = (b: Uint8Array): Readable => Readable.from([b.subarray(0, 1), ...Array.from({ length: Math.ceil((b.length - 1) / 65536) }, (_, i) => b.subarray(1 + i * 65536, 1 + (i + 1) * 65536))]);
+    for (const [kind, stored] of [["gzip", gzipSync(bytes)], ["plain", bytes]] as const) {
+      const events: MarketEvent[] = [];
+      const seen: number[] = [];
+      const stats = await replayCaptureFiles(["-"], (e) => events.push(e), { stdin: stream(stored), onProgress: (b) => seen.push(b) });
+      expect(stats.files, kind).toEqual([{ ...reference.stats.files[0], file: STDIN_NAME }]);
+      expect(firstDifference(events, reference.events), kind).toBeNull();
+      expect(seen.at(-1), `${kind}: progress counts the stored bytes`).toBe(stored.length);
+    }
+    const text = new TextDecoder().decode(bytes);
+    const cut = text.indexOf("\n", text.indexOf(`"lastUpdateId"`)) + 1;
+    const part1 = join(dir, "stdin-part1.jsonl");
+    writeFileSync(part1, bytes.subarray(0, cut));
+    const events: MarketEvent[] = [];
+    const stats = await replayCaptureFiles([part1, "-"], (e) => events.push(e), { stdin: stream(gzipSync(bytes.subarray(cut))) });
+    expect(stats.files.map((f) => f.file)).toEqual([part1, STDIN_NAME]);
+    expect(firstDifference(events, reference.events), "a file, then the rest of the capture piped in").toBeNull();
+  });
+
+  test("`-` on an empty or failing stdin: EmptyCaptureError or CaptureFileError naming stdin; without a stdin stream `-` is a file name", async () => {
+    await expect(replayCaptureFiles(["-"], () => {}, { stdin: Readable.from([]) })).rejects.toThrow(/no valid capture lines in <stdin> \(0 lines read\)/);
+    const failing = new Readable({ read() {
+      this.destroy(new Error("the pipe broke"));
+    } });
+    const error = await replayCaptureFiles(["-"], () => {}, { stdin: failing }).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(CaptureFileError);
+    expect((error as CaptureFileError).file).toBe(STDIN_NAME);
+    expect((error as CaptureFileError).reason).toBe("unreadable file: the pipe broke");
+    expect((await failure(["-"])).reason).toMatch(/^unreadable file: ENOENT/);
   });
 });

@@ -1,0 +1,194 @@
+/**
+ * The `confluence` command line, defined with commander: the commands, every flag with
+ * its help and an example, `--help`/`-h` on every command, `confluence help [command]`,
+ * `--version`/`-V`, `--flag=value`, short flags for the common ones, and a did-you-mean
+ * for a mistyped command or flag. Only the definitions live here: each command's work is
+ * imported when that command runs, so `replay` never loads Redis, threads or the demo
+ * server, and `--help` loads none of them. A usage mistake becomes a UsageError (one
+ * line, exit 2; main.ts). Node-only.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Command, CommanderError } from "commander";
+import { PRESETS, type PresetName } from "../confluence/config.js";
+import { checkCaptures } from "./checkCaptures.js";
+import { integerIn, oneOf } from "./flagParsers.js";
+import { scoringConfig } from "./scoringConfig.js";
+import { UsageError } from "./usageError.js";
+
+/** Paths in the package: dist/ holds the bundles (this module included), data/ the captures beside it. */
+const PACKAGE_JSON = new URL("../package.json", import.meta.url);
+const BUNDLED_CAPTURE = "binance-spot-btcusdt-2024-08-08.jsonl.gz";
+const BTC = `data/${BUNDLED_CAPTURE}`, ETH = "data/binance-spot-ethusdt-2024-08-08.jsonl.gz";
+
+const BACKENDS = ["wasm", "js"] as const;
+const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
+
+/** The worker's numeric flags (ClusterWorker validates the values; commander names each value after its flag: leaseMs, claimIdleMs…, the options' own names). */
+const WORKER_NUMBERS: readonly (readonly [string, string])[] = [
+  ["--lease-ms <ms>", "how long a symbol stays owned without renewal (default 5000)"],
+  ["--claim-idle-ms <ms>", "how long a dead worker's pending entries must be idle before they are claimed (default: --lease-ms)"],
+  ["--exit-when-idle-ms <ms>", "stop after this long without work (default: run until stopped)"],
+  ["--batch <n>", "entries per read and per commit (default 500)"],
+  ["--score-ttl-ms <ms>", "time to live of the latest score cf:score:{SYMBOL} (default 60000)"],
+  ["--max-symbols <n>", "symbols this worker owns at most (default 1000)"],
+  ["--max-entry-bytes <n>", "input entries larger than this are malformed, not read whole (default 1048576)"],
+];
+
+const out = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+/** Commander's own message (`error: unknown option '--jsn'\n(Did you mean --json?)`) as one line. */
+function oneLine(message: string): string {
+  return message.replace(/^error: /, "").replace(/\n\(Did you mean (.*)\?\)/, " (did you mean $1?)").replace(/\s*\n\s*/g, " ").replace(/\.$/, "");
+}
+
+/**
+ * Help and --version pass through as they are (main.ts exits 0, or 2 for the help shown
+ * because no command was given); any other complaint of commander's is a UsageError
+ * pointing at the command's help.
+ */
+function failWith(command: Command): (err: CommanderError) => never {
+  return (err) => {
+    if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") throw err;
+    const path = command.parent ? `confluence ${command.name()}` : "confluence";
+    throw new UsageError(`${oneLine(err.message)}; see '${path} --help'`);
+  };
+}
+
+/** A subcommand with the program's output settings and its own usage-error handling. */
+function subcommand(program: Command, name: string): Command {
+  const command = program.command(name).helpOption("-h, --help", "print this help and exit");
+  return command.exitOverride(failWith(command));
+}
+
+/** Shared wording of the scoring flags of replay and worker. */
+function addScoringFlags(command: Command): Command {
+  return command
+    .option("-p, --preset <name>", `scoring preset: ${PRESET_NAMES.join(" or ")} (src/confluence/config.ts; without it the --config file's preset, else default)`, oneOf("--preset", PRESET_NAMES))
+    .option("-c, --config <file>", "scoring configuration as JSON: a preset and overrides, e.g. {\"preset\": \"ultraFast\", \"depth\": 10}; --preset replaces its preset");
+}
+
+const examples = (lines: string[]): string => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
+
+export function createProgram(): Command {
+  const version = (JSON.parse(readFileSync(PACKAGE_JSON, "utf8")) as { version: string }).version;
+  const program = new Command("confluence")
+    .description("Market data in, trading scores out: replay Binance captures through the confluence engine, score them on a Redis cluster, or watch the dashboard.")
+    .version(version, "-V, --version", "print the version and exit")
+    .helpOption("-h, --help", "print this help and exit")
+    .helpCommand(false)
+    .showSuggestionAfterError(true)
+    .configureOutput({ outputError: () => {} })
+    .configureHelp({ sortSubcommands: false })
+    .addHelpText("after", examples([
+      `confluence replay ${BTC} ${ETH}`,
+      `confluence replay ${BTC} --json > summary.json`,
+      "confluence help replay",
+    ]) + "\nExit status: 0 done, 1 the work failed (one line on stderr saying why), 2 a usage error.\n");
+  program.exitOverride(failWith(program));
+
+  const replayCommand = subcommand(program, "replay")
+    .summary("replay captures through the engine and report per symbol")
+    .description("Replays recorded Binance captures through the streaming engine and reports, per symbol, the mid, the spread and the time covered, " +
+      "the latest score with what it means and the decision it leads to; then the engine's throughput and latency. Several files are one " +
+      "stream, read in the order given; gzip or plain text, told apart by their bytes.")
+    .argument("<captures...>", "capture files (`<receive time, ns> <Binance JSON>` a line, as data/ holds), or - for standard input")
+    .option("-j, --json", "print one JSON object { symbols, input } instead of the table (docs/replay-summary.schema.json)")
+    .option("-o, --out <file>", "write every score update to <file>, one JSON line each")
+    .option("-r, --report <file>", "write an HTML report with charts, markers of the actionable decisions and a summary table to <file>")
+    .option("-b, --backend <name>", "kernels: wasm (SIMD where the engine has it) or js; the results are the same", oneOf("--backend", BACKENDS), "wasm")
+    .option("-w, --workers <n>", "spread the symbols over n worker threads, 1 to 256 (same results; one symbol never uses more than one)", integerIn("--workers", 1, 256));
+  addScoringFlags(replayCommand)
+    .addHelpText("after", examples([
+      `confluence replay ${BTC} ${ETH}`,
+      `confluence replay ${BTC} --preset ultraFast --report report.html`,
+      `confluence replay ${BTC} -o scores.jsonl --config my-weights.json`,
+      `zcat ${BTC} | confluence replay - --json`,
+    ]))
+    .action(async (captures: string[], flags: { json?: true; out?: string; report?: string; backend: "wasm" | "js"; workers?: number; preset?: PresetName; config?: string }) => {
+      checkCaptures(captures);
+      const scoring = scoringConfig(flags);
+      const { replay } = await import("./replay.js");
+      await replay({
+        files: captures, json: flags.json === true, backend: flags.backend, scoring,
+        ...(flags.out ? { out: flags.out } : {}), ...(flags.report ? { report: flags.report } : {}), ...(flags.workers ? { workers: flags.workers } : {}),
+      }, out);
+    });
+
+  const worker = subcommand(program, "worker")
+    .summary("score symbols from Redis Streams as one worker of a group")
+    .description("Runs one worker of a consumer group: takes a share of the symbols published to Redis Streams, scores them and writes the score " +
+      "updates back (README: Scale-out with Redis Streams). Progress goes to stderr; on SIGTERM/SIGINT, or after --exit-when-idle-ms without " +
+      "work, it stops gracefully and prints one JSON line: its consumer name and per-symbol counts.")
+    .requiredOption("-r, --redis <url>", "the Redis server: redis://[user:password@]host[:port][/db] (Redis 6.2 or later)")
+    .requiredOption("-g, --group <name>", "the consumer group; workers of one group share the symbols")
+    .option("-b, --backend <name>", "kernels: wasm or js", oneOf("--backend", BACKENDS), "wasm");
+  addScoringFlags(worker);
+  for (const [flag, help] of WORKER_NUMBERS) worker.option(flag, help);
+  worker
+    .addHelpText("after", examples([
+      "confluence worker --redis redis://127.0.0.1:6379 --group scores",
+      "confluence worker -r redis://10.0.0.5:6379/2 -g scores --preset ultraFast --exit-when-idle-ms 10000",
+    ]))
+    .action(async (flags: Record<string, string | undefined> & { redis: string; group: string; backend: "wasm" | "js"; preset?: PresetName; config?: string }) => {
+      const scoring = scoringConfig(flags);
+      const { workerCommand } = await import("./workerCommand.js");
+      await workerCommand(flags, scoring.input);
+    });
+
+  subcommand(program, "publish")
+    .summary("publish captures into Redis Streams, one stream per symbol")
+    .description("Reads capture files as one stream and appends every event to its symbol's Redis input stream (cf:in:{SYMBOL}), where workers " +
+      "pick them up; prints the events published per symbol and in total. Publishing twice appends twice.")
+    .argument("<captures...>", "capture files, or - for standard input")
+    .requiredOption("-r, --redis <url>", "the Redis server: redis://[user:password@]host[:port][/db]")
+    .option("--batch <n>", "events per Redis script call, per symbol, 1 to 100000", integerIn("--batch", 1, 100_000), 1000)
+    .addHelpText("after", examples([
+      "confluence publish --redis redis://127.0.0.1:6379 data/binance-spot-*.jsonl.gz",
+      `zcat ${BTC} | confluence publish -r redis://127.0.0.1:6379 -`,
+    ]))
+    .action(async (captures: string[], flags: { redis: string; batch: number }) => {
+      checkCaptures(captures);
+      const { publishCommand } = await import("./publish.js");
+      await publishCommand(captures, flags);
+    });
+
+  subcommand(program, "kernels")
+    .summary("run every kernel on both backends over a capture, side by side")
+    .description("Loads a capture, runs every kernel over it on the WASM and the JS backend, and prints the results (which must agree) and the " +
+      "median time per call of each: a quick check of this machine.")
+    .argument("[capture]", `a capture file, or - for standard input (default: the bundled ${BUNDLED_CAPTURE})`)
+    .addHelpText("after", examples(["confluence kernels", `confluence kernels ${ETH}`]))
+    .action(async (capture: string | undefined) => {
+      const file = capture ?? fileURLToPath(new URL(`../data/${BUNDLED_CAPTURE}`, import.meta.url));
+      checkCaptures([file]);
+      const { kernelsReport } = await import("./kernelsReport.js");
+      await kernelsReport(file, out);
+    });
+
+  subcommand(program, "demo")
+    .summary("serve the live dashboard on 127.0.0.1")
+    .description("Serves the browser dashboard: it replays the bundled spot captures (or a capture you drop on the page) through the engine in a " +
+      "Web Worker, with live charts, the components, the decision and the engine's speed in the browser. Listens on 127.0.0.1 only; Ctrl-C stops it.")
+    .option("--port <n>", "the port, 0 to 65535; 0 picks a free one", integerIn("--port", 0, 65_535), 0)
+    .addHelpText("after", examples(["confluence demo", "confluence demo --port 8080"]))
+    .action(async (flags: { port: number }) => {
+      const { demoCommand } = await import("./demoServer.js");
+      await demoCommand(flags.port, out);
+    });
+
+  subcommand(program, "help")
+    .summary("print the help of a command")
+    .argument("[command]", "the command: replay, worker, publish, kernels or demo")
+    .action(async (name: string | undefined) => {
+      if (name === undefined) return program.help();
+      const command = program.commands.find((c) => c.name() === name);
+      if (command) return command.help();
+      // an unknown name: commander's own complaint, did-you-mean included, as for `confluence NAME`
+      await program.parseAsync([name], { from: "user" });
+    });
+
+  return program;
+}
