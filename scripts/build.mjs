@@ -52,13 +52,16 @@ async function generateBytes() {
 async function bundle() {
   const esbuild = await import("esbuild");
   const common = { bundle: true, format: "esm", target: "es2022", sourcemap: true, logLevel: "warning" };
+  // what the package ships carries no source maps (the package leaves them out: no comment may point at one)
+  const shipped = { ...common, sourcemap: false };
   // The package root, the Node entry and the CLI in one build split into shared chunks: every module
   // exists once in dist/, so a class (an error, the engine) is the same class whichever entry it came
   // through, and internal modules import each other directly. Packages stay imports (a bundler or
   // Node resolves them: lru-cache's browser build for a browser), node: builtins too.
-  for (const name of await readdir(join(root, "dist")).catch(() => [])) if (name.startsWith("chunk-")) await rm(join(root, "dist", name));
+  // a clean dist/: nothing an earlier build left (an old chunk, a renamed file) can be shipped or loaded
+  await rm(join(root, "dist"), { recursive: true, force: true });
   await esbuild.build({
-    ...common, platform: "neutral", splitting: true, outdir: join(root, "dist"), chunkNames: "chunk-[hash]",
+    ...shipped, platform: "neutral", splitting: true, outdir: join(root, "dist"), chunkNames: "chunk-[hash]",
     entryPoints: { index: join(root, "src/index.ts"), node: join(root, "src/node/index.ts"), cli: join(root, "src/cli/main.ts") },
     packages: "external", external: ["node:*"],
   });
@@ -66,10 +69,10 @@ async function bundle() {
   await writeFile(cli, `#!/usr/bin/env node\n${await readFile(cli, "utf8")}`, { mode: 0o755 });
   // the worker thread of src/parallel/ (found next to dist/node.js and dist/cli.js); self-contained, as each thread loads its own copy
   await esbuild.build({
-    ...common, platform: "node", entryPoints: [join(root, "src/parallel/engineThread.ts")], outfile: join(root, "dist/parallel/engineThread.js"), packages: "external",
+    ...shipped, platform: "node", entryPoints: [join(root, "src/parallel/engineThread.ts")], outfile: join(root, "dist/parallel/engineThread.js"), packages: "external",
   });
   await esbuild.build({
-    ...common, platform: "browser", minify: true, sourcemap: false, entryPoints: [join(root, "src/index.ts")],
+    ...shipped, platform: "browser", minify: true, entryPoints: [join(root, "src/index.ts")],
     outfile: join(root, "dist/browser/confluence.min.js"),
   });
   await esbuild.build({
@@ -77,7 +80,7 @@ async function bundle() {
   });
   await writeFile(join(root, "dist/test/harness.html"), await readFile(join(root, "test/browser/harness.html")));
   // the dashboard (npm run demo)
-  await buildDemo(esbuild, common, root);
+  await buildDemo(esbuild, shipped, root);
   const benches = (await readdir(join(root, "bench"))).filter((f) => f.endsWith(".bench.ts"));
   await esbuild.build({
     ...common, platform: "node", entryPoints: benches.map((f) => join(root, "bench", f)), outdir: join(root, "dist/bench"),
