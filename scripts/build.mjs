@@ -1,5 +1,7 @@
 // Builds everything a run needs, from source, in order:
-//  1. AssemblyScript -> build/confluence.{simd,scalar}.wasm (asconfig.json targets)
+//  1. AssemblyScript -> build/confluence.{simd,scalar}.wasm (asconfig.json targets), and the
+//     benchmarks' own module build/bench.{simd,scalar}.wasm (assembly/bench/asconfig.json: the
+//     memory-bound floor, kept out of the shipped module)
 //  2. src/wasm/generated/wasmBytes.ts: both builds inlined as base64 (generated, not committed)
 //  3. esbuild bundles into dist/ (explicit target es2022 everywhere):
 //     dist/index.js            the browser-safe core, ESM (the package root; bundlers take it as is)
@@ -22,8 +24,8 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const only = process.argv[2]; // "wasm" builds steps 1-2 only
 
-async function compile(target) {
-  const { error, stderr } = await asc.main(["--config", join(root, "asconfig.json"), "--target", target], {});
+async function compile(target, config = "asconfig.json") {
+  const { error, stderr } = await asc.main(["--config", join(root, config), "--target", target], {});
   if (error) {
     console.error(stderr.toString());
     throw new Error(`asc ${target} failed: ${error.message}`);
@@ -85,6 +87,8 @@ function declarations() {
 
 await compile("release-simd");
 await compile("release-scalar");
+await compile("simd", "assembly/bench/asconfig.json");
+await compile("scalar", "assembly/bench/asconfig.json");
 await generateBytes();
 if (only !== "wasm") {
   await bundle();
