@@ -1,4 +1,6 @@
 // Builds everything a run needs, from source, in order:
+//  0. the confluence core's layout from its spec (scripts/coreLayout.mjs; generated, not committed):
+//     assembly/generated/coreLayout.ts and src/kernels/generated/coreLayout.ts
 //  1. AssemblyScript -> build/confluence.{simd,scalar}.wasm (asconfig.json targets), and the
 //     benchmarks' own module build/bench.{simd,scalar}.wasm (assembly/bench/asconfig.json: the
 //     memory-bound floor, kept out of the shipped module)
@@ -18,6 +20,7 @@ import * as esbuild from "esbuild";
 import { mkdir, readFile, writeFile, readdir, rm } from "node:fs/promises";
 import { execFileSync } from "node:child_process";
 import { buildDemo } from "./buildDemo.mjs";
+import { writeCoreLayout } from "./coreLayout.mjs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -85,6 +88,7 @@ function declarations() {
   execFileSync(join(root, "node_modules/.bin/tsc"), ["-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
 }
 
+await writeCoreLayout(root);
 await compile("release-simd");
 await compile("release-scalar");
 await compile("simd", "assembly/bench/asconfig.json");
