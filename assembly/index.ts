@@ -24,4 +24,3 @@ export {
   coreSize, coreInit, coreReset, coreBookInput, coreBook, coreQuote, coreTrade, coreSentiment, coreCompute,
 } from "./confluence/core";
 export { exp, expm1, log, tanh } from "./common/transcendental";
-export { readOnce } from "./bench/readOnce";

@@ -18,6 +18,7 @@ import { BollingerBands, SMA, getStandardDeviation } from "trading-signals";
 import { jsKernels, loadKernels } from "../src/kernels/index.js";
 import type { Kernels, VolumeDelta } from "../src/kernels/types.js";
 import { loadWasm, type WasmModule } from "../src/wasm/module.js";
+import { loadReadOnce, type ReadOnce } from "./readOnceModule.js";
 import {
   DEFAULT_OPTIONS, formatGroup, formatGroupMarkdown, machineMeta, medianOf, runGroup, sinkResult,
   type GroupResult, type GroupSpec, type HarnessOptions, type Variant,
@@ -273,6 +274,8 @@ interface Backends {
   js: Kernels;
   /** A separate instance of the SIMD module for the raw exports (floor, call cost). */
   raw: WasmModule;
+  /** The floor, from the bench module over `raw`'s memory. */
+  readOnce: ReadOnce;
 }
 
 /** A block of the raw module's memory holding a copy of `data`. */
@@ -289,8 +292,7 @@ function rawU8(mod: WasmModule, data: Uint8Array): number {
 }
 
 /** The floor: one read of `bytes` bytes at each of four pointers. */
-function floorRead4(mod: WasmModule, ptrs: readonly number[], bytes: number): () => number {
-  const readOnce = mod.exports.readOnce;
+function floorRead4(readOnce: ReadOnce, ptrs: readonly number[], bytes: number): () => number {
   const [a, b, c, d] = ptrs as [number, number, number, number];
   return () => (((readOnce(a, bytes) ^ readOnce(b, bytes)) === (readOnce(c, bytes) ^ readOnce(d, bytes))) ? 1 : 0);
 }
@@ -320,7 +322,7 @@ function volumeDeltaGroups(k: Backends, results: GroupResult[]): void {
     }
     mod.exports.volumeDelta(qR, fR, n, oR);
     close(mod.f64[(oR >> 3) + 2]!, ref.delta, `volumeDelta raw n=${n}`);
-    const readOnce = mod.exports.readOnce;
+    const readOnce = k.readOnce;
 
     const variants: Variant[] = [
       { name: "js-twin", baseline: true, note: "jsKernels().volumeDeltaInto", run: () => k.js.volumeDeltaInto(q, f, outs[1]!).delta },
@@ -381,7 +383,7 @@ function bookImbalanceGroups(k: Backends, results: GroupResult[]): void {
       closeArrays(oC.array, outTwin, `bookImbalance scalar M=${m} depth=${depth}`);
 
       const last = m - 1;
-      const readOnce = mod.exports.readOnce;
+      const readOnce = k.readOnce;
       const bytes = m * depth * 8;
       const variants: Variant[] = [
         {
@@ -497,7 +499,7 @@ function orderFlowGroups(k: Backends, results: GroupResult[]): void {
           return oC.array[last]!;
         },
       },
-      { name: "floor-read-once", note: `readOnce over 4·n·8 = ${32 * n} bytes (the kernel also writes n·8)`, run: floorRead4(mod, R, n * 8) },
+      { name: "floor-read-once", note: `readOnce over 4·n·8 = ${32 * n} bytes (the kernel also writes n·8)`, run: floorRead4(k.readOnce, R, n * 8) },
     ];
     results.push(report(runGroup({ group: "orderFlowImbalance", params: { n }, elements: n, unit: "elem", variants }, options)));
     for (const b of [...S, ...C, oS, oC]) b.free();
@@ -641,10 +643,10 @@ function boundaryGroup(k: Backends, results: GroupResult[]): void {
       },
     },
     {
-      name: "wasm-call-i64", note: "exports.readOnce(p, 8): i64 result, converted to a BigInt",
+      name: "wasm-call-i64", note: "readOnce(p, 8) (the bench module's export): i64 result, converted to a BigInt",
       run: () => {
         let acc = 0;
-        for (let i = 0; i < CALLS; i++) acc += ex.readOnce(p, 8) === 0n ? 1 : 0;
+        for (let i = 0; i < CALLS; i++) acc += k.readOnce(p, 8) === 0n ? 1 : 0;
         return acc;
       },
     },
@@ -716,11 +718,13 @@ function report(g: GroupResult): GroupResult {
 
 async function main(): Promise<void> {
   selfCheckValidation();
+  const raw = await loadWasm();
   const k: Backends = {
     simd: await loadKernels(),
     scalar: await loadKernels({ forceScalar: true }),
     js: jsKernels(),
-    raw: await loadWasm(),
+    raw,
+    readOnce: await loadReadOnce(raw),
   };
   if (k.simd.backend !== "wasm-simd" || k.scalar.backend !== "wasm" || !k.raw.simd) throw new Error("SIMD build not loaded");
   const started = Date.now();

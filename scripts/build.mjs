@@ -1,5 +1,9 @@
 // Builds everything a run needs, from source, in order:
-//  1. AssemblyScript -> build/confluence.{simd,scalar}.wasm (asconfig.json targets)
+//  0. the confluence core's layout from its spec (scripts/coreLayout.mjs; generated, not committed):
+//     assembly/generated/coreLayout.ts and src/kernels/generated/coreLayout.ts
+//  1. AssemblyScript -> build/confluence.{simd,scalar}.wasm (asconfig.json targets), and the
+//     benchmarks' own module build/bench.{simd,scalar}.wasm (assembly/bench/asconfig.json: the
+//     memory-bound floor, kept out of the shipped module)
 //  2. src/wasm/generated/wasmBytes.ts: both builds inlined as base64 (generated, not committed)
 //  3. esbuild bundles into dist/ (explicit target es2022 everywhere):
 //     dist/index.js            the browser-safe core, ESM (the package root; bundlers take it as is)
@@ -18,6 +22,7 @@ import { mkdir, readFile, writeFile, readdir, rm } from "node:fs/promises";
 import { execFileSync } from "node:child_process";
 import { buildDemo } from "./buildDemo.mjs";
 import { buildState, clearStamp, inputsHash, writeStamp } from "./buildStamp.mjs";
+import { writeCoreLayout } from "./coreLayout.mjs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -26,9 +31,9 @@ const args = process.argv.slice(2);
 const only = args.includes("wasm") ? "wasm" : undefined; // "wasm" builds steps 1-2 only
 const ifChanged = args.includes("--if-changed");
 
-async function compile(target) {
+async function compile(target, config = "asconfig.json") {
   const { default: asc } = await import("assemblyscript/asc");
-  const { error, stderr } = await asc.main(["--config", join(root, "asconfig.json"), "--target", target], {});
+  const { error, stderr } = await asc.main(["--config", join(root, config), "--target", target], {});
   if (error) {
     console.error(stderr.toString());
     throw new Error(`asc ${target} failed: ${error.message}`);
@@ -104,8 +109,11 @@ if (!(await skip())) {
   // the stamp names the inputs as they were when the build began: an edit made meanwhile is seen next time
   const inputs = only ? null : await inputsHash(root);
   await clearStamp(root);
+  await writeCoreLayout(root);
   await compile("release-simd");
   await compile("release-scalar");
+  await compile("simd", "assembly/bench/asconfig.json");
+  await compile("scalar", "assembly/bench/asconfig.json");
   await generateBytes();
   if (only !== "wasm") {
     await bundle();

@@ -10,9 +10,9 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, sep } from "node:path";
 
-/** Directories whose files are inputs (src/wasm/generated and bench/results are outputs). */
+/** Directories whose files are inputs (the generated folders and bench/results are outputs). */
 const INPUT_DIRS = ["assembly", "src", "scripts", "bench", "test/browser", "test/support"];
-const SKIP_DIRS = ["src/wasm/generated", "bench/results"];
+const SKIP_DIRS = ["src/wasm/generated", "assembly/generated", "src/kernels/generated", "bench/results"];
 const INPUT_EXTENSIONS = /\.(ts|mts|js|mjs|json|html|css|svg)$/;
 const INPUT_FILES = ["package.json", "package-lock.json", "asconfig.json", "tsconfig.json", "tsconfig.build.json"];
 /** What a full build writes, and a run of the CLI, the library or the demo needs. */

@@ -7,17 +7,21 @@
  * at a time from `compute(now)` — null while the components are warming up, and `needed`
  * says how many inputs are still missing.
  *
- * Every formula is in assembly/confluence/core.ts (and the README). In short: each
- * component maps its features to a signal in [−1, 1] (sub-score 50 + 50·signal) and a
- * confidence; the score is the weighted mean; confidence = agreement between the
- * components × data sufficiency × regime (wide spreads and extreme volatility lower
- * it) × coverage (the weight of the components that could contribute).
+ * Every formula is in assembly/confluence/components.ts (and the README); the components,
+ * output slots and features are defined once in assembly/confluence/coreSpec.json. In
+ * short: each component maps its features to a signal in [−1, 1] (sub-score
+ * 50 + 50·signal) and a confidence; the score is the weighted mean; confidence =
+ * agreement between the components × data sufficiency × regime (wide spreads and extreme
+ * volatility lower it) × coverage (the weight of the components that could contribute).
  */
 import { DisposedError, WarmupError } from "../errors.js";
 import type { StreamingComponent } from "../streamingComponent.js";
 import type { ConfluenceCore, Kernels } from "../kernels/types.js";
 import * as O from "../kernels/coreLayout.js";
-import { COMPONENT_NAMES, resolveConfig, type ComponentName, type ConfluenceConfig, type ConfluenceConfigInput } from "./config.js";
+import { COMPONENT_NAMES, byComponent, readFeatures, type ComponentName, type ConfluenceFeatures } from "../kernels/coreLayout.js";
+import { resolveConfig, type ConfluenceConfig, type ConfluenceConfigInput } from "./config.js";
+
+export type { ConfluenceFeatures };
 
 export interface ComponentResult {
   /** Sub-score 0–100 (50 = neutral). */
@@ -30,31 +34,6 @@ export interface ComponentResult {
   readonly available: boolean;
 }
 
-export interface ConfluenceFeatures {
-  readonly depthWeightedImbalance: number;
-  readonly micropriceOffset: number;
-  readonly volumeDeltaImbalance: number;
-  readonly orderFlowImbalance: number;
-  readonly relativeVolume: number;
-  readonly rangePosition: number;
-  readonly vwapZ: number;
-  readonly breakout: number;
-  readonly emaSpread: number;
-  readonly rsi: number;
-  readonly returnZ: number;
-  readonly spreadRatio: number;
-  readonly volatilityRatio: number;
-  /** Std of the last 4L trade prices relative to the last price. */
-  readonly volatility: number;
-  readonly ofiSum: number;
-  /** Top of book from the latest book or quote; null before the first one. */
-  readonly mid: number | null;
-  readonly spread: number | null;
-  readonly microprice: number | null;
-  readonly lastPrice: number | null;
-}
-
-const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
 const READY: WarmupNeeds = Object.freeze({ trades: 0, quotes: 0, books: 0 });
 
 /**
@@ -87,58 +66,26 @@ class CoreUpdate implements ConfluenceUpdate {
 
   get components(): Readonly<Record<ComponentName, ComponentResult>> {
     const o = this.out;
-    const components = {} as Record<ComponentName, ComponentResult>;
-    COMPONENT_NAMES.forEach((name, i) => {
-      const signal = o[O.SIGNAL + i]!;
-      const available = o[O.AVAILABLE + i] === 1;
-      components[name] = {
+    return byComponent((c, name) => {
+      const signal = o[O.SIGNAL + c]!;
+      const available = o[O.AVAILABLE + c] === 1;
+      return {
         score: 50 + 50 * signal,
-        confidence: o[O.COMPONENT_CONFIDENCE + i]!,
+        confidence: o[O.COMPONENT_CONFIDENCE + c]!,
         signal,
         weight: available ? this.config.weights[name] / this.coverage : 0,
         available,
       };
     });
-    return components;
   }
 
   get componentScores(): Readonly<Record<ComponentName, ComponentScore>> {
     const o = this.out;
-    const s = O.SIGNAL, c = O.COMPONENT_CONFIDENCE;
-    // a literal in COMPONENT_NAMES order: one object shape, and the order JSON prints
-    return {
-      orderbook: { score: 50 + 50 * o[s]!, confidence: o[c]! },
-      orderflow: { score: 50 + 50 * o[s + 1]!, confidence: o[c + 1]! },
-      volume: { score: 50 + 50 * o[s + 2]!, confidence: o[c + 2]! },
-      price_structure: { score: 50 + 50 * o[s + 3]!, confidence: o[c + 3]! },
-      technical: { score: 50 + 50 * o[s + 4]!, confidence: o[c + 4]! },
-      sentiment: { score: 50 + 50 * o[s + 5]!, confidence: o[c + 5]! },
-    };
+    return byComponent((c) => ({ score: 50 + 50 * o[O.SIGNAL + c]!, confidence: o[O.COMPONENT_CONFIDENCE + c]! }));
   }
 
   get features(): ConfluenceFeatures {
-    const o = this.out;
-    return {
-      depthWeightedImbalance: o[O.F_DWI]!,
-      micropriceOffset: o[O.F_MICRO_OFFSET]!,
-      volumeDeltaImbalance: o[O.F_VD_IMBALANCE]!,
-      orderFlowImbalance: o[O.F_OFI_NORM]!,
-      relativeVolume: o[O.F_REL_VOLUME]!,
-      rangePosition: o[O.F_RANGE_POS]!,
-      vwapZ: o[O.F_VWAP_Z]!,
-      breakout: o[O.F_BREAKOUT]!,
-      emaSpread: o[O.F_EMA_SPREAD]!,
-      rsi: o[O.F_RSI]!,
-      returnZ: o[O.F_RETURN_MOMENTUM]!,
-      spreadRatio: o[O.F_SPREAD_RATIO]!,
-      volatilityRatio: o[O.F_VOL_RATIO]!,
-      volatility: o[O.F_VOLATILITY]!,
-      ofiSum: o[O.F_OFI_SUM]!,
-      mid: orNull(o[O.F_MID]!),
-      spread: orNull(o[O.F_SPREAD]!),
-      microprice: orNull(o[O.F_MICROPRICE]!),
-      lastPrice: orNull(o[O.F_LAST_PRICE]!),
-    };
+    return readFeatures(this.out);
   }
 
   toJSON(): object {

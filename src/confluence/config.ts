@@ -7,9 +7,10 @@
  * to 1 within 1e-9, and depth or lookback below 1, with typed errors.
  */
 import { InvalidConfigError, InvalidWeightsError, UnknownConfigKeyError } from "../errors.js";
+import { COMPONENT_NAMES, type ComponentName } from "../kernels/coreLayout.js";
 
-export const COMPONENT_NAMES = ["orderbook", "orderflow", "volume", "price_structure", "technical", "sentiment"] as const;
-export type ComponentName = (typeof COMPONENT_NAMES)[number];
+// the components are defined once, in assembly/confluence/coreSpec.json
+export { COMPONENT_NAMES, type ComponentName };
 export type ComponentWeights = Readonly<Record<ComponentName, number>>;
 
 export interface ConfluenceConfig {

@@ -7,6 +7,7 @@
  */
 import { ArgumentTypeError, InvalidParameterError, InvalidValueError, LengthMismatchError } from "../errors.js";
 import { CheckedConfluenceCore } from "./checkedCore.js";
+import { COMPONENTS } from "./coreLayout.js";
 import type { RawKernels } from "./raw.js";
 import { f64Of } from "./raw.js";
 import { exp } from "./js/common/transcendental.js";
@@ -313,9 +314,9 @@ export class CheckedKernels implements Kernels {
     checkPositiveFinite("staleMs", options.staleMs);
     requireNumberList("weights", options.weights);
     requireNumberList("levelWeights", options.levelWeights);
-    checkLength("weights", 6, options.weights.length);
+    checkLength("weights", COMPONENTS, options.weights.length);
     let total = 0;
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < COMPONENTS; i++) {
       checkNonNegativeFinite(`weights[${i}]`, options.weights[i]!);
       total += options.weights[i]!;
     }

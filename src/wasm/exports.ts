@@ -57,6 +57,4 @@ export interface KernelExports {
   expm1(x: number): number;
   log(x: number): number;
   tanh(x: number): number;
-
-  readOnce(p: number, bytes: number): bigint;
 }

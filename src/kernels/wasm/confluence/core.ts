@@ -7,7 +7,7 @@ import type { ConfluenceCore, ConfluenceCoreOptions } from "../../types.js";
 import { StateBlock } from "../stateBlock.js";
 import type { Marshal } from "../marshal.js";
 import { WEIGHTS } from "../marshal.js";
-import { OUTPUTS } from "../../coreLayout.js";
+import { COMPONENTS, OUTPUTS } from "../../coreLayout.js";
 
 export class WasmConfluenceCore extends StateBlock implements ConfluenceCore {
   private input: Float64Array;
@@ -20,7 +20,7 @@ export class WasmConfluenceCore extends StateBlock implements ConfluenceCore {
     const e = mod.exports;
     super(mod, e.coreSize(options.lookback, options.depth), "ConfluenceCore");
     this.depth = options.depth;
-    const weights = m.f64In(Float64Array.from(options.weights), 6, WEIGHTS);
+    const weights = m.f64In(Float64Array.from(options.weights), COMPONENTS, WEIGHTS);
     const levels = m.f64In(Float64Array.from(options.levelWeights), options.depth, 0);
     e.coreInit(this.ptr, options.lookback, options.depth, options.sensitivity, options.staleMs, weights, levels);
     this.input = new Float64Array(mod.buffer, e.coreBookInput(this.ptr) >>> 0, 4 * options.depth);
