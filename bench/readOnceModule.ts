@@ -14,6 +14,8 @@ export type ReadOnce = (p: number, bytes: number) => bigint;
 export async function loadReadOnce(mod: WasmModule): Promise<ReadOnce> {
   // this file is bundled into dist/bench/, two levels below the build/ it reads
   const file = new URL(`../../build/bench.${mod.simd ? "simd" : "scalar"}.wasm`, import.meta.url);
-  const { instance } = await WebAssembly.instantiate(await readFile(file), { env: { memory: mod.exports.memory } });
+  // the export is a WebAssembly.Memory; the package's type names only what it reads of it (src/wasm/exports.ts)
+  const memory = mod.exports.memory as WebAssembly.Memory;
+  const { instance } = await WebAssembly.instantiate(await readFile(file), { env: { memory } });
   return instance.exports.readOnce as ReadOnce;
 }

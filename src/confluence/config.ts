@@ -86,7 +86,8 @@ export function resolveConfig(input: ConfluenceConfigInput = {}): ConfluenceConf
   if (typeof input !== "object" || input === null) throw new InvalidConfigError("config", input, "an object");
   for (const key of Object.keys(input)) if (!(KEYS as readonly string[]).includes(key)) throw new UnknownConfigKeyError(key, KEYS);
   const presetName = input.preset ?? "default";
-  const preset = PRESETS[presetName];
+  // own keys only: "constructor" or "toString" name no preset
+  const preset = Object.hasOwn(PRESETS, presetName) ? PRESETS[presetName] : undefined;
   if (!preset) throw new InvalidConfigError("preset", presetName, `one of ${Object.keys(PRESETS).join(", ")}`);
   const weightsIn = input.weights ?? {};
   if (typeof weightsIn !== "object" || weightsIn === null) throw new InvalidConfigError("weights", weightsIn, "an object");

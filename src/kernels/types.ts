@@ -153,7 +153,7 @@ export interface ConfluenceCoreOptions {
   readonly sensitivity: number;
   /** Age after which a sentiment value no longer counts (ms). */
   readonly staleMs: number;
-  /** Six component weights (orderbook, orderflow, volume, price_structure, technical, sentiment), summing to 1. */
+  /** One weight per component, in COMPONENT_NAMES order (src/kernels/coreLayout.ts, from the core's spec), summing to 1. */
   readonly weights: ArrayLike<number>;
   /** N level weights, best level first. */
   readonly levelWeights: ArrayLike<number>;

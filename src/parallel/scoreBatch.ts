@@ -12,7 +12,7 @@
  * bestBid present, bestBid, bestAsk present, bestAsk, imbalance5 present, imbalance5,
  * buyVolume, sellVolume. Nullable values carry a presence flag (NaN is a value).
  */
-import { COMPONENT_NAMES, type ComponentName } from "../confluence/config.js";
+import { COMPONENT_NAMES, type ComponentName } from "../kernels/coreLayout.js";
 import type { ScoreUpdate } from "../pipeline/engine.js";
 import type { ExecutionAlgorithm, ExecutionDecision, Side, Urgency } from "../strategy/execution.js";
 import type { ScoreContext } from "./scoreContext.js";

@@ -4,7 +4,7 @@
  * temporary directory, never by timing: fresh after a stamp of its inputs; stale after
  * a source changes, is added or removed, or an output goes missing; fresh again when an
  * edit is undone (contents, not mtimes); untouched by changes to the outputs
- * (src/wasm/generated, bench/results). And build.mjs itself, run there: it skips without
+ * (src/wasm/generated, the generated core layouts, bench/results). And build.mjs itself, run there: it skips without
  * loading a compiler when fresh, and sets out to build when a source changed.
  */
 import { describe, expect, test } from "vitest";
@@ -71,6 +71,8 @@ describe("the build stamp", () => {
     }
 
     writeFileSync(join(root, "src/wasm/generated/wasmBytes.ts"), "// regenerated");
+    mkdirSync(join(root, "src/kernels/generated"), { recursive: true });
+    writeFileSync(join(root, "src/kernels/generated/coreLayout.ts"), "// generated");
     writeFileSync(join(root, "bench/results/kernels.json"), '{"run":2}');
     expect((await state(root)).fresh, "outputs are not inputs").toBe(true);
     rmSync(join(root, "dist/demo/index.html"));
@@ -79,7 +81,10 @@ describe("the build stamp", () => {
 
   test("build.mjs --if-changed: skips when fresh (no compiler loaded), builds when a source changed", async () => {
     const root = layout();
-    for (const script of ["build.mjs", "buildStamp.mjs", "buildDemo.mjs"]) copyFileSync(new URL(`../../scripts/${script}`, import.meta.url), join(root, "scripts", script));
+    for (const file of ["scripts/build.mjs", "scripts/buildStamp.mjs", "scripts/buildDemo.mjs", "scripts/coreLayout.mjs", "assembly/confluence/coreSpec.json"]) {
+      mkdirSync(dirname(join(root, file)), { recursive: true });
+      copyFileSync(new URL(`../../${file}`, import.meta.url), join(root, file));
+    }
     await stamp(root, await hash(root));
     // no node_modules here: a build would fail at its first import of a compiler
     const skipped = spawnSync(process.execPath, [join(root, "scripts/build.mjs"), "--if-changed"], { encoding: "utf8" });

@@ -81,6 +81,10 @@ describe("configuration", () => {
     expect(() => resolveConfig({ confidenceThreshold: 1.5 })).toThrow(InvalidConfigError);
     expect(() => resolveConfig({ caching: "yes" } as never)).toThrow(InvalidConfigError);
     expect(() => resolveConfig({ preset: "fast" } as never)).toThrow(InvalidConfigError);
+    // names an object has without owning them are no preset
+    for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+      expect(() => resolveConfig({ preset: name } as never), name).toThrow(InvalidConfigError);
+    }
   });
 });
 
