@@ -14,6 +14,7 @@ import { loadavg } from "node:os";
 import { jsKernels, loadKernels, StreamingEngine, type MarketEvent } from "../src/index.js";
 import { replayCaptureFiles } from "../src/node/index.js";
 import { launch, serve } from "../test/support/browser.js";
+import type { HarnessGlobal } from "../test/browser/harness.js";
 import { median, pass, shift, spans } from "./replayLoop.js";
 
 const FILES = ["data/binance-spot-btcusdt-2024-08-08.jsonl.gz", "data/binance-spot-ethusdt-2024-08-08.jsonl.gz"];
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
   const rows: Record<string, { eventsPerSec: number; p99: number | null }> = {};
   const inPage = (backend: "wasm" | "js", passes: number) => page.evaluate(async ({ cs, b, n }) => {
     const bytes = cs.map((c) => ({ name: c.name, bytes: new Uint8Array(c.bytes).buffer }));
-    return (globalThis as any).harness.benchEngine(bytes, b, n);
+    return (globalThis as unknown as HarnessGlobal).harness.benchEngine(bytes, b, n);
   }, { cs: captures, b: backend, n: passes });
   // whichever backend runs first in a fresh page also pays for the engine's JIT warm-up:
   // one untimed round of both first, then the measured rounds

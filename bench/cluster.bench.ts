@@ -137,7 +137,7 @@ async function main(): Promise<void> {
   };
   console.log(`2 workers / 1 worker: end to end ${ratio.endToEnd.toFixed(2)}x, consume only ${ratio.consumeOnly.toFixed(2)}x`);
   mkdirSync("bench/results", { recursive: true });
-  writeFileSync("bench/results/cluster.json", JSON.stringify({ meta: { ...meta, loadavgEnd: loadavg().map((x) => Math.round(x * 100) / 100) }, summary, twoOverOne: ratio, runs, consumeOnly: consume }, null, 1) + "\n");
+  writeFileSync("bench/results/cluster.json", `${JSON.stringify({ meta: { ...meta, loadavgEnd: loadavg().map((x) => Math.round(x * 100) / 100) }, summary, twoOverOne: ratio, runs, consumeOnly: consume }, null, 1)}\n`);
 }
 
 await main();

@@ -21,7 +21,7 @@ import { loadWasm, type WasmModule } from "../src/wasm/module.js";
 import { loadReadOnce, type ReadOnce } from "./readOnceModule.js";
 import {
   DEFAULT_OPTIONS, formatGroup, formatGroupMarkdown, machineMeta, medianOf, runGroup, sinkResult,
-  type GroupResult, type GroupSpec, type HarnessOptions, type Variant,
+  type GroupResult, type HarnessOptions, type Variant,
 } from "./harness.js";
 
 // ---------------------------------------------------------------------------------
@@ -40,7 +40,6 @@ const LEVELS = 10;
 const DEPTHS = [5, 10];
 const WINDOWS = [10, 100, 1000];
 const TICKS_PER_CALL = 1024;
-const MAX = Number.MAX_VALUE;
 
 // ---------------------------------------------------------------------------------
 // Deterministic data
@@ -754,7 +753,7 @@ async function main(): Promise<void> {
 
   mkdirSync(dirname(outPath), { recursive: true });
   writeFileSync(outPath, `${JSON.stringify({ meta: { ...meta, loadavgEnd, seconds }, results, targets, sink: sinkResult() }, null, 2)}\n`);
-  const mdPath = outPath.replace(/\.json$/, "") + ".md";
+  const mdPath = `${outPath.replace(/\.json$/, "")}.md`;
   const targetLines = targets.map((t) => {
     const params = Object.entries(t.params).map(([a, b]) => `${a}=${b}`).join(", ");
     return `| ${t.target} | ${params} | ${t.measured.toFixed(2)} | ${t.required} | ${t.met ? "met" : "**missed**"} | ${t.detail} |`;

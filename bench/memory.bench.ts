@@ -89,7 +89,7 @@ async function main(): Promise<void> {
     }
   }
   mkdirSync("bench/results", { recursive: true });
-  writeFileSync("bench/results/memory.json", JSON.stringify({ meta: { ...meta, loadavgEnd: loadavg() }, runs }, null, 2) + "\n");
+  writeFileSync("bench/results/memory.json", `${JSON.stringify({ meta: { ...meta, loadavgEnd: loadavg() }, runs }, null, 2)}\n`);
   console.log("\nwritten to bench/results/memory.json");
 }
 

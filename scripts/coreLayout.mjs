@@ -24,7 +24,7 @@ export function constantName(name) {
  */
 export function layoutConstants(spec) {
   const constants = [];
-  spec.components.forEach((c, i) => constants.push({ name: constantName(c.name), value: i, doc: `${c.name}: ${c.measures}` }));
+  for (const [i, c] of spec.components.entries()) constants.push({ name: constantName(c.name), value: i, doc: `${c.name}: ${c.measures}` });
   const components = spec.components.length;
   constants.push({ name: "COMPONENTS", value: components, doc: "number of components (weights, signals, confidences and flags come in this order)" });
   let slot = 0;

@@ -38,6 +38,7 @@ async function step(name, cmd, args) {
 
 async function aspect(name, args) {
   const { code, out } = await run(bin("asp"), ["--config", "as-pect.config.js", ...args]);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the ANSI colour codes (ESC [ … m) as-pect prints
   const m = /\[Tests\]:\s*(\d+)\s*\/\s*(\d+)/.exec(out.replace(/\x1b\[[0-9;]*m/g, ""));
   if (!m) return record(name, 0, 1);
   const passed = Number(m[1]), total = Number(m[2]);

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Command, CommanderError } from "commander";
+import { Command, type CommanderError } from "commander";
 import { PRESETS, type PresetName } from "../confluence/config.js";
 import { checkCaptures } from "./checkCaptures.js";
 import { integerIn, oneOf } from "./flagParsers.js";
@@ -82,11 +82,11 @@ export function createProgram(): Command {
     .showSuggestionAfterError(true)
     .configureOutput({ outputError: () => {} })
     .configureHelp({ sortSubcommands: false })
-    .addHelpText("after", examples([
+    .addHelpText("after", `${examples([
       `confluence replay ${BTC} ${ETH}`,
       `confluence replay ${BTC} --json > summary.json`,
       "confluence help replay",
-    ]) + "\nExit status: 0 done, 1 the work failed (one line on stderr saying why), 2 a usage error.\n");
+    ])}\nExit status: 0 done, 1 the work failed (one line on stderr saying why), 2 a usage error.\n`);
   program.exitOverride(failWith(program));
 
   const replayCommand = subcommand(program, "replay")

@@ -77,7 +77,7 @@ export async function replay(options: ReplayOptions, stdout: (s: string) => void
       if (out) {
         pending.push(JSON.stringify(u));
         if (pending.length >= 512) {
-          out.write(pending.join("\n") + "\n");
+          out.write(`${pending.join("\n")}\n`);
           pending = [];
         }
       }
@@ -114,7 +114,7 @@ export async function replay(options: ReplayOptions, stdout: (s: string) => void
     const sink = (engine ?? parallel)!;
     const spans = new SymbolSpans();
     const t0 = performance.now();
-    let counters;
+    let counters: Awaited<ReturnType<typeof replayCaptureFiles>>;
     try {
       counters = await replayCaptureFiles(options.files, (e) => {
         events++;
@@ -126,7 +126,7 @@ export async function replay(options: ReplayOptions, stdout: (s: string) => void
     }
     await parallel?.flush();
     const wall = (performance.now() - t0) / 1000;
-    if (out && pending.length) out.write(pending.join("\n") + "\n");
+    if (out && pending.length) out.write(`${pending.join("\n")}\n`);
     const symbols = parallel ? await parallel.summary(wall) : summarize(engine!, wall);
     const dropped = { ...(parallel ?? engine)!.droppedBy };
     const updates = parallel ? (s: string) => parallel.scoreUpdates(s) : (s: string) => engine!.symbolState(s)!.scoreUpdates;

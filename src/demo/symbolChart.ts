@@ -108,7 +108,7 @@ export class SymbolChart {
       priceFormat: { type: "price", precision: 3, minMove: 0.001 },
     }, 4);
     const panes = this.chart.panes();
-    [3, 1.9, 0.75, 1.05, 1.25].forEach((f, i) => panes[i]!.setStretchFactor(f));
+    for (const [i, f] of [3, 1.9, 0.75, 1.05, 1.25].entries()) panes[i]!.setStretchFactor(f);
 
     // the value under the crosshair, else the latest (kept by apply(), not searched for)
     const last = <T extends SeriesType>(s: ISeriesApi<T>, time: number | null): number | null => {

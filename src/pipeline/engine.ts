@@ -27,7 +27,7 @@
  */
 import type { Kernels } from "../kernels/types.js";
 import { ConfluenceAnalyzer } from "../confluence/analyzer.js";
-import { type ComponentName, type ConfluenceConfigInput } from "../confluence/config.js";
+import type { ComponentName, ConfluenceConfigInput } from "../confluence/config.js";
 import { CompositeEngine, type CompositeEngineOptions } from "./compositeEngine.js";
 import type { ExecutionDecision } from "../strategy/execution.js";
 import type { DepthDiffEvent, DepthSnapshotEvent, MarketEvent, QuoteEvent, TradeEvent } from "../feeds/events.js";
@@ -286,7 +286,7 @@ export class StreamingEngine {
     else s.sellVolume += e.qty;
     if (time > s.analyzerTime) s.analyzerTime = time;
     s.analyzer.onTrade({ price: e.price, qty: e.qty, buyerInitiated: e.buyerInitiated, time: s.analyzerTime });
-    if (s.sync !== null && s.sync.synced && time - s.lastTradeRecalc >= this.interval) {
+    if (s.sync?.synced && time - s.lastTradeRecalc >= this.interval) {
       s.lastTradeRecalc = time;
       this.recalc(s, time, "trade");
     }

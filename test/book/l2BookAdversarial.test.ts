@@ -140,7 +140,10 @@ describe("L2Book: bounded work under hostile shapes", () => {
     const book = ladder(), ref = new ReferenceBook();
     ref.load(...(() => {
       const b: number[] = [], a: number[] = [];
-      for (let i = 0; i < 1000; i++) b.push((6_100_000 - i) / 100, 1), a.push((6_100_001 + i) / 100, 1);
+      for (let i = 0; i < 1000; i++) {
+        b.push((6_100_000 - i) / 100, 1);
+        a.push((6_100_001 + i) / 100, 1);
+      }
       return [b, a] as const;
     })());
     const jump = Float64Array.of(61100, 2), back = Float64Array.of(61100, 0);

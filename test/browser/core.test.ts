@@ -18,6 +18,7 @@ import { runEngine } from "../support/engineRun.js";
 import { launch, serve, skipBrowser } from "../support/browser.js";
 import { expectSameUpdates } from "../support/expectSameUpdates.js";
 import { transcendentalBits } from "../support/transcendentalBits.js";
+import type { HarnessGlobal } from "./harness.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 
@@ -48,9 +49,9 @@ describe.skipIf(skipBrowser)("in Chromium", () => {
 
   test("the bundle loads and reports wasm-simd; forced scalar reports wasm", async () => {
     const page = await open();
-    expect(await page.evaluate(() => (globalThis as any).harness.backend("wasm"))).toBe("wasm-simd");
-    expect(await page.evaluate(() => (globalThis as any).harness.backend("wasm", true))).toBe("wasm");
-    expect(await page.evaluate(() => (globalThis as any).harness.backend("js"))).toBe("js");
+    expect(await page.evaluate(() => (globalThis as unknown as HarnessGlobal).harness.backend("wasm"))).toBe("wasm-simd");
+    expect(await page.evaluate(() => (globalThis as unknown as HarnessGlobal).harness.backend("wasm", true))).toBe("wasm");
+    expect(await page.evaluate(() => (globalThis as unknown as HarnessGlobal).harness.backend("js"))).toBe("js");
     await page.close();
     expect(errors).toEqual([]);
   });
@@ -59,7 +60,7 @@ describe.skipIf(skipBrowser)("in Chromium", () => {
     // an engine without SIMD answers false when asked to validate a SIMD module; the
     // library asks exactly that once (simdSupported) and instantiates the build it picked
     const page = await open("WebAssembly.validate = () => false;");
-    expect(await page.evaluate(() => (globalThis as any).harness.backend("wasm"))).toBe("wasm");
+    expect(await page.evaluate(() => (globalThis as unknown as HarnessGlobal).harness.backend("wasm"))).toBe("wasm");
     await page.close();
     expect(errors).toEqual([]);
   });
@@ -74,7 +75,7 @@ describe.skipIf(skipBrowser)("in Chromium", () => {
     const node = transcendentalBits(jsKernels(), xs);
     const page = await open();
     for (const [backend, scalar] of [["wasm", false], ["wasm", true], ["js", false]] as const) {
-      const got: string[] = await page.evaluate(([b, s, v]) => (globalThis as any).harness.transcendentals(b, s, v), [backend, scalar, xs] as const);
+      const got: string[] = await page.evaluate(([b, s, v]) => (globalThis as unknown as HarnessGlobal).harness.transcendentals(b, s, v), [backend, scalar, xs] as const);
       expectSameUpdates(got, node, `${backend}${scalar ? " (scalar)" : ""} in Chromium vs the JS port in Node: [4·i + 0..3] = exp, log, tanh, tanhApprox of xs[i], then levelWeights(64)`);
     }
     await page.close();
@@ -86,7 +87,7 @@ describe.skipIf(skipBrowser)("in Chromium", () => {
     const bytes = [...readFileSync(BTCUSDT)];
     const result = await page.evaluate(async (b) => {
       const buffer = new Uint8Array(b).buffer;
-      return (globalThis as any).harness.replay([{ name: "btcusdt.jsonl.gz", bytes: buffer }], "wasm");
+      return (globalThis as unknown as HarnessGlobal).harness.replay([{ name: "btcusdt.jsonl.gz", bytes: buffer }], "wasm");
     }, bytes);
     await page.close();
     const { stdout } = await promisify(execFile)(process.execPath, [`${root}dist/cli.js`, "replay", BTCUSDT, "--json"], { maxBuffer: 64 << 20 });

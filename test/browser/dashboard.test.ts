@@ -231,7 +231,7 @@ describe.skipIf(skipBrowser)("the dashboard in Chromium", () => {
       const dt = new DataTransfer();
       dt.items.add(new File([text], "eth.jsonl", { type: "text/plain" }));
       return dt;
-    }, lines.join("\n") + "\n");
+    }, `${lines.join("\n")}\n`);
     await page.dispatchEvent("body", "drop", { dataTransfer: transfer });
     const x = await settled(page);
     expect(x.error).toBeNull();

@@ -68,5 +68,9 @@ const harness = {
   },
 };
 
-(globalThis as unknown as { harness: typeof harness }).harness = harness;
+/** What a page's global object holds once this script ran (the tests' `page.evaluate` bodies read it). */
+export interface HarnessGlobal {
+  harness: typeof harness;
+}
+(globalThis as unknown as HarnessGlobal).harness = harness;
 document.body.dataset.ready = "true";

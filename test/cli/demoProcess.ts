@@ -20,7 +20,10 @@ export function startDemo(args: readonly string[] = ["--port", "0"]): Promise<De
     child.stdout.setEncoding("utf8").on("data", (d: string) => {
       stdout += d;
       const url = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout)?.[1];
-      if (url) resolve({ url, close: () => (child.kill("SIGTERM"), exited) });
+      if (url) resolve({ url, close: () => {
+        child.kill("SIGTERM");
+        return exited;
+      } });
     });
     void exited.then((code) => reject(new Error(`confluence demo exited with ${code} before printing its URL: ${stderr}`)));
   });

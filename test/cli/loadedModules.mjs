@@ -21,5 +21,5 @@ export async function resolve(specifier, context, next) {
 
 process.on("exit", () => {
   const internal = process.moduleLoadList.filter((m) => m.includes("undici")).map((m) => `internal:${m}`);
-  writeFileSync(process.env.LOADED_MODULES_FILE, [...resolved, ...internal].join("\n") + "\n");
+  writeFileSync(process.env.LOADED_MODULES_FILE, `${[...resolved, ...internal].join("\n")}\n`);
 });

@@ -132,8 +132,9 @@ describe("confluence replay on bad input: a clear reason, visible counts, no par
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out.symbols)).toEqual(["__proto__"]);
+    // biome-ignore lint/suspicious/noProto: the symbol is named __proto__ (an own key of the parsed JSON), no prototype is touched
     expect(out.symbols.__proto__.events.trade).toBe(6106);
-    expect(validate(out), "the schema admits no null where a number belongs: " + JSON.stringify(validate.errors)).toBe(true);
+    expect(validate(out), `the schema admits no null where a number belongs: ${JSON.stringify(validate.errors)}`).toBe(true);
   });
 
   test("a truncated gzip leaves no --out or --report file (and an earlier one of that name intact)", async () => {

@@ -135,7 +135,7 @@ describe("- reads a capture from standard input", () => {
     const lines = gunzipSync(gz).toString("utf8").split("\n");
     const head = join(tmp, "head.jsonl");
     const cut = lines.findIndex((l) => l.includes("lastUpdateId")) + 50;
-    writeFileSync(head, lines.slice(0, cut).join("\n") + "\n");
+    writeFileSync(head, `${lines.slice(0, cut).join("\n")}\n`);
     const [split, whole] = await Promise.all([
       confluence(["replay", head, "-", "--json"], { input: lines.slice(cut).join("\n") }),
       confluence(["replay", BTCUSDT, "--json"]),

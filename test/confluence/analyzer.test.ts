@@ -175,10 +175,10 @@ describe("properties (fast-check)", () => {
     fc.record({ kind: fc.constant("book" as const), bids: fc.array(fc.tuple(price, qty), { minLength: 0, maxLength: 4 }), asks: fc.array(fc.tuple(price, qty), { minLength: 0, maxLength: 4 }) }),
     fc.record({ kind: fc.constant("sentiment" as const), value: fc.double({ min: -1, max: 1, noNaN: true }) }),
   );
-  type Generated = { kind: string } & Record<string, unknown>;
+  type Generated = typeof event extends fc.Arbitrary<infer T> ? T : never;
   const run = (k: Kernels, events: Generated[], preset: "default" | "ultraFast"): (ConfluenceUpdate | null)[] => {
     const a = new ConfluenceAnalyzer(k, { preset, lookback: 2, depth: 3 });
-    const out = events.map((e: any, t) => {
+    const out = events.map((e, t) => {
       if (e.kind === "trade") a.onTrade({ ...e, time: t });
       else if (e.kind === "quote") a.onQuote(e);
       else if (e.kind === "book") a.onBook(e.bids, e.asks);
@@ -192,7 +192,7 @@ describe("properties (fast-check)", () => {
   test.each(["default", "ultraFast"] as const)("%s: every output in range, never NaN, identical on every backend", (preset) => {
     fc.assert(fc.property(fc.array(event, { minLength: 1, maxLength: 60 }), (events) => {
       const results = backends.map((k) => run(k, events as never, preset));
-      results.forEach((r, i) => expect(r, `${backends[i]!.backend} vs ${backends[0]!.backend}`).toEqual(results[0]));
+      for (const [i, r] of results.entries()) expect(r, `${backends[i]!.backend} vs ${backends[0]!.backend}`).toEqual(results[0]);
       for (const u of results[0]!) if (u) expectInRange(u);
     }), { numRuns: 500 });
   });

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { decodeBinanceMessage } from "../../src/feeds/binance.js";
 import { FeedDecodeError, type FeedDecodeReason } from "../../src/errors.js";
 
-const RT = 1723161254087.8913; // a receive time in ms
+const RT = 1723161254087.8914; // a receive time in ms
 
 // Samples in the shapes of Binance's docs ("WebSocket Market Streams", spot and USD-M futures)
 // and of the real captures in data/.

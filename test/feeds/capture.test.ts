@@ -18,7 +18,7 @@ const FUTURES_QUOTE_LINE = `1723161254500000000 {"e":"bookTicker","u":400900217,
 
 /** A short capture with every kind, a blank line, a CRLF line, a non-ASCII line and a last line without a newline. */
 const SAMPLE = [
-  DEPTH_LINE, QUOTE_LINE, "", tradeLine(), SNAPSHOT_LINE + "\r", FUTURES_DEPTH_LINE, AGG_TRADE_LINE,
+  DEPTH_LINE, QUOTE_LINE, "", tradeLine(), `${SNAPSHOT_LINE}\r`, FUTURES_DEPTH_LINE, AGG_TRADE_LINE,
   `1723161254600000000 {"stream":"btcusdt@trade€","data":{"e":"trade","E":1,"s":"BTC€USDT","t":1,"p":"1.5","q":"2","T":2,"m":false}}`,
   "not a capture line", FUTURES_QUOTE_LINE,
 ].join("\n");

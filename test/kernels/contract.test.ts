@@ -595,7 +595,7 @@ describe.each(backends)("Kernels contract on $backend", (k: Kernels) => {
       const o = spec.make(k);
       if ("bookInput" in o) (o as ConfluenceCore).bookInput.set([100, 99, 1, 1, 101, 102, 1, 1]);
       const members = Object.entries(spec.members) as [string, ((x: object) => unknown) | null][];
-      for (const [member, use] of members) if (use) use(o); // every use works while it is live
+      for (const [, use] of members) if (use) use(o); // every use works while it is live
       const config = Object.fromEntries(members.filter(([, use]) => use === null).map(([member]) => [member, (o as Record<string, unknown>)[member]]));
       (o as { dispose(): void }).dispose();
       for (const [member, use] of members) {

@@ -74,7 +74,7 @@ class Cores {
   /** Computes at `now` on every backend and returns the first slot that differs from JS, named by its function, or null. */
   check(now: number): string | null {
     const ready = this.cores.map((c) => c.compute(now));
-    this.cores.forEach((c, i) => c.snapshot(this.outs[i]!));
+    for (const [i, c] of this.cores.entries()) c.snapshot(this.outs[i]!);
     const ref = this.outs[0]!;
     for (let b = 1; b < this.cores.length; b++) {
       if (ready[b] !== ready[0]) return `coreCompute: ${wasm[b - 1]!.backend} returned ${ready[b]}, js ${ready[0]}`;

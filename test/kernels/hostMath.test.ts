@@ -57,6 +57,7 @@ describe("the scanner", () => {
       "const c = x ** 0.5, d = a ** b, e = 10 ** -2;", // 3
       "const f = Math['log'](x);", // 4
       "const { pow } = Math;", // 5
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: source text the scanner reads, a template literal in it
       "const g = `${Math.log2(x)} and ${`${Math.atan2(y, x)}`}`;", // 6
       "w **= n;", // 7
       "const h = x / Math.cosh(y) / 2;", // 8
@@ -70,6 +71,7 @@ describe("the scanner", () => {
   test("ignores comments, strings, template text and regexes; allows exact powers and Math's exact functions", () => {
     const src = [
       "// Math.exp(x) in a comment", "/* Math.tanh(x)", " ** 0.5 */", "const s = 'Math.log(x)' + \"2 ** x\";",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: source text the scanner reads, a template literal in it
       "const t = `Math.pow(2, x) ${y} ** 3`;", "const r = /Math\\.exp\\/ ** 2/g.test(s);", "const q = s.split(/\\s/).length / 2 / 3;",
       "const u = d ** 2 + 2 ** 31 - 1 + 2 ** 30 + Math.sqrt(z) + Math.abs(z) + Math.floor(z) + Math.round(z);",
       "const url = 'http://example.com'; const v = Math.max(a, b); const MathX = 1; o.Math.exp(1);",

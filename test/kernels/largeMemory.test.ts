@@ -139,8 +139,14 @@ function everyKernel(k: Kernels): Map<string, ArrayLike<number>> {
     else if (e.kind === "quote") core.quote(e.bidPx, e.bidQty, e.askPx, e.askQty);
     else {
       const input = core.bookInput;
-      e.bids.forEach(([p, q], i) => ((input[i] = p), (input[DEPTH + i] = q)));
-      e.asks.forEach(([p, q], i) => ((input[2 * DEPTH + i] = p), (input[3 * DEPTH + i] = q)));
+      e.bids.forEach(([p, q], i) => {
+        input[i] = p;
+        input[DEPTH + i] = q;
+      });
+      e.asks.forEach(([p, q], i) => {
+        input[2 * DEPTH + i] = p;
+        input[3 * DEPTH + i] = q;
+      });
       core.book(e.bids.length, e.asks.length);
     }
     core.compute(e.time);

@@ -58,7 +58,7 @@ describe.each(backends)("pandas semantics on $backend", (k) => {
 
   test.each(Object.keys(fixture.ewm))("ewm(alpha=%s, adjust=False)", (a) => {
     const out = k.ewm(x, Number(a));
-    fixture.ewm[a]!.forEach((v, i) => expectClose(out[i]!, nan(v), 1e-12, 0, `ewm[${i}]`));
+    for (const [i, v] of fixture.ewm[a]!.entries()) expectClose(out[i]!, nan(v), 1e-12, 0, `ewm[${i}]`);
   });
 
   test("a window of equal values has std exactly 0, as in pandas", () => {

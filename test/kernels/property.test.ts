@@ -93,9 +93,9 @@ test("ewm(alpha, adjust=False) matches the closed form", () => {
   const alpha = fc.oneof(fc.constantFrom(1, 0.5, 0.1), fc.double({ min: 1e-3, max: 1, noNaN: true }));
   fc.assert(fc.property(series, alpha, (v, a) => {
     const results = backends.map((k) => k.ewm(v, a));
-    results.slice(1).forEach((r, i) => expectIdentical(r, results[0]!, `${others[i]!.backend} ewm`));
+    for (const [i, r] of results.slice(1).entries()) expectIdentical(r, results[0]!, `${others[i]!.backend} ewm`);
     const ref = refEwm(v, a);
-    ref.forEach((y, i) => expectClose(results[0]![i]!, y, REL, 1e-12 * maxAbs(v, 0, i + 1), `ewm[${i}]`));
+    for (const [i, y] of ref.entries()) expectClose(results[0]![i]!, y, REL, 1e-12 * maxAbs(v, 0, i + 1), `ewm[${i}]`);
   }), RUNS);
 });
 
@@ -138,7 +138,7 @@ test("volume delta", () => {
     const q = Float64Array.from(ts, (t) => t[0]);
     const b = Uint8Array.from(ts, (t) => (t[1] ? 1 : 0));
     const results = backends.map((k) => k.volumeDelta(q, b));
-    results.slice(1).forEach((r, i) => expectIdentical(Object.values(r), Object.values(results[0]!), `${others[i]!.backend} volumeDelta`));
+    for (const [i, r] of results.slice(1).entries()) expectIdentical(Object.values(r), Object.values(results[0]!), `${others[i]!.backend} volumeDelta`);
     const ref = refVolumeDelta(q, b);
     const r = results[0]!;
     expectClose(r.buyVolume, ref.buyVolume, REL, 0, "buy");
@@ -192,7 +192,7 @@ const quotes = fc.array(fc.tuple(
 test("microprice batch equals the formula per quote", () => {
   fc.assert(fc.property(quotes, ({ pb, qb, pa, qa }) => {
     const results = backends.map((k) => k.micropriceBatch(pb, qb, pa, qa));
-    results.slice(1).forEach((r, i) => expectIdentical(r, results[0]!, `${others[i]!.backend} microprice`));
+    for (const [i, r] of results.slice(1).entries()) expectIdentical(r, results[0]!, `${others[i]!.backend} microprice`);
     results[0]!.forEach((mp, j) => {
       expectIdentical([mp], [simd!.microprice(pb[j]!, qb[j]!, pa[j]!, qa[j]!)], `microprice[${j}] vs single`);
       expectClose(mp, (pb[j]! * qa[j]! + pa[j]! * qb[j]!) / (qb[j]! + qa[j]!), REL, 0, `microprice[${j}]`);
@@ -209,7 +209,7 @@ test("order-flow imbalance: e[n] and its rolling sum, batch and streaming", () =
       expectIdentical(sums[i]!, sums[0]!, `${backends[i]!.backend} rolling sum`);
     }
     const refE = refOfi(pb, qb, pa, qa);
-    refE.forEach((x, i) => expectClose(e[0]![i]!, x, 0, 0, `e[${i}]`));
+    for (const [i, x] of refE.entries()) expectClose(e[0]![i]!, x, 0, 0, `e[${i}]`);
     const refSum = refRollingSum(refE, w);
     refSum.forEach((s, i) => {
       const scale = fsum(refE.slice(Math.max(1, i - w + 1), i + 1).map(Math.abs));

@@ -23,7 +23,7 @@ import { runEngine } from "../support/engineRun.js";
 import { expectSameUpdates } from "../support/expectSameUpdates.js";
 
 const FILES = [BTCUSDT, ETHUSDT];
-let events: MarketEvent[] = [];
+const events: MarketEvent[] = [];
 beforeAll(async () => {
   await replayCaptureFiles(FILES, (e) => events.push(e));
 });

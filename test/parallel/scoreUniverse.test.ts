@@ -14,7 +14,7 @@ import { scoreUniverse, type UniverseResult, type UniverseScore } from "../../sr
 import { BTCUSDT, ETHUSDT } from "../support/capture.js";
 import { runEngine, writeCapture } from "../support/engineRun.js";
 
-let eth: MarketEvent[] = [];
+const eth: MarketEvent[] = [];
 beforeAll(async () => {
   await replayCaptureFiles([ETHUSDT], (e) => eth.push(e));
 });

@@ -50,7 +50,7 @@ describe.each(backends)("the engine on $backend", (kernels) => {
     }
     const x = engine.symbolState("X")!;
     expect(x.events.rejected).toBe(MALFORMED.length);
-    MALFORMED.forEach(([, , reason], i) => expect(x.rejections[i]).toMatch(reason));
+    for (const [i, [, , reason]] of MALFORMED.entries()) expect(x.rejections[i]).toMatch(reason);
     expect(engine.dropped).toBe(6);
     expect(engine.symbols).toEqual(["X"]);
     // the symbol goes on normally afterwards

@@ -35,7 +35,7 @@ export function captureLines(file: string): string[] {
 export function writeCapture(lines: readonly string[], name = "capture.jsonl.gz", gzip = true): string {
   const dir = mkdtempSync(join(tmpdir(), "confluence-"));
   const path = join(dir, name);
-  const text = lines.join("\n") + "\n";
+  const text = `${lines.join("\n")}\n`;
   writeFileSync(path, gzip ? gzipSync(text) : text);
   return path;
 }

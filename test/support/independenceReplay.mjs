@@ -15,7 +15,7 @@ import { replayCaptureFiles } from "../../dist/node.js";
 const [capture, out] = process.argv.slice(2);
 const probes = {
   exp: Math.exp(1), expm1: Math.expm1(0.1), log: Math.log(3), log1p: Math.log1p(0.1), log2: Math.log2(3), log10: Math.log10(3),
-  pow: Math.pow(2, 0.5), tanh: Math.tanh(0.5), sinh: Math.sinh(1), cosh: Math.cosh(1), asinh: Math.asinh(1), acosh: Math.acosh(2),
+  pow: 2 ** 0.5, tanh: Math.tanh(0.5), sinh: Math.sinh(1), cosh: Math.cosh(1), asinh: Math.asinh(1), acosh: Math.acosh(2),
   atanh: Math.atanh(0.5), sin: Math.sin(1), cos: Math.cos(1), tan: Math.tan(1), asin: Math.asin(0.5), acos: Math.acos(0.5),
   atan: Math.atan(1), atan2: Math.atan2(1, 2), cbrt: Math.cbrt(2), hypot: Math.hypot(1, 2),
 };

@@ -99,8 +99,8 @@ export function refRolling(v: ArrayLike<number>, w: number, minPeriods = w): Ref
 export function refEwm(v: ArrayLike<number>, alpha: number): number[] {
   const out: number[] = [];
   for (let t = 0; t < v.length; t++) {
-    const terms = [Math.pow(1 - alpha, t) * v[0]!];
-    for (let i = 1; i <= t; i++) terms.push(alpha * Math.pow(1 - alpha, t - i) * v[i]!);
+    const terms = [(1 - alpha) ** t * v[0]!];
+    for (let i = 1; i <= t; i++) terms.push(alpha * (1 - alpha) ** (t - i) * v[i]!);
     out.push(fsum(terms));
   }
   return out;

@@ -14,6 +14,7 @@
  * for the platform's byte order. Where the C code truncates a double to int, the
  * values are small (|k| ≤ 1075), so Math.trunc is exact and equals WebAssembly's.
  */
+// biome-ignore-all lint/correctness/noPrecisionLoss: fdlibm's constants in its own decimal spelling (17+ digits); each rounds to the double its hex comment names
 const LN2_HI = 6.93147180369123816490e-01; // 0x3fe62e42fee00000: k·LN2_HI is exact for |k| < 2^11
 const LN2_LO = 1.90821492927058770002e-10; // 0x3dea39ef35793c76
 const INV_LN2 = 1.44269504088896338700e+00; // 0x3ff71547652b82fe

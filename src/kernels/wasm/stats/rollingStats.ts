@@ -63,6 +63,6 @@ export function rollingStatsBatch(m: Marshal, state: WasmRollingStats, values: F
   const outs = [out.mean, out.std, out.zscore, out.min, out.max, out.rank];
   const ptrs = outs.map((o, i) => m.f64Out(o, n, OUT + i));
   const bad = m.mod.exports.rollingStatsBatch(state.pointer, v, n, ptrs[0]!, ptrs[1]!, ptrs[2]!, ptrs[3]!, ptrs[4]!, ptrs[5]!);
-  if (bad < 0) outs.forEach((o, i) => m.f64Done(o, ptrs[i]!, n));
+  if (bad < 0) for (const [i, o] of outs.entries()) m.f64Done(o, ptrs[i]!, n);
   return bad;
 }
