@@ -1,7 +1,8 @@
 // `npm test`: every test stage in order, with one summary line at the end that CI reads:
 //   tests: N passed, N failed
-// Stages: build (wasm + bundles), typecheck, as-pect on the SIMD build, as-pect on the
-// scalar build, vitest. A stage that cannot report counts (a build or type error, a
+// Stages: build (wasm + bundles), typecheck, format and lint (biome ci: the formatter's and
+// the linter's verdict, biome.jsonc), dead code (knip: unused files, exports and
+// dependencies, knip.jsonc), as-pect on the SIMD build, as-pect on the scalar build, vitest. A stage that cannot report counts (a build or type error, a
 // compile error in a spec) counts as one failure. Exit status is non-zero on any failure.
 import { spawn } from "node:child_process";
 import { readFile, mkdir, rm } from "node:fs/promises";
@@ -61,6 +62,8 @@ async function vitest() {
 
 if (await step("build", process.execPath, [join(root, "scripts/build.mjs")])) {
   await step("typecheck", bin("tsc"), ["-p", "tsconfig.json"]);
+  await step("format and lint", bin("biome"), ["ci", "."]);
+  await step("dead code", bin("knip"), []);
   await aspect("as-pect (simd)", []);
   await aspect("as-pect (scalar)", ["--as-config", "as-pect.scalar.asconfig.json"]);
   await vitest();

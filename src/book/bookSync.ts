@@ -59,7 +59,7 @@ export interface SyncCounters {
 }
 
 /** Diffs in a row older than a snapshot, with none bridging it, after which the snapshot is taken for a wrong one. */
-export const STALE_LIMIT = 1_000;
+const STALE_LIMIT = 1_000;
 
 export interface BookSyncOptions {
   /** Diffs buffered while waiting for a snapshot (the oldest are discarded and counted beyond). Default 10,000. */

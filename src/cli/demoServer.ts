@@ -37,13 +37,13 @@ const ISOLATION = {
   "X-Content-Type-Options": "nosniff",
 };
 
-export interface DemoServer {
+interface DemoServer {
   readonly url: string;
   close(): Promise<void>;
 }
 
 /** The directories served: the built dashboard and the captures. */
-export interface DemoDirectories {
+interface DemoDirectories {
   readonly demo: string;
   readonly data: string;
 }
@@ -71,7 +71,7 @@ async function routes(dirs: DemoDirectories): Promise<{ table: Map<string, strin
 }
 
 /** Starts the demo server on 127.0.0.1 (`port` 0: a free one); resolves to its URL and a close() that stops it. */
-export async function startDemoServer(port = 0, dirs: DemoDirectories = PACKAGE): Promise<DemoServer> {
+async function startDemoServer(port = 0, dirs: DemoDirectories = PACKAGE): Promise<DemoServer> {
   const { table, index } = await routes(dirs);
   const server = createServer((req, res) => {
     const send = (status: number, type: string, body: string | Buffer): void => {

@@ -82,7 +82,7 @@ const escapeHtml = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ "&": "&
 const QUOTES = ["FDUSD", "USDT", "USDC", "BUSD", "TUSD", "USD_PERP", "USD", "BTC", "ETH", "BNB", "EUR", "TRY"];
 
 /** The base and quote asset of a symbol, or generic words when its quote is not one of QUOTES. */
-export function assets(symbol: string): { base: string; quote: string } {
+function assets(symbol: string): { base: string; quote: string } {
   const quote = QUOTES.find((q) => symbol.length > q.length && symbol.endsWith(q));
   return quote ? { base: symbol.slice(0, -quote.length), quote: quote.replace("_PERP", "") } : { base: "base asset", quote: "quote currency" };
 }

@@ -9,7 +9,7 @@ import type { ScoreUpdate } from "../pipeline/engine.js";
 import type { ScoreContext } from "../parallel/scoreContext.js";
 import type { DecisionMarker, SymbolSeries } from "./report.js";
 
-export const MAX_MARKERS = 2_000;
+const MAX_MARKERS = 2_000;
 
 interface Collecting extends SymbolSeries {
   time: number[];

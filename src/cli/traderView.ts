@@ -36,7 +36,7 @@ function decimals(x: number): number {
 }
 
 /** `2024-08-08 23:54:13.402` (UTC) from ms since the epoch; the date is left out when `sameDayAs` has it. */
-export function utcTime(ms: number, sameDayAs?: number): string {
+function utcTime(ms: number, sameDayAs?: number): string {
   const iso = new Date(Math.floor(ms)).toISOString();
   const [date, time] = [iso.slice(0, 10), iso.slice(11, 23)];
   return sameDayAs !== undefined && new Date(Math.floor(sameDayAs)).toISOString().slice(0, 10) === date ? time : `${date} ${time}`;

@@ -17,10 +17,10 @@
 export const DEFAULT_MAX_ENTRY_BYTES = 1 << 20;
 
 /** Field/value pairs an entry may have (an event has one, `e`); also keeps a dead-letter copy within Lua's stack. */
-export const MAX_ENTRY_FIELDS = 256;
+const MAX_ENTRY_FIELDS = 256;
 
 /** The field an over-size entry is replaced by. */
-export const OVERSIZE_FIELD = "oversize";
+const OVERSIZE_FIELD = "oversize";
 
 /** Lua: `bound(entries, maxBytes)` replaces the fields of over-size entries in place (see above). */
 export const BOUND_LUA = `

@@ -22,9 +22,9 @@ import {
 } from "./validate.js";
 
 /** Largest confluence lookback (the long windows hold 4× as many events). */
-export const MAX_LOOKBACK = 1 << 20;
+const MAX_LOOKBACK = 1 << 20;
 /** Largest book depth the confluence core reads. */
-export const MAX_DEPTH = 1000;
+const MAX_DEPTH = 1000;
 
 /** Default capacity of a time-span volume window (trades held at once). */
 export const DEFAULT_TIME_WINDOW_CAPACITY = 65_536;

@@ -7,7 +7,7 @@
  */
 import { kindOf } from "../checks.js";
 import {
-  ArgumentTypeError, DisposedError, EmptyInputError, InvalidAlphaError, InvalidDepthError, InvalidParameterError,
+  ArgumentTypeError, DisposedError, InvalidAlphaError, InvalidDepthError, InvalidParameterError,
   InvalidValueError, InvalidWindowError, LengthMismatchError, SumOverflowError,
 } from "../errors.js";
 import type { F64Input, U8Input } from "./types.js";
@@ -111,10 +111,6 @@ export function checkDepth(depth: number, levels: number): void {
   if (!Number.isInteger(depth) || depth < 1 || depth > levels) throw new InvalidDepthError(depth, levels);
 }
 
-export function checkNonEmpty(what: string, length: number): void {
-  if (length === 0) throw new EmptyInputError(what);
-}
-
 export function checkLength(what: string, expected: number, actual: number): void {
   if (actual !== expected) throw new LengthMismatchError(what, expected, actual);
 }
@@ -154,7 +150,7 @@ export function checkQuote(bidPx: number, bidQty: number, askPx: number, askQty:
 }
 
 /** The first element of the arrays that is not finite or is negative, as an error; null if none. */
-export function findFirstBad(arrays: ReadonlyArray<readonly [string, ArrayLike<number>]>, n: number): InvalidValueError | null {
+function findFirstBad(arrays: ReadonlyArray<readonly [string, ArrayLike<number>]>, n: number): InvalidValueError | null {
   for (let i = 0; i < n; i++) {
     for (const [what, a] of arrays) {
       const v = a[i]!;
@@ -183,7 +179,7 @@ export function throwNotFinite(what: string, values: ArrayLike<number>, index: n
 }
 
 /** The error for the first argument of a quote that is not a finite number ≥ 0. */
-export function throwBadQuote(bidPx: number, bidQty: number, askPx: number, askQty: number): never {
+function throwBadQuote(bidPx: number, bidQty: number, askPx: number, askQty: number): never {
   requireNumber("bidPx", bidPx, "a finite number ≥ 0");
   requireNumber("bidQty", bidQty, "a finite number ≥ 0");
   requireNumber("askPx", askPx, "a finite number ≥ 0");

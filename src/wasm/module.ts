@@ -39,7 +39,7 @@ export const MAX_BLOCK_BYTES = 2 ** 30 - 4;
  * lower maximum (asconfig.json), so this is its limit in V8 (Node, Chromium); an
  * engine may refuse to grow sooner, which alloc() reports the same way.
  */
-export const MAX_MEMORY_BYTES = 2 ** 32;
+const MAX_MEMORY_BYTES = 2 ** 32;
 
 let simdBytes: Uint8Array<ArrayBuffer> | undefined;
 let scalarBytes: Uint8Array<ArrayBuffer> | undefined;

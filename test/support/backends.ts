@@ -3,5 +3,3 @@ import { jsKernels, loadKernels, type Kernels } from "../../src/index.js";
 
 export const backends: Kernels[] = [await loadKernels(), await loadKernels({ forceScalar: true }), jsKernels()];
 
-/** The backends by name, for messages: "wasm-simd", "wasm", "js". */
-export const backendNames = backends.map((k) => k.backend);

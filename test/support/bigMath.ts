@@ -22,7 +22,7 @@ export interface Big {
 const view = new DataView(new ArrayBuffer(8));
 
 /** x (finite) as an exact m·2^e. */
-export function exact(x: number): Big {
+function exact(x: number): Big {
   view.setFloat64(0, x);
   const bits = view.getBigUint64(0);
   const negative = bits >> 63n === 1n;

@@ -12,8 +12,8 @@ import { extname, join, normalize, sep } from "node:path";
 import type { AddressInfo } from "node:net";
 import { chromium, type BrowserContext } from "playwright-core";
 
-export const CHROMIUM = "/usr/bin/chromium";
-export const hasChromium = existsSync(CHROMIUM);
+const CHROMIUM = "/usr/bin/chromium";
+const hasChromium = existsSync(CHROMIUM);
 /** describe.skipIf(skipBrowser): skip without a browser, but never under CI. */
 export const skipBrowser = !hasChromium && process.env.CI !== "true";
 

@@ -9,7 +9,7 @@ import { connect, createServer, type AddressInfo, type Socket } from "node:net";
 import type { Redis } from "ioredis";
 import { inputKey, outputKey } from "../../src/cluster/keys.js";
 
-export const CLI = new URL("../../dist/cli.js", import.meta.url).pathname;
+const CLI = new URL("../../dist/cli.js", import.meta.url).pathname;
 
 export interface CliProcess {
   readonly child: ChildProcess;

@@ -8,7 +8,7 @@
  */
 
 /** The Math functions that are not correctly rounded (Math.sqrt, abs, floor, … are exact). */
-export const HOST_TRANSCENDENTALS = [
+const HOST_TRANSCENDENTALS = [
   "exp", "expm1", "log", "log1p", "log2", "log10", "pow", "tanh", "sinh", "cosh", "asinh", "acosh", "atanh",
   "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "cbrt", "hypot",
 ];

@@ -14,7 +14,7 @@ import { dirname, join } from "node:path";
 
 export const repo = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 
-export interface PackedFile {
+interface PackedFile {
   readonly path: string;
   readonly size: number;
 }

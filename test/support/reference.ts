@@ -43,12 +43,12 @@ export function fsum(values: Iterable<number>): number {
 
 const windowOf = (v: ArrayLike<number>, end: number, w: number): number[] => Array.from({ length: w }, (_, k) => v[end - w + 1 + k]!);
 
-export function refMean(win: number[]): number {
+function refMean(win: number[]): number {
   return fsum(win) / win.length;
 }
 
 /** Sample variance (ddof 1), two-pass with an exact-rounded correction term. */
-export function refVar(win: number[]): number {
+function refVar(win: number[]): number {
   const n = win.length;
   if (n < 2) return NaN;
   if (win.every((x) => x === win[0])) return 0;

@@ -4,7 +4,7 @@
  */
 import { checkResult, finiteness } from "../common/check.js";
 
-export function microprice(bidPx: number, bidQty: number, askPx: number, askQty: number): number {
+function microprice(bidPx: number, bidQty: number, askPx: number, askQty: number): number {
   return (bidPx * askQty + askPx * bidQty) / (bidQty + askQty);
 }
 

@@ -8,7 +8,7 @@ import { checkResult, finiteness, valid } from "../common/check.js";
 import { NeumaierSum } from "../common/neumaier.js";
 import { checkQuote, requireLive } from "../../validate.js";
 
-export function ofiStep(
+function ofiStep(
   pb0: number, qb0: number, pa0: number, qa0: number, pb: number, qb: number, pa: number, qa: number,
 ): number {
   const t1 = pb >= pb0 ? qb : 0;

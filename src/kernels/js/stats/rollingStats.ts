@@ -210,7 +210,7 @@ export class JsRollingStats implements RollingStatsWindow {
 }
 
 /** (count below x + (count equal + 1)/2) / n over values[from, from + n). */
-export function percentileRank(values: Float64Array, from: number, n: number, x: number): number {
+function percentileRank(values: Float64Array, from: number, n: number, x: number): number {
   let less = 0, equal = 0;
   const end = from + n;
   for (let i = from; i < end; i++) {
