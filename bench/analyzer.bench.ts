@@ -15,7 +15,16 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { CompositeEngine, ConfluenceAnalyzer, jsKernels, loadKernels, type Kernels } from "../src/index.js";
 import * as O from "../src/kernels/coreLayout.js";
-import { DEFAULT_OPTIONS, machineMeta, formatGroup, formatGroupMarkdown, medianOf, runGroup, type GroupResult, type Variant } from "./harness.js";
+import {
+  DEFAULT_OPTIONS,
+  machineMeta,
+  formatGroup,
+  formatGroupMarkdown,
+  medianOf,
+  runGroup,
+  type GroupResult,
+  type Variant,
+} from "./harness.js";
 import { captureEvents, type Event } from "../test/support/replay.js";
 
 const DEPTH = 10;
@@ -27,7 +36,10 @@ class Replay {
   private i = 0;
   private offset = 0;
   t = 0;
-  constructor(private readonly events: readonly Event[], private readonly span: number) {}
+  constructor(
+    private readonly events: readonly Event[],
+    private readonly span: number,
+  ) {}
   next(): Event {
     if (this.i === this.events.length) {
       this.i = 0;
@@ -50,7 +62,8 @@ interface Flat {
 }
 
 function flatten(events: readonly Event[]): Flat {
-  const kind = new Uint8Array(events.length), num = new Float64Array(events.length * 5);
+  const kind = new Uint8Array(events.length),
+    num = new Float64Array(events.length * 5);
   const books = events.filter((e) => e.kind === "book").length;
   const levels = new Float64Array(books * 4 * DEPTH);
   let b = 0;
@@ -65,8 +78,14 @@ function flatten(events: readonly Event[]): Flat {
     } else {
       kind[i] = 2;
       const at = b++ * 4 * DEPTH;
-      e.bids.forEach(([p, q], j) => { levels[at + j] = p; levels[at + DEPTH + j] = q; });
-      e.asks.forEach(([p, q], j) => { levels[at + 2 * DEPTH + j] = p; levels[at + 3 * DEPTH + j] = q; });
+      e.bids.forEach(([p, q], j) => {
+        levels[at + j] = p;
+        levels[at + DEPTH + j] = q;
+      });
+      e.asks.forEach(([p, q], j) => {
+        levels[at + 2 * DEPTH + j] = p;
+        levels[at + 3 * DEPTH + j] = q;
+      });
       num.set([e.bids.length, e.asks.length, at, 0, e.time], o);
     }
   });
@@ -76,13 +95,18 @@ function flatten(events: readonly Event[]): Flat {
 function coreVariant(k: Kernels, flat: Flat, span: number, preset: "default" | "ultraFast"): () => number {
   const a = new ConfluenceAnalyzer(k, { preset });
   const core = k.confluenceCore({
-    lookback: a.config.lookback, depth: DEPTH, sensitivity: a.config.sensitivity, staleMs: a.config.sentimentStaleMs,
-    weights: Object.values(a.config.weights), levelWeights: Array.from({ length: DEPTH }, (_, i) => Math.exp((-2 * i) / DEPTH)),
+    lookback: a.config.lookback,
+    depth: DEPTH,
+    sensitivity: a.config.sensitivity,
+    staleMs: a.config.sentimentStaleMs,
+    weights: Object.values(a.config.weights),
+    levelWeights: Array.from({ length: DEPTH }, (_, i) => Math.exp((-2 * i) / DEPTH)),
   });
   a.dispose();
   const { kind, num, levels } = flat;
   const n = kind.length;
-  let i = 0, offset = 0;
+  let i = 0,
+    offset = 0;
   return () => {
     let acc = 0;
     for (let c = 0; c < CHUNK; c++) {
@@ -106,14 +130,21 @@ function coreVariant(k: Kernels, flat: Flat, span: number, preset: "default" | "
   };
 }
 
-function analyzerVariant(k: Kernels, events: readonly Event[], span: number, preset: "default" | "ultraFast", composite: boolean): () => number {
+function analyzerVariant(
+  k: Kernels,
+  events: readonly Event[],
+  span: number,
+  preset: "default" | "ultraFast",
+  composite: boolean,
+): () => number {
   const a = new ConfluenceAnalyzer(k, { preset, depth: DEPTH });
   const engine = composite ? new CompositeEngine(k, { maxPosition: 1 }) : null;
   const replay = new Replay(events, span);
   return () => {
     let acc = 0;
     for (let n = 0; n < CHUNK; n++) {
-      const e = replay.next(), t = replay.t;
+      const e = replay.next(),
+        t = replay.t;
       if (e.kind === "trade") a.onTrade({ price: e.price, qty: e.qty, buyerInitiated: e.buyerInitiated, time: t });
       else if (e.kind === "quote") a.onQuote(e);
       else a.onBook(e.bids, e.asks);
@@ -130,10 +161,12 @@ async function main(): Promise<void> {
   const { events } = await captureEvents(file, DEPTH);
   const span = events[events.length - 1]!.time - events[0]!.time + 1_000;
   const flat = flatten(events);
-  const wasm = await loadKernels(), js = jsKernels();
+  const wasm = await loadKernels(),
+    js = jsKernels();
   const options = { ...DEFAULT_OPTIONS, minSampleMs: 2, warmupMs: 200, groupBudgetMs: 6_000, minRounds: 9, maxRounds: 101 };
   const meta = {
-    ...machineMeta("node dist/bench/analyzer.bench.js"), events: events.length,
+    ...machineMeta("node dist/bench/analyzer.bench.js"),
+    events: events.length,
   };
   console.log(`analyzer bench — ${meta.date} — ${meta.cpu} — Node ${meta.node} — load ${meta.loadavgStart.join(" ")}\n`);
   const results: GroupResult[] = [];
@@ -142,7 +175,11 @@ async function main(): Promise<void> {
       { name: "js-core", baseline: true, note: "jsKernels().confluenceCore: event + compute", run: coreVariant(js, flat, span, preset) },
       { name: "wasm-core", note: "loadKernels().confluenceCore: event + compute", run: coreVariant(wasm, flat, span, preset) },
       { name: "js-analyzer", note: "ConfluenceAnalyzer: event + compute() object", run: analyzerVariant(js, events, span, preset, false) },
-      { name: "wasm-analyzer", note: "ConfluenceAnalyzer: event + compute() object", run: analyzerVariant(wasm, events, span, preset, false) },
+      {
+        name: "wasm-analyzer",
+        note: "ConfluenceAnalyzer: event + compute() object",
+        run: analyzerVariant(wasm, events, span, preset, false),
+      },
       { name: "js-composite", note: "analyzer + CompositeEngine on book events", run: analyzerVariant(js, events, span, preset, true) },
       { name: "wasm-composite", note: "analyzer + CompositeEngine on book events", run: analyzerVariant(wasm, events, span, preset, true) },
     ];
@@ -153,16 +190,35 @@ async function main(): Promise<void> {
   const targets = results.flatMap((g) => {
     const per = (name: string): number => medianOf(g, name) / CHUNK;
     return [
-      { target: "analyzer update ≤ 250 ns on WASM (core path)", params: g.params, measured: per("wasm-core"), met: per("wasm-core") <= 250 },
-      { target: "analyzer WASM ≥ 1.5× JS (core path)", params: g.params, measured: per("js-core") / per("wasm-core"), met: per("js-core") / per("wasm-core") >= 1.5 },
-      { target: "analyzer WASM ≥ 1.5× JS (analyzer API)", params: g.params, measured: per("js-analyzer") / per("wasm-analyzer"), met: per("js-analyzer") / per("wasm-analyzer") >= 1.5 },
+      {
+        target: "analyzer update ≤ 250 ns on WASM (core path)",
+        params: g.params,
+        measured: per("wasm-core"),
+        met: per("wasm-core") <= 250,
+      },
+      {
+        target: "analyzer WASM ≥ 1.5× JS (core path)",
+        params: g.params,
+        measured: per("js-core") / per("wasm-core"),
+        met: per("js-core") / per("wasm-core") >= 1.5,
+      },
+      {
+        target: "analyzer WASM ≥ 1.5× JS (analyzer API)",
+        params: g.params,
+        measured: per("js-analyzer") / per("wasm-analyzer"),
+        met: per("js-analyzer") / per("wasm-analyzer") >= 1.5,
+      },
     ];
   });
   console.log("targets");
-  for (const t of targets) console.log(`  ${t.met ? "MET   " : "MISSED"} ${t.target} [${JSON.stringify(t.params)}]: ${t.measured.toFixed(2)}`);
+  for (const t of targets)
+    console.log(`  ${t.met ? "MET   " : "MISSED"} ${t.target} [${JSON.stringify(t.params)}]: ${t.measured.toFixed(2)}`);
   mkdirSync("bench/results", { recursive: true });
   writeFileSync("bench/results/analyzer.json", JSON.stringify({ meta, results, targets }, null, 1));
-  writeFileSync("bench/results/analyzer.md", `Generated by bench/analyzer.bench.ts — ${meta.date} — ${meta.cpu} — Node ${meta.node}\n\n${results.map(formatGroupMarkdown).join("\n")}\n`);
+  writeFileSync(
+    "bench/results/analyzer.md",
+    `Generated by bench/analyzer.bench.ts — ${meta.date} — ${meta.cpu} — Node ${meta.node}\n\n${results.map(formatGroupMarkdown).join("\n")}\n`,
+  );
 }
 
 await main();

@@ -36,7 +36,9 @@ import { machineMeta, sink, sinkResult } from "./harness.js";
 
 const CAPTURES = ["data/binance-usdm-ethusdt-2024-08-08.jsonl.gz", "/work/shared/data/binance-usdm-ethusdt-2024-08-08.jsonl.gz"];
 const DEPTH = 10;
-const WARMUP = 1, ROUNDS = 5, MEMORY_BOOKS = 10;
+const WARMUP = 1,
+  ROUNDS = 5,
+  MEMORY_BOOKS = 10;
 
 interface Step {
   readonly bids: Float64Array;
@@ -60,7 +62,20 @@ function toLevels(flat: Float64Array): BookPriceLevel[] {
 
 function step(bids: Float64Array, asks: Float64Array, isSnapshot = false): Step {
   const t = new Date(0);
-  return { bids, asks, change: { type: "book_change", symbol: "ETHUSDT", exchange: "binance-futures", isSnapshot, bids: toLevels(bids), asks: toLevels(asks), timestamp: t, localTimestamp: t } };
+  return {
+    bids,
+    asks,
+    change: {
+      type: "book_change",
+      symbol: "ETHUSDT",
+      exchange: "binance-futures",
+      isSnapshot,
+      bids: toLevels(bids),
+      asks: toLevels(asks),
+      timestamp: t,
+      localTimestamp: t,
+    },
+  };
 }
 
 /** The decimal k · 10^−e as the exchange's string parses. */
@@ -72,7 +87,12 @@ function rescaled(s: Stream, step_: number, decimals: number, name: string): Str
   // the capture's 0.01 ticks, written on another tick
   const price = (p: number): number => decimal(Math.round(p * 100) * step_, decimals);
   const map = (x: Step, snap = false): Step => step(mapLevels(x.bids, price), mapLevels(x.asks, price), snap);
-  return { name, note: `the capture's ticks at tick ${decimal(step_, decimals)}`, snapshot: map(s.snapshot, true), steps: s.steps.map((x) => map(x)) };
+  return {
+    name,
+    note: `the capture's ticks at tick ${decimal(step_, decimals)}`,
+    snapshot: map(s.snapshot, true),
+    steps: s.steps.map((x) => map(x)),
+  };
 }
 
 function injected(s: Stream, name: string, note: string, at: number, extra: Step): Stream {
@@ -80,10 +100,13 @@ function injected(s: Stream, name: string, note: string, at: number, extra: Step
 }
 
 function withFarLevels(s: Stream): Stream {
-  const bid = s.snapshot.bids[0]!, ask = s.snapshot.asks[0]!;
+  const bid = s.snapshot.bids[0]!,
+    ask = s.snapshot.asks[0]!;
   const steps = s.steps.map((x, i) => {
-    const k = Math.floor(i / 2) % 50, q = i % 2 === 0 ? 1 + k : 0;
-    const b = decimal(Math.round(bid * 100) - 10_000 - k, 2), a = decimal(Math.round(ask * 100) + 10_000 + k, 2);
+    const k = Math.floor(i / 2) % 50,
+      q = i % 2 === 0 ? 1 + k : 0;
+    const b = decimal(Math.round(bid * 100) - 10_000 - k, 2),
+      a = decimal(Math.round(ask * 100) + 10_000 + k, 2);
     return step(Float64Array.from([...x.bids, b, q]), Float64Array.from([...x.asks, a, q]));
   });
   return { name: "far", note: "+ a level 10^4 ticks from the touch set and removed every event", snapshot: s.snapshot, steps };
@@ -98,9 +121,12 @@ function wideBook(events: number): Stream {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
   };
-  const BID = 2_000_000, SPAN = 1_000_000;
-  const bidAt = (t: number): number => decimal(BID - t, 2), askAt = (t: number): number => decimal(BID + 1 + t, 2);
-  const snapBids: number[] = [], snapAsks: number[] = [];
+  const BID = 2_000_000,
+    SPAN = 1_000_000;
+  const bidAt = (t: number): number => decimal(BID - t, 2),
+    askAt = (t: number): number => decimal(BID + 1 + t, 2);
+  const snapBids: number[] = [],
+    snapAsks: number[] = [];
   const seen = new Set<number>();
   while (snapBids.length < 10_000) {
     const t = Math.floor(rand() * SPAN);
@@ -111,14 +137,21 @@ function wideBook(events: number): Stream {
   }
   const steps: Step[] = [];
   for (let e = 0; e < events; e++) {
-    const b: number[] = [], a: number[] = [];
+    const b: number[] = [],
+      a: number[] = [];
     for (let k = 0; k < 4; k++) {
-      const t = rand() < 0.5 ? Math.floor(rand() * 100) : Math.floor(rand() * SPAN), q = rand() < 0.3 ? 0 : 1 + Math.floor(rand() * 100) / 10;
+      const t = rand() < 0.5 ? Math.floor(rand() * 100) : Math.floor(rand() * SPAN),
+        q = rand() < 0.3 ? 0 : 1 + Math.floor(rand() * 100) / 10;
       (k % 2 === 0 ? b : a).push(k % 2 === 0 ? bidAt(t) : askAt(t), q);
     }
     steps.push(step(Float64Array.from(b), Float64Array.from(a)));
   }
-  return { name: "wide", note: "synthetic: 5,000 levels a side over 10^6 ticks; 8 changes an event, half near the touch", snapshot: step(Float64Array.from(snapBids), Float64Array.from(snapAsks), true), steps };
+  return {
+    name: "wide",
+    note: "synthetic: 5,000 levels a side over 10^6 ticks; 8 changes an event, half near the touch",
+    snapshot: step(Float64Array.from(snapBids), Float64Array.from(snapAsks), true),
+    steps,
+  };
 }
 
 /** One subject's book over one stream. */
@@ -256,8 +289,16 @@ function emptyBookBytes(make: () => unknown): number {
 function runCase(stream: Stream): SubjectResult[] {
   const n = stream.steps.length;
   const live = SUBJECTS.map((s) => ({
-    s, d: s.make(stream), lat: new Float64Array(n * ROUNDS), rates: [] as number[],
-    timed: new Function("step", "n", "lat", "perf", TIMED) as (step: (i: number) => number, n: number, lat: Float64Array, perf: Performance) => number,
+    s,
+    d: s.make(stream),
+    lat: new Float64Array(n * ROUNDS),
+    rates: [] as number[],
+    timed: new Function("step", "n", "lat", "perf", TIMED) as (
+      step: (i: number) => number,
+      n: number,
+      lat: Float64Array,
+      perf: Performance,
+    ) => number,
     untimed: new Function("step", "n", UNTIMED) as (step: (i: number) => number, n: number) => number,
   }));
   for (let r = 0; r < WARMUP + ROUNDS; r++) {
@@ -275,16 +316,22 @@ function runCase(stream: Stream): SubjectResult[] {
     const want = live[1]!.d.top();
     for (const l of live) {
       const got = l.d.top();
-      if (got.some((x, i) => !Object.is(x, want[i]))) throw new Error(`${stream.name}: ${l.s.name}'s top ${DEPTH} differs from the new book's after a pass`);
+      if (got.some((x, i) => !Object.is(x, want[i])))
+        throw new Error(`${stream.name}: ${l.s.name}'s top ${DEPTH} differs from the new book's after a pass`);
     }
   }
   return live.map((l) => {
     const sorted = l.lat.sort();
     const rates = [...l.rates].sort((a, b) => a - b);
     return {
-      name: l.s.name, baseline: l.s.baseline === true,
-      medianNs: percentile(sorted, 0.5) * 1e6, p99Ns: percentile(sorted, 0.99) * 1e6, maxNs: sorted[sorted.length - 1]! * 1e6,
-      eventsPerSec: rates[rates.length >> 1]!, memoryBytesPerBook: memoryPerBook(l.s, stream), ownMemoryBytes: l.d.memoryBytes(),
+      name: l.s.name,
+      baseline: l.s.baseline === true,
+      medianNs: percentile(sorted, 0.5) * 1e6,
+      p99Ns: percentile(sorted, 0.99) * 1e6,
+      maxNs: sorted[sorted.length - 1]! * 1e6,
+      eventsPerSec: rates[rates.length >> 1]!,
+      memoryBytesPerBook: memoryPerBook(l.s, stream),
+      ownMemoryBytes: l.d.memoryBytes(),
     };
   });
 }
@@ -296,7 +343,13 @@ function fmtNs(ns: number): string {
 async function main(): Promise<void> {
   const file = process.argv[2] ?? CAPTURES.find((f) => existsSync(f));
   if (!file) throw new Error(`no USD-M capture at ${CAPTURES.join(" or ")}: pass one (hftbacktest's examples/usdm, see data/README.md)`);
-  const meta = { ...machineMeta(`node --expose-gc dist/bench/book.bench.js ${file}`), capture: file, depth: DEPTH, rounds: ROUNDS, warmup: WARMUP };
+  const meta = {
+    ...machineMeta(`node --expose-gc dist/bench/book.bench.js ${file}`),
+    capture: file,
+    depth: DEPTH,
+    rounds: ROUNDS,
+    warmup: WARMUP,
+  };
   let snapshot: Step | undefined;
   const steps: Step[] = [];
   await replayCaptureFiles([file], (e) => {
@@ -308,10 +361,20 @@ async function main(): Promise<void> {
   const offGrid = (p: number): number => decimal(Math.round(p * 1e8) + 1, 8);
   const streams: Stream[] = [
     real,
-    injected(real, "offGridZero", "+ a zero-size level off the grid at event 5 (bid and ask)", 5,
-      step(Float64Array.of(offGrid(snapshot.bids[0]!), 0), Float64Array.of(offGrid(snapshot.asks[0]!), 0))),
-    injected(real, "offGridLevel", "+ a real level off the grid at event 5, 100 ticks deep (bid and ask)", 5,
-      step(Float64Array.of(offGrid(snapshot.bids[0]! - 1), 1), Float64Array.of(offGrid(snapshot.asks[0]! + 1), 1))),
+    injected(
+      real,
+      "offGridZero",
+      "+ a zero-size level off the grid at event 5 (bid and ask)",
+      5,
+      step(Float64Array.of(offGrid(snapshot.bids[0]!), 0), Float64Array.of(offGrid(snapshot.asks[0]!), 0)),
+    ),
+    injected(
+      real,
+      "offGridLevel",
+      "+ a real level off the grid at event 5, 100 ticks deep (bid and ask)",
+      5,
+      step(Float64Array.of(offGrid(snapshot.bids[0]! - 1), 1), Float64Array.of(offGrid(snapshot.asks[0]! + 1), 1)),
+    ),
     withFarLevels(real),
     wideBook(10_000),
     rescaled(real, 1, 8, "tick1e-8"),
@@ -324,24 +387,44 @@ async function main(): Promise<void> {
     const results = runCase(s);
     const by = (name: string): SubjectResult => results.find((r) => r.name === name)!;
     const ratios = {
-      oldOverNewMedian: by("old").medianNs / by("new").medianNs, oldOverNewP99: by("old").p99Ns / by("new").p99Ns,
-      tardisOverNewMedian: by("tardis").medianNs / by("new").medianNs, tardisOverNewP99: by("tardis").p99Ns / by("new").p99Ns,
-      newOverOldThroughput: by("new").eventsPerSec / by("old").eventsPerSec, newOverTardisThroughput: by("new").eventsPerSec / by("tardis").eventsPerSec,
+      oldOverNewMedian: by("old").medianNs / by("new").medianNs,
+      oldOverNewP99: by("old").p99Ns / by("new").p99Ns,
+      tardisOverNewMedian: by("tardis").medianNs / by("new").medianNs,
+      tardisOverNewP99: by("tardis").p99Ns / by("new").p99Ns,
+      newOverOldThroughput: by("new").eventsPerSec / by("old").eventsPerSec,
+      newOverTardisThroughput: by("new").eventsPerSec / by("tardis").eventsPerSec,
     };
     cases[s.name] = { note: s.note, events: s.steps.length, subjects: results, ratios };
     console.log(`${s.name} — ${s.note} — ${s.steps.length} events`);
     for (const r of results) {
-      console.log(`  ${(r.baseline ? "* " : "  ") + r.name.padEnd(7)} median ${fmtNs(r.medianNs).padStart(9)}  p99 ${fmtNs(r.p99Ns).padStart(9)}  max ${fmtNs(r.maxNs).padStart(9)}  ` +
-        `${Math.round(r.eventsPerSec).toLocaleString("en").padStart(10)} events/s  memory/book ${Math.round(r.memoryBytesPerBook).toLocaleString("en").padStart(10)} B` +
-        (Number.isNaN(r.ownMemoryBytes) ? "" : ` (memoryBytes ${r.ownMemoryBytes.toLocaleString("en")})`));
+      console.log(
+        `  ${(r.baseline ? "* " : "  ") + r.name.padEnd(7)} median ${fmtNs(r.medianNs).padStart(9)}  p99 ${fmtNs(r.p99Ns).padStart(9)}  max ${fmtNs(r.maxNs).padStart(9)}  ` +
+          `${Math.round(r.eventsPerSec).toLocaleString("en").padStart(10)} events/s  memory/book ${Math.round(r.memoryBytesPerBook).toLocaleString("en").padStart(10)} B` +
+          (Number.isNaN(r.ownMemoryBytes) ? "" : ` (memoryBytes ${r.ownMemoryBytes.toLocaleString("en")})`),
+      );
     }
-    console.log(`  old/new: median ${ratios.oldOverNewMedian.toFixed(2)}×, p99 ${ratios.oldOverNewP99.toFixed(2)}×; tardis/new: median ${ratios.tardisOverNewMedian.toFixed(2)}×, p99 ${ratios.tardisOverNewP99.toFixed(2)}×\n`);
+    console.log(
+      `  old/new: median ${ratios.oldOverNewMedian.toFixed(2)}×, p99 ${ratios.oldOverNewP99.toFixed(2)}×; tardis/new: median ${ratios.tardisOverNewMedian.toFixed(2)}×, p99 ${ratios.tardisOverNewP99.toFixed(2)}×\n`,
+    );
   }
-  const empty = { old: emptyBookBytes(() => new BaselineBook()), new: emptyBookBytes(() => new L2Book()), tardis: emptyBookBytes(() => new TardisBook()) };
-  console.log(`empty book: old ${empty.old.toLocaleString("en")} B, new ${empty.new.toLocaleString("en")} B (memoryBytes ${new L2Book().memoryBytes}), tardis ${empty.tardis.toLocaleString("en")} B`);
+  const empty = {
+    old: emptyBookBytes(() => new BaselineBook()),
+    new: emptyBookBytes(() => new L2Book()),
+    tardis: emptyBookBytes(() => new TardisBook()),
+  };
+  console.log(
+    `empty book: old ${empty.old.toLocaleString("en")} B, new ${empty.new.toLocaleString("en")} B (memoryBytes ${new L2Book().memoryBytes}), tardis ${empty.tardis.toLocaleString("en")} B`,
+  );
   console.log(`sink ${sinkResult()}`);
   mkdirSync("bench/results", { recursive: true });
-  writeFileSync("bench/results/book.json", JSON.stringify({ meta: { ...meta, loadavgEnd: loadavg().map((x) => Math.round(x * 100) / 100) }, emptyBookBytes: empty, cases }, null, 1));
+  writeFileSync(
+    "bench/results/book.json",
+    JSON.stringify(
+      { meta: { ...meta, loadavgEnd: loadavg().map((x) => Math.round(x * 100) / 100) }, emptyBookBytes: empty, cases },
+      null,
+      1,
+    ),
+  );
 }
 
 await main();

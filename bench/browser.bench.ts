@@ -43,13 +43,23 @@ async function main(): Promise<void> {
   await page.waitForSelector("body[data-ready=true]", { state: "attached" });
   const browserVersion = context.browser()?.version() ?? (await page.evaluate(() => navigator.userAgent));
   const captures = FILES.map((f) => ({ name: f, bytes: [...readFileSync(f)] }));
-  const meta = { date: new Date().toISOString(), node: process.version, chromium: browserVersion, loadavgStart: loadavg().map((x) => Math.round(x * 100) / 100), command: "node dist/bench/browser.bench.js" };
+  const meta = {
+    date: new Date().toISOString(),
+    node: process.version,
+    chromium: browserVersion,
+    loadavgStart: loadavg().map((x) => Math.round(x * 100) / 100),
+    command: "node dist/bench/browser.bench.js",
+  };
   console.log(`browser bench — ${meta.date} — Node ${meta.node} — Chromium ${meta.chromium} — load ${meta.loadavgStart.join(" ")}`);
   const rows: Record<string, { eventsPerSec: number; p99: number | null }> = {};
-  const inPage = (backend: "wasm" | "js", passes: number) => page.evaluate(async ({ cs, b, n }) => {
-    const bytes = cs.map((c) => ({ name: c.name, bytes: new Uint8Array(c.bytes).buffer }));
-    return (globalThis as unknown as HarnessGlobal).harness.benchEngine(bytes, b, n);
-  }, { cs: captures, b: backend, n: passes });
+  const inPage = (backend: "wasm" | "js", passes: number) =>
+    page.evaluate(
+      async ({ cs, b, n }) => {
+        const bytes = cs.map((c) => ({ name: c.name, bytes: new Uint8Array(c.bytes).buffer }));
+        return (globalThis as unknown as HarnessGlobal).harness.benchEngine(bytes, b, n);
+      },
+      { cs: captures, b: backend, n: passes },
+    );
   // whichever backend runs first in a fresh page also pays for the engine's JIT warm-up:
   // one untimed round of both first, then the measured rounds
   for (const backend of ["wasm", "js"] as const) await inPage(backend, 3);
@@ -60,8 +70,13 @@ async function main(): Promise<void> {
   }
   await context.close();
   await server.close();
-  for (const [name, r] of Object.entries(rows)) console.log(`  ${name.padEnd(14)} ${Math.round(r.eventsPerSec).toLocaleString("en").padStart(10)} events/s  p99 ${r.p99 === null ? "– (timer too coarse)" : `${r.p99} ns`}`);
-  console.log(`  chromium/node: wasm ${(rows["chromium wasm"]!.eventsPerSec / rows["node wasm"]!.eventsPerSec).toFixed(2)}, js ${(rows["chromium js"]!.eventsPerSec / rows["node js"]!.eventsPerSec).toFixed(2)}`);
+  for (const [name, r] of Object.entries(rows))
+    console.log(
+      `  ${name.padEnd(14)} ${Math.round(r.eventsPerSec).toLocaleString("en").padStart(10)} events/s  p99 ${r.p99 === null ? "– (timer too coarse)" : `${r.p99} ns`}`,
+    );
+  console.log(
+    `  chromium/node: wasm ${(rows["chromium wasm"]!.eventsPerSec / rows["node wasm"]!.eventsPerSec).toFixed(2)}, js ${(rows["chromium js"]!.eventsPerSec / rows["node js"]!.eventsPerSec).toFixed(2)}`,
+  );
   mkdirSync("bench/results", { recursive: true });
   writeFileSync("bench/results/browser.json", JSON.stringify({ meta, rows }, null, 1));
 }

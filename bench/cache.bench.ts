@@ -26,13 +26,36 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import {
-  ConfluenceAnalyzer, LatestScores, StreamingEngine, TieredCache, cacheKey, levelWeights, loadKernels, scoreKey, scoreWindow,
-  tanhApprox, type Kernels, type MarketEvent,
+  ConfluenceAnalyzer,
+  LatestScores,
+  StreamingEngine,
+  TieredCache,
+  cacheKey,
+  levelWeights,
+  loadKernels,
+  scoreKey,
+  scoreWindow,
+  tanhApprox,
+  type Kernels,
+  type MarketEvent,
 } from "../src/index.js";
 import { RedisStore } from "../src/cache/redisStore.js";
 import { replayCaptureFiles } from "../src/node/captureReader.js";
 import * as O from "../src/kernels/coreLayout.js";
-import { DEFAULT_OPTIONS, machineMeta, formatGroup, nextCalls, roundsFor, quartiles, runGroup, sink, sinkResult, type GroupResult, type HarnessOptions, type VariantResult } from "./harness.js";
+import {
+  DEFAULT_OPTIONS,
+  machineMeta,
+  formatGroup,
+  nextCalls,
+  roundsFor,
+  quartiles,
+  runGroup,
+  sink,
+  sinkResult,
+  type GroupResult,
+  type HarnessOptions,
+  type VariantResult,
+} from "./harness.js";
 import { captureEvents } from "../test/support/replay.js";
 import { RedisServer, hasRedis } from "../test/support/redis.js";
 
@@ -104,34 +127,64 @@ async function runAsyncGroup(spec: AsyncGroupSpec, options: HarnessOptions): Pro
     const ns = quartiles(l.samples);
     const per = (x: number): number => x / spec.elements;
     return {
-      name: l.v.name, baseline: l.v.baseline === true, ...(l.v.note === undefined ? {} : { note: l.v.note }),
-      ns, nsPerElement: { p25: per(ns.p25), median: per(ns.median), p75: per(ns.p75) },
-      speedup: baseMedian / ns.median, pairedSpeedup: quartiles(l.samples.map((s, i) => base.samples[i]! / s)),
-      callsPerSample: l.calls, samples: l.samples.length,
+      name: l.v.name,
+      baseline: l.v.baseline === true,
+      ...(l.v.note === undefined ? {} : { note: l.v.note }),
+      ns,
+      nsPerElement: { p25: per(ns.p25), median: per(ns.median), p75: per(ns.p75) },
+      speedup: baseMedian / ns.median,
+      pairedSpeedup: quartiles(l.samples.map((s, i) => base.samples[i]! / s)),
+      callsPerSample: l.calls,
+      samples: l.samples.length,
     };
   });
   return { group: spec.group, params: spec.params, elements: spec.elements, unit: spec.unit, baseline: base.v.name, rounds, variants };
 }
 
 /** The cache variants of one workload; `compute` makes what is cached, `inputs` is what it is computed from. */
-function cacheVariants(name: string, compute: () => number, inputs: unknown, l1: TieredCache, l2: TieredCache | null, id?: unknown): AsyncVariant[] {
+function cacheVariants(
+  name: string,
+  compute: () => number,
+  inputs: unknown,
+  l1: TieredCache,
+  l2: TieredCache | null,
+  id?: unknown,
+): AsyncVariant[] {
   const key = cacheKey(name, "BTCUSDT", inputs);
   let fresh = 0;
   const variants: AsyncVariant[] = [
     { name: "recompute", baseline: true, note: "the computation itself", run: compute },
     { name: "key", note: "cacheKey(inputs): FNV-1a 64 of the canonical bytes", run: () => cacheKey(name, "BTCUSDT", inputs).length },
     { name: "L1 hit", note: "await get(key), key known", run: async () => (await l1.get<number>(key))! },
-    { name: "L1 hit + key", note: "key from the inputs, then the L1 hit", run: async () => (await l1.get<number>(cacheKey(name, "BTCUSDT", inputs)))! },
-    ...(id === undefined ? [] : [{
-      name: "L1 hit + id key", note: "key from a small window id ({capture, from, to}), then the L1 hit",
-      run: async () => (await l1.get<number>(cacheKey(name, "BTCUSDT", id)))!,
-    }]),
-    { name: "miss, L1 only", note: "getOrCompute on a new key (compute + stringify + L1 set)", run: () => l1.getOrCompute(`${key}:${fresh++}`, compute) },
+    {
+      name: "L1 hit + key",
+      note: "key from the inputs, then the L1 hit",
+      run: async () => (await l1.get<number>(cacheKey(name, "BTCUSDT", inputs)))!,
+    },
+    ...(id === undefined
+      ? []
+      : [
+          {
+            name: "L1 hit + id key",
+            note: "key from a small window id ({capture, from, to}), then the L1 hit",
+            run: async () => (await l1.get<number>(cacheKey(name, "BTCUSDT", id)))!,
+          },
+        ]),
+    {
+      name: "miss, L1 only",
+      note: "getOrCompute on a new key (compute + stringify + L1 set)",
+      run: () => l1.getOrCompute(`${key}:${fresh++}`, compute),
+    },
   ];
   if (l2) {
-    variants.splice(4, 0, { name: "L2 hit", note: "getFresh: Redis GET+PTTL, parse, promote", run: async () => (await l2.getFresh<number>(key))! });
+    variants.splice(4, 0, {
+      name: "L2 hit",
+      note: "getFresh: Redis GET+PTTL, parse, promote",
+      run: async () => (await l2.getFresh<number>(key))!,
+    });
     variants.push({
-      name: "miss, L1 + L2", note: "getOrCompute on a new key with Redis, SET awaited",
+      name: "miss, L1 + L2",
+      note: "getOrCompute on a new key with Redis, SET awaited",
       run: async () => {
         const v = await l2.getOrCompute(`${key}:${fresh++}`, compute);
         await l2.flush();
@@ -145,13 +198,21 @@ function cacheVariants(name: string, compute: () => number, inputs: unknown, l1:
 /** One confluence core update per call: the next capture event in, the score out (the analyzer bench's core path). */
 function coreUpdate(k: Kernels, events: Awaited<ReturnType<typeof captureEvents>>["events"]): { run: () => number; input: () => unknown } {
   const a = new ConfluenceAnalyzer(k, { depth: DEPTH });
-  const core = k.confluenceCore({
-    lookback: a.config.lookback, depth: DEPTH, sensitivity: a.config.sensitivity, staleMs: a.config.sentimentStaleMs,
-    weights: Object.values(a.config.weights), levelWeights: levelWeights(DEPTH, 2 / DEPTH),
-  }, true);
+  const core = k.confluenceCore(
+    {
+      lookback: a.config.lookback,
+      depth: DEPTH,
+      sensitivity: a.config.sensitivity,
+      staleMs: a.config.sentimentStaleMs,
+      weights: Object.values(a.config.weights),
+      levelWeights: levelWeights(DEPTH, 2 / DEPTH),
+    },
+    true,
+  );
   a.dispose();
   const span = events[events.length - 1]!.time - events[0]!.time + 1_000;
-  let i = 0, offset = 0;
+  let i = 0,
+    offset = 0;
   const run = (): number => {
     if (i === events.length) {
       i = 0;
@@ -162,8 +223,14 @@ function coreUpdate(k: Kernels, events: Awaited<ReturnType<typeof captureEvents>
     else if (e.kind === "quote") core.quote(e.bidPx, e.bidQty, e.askPx, e.askQty);
     else {
       const input = core.bookInput;
-      e.bids.forEach(([p, q], j) => { input[j] = p; input[DEPTH + j] = q; });
-      e.asks.forEach(([p, q], j) => { input[2 * DEPTH + j] = p; input[3 * DEPTH + j] = q; });
+      e.bids.forEach(([p, q], j) => {
+        input[j] = p;
+        input[DEPTH + j] = q;
+      });
+      e.asks.forEach(([p, q], j) => {
+        input[2 * DEPTH + j] = p;
+        input[3 * DEPTH + j] = q;
+      });
       core.book(e.bids.length, e.asks.length);
     }
     return core.compute(e.time + offset) ? core.output(O.SCORE) : 0;
@@ -189,7 +256,8 @@ async function main(): Promise<void> {
   const options = { ...DEFAULT_OPTIONS, minSampleMs: 2, warmupMs: 200, groupBudgetMs: 3_000, minRounds: 9, maxRounds: 61 };
   const meta = {
     ...machineMeta("npm run bench:cache (node dist/bench/cache.bench.js)"),
-    backend: k.backend, redis: server ? `redis-server on 127.0.0.1:${server.port} (local, started by the bench)` : "none: L2 variants left out",
+    backend: k.backend,
+    redis: server ? `redis-server on 127.0.0.1:${server.port} (local, started by the bench)` : "none: L2 variants left out",
   };
   console.log(`cache bench — ${meta.date} — ${meta.cpu} — Node ${meta.node} — ${k.backend} — load ${meta.loadavgStart.join(" ")}\n`);
   const results: GroupResult[] = [];
@@ -222,39 +290,75 @@ async function main(): Promise<void> {
       await l1.set(cacheKey(name, "BTCUSDT", keyed), compute());
       if (l2) await l2.set(cacheKey(name, "BTCUSDT", keyed), compute());
     }
-    report(await runAsyncGroup({ group: name, params, elements: 1, unit: "call", variants: cacheVariants(name, compute, inputs, l1, l2, id) }, options));
+    report(
+      await runAsyncGroup(
+        { group: name, params, elements: 1, unit: "call", variants: cacheVariants(name, compute, inputs, l1, l2, id) },
+        options,
+      ),
+    );
   }
 
   // the raw round trip, for scale: what every L2 call costs at least on this machine, now
   if (store) {
     const text = JSON.stringify(scoreWindow(k, "BTCUSDT", window, { preset: "ultraFast" }));
     await store.set("bench:rtt", text, 60_000);
-    report(await runAsyncGroup({
-      group: "redisRoundTrip", params: { bytes: text.length }, elements: 1, unit: "call", variants: [
-        { name: "PING", baseline: true, run: async () => (await store.client.ping()).length },
-        { name: "GET + PTTL", note: "RedisStore.get: two commands sent together", run: async () => (await store.get("bench:rtt"))!.value.length },
-        { name: "SET … PX", note: "RedisStore.set", run: async () => {
-          await store.set("bench:rtt", text, 60_000);
-          return 1;
-        } },
-      ],
-    }, options));
+    report(
+      await runAsyncGroup(
+        {
+          group: "redisRoundTrip",
+          params: { bytes: text.length },
+          elements: 1,
+          unit: "call",
+          variants: [
+            { name: "PING", baseline: true, run: async () => (await store.client.ping()).length },
+            {
+              name: "GET + PTTL",
+              note: "RedisStore.get: two commands sent together",
+              run: async () => (await store.get("bench:rtt"))!.value.length,
+            },
+            {
+              name: "SET … PX",
+              note: "RedisStore.set",
+              run: async () => {
+                await store.set("bench:rtt", text, 60_000);
+                return 1;
+              },
+            },
+          ],
+        },
+        options,
+      ),
+    );
   }
 
   // publishing one score update (what LatestScores does once per symbol per event-loop turn)
   const update = scoreWindow(k, "BTCUSDT", window, { preset: "ultraFast" })!;
   const publishVariants: AsyncVariant[] = [
     { name: "JSON.stringify", baseline: true, note: "the serialization L2 needs", run: () => JSON.stringify(update).length },
-    { name: "L1 set", note: "TieredCache.set without L2 (stringify for the byte bound + LRU set)", run: () => {
-      l1.set(scoreKey("BTCUSDT"), update);
-      return 1;
-    } },
+    {
+      name: "L1 set",
+      note: "TieredCache.set without L2 (stringify for the byte bound + LRU set)",
+      run: () => {
+        l1.set(scoreKey("BTCUSDT"), update);
+        return 1;
+      },
+    },
   ];
-  if (l2) publishVariants.push({ name: "L1 + L2 set", note: "set, awaited until Redis has it (SET … PX)", run: async () => {
-    await l2.set(scoreKey("BTCUSDT"), update);
-    return 1;
-  } });
-  report(await runAsyncGroup({ group: "scorePublish", params: { bytes: JSON.stringify(update).length }, elements: 1, unit: "update", variants: publishVariants }, options));
+  if (l2)
+    publishVariants.push({
+      name: "L1 + L2 set",
+      note: "set, awaited until Redis has it (SET … PX)",
+      run: async () => {
+        await l2.set(scoreKey("BTCUSDT"), update);
+        return 1;
+      },
+    });
+  report(
+    await runAsyncGroup(
+      { group: "scorePublish", params: { bytes: JSON.stringify(update).length }, elements: 1, unit: "update", variants: publishVariants },
+      options,
+    ),
+  );
 
   // the engine's caching flag: a replay of the whole capture, latest scores to nowhere / L1 / L1 + Redis
   const replay = (config: { caching: boolean }, latest: LatestScores | null) => (): number => {
@@ -269,47 +373,112 @@ async function main(): Promise<void> {
     { name: "caching on, L1", note: "LatestScores on an L1-only TieredCache", run: replay({ caching: true }, new LatestScores(l1)) },
   ];
   if (l2) {
-    const latest = new LatestScores(l2), run = replay({ caching: true }, latest);
-    engineVariants.push({ name: "caching on, L1 + L2", note: "LatestScores with Redis; the pending write flushed", run: async () => {
-      const n = run();
-      await latest.flush();
-      return n;
-    } });
+    const latest = new LatestScores(l2),
+      run = replay({ caching: true }, latest);
+    engineVariants.push({
+      name: "caching on, L1 + L2",
+      note: "LatestScores with Redis; the pending write flushed",
+      run: async () => {
+        const n = run();
+        await latest.flush();
+        return n;
+      },
+    });
   }
-  report(await runAsyncGroup({ group: "engineReplay", params: { events: marketEvents.length, preset: "default" }, elements: marketEvents.length, unit: "event", variants: engineVariants }, options));
+  report(
+    await runAsyncGroup(
+      {
+        group: "engineReplay",
+        params: { events: marketEvents.length, preset: "default" },
+        elements: marketEvents.length,
+        unit: "event",
+        variants: engineVariants,
+      },
+      options,
+    ),
+  );
 
   // L3: the tanh table, and what a level-weight table could save
   const zs = Float64Array.from({ length: 1_000 }, (_, i) => ((i * 7919) % 1000) / 125 - 4);
-  report(runGroup({
-    group: "tanh", params: { n: zs.length, range: "[-4, 4]" }, elements: zs.length, unit: "value", variants: [
-      { name: "Math.tanh", baseline: true, run: () => { let s = 0; for (let i = 0; i < zs.length; i++) s += Math.tanh(zs[i]!); return s; } },
-      { name: "tanhApprox", note: "table, error ≤ 1.47e-6", run: () => { let s = 0; for (let i = 0; i < zs.length; i++) s += tanhApprox(zs[i]!); return s; } },
-    ],
-  }, options));
+  report(
+    runGroup(
+      {
+        group: "tanh",
+        params: { n: zs.length, range: "[-4, 4]" },
+        elements: zs.length,
+        unit: "value",
+        variants: [
+          {
+            name: "Math.tanh",
+            baseline: true,
+            run: () => {
+              let s = 0;
+              for (let i = 0; i < zs.length; i++) s += Math.tanh(zs[i]!);
+              return s;
+            },
+          },
+          {
+            name: "tanhApprox",
+            note: "table, error ≤ 1.47e-6",
+            run: () => {
+              let s = 0;
+              for (let i = 0; i < zs.length; i++) s += tanhApprox(zs[i]!);
+              return s;
+            },
+          },
+        ],
+      },
+      options,
+    ),
+  );
   const table = levelWeights(DEPTH, 2 / DEPTH);
-  report(runGroup({
-    group: "levelWeights", params: { depth: DEPTH }, elements: 1, unit: "call", variants: [
-      { name: "Math.exp", baseline: true, note: "levelWeights(10, 0.2): what each analyzer does once", run: () => levelWeights(DEPTH, 2 / DEPTH)[DEPTH - 1]! },
-      { name: "table copy", note: "a precomputed table, copied", run: () => table.slice()[DEPTH - 1]! },
-      { name: "analyzer setup", note: "new ConfluenceAnalyzer + dispose (where the weights are computed)", run: () => {
-        const a = new ConfluenceAnalyzer(k, { depth: DEPTH });
-        a.dispose();
-        return 1;
-      } },
-    ],
-  }, options));
+  report(
+    runGroup(
+      {
+        group: "levelWeights",
+        params: { depth: DEPTH },
+        elements: 1,
+        unit: "call",
+        variants: [
+          {
+            name: "Math.exp",
+            baseline: true,
+            note: "levelWeights(10, 0.2): what each analyzer does once",
+            run: () => levelWeights(DEPTH, 2 / DEPTH)[DEPTH - 1]!,
+          },
+          { name: "table copy", note: "a precomputed table, copied", run: () => table.slice()[DEPTH - 1]! },
+          {
+            name: "analyzer setup",
+            note: "new ConfluenceAnalyzer + dispose (where the weights are computed)",
+            run: () => {
+              const a = new ConfluenceAnalyzer(k, { depth: DEPTH });
+              a.dispose();
+              return 1;
+            },
+          },
+        ],
+      },
+      options,
+    ),
+  );
 
   const median = (group: string, variant: string): number | null =>
     results.find((g) => g.group === group)?.variants.find((v) => v.name === variant)?.ns.median ?? null;
-  const summary = Object.fromEntries(["bookImbalance", "coreUpdate", "windowScore", "redisRoundTrip", "scorePublish"].flatMap((g) => {
-    const r = results.find((x) => x.group === g);
-    return r ? [[g, Object.fromEntries(r.variants.map((v) => [v.name, median(g, v.name)]))]] : [];
-  }));
+  const summary = Object.fromEntries(
+    ["bookImbalance", "coreUpdate", "windowScore", "redisRoundTrip", "scorePublish"].flatMap((g) => {
+      const r = results.find((x) => x.group === g);
+      return r ? [[g, Object.fromEntries(r.variants.map((v) => [v.name, median(g, v.name)]))]] : [];
+    }),
+  );
   const perEvent = (v: string): number | null => {
     const m = median("engineReplay", v);
     return m === null ? null : m / marketEvents.length;
   };
-  const engine = { nsPerEventOff: perEvent("caching off"), nsPerEventL1: perEvent("caching on, L1"), nsPerEventL1L2: perEvent("caching on, L1 + L2") };
+  const engine = {
+    nsPerEventOff: perEvent("caching off"),
+    nsPerEventL1: perEvent("caching on, L1"),
+    nsPerEventL1L2: perEvent("caching on, L1 + L2"),
+  };
   console.log("summary (median ns per call)");
   console.log(JSON.stringify(summary, null, 1));
   console.log(`engine replay ns/event: ${JSON.stringify(engine)}`);
@@ -317,7 +486,10 @@ async function main(): Promise<void> {
 
   mkdirSync("bench/results", { recursive: true });
   const loadavgEnd = loadavg().map((x) => Math.round(x * 100) / 100);
-  writeFileSync("bench/results/cache.json", JSON.stringify({ meta: { ...meta, loadavgEnd }, summary, engine, results, sink: sinkResult() }, null, 1));
+  writeFileSync(
+    "bench/results/cache.json",
+    JSON.stringify({ meta: { ...meta, loadavgEnd }, summary, engine, results, sink: sinkResult() }, null, 1),
+  );
   await l2?.close();
   await server?.stop();
   console.log(`\nwrote bench/results/cache.json (sink ${sinkResult()})`);

@@ -64,10 +64,16 @@ async function run(server: RedisServer, control: Redis, workers: number): Promis
   for (const p of procs) p.child.kill("SIGTERM");
   for (const p of procs) if ((await p.exited) !== 0) throw new Error(`worker failed: ${p.stderr}`);
   const owners = procs.map((p) => Object.keys(JSON.parse(p.stdout.trim().split("\n").pop()!).symbols as object));
-  const totalSeconds = (t2 - t0) / 1000, publishSeconds = (t1 - t0) / 1000;
+  const totalSeconds = (t2 - t0) / 1000,
+    publishSeconds = (t1 - t0) / 1000;
   return {
-    workers, events: published.events, publishSeconds, totalSeconds, owners,
-    e2eEventsPerSec: published.events / totalSeconds, publishEventsPerSec: published.events / publishSeconds,
+    workers,
+    events: published.events,
+    publishSeconds,
+    totalSeconds,
+    owners,
+    e2eEventsPerSec: published.events / totalSeconds,
+    publishEventsPerSec: published.events / publishSeconds,
     drainSecondsAfterPublish: (t2 - t1) / 1000,
   };
 }
@@ -95,9 +101,13 @@ async function main(): Promise<void> {
   const server = await RedisServer.start();
   const control = new Redis(server.url);
   const meta = {
-    ...machineMeta("npm run bench:cluster (node dist/bench/cluster.bench.js)"), redis: execFileSync(REDIS_SERVER, ["--version"]).toString().trim(), events,
+    ...machineMeta("npm run bench:cluster (node dist/bench/cluster.bench.js)"),
+    redis: execFileSync(REDIS_SERVER, ["--version"]).toString().trim(),
+    events,
   };
-  console.log(`cluster bench — ${meta.date} — ${meta.cpu} — Node ${meta.node} — ${meta.redis} — load ${meta.loadavgStart.join(" ")} — ${events} events a run\n`);
+  console.log(
+    `cluster bench — ${meta.date} — ${meta.cpu} — Node ${meta.node} — ${meta.redis} — load ${meta.loadavgStart.join(" ")} — ${events} events a run\n`,
+  );
   const runs: Record<string, Run[]> = { "1": [], "2": [] };
   const consume: Record<string, ConsumeRun[]> = { "1": [], "2": [] };
   try {
@@ -106,12 +116,16 @@ async function main(): Promise<void> {
       for (const workers of [1, 2]) {
         const x = await run(server, control, workers);
         runs[workers]!.push(x);
-        console.log(`run ${r + 1}  ${workers} worker${workers > 1 ? "s" : " "}  end to end ${Math.round(x.e2eEventsPerSec).toLocaleString("en")} events/s ` +
-          `(${x.totalSeconds.toFixed(2)} s; publish ${Math.round(x.publishEventsPerSec).toLocaleString("en")} events/s, drain after publish ${x.drainSecondsAfterPublish.toFixed(2)} s; ` +
-          `symbols per worker ${x.owners.map((o) => o.join("+") || "none").join(" | ")})`);
+        console.log(
+          `run ${r + 1}  ${workers} worker${workers > 1 ? "s" : " "}  end to end ${Math.round(x.e2eEventsPerSec).toLocaleString("en")} events/s ` +
+            `(${x.totalSeconds.toFixed(2)} s; publish ${Math.round(x.publishEventsPerSec).toLocaleString("en")} events/s, drain after publish ${x.drainSecondsAfterPublish.toFixed(2)} s; ` +
+            `symbols per worker ${x.owners.map((o) => o.join("+") || "none").join(" | ")})`,
+        );
         const c = await consumeOnly(server, control, workers, events);
         consume[workers]!.push(c);
-        console.log(`run ${r + 1}  ${workers} worker${workers > 1 ? "s" : " "}  consume only ${Math.round(c.eventsPerSec).toLocaleString("en")} events/s (${c.seconds.toFixed(2)} s)`);
+        console.log(
+          `run ${r + 1}  ${workers} worker${workers > 1 ? "s" : " "}  consume only ${Math.round(c.eventsPerSec).toLocaleString("en")} events/s (${c.seconds.toFixed(2)} s)`,
+        );
       }
     }
   } finally {
@@ -119,17 +133,24 @@ async function main(): Promise<void> {
     control.disconnect();
     await server.stop();
   }
-  const summary = Object.fromEntries(Object.entries(runs).map(([n, rs]) => [n, {
-    e2eEventsPerSec: Math.round(median(rs.map((x) => x.e2eEventsPerSec))),
-    publishEventsPerSec: Math.round(median(rs.map((x) => x.publishEventsPerSec))),
-    totalSeconds: median(rs.map((x) => x.totalSeconds)),
-    drainSecondsAfterPublish: median(rs.map((x) => x.drainSecondsAfterPublish)),
-    consumeOnlyEventsPerSec: Math.round(median(consume[n]!.map((x) => x.eventsPerSec))),
-  }]));
+  const summary = Object.fromEntries(
+    Object.entries(runs).map(([n, rs]) => [
+      n,
+      {
+        e2eEventsPerSec: Math.round(median(rs.map((x) => x.e2eEventsPerSec))),
+        publishEventsPerSec: Math.round(median(rs.map((x) => x.publishEventsPerSec))),
+        totalSeconds: median(rs.map((x) => x.totalSeconds)),
+        drainSecondsAfterPublish: median(rs.map((x) => x.drainSecondsAfterPublish)),
+        consumeOnlyEventsPerSec: Math.round(median(consume[n]!.map((x) => x.eventsPerSec))),
+      },
+    ]),
+  );
   console.log("");
   for (const [n, s] of Object.entries(summary)) {
-    console.log(`${n} worker${n === "1" ? " " : "s"}  median end to end ${s.e2eEventsPerSec.toLocaleString("en")} events/s (${s.totalSeconds.toFixed(2)} s), ` +
-      `publish ${s.publishEventsPerSec.toLocaleString("en")} events/s, consume only ${s.consumeOnlyEventsPerSec.toLocaleString("en")} events/s`);
+    console.log(
+      `${n} worker${n === "1" ? " " : "s"}  median end to end ${s.e2eEventsPerSec.toLocaleString("en")} events/s (${s.totalSeconds.toFixed(2)} s), ` +
+        `publish ${s.publishEventsPerSec.toLocaleString("en")} events/s, consume only ${s.consumeOnlyEventsPerSec.toLocaleString("en")} events/s`,
+    );
   }
   const ratio = {
     endToEnd: summary["2"]!.e2eEventsPerSec / summary["1"]!.e2eEventsPerSec,
@@ -137,7 +158,10 @@ async function main(): Promise<void> {
   };
   console.log(`2 workers / 1 worker: end to end ${ratio.endToEnd.toFixed(2)}x, consume only ${ratio.consumeOnly.toFixed(2)}x`);
   mkdirSync("bench/results", { recursive: true });
-  writeFileSync("bench/results/cluster.json", `${JSON.stringify({ meta: { ...meta, loadavgEnd: loadavg().map((x) => Math.round(x * 100) / 100) }, summary, twoOverOne: ratio, runs, consumeOnly: consume }, null, 1)}\n`);
+  writeFileSync(
+    "bench/results/cluster.json",
+    `${JSON.stringify({ meta: { ...meta, loadavgEnd: loadavg().map((x) => Math.round(x * 100) / 100) }, summary, twoOverOne: ratio, runs, consumeOnly: consume }, null, 1)}\n`,
+  );
 }
 
 await main();

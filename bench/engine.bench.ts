@@ -23,15 +23,22 @@ async function main(): Promise<void> {
   await replayCaptureFiles(FILES, (e) => events.push(e));
   const { idSpan, timeSpan } = spans(events);
   const meta = {
-    ...machineMeta("node dist/bench/engine.bench.js"), events: events.length,
+    ...machineMeta("node dist/bench/engine.bench.js"),
+    events: events.length,
   };
-  console.log(`engine bench — ${meta.date} — ${meta.cpu} — Node ${meta.node} — load ${meta.loadavgStart.join(" ")} — ${events.length} events a pass\n`);
+  console.log(
+    `engine bench — ${meta.date} — ${meta.cpu} — Node ${meta.node} — load ${meta.loadavgStart.join(" ")} — ${events.length} events a pass\n`,
+  );
 
   // engine only: WASM and JS interleaved, one engine each, warm-up passes first
-  const backends: [string, Kernels][] = [["wasm", await loadKernels()], ["js", jsKernels()]];
+  const backends: [string, Kernels][] = [
+    ["wasm", await loadKernels()],
+    ["js", jsKernels()],
+  ];
   const engines = backends.map(([, k]) => new StreamingEngine(k));
   const results: Record<string, Pass[]> = { wasm: [], js: [] };
-  const PASSES = 12, WARMUP = 3;
+  const PASSES = 12,
+    WARMUP = 3;
   for (let p = 0; p < PASSES + WARMUP; p++) {
     for (let b = 0; b < backends.length; b++) {
       const r = pass(engines[b]!, events);
@@ -39,12 +46,22 @@ async function main(): Promise<void> {
     }
     shift(events, idSpan, timeSpan);
   }
-  const summary = Object.fromEntries(Object.entries(results).map(([name, rs]) => [name, {
-    eventsPerSec: median(rs.map((r) => r.eventsPerSec)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)),
-    p999: median(rs.map((r) => r.p999)), max: median(rs.map((r) => r.max)),
-  }]));
+  const summary = Object.fromEntries(
+    Object.entries(results).map(([name, rs]) => [
+      name,
+      {
+        eventsPerSec: median(rs.map((r) => r.eventsPerSec)),
+        p50: median(rs.map((r) => r.p50)),
+        p99: median(rs.map((r) => r.p99)),
+        p999: median(rs.map((r) => r.p999)),
+        max: median(rs.map((r) => r.max)),
+      },
+    ]),
+  );
   for (const [name, s] of Object.entries(summary)) {
-    console.log(`engine only  ${name.padEnd(4)} ${Math.round(s.eventsPerSec).toLocaleString("en")} events/s  p50 ${s.p50} ns  p99 ${s.p99} ns  p99.9 ${s.p999} ns  max ${Math.round(s.max)} ns (median of ${PASSES} passes)`);
+    console.log(
+      `engine only  ${name.padEnd(4)} ${Math.round(s.eventsPerSec).toLocaleString("en")} events/s  p50 ${s.p50} ns  p99 ${s.p99} ns  p99.9 ${s.p999} ns  max ${Math.round(s.max)} ns (median of ${PASSES} passes)`,
+    );
   }
   for (const e of engines) e.dispose();
 
@@ -62,14 +79,17 @@ async function main(): Promise<void> {
     engine.dispose();
   }
   const decodingMedian = median(decoding);
-  console.log(`decoding included  wasm ${Math.round(decodingMedian).toLocaleString("en")} events/s (median of 5 runs: ${decoding.map((x) => Math.round(x)).join(", ")})`);
+  console.log(
+    `decoding included  wasm ${Math.round(decodingMedian).toLocaleString("en")} events/s (median of 5 runs: ${decoding.map((x) => Math.round(x)).join(", ")})`,
+  );
 
   // memory: 10 million events through one engine; RSS and heap sampled (after full
   // GCs) every million events from the warm-up point on
   const k = backends[0]![1];
   const engine = new StreamingEngine(k);
   const target = 10_000_000;
-  let done = 0, nextSample = 3_000_000;
+  let done = 0,
+    nextSample = 3_000_000;
   const samples: { events: number; rssMB: number; heapMB: number; wasm: number }[] = [];
   const sample = (): void => {
     globalThis.gc?.();
@@ -87,16 +107,24 @@ async function main(): Promise<void> {
     }
   }
   engine.dispose();
-  const warm = samples[0]!, end = samples[samples.length - 1]!;
+  const warm = samples[0]!,
+    end = samples[samples.length - 1]!;
   const memory = {
-    events: done, samples, rssGrowthMB: end.rssMB - warm.rssMB, heapGrowthMB: end.heapMB - warm.heapMB,
-    rssSpreadMB: Math.max(...samples.map((x) => x.rssMB)) - Math.min(...samples.map((x) => x.rssMB)), wasmGrowthBytes: end.wasm - warm.wasm,
+    events: done,
+    samples,
+    rssGrowthMB: end.rssMB - warm.rssMB,
+    heapGrowthMB: end.heapMB - warm.heapMB,
+    rssSpreadMB: Math.max(...samples.map((x) => x.rssMB)) - Math.min(...samples.map((x) => x.rssMB)),
+    wasmGrowthBytes: end.wasm - warm.wasm,
   };
-  console.log(`memory  ${done.toLocaleString("en")} events, sampled from 3M on: RSS ${warm.rssMB.toFixed(1)} → ${end.rssMB.toFixed(1)} MB ` +
-    `(${memory.rssGrowthMB.toFixed(1)} MB; samples span ${memory.rssSpreadMB.toFixed(1)} MB), JS heap ${warm.heapMB.toFixed(1)} → ${end.heapMB.toFixed(1)} MB, ` +
-    `WASM memory ${warm.wasm} → ${end.wasm} bytes`);
+  console.log(
+    `memory  ${done.toLocaleString("en")} events, sampled from 3M on: RSS ${warm.rssMB.toFixed(1)} → ${end.rssMB.toFixed(1)} MB ` +
+      `(${memory.rssGrowthMB.toFixed(1)} MB; samples span ${memory.rssSpreadMB.toFixed(1)} MB), JS heap ${warm.heapMB.toFixed(1)} → ${end.heapMB.toFixed(1)} MB, ` +
+      `WASM memory ${warm.wasm} → ${end.wasm} bytes`,
+  );
 
-  const w = summary.wasm!, j = summary.js!;
+  const w = summary.wasm!,
+    j = summary.js!;
   const targets = [
     { target: "engine only ≥ 2,000,000 events/s (WASM)", measured: w.eventsPerSec, met: w.eventsPerSec >= 2e6 },
     { target: "engine only p99 ≤ 5 µs (WASM)", measured: w.p99, met: w.p99 <= 5000 },
@@ -106,9 +134,17 @@ async function main(): Promise<void> {
     { target: "10M events: WASM heap flat after warm-up", measured: memory.wasmGrowthBytes, met: memory.wasmGrowthBytes === 0 },
   ];
   console.log("\ntargets");
-  for (const t of targets) console.log(`  ${t.met ? "MET   " : "MISSED"} ${t.target}: ${Number.isInteger(t.measured) ? t.measured : t.measured.toFixed(2)}`);
+  for (const t of targets)
+    console.log(`  ${t.met ? "MET   " : "MISSED"} ${t.target}: ${Number.isInteger(t.measured) ? t.measured : t.measured.toFixed(2)}`);
   mkdirSync("bench/results", { recursive: true });
-  writeFileSync("bench/results/engine.json", JSON.stringify({ meta, engineOnly: { summary, passes: results }, decoding: { runs: decoding, median: decodingMedian }, memory, targets }, null, 1));
+  writeFileSync(
+    "bench/results/engine.json",
+    JSON.stringify(
+      { meta, engineOnly: { summary, passes: results }, decoding: { runs: decoding, median: decodingMedian }, memory, targets },
+      null,
+      1,
+    ),
+  );
 }
 
 await main();

@@ -115,7 +115,8 @@ export function quartiles(values: readonly number[]): Quartiles {
   const s = [...values].sort((a, b) => a - b);
   const at = (q: number): number => {
     const pos = (s.length - 1) * q;
-    const lo = Math.floor(pos), hi = Math.ceil(pos);
+    const lo = Math.floor(pos),
+      hi = Math.ceil(pos);
     return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
   };
   return { p25: at(0.25), median: at(0.5), p75: at(0.75) };
@@ -215,7 +216,9 @@ function fmt(x: number): string {
 
 /** A plain-text table of one group (medians, quartiles, ratios against the baseline). */
 export function formatGroup(result: GroupResult): string {
-  const params = Object.entries(result.params).map(([k, v]) => `${k}=${v}`).join(" ");
+  const params = Object.entries(result.params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(" ");
   const head = `${result.group} ${params}  (${result.rounds} rounds; baseline = ${result.baseline})`;
   const rows = result.variants.map((v) => [
     (v.baseline ? "* " : "  ") + v.name,
@@ -227,17 +230,22 @@ export function formatGroup(result: GroupResult): string {
   ]);
   const header = ["variant", "median/call", "p25 … p75", "median/elem", "vs base", "paired vs base [p25–p75]"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   return [head, line(header), ...rows.map(line)].join("\n");
 }
 
 /** The same table as Markdown (for bench/RESULTS.md). */
 export function formatGroupMarkdown(result: GroupResult): string {
-  const params = Object.entries(result.params).map(([k, v]) => `${k}=${v}`).join(", ");
-  const rows = result.variants.map((v) =>
-    `| ${v.baseline ? `**${v.name}** (baseline)` : v.name} | ${fmt(v.ns.median)} | ${fmt(v.ns.p25)} … ${fmt(v.ns.p75)} | ` +
-    `${v.nsPerElement.median.toFixed(3)} | ${v.speedup.toFixed(2)}× | ${v.pairedSpeedup.median.toFixed(2)}× ` +
-    `[${v.pairedSpeedup.p25.toFixed(2)}–${v.pairedSpeedup.p75.toFixed(2)}] |`);
+  const params = Object.entries(result.params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ");
+  const rows = result.variants.map(
+    (v) =>
+      `| ${v.baseline ? `**${v.name}** (baseline)` : v.name} | ${fmt(v.ns.median)} | ${fmt(v.ns.p25)} … ${fmt(v.ns.p75)} | ` +
+      `${v.nsPerElement.median.toFixed(3)} | ${v.speedup.toFixed(2)}× | ${v.pairedSpeedup.median.toFixed(2)}× ` +
+      `[${v.pairedSpeedup.p25.toFixed(2)}–${v.pairedSpeedup.p75.toFixed(2)}] |`,
+  );
   return [
     `**${result.group}** (${params}; ${result.rounds} rounds)`,
     "",
@@ -269,8 +277,14 @@ export function machineMeta(command: string): MachineMeta {
     // not Linux: the model stays unknown
   }
   return {
-    date: new Date().toISOString(), cpu, node: process.version, v8: process.versions.v8, platform: `${platform()} ${arch()}`,
-    cores: availableParallelism(), memoryGiB: Math.round(totalmem() / 2 ** 30),
-    loadavgStart: loadavg().map((x) => Math.round(x * 100) / 100), command,
+    date: new Date().toISOString(),
+    cpu,
+    node: process.version,
+    v8: process.versions.v8,
+    platform: `${platform()} ${arch()}`,
+    cores: availableParallelism(),
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    loadavgStart: loadavg().map((x) => Math.round(x * 100) / 100),
+    command,
   };
 }

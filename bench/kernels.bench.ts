@@ -20,8 +20,16 @@ import type { Kernels, VolumeDelta } from "../src/kernels/types.js";
 import { loadWasm, type WasmModule } from "../src/wasm/module.js";
 import { loadReadOnce, type ReadOnce } from "./readOnceModule.js";
 import {
-  DEFAULT_OPTIONS, formatGroup, formatGroupMarkdown, machineMeta, medianOf, runGroup, sinkResult,
-  type GroupResult, type HarnessOptions, type Variant,
+  DEFAULT_OPTIONS,
+  formatGroup,
+  formatGroupMarkdown,
+  machineMeta,
+  medianOf,
+  runGroup,
+  sinkResult,
+  type GroupResult,
+  type HarnessOptions,
+  type Variant,
 } from "./harness.js";
 
 // ---------------------------------------------------------------------------------
@@ -29,7 +37,10 @@ import {
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
-const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",") ?? ["vd", "imb", "ofi", "roll", "boundary"];
+const only = args
+  .find((a) => a.startsWith("--only="))
+  ?.slice(7)
+  .split(",") ?? ["vd", "imb", "ofi", "roll", "boundary"];
 const outPath = args.find((a) => a.startsWith("--out="))?.slice(6) ?? "bench/results/kernels.json";
 const options: HarnessOptions = quick
   ? { ...DEFAULT_OPTIONS, warmupMs: 30, groupBudgetMs: 300, minRounds: 3, maxRounds: 9 }
@@ -125,11 +136,22 @@ function priceWalk(half: number, rnd: () => number): Float64Array {
  * sets `bad`, NaN and +Infinity make the total non-finite.
  */
 function volumeDeltaBest(qty: Float64Array, buyer: Uint8Array, n: number, out: VolumeDelta): number {
-  let b0 = 0, b1 = 0, b2 = 0, b3 = 0, t0 = 0, t1 = 0, t2 = 0, t3 = 0, bad = 0;
+  let b0 = 0,
+    b1 = 0,
+    b2 = 0,
+    b3 = 0,
+    t0 = 0,
+    t1 = 0,
+    t2 = 0,
+    t3 = 0,
+    bad = 0;
   const blocks = n & ~3;
   let i = 0;
   for (; i < blocks; i += 4) {
-    const q0 = qty[i]!, q1 = qty[i + 1]!, q2 = qty[i + 2]!, q3 = qty[i + 3]!;
+    const q0 = qty[i]!,
+      q1 = qty[i + 1]!,
+      q2 = qty[i + 2]!,
+      q3 = qty[i + 3]!;
     b0 += q0 * buyer[i]!;
     b1 += q1 * buyer[i + 1]!;
     b2 += q2 * buyer[i + 2]!;
@@ -140,7 +162,8 @@ function volumeDeltaBest(qty: Float64Array, buyer: Uint8Array, n: number, out: V
     t3 += q3;
     bad |= +(q0 < 0) | +(q1 < 0) | +(q2 < 0) | +(q3 < 0);
   }
-  let buy = (b0 + b2) + (b1 + b3), total = (t0 + t2) + (t1 + t3);
+  let buy = b0 + b2 + (b1 + b3),
+    total = t0 + t2 + (t1 + t3);
   for (; i < n; i++) {
     const q = qty[i]!;
     buy += q * buyer[i]!;
@@ -160,15 +183,29 @@ function volumeDeltaBest(qty: Float64Array, buyer: Uint8Array, n: number, out: V
  * loads within each level row). Validation: compare per value, finiteness of the sums.
  */
 function bookImbalanceBest(bid: Float64Array, ask: Float64Array, m: number, depth: number, out: Float64Array): number {
-  let bad = 0, total = 0;
+  let bad = 0,
+    total = 0;
   const quads = m & ~3;
   let j = 0;
   for (; j < quads; j += 4) {
-    let sb0 = 0, sa0 = 0, sb1 = 0, sa1 = 0, sb2 = 0, sa2 = 0, sb3 = 0, sa3 = 0;
+    let sb0 = 0,
+      sa0 = 0,
+      sb1 = 0,
+      sa1 = 0,
+      sb2 = 0,
+      sa2 = 0,
+      sb3 = 0,
+      sa3 = 0;
     let o = j;
     for (let i = 0; i < depth; i++, o += m) {
-      const b0 = bid[o]!, b1 = bid[o + 1]!, b2 = bid[o + 2]!, b3 = bid[o + 3]!;
-      const a0 = ask[o]!, a1 = ask[o + 1]!, a2 = ask[o + 2]!, a3 = ask[o + 3]!;
+      const b0 = bid[o]!,
+        b1 = bid[o + 1]!,
+        b2 = bid[o + 2]!,
+        b3 = bid[o + 3]!;
+      const a0 = ask[o]!,
+        a1 = ask[o + 1]!,
+        a2 = ask[o + 2]!,
+        a3 = ask[o + 3]!;
       bad |= +(b0 < 0) | +(a0 < 0) | +(b1 < 0) | +(a1 < 0) | +(b2 < 0) | +(a2 < 0) | +(b3 < 0) | +(a3 < 0);
       sb0 += b0;
       sa0 += a0;
@@ -179,16 +216,18 @@ function bookImbalanceBest(bid: Float64Array, ask: Float64Array, m: number, dept
       sb3 += b3;
       sa3 += a3;
     }
-    total += ((sb0 + sa0) + (sb1 + sa1)) + ((sb2 + sa2) + (sb3 + sa3));
+    total += sb0 + sa0 + (sb1 + sa1) + (sb2 + sa2 + (sb3 + sa3));
     out[j] = (sb0 - sa0) / (sb0 + sa0);
     out[j + 1] = (sb1 - sa1) / (sb1 + sa1);
     out[j + 2] = (sb2 - sa2) / (sb2 + sa2);
     out[j + 3] = (sb3 - sa3) / (sb3 + sa3);
   }
   for (; j < m; j++) {
-    let sb = 0, sa = 0;
+    let sb = 0,
+      sa = 0;
     for (let i = 0, o = j; i < depth; i++, o += m) {
-      const b = bid[o]!, a = ask[o]!;
+      const b = bid[o]!,
+        a = ask[o]!;
       bad |= +(b < 0) | +(a < 0);
       sb += b;
       sa += a;
@@ -206,20 +245,32 @@ function bookImbalanceBest(bid: Float64Array, ask: Float64Array, m: number, dept
  * alternating finite sums.
  */
 function orderFlowImbalanceBest(
-  bidPx: Float64Array, bidQty: Float64Array, askPx: Float64Array, askQty: Float64Array, n: number, out: Float64Array,
+  bidPx: Float64Array,
+  bidQty: Float64Array,
+  askPx: Float64Array,
+  askQty: Float64Array,
+  n: number,
+  out: Float64Array,
 ): number {
   if (n <= 0) return 0;
-  let pb0 = bidPx[0]!, qb0 = bidQty[0]!, pa0 = askPx[0]!, qa0 = askQty[0]!;
+  let pb0 = bidPx[0]!,
+    qb0 = bidQty[0]!,
+    pa0 = askPx[0]!,
+    qa0 = askQty[0]!;
   let bad = +(pb0 < 0) | +(qb0 < 0) | +(pa0 < 0) | +(qa0 < 0);
-  let odd = (pb0 + qb0) + (pa0 + qa0), even = 0;
+  let odd = pb0 + qb0 + (pa0 + qa0),
+    even = 0;
   out[0] = NaN;
   for (let i = 1; i < n; i++) {
-    const pb = bidPx[i]!, qb = bidQty[i]!, pa = askPx[i]!, qa = askQty[i]!;
+    const pb = bidPx[i]!,
+      qb = bidQty[i]!,
+      pa = askPx[i]!,
+      qa = askQty[i]!;
     bad |= +(pb < 0) | +(qb < 0) | +(pa < 0) | +(qa < 0);
-    const s = (pb + qb) + (pa + qa);
+    const s = pb + qb + (pa + qa);
     if (i & 1) odd += s;
     else even += s;
-    out[i] = ((qb * +(pb >= pb0) - qb0 * +(pb <= pb0)) - qa * +(pa <= pa0)) + qa0 * +(pa >= pa0);
+    out[i] = qb * +(pb >= pb0) - qb0 * +(pb <= pb0) - qa * +(pa <= pa0) + qa0 * +(pa >= pa0);
     pb0 = pb;
     qb0 = qb;
     pa0 = pa;
@@ -293,27 +344,35 @@ function rawU8(mod: WasmModule, data: Uint8Array): number {
 /** The floor: one read of `bytes` bytes at each of four pointers. */
 function floorRead4(readOnce: ReadOnce, ptrs: readonly number[], bytes: number): () => number {
   const [a, b, c, d] = ptrs as [number, number, number, number];
-  return () => (((readOnce(a, bytes) ^ readOnce(b, bytes)) === (readOnce(c, bytes) ^ readOnce(d, bytes))) ? 1 : 0);
+  return () => ((readOnce(a, bytes) ^ readOnce(b, bytes)) === (readOnce(c, bytes) ^ readOnce(d, bytes)) ? 1 : 0);
 }
 
 function volumeDeltaGroups(k: Backends, results: GroupResult[]): void {
   const rnd = prng(1);
   for (const n of SIZES) {
-    const q = tradeQuantities(n, rnd), f = buyerFlags(n, rnd);
-    const qS = k.simd.allocFloat64(n), fS = k.simd.allocUint8(n);
+    const q = tradeQuantities(n, rnd),
+      f = buyerFlags(n, rnd);
+    const qS = k.simd.allocFloat64(n),
+      fS = k.simd.allocUint8(n);
     qS.array.set(q);
     fS.array.set(f);
-    const qC = k.scalar.allocFloat64(n), fC = k.scalar.allocUint8(n);
+    const qC = k.scalar.allocFloat64(n),
+      fC = k.scalar.allocUint8(n);
     qC.array.set(q);
     fC.array.set(f);
     const mod = k.raw;
-    const qR = rawF64(mod, q), fR = rawU8(mod, f), oR = mod.alloc(40);
+    const qR = rawF64(mod, q),
+      fR = rawU8(mod, f),
+      oR = mod.alloc(40);
     const outs = Array.from({ length: 5 }, (): VolumeDelta => ({ buyVolume: 0, sellVolume: 0, delta: 0, imbalance: 0 }));
 
     const ref = k.js.volumeDelta(q, f);
     if (volumeDeltaBest(q, f, n, outs[0]!) !== 0) invalid("volumeDeltaBest");
     for (const [name, r] of [
-      ["best", outs[0]!], ["simd", k.simd.volumeDelta(qS, fS)], ["simd copy", k.simd.volumeDelta(q, f)], ["scalar", k.scalar.volumeDelta(qC, fC)],
+      ["best", outs[0]!],
+      ["simd", k.simd.volumeDelta(qS, fS)],
+      ["simd copy", k.simd.volumeDelta(q, f)],
+      ["scalar", k.scalar.volumeDelta(qC, fC)],
     ] as const) {
       close(r.buyVolume, ref.buyVolume, `volumeDelta ${name} buy n=${n}`);
       close(r.sellVolume, ref.sellVolume, `volumeDelta ${name} sell n=${n}`);
@@ -326,21 +385,24 @@ function volumeDeltaGroups(k: Backends, results: GroupResult[]): void {
     const variants: Variant[] = [
       { name: "js-twin", baseline: true, note: "jsKernels().volumeDeltaInto", run: () => k.js.volumeDeltaInto(q, f, outs[1]!).delta },
       {
-        name: "js-best", note: "branchless, 4+4 accumulators",
+        name: "js-best",
+        note: "branchless, 4+4 accumulators",
         run: () => (volumeDeltaBest(q, f, n, outs[2]!) === 0 ? outs[2]!.delta : invalid("qty")),
       },
       { name: "wasm-simd", note: "zero-copy buffers", run: () => k.simd.volumeDeltaInto(qS, fS, outs[3]!).delta },
       { name: "wasm-simd-copy-in", note: "plain typed arrays, copied in", run: () => k.simd.volumeDeltaInto(q, f, outs[3]!).delta },
       { name: "wasm-scalar", note: "zero-copy buffers", run: () => k.scalar.volumeDeltaInto(qC, fC, outs[4]!).delta },
       {
-        name: "wasm-simd-raw-export", note: "exports.volumeDelta, no facade",
+        name: "wasm-simd-raw-export",
+        note: "exports.volumeDelta, no facade",
         run: () => {
           mod.exports.volumeDelta(qR, fR, n, oR);
           return mod.f64[(oR >> 3) + 2]!;
         },
       },
       {
-        name: "floor-read-once", note: `readOnce over n·8 + n = ${n * 9} bytes`,
+        name: "floor-read-once",
+        note: `readOnce over n·8 + n = ${n * 9} bytes`,
         run: () => (readOnce(qR, n * 8) === readOnce(fR, n) ? 1 : 0),
       },
     ];
@@ -359,16 +421,24 @@ function volumeDeltaGroups(k: Backends, results: GroupResult[]): void {
 function bookImbalanceGroups(k: Backends, results: GroupResult[]): void {
   const rnd = prng(2);
   for (const m of SIZES) {
-    const bid = bookMatrix(m, rnd), ask = bookMatrix(m, rnd);
-    const bS = k.simd.allocFloat64(m * LEVELS), aS = k.simd.allocFloat64(m * LEVELS), oS = k.simd.allocFloat64(m);
+    const bid = bookMatrix(m, rnd),
+      ask = bookMatrix(m, rnd);
+    const bS = k.simd.allocFloat64(m * LEVELS),
+      aS = k.simd.allocFloat64(m * LEVELS),
+      oS = k.simd.allocFloat64(m);
     bS.array.set(bid);
     aS.array.set(ask);
-    const bC = k.scalar.allocFloat64(m * LEVELS), aC = k.scalar.allocFloat64(m * LEVELS), oC = k.scalar.allocFloat64(m);
+    const bC = k.scalar.allocFloat64(m * LEVELS),
+      aC = k.scalar.allocFloat64(m * LEVELS),
+      oC = k.scalar.allocFloat64(m);
     bC.array.set(bid);
     aC.array.set(ask);
     const mod = k.raw;
-    const bR = rawF64(mod, bid), aR = rawF64(mod, ask);
-    const outTwin = new Float64Array(m), outBest = new Float64Array(m), outCopy = new Float64Array(m);
+    const bR = rawF64(mod, bid),
+      aR = rawF64(mod, ask);
+    const outTwin = new Float64Array(m),
+      outBest = new Float64Array(m),
+      outCopy = new Float64Array(m);
 
     for (const depth of DEPTHS) {
       k.js.bookImbalanceBatchInto(bid, ask, m, depth, outTwin);
@@ -386,45 +456,63 @@ function bookImbalanceGroups(k: Backends, results: GroupResult[]): void {
       const bytes = m * depth * 8;
       const variants: Variant[] = [
         {
-          name: "js-twin", baseline: true, note: "jsKernels().bookImbalanceBatchInto",
+          name: "js-twin",
+          baseline: true,
+          note: "jsKernels().bookImbalanceBatchInto",
           run: () => {
             k.js.bookImbalanceBatchInto(bid, ask, m, depth, outTwin);
             return outTwin[last]!;
           },
         },
         {
-          name: "js-best", note: "4 snapshots per iteration",
+          name: "js-best",
+          note: "4 snapshots per iteration",
           run: () => (bookImbalanceBest(bid, ask, m, depth, outBest) === 0 ? outBest[last]! : invalid("book")),
         },
         {
-          name: "wasm-simd", note: "zero-copy buffers (in and out)",
+          name: "wasm-simd",
+          note: "zero-copy buffers (in and out)",
           run: () => {
             k.simd.bookImbalanceBatchInto(bS, aS, m, depth, oS);
             return oS.array[last]!;
           },
         },
         {
-          name: "wasm-simd-copy-in", note: "plain typed arrays, copied in and out",
+          name: "wasm-simd-copy-in",
+          note: "plain typed arrays, copied in and out",
           run: () => {
             k.simd.bookImbalanceBatchInto(bid, ask, m, depth, outCopy);
             return outCopy[last]!;
           },
         },
         {
-          name: "wasm-scalar", note: "zero-copy buffers",
+          name: "wasm-scalar",
+          note: "zero-copy buffers",
           run: () => {
             k.scalar.bookImbalanceBatchInto(bC, aC, m, depth, oC);
             return oC.array[last]!;
           },
         },
         {
-          name: "floor-read-once", note: `readOnce over 2·M·depth·8 = ${2 * bytes} bytes`,
+          name: "floor-read-once",
+          note: `readOnce over 2·M·depth·8 = ${2 * bytes} bytes`,
           run: () => (readOnce(bR, bytes) === readOnce(aR, bytes) ? 1 : 0),
         },
       ];
-      results.push(report(runGroup({
-        group: "bookImbalanceBatch", params: { M: m, depth, levels: LEVELS }, elements: m, unit: "snap", variants,
-      }, options)));
+      results.push(
+        report(
+          runGroup(
+            {
+              group: "bookImbalanceBatch",
+              params: { M: m, depth, levels: LEVELS },
+              elements: m,
+              unit: "snap",
+              variants,
+            },
+            options,
+          ),
+        ),
+      );
     }
     for (const b of [bS, aS, oS, bC, aC, oC]) b.free();
     mod.free(bR);
@@ -447,10 +535,13 @@ function orderFlowGroups(k: Backends, results: GroupResult[]): void {
       b.array.set(a);
       return b;
     });
-    const oS = k.simd.allocFloat64(n), oC = k.scalar.allocFloat64(n);
+    const oS = k.simd.allocFloat64(n),
+      oC = k.scalar.allocFloat64(n);
     const mod = k.raw;
     const R = inputs.map((a) => rawF64(mod, a));
-    const outTwin = new Float64Array(n), outBest = new Float64Array(n), outCopy = new Float64Array(n);
+    const outTwin = new Float64Array(n),
+      outBest = new Float64Array(n),
+      outCopy = new Float64Array(n);
     const [sbp, sbq, sap, saq] = S as [typeof oS, typeof oS, typeof oS, typeof oS];
     const [cbp, cbq, cap, caq] = C as [typeof oC, typeof oC, typeof oC, typeof oC];
 
@@ -467,38 +558,48 @@ function orderFlowGroups(k: Backends, results: GroupResult[]): void {
     const last = n - 1;
     const variants: Variant[] = [
       {
-        name: "js-twin", baseline: true, note: "jsKernels().orderFlowImbalanceInto",
+        name: "js-twin",
+        baseline: true,
+        note: "jsKernels().orderFlowImbalanceInto",
         run: () => {
           k.js.orderFlowImbalanceInto(q.bidPx, q.bidQty, q.askPx, q.askQty, outTwin);
           return outTwin[last]!;
         },
       },
       {
-        name: "js-best", note: "branchless, previous quote in registers",
+        name: "js-best",
+        note: "branchless, previous quote in registers",
         run: () => (orderFlowImbalanceBest(q.bidPx, q.bidQty, q.askPx, q.askQty, n, outBest) === 0 ? outBest[last]! : invalid("quotes")),
       },
       {
-        name: "wasm-simd", note: "zero-copy buffers (in and out)",
+        name: "wasm-simd",
+        note: "zero-copy buffers (in and out)",
         run: () => {
           k.simd.orderFlowImbalanceInto(sbp, sbq, sap, saq, oS);
           return oS.array[last]!;
         },
       },
       {
-        name: "wasm-simd-copy-in", note: "plain typed arrays, copied in and out",
+        name: "wasm-simd-copy-in",
+        note: "plain typed arrays, copied in and out",
         run: () => {
           k.simd.orderFlowImbalanceInto(q.bidPx, q.bidQty, q.askPx, q.askQty, outCopy);
           return outCopy[last]!;
         },
       },
       {
-        name: "wasm-scalar", note: "zero-copy buffers",
+        name: "wasm-scalar",
+        note: "zero-copy buffers",
         run: () => {
           k.scalar.orderFlowImbalanceInto(cbp, cbq, cap, caq, oC);
           return oC.array[last]!;
         },
       },
-      { name: "floor-read-once", note: `readOnce over 4·n·8 = ${32 * n} bytes (the kernel also writes n·8)`, run: floorRead4(k.readOnce, R, n * 8) },
+      {
+        name: "floor-read-once",
+        note: `readOnce over 4·n·8 = ${32 * n} bytes (the kernel also writes n·8)`,
+        run: floorRead4(k.readOnce, R, n * 8),
+      },
     ];
     results.push(report(runGroup({ group: "orderFlowImbalance", params: { n }, elements: n, unit: "elem", variants }, options)));
     for (const b of [...S, ...C, oS, oC]) b.free();
@@ -508,20 +609,25 @@ function orderFlowGroups(k: Backends, results: GroupResult[]): void {
 
 function rollingStatsGroups(k: Backends, results: GroupResult[]): void {
   const prices = priceWalk(1 << 15, prng(4));
-  const len = prices.length, mask = len - 1;
+  const len = prices.length,
+    mask = len - 1;
   const mod = k.raw;
   const pricesR = rawF64(mod, prices);
-  const outMean = mod.alloc(TICKS_PER_CALL * 8), outStd = mod.alloc(TICKS_PER_CALL * 8);
+  const outMean = mod.alloc(TICKS_PER_CALL * 8),
+    outStd = mod.alloc(TICKS_PER_CALL * 8);
   for (const w of WINDOWS) {
     const alpha = 2 / (w + 1);
-    const wJ = k.js.rollingStats(w), wS = k.simd.rollingStats(w);
+    const wJ = k.js.rollingStats(w),
+      wS = k.simd.rollingStats(w);
     const stateR = mod.alloc(mod.exports.rollingStatsSize(w));
     mod.exports.rollingStatsInit(stateR, w, alpha, w, 1);
     const stateB = mod.alloc(mod.exports.rollingStatsSize(w));
     mod.exports.rollingStatsInit(stateB, w, alpha, w, 1);
     const baseR = stateR >> 3;
-    const push = mod.exports.rollingStatsPush, batch = mod.exports.rollingStatsBatch;
-    const sma = new SMA(w), bb = new BollingerBands(w, 1);
+    const push = mod.exports.rollingStatsPush,
+      batch = mod.exports.rollingStatsBatch;
+    const sma = new SMA(w),
+      bb = new BollingerBands(w, 1);
     // Fill every window first so each variant measures steady state.
     for (let i = 0; i < 2 * w; i++) {
       const x = prices[i]!;
@@ -535,10 +641,17 @@ function rollingStatsGroups(k: Backends, results: GroupResult[]): void {
     close(wS.std, wJ.std, `rolling std w=${w}`);
     close(getStandardDeviation(sma.prices, sma.getResultOrThrow()) * Math.sqrt(w / (w - 1)), wJ.std, `trading-signals std w=${w}`);
 
-    let cJ = 2 * w, cS = 2 * w, cR = 2 * w, cB = 0, cT = 2 * w, cBB = 2 * w;
+    let cJ = 2 * w,
+      cS = 2 * w,
+      cR = 2 * w,
+      cB = 0,
+      cT = 2 * w,
+      cBB = 2 * w;
     const variants: Variant[] = [
       {
-        name: "js-twin", baseline: true, note: "jsKernels().rollingStats(w): push, mean, std",
+        name: "js-twin",
+        baseline: true,
+        note: "jsKernels().rollingStats(w): push, mean, std",
         run: () => {
           let acc = 0;
           for (let t = 0; t < TICKS_PER_CALL; t++) {
@@ -549,7 +662,8 @@ function rollingStatsGroups(k: Backends, results: GroupResult[]): void {
         },
       },
       {
-        name: "wasm-simd", note: "loadKernels().rollingStats(w): push, mean, std",
+        name: "wasm-simd",
+        note: "loadKernels().rollingStats(w): push, mean, std",
         run: () => {
           let acc = 0;
           for (let t = 0; t < TICKS_PER_CALL; t++) {
@@ -560,7 +674,8 @@ function rollingStatsGroups(k: Backends, results: GroupResult[]): void {
         },
       },
       {
-        name: "wasm-raw-push", note: "exports.rollingStatsPush + f64 view reads, no wrapper",
+        name: "wasm-raw-push",
+        note: "exports.rollingStatsPush + f64 view reads, no wrapper",
         run: () => {
           let acc = 0;
           const f64 = mod.f64;
@@ -572,7 +687,8 @@ function rollingStatsGroups(k: Backends, results: GroupResult[]): void {
         },
       },
       {
-        name: "wasm-batch-in-wasm", note: "exports.rollingStatsBatch over 1024 ticks: the per-tick compute without crossing",
+        name: "wasm-batch-in-wasm",
+        note: "exports.rollingStatsBatch over 1024 ticks: the per-tick compute without crossing",
         run: () => {
           const start = cB;
           cB = (cB + TICKS_PER_CALL) & mask;
@@ -581,7 +697,8 @@ function rollingStatsGroups(k: Backends, results: GroupResult[]): void {
         },
       },
       {
-        name: "trading-signals-SMA+SD", note: "SMA.add + getStandardDeviation(sma.prices, mean)",
+        name: "trading-signals-SMA+SD",
+        note: "SMA.add + getStandardDeviation(sma.prices, mean)",
         run: () => {
           let acc = 0;
           for (let t = 0; t < TICKS_PER_CALL; t++) {
@@ -592,7 +709,8 @@ function rollingStatsGroups(k: Backends, results: GroupResult[]): void {
         },
       },
       {
-        name: "trading-signals-BBANDS", note: "BollingerBands(w, 1).add: middle = SMA, upper − middle = SD",
+        name: "trading-signals-BBANDS",
+        note: "BollingerBands(w, 1).add: middle = SMA, upper − middle = SD",
         run: () => {
           let acc = 0;
           for (let t = 0; t < TICKS_PER_CALL; t++) {
@@ -603,9 +721,20 @@ function rollingStatsGroups(k: Backends, results: GroupResult[]): void {
         },
       },
     ];
-    results.push(report(runGroup({
-      group: "rollingStatsPerTick", params: { window: w, ticksPerCall: TICKS_PER_CALL }, elements: TICKS_PER_CALL, unit: "tick", variants,
-    }, options)));
+    results.push(
+      report(
+        runGroup(
+          {
+            group: "rollingStatsPerTick",
+            params: { window: w, ticksPerCall: TICKS_PER_CALL },
+            elements: TICKS_PER_CALL,
+            unit: "tick",
+            variants,
+          },
+          options,
+        ),
+      ),
+    );
     wJ.dispose();
     wS.dispose();
     mod.free(stateR);
@@ -626,7 +755,9 @@ function boundaryGroup(k: Backends, results: GroupResult[]): void {
   const CALLS = 1000;
   const variants: Variant[] = [
     {
-      name: "js-loop", baseline: true, note: "the loop and the loads alone",
+      name: "js-loop",
+      baseline: true,
+      note: "the loop and the loads alone",
       run: () => {
         let acc = 0;
         for (let i = 0; i < CALLS; i++) acc += values[i & 1023]!;
@@ -634,7 +765,8 @@ function boundaryGroup(k: Backends, results: GroupResult[]): void {
       },
     },
     {
-      name: "wasm-call-i32", note: "exports.ewm(p, 0, α, p): an export call that does no work, i32 result",
+      name: "wasm-call-i32",
+      note: "exports.ewm(p, 0, α, p): an export call that does no work, i32 result",
       run: () => {
         let acc = 0;
         for (let i = 0; i < CALLS; i++) acc += ex.ewm(p, 0, values[i & 1023]!, p);
@@ -642,7 +774,8 @@ function boundaryGroup(k: Backends, results: GroupResult[]): void {
       },
     },
     {
-      name: "wasm-call-i64", note: "readOnce(p, 8) (the bench module's export): i64 result, converted to a BigInt",
+      name: "wasm-call-i64",
+      note: "readOnce(p, 8) (the bench module's export): i64 result, converted to a BigInt",
       run: () => {
         let acc = 0;
         for (let i = 0; i < CALLS; i++) acc += k.readOnce(p, 8) === 0n ? 1 : 0;
@@ -667,7 +800,8 @@ interface Target {
 }
 
 function bestJs(g: GroupResult): { name: string; ns: number } {
-  const twin = medianOf(g, "js-twin"), best = medianOf(g, "js-best");
+  const twin = medianOf(g, "js-twin"),
+    best = medianOf(g, "js-best");
   return twin <= best ? { name: "js-twin", ns: twin } : { name: "js-best", ns: best };
 }
 
@@ -677,29 +811,45 @@ function evaluateTargets(results: GroupResult[]): Target[] {
     if (g.group === "volumeDelta" || g.group === "bookImbalanceBatch") {
       const size = Number(g.params.n ?? g.params.M);
       if (size < 1e4) continue;
-      const wasm = medianOf(g, "wasm-simd"), floor = medianOf(g, "floor-read-once");
+      const wasm = medianOf(g, "wasm-simd"),
+        floor = medianOf(g, "floor-read-once");
       const js = bestJs(g);
       targets.push({
-        target: `${g.group}: WASM SIMD ≥ 4× best JS`, params: g.params, measured: js.ns / wasm, required: "≥ 4",
-        met: js.ns / wasm >= 4, detail: `best JS = ${js.name} ${js.ns.toFixed(0)} ns, wasm-simd ${wasm.toFixed(0)} ns`,
+        target: `${g.group}: WASM SIMD ≥ 4× best JS`,
+        params: g.params,
+        measured: js.ns / wasm,
+        required: "≥ 4",
+        met: js.ns / wasm >= 4,
+        detail: `best JS = ${js.name} ${js.ns.toFixed(0)} ns, wasm-simd ${wasm.toFixed(0)} ns`,
       });
       targets.push({
-        target: `${g.group}: WASM SIMD within 1.5× of the read-once floor`, params: g.params, measured: wasm / floor, required: "≤ 1.5",
-        met: wasm / floor <= 1.5, detail: `wasm-simd ${wasm.toFixed(0)} ns, floor ${floor.toFixed(0)} ns`,
+        target: `${g.group}: WASM SIMD within 1.5× of the read-once floor`,
+        params: g.params,
+        measured: wasm / floor,
+        required: "≤ 1.5",
+        met: wasm / floor <= 1.5,
+        detail: `wasm-simd ${wasm.toFixed(0)} ns, floor ${floor.toFixed(0)} ns`,
       });
     }
     if (g.group === "rollingStatsPerTick") {
-      const wasm = medianOf(g, "wasm-simd"), twin = medianOf(g, "js-twin");
+      const wasm = medianOf(g, "wasm-simd"),
+        twin = medianOf(g, "js-twin");
       targets.push({
-        target: "rolling stats per tick: WASM ≥ 1.3× JS twin", params: g.params, measured: twin / wasm, required: "≥ 1.3",
+        target: "rolling stats per tick: WASM ≥ 1.3× JS twin",
+        params: g.params,
+        measured: twin / wasm,
+        required: "≥ 1.3",
         met: twin / wasm >= 1.3,
         detail: `js-twin ${(twin / g.elements).toFixed(2)} ns/tick, wasm ${(wasm / g.elements).toFixed(2)} ns/tick`,
       });
       if (g.params.window === 1000) {
         const ts = Math.min(medianOf(g, "trading-signals-SMA+SD"), medianOf(g, "trading-signals-BBANDS"));
         targets.push({
-          target: "rolling stats per tick: WASM ≥ 20× trading-signals (fastest of its SMA+SD paths)", params: g.params,
-          measured: ts / wasm, required: "≥ 20", met: ts / wasm >= 20,
+          target: "rolling stats per tick: WASM ≥ 20× trading-signals (fastest of its SMA+SD paths)",
+          params: g.params,
+          measured: ts / wasm,
+          required: "≥ 20",
+          met: ts / wasm >= 20,
           detail: `trading-signals ${(ts / g.elements).toFixed(1)} ns/tick, wasm ${(wasm / g.elements).toFixed(2)} ns/tick`,
         });
       }
@@ -732,7 +882,9 @@ async function main(): Promise<void> {
     options,
   };
   console.log(`kernels bench — ${meta.date} — ${meta.cpu} — Node ${meta.node}${quick ? " — QUICK (smoke run, not for claims)" : ""}`);
-  console.log(`load average at start: ${meta.loadavgStart.join(" ")} (${meta.cores} cores)${meta.loadavgStart[0]! > 1 ? " — the machine is busy: expect noise" : ""}\n`);
+  console.log(
+    `load average at start: ${meta.loadavgStart.join(" ")} (${meta.cores} cores)${meta.loadavgStart[0]! > 1 ? " — the machine is busy: expect noise" : ""}\n`,
+  );
 
   const results: GroupResult[] = [];
   if (only.includes("boundary")) boundaryGroup(k, results);
@@ -744,7 +896,9 @@ async function main(): Promise<void> {
   const targets = evaluateTargets(results);
   console.log("targets");
   for (const t of targets) {
-    const params = Object.entries(t.params).map(([a, b]) => `${a}=${b}`).join(" ");
+    const params = Object.entries(t.params)
+      .map(([a, b]) => `${a}=${b}`)
+      .join(" ");
     console.log(`  ${t.met ? "MET   " : "MISSED"} ${t.target} [${params}]: ${t.measured.toFixed(2)} (${t.required}; ${t.detail})`);
   }
   const seconds = (Date.now() - started) / 1000;
@@ -755,19 +909,24 @@ async function main(): Promise<void> {
   writeFileSync(outPath, `${JSON.stringify({ meta: { ...meta, loadavgEnd, seconds }, results, targets, sink: sinkResult() }, null, 2)}\n`);
   const mdPath = `${outPath.replace(/\.json$/, "")}.md`;
   const targetLines = targets.map((t) => {
-    const params = Object.entries(t.params).map(([a, b]) => `${a}=${b}`).join(", ");
+    const params = Object.entries(t.params)
+      .map(([a, b]) => `${a}=${b}`)
+      .join(", ");
     return `| ${t.target} | ${params} | ${t.measured.toFixed(2)} | ${t.required} | ${t.met ? "met" : "**missed**"} | ${t.detail} |`;
   });
-  writeFileSync(mdPath, [
-    `Generated by bench/kernels.bench.ts — ${meta.date} — ${meta.cpu} — Node ${meta.node} — \`${meta.command}\``,
-    `Load average at start ${meta.loadavgStart.join(" ")}, at end ${loadavgEnd.join(" ")} (${meta.cores} cores); ${seconds.toFixed(0)} s.`,
-    "",
-    ...results.flatMap((g) => [formatGroupMarkdown(g), ""]),
-    "| target | params | measured | required | result | detail |",
-    "|---|---|---:|---|---|---|",
-    ...targetLines,
-    "",
-  ].join("\n"));
+  writeFileSync(
+    mdPath,
+    [
+      `Generated by bench/kernels.bench.ts — ${meta.date} — ${meta.cpu} — Node ${meta.node} — \`${meta.command}\``,
+      `Load average at start ${meta.loadavgStart.join(" ")}, at end ${loadavgEnd.join(" ")} (${meta.cores} cores); ${seconds.toFixed(0)} s.`,
+      "",
+      ...results.flatMap((g) => [formatGroupMarkdown(g), ""]),
+      "| target | params | measured | required | result | detail |",
+      "|---|---|---:|---|---|---|",
+      ...targetLines,
+      "",
+    ].join("\n"),
+  );
   console.log(`wrote ${outPath} and ${mdPath}`);
 }
 

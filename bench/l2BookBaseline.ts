@@ -38,8 +38,12 @@ export class BookSide {
   /** The tick size in units of 1e−8 (set by the book). */
   tickUnits = 1;
 
-  constructor(readonly isBid: boolean, readonly windowTicks: number) {
-    if (!(windowTicks >= 64 && (windowTicks & (windowTicks - 1)) === 0)) throw new RangeError(`windowTicks ${windowTicks}: expected a power of two ≥ 64`);
+  constructor(
+    readonly isBid: boolean,
+    readonly windowTicks: number,
+  ) {
+    if (!(windowTicks >= 64 && (windowTicks & (windowTicks - 1)) === 0))
+      throw new RangeError(`windowTicks ${windowTicks}: expected a power of two ≥ 64`);
     this.qty = new Float64Array(windowTicks);
     this.occ = new Uint32Array(windowTicks >> 5);
   }
@@ -113,7 +117,8 @@ export class BookSide {
     this.occ.fill(0);
     this.base = base;
     for (let k = 0; k < moved.length; k += 2) {
-      const t = moved[k]!, i = t - base;
+      const t = moved[k]!,
+        i = t - base;
       if (i >= 0 && i < w) {
         this.qty[i] = moved[k + 1]!;
         this.mark(i, true);
@@ -137,7 +142,7 @@ export class BookSide {
     if (i >= 0 && i < w) {
       before = this.qty[i]!;
       this.qty[i] = q;
-      if ((before > 0) !== (q > 0)) this.mark(i, q > 0);
+      if (before > 0 !== q > 0) this.mark(i, q > 0);
     } else {
       before = this.far.get(t) ?? 0;
       if (q > 0) this.far.set(t, q);
@@ -164,8 +169,9 @@ export class BookSide {
       this.bestTick = NaN;
       return;
     }
-    const w = this.windowTicks, at = from - this.base;
-    const i = this.isBid ? (at - 1 >= 0 ? this.nextDown(Math.min(at - 1, w - 1)) : -1) : (at + 1 < w ? this.nextUp(Math.max(at + 1, 0)) : -1);
+    const w = this.windowTicks,
+      at = from - this.base;
+    const i = this.isBid ? (at - 1 >= 0 ? this.nextDown(Math.min(at - 1, w - 1)) : -1) : at + 1 < w ? this.nextUp(Math.max(at + 1, 0)) : -1;
     if (i >= 0) {
       this.bestTick = this.base + i;
       return;
@@ -213,7 +219,8 @@ export class BookSide {
   /** Every level, best first, as [price, qty] pairs (for summaries and tests; O(levels)). */
   entries(): [number, number][] {
     const out: [number, number][] = [];
-    for (let i = this.nextUp(0); i >= 0; i = i + 1 < this.windowTicks ? this.nextUp(i + 1) : -1) out.push([this.price(this.base + i), this.qty[i]!]);
+    for (let i = this.nextUp(0); i >= 0; i = i + 1 < this.windowTicks ? this.nextUp(i + 1) : -1)
+      out.push([this.price(this.base + i), this.qty[i]!]);
     for (const [t, q] of this.far) out.push([this.price(t), q]);
     out.sort((a, b) => (this.isBid ? b[0] - a[0] : a[0] - b[0]));
     return out;
@@ -269,11 +276,16 @@ export class L2Book {
   }
 
   private retick(units: number): void {
-    const bids = this.bids.entries(), asks = this.asks.entries();
+    const bids = this.bids.entries(),
+      asks = this.asks.entries();
     this.setTickUnits(units);
     this.bids.clear();
     this.asks.clear();
-    const centre = bids.length ? Math.round(Math.round(bids[0]![0] * UNIT) / units) : asks.length ? Math.round(Math.round(asks[0]![0] * UNIT) / units) : 0;
+    const centre = bids.length
+      ? Math.round(Math.round(bids[0]![0] * UNIT) / units)
+      : asks.length
+        ? Math.round(Math.round(asks[0]![0] * UNIT) / units)
+        : 0;
     this.bids.recentre(centre);
     this.asks.recentre(centre);
     for (const [p, q] of bids) this.bids.set(Math.round(Math.round(p * UNIT) / units), q);
@@ -288,7 +300,8 @@ export class L2Book {
 
   /** Best bid ≥ best ask: impossible on a consistent book. */
   get crossed(): boolean {
-    const b = this.bids.bestPrice(), a = this.asks.bestPrice();
+    const b = this.bids.bestPrice(),
+      a = this.asks.bestPrice();
     return b >= a;
   }
 }

@@ -63,8 +63,15 @@ export async function measure(mode: MemoryRun["mode"], symbols: number, backend:
   }
   const after = settled();
   return {
-    mode, symbols, backend: kernels.backend, peakRssMB: process.resourceUsage().maxRSS / 1024, rssMB: after.rss / MB, heapMB: after.heapUsed / MB,
-    wasmMB: kernels.memoryBytes / MB, baseRssMB: base.rss / MB, scoreUpdates: updates,
+    mode,
+    symbols,
+    backend: kernels.backend,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    rssMB: after.rss / MB,
+    heapMB: after.heapUsed / MB,
+    wasmMB: kernels.memoryBytes / MB,
+    baseRssMB: base.rss / MB,
+    scoreUpdates: updates,
   };
 }
 
@@ -81,10 +88,14 @@ async function main(): Promise<void> {
   for (const m of ["trade-once", "live-book"] as const) {
     for (const n of [1, 100, 1_000, 10_000]) {
       for (const b of ["wasm", "js"] as const) {
-        const r = JSON.parse(execFileSync(process.execPath, ["--expose-gc", self, "--child", m, String(n), b], { encoding: "utf8", maxBuffer: 1 << 20 })) as MemoryRun;
+        const r = JSON.parse(
+          execFileSync(process.execPath, ["--expose-gc", self, "--child", m, String(n), b], { encoding: "utf8", maxBuffer: 1 << 20 }),
+        ) as MemoryRun;
         runs.push(r);
         const perSymbolKB = ((r.rssMB - r.baseRssMB) * 1024) / n;
-        console.log(`${m.padEnd(10)} ${String(n).padStart(6)} symbols  ${r.backend.padEnd(9)} peak RSS ${r.peakRssMB.toFixed(0).padStart(5)} MB  RSS ${r.rssMB.toFixed(0).padStart(5)} MB  heap ${r.heapMB.toFixed(0).padStart(4)} MB  wasm ${r.wasmMB.toFixed(0).padStart(4)} MB  ≈ ${perSymbolKB.toFixed(1)} KB/symbol`);
+        console.log(
+          `${m.padEnd(10)} ${String(n).padStart(6)} symbols  ${r.backend.padEnd(9)} peak RSS ${r.peakRssMB.toFixed(0).padStart(5)} MB  RSS ${r.rssMB.toFixed(0).padStart(5)} MB  heap ${r.heapMB.toFixed(0).padStart(4)} MB  wasm ${r.wasmMB.toFixed(0).padStart(4)} MB  ≈ ${perSymbolKB.toFixed(1)} KB/symbol`,
+        );
       }
     }
   }

@@ -24,7 +24,8 @@ import { machineMeta } from "./harness.js";
 import { median, pass, shift, spans } from "./replayLoop.js";
 
 const FILES = ["data/binance-spot-btcusdt-2024-08-08.jsonl.gz", "data/binance-spot-ethusdt-2024-08-08.jsonl.gz"];
-const PASSES = 10, WARMUP = 3;
+const PASSES = 10,
+  WARMUP = 3;
 
 interface Variant {
   readonly name: string;
@@ -63,7 +64,9 @@ interface Result {
 
 async function scenario(label: string, events: MarketEvent[]): Promise<{ otherCoresBusy: number; variants: Record<string, Result> }> {
   const { idSpan, timeSpan } = spans(events);
-  const wall0 = performance.now(), busy0 = machineBusyMs(), own0 = process.cpuUsage();
+  const wall0 = performance.now(),
+    busy0 = machineBusyMs(),
+    own0 = process.cpuUsage();
   const kernels = await loadKernels();
   let delivered = 0;
   const variants = [
@@ -85,12 +88,21 @@ async function scenario(label: string, events: MarketEvent[]): Promise<{ otherCo
   const own = process.cpuUsage(own0);
   const otherCoresBusy = Math.max(0, machineBusyMs() - busy0 - (own.user + own.system) / 1000) / (performance.now() - wall0);
   const base = median(passes[0]!);
-  const out = Object.fromEntries(variants.map((v, i) => [v.name, { eventsPerSec: median(passes[i]!), passes: passes[i]!.map(Math.round), vsSingle: median(passes[i]!) / base }]));
-  console.log(`\n${label}: ${events.length.toLocaleString("en")} events a pass, median of ${PASSES} passes ` +
-    `(${delivered.toLocaleString("en")} updates delivered by the onScore variant; other processes kept ${otherCoresBusy.toFixed(2)} cores busy)`);
+  const out = Object.fromEntries(
+    variants.map((v, i) => [
+      v.name,
+      { eventsPerSec: median(passes[i]!), passes: passes[i]!.map(Math.round), vsSingle: median(passes[i]!) / base },
+    ]),
+  );
+  console.log(
+    `\n${label}: ${events.length.toLocaleString("en")} events a pass, median of ${PASSES} passes ` +
+      `(${delivered.toLocaleString("en")} updates delivered by the onScore variant; other processes kept ${otherCoresBusy.toFixed(2)} cores busy)`,
+  );
   console.log(`  ${"variant".padEnd(22)}${"events/s".padStart(12)}${"vs single".padStart(11)}`);
   for (const [name, r] of Object.entries(out)) {
-    console.log(`  ${name.padEnd(22)}${Math.round(r.eventsPerSec).toLocaleString("en").padStart(12)}${`${r.vsSingle.toFixed(2)}x`.padStart(11)}`);
+    console.log(
+      `  ${name.padEnd(22)}${Math.round(r.eventsPerSec).toLocaleString("en").padStart(12)}${`${r.vsSingle.toFixed(2)}x`.padStart(11)}`,
+    );
   }
   return { otherCoresBusy: Math.round(otherCoresBusy * 100) / 100, variants: out };
 }
@@ -99,12 +111,22 @@ async function main(): Promise<void> {
   const events: MarketEvent[] = [];
   await replayCaptureFiles(FILES, (e) => events.push(e));
   const meta = {
-    ...machineMeta("node dist/bench/parallel.bench.js"), backend: "wasm", batchSize: 1024,
+    ...machineMeta("node dist/bench/parallel.bench.js"),
+    backend: "wasm",
+    batchSize: 1024,
   };
-  console.log(`parallel bench — ${meta.date} — ${meta.cpu} — ${meta.cores} cores — Node ${meta.node} — load ${meta.loadavgStart.join(" ")}`);
-  const two = await scenario("2 symbols (BTCUSDT, ETHUSDT: one worker of two owns both)", events.map((e) => ({ ...e })));
+  console.log(
+    `parallel bench — ${meta.date} — ${meta.cpu} — ${meta.cores} cores — Node ${meta.node} — load ${meta.loadavgStart.join(" ")}`,
+  );
+  const two = await scenario(
+    "2 symbols (BTCUSDT, ETHUSDT: one worker of two owns both)",
+    events.map((e) => ({ ...e })),
+  );
   const names = ["", "-1", "-2", "-3"];
-  const eight = await scenario("8 symbols (four per worker of two)", events.flatMap((e) => names.map((n) => ({ ...e, symbol: e.symbol + n }))));
+  const eight = await scenario(
+    "8 symbols (four per worker of two)",
+    events.flatMap((e) => names.map((n) => ({ ...e, symbol: e.symbol + n }))),
+  );
   mkdirSync("bench/results", { recursive: true });
   writeFileSync("bench/results/parallel.json", JSON.stringify({ meta, symbols2: two, symbols8: eight }, null, 1));
 }

@@ -22,7 +22,10 @@ export function median(xs: readonly number[]): number {
 
 /** How far ids and times must move for the events to follow themselves. */
 export function spans(events: readonly MarketEvent[]): { idSpan: number; timeSpan: number } {
-  let lo = Infinity, hi = -Infinity, tlo = Infinity, thi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity,
+    tlo = Infinity,
+    thi = -Infinity;
   for (const e of events) {
     if (e.type === "depth" || e.type === "snapshot") {
       lo = Math.min(lo, e.type === "depth" ? e.firstUpdateId : e.lastUpdateId);
@@ -53,7 +56,10 @@ export function pass(engine: StreamingEngine, events: readonly MarketEvent[]): P
   const t0 = performance.now();
   for (let i = 0; i < events.length; i++) engine.process(events[i]!);
   const seconds = (performance.now() - t0) / 1000;
-  let p50 = 0, p99 = 0, p999 = 0, max = 0;
+  let p50 = 0,
+    p99 = 0,
+    p999 = 0,
+    max = 0;
   for (const s of engine.symbols) {
     const h = engine.symbolState(s)!.latency;
     p50 = Math.max(p50, h.quantile(0.5));

@@ -13,8 +13,11 @@ export async function buildDemo(esbuild, common, root) {
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
   await esbuild.build({
-    ...common, platform: "browser", minify: true,
-    entryPoints: [join(src, "main.ts"), join(src, "replayWorker.ts")], outdir: out,
+    ...common,
+    platform: "browser",
+    minify: true,
+    entryPoints: [join(src, "main.ts"), join(src, "replayWorker.ts")],
+    outdir: out,
   });
   for (const name of await readdir(src)) if (STATIC.test(name)) await copyFile(join(src, name), join(out, name));
 }

@@ -17,8 +17,14 @@ const INPUT_EXTENSIONS = /\.(ts|mts|js|mjs|json|html|css|svg)$/;
 const INPUT_FILES = ["package.json", "package-lock.json", "asconfig.json", "tsconfig.json", "tsconfig.build.json"];
 /** What a full build writes, and a run of the CLI, the library or the demo needs. */
 const OUTPUTS = [
-  "src/wasm/generated/wasmBytes.ts", "dist/index.js", "dist/node.js", "dist/cli.js", "dist/parallel/engineThread.js",
-  "dist/browser/confluence.min.js", "dist/demo/index.html", "dist/types/index.d.ts",
+  "src/wasm/generated/wasmBytes.ts",
+  "dist/index.js",
+  "dist/node.js",
+  "dist/cli.js",
+  "dist/parallel/engineThread.js",
+  "dist/browser/confluence.min.js",
+  "dist/demo/index.html",
+  "dist/types/index.d.ts",
 ];
 export const STAMP = "build/inputs.sha256";
 
@@ -68,4 +74,3 @@ export async function writeStamp(root, hash) {
   await mkdir(dirname(join(root, STAMP)), { recursive: true });
   await writeFile(join(root, STAMP), `${hash}\n`);
 }
-

@@ -26,7 +26,11 @@ export function layoutConstants(spec) {
   const constants = [];
   for (const [i, c] of spec.components.entries()) constants.push({ name: constantName(c.name), value: i, doc: `${c.name}: ${c.measures}` });
   const components = spec.components.length;
-  constants.push({ name: "COMPONENTS", value: components, doc: "number of components (weights, signals, confidences and flags come in this order)" });
+  constants.push({
+    name: "COMPONENTS",
+    value: components,
+    doc: "number of components (weights, signals, confidences and flags come in this order)",
+  });
   let slot = 0;
   for (const group of ["update", "status"]) {
     for (const o of spec[group]) constants.push({ name: constantName(o.name), value: slot++, doc: o.meaning });
@@ -35,7 +39,8 @@ export function layoutConstants(spec) {
     constants.push({ name: constantName(o.name), value: slot, doc: `first of ${components} slots: ${o.meaning}` });
     slot += components;
   }
-  for (const f of spec.features) constants.push({ name: `F_${constantName(f.name)}`, value: slot++, doc: `feature ${f.name} (${f.source}): ${f.meaning}` });
+  for (const f of spec.features)
+    constants.push({ name: `F_${constantName(f.name)}`, value: slot++, doc: `feature ${f.name} (${f.source}): ${f.meaning}` });
   constants.push({ name: "OUTPUTS", value: slot, doc: "number of output slots (f64) at the start of a core's block" });
   const seen = new Set();
   for (const c of constants) {

@@ -17,8 +17,14 @@ function run(cmd, args, env = {}) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
-    child.stdout.on("data", (d) => { out += d; process.stdout.write(d); });
-    child.stderr.on("data", (d) => { out += d; process.stderr.write(d); });
+    child.stdout.on("data", (d) => {
+      out += d;
+      process.stdout.write(d);
+    });
+    child.stderr.on("data", (d) => {
+      out += d;
+      process.stderr.write(d);
+    });
     child.on("close", (code) => resolve({ code: code ?? 1, out }));
   });
 }
@@ -42,7 +48,8 @@ async function aspect(name, args) {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the ANSI colour codes (ESC [ … m) as-pect prints
   const m = /\[Tests\]:\s*(\d+)\s*\/\s*(\d+)/.exec(out.replace(/\x1b\[[0-9;]*m/g, ""));
   if (!m) return record(name, 0, 1);
-  const passed = Number(m[1]), total = Number(m[2]);
+  const passed = Number(m[1]),
+    total = Number(m[2]);
   record(name, passed, Math.max(total - passed, code === 0 ? 0 : 1));
 }
 

@@ -9,7 +9,11 @@ export class ConfluenceError extends Error {
 /** Two inputs that must line up do not have the same length (or a shape is off). */
 export class LengthMismatchError extends ConfluenceError {
   override name = "LengthMismatchError";
-  constructor(readonly what: string, readonly expected: number, readonly actual: number) {
+  constructor(
+    readonly what: string,
+    readonly expected: number,
+    readonly actual: number,
+  ) {
     super(`${what}: length ${actual}, expected ${expected}`);
   }
 }
@@ -17,7 +21,12 @@ export class LengthMismatchError extends ConfluenceError {
 /** A value is NaN, ±Infinity or negative where that makes no sense. */
 export class InvalidValueError extends ConfluenceError {
   override name = "InvalidValueError";
-  constructor(readonly what: string, readonly index: number, readonly value: number, readonly expected: string) {
+  constructor(
+    readonly what: string,
+    readonly index: number,
+    readonly value: number,
+    readonly expected: string,
+  ) {
     super(`${what}[${index}] = ${value}: expected ${expected}`);
   }
 }
@@ -41,7 +50,10 @@ export class EmptyInputError extends ConfluenceError {
 /** A window length is not an integer in [1, capacity]. */
 export class InvalidWindowError extends ConfluenceError {
   override name = "InvalidWindowError";
-  constructor(readonly window: number, readonly capacity: number) {
+  constructor(
+    readonly window: number,
+    readonly capacity: number,
+  ) {
     super(`window ${window}: expected an integer from 1 to ${capacity}`);
   }
 }
@@ -49,7 +61,10 @@ export class InvalidWindowError extends ConfluenceError {
 /** A book depth is not an integer in [1, levels given]. */
 export class InvalidDepthError extends ConfluenceError {
   override name = "InvalidDepthError";
-  constructor(readonly depth: number, readonly levels: number) {
+  constructor(
+    readonly depth: number,
+    readonly levels: number,
+  ) {
     super(`depth ${depth}: expected an integer from 1 to ${levels} (the levels given)`);
   }
 }
@@ -65,7 +80,11 @@ export class InvalidAlphaError extends ConfluenceError {
 /** A parameter (decay, span, capacity…) is out of its range. */
 export class InvalidParameterError extends ConfluenceError {
   override name = "InvalidParameterError";
-  constructor(readonly parameter: string, readonly value: unknown, readonly expected: string) {
+  constructor(
+    readonly parameter: string,
+    readonly value: unknown,
+    readonly expected: string,
+  ) {
     super(`${parameter} = ${String(value)}: expected ${expected}`);
   }
 }
@@ -73,7 +92,11 @@ export class InvalidParameterError extends ConfluenceError {
 /** A timestamp goes backwards in a stream that must be in time order. */
 export class OutOfOrderError extends ConfluenceError {
   override name = "OutOfOrderError";
-  constructor(readonly what: string, readonly time: number, readonly previous: number) {
+  constructor(
+    readonly what: string,
+    readonly time: number,
+    readonly previous: number,
+  ) {
     super(`${what} at ${time} is older than the previous one at ${previous}: expected non-decreasing time`);
   }
 }
@@ -81,7 +104,10 @@ export class OutOfOrderError extends ConfluenceError {
 /** A fixed-capacity time window is full of entries that are all still inside its span. */
 export class CapacityExceededError extends ConfluenceError {
   override name = "CapacityExceededError";
-  constructor(readonly what: string, readonly capacity: number) {
+  constructor(
+    readonly what: string,
+    readonly capacity: number,
+  ) {
     super(`${what} is full (${capacity} entries all inside the span): expected a larger capacity`);
   }
 }
@@ -100,7 +126,11 @@ export class DisposedError extends ConfluenceError {
  */
 export class ArgumentTypeError extends ConfluenceError {
   override name = "ArgumentTypeError";
-  constructor(readonly what: string, readonly found: string, readonly expected: string) {
+  constructor(
+    readonly what: string,
+    readonly found: string,
+    readonly expected: string,
+  ) {
     super(`${what} is ${found}: expected ${expected}`);
   }
 }
@@ -112,7 +142,11 @@ export class ArgumentTypeError extends ConfluenceError {
  */
 export class OutOfMemoryError extends ConfluenceError {
   override name = "OutOfMemoryError";
-  constructor(readonly requested: number, readonly memoryBytes: number, readonly reason: string) {
+  constructor(
+    readonly requested: number,
+    readonly memoryBytes: number,
+    readonly reason: string,
+  ) {
     super(`cannot allocate ${requested} bytes: ${reason}: expected a smaller allocation, or fewer live buffers and windows`);
   }
 }
@@ -124,15 +158,25 @@ export class OutOfMemoryError extends ConfluenceError {
  */
 export class WasmAbortError extends ConfluenceError {
   override name = "WasmAbortError";
-  constructor(readonly abortMessage: string, readonly file: string, readonly line: number, readonly column: number) {
-    super(`the WebAssembly module aborted: ${abortMessage} at ${file}:${line}:${column}: expected every call to be checked before it reaches the module (please report it)`);
+  constructor(
+    readonly abortMessage: string,
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(
+      `the WebAssembly module aborted: ${abortMessage} at ${file}:${line}:${column}: expected every call to be checked before it reaches the module (please report it)`,
+    );
   }
 }
 
 /** A configuration object has a key the library does not know (often a typo). */
 export class UnknownConfigKeyError extends ConfluenceError {
   override name = "UnknownConfigKeyError";
-  constructor(readonly key: string, readonly known: readonly string[]) {
+  constructor(
+    readonly key: string,
+    readonly known: readonly string[],
+  ) {
     super(`unknown configuration key '${key}': expected one of ${known.join(", ")}`);
   }
 }
@@ -140,7 +184,11 @@ export class UnknownConfigKeyError extends ConfluenceError {
 /** A configuration value is out of range or of the wrong type. */
 export class InvalidConfigError extends ConfluenceError {
   override name = "InvalidConfigError";
-  constructor(readonly key: string, readonly value: unknown, readonly expected: string) {
+  constructor(
+    readonly key: string,
+    readonly value: unknown,
+    readonly expected: string,
+  ) {
     super(`${key} = ${JSON.stringify(value)}: expected ${expected}`);
   }
 }
@@ -148,7 +196,10 @@ export class InvalidConfigError extends ConfluenceError {
 /** Weights that are negative, unknown or do not sum to 1. */
 export class InvalidWeightsError extends ConfluenceError {
   override name = "InvalidWeightsError";
-  constructor(readonly what: string, readonly detail: string) {
+  constructor(
+    readonly what: string,
+    readonly detail: string,
+  ) {
     super(`${what}: ${detail}`);
   }
 }
@@ -156,7 +207,10 @@ export class InvalidWeightsError extends ConfluenceError {
 /** A result was asked for before enough data arrived. */
 export class WarmupError extends ConfluenceError {
   override name = "WarmupError";
-  constructor(readonly what: string, readonly needed: string) {
+  constructor(
+    readonly what: string,
+    readonly needed: string,
+  ) {
     super(`${what} is warming up: still needs ${needed}`);
   }
 }
@@ -164,7 +218,11 @@ export class WarmupError extends ConfluenceError {
 /** A symbol appears more than once in a universe that must list each symbol once. */
 export class DuplicateSymbolError extends ConfluenceError {
   override name = "DuplicateSymbolError";
-  constructor(readonly symbol: string, readonly first: number, readonly second: number) {
+  constructor(
+    readonly symbol: string,
+    readonly first: number,
+    readonly second: number,
+  ) {
     super(`symbol '${symbol}' appears at entries ${first} and ${second}: expected each symbol once`);
   }
 }
@@ -185,14 +243,27 @@ export type FeedDecodeReason =
 
 /** Every FeedDecodeReason, in a fixed order. */
 export const FEED_DECODE_REASONS: readonly FeedDecodeReason[] = [
-  "bad-timestamp", "not-json", "unknown-kind", "missing-field", "invalid-field", "non-finite", "non-positive-price",
-  "negative-qty", "empty-symbol", "unknown-snapshot-symbol", "line-too-long",
+  "bad-timestamp",
+  "not-json",
+  "unknown-kind",
+  "missing-field",
+  "invalid-field",
+  "non-finite",
+  "non-positive-price",
+  "negative-qty",
+  "empty-symbol",
+  "unknown-snapshot-symbol",
+  "line-too-long",
 ];
 
 /** A market-data message (a Binance frame, a capture line, a ccxt object) that cannot become an event. */
 export class FeedDecodeError extends ConfluenceError {
   override name = "FeedDecodeError";
-  constructor(readonly reason: FeedDecodeReason, readonly what: string, readonly expected: string) {
+  constructor(
+    readonly reason: FeedDecodeReason,
+    readonly what: string,
+    readonly expected: string,
+  ) {
     super(`${what}: expected ${expected} (${reason})`);
   }
 }
@@ -200,7 +271,10 @@ export class FeedDecodeError extends ConfluenceError {
 /** A capture file that cannot be read to its end: missing, unreadable, or a corrupt or truncated gzip. */
 export class CaptureFileError extends ConfluenceError {
   override name = "CaptureFileError";
-  constructor(readonly file: string, readonly reason: string) {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
     super(`${file}: ${reason}: expected a readable capture file (gzip or plain text)`);
   }
 }
@@ -208,16 +282,25 @@ export class CaptureFileError extends ConfluenceError {
 /** A capture file that holds no valid capture line at all (a CSV, random bytes, a README): not a capture. */
 export class EmptyCaptureError extends ConfluenceError {
   override name = "EmptyCaptureError";
-  constructor(readonly file: string, readonly lines: number, readonly firstRejection: string | null) {
-    super(`no valid capture lines in ${file} (${lines} line${lines === 1 ? "" : "s"} read${firstRejection ? `; first: ${firstRejection}` : ""}): ` +
-      "expected lines of `<receive time, ns since epoch> <Binance JSON message>`, gzip or plain text");
+  constructor(
+    readonly file: string,
+    readonly lines: number,
+    readonly firstRejection: string | null,
+  ) {
+    super(
+      `no valid capture lines in ${file} (${lines} line${lines === 1 ? "" : "s"} read${firstRejection ? `; first: ${firstRejection}` : ""}): ` +
+        "expected lines of `<receive time, ns since epoch> <Binance JSON message>`, gzip or plain text",
+    );
   }
 }
 
 /** A cache key's input holds something with no stable byte form (a function, a Map, a cycle…). */
 export class UnhashableInputError extends ConfluenceError {
   override name = "UnhashableInputError";
-  constructor(readonly path: string, readonly found: string) {
+  constructor(
+    readonly path: string,
+    readonly found: string,
+  ) {
     super(`${path} is ${found}: expected null, a boolean, a number, a string, an array, a plain object or a typed array, without cycles`);
   }
 }
@@ -225,7 +308,10 @@ export class UnhashableInputError extends ConfluenceError {
 /** The Redis server a cluster worker or publisher needs cannot be used: unreachable, refused, or too old. */
 export class RedisUnavailableError extends ConfluenceError {
   override name = "RedisUnavailableError";
-  constructor(readonly url: string, readonly reason: string) {
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+  ) {
     super(`${url}: ${reason}: expected a reachable Redis server, version 6.2 or later`);
   }
 }
@@ -237,8 +323,14 @@ export class RedisUnavailableError extends ConfluenceError {
  */
 export class PublishIncompleteError extends ConfluenceError {
   override name = "PublishIncompleteError";
-  constructor(readonly confirmed: number, readonly read: number, readonly reason: string) {
-    super(`publish stopped: ${reason}; ${confirmed} of ${read} events confirmed in their streams (a batch whose reply was lost may or may not be in): expected every Redis call to succeed`);
+  constructor(
+    readonly confirmed: number,
+    readonly read: number,
+    readonly reason: string,
+  ) {
+    super(
+      `publish stopped: ${reason}; ${confirmed} of ${read} events confirmed in their streams (a batch whose reply was lost may or may not be in): expected every Redis call to succeed`,
+    );
   }
 }
 
@@ -249,8 +341,16 @@ export class PublishIncompleteError extends ConfluenceError {
  */
 export class WorkerFailedError extends ConfluenceError {
   override name = "WorkerFailedError";
-  constructor(readonly worker: number, readonly workers: number, readonly symbols: readonly string[], readonly reason: string) {
-    const held = symbols.length === 0 ? "no symbols yet" : `symbols ${symbols.slice(0, 5).join(", ")}${symbols.length > 5 ? `, … (${symbols.length})` : ""}`;
+  constructor(
+    readonly worker: number,
+    readonly workers: number,
+    readonly symbols: readonly string[],
+    readonly reason: string,
+  ) {
+    const held =
+      symbols.length === 0
+        ? "no symbols yet"
+        : `symbols ${symbols.slice(0, 5).join(", ")}${symbols.length > 5 ? `, … (${symbols.length})` : ""}`;
     super(`worker ${worker} of ${workers} (${held}) failed: ${reason}: expected it to run until close(); its symbols' state is lost`);
   }
 }

@@ -9,7 +9,14 @@ export type * from "./kernels/types.js";
 export type { StreamingComponent } from "./streamingComponent.js";
 export { ConfluenceAnalyzer } from "./confluence/analyzer.js";
 export type {
-  ComponentResult, ComponentScore, ConfluenceFeatures, ConfluenceUpdate, WarmupNeeds, TradeInput, QuoteInput, Levels,
+  ComponentResult,
+  ComponentScore,
+  ConfluenceFeatures,
+  ConfluenceUpdate,
+  WarmupNeeds,
+  TradeInput,
+  QuoteInput,
+  Levels,
 } from "./confluence/analyzer.js";
 export { resolveConfig, PRESETS, COMPONENT_NAMES } from "./confluence/config.js";
 export type { ConfluenceConfig, ConfluenceConfigInput, ComponentName, ComponentWeights, PresetName } from "./confluence/config.js";
@@ -19,21 +26,55 @@ export { ScoreCombiner, confidenceWeighted, RankCombiner, type ModelReading, typ
 export { tanhApprox, TANH_APPROX_MAX_ERROR } from "./score/tanhTable.js";
 export { BarBuilder, type Bar } from "./score/bars.js";
 export {
-  MultiTimeframeScorer, combineTimeframes, DEFAULT_TIMEFRAMES,
-  type Timeframe, type TimeframeReading, type MultiTimeframeOptions, type MultiTimeframeUpdate,
+  MultiTimeframeScorer,
+  combineTimeframes,
+  DEFAULT_TIMEFRAMES,
+  type Timeframe,
+  type TimeframeReading,
+  type MultiTimeframeOptions,
+  type MultiTimeframeUpdate,
 } from "./score/multiTimeframe.js";
 export { CompositeEngine, type CompositeEngineOptions, type CompositeContext, type CompositeOutput } from "./pipeline/compositeEngine.js";
 export { marketMakingParameters, type Inventory, type MarketMakingParameters } from "./strategy/marketMaking.js";
-export { riskAdjustedOpportunity, riskDiscount, CorrelationTracker, type CorrelationReading, type MarketConditions, type RiskAdjustedOpportunity } from "./strategy/risk.js";
-export { executionDecision, type ExecutionDecision, type ExecutionInput, type Urgency, type ExecutionAlgorithm, type Side } from "./strategy/execution.js";
+export {
+  riskAdjustedOpportunity,
+  riskDiscount,
+  CorrelationTracker,
+  type CorrelationReading,
+  type MarketConditions,
+  type RiskAdjustedOpportunity,
+} from "./strategy/risk.js";
+export {
+  executionDecision,
+  type ExecutionDecision,
+  type ExecutionInput,
+  type Urgency,
+  type ExecutionAlgorithm,
+  type Side,
+} from "./strategy/execution.js";
 export { rankPortfolio, type PortfolioEntry, type RankedSymbol } from "./strategy/portfolio.js";
 export type { MarketEvent, TradeEvent, DepthDiffEvent, DepthSnapshotEvent, QuoteEvent, Market } from "./feeds/events.js";
 export { eventTime } from "./feeds/events.js";
 export { decodeBinanceMessage } from "./feeds/binance.js";
-export { CaptureParser, DEFAULT_MAX_LINE_BYTES, type CaptureParserOptions, type CaptureStats, type CaptureFileStats, type CaptureRejection } from "./feeds/capture.js";
+export {
+  CaptureParser,
+  DEFAULT_MAX_LINE_BYTES,
+  type CaptureParserOptions,
+  type CaptureStats,
+  type CaptureFileStats,
+  type CaptureRejection,
+} from "./feeds/capture.js";
 export { fromCcxtOrderBook, fromCcxtTrade, type CcxtOrderBook, type CcxtTrade } from "./feeds/ccxt.js";
 export { encodeEvent, decodeEvent } from "./feeds/wire.js";
-export { StreamingEngine, SymbolView, type ScoreUpdate, type EngineOptions, type EventCounts, type DropCounts, type BookSummary } from "./pipeline/engine.js";
+export {
+  StreamingEngine,
+  SymbolView,
+  type ScoreUpdate,
+  type EngineOptions,
+  type EventCounts,
+  type DropCounts,
+  type BookSummary,
+} from "./pipeline/engine.js";
 export { LIMITS, REJECT_REASONS, validateEvent, type RejectReason, type Rejection } from "./feeds/validate.js";
 export { ClockCheck, type ClockLimits } from "./pipeline/clockCheck.js";
 export { L2Book, BookSide } from "./book/l2Book.js";

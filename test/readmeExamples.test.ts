@@ -60,16 +60,24 @@ function examples(text: string): Example[] {
 function inReadme(text: string): string {
   return text
     .replace(/(?:[^\s(]*\/)?readme-(\d+)\.ts:(\d+)/g, (_, start: string, l: string) => `README.md:${Number(start) + Number(l) - 1}`)
-    .replace(/readme-(\d+)\.ts\((\d+),(\d+)\)/g, (_, start: string, l: string, c: string) => `README.md:${Number(start) + Number(l) - 1}:${c}`);
+    .replace(
+      /readme-(\d+)\.ts\((\d+),(\d+)\)/g,
+      (_, start: string, l: string, c: string) => `README.md:${Number(start) + Number(l) - 1}:${c}`,
+    );
 }
 
 /** Runs `file` with Node in `cwd`; resolves with its exit status and output (a timeout counts as a failure). */
 function runNode(cwd: string, file: string): Promise<{ code: number | null; signal: string | null; output: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--enable-source-maps", file], { cwd, timeout: RUN_TIMEOUT_MS, killSignal: "SIGKILL" }, (error, stdout, stderr) => {
-      const e = error as (Error & { code?: number; signal?: string }) | null;
-      resolve({ code: e ? (typeof e.code === "number" ? e.code : null) : 0, signal: e?.signal ?? null, output: `${stdout}${stderr}` });
-    });
+    execFile(
+      process.execPath,
+      ["--enable-source-maps", file],
+      { cwd, timeout: RUN_TIMEOUT_MS, killSignal: "SIGKILL" },
+      (error, stdout, stderr) => {
+        const e = error as (Error & { code?: number; signal?: string }) | null;
+        resolve({ code: e ? (typeof e.code === "number" ? e.code : null) : 0, signal: e?.signal ?? null, output: `${stdout}${stderr}` });
+      },
+    );
   });
 }
 
@@ -89,7 +97,10 @@ async function toModule(ex: Example, code = ex.code): Promise<string> {
 
 async function runInNode(ex: Example, code = ex.code): Promise<void> {
   const run = await runNode(app, await toModule(ex, code));
-  const why = run.signal === "SIGKILL" ? `did not exit within ${RUN_TIMEOUT_MS / 1000} s (an open handle: a connection, a timer)` : `exited with ${run.code}`;
+  const why =
+    run.signal === "SIGKILL"
+      ? `did not exit within ${RUN_TIMEOUT_MS / 1000} s (an open handle: a connection, a timer)`
+      : `exited with ${run.code}`;
   expect(run.code, `README.md:${ex.line}: the example ${why}:\n${inReadme(run.output)}`).toBe(0);
 }
 
@@ -101,9 +112,19 @@ describe("README.md examples", () => {
 
   test("all compile against the packed package (strict, Node's types and the DOM library)", () => {
     try {
-      typeCheck(app, "readme", {
-        target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, lib: ["ES2022", "DOM"], types: ["node"],
-      }, all.map((e) => e.file));
+      typeCheck(
+        app,
+        "readme",
+        {
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          strict: true,
+          lib: ["ES2022", "DOM"],
+          types: ["node"],
+        },
+        all.map((e) => e.file),
+      );
     } catch (e) {
       expect.fail(inReadme((e as Error).message));
     }
@@ -125,17 +146,21 @@ describe("README.md examples", () => {
     });
 
     for (const ex of all.filter((e) => e.kind === "redis")) {
-      test(`README.md:${ex.line} runs against a real redis-server, writes to it and exits by itself`, async () => {
-        const client = new Redis(server.url, { lazyConnect: true });
-        await client.connect();
-        try {
-          await client.flushall();
-          await runInNode(ex, ex.code.replaceAll(README_URL, server.url));
-          expect(await client.dbsize(), `README.md:${ex.line}: the example wrote nothing to Redis`).toBeGreaterThan(0);
-        } finally {
-          client.disconnect();
-        }
-      }, RUN_TIMEOUT_MS + 10_000);
+      test(
+        `README.md:${ex.line} runs against a real redis-server, writes to it and exits by itself`,
+        async () => {
+          const client = new Redis(server.url, { lazyConnect: true });
+          await client.connect();
+          try {
+            await client.flushall();
+            await runInNode(ex, ex.code.replaceAll(README_URL, server.url));
+            expect(await client.dbsize(), `README.md:${ex.line}: the example wrote nothing to Redis`).toBeGreaterThan(0);
+          } finally {
+            client.disconnect();
+          }
+        },
+        RUN_TIMEOUT_MS + 10_000,
+      );
     }
   });
 
@@ -147,10 +172,19 @@ describe("README.md examples", () => {
         // a last line marks the end; an exception before it is a page error
         writeFileSync(join(app, `${ex.file}.page.ts`), `${ex.code}\ndocument.body.dataset.done = "1";\n`);
         await esbuild.build({
-          entryPoints: [join(app, `${ex.file}.page.ts`)], absWorkingDir: app, bundle: true, platform: "browser", format: "esm", target: "es2022",
-          outfile: join(dir, "main.js"), logLevel: "silent",
+          entryPoints: [join(app, `${ex.file}.page.ts`)],
+          absWorkingDir: app,
+          bundle: true,
+          platform: "browser",
+          format: "esm",
+          target: "es2022",
+          outfile: join(dir, "main.js"),
+          logLevel: "silent",
         });
-        writeFileSync(join(dir, "index.html"), `<!doctype html><html><head><link rel="icon" href="data:,"></head><body><script type="module" src="./main.js"></script></body></html>`);
+        writeFileSync(
+          join(dir, "index.html"),
+          `<!doctype html><html><head><link rel="icon" href="data:,"></head><body><script type="module" src="./main.js"></script></body></html>`,
+        );
         const server = await serve(dir);
         const context = await launch();
         try {

@@ -9,8 +9,15 @@
  */
 import { describe, expect, test } from "vitest";
 import {
-  BarBuilder, ConfluenceAnalyzer, CorrelationTracker, DisposedError, MultiTimeframeScorer, ScoreNormalizer, WarmupError,
-  type Kernels, type StreamingComponent,
+  BarBuilder,
+  ConfluenceAnalyzer,
+  CorrelationTracker,
+  DisposedError,
+  MultiTimeframeScorer,
+  ScoreNormalizer,
+  WarmupError,
+  type Kernels,
+  type StreamingComponent,
 } from "../src/index.js";
 import { backends } from "./support/backends.js";
 
@@ -30,7 +37,16 @@ interface ContractCase {
   readonly calls: ReadonlyArray<(c: StreamingComponent<unknown>) => unknown>;
 }
 
-const book = { bids: [[100, 3], [99, 1]] as [number, number][], asks: [[101, 1], [102, 1]] as [number, number][] };
+const book = {
+  bids: [
+    [100, 3],
+    [99, 1],
+  ] as [number, number][],
+  asks: [
+    [101, 1],
+    [102, 1],
+  ] as [number, number][],
+};
 const quote = (i: number) => ({ bidPx: 100, bidQty: 2 + i, askPx: 101, askQty: 1 });
 const trade = (i: number, time = i) => ({ price: 100 + (i % 3), qty: 1 + (i % 2), buyerInitiated: i % 3 !== 1, time });
 
@@ -40,7 +56,8 @@ const scorer = (c: StreamingComponent<unknown>) => c as MultiTimeframeScorer;
 const CASES: readonly ContractCase[] = [
   {
     // lookback 2: a book, L + 1 = 3 quotes and 4L = 8 trades before the ultraFast preset scores
-    name: "ConfluenceAnalyzer", usesKernels: true,
+    name: "ConfluenceAnalyzer",
+    usesKernels: true,
     make: (k) => new ConfluenceAnalyzer(k, { preset: "ultraFast", lookback: 2 }),
     step: (c, i) => {
       const a = analyzer(c);
@@ -49,20 +66,32 @@ const CASES: readonly ContractCase[] = [
       else a.onTrade(trade(i));
       return a.compute(i);
     },
-    steps: 16, firstResult: 11, stable: 11,
+    steps: 16,
+    firstResult: 11,
+    stable: 11,
     calls: [
-      (c) => analyzer(c).onTrade(trade(0, 100)), (c) => analyzer(c).onQuote(quote(0)), (c) => analyzer(c).onBook(book.bids, book.asks),
-      (c) => analyzer(c).onBookInput(1, 1), (c) => analyzer(c).onSentiment(0.1, 100), (c) => analyzer(c).compute(100), (c) => analyzer(c).needed,
+      (c) => analyzer(c).onTrade(trade(0, 100)),
+      (c) => analyzer(c).onQuote(quote(0)),
+      (c) => analyzer(c).onBook(book.bids, book.asks),
+      (c) => analyzer(c).onBookInput(1, 1),
+      (c) => analyzer(c).onSentiment(0.1, 100),
+      (c) => analyzer(c).compute(100),
+      (c) => analyzer(c).needed,
     ],
   },
   {
     // 1 s and 2 s bars, book and flow only, lookback 1: each timeframe scores once a bar of its own has closed
     // (a trade) after a book and two quotes; the 1 s bar closes at t = 1000, the 2 s bar at t = 2000
-    name: "MultiTimeframeScorer", usesKernels: true,
-    make: (k) => new MultiTimeframeScorer(k, {
-      timeframes: [{ name: "1s", periodMs: 1000, weight: 0.5 }, { name: "2s", periodMs: 2000, weight: 0.5 }],
-      analyzer: { lookback: 1, weights: { orderbook: 0.5, orderflow: 0.5, volume: 0, price_structure: 0, technical: 0, sentiment: 0 } },
-    }),
+    name: "MultiTimeframeScorer",
+    usesKernels: true,
+    make: (k) =>
+      new MultiTimeframeScorer(k, {
+        timeframes: [
+          { name: "1s", periodMs: 1000, weight: 0.5 },
+          { name: "2s", periodMs: 2000, weight: 0.5 },
+        ],
+        analyzer: { lookback: 1, weights: { orderbook: 0.5, orderflow: 0.5, volume: 0, price_structure: 0, technical: 0, sentiment: 0 } },
+      }),
     step: (c, i) => {
       const m = scorer(c);
       const time = [0, 0, 0, 100, 1000, 1500, 2000, 2500, 3000, 4000][i]!;
@@ -71,34 +100,48 @@ const CASES: readonly ContractCase[] = [
       else m.onTrade(trade(i, time));
       return m.compute(time);
     },
-    steps: 10, firstResult: 4, stable: 6,
+    steps: 10,
+    firstResult: 4,
+    stable: 6,
     calls: [
-      (c) => scorer(c).onTrade(trade(0, 5000)), (c) => scorer(c).onQuote(quote(0)), (c) => scorer(c).onBook(book.bids, book.asks),
-      (c) => scorer(c).onSentiment(0.1, 5000), (c) => scorer(c).compute(5000),
+      (c) => scorer(c).onTrade(trade(0, 5000)),
+      (c) => scorer(c).onQuote(quote(0)),
+      (c) => scorer(c).onBook(book.bids, book.asks),
+      (c) => scorer(c).onSentiment(0.1, 5000),
+      (c) => scorer(c).compute(5000),
     ],
   },
   {
     // 1 s bars: the trade at 1500 closes the first bar (partial: seen from 500), the one at 2500 the first whole one
-    name: "BarBuilder", usesKernels: false,
+    name: "BarBuilder",
+    usesKernels: false,
     make: () => new BarBuilder(1000),
     step: (c, i) => (c as BarBuilder).onTrade(trade(i, 500 + 1000 * i)),
-    steps: 5, firstResult: 1, stable: 2,
+    steps: 5,
+    firstResult: 1,
+    stable: 2,
     calls: [(c) => (c as BarBuilder).onTrade(trade(0, 5000)), (c) => (c as BarBuilder).current()],
   },
   {
     // every score gives a reading (the raw bias until minSamples = 3), stable from the third
-    name: "ScoreNormalizer", usesKernels: true,
+    name: "ScoreNormalizer",
+    usesKernels: true,
     make: (k) => new ScoreNormalizer(k, { zWindow: 4, percentileWindow: 4, minSamples: 3 }),
     step: (c, i) => (c as ScoreNormalizer).onScore(40 + 7 * (i % 4)),
-    steps: 8, firstResult: 0, stable: 2,
+    steps: 8,
+    firstResult: 0,
+    stable: 2,
     calls: [(c) => (c as ScoreNormalizer).onScore(50)],
   },
   {
     // window 3: the first pair is only recorded, the fourth completes three returns
-    name: "CorrelationTracker", usesKernels: true,
+    name: "CorrelationTracker",
+    usesKernels: true,
     make: (k) => new CorrelationTracker(k, 3),
     step: (c, i) => (c as CorrelationTracker).onPrice(100 + (i % 3), 50 + ((i * 2) % 5)),
-    steps: 8, firstResult: 3, stable: 3,
+    steps: 8,
+    firstResult: 3,
+    stable: 3,
     calls: [(c) => (c as CorrelationTracker).onPrice(100, 50)],
   },
 ];
@@ -139,7 +182,10 @@ for (const t of CASES) {
     test("results null until the first one, isStable turns true at its step and stays", () => {
       const c = t.make(k);
       const results = runSteps(c, t);
-      expect(results.some((r) => r !== null), "the script produces results").toBe(true);
+      expect(
+        results.some((r) => r !== null),
+        "the script produces results",
+      ).toBe(true);
       c.dispose();
     });
 
@@ -160,7 +206,10 @@ for (const t of CASES) {
       c.dispose();
       expect(() => c.dispose()).not.toThrow();
       const reads: Array<[string, () => unknown]> = [
-        ["latest", () => c.latest], ["result", () => c.result], ["isStable", () => c.isStable], ["reset", () => c.reset()],
+        ["latest", () => c.latest],
+        ["result", () => c.result],
+        ["isStable", () => c.isStable],
+        ["reset", () => c.reset()],
         ...t.calls.map((call, i): [string, () => unknown] => [`input ${i}`, () => call(c)]),
       ];
       for (const [what, read] of reads) expect(read, `${t.name}.${what} after dispose`).toThrow(DisposedError);

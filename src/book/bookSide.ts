@@ -58,7 +58,12 @@ export class BookSide {
   /** Changes that landed in `far` since the window was last placed. */
   private misses = 0;
 
-  constructor(readonly isBid: boolean, private readonly grid: PriceGrid, readonly maxLevels: number, readonly maxWindowTicks: number) {
+  constructor(
+    readonly isBid: boolean,
+    private readonly grid: PriceGrid,
+    readonly maxLevels: number,
+    readonly maxWindowTicks: number,
+  ) {
     this.sign = isBid ? -1 : 1;
   }
 
@@ -96,7 +101,8 @@ export class BookSide {
    * `set` would); the window is fitted to them. Call after the grid learnt the snapshot.
    */
   load(levels: Float64Array): void {
-    let near = Infinity, deep = -Infinity;
+    let near = Infinity,
+      deep = -Infinity;
     for (let i = 0; i < levels.length; i += 2) {
       if (!(levels[i + 1]! > 0)) continue;
       const t = this.grid.tickOf(levels[i]!);
@@ -121,7 +127,8 @@ export class BookSide {
     const t = this.grid.tickOf(price);
     if (t === t) {
       // the hot path: a tick inside the window
-      const w = this.window, i = this.sign * t - w.lo;
+      const w = this.window,
+        i = this.sign * t - w.lo;
       if (i >= 0 && i < w.size) {
         this.changed(this.sign * price, q > 0 ? w.put(i, q) : w.remove(i), q);
         return;
@@ -143,7 +150,8 @@ export class BookSide {
       this.changed(key, w.put(kt - w.lo, q), q);
       return;
     }
-    if (this.changed(key, q > 0 ? this.far.set(key, q) : this.far.remove(key), q) && ++this.misses >= MISS_SLACK + (this.window.count >> 2)) this.recentre();
+    if (this.changed(key, q > 0 ? this.far.set(key, q) : this.far.remove(key), q) && ++this.misses >= MISS_SLACK + (this.window.count >> 2))
+      this.recentre();
   }
 
   /** Counts and best level after the level at `key` went from `before` to q; false when nothing changed. */
@@ -173,8 +181,13 @@ export class BookSide {
    */
   top(n: number, out: Float64Array, pxAt: number, qtyAt: number): number {
     if (n <= 0 || this.levels === 0) return 0;
-    const s = this.sign, w = this.window, far = this.far, stray = this.stray;
-    let wi = w.first, fc = far.first(), sc = stray.first();
+    const s = this.sign,
+      w = this.window,
+      far = this.far,
+      stray = this.stray;
+    let wi = w.first,
+      fc = far.first(),
+      sc = stray.first();
     let wk = wi >= 0 ? this.keyOf(w.lo + wi) : Infinity;
     let fk = fc >= 0 ? far.keyAt(fc) : Infinity;
     let sk = sc >= 0 ? stray.keyAt(sc) : Infinity;
@@ -229,7 +242,8 @@ export class BookSide {
   /** After the best level went away: the best of the window, `far` and `stray`. */
   private findBest(): void {
     const w = this.window;
-    let key = Infinity, q = NaN;
+    let key = Infinity,
+      q = NaN;
     if (w.count > 0) {
       key = this.keyOf(w.lo + w.first);
       q = w.qtyAt(w.first);
@@ -267,10 +281,14 @@ export class BookSide {
    * that a few stray or stale levels above the book cannot pin the window away from it.
    */
   private anchorTick(): number {
-    const w = this.window, far = this.far;
-    let wi = w.first, c = far.first(), at = Infinity;
+    const w = this.window,
+      far = this.far;
+    let wi = w.first,
+      c = far.first(),
+      at = Infinity;
     for (let k = 0; k < ANCHOR_RANK && (wi >= 0 || c >= 0); k++) {
-      const wt = wi >= 0 ? w.lo + wi : Infinity, ft = c >= 0 ? this.tickOfKey(far.keyAt(c)) : Infinity;
+      const wt = wi >= 0 ? w.lo + wi : Infinity,
+        ft = c >= 0 ? this.tickOfKey(far.keyAt(c)) : Infinity;
       if (wt < ft) {
         at = wt;
         wi = w.nextFrom(wi + 1);
@@ -304,7 +322,8 @@ export class BookSide {
    * rebuild it around the touch, fitted to the side's width.
    */
   private recentre(): void {
-    const near = this.anchorTick(), w = this.window;
+    const near = this.anchorTick(),
+      w = this.window;
     if (near === Infinity) return;
     const at = near - w.lo;
     if (at >= 0 && at < w.size >> 1) {
@@ -318,8 +337,11 @@ export class BookSide {
 
   /** Moves the window to put tick `near` a quarter in, with `size` slots; levels move between the window and `far`. */
   private place(near: number, size: number): void {
-    const old = this.window, w = this.spare, far = this.far;
-    const lo = near - (size >> 2), hi = lo + size;
+    const old = this.window,
+      w = this.spare,
+      far = this.far;
+    const lo = near - (size >> 2),
+      hi = lo + size;
     w.reset(size, lo, false);
     this.relocated += old.count;
     for (let i = old.first; i >= 0; i = old.nextFrom(i + 1)) {
@@ -333,7 +355,8 @@ export class BookSide {
     // levels of `far` that the window now covers move in (keys ascend with ticks)
     let c = far.lowerBoundOf(this.keyOf(lo));
     while (c >= 0) {
-      const key = far.keyAt(c), kt = this.tickOfKey(key);
+      const key = far.keyAt(c),
+        kt = this.tickOfKey(key);
       if (kt >= hi) break;
       if (kt < lo) {
         c = far.advance(c);

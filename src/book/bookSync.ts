@@ -116,7 +116,8 @@ export class BookSync {
         message: `snapshot lastUpdateId ${e.lastUpdateId} is ${e.lastUpdateId - this.latestSeen} past the latest depth update ${this.latestSeen}: expected at most ${LIMITS.maxUpdateSpan}`,
       });
     }
-    const bid = bestOf(e.bids, true), ask = bestOf(e.asks, false);
+    const bid = bestOf(e.bids, true),
+      ask = bestOf(e.asks, false);
     if (bid >= ask) return this.refuse({ reason: "crossed", message: `crossed snapshot: bid ${bid} >= ask ${ask}` });
     this.book.loadValid(e.bids, e.asks);
     this.lastUpdateId = e.lastUpdateId;
@@ -195,7 +196,11 @@ export class BookSync {
       return "gap";
     }
     this.book.applyValid(d.bids, d.asks);
-    if (this.book.crossed) return this.lost({ reason: "crossed", message: `crossed book: bid ${this.book.bids.bestPrice()} >= ask ${this.book.asks.bestPrice()}` });
+    if (this.book.crossed)
+      return this.lost({
+        reason: "crossed",
+        message: `crossed book: bid ${this.book.bids.bestPrice()} >= ask ${this.book.asks.bestPrice()}`,
+      });
     this.lastUpdateId = d.lastUpdateId;
     this.bridged = true;
     this.staleRun = 0;

@@ -36,7 +36,8 @@ function checkLevels(what: string, levels: Float64Array): void {
   }
   if (levels.length % 2 !== 0) throw new InvalidParameterError(`${what}.length`, levels.length, "an even length ([price, qty, …] pairs)");
   for (let i = 0; i < levels.length; i += 2) {
-    const p = levels[i]!, q = levels[i + 1]!;
+    const p = levels[i]!,
+      q = levels[i + 1]!;
     if (!validPrice(p)) throw new InvalidValueError(what, i, p, `a price in [${LIMITS.minPrice}, ${LIMITS.maxPrice}]`);
     if (!validQty(q)) throw new InvalidValueError(what, i + 1, q, `0 or a quantity in [${LIMITS.minQty}, ${LIMITS.maxQty}]`);
   }
@@ -51,7 +52,14 @@ export class L2Book {
     const maxLevels = options.maxLevels ?? 10_000;
     const maxWindowTicks = options.maxWindowTicks ?? 16_384;
     if (!(Number.isSafeInteger(maxLevels) && maxLevels >= 1)) throw new InvalidParameterError("maxLevels", maxLevels, "an integer ≥ 1");
-    if (!(Number.isSafeInteger(maxWindowTicks) && maxWindowTicks >= 64 && maxWindowTicks <= MAX_WINDOW && (maxWindowTicks & (maxWindowTicks - 1)) === 0)) {
+    if (
+      !(
+        Number.isSafeInteger(maxWindowTicks) &&
+        maxWindowTicks >= 64 &&
+        maxWindowTicks <= MAX_WINDOW &&
+        (maxWindowTicks & (maxWindowTicks - 1)) === 0
+      )
+    ) {
       throw new InvalidParameterError("maxWindowTicks", maxWindowTicks, `a power of two from 64 to ${MAX_WINDOW}`);
     }
     this.bids = new BookSide(true, this.grid, maxLevels, maxWindowTicks);

@@ -64,8 +64,16 @@ export class LevelTree {
 
   /** Bytes held in typed arrays. */
   get memoryBytes(): number {
-    return this.keys.byteLength + this.vals.byteLength + this.count.byteLength + this.next.byteLength + this.prev.byteLength +
-      this.seps.byteLength + this.kids.byteLength + this.kidCount.byteLength;
+    return (
+      this.keys.byteLength +
+      this.vals.byteLength +
+      this.count.byteLength +
+      this.next.byteLength +
+      this.prev.byteLength +
+      this.seps.byteLength +
+      this.kids.byteLength +
+      this.kidCount.byteLength
+    );
   }
 
   /** Sets `key` to `val` (> 0); returns the value it replaced, 0 when the key is new. */
@@ -75,7 +83,9 @@ export class LevelTree {
       this.root = this.head = this.tail = leaf;
       this.height = 0;
     }
-    const leaf = this.descend(key), base = leaf * LEAF, n = this.count[leaf]!;
+    const leaf = this.descend(key),
+      base = leaf * LEAF,
+      n = this.count[leaf]!;
     const i = this.lowerBound(base, n, key);
     if (i < n && this.keys[base + i] === key) {
       const before = this.vals[base + i]!;
@@ -91,10 +101,14 @@ export class LevelTree {
   /** Removes `key`; returns its value, 0 when it was absent (then nothing changes). */
   remove(key: number): number {
     if (this.root < 0) return 0;
-    const leaf = this.descend(key), base = leaf * LEAF, n = this.count[leaf]!;
+    const leaf = this.descend(key),
+      base = leaf * LEAF,
+      n = this.count[leaf]!;
     const i = this.lowerBound(base, n, key);
     if (i >= n || this.keys[base + i] !== key) return 0;
-    const keys = this.keys, vals = this.vals, before = vals[base + i]!;
+    const keys = this.keys,
+      vals = this.vals,
+      before = vals[base + i]!;
     for (let j = base + i + 1; j < base + n; j++) {
       keys[j - 1] = keys[j]!;
       vals[j - 1] = vals[j]!;
@@ -140,7 +154,8 @@ export class LevelTree {
   /** A cursor on the smallest key ≥ `key` (−1 when none). */
   lowerBoundOf(key: number): number {
     if (this.root < 0) return -1;
-    const leaf = this.descend(key), i = this.lowerBound(leaf * LEAF, this.count[leaf]!, key);
+    const leaf = this.descend(key),
+      i = this.lowerBound(leaf * LEAF, this.count[leaf]!, key);
     if (i < this.count[leaf]!) return leaf * LEAF + i;
     const after = this.next[leaf]!;
     return after < 0 ? -1 : after * LEAF;
@@ -170,11 +185,14 @@ export class LevelTree {
    */
   private descend(key: number): number {
     let node = this.root;
-    const seps = this.seps, kids = this.kids;
+    const seps = this.seps,
+      kids = this.kids;
     for (let d = 0; d < this.height; d++) {
       // the child after the separators ≤ key (child 0 takes everything below separator 1)
-      const base = node * FAN, first = base + 1;
-      let at = first, len = this.kidCount[node]! - 1;
+      const base = node * FAN,
+        first = base + 1;
+      let at = first,
+        len = this.kidCount[node]! - 1;
       if (len > 0) {
         while (len > 1) {
           const half = len >> 1;
@@ -194,7 +212,8 @@ export class LevelTree {
   private lowerBound(base: number, n: number, key: number): number {
     if (n === 0) return 0;
     const keys = this.keys;
-    let at = base, len = n;
+    let at = base,
+      len = n;
     while (len > 1) {
       const half = len >> 1;
       at += half * +(keys[at + half]! < key);
@@ -204,7 +223,10 @@ export class LevelTree {
   }
 
   private insertAt(leaf: number, i: number, key: number, val: number): void {
-    const base = leaf * LEAF, n = this.count[leaf]!, keys = this.keys, vals = this.vals;
+    const base = leaf * LEAF,
+      n = this.count[leaf]!,
+      keys = this.keys,
+      vals = this.vals;
     for (let j = base + n; j > base + i; j--) {
       keys[j] = keys[j - 1]!;
       vals[j] = vals[j - 1]!;
@@ -218,7 +240,8 @@ export class LevelTree {
   private splitLeaf(leaf: number, i: number, key: number, val: number): void {
     const right = this.newLeaf();
     const from = leaf === this.tail && i === LEAF ? LEAF : LEAF >> 1;
-    const lb = leaf * LEAF, rb = right * LEAF;
+    const lb = leaf * LEAF,
+      rb = right * LEAF;
     this.keys.copyWithin(rb, lb + from, lb + LEAF);
     this.vals.copyWithin(rb, lb + from, lb + LEAF);
     this.count[leaf] = from;
@@ -237,7 +260,8 @@ export class LevelTree {
   /** Inserts (sep, child) right after the path's slot at depth d, splitting upwards as needed. */
   private insertChild(d: number, child: number, sep: number): void {
     if (d < 0) {
-      const top = this.newInner(), base = top * FAN;
+      const top = this.newInner(),
+        base = top * FAN;
       this.kids[base] = this.root;
       this.kids[base + 1] = child;
       this.seps[base + 1] = sep;
@@ -246,13 +270,17 @@ export class LevelTree {
       this.height++;
       return;
     }
-    const node = PATH_NODE[d]!, j = PATH_SLOT[d]! + 1, n = this.kidCount[node]!;
+    const node = PATH_NODE[d]!,
+      j = PATH_SLOT[d]! + 1,
+      n = this.kidCount[node]!;
     if (n < FAN) {
       this.insertKid(node, j, child, sep);
       return;
     }
-    const right = this.newInner(), half = FAN >> 1;
-    const lb = node * FAN, rb = right * FAN;
+    const right = this.newInner(),
+      half = FAN >> 1;
+    const lb = node * FAN,
+      rb = right * FAN;
     this.kids.copyWithin(rb, lb + half, lb + FAN);
     this.seps.copyWithin(rb, lb + half, lb + FAN);
     this.kidCount[node] = half;
@@ -264,7 +292,8 @@ export class LevelTree {
   }
 
   private insertKid(node: number, j: number, child: number, sep: number): void {
-    const base = node * FAN, n = this.kidCount[node]!;
+    const base = node * FAN,
+      n = this.kidCount[node]!;
     this.kids.copyWithin(base + j + 1, base + j, base + n);
     this.seps.copyWithin(base + j + 1, base + j, base + n);
     this.kids[base + j] = child;
@@ -277,7 +306,10 @@ export class LevelTree {
    * leaf; an empty leaf leaves the tree in any case.
    */
   private underflowLeaf(leaf: number): void {
-    const d = this.height - 1, parent = PATH_NODE[d]!, slot = PATH_SLOT[d]!, pb = parent * FAN;
+    const d = this.height - 1,
+      parent = PATH_NODE[d]!,
+      slot = PATH_SLOT[d]!,
+      pb = parent * FAN;
     const n = this.count[leaf]!;
     if (slot > 0) {
       const left = this.kids[pb + slot - 1]!;
@@ -303,7 +335,10 @@ export class LevelTree {
 
   /** Moves every pair of `right` to the end of `left` (its neighbour) and frees `right`. */
   private mergeLeaves(left: number, right: number): void {
-    const ln = this.count[left]!, rn = this.count[right]!, lb = left * LEAF, rb = right * LEAF;
+    const ln = this.count[left]!,
+      rn = this.count[right]!,
+      lb = left * LEAF,
+      rb = right * LEAF;
     this.keys.copyWithin(lb + ln, rb, rb + rn);
     this.vals.copyWithin(lb + ln, rb, rb + rn);
     this.count[left] = ln + rn;
@@ -312,7 +347,8 @@ export class LevelTree {
 
   /** Unlinks a leaf from the leaf list and returns it to the pool. */
   private freeLeaf(leaf: number): void {
-    const before = this.prev[leaf]!, after = this.next[leaf]!;
+    const before = this.prev[leaf]!,
+      after = this.next[leaf]!;
     if (before >= 0) this.next[before] = after;
     else this.head = after;
     if (after >= 0) this.prev[after] = before;
@@ -324,7 +360,9 @@ export class LevelTree {
 
   /** Removes child j of the path's node at depth d; shrinks the tree from the root or merges upwards. */
   private removeKid(d: number, j: number): void {
-    const node = PATH_NODE[d]!, base = node * FAN, n = this.kidCount[node]! - 1;
+    const node = PATH_NODE[d]!,
+      base = node * FAN,
+      n = this.kidCount[node]! - 1;
     this.kids.copyWithin(base + j, base + j + 1, base + n + 1);
     this.seps.copyWithin(base + j, base + j + 1, base + n + 1);
     this.kidCount[node] = n;
@@ -343,7 +381,9 @@ export class LevelTree {
       return;
     }
     if (n >= FAN >> 2) return;
-    const parent = PATH_NODE[d - 1]!, slot = PATH_SLOT[d - 1]!, pb = parent * FAN;
+    const parent = PATH_NODE[d - 1]!,
+      slot = PATH_SLOT[d - 1]!,
+      pb = parent * FAN;
     if (slot > 0) {
       const left = this.kids[pb + slot - 1]!;
       if (this.kidCount[left]! + n <= FAN) {
@@ -363,7 +403,10 @@ export class LevelTree {
 
   /** Appends the children of `right` to `left`; `sep` is the parent's separator of `right`. */
   private mergeInner(left: number, right: number, sep: number): void {
-    const ln = this.kidCount[left]!, rn = this.kidCount[right]!, lb = left * FAN, rb = right * FAN;
+    const ln = this.kidCount[left]!,
+      rn = this.kidCount[right]!,
+      lb = left * FAN,
+      rb = right * FAN;
     this.kids.copyWithin(lb + ln, rb, rb + rn);
     this.seps.copyWithin(lb + ln, rb, rb + rn);
     this.seps[lb + ln] = sep;
@@ -385,8 +428,11 @@ export class LevelTree {
   }
 
   private growLeaves(cap: number): void {
-    const keys = new Float64Array(cap * LEAF), vals = new Float64Array(cap * LEAF);
-    const count = new Int32Array(cap), next = new Int32Array(cap), prev = new Int32Array(cap);
+    const keys = new Float64Array(cap * LEAF),
+      vals = new Float64Array(cap * LEAF);
+    const count = new Int32Array(cap),
+      next = new Int32Array(cap),
+      prev = new Int32Array(cap);
     keys.set(this.keys);
     vals.set(this.vals);
     count.set(this.count);
@@ -406,7 +452,9 @@ export class LevelTree {
     else {
       if (this.innerTop === this.innerCap) {
         const cap = Math.max(2, this.innerCap * 2);
-        const seps = new Float64Array(cap * FAN), kids = new Int32Array(cap * FAN), kidCount = new Int32Array(cap);
+        const seps = new Float64Array(cap * FAN),
+          kids = new Int32Array(cap * FAN),
+          kidCount = new Int32Array(cap);
         seps.set(this.seps);
         kids.set(this.kids);
         kidCount.set(this.kidCount);
@@ -428,7 +476,9 @@ export class LevelTree {
 
   /** Rebuilds the tree into pools sized for its keys, leaves full (O(n), after ≥ n removals since the pools last grew). */
   private repack(): void {
-    const n = this.size, keys = new Float64Array(n), vals = new Float64Array(n);
+    const n = this.size,
+      keys = new Float64Array(n),
+      vals = new Float64Array(n);
     let k = 0;
     for (let c = this.first(); c >= 0; c = this.advance(c), k++) {
       keys[k] = this.keys[c]!;

@@ -113,7 +113,8 @@ export class PriceGrid {
   private spacing(levels: Float64Array, g: number): number {
     for (let i = 0; i < levels.length; i += 2) {
       if (!(levels[i + 1]! > 0)) continue;
-      const p = levels[i]!, k = Math.round(p * this.scale);
+      const p = levels[i]!,
+        k = Math.round(p * this.scale);
       if (!(k < MAX_UNITS && k / this.scale === p)) continue;
       if (this.origin !== this.origin) this.origin = k;
       else g = gcd(g, Math.abs(k - this.origin));

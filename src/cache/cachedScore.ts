@@ -25,7 +25,11 @@ export interface CachedScoreOptions {
 
 /** The cached result of `compute` for these inputs, else `compute()`'s (then cached). */
 export function cachedScore<T>(
-  cache: TieredCache, symbol: string, inputs: unknown, compute: () => T | Promise<T>, options: CachedScoreOptions = {},
+  cache: TieredCache,
+  symbol: string,
+  inputs: unknown,
+  compute: () => T | Promise<T>,
+  options: CachedScoreOptions = {},
 ): Promise<T> {
   return cache.getOrCompute(cacheKey(options.namespace ?? "score", symbol, inputs), compute, options.ttlMs);
 }

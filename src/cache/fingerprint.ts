@@ -38,8 +38,17 @@
 import { UnhashableInputError } from "../errors.js";
 
 const TYPED_KINDS = new Map<unknown, number>([
-  [Float64Array, 1], [Float32Array, 2], [Int32Array, 3], [Uint32Array, 4], [Int16Array, 5], [Uint16Array, 6],
-  [Int8Array, 7], [Uint8Array, 8], [Uint8ClampedArray, 9], [BigInt64Array, 10], [BigUint64Array, 11],
+  [Float64Array, 1],
+  [Float32Array, 2],
+  [Int32Array, 3],
+  [Uint32Array, 4],
+  [Int16Array, 5],
+  [Uint16Array, 6],
+  [Int8Array, 7],
+  [Uint8Array, 8],
+  [Uint8ClampedArray, 9],
+  [BigInt64Array, 10],
+  [BigUint64Array, 11],
 ]);
 const CANONICAL_NAN = Uint8Array.of(0, 0, 0, 0, 0, 0, 0xf8, 0x7f);
 const INITIAL_BYTES = 1 << 16;
@@ -136,7 +145,8 @@ function fnv1a64Of(bytes: Uint8Array, n: number): string {
   // int32 arithmetic only (twice as fast as going through doubles): h = hi·2³² + lo, and
   // h·(2⁴⁰ + 0x1b3) mod 2⁶⁴ = hi·0x1b3·2³² + lo·0x1b3 + (lo mod 2²⁴)·2⁴⁰, with lo·0x1b3
   // formed from lo's 16-bit halves so that its carry into hi is exact
-  let hi = 0xcbf29ce4 | 0, lo = 0x84222325 | 0;
+  let hi = 0xcbf29ce4 | 0,
+    lo = 0x84222325 | 0;
   for (let i = 0; i < n; i++) {
     lo ^= bytes[i]!;
     const p0 = (lo & 0xffff) * 0x1b3; // < 2²⁵

@@ -26,7 +26,10 @@ export class LatestScores implements ScoreCache {
   private scheduled = false;
 
   /** `ttlMs`: how long a latest score stays readable after its last update. Default 60,000. */
-  constructor(readonly cache: TieredCache, options: { readonly ttlMs?: number } = {}) {
+  constructor(
+    readonly cache: TieredCache,
+    options: { readonly ttlMs?: number } = {},
+  ) {
     const ttl = options.ttlMs ?? 60_000;
     if (!(Number.isSafeInteger(ttl) && ttl >= 1)) throw new InvalidParameterError("ttlMs", ttl, "an integer ≥ 1");
     this.ttlMs = ttl;

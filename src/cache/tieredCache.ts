@@ -179,11 +179,19 @@ export class TieredCache {
       text = value === undefined ? undefined : JSON.stringify(value);
     } catch (err) {
       this.counts.unstorable++;
-      throw new InvalidParameterError("value", describeValue(value), `a JSON-serializable value (${err instanceof Error ? err.message : String(err)})`);
+      throw new InvalidParameterError(
+        "value",
+        describeValue(value),
+        `a JSON-serializable value (${err instanceof Error ? err.message : String(err)})`,
+      );
     }
     if (typeof text !== "string") {
       this.counts.unstorable++;
-      throw new InvalidParameterError("value", describeValue(value), "a JSON value (undefined means a miss; functions and symbols have no JSON form)");
+      throw new InvalidParameterError(
+        "value",
+        describeValue(value),
+        "a JSON value (undefined means a miss; functions and symbols have no JSON form)",
+      );
     }
     const reading = this.reads.get(key);
     if (reading) reading.dirty = true;

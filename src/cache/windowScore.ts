@@ -28,7 +28,12 @@ import type { TieredCache } from "./tieredCache.js";
 export const WINDOW_NAMESPACE = "window2";
 
 /** The last score update of `symbol` after a fresh engine processes `events`; null when there is none. */
-export function scoreWindow(kernels: Kernels, symbol: string, events: readonly MarketEvent[], config: ConfluenceConfigInput = {}): ScoreUpdate | null {
+export function scoreWindow(
+  kernels: Kernels,
+  symbol: string,
+  events: readonly MarketEvent[],
+  config: ConfluenceConfigInput = {},
+): ScoreUpdate | null {
   const engine = new StreamingEngine(kernels, { config });
   try {
     for (const e of events) engine.process(e);
@@ -47,7 +52,11 @@ export interface CachedWindowOptions {
 
 /** scoreWindow through the tiered cache (key above). */
 export function cachedWindowScore(
-  cache: TieredCache, kernels: Kernels, symbol: string, events: readonly MarketEvent[], config: ConfluenceConfigInput = {},
+  cache: TieredCache,
+  kernels: Kernels,
+  symbol: string,
+  events: readonly MarketEvent[],
+  config: ConfluenceConfigInput = {},
   options: CachedWindowOptions = {},
 ): Promise<ScoreUpdate | null> {
   const { caching: _caching, ...scoring } = resolveConfig(config);

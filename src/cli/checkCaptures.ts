@@ -8,7 +8,8 @@ import { accessSync, constants, statSync } from "node:fs";
 import { UsageError } from "./usageError.js";
 
 export function checkCaptures(files: readonly string[]): void {
-  if (files.filter((f) => f === "-").length > 1) throw new UsageError("- (standard input) is given more than once: expected it at most once");
+  if (files.filter((f) => f === "-").length > 1)
+    throw new UsageError("- (standard input) is given more than once: expected it at most once");
   for (const file of files) {
     if (file === "-") continue;
     const info = statSync(file, { throwIfNoEntry: false });

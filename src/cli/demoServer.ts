@@ -63,9 +63,12 @@ async function routes(dirs: DemoDirectories): Promise<{ table: Map<string, strin
     throw new ConfluenceError(`${dirs.demo} is missing: expected the dashboard built there (run \`npm run build\` in a checkout)`);
   }
   for (const name of built) if (TYPES[extname(name)]) table.set(`/${name}`, join(dirs.demo, name));
-  if (!table.has("/index.html")) throw new ConfluenceError(`${dirs.demo} has no index.html: expected the dashboard built there (run \`npm run build\` in a checkout)`);
+  if (!table.has("/index.html"))
+    throw new ConfluenceError(`${dirs.demo} has no index.html: expected the dashboard built there (run \`npm run build\` in a checkout)`);
   table.set("/", join(dirs.demo, "index.html"));
-  const captures = (await readdir(dirs.data).catch(() => [])).filter((name) => name.startsWith("binance-spot-") && name.endsWith(".gz")).sort();
+  const captures = (await readdir(dirs.data).catch(() => []))
+    .filter((name) => name.startsWith("binance-spot-") && name.endsWith(".gz"))
+    .sort();
   for (const name of captures) table.set(`/data/${name}`, join(dirs.data, name));
   return { table, index: JSON.stringify(captures) };
 }
@@ -88,22 +91,31 @@ async function startDemoServer(port = 0, dirs: DemoDirectories = PACKAGE): Promi
     if (path === "/data/index.json") return send(200, TYPES[".json"]!, index);
     const file = table.get(path);
     if (!file) return send(404, "text/plain; charset=utf-8", "not found\n");
-    readFile(file).then((body) => send(200, TYPES[extname(file)]!, body), () => send(500, "text/plain; charset=utf-8", "unreadable file\n"));
+    readFile(file).then(
+      (body) => send(200, TYPES[extname(file)]!, body),
+      () => send(500, "text/plain; charset=utf-8", "unreadable file\n"),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", (e: NodeJS.ErrnoException) => {
-      reject(e.code === "EADDRINUSE" ? new UsageError(`--port ${port}: already in use on 127.0.0.1: expected a free port, or 0 for any`)
-        : e.code === "EACCES" ? new UsageError(`--port ${port}: not allowed for this user: expected a port above 1023, or 0 for any`) : e);
+      reject(
+        e.code === "EADDRINUSE"
+          ? new UsageError(`--port ${port}: already in use on 127.0.0.1: expected a free port, or 0 for any`)
+          : e.code === "EACCES"
+            ? new UsageError(`--port ${port}: not allowed for this user: expected a port above 1023, or 0 for any`)
+            : e,
+      );
     });
     server.listen(port, "127.0.0.1", resolve);
   });
   const { port: bound } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${bound}/`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -18,7 +18,9 @@ export function integerIn(flag: string, min: number, max: number): (text: string
 export function oneOf<T extends string>(flag: string, choices: readonly T[]): (text: string) => T {
   return (text) => {
     if (!(choices as readonly string[]).includes(text)) {
-      throw new UsageError(`${flag} ${text}: expected ${choices.slice(0, -1).join(", ")}${choices.length > 1 ? " or " : ""}${choices.at(-1)}`);
+      throw new UsageError(
+        `${flag} ${text}: expected ${choices.slice(0, -1).join(", ")}${choices.length > 1 ? " or " : ""}${choices.at(-1)}`,
+      );
     }
     return text as T;
   };

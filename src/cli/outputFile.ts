@@ -13,7 +13,11 @@ import { basename, dirname, join } from "node:path";
 import { UsageError } from "./usageError.js";
 
 export class OutputFile {
-  private constructor(readonly path: string, private readonly temporary: string, private readonly stream: WriteStream) {}
+  private constructor(
+    readonly path: string,
+    private readonly temporary: string,
+    private readonly stream: WriteStream,
+  ) {}
 
   /** Creates the temporary file; a UsageError (exit 2) naming `flag` when the path cannot be written. */
   static async open(path: string, flag: string): Promise<OutputFile> {
@@ -24,7 +28,9 @@ export class OutputFile {
     try {
       await once(stream, "open");
     } catch (e) {
-      throw new UsageError(`${flag} ${path}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): expected a writable file path`);
+      throw new UsageError(
+        `${flag} ${path}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): expected a writable file path`,
+      );
     }
     return new OutputFile(path, temporary, stream);
   }

@@ -19,7 +19,8 @@ import { UsageError } from "./usageError.js";
 /** Paths in the package: dist/ holds the bundles (this module included), data/ the captures beside it. */
 const PACKAGE_JSON = new URL("../package.json", import.meta.url);
 const BUNDLED_CAPTURE = "binance-spot-btcusdt-2024-08-08.jsonl.gz";
-const BTC = `data/${BUNDLED_CAPTURE}`, ETH = "data/binance-spot-ethusdt-2024-08-08.jsonl.gz";
+const BTC = `data/${BUNDLED_CAPTURE}`,
+  ETH = "data/binance-spot-ethusdt-2024-08-08.jsonl.gz";
 
 const BACKENDS = ["wasm", "js"] as const;
 const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
@@ -41,7 +42,11 @@ const out = (line: string): void => {
 
 /** Commander's own message (`error: unknown option '--jsn'\n(Did you mean --json?)`) as one line. */
 function oneLine(message: string): string {
-  return message.replace(/^error: /, "").replace(/\n\(Did you mean (.*)\?\)/, " (did you mean $1?)").replace(/\s*\n\s*/g, " ").replace(/\.$/, "");
+  return message
+    .replace(/^error: /, "")
+    .replace(/\n\(Did you mean (.*)\?\)/, " (did you mean $1?)")
+    .replace(/\s*\n\s*/g, " ")
+    .replace(/\.$/, "");
 }
 
 /**
@@ -66,8 +71,15 @@ function subcommand(program: Command, name: string): Command {
 /** Shared wording of the scoring flags of replay and worker. */
 function addScoringFlags(command: Command): Command {
   return command
-    .option("-p, --preset <name>", `scoring preset: ${PRESET_NAMES.join(" or ")} (src/confluence/config.ts; without it the --config file's preset, else default)`, oneOf("--preset", PRESET_NAMES))
-    .option("-c, --config <file>", "scoring configuration as JSON: a preset and overrides, e.g. {\"preset\": \"ultraFast\", \"depth\": 10}; --preset replaces its preset");
+    .option(
+      "-p, --preset <name>",
+      `scoring preset: ${PRESET_NAMES.join(" or ")} (src/confluence/config.ts; without it the --config file's preset, else default)`,
+      oneOf("--preset", PRESET_NAMES),
+    )
+    .option(
+      "-c, --config <file>",
+      'scoring configuration as JSON: a preset and overrides, e.g. {"preset": "ultraFast", "depth": 10}; --preset replaces its preset',
+    );
 }
 
 const examples = (lines: string[]): string => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
@@ -75,80 +87,140 @@ const examples = (lines: string[]): string => `\nExamples:\n${lines.map((l) => `
 export function createProgram(): Command {
   const version = (JSON.parse(readFileSync(PACKAGE_JSON, "utf8")) as { version: string }).version;
   const program = new Command("confluence")
-    .description("Market data in, trading scores out: replay Binance captures through the confluence engine, score them on a Redis cluster, or watch the dashboard.")
+    .description(
+      "Market data in, trading scores out: replay Binance captures through the confluence engine, score them on a Redis cluster, or watch the dashboard.",
+    )
     .version(version, "-V, --version", "print the version and exit")
     .helpOption("-h, --help", "print this help and exit")
     .helpCommand(false)
     .showSuggestionAfterError(true)
     .configureOutput({ outputError: () => {} })
     .configureHelp({ sortSubcommands: false })
-    .addHelpText("after", `${examples([
-      `confluence replay ${BTC} ${ETH}`,
-      `confluence replay ${BTC} --json > summary.json`,
-      "confluence help replay",
-    ])}\nExit status: 0 done, 1 the work failed (one line on stderr saying why), 2 a usage error.\n`);
+    .addHelpText(
+      "after",
+      `${examples([
+        `confluence replay ${BTC} ${ETH}`,
+        `confluence replay ${BTC} --json > summary.json`,
+        "confluence help replay",
+      ])}\nExit status: 0 done, 1 the work failed (one line on stderr saying why), 2 a usage error.\n`,
+    );
   program.exitOverride(failWith(program));
 
   const replayCommand = subcommand(program, "replay")
     .summary("replay captures through the engine and report per symbol")
-    .description("Replays recorded Binance captures through the streaming engine and reports, per symbol, the mid, the spread and the time covered, " +
-      "the latest score with what it means and the decision it leads to; then the engine's throughput and latency. Several files are one " +
-      "stream, read in the order given; gzip or plain text, told apart by their bytes.")
+    .description(
+      "Replays recorded Binance captures through the streaming engine and reports, per symbol, the mid, the spread and the time covered, " +
+        "the latest score with what it means and the decision it leads to; then the engine's throughput and latency. Several files are one " +
+        "stream, read in the order given; gzip or plain text, told apart by their bytes.",
+    )
     .argument("<captures...>", "capture files (`<receive time, ns> <Binance JSON>` a line, as data/ holds), or - for standard input")
     .option("-j, --json", "print one JSON object { symbols, input } instead of the table (docs/replay-summary.schema.json)")
     .option("-o, --out <file>", "write every score update to <file>, one JSON line each")
     .option("-r, --report <file>", "write an HTML report with charts, markers of the actionable decisions and a summary table to <file>")
-    .option("-b, --backend <name>", "kernels: wasm (SIMD where the engine has it) or js; the results are the same", oneOf("--backend", BACKENDS), "wasm")
-    .option("-w, --workers <n>", "spread the symbols over n worker threads, 1 to 256 (same results; one symbol never uses more than one)", integerIn("--workers", 1, 256));
+    .option(
+      "-b, --backend <name>",
+      "kernels: wasm (SIMD where the engine has it) or js; the results are the same",
+      oneOf("--backend", BACKENDS),
+      "wasm",
+    )
+    .option(
+      "-w, --workers <n>",
+      "spread the symbols over n worker threads, 1 to 256 (same results; one symbol never uses more than one)",
+      integerIn("--workers", 1, 256),
+    );
   addScoringFlags(replayCommand)
-    .addHelpText("after", examples([
-      `confluence replay ${BTC} ${ETH}`,
-      `confluence replay ${BTC} --preset ultraFast --report report.html`,
-      `confluence replay ${BTC} -o scores.jsonl --config my-weights.json`,
-      `zcat ${BTC} | confluence replay - --json`,
-    ]))
-    .action(async (captures: string[], flags: { json?: true; out?: string; report?: string; backend: "wasm" | "js"; workers?: number; preset?: PresetName; config?: string }) => {
-      checkCaptures(captures);
-      const scoring = scoringConfig(flags);
-      const { replay } = await import("./replay.js");
-      await replay({
-        files: captures, json: flags.json === true, backend: flags.backend, scoring,
-        ...(flags.out ? { out: flags.out } : {}), ...(flags.report ? { report: flags.report } : {}), ...(flags.workers ? { workers: flags.workers } : {}),
-      }, out);
-    });
+    .addHelpText(
+      "after",
+      examples([
+        `confluence replay ${BTC} ${ETH}`,
+        `confluence replay ${BTC} --preset ultraFast --report report.html`,
+        `confluence replay ${BTC} -o scores.jsonl --config my-weights.json`,
+        `zcat ${BTC} | confluence replay - --json`,
+      ]),
+    )
+    .action(
+      async (
+        captures: string[],
+        flags: {
+          json?: true;
+          out?: string;
+          report?: string;
+          backend: "wasm" | "js";
+          workers?: number;
+          preset?: PresetName;
+          config?: string;
+        },
+      ) => {
+        checkCaptures(captures);
+        const scoring = scoringConfig(flags);
+        const { replay } = await import("./replay.js");
+        await replay(
+          {
+            files: captures,
+            json: flags.json === true,
+            backend: flags.backend,
+            scoring,
+            ...(flags.out ? { out: flags.out } : {}),
+            ...(flags.report ? { report: flags.report } : {}),
+            ...(flags.workers ? { workers: flags.workers } : {}),
+          },
+          out,
+        );
+      },
+    );
 
   const worker = subcommand(program, "worker")
     .summary("score symbols from Redis Streams as one worker of a group")
-    .description("Runs one worker of a consumer group: takes a share of the symbols published to Redis Streams, scores them and writes the score " +
-      "updates back (README: Scale-out with Redis Streams). Progress goes to stderr; on SIGTERM/SIGINT, or after --exit-when-idle-ms without " +
-      "work, it stops gracefully and prints one JSON line: its consumer name and per-symbol counts.")
+    .description(
+      "Runs one worker of a consumer group: takes a share of the symbols published to Redis Streams, scores them and writes the score " +
+        "updates back (README: Scale-out with Redis Streams). Progress goes to stderr; on SIGTERM/SIGINT, or after --exit-when-idle-ms without " +
+        "work, it stops gracefully and prints one JSON line: its consumer name and per-symbol counts.",
+    )
     .requiredOption("-r, --redis <url>", "the Redis server: redis://[user:password@]host[:port][/db] (Redis 6.2 or later)")
     .requiredOption("-g, --group <name>", "the consumer group; workers of one group share the symbols")
     .option("-b, --backend <name>", "kernels: wasm or js", oneOf("--backend", BACKENDS), "wasm");
   addScoringFlags(worker);
   for (const [flag, help] of WORKER_NUMBERS) worker.option(flag, help);
   worker
-    .addHelpText("after", examples([
-      "confluence worker --redis redis://127.0.0.1:6379 --group scores",
-      "confluence worker -r redis://10.0.0.5:6379/2 -g scores --preset ultraFast --exit-when-idle-ms 10000",
-    ]))
-    .action(async (flags: Record<string, string | undefined> & { redis: string; group: string; backend: "wasm" | "js"; preset?: PresetName; config?: string }) => {
-      const scoring = scoringConfig(flags);
-      const { workerCommand } = await import("./workerCommand.js");
-      await workerCommand(flags, scoring.input);
-    });
+    .addHelpText(
+      "after",
+      examples([
+        "confluence worker --redis redis://127.0.0.1:6379 --group scores",
+        "confluence worker -r redis://10.0.0.5:6379/2 -g scores --preset ultraFast --exit-when-idle-ms 10000",
+      ]),
+    )
+    .action(
+      async (
+        flags: Record<string, string | undefined> & {
+          redis: string;
+          group: string;
+          backend: "wasm" | "js";
+          preset?: PresetName;
+          config?: string;
+        },
+      ) => {
+        const scoring = scoringConfig(flags);
+        const { workerCommand } = await import("./workerCommand.js");
+        await workerCommand(flags, scoring.input);
+      },
+    );
 
   subcommand(program, "publish")
     .summary("publish captures into Redis Streams, one stream per symbol")
-    .description("Reads capture files as one stream and appends every event to its symbol's Redis input stream (cf:in:{SYMBOL}), where workers " +
-      "pick them up; prints the events published per symbol and in total. Publishing twice appends twice.")
+    .description(
+      "Reads capture files as one stream and appends every event to its symbol's Redis input stream (cf:in:{SYMBOL}), where workers " +
+        "pick them up; prints the events published per symbol and in total. Publishing twice appends twice.",
+    )
     .argument("<captures...>", "capture files, or - for standard input")
     .requiredOption("-r, --redis <url>", "the Redis server: redis://[user:password@]host[:port][/db]")
     .option("--batch <n>", "events per Redis script call, per symbol, 1 to 100000", integerIn("--batch", 1, 100_000), 1000)
-    .addHelpText("after", examples([
-      "confluence publish --redis redis://127.0.0.1:6379 data/binance-spot-*.jsonl.gz",
-      `zcat ${BTC} | confluence publish -r redis://127.0.0.1:6379 -`,
-    ]))
+    .addHelpText(
+      "after",
+      examples([
+        "confluence publish --redis redis://127.0.0.1:6379 data/binance-spot-*.jsonl.gz",
+        `zcat ${BTC} | confluence publish -r redis://127.0.0.1:6379 -`,
+      ]),
+    )
     .action(async (captures: string[], flags: { redis: string; batch: number }) => {
       checkCaptures(captures);
       const { publishCommand } = await import("./publish.js");
@@ -157,8 +229,10 @@ export function createProgram(): Command {
 
   subcommand(program, "kernels")
     .summary("run every kernel on both backends over a capture, side by side")
-    .description("Loads a capture, runs every kernel over it on the WASM and the JS backend, and prints the results (which must agree) and the " +
-      "median time per call of each: a quick check of this machine.")
+    .description(
+      "Loads a capture, runs every kernel over it on the WASM and the JS backend, and prints the results (which must agree) and the " +
+        "median time per call of each: a quick check of this machine.",
+    )
     .argument("[capture]", `a capture file, or - for standard input (default: the bundled ${BUNDLED_CAPTURE})`)
     .addHelpText("after", examples(["confluence kernels", `confluence kernels ${ETH}`]))
     .action(async (capture: string | undefined) => {
@@ -170,8 +244,10 @@ export function createProgram(): Command {
 
   subcommand(program, "demo")
     .summary("serve the live dashboard on 127.0.0.1")
-    .description("Serves the browser dashboard: it replays the bundled spot captures (or a capture you drop on the page) through the engine in a " +
-      "Web Worker, with live charts, the components, the decision and the engine's speed in the browser. Listens on 127.0.0.1 only; Ctrl-C stops it.")
+    .description(
+      "Serves the browser dashboard: it replays the bundled spot captures (or a capture you drop on the page) through the engine in a " +
+        "Web Worker, with live charts, the components, the decision and the engine's speed in the browser. Listens on 127.0.0.1 only; Ctrl-C stops it.",
+    )
     .option("--port <n>", "the port, 0 to 65535; 0 picks a free one", integerIn("--port", 0, 65_535), 0)
     .addHelpText("after", examples(["confluence demo", "confluence demo --port 8080"]))
     .action(async (flags: { port: number }) => {

@@ -19,10 +19,13 @@ export async function publishCommand(files: readonly string[], flags: PublishFla
   try {
     const r = await publishCaptures(redis, files, { batch: flags.batch, ...(files.includes("-") ? { stdin: process.stdin } : {}) });
     const width = Math.max(6, ...Object.keys(r.symbols).map((s) => s.length));
-    for (const [symbol, n] of Object.entries(r.symbols)) console.log(`${symbol.padEnd(width)}  ${String(n).padStart(9)} events → ${inputKey(symbol)}`);
+    for (const [symbol, n] of Object.entries(r.symbols))
+      console.log(`${symbol.padEnd(width)}  ${String(n).padStart(9)} events → ${inputKey(symbol)}`);
     const rate = r.seconds > 0 ? Math.round(r.events / r.seconds) : 0;
-    console.log(`published ${r.events} events for ${Object.keys(r.symbols).length} symbols in ${r.seconds.toFixed(2)} s (${rate} events/s); ` +
-      `${r.capture.rejected} malformed capture lines, ${r.skipped} events skipped (symbol not usable as a hash tag)`);
+    console.log(
+      `published ${r.events} events for ${Object.keys(r.symbols).length} symbols in ${r.seconds.toFixed(2)} s (${rate} events/s); ` +
+        `${r.capture.rejected} malformed capture lines, ${r.skipped} events skipped (symbol not usable as a hash tag)`,
+    );
   } finally {
     await redis.quit().catch(() => redis.disconnect());
   }

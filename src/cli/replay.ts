@@ -54,9 +54,16 @@ export interface ReplayOptions {
 
 /** How the input went, in words: per file the lines rejected by reason, and the events dropped. */
 function inputNotes(files: readonly CaptureFileStats[], dropped: DropCounts): string[] {
-  const notes = files.filter((f) => f.rejected > 0).map((f) =>
-    `${f.file}: ${f.rejected} of ${f.lines} lines rejected (${Object.entries(f.rejectedBy).map(([r, n]) => `${r} ${n}`).join(", ")})`);
-  if (dropped.unroutable + dropped.symbolLimit > 0) notes.push(`events dropped: ${dropped.unroutable} without a symbol, ${dropped.symbolLimit} beyond the symbol limit`);
+  const notes = files
+    .filter((f) => f.rejected > 0)
+    .map(
+      (f) =>
+        `${f.file}: ${f.rejected} of ${f.lines} lines rejected (${Object.entries(f.rejectedBy)
+          .map(([r, n]) => `${r} ${n}`)
+          .join(", ")})`,
+    );
+  if (dropped.unroutable + dropped.symbolLimit > 0)
+    notes.push(`events dropped: ${dropped.unroutable} without a symbol, ${dropped.symbolLimit} beyond the symbol limit`);
   return notes;
 }
 
@@ -72,24 +79,32 @@ export async function replay(options: ReplayOptions, stdout: (s: string) => void
   }
   let pending: string[] = [];
   const collector = report ? new SeriesCollector() : null;
-  const onScore = out || collector
-    ? (u: ScoreUpdate, ctx?: ScoreContext): void => {
-      if (out) {
-        pending.push(JSON.stringify(u));
-        if (pending.length >= 512) {
-          out.write(`${pending.join("\n")}\n`);
-          pending = [];
+  const onScore =
+    out || collector
+      ? (u: ScoreUpdate, ctx?: ScoreContext): void => {
+          if (out) {
+            pending.push(JSON.stringify(u));
+            if (pending.length >= 512) {
+              out.write(`${pending.join("\n")}\n`);
+              pending = [];
+            }
+          }
+          collector?.score(u, ctx!);
         }
-      }
-      collector?.score(u, ctx!);
-    }
-    : undefined;
+      : undefined;
   // one engine on this thread, or the symbols spread over worker threads: the same results
-  let engine: StreamingEngine | null = null, parallel: ParallelEngine | null = null, backend: string;
+  let engine: StreamingEngine | null = null,
+    parallel: ParallelEngine | null = null,
+    backend: string;
   const config = options.scoring.input;
   if (options.workers) {
     const { ParallelEngine } = await import("../parallel/parallelEngine.js");
-    parallel = new ParallelEngine({ workers: options.workers, backend: options.backend, config, ...(onScore ? { onScore, context: collector !== null } : {}) });
+    parallel = new ParallelEngine({
+      workers: options.workers,
+      backend: options.backend,
+      config,
+      ...(onScore ? { onScore, context: collector !== null } : {}),
+    });
     backend = `${options.backend} on ${options.workers} worker thread${options.workers > 1 ? "s" : ""}`;
   } else {
     const kernels: Kernels = options.backend === "js" ? jsKernels() : await loadKernels();
@@ -106,9 +121,15 @@ export async function replay(options: ReplayOptions, stdout: (s: string) => void
     let bar: import("cli-progress").SingleBar | null = null;
     if (process.stderr.isTTY && !options.json && !options.files.includes("-")) {
       const { default: cliProgress } = await import("cli-progress");
-      bar = new cliProgress.SingleBar({ format: "replay [{bar}] {percentage}% | {events} events | {eta_formatted}", stream: process.stderr, hideCursor: true },
-        cliProgress.Presets.shades_classic);
-      bar.start(options.files.reduce((s, f) => s + statSync(f).size, 0), 0, { events: 0 });
+      bar = new cliProgress.SingleBar(
+        { format: "replay [{bar}] {percentage}% | {events} events | {eta_formatted}", stream: process.stderr, hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(
+        options.files.reduce((s, f) => s + statSync(f).size, 0),
+        0,
+        { events: 0 },
+      );
     }
     let events = 0;
     const sink = (engine ?? parallel)!;
@@ -116,11 +137,15 @@ export async function replay(options: ReplayOptions, stdout: (s: string) => void
     const t0 = performance.now();
     let counters: Awaited<ReturnType<typeof replayCaptureFiles>>;
     try {
-      counters = await replayCaptureFiles(options.files, (e) => {
-        events++;
-        spans.add(e);
-        sink.process(e);
-      }, { ...(options.files.includes("-") ? { stdin: process.stdin } : {}), onProgress: (bytes: number) => bar?.update(bytes, { events }) });
+      counters = await replayCaptureFiles(
+        options.files,
+        (e) => {
+          events++;
+          spans.add(e);
+          sink.process(e);
+        },
+        { ...(options.files.includes("-") ? { stdin: process.stdin } : {}), onProgress: (bytes: number) => bar?.update(bytes, { events }) },
+      );
     } finally {
       bar?.stop();
     }
@@ -139,14 +164,21 @@ export async function replay(options: ReplayOptions, stdout: (s: string) => void
         const collected = collector.series.get(symbol);
         if (collected) series[symbol] = downsample(collected, 1500);
         rows[symbol] = {
-          ...traderView(symbol, sum, spans.get(symbol), threshold), updates: updates(symbol),
+          ...traderView(symbol, sum, spans.get(symbol), threshold),
+          updates: updates(symbol),
           notes: `${sum.events.trade} trades, ${sum.events.depth} depth diffs, ${sum.events.quote} quotes; book ${sum.book.synced ? "synced" : "unsynced"}, ${sum.book.gaps} gaps`,
         };
       }
-      report.write(renderReport({
-        title: `confluence-hft replay: ${counters.files.map((f) => f.file.split("/").pop()).join(", ")}`,
-        generated: new Date().toISOString(), threshold, scoring: options.scoring.label, symbols: series, rows,
-      }));
+      report.write(
+        renderReport({
+          title: `confluence-hft replay: ${counters.files.map((f) => f.file.split("/").pop()).join(", ")}`,
+          generated: new Date().toISOString(),
+          threshold,
+          scoring: options.scoring.label,
+          symbols: series,
+          rows,
+        }),
+      );
     }
     await out?.commit();
     await report?.commit();
@@ -160,7 +192,9 @@ export async function replay(options: ReplayOptions, stdout: (s: string) => void
         ...(options.out ? [`score updates written to ${options.out}`] : []),
         ...(options.report ? [`report written to ${options.report}`] : []),
       ];
-      stdout(replayTable({ symbols, spans, updates, threshold, scoring: options.scoring.label, backend, wallSeconds: wall, events, notes }));
+      stdout(
+        replayTable({ symbols, spans, updates, threshold, scoring: options.scoring.label, backend, wallSeconds: wall, events, notes }),
+      );
     }
   } catch (e) {
     failed = true;

@@ -28,7 +28,11 @@ const ns = (x: number): string => (x >= 1e6 ? `${(x / 1e6).toFixed(1)}ms` : x >=
 /** Columns padded to their widest cell; the first left-aligned, those in `left` too, the rest right-aligned. */
 function columns(head: string[], rows: string[][], left: ReadonlySet<number>): string[] {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 || left.has(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => (i === 0 || left.has(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   return [line(head), ...rows.map(line)];
 }
 
@@ -44,11 +48,22 @@ export function replayTable(t: ReplayTableInput): string {
     ["symbol", "events", "trades", "rejected", "dups", "book", "gaps", "updates", "events/s", "p50", "p99", "p99.9", "max"],
     symbols.map((symbol) => {
       const s = t.symbols[symbol]!;
-      const e = s.events, l = s.perf.latencyNs;
+      const e = s.events,
+        l = s.perf.latencyNs;
       return [
-        symbol, String(e.trade + e.depth + e.quote + e.snapshot), String(e.trade), String(e.rejected), String(e.duplicates),
-        s.book.synced ? `synced ${s.book.bidLevels}×${s.book.askLevels}` : "unsynced", String(s.book.gaps), String(t.updates(symbol)),
-        String(s.perf.eventsPerSec), ns(l.p50), ns(l.p99), ns(l.p999), ns(l.max),
+        symbol,
+        String(e.trade + e.depth + e.quote + e.snapshot),
+        String(e.trade),
+        String(e.rejected),
+        String(e.duplicates),
+        s.book.synced ? `synced ${s.book.bidLevels}×${s.book.askLevels}` : "unsynced",
+        String(s.book.gaps),
+        String(t.updates(symbol)),
+        String(s.perf.eventsPerSec),
+        ns(l.p50),
+        ns(l.p99),
+        ns(l.p999),
+        ns(l.max),
       ];
     }),
     new Set([5]),

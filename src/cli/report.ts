@@ -71,8 +71,13 @@ export function downsample(series: SymbolSeries, max: number): SymbolSeries {
   }
   const pick = <T>(a: readonly T[]): T[] => keep.map((i) => a[i]!);
   return {
-    ...series, time: pick(series.time), mid: pick(series.mid), score: pick(series.score), confidence: pick(series.confidence),
-    imbalance: pick(series.imbalance), volumeDelta: pick(series.volumeDelta),
+    ...series,
+    time: pick(series.time),
+    mid: pick(series.mid),
+    score: pick(series.score),
+    confidence: pick(series.confidence),
+    imbalance: pick(series.imbalance),
+    volumeDelta: pick(series.volumeDelta),
   };
 }
 
@@ -84,20 +89,52 @@ const QUOTES = ["FDUSD", "USDT", "USDC", "BUSD", "TUSD", "USD_PERP", "USD", "BTC
 /** The base and quote asset of a symbol, or generic words when its quote is not one of QUOTES. */
 function assets(symbol: string): { base: string; quote: string } {
   const quote = QUOTES.find((q) => symbol.length > q.length && symbol.endsWith(q));
-  return quote ? { base: symbol.slice(0, -quote.length), quote: quote.replace("_PERP", "") } : { base: "base asset", quote: "quote currency" };
+  return quote
+    ? { base: symbol.slice(0, -quote.length), quote: quote.replace("_PERP", "") }
+    : { base: "base asset", quote: "quote currency" };
 }
 
 export function renderReport(data: ReportData): string {
   const units = Object.fromEntries(Object.keys(data.symbols).map((s) => [s, assets(s)]));
   // the JSON goes inside a <script>: neutralise "</script>" and friends
   const json = JSON.stringify({ ...data, units }).replace(/</g, "\\u003c");
-  const head = ["symbol", "covered (UTC)", "span", "mid", "spread", "score", "reading", "confidence", "actionable", "decision", "updates",
-    "actionable updates", "buy markers", "sell markers"];
+  const head = [
+    "symbol",
+    "covered (UTC)",
+    "span",
+    "mid",
+    "spread",
+    "score",
+    "reading",
+    "confidence",
+    "actionable",
+    "decision",
+    "updates",
+    "actionable updates",
+    "buy markers",
+    "sell markers",
+  ];
   const rows = Object.keys(data.rows).map((symbol) => {
-    const r = data.rows[symbol]!, s = data.symbols[symbol];
-    const buys = s ? s.markers.filter((m) => m.side === "buy").length : 0, sells = s ? s.markers.filter((m) => m.side === "sell").length : 0;
-    const cells = [symbol, r.covered, r.duration, r.mid, r.spread, r.score, r.reading, r.confidence, r.actionable, r.decision, String(r.updates),
-      String(s?.actionableUpdates ?? 0), String(buys), String(sells)];
+    const r = data.rows[symbol]!,
+      s = data.symbols[symbol];
+    const buys = s ? s.markers.filter((m) => m.side === "buy").length : 0,
+      sells = s ? s.markers.filter((m) => m.side === "sell").length : 0;
+    const cells = [
+      symbol,
+      r.covered,
+      r.duration,
+      r.mid,
+      r.spread,
+      r.score,
+      r.reading,
+      r.confidence,
+      r.actionable,
+      r.decision,
+      String(r.updates),
+      String(s?.actionableUpdates ?? 0),
+      String(buys),
+      String(sells),
+    ];
     return `<tr data-symbol="${escapeHtml(symbol)}">${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`;
   });
   return `<!doctype html>

@@ -33,7 +33,14 @@ function readConfigFile(path: string): ConfluenceConfigInput {
     text = readFileSync(path, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : "cannot be read";
+    const why =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "is a directory"
+          : code === "EACCES"
+            ? "permission denied"
+            : "cannot be read";
     throw new UsageError(`--config ${path}: ${why}: ${EXAMPLE}`);
   }
   let value: unknown;
@@ -55,7 +62,8 @@ export function scoringConfig(flags: ScoringFlags): ScoringConfig {
   try {
     resolved = resolveConfig(input);
   } catch (e) {
-    if (e instanceof ConfluenceError) throw new UsageError(`${flags.config === undefined ? `--preset ${flags.preset}` : `--config ${flags.config}`}: ${e.message}`);
+    if (e instanceof ConfluenceError)
+      throw new UsageError(`${flags.config === undefined ? `--preset ${flags.preset}` : `--config ${flags.config}`}: ${e.message}`);
     throw e;
   }
   const preset = input.preset ?? "default";

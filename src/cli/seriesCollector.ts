@@ -31,7 +31,18 @@ export class SeriesCollector {
   score(u: ScoreUpdate, ctx: ScoreContext): void {
     let s = this.series.get(u.symbol);
     if (!s) {
-      s = { time: [], mid: [], score: [], confidence: [], imbalance: [], volumeDelta: [], markers: [], markersDropped: 0, actionableUpdates: 0, side: null };
+      s = {
+        time: [],
+        mid: [],
+        score: [],
+        confidence: [],
+        imbalance: [],
+        volumeDelta: [],
+        markers: [],
+        markersDropped: 0,
+        actionableUpdates: 0,
+        side: null,
+      };
       this.series.set(u.symbol, s);
     }
     const t = u.time / 1000;

@@ -51,26 +51,37 @@ function duration(ms: number): string {
 }
 
 export function traderView(symbol: string, s: SymbolSummary, span: TimeSpan | null, threshold: number): TraderView {
-  const bid = s.book.bestBid ?? null, ask = s.book.bestAsk ?? null;
-  let mid = "–", spread = "–";
+  const bid = s.book.bestBid ?? null,
+    ask = s.book.bestAsk ?? null;
+  let mid = "–",
+    spread = "–";
   if (s.book.synced && bid !== null && ask !== null) {
     const d = decimals(bid) > decimals(ask) ? decimals(bid) : decimals(ask);
     const m = (bid + ask) / 2;
     // one digit more than the prices have (a mid can fall between two ticks), without a trailing zero
-    mid = m.toFixed(d + 1).replace(/0$/, "").replace(/\.$/, "");
+    mid = m
+      .toFixed(d + 1)
+      .replace(/0$/, "")
+      .replace(/\.$/, "");
     spread = `${(ask - bid).toFixed(d)} (${(((ask - bid) / m) * 1e4).toPrecision(2)} bp)`;
   }
   const u = s.score;
   const score = u ? u.score.toFixed(1) : "–";
   const reading = !u ? "warming up" : score === "50.0" ? "neutral" : u.score > 50 ? "bullish" : "bearish";
-  const decision = u?.actionable && u.decision
-    ? u.decision.side === "none" ? `no side, ${u.decision.urgency} urgency` : `${u.decision.side}, ${u.decision.urgency} urgency`
-    : "–";
+  const decision =
+    u?.actionable && u.decision
+      ? u.decision.side === "none"
+        ? `no side, ${u.decision.urgency} urgency`
+        : `${u.decision.side}, ${u.decision.urgency} urgency`
+      : "–";
   return {
     symbol,
     covered: span ? `${utcTime(span.first)} → ${utcTime(span.last, span.first)}` : "–",
     duration: span ? duration(span.last - span.first) : "",
-    mid, spread, score, reading,
+    mid,
+    spread,
+    score,
+    reading,
     confidence: u ? u.confidence.toFixed(2) : "–",
     actionable: !u ? "–" : u.actionable ? "yes" : `no (needs ≥ ${threshold})`,
     decision,

@@ -17,7 +17,9 @@ import { UsageError } from "./usageError.js";
 const NUMERIC = ["leaseMs", "claimIdleMs", "exitWhenIdleMs", "batch", "scoreTtlMs", "maxSymbols", "maxEntryBytes"] as const;
 type NumericOption = (typeof NUMERIC)[number];
 
-export type WorkerFlags = { readonly redis: string; readonly group: string; readonly backend: "wasm" | "js" } & Readonly<Partial<Record<NumericOption, string>>>;
+export type WorkerFlags = { readonly redis: string; readonly group: string; readonly backend: "wasm" | "js" } & Readonly<
+  Partial<Record<NumericOption, string>>
+>;
 
 const flagOf = (option: string): string => `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
@@ -29,7 +31,11 @@ export async function workerCommand(flags: WorkerFlags, config: ConfluenceConfig
   }
   let name = "";
   const options: WorkerOptions = {
-    url: redisUrl(flags.redis), group: flags.group, backend: flags.backend, ...numbers, engine: { config },
+    url: redisUrl(flags.redis),
+    group: flags.group,
+    backend: flags.backend,
+    ...numbers,
+    engine: { config },
     log: (line) => process.stderr.write(`confluence worker ${name}: ${line}\n`),
   };
   let worker: ClusterWorker;
@@ -38,7 +44,9 @@ export async function workerCommand(flags: WorkerFlags, config: ConfluenceConfig
     name = worker.consumer;
   } catch (e) {
     if (!(e instanceof InvalidConfigError)) throw e;
-    throw new UsageError(`${(NUMERIC as readonly string[]).includes(e.key) ? flagOf(e.key) : `--${e.key}`} ${String(e.value)}: expected ${e.expected}`);
+    throw new UsageError(
+      `${(NUMERIC as readonly string[]).includes(e.key) ? flagOf(e.key) : `--${e.key}`} ${String(e.value)}: expected ${e.expected}`,
+    );
   }
   const stop = (): void => worker.stop();
   process.once("SIGTERM", stop);

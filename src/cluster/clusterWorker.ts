@@ -143,8 +143,15 @@ export class ClusterWorker {
     this.lastActivity = performance.now();
     this.log(`joined group ${this.options.group} (${kernels.backend} kernels)`);
     const ctx: ProcessorContext = {
-      redis, kernels, engine: this.options.engine ?? {}, group: this.options.group, consumer: this.consumer,
-      batch: this.batch, claimIdleMs: this.claimIdleMs, scoreTtlMs: this.scoreTtlMs, maxEntryBytes: this.maxEntryBytes,
+      redis,
+      kernels,
+      engine: this.options.engine ?? {},
+      group: this.options.group,
+      consumer: this.consumer,
+      batch: this.batch,
+      claimIdleMs: this.claimIdleMs,
+      scoreTtlMs: this.scoreTtlMs,
+      maxEntryBytes: this.maxEntryBytes,
       onActivity: () => {
         this.lastActivity = performance.now();
       },
@@ -155,7 +162,10 @@ export class ClusterWorker {
     try {
       while (!this.abort.signal.aborted && !this.idle()) {
         // a tick waits on Redis: while Redis is down that is a long wait, which a stop must not sit out
-        const tick = this.tick(ctx).then(() => this.tickFailed(null), (e: unknown) => this.tickFailed((e as Error).message));
+        const tick = this.tick(ctx).then(
+          () => this.tickFailed(null),
+          (e: unknown) => this.tickFailed((e as Error).message),
+        );
         await Promise.race([tick, stopped]);
         await pause(this.tickMs, this.abort.signal);
       }
@@ -168,7 +178,13 @@ export class ClusterWorker {
       // with Redis down, each call would wait out its retries: give the graceful part one lease, then drop the connection
       // (what was not released expires by itself; nothing is acknowledged that was not committed)
       const timer = new AbortController();
-      const finished = await Promise.race([shutdown.then(() => true, () => true), pause(this.leaseMs, timer.signal).then(() => false)]);
+      const finished = await Promise.race([
+        shutdown.then(
+          () => true,
+          () => true,
+        ),
+        pause(this.leaseMs, timer.signal).then(() => false),
+      ]);
       timer.abort(); // the wait must not hold the process open once the shutdown is done
       if (finished) await redis.quit().catch(() => redis.disconnect());
       else {
@@ -178,8 +194,12 @@ export class ClusterWorker {
       }
     }
     return {
-      consumer: this.consumer, group: this.options.group, backend: kernels.backend, seconds: (performance.now() - t0) / 1000,
-      symbols: Object.fromEntries([...this.ledgers].map(([symbol, ledger]) => [symbol, ledger.stats])), symbolsOverLimit: this.maxOverLimit,
+      consumer: this.consumer,
+      group: this.options.group,
+      backend: kernels.backend,
+      seconds: (performance.now() - t0) / 1000,
+      symbols: Object.fromEntries([...this.ledgers].map(([symbol, ledger]) => [symbol, ledger.stats])),
+      symbolsOverLimit: this.maxOverLimit,
     };
   }
 
@@ -197,11 +217,13 @@ export class ClusterWorker {
   private async tick(ctx: ProcessorContext): Promise<void> {
     const { redis, group } = ctx;
     const live = await heartbeat(redis, group, this.consumer, this.leaseMs);
-    await Promise.all([...this.owned.values()].map(async ({ processor }) => {
-      if (!processor.stopping && !(await renewLease(redis, processor.keys.lease, processor.token, this.leaseMs))) {
-        processor.requestStop("lost");
-      }
-    }));
+    await Promise.all(
+      [...this.owned.values()].map(async ({ processor }) => {
+        if (!processor.stopping && !(await renewLease(redis, processor.keys.lease, processor.token, this.leaseMs))) {
+          processor.requestStop("lost");
+        }
+      }),
+    );
     const symbols = this.usable(await redis.smembers(SYMBOLS_KEY));
     const share = this.limited(fairShare(symbols.length, live));
     const active = [...this.owned.values()].filter((o) => !o.processor.stopping);
@@ -226,10 +248,14 @@ export class ClusterWorker {
     const symbols = names.filter(taggableSymbol);
     const unusable = names.length - symbols.length;
     if (unusable !== this.unusable && unusable > 0) {
-      this.log(`${SYMBOLS_KEY}: ignoring ${plural(unusable, "name")} that cannot be a symbol (empty, with { or }, a lone surrogate, or longer than ${MAX_SYMBOL_LENGTH})`);
+      this.log(
+        `${SYMBOLS_KEY}: ignoring ${plural(unusable, "name")} that cannot be a symbol (empty, with { or }, a lone surrogate, or longer than ${MAX_SYMBOL_LENGTH})`,
+      );
     }
     if (symbols.length === 0 && this.listed > 0) {
-      this.log(`${SYMBOLS_KEY} is empty (it listed ${plural(this.listed, "symbol")}: Redis lost its data, or they were removed); waiting for symbols to be published`);
+      this.log(
+        `${SYMBOLS_KEY} is empty (it listed ${plural(this.listed, "symbol")}: Redis lost its data, or they were removed); waiting for symbols to be published`,
+      );
     }
     this.unusable = unusable;
     this.listed = symbols.length;
@@ -239,9 +265,12 @@ export class ClusterWorker {
   /** The share, capped at maxSymbols; logs when the cap starts or stops binding. */
   private limited(share: number): number {
     const over = Math.max(0, share - this.maxSymbols);
-    if ((over > 0) !== (this.overLimit > 0)) {
-      this.log(over > 0 ? `share of ${share} symbols exceeds maxSymbols ${this.maxSymbols}: owning ${this.maxSymbols}, the rest is left to other workers`
-        : `share back within maxSymbols ${this.maxSymbols}`);
+    if (over > 0 !== this.overLimit > 0) {
+      this.log(
+        over > 0
+          ? `share of ${share} symbols exceeds maxSymbols ${this.maxSymbols}: owning ${this.maxSymbols}, the rest is left to other workers`
+          : `share back within maxSymbols ${this.maxSymbols}`,
+      );
     }
     this.overLimit = over;
     this.maxOverLimit = Math.max(this.maxOverLimit, over);
@@ -253,21 +282,24 @@ export class ClusterWorker {
     if (!ledger) this.ledgers.set(symbol, (ledger = new SymbolLedger()));
     const processor = new SymbolProcessor(ctx, symbol, token, ledger);
     const release = (): Promise<void> => releaseLease(ctx.redis, processor.keys.lease, token).catch(() => {});
-    const done = processor.run().then(
-      async (end) => {
-        // a lease lost with the group itself: Redis lost its data (or the stream was deleted)
-        if (end === "lost" && !(await groupInfo(ctx.redis, processor.keys.input, ctx.group).catch(() => true))) end = "vanished";
-        if (end !== "lost") await release();
-        this.log(`${symbol}: ${ENDED[end]}`);
-      },
-      async (e: unknown) => {
-        const wait = ledger.failed(performance.now(), this.tickMs);
-        this.log(`${symbol}: ${(e as Error).message}; letting it go (error ${ledger.stats.errors}; taken again in ${wait} ms or later)`);
-        await release();
-      },
-    ).finally(() => {
-      this.owned.delete(symbol);
-    });
+    const done = processor
+      .run()
+      .then(
+        async (end) => {
+          // a lease lost with the group itself: Redis lost its data (or the stream was deleted)
+          if (end === "lost" && !(await groupInfo(ctx.redis, processor.keys.input, ctx.group).catch(() => true))) end = "vanished";
+          if (end !== "lost") await release();
+          this.log(`${symbol}: ${ENDED[end]}`);
+        },
+        async (e: unknown) => {
+          const wait = ledger.failed(performance.now(), this.tickMs);
+          this.log(`${symbol}: ${(e as Error).message}; letting it go (error ${ledger.stats.errors}; taken again in ${wait} ms or later)`);
+          await release();
+        },
+      )
+      .finally(() => {
+        this.owned.delete(symbol);
+      });
     this.owned.set(symbol, { processor, done });
   }
 }
@@ -277,8 +309,10 @@ const ENDED: Readonly<Record<ProcessorEnd, string>> = {
   stopped: "stopped",
   released: "handed back (share)",
   lost: "lease lost",
-  vanished: "its input stream or consumer group is gone (deleted, or Redis lost its data): engine state dropped; it is taken again once published",
-  rewound: "its consumer group delivered an entry the engine had already seen (Redis restored an older state?): engine state dropped; taking it over again from what Redis holds",
+  vanished:
+    "its input stream or consumer group is gone (deleted, or Redis lost its data): engine state dropped; it is taken again once published",
+  rewound:
+    "its consumer group delivered an entry the engine had already seen (Redis restored an older state?): engine state dropped; taking it over again from what Redis holds",
 };
 
 const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? "" : "s"}`;

@@ -78,9 +78,18 @@ export interface CommitResult {
  * no longer holds the lease (nothing was written or acknowledged).
  */
 export async function commitBatch(
-  redis: Redis, keys: SymbolKeys, token: string, group: string, scoreTtlMs: number, entries: number, batch: readonly string[],
+  redis: Redis,
+  keys: SymbolKeys,
+  token: string,
+  group: string,
+  scoreTtlMs: number,
+  entries: number,
+  batch: readonly string[],
 ): Promise<CommitResult | null> {
-  const reply = (await COMMIT.run(redis, [keys.lease, keys.output, keys.done, keys.score, keys.input, keys.dead], [token, group, scoreTtlMs, entries, ...batch])) as
-    -1 | [number, number, string];
+  const reply = (await COMMIT.run(
+    redis,
+    [keys.lease, keys.output, keys.done, keys.score, keys.input, keys.dead],
+    [token, group, scoreTtlMs, entries, ...batch],
+  )) as -1 | [number, number, string];
   return reply === -1 ? null : { written: reply[0], skipped: reply[1], recorded: reply[2] };
 }

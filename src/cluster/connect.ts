@@ -28,8 +28,14 @@ function redactUrl(url: string): string {
 
 /** Why a connection failed, in words (`connection refused`), not Node's text (`connect ECONNREFUSED 127.0.0.1:1`). */
 const CONNECT_FAILURES: Readonly<Record<string, string>> = {
-  ECONNREFUSED: "connection refused", ENOTFOUND: "host not found", EAI_AGAIN: "host not found (DNS did not answer)", ETIMEDOUT: "connection timed out",
-  EHOSTUNREACH: "host unreachable", ENETUNREACH: "network unreachable", ECONNRESET: "connection reset by the server", EPIPE: "connection closed by the server",
+  ECONNREFUSED: "connection refused",
+  ENOTFOUND: "host not found",
+  EAI_AGAIN: "host not found (DNS did not answer)",
+  ETIMEDOUT: "connection timed out",
+  EHOSTUNREACH: "host unreachable",
+  ENETUNREACH: "network unreachable",
+  ECONNRESET: "connection reset by the server",
+  EPIPE: "connection closed by the server",
 };
 
 function connectFailure(e: Error): string {
@@ -52,7 +58,9 @@ export async function connectRedis(url: string): Promise<Redis> {
   });
   // Without the resend, ioredis forgets the unanswered commands of a closed connection
   // without settling their promises (a caller would wait forever): fail them here, at once.
-  redis.on("close", () => failQueued(redis, ["commandQueue"], "the connection to Redis closed before it answered (the command may have run)"));
+  redis.on("close", () =>
+    failQueued(redis, ["commandQueue"], "the connection to Redis closed before it answered (the command may have run)"),
+  );
   try {
     await redis.connect();
   } catch (e) {

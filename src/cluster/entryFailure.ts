@@ -21,7 +21,8 @@ export interface EntryFailure {
 export const MAX_REASON_LENGTH = 500;
 
 export function describeFailure(thrown: unknown): EntryFailure {
-  let reason: string, kind: EntryFailure["kind"] = "bug";
+  let reason: string,
+    kind: EntryFailure["kind"] = "bug";
   try {
     reason = thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : `thrown value: ${String(thrown)}`;
     if (thrown instanceof ConfluenceError) kind = "data";

@@ -30,8 +30,17 @@ return bound(r[1][2], tonumber(ARGV[5]))`);
  * the lease, "vanished" when the input stream or the group is gone.
  */
 export async function readNewEntries(
-  redis: Redis, keys: SymbolKeys, token: string, group: string, consumer: string, count: number, maxEntryBytes: number,
+  redis: Redis,
+  keys: SymbolKeys,
+  token: string,
+  group: string,
+  consumer: string,
+  count: number,
+  maxEntryBytes: number,
 ): Promise<StreamEntry[] | "lost" | "vanished"> {
-  const reply = (await READ.run(redis, [keys.lease, keys.input], [token, group, consumer, count, maxEntryBytes])) as -1 | -2 | StreamEntry[];
+  const reply = (await READ.run(redis, [keys.lease, keys.input], [token, group, consumer, count, maxEntryBytes])) as
+    | -1
+    | -2
+    | StreamEntry[];
   return reply === -1 ? "lost" : reply === -2 ? "vanished" : reply;
 }

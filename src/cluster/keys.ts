@@ -48,7 +48,11 @@ export interface SymbolKeys {
 export function symbolKeys(symbol: string, group: string): SymbolKeys {
   const tag = `{${symbol}}`;
   return {
-    input: inputKey(symbol), output: outputKey(symbol), done: `cf:done:${tag}`, dead: `cf:dead:${tag}`, score: `cf:${scoreKey(symbol)}`,
+    input: inputKey(symbol),
+    output: outputKey(symbol),
+    done: `cf:done:${tag}`,
+    dead: `cf:dead:${tag}`,
+    score: `cf:${scoreKey(symbol)}`,
     lease: `cf:lease:${tag}:${group}`,
   };
 }

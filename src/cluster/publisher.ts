@@ -47,35 +47,46 @@ export async function publishCaptures(redis: Redis, files: readonly string[], op
   const pending = new Map<string, string[]>();
   const sent: Promise<void>[] = [];
   let failure: unknown = null;
-  let events = 0, skipped = 0, confirmed = 0;
+  let events = 0,
+    skipped = 0,
+    confirmed = 0;
   // the first failure is kept and thrown once every call has settled
   const send = (call: Promise<unknown>, count = 0): void => {
-    sent.push(call.then(() => {
-      confirmed += count;
-    }, (err: unknown) => {
-      failure ??= err;
-    }));
+    sent.push(
+      call.then(
+        () => {
+          confirmed += count;
+        },
+        (err: unknown) => {
+          failure ??= err;
+        },
+      ),
+    );
   };
   const flush = (symbol: string, texts: string[]): void => {
     if (texts.length > 0) send(redis.eval(XADD_BATCH, 1, inputKey(symbol), ...texts), texts.length);
     pending.set(symbol, []);
   };
-  const capture = await replayCaptureFiles(files, (e) => {
-    const symbol = e.symbol;
-    if (!taggableSymbol(symbol)) {
-      skipped++;
-      return;
-    }
-    let texts = pending.get(symbol);
-    if (!texts) {
-      send(redis.sadd(SYMBOLS_KEY, symbol));
-      pending.set(symbol, (texts = []));
-    }
-    counts.set(symbol, (counts.get(symbol) ?? 0) + 1);
-    texts.push(encodeEvent(e));
-    events++;
-    if (texts.length >= size) flush(symbol, texts);
-  }, options.stdin ? { stdin: options.stdin } : {});
+  const capture = await replayCaptureFiles(
+    files,
+    (e) => {
+      const symbol = e.symbol;
+      if (!taggableSymbol(symbol)) {
+        skipped++;
+        return;
+      }
+      let texts = pending.get(symbol);
+      if (!texts) {
+        send(redis.sadd(SYMBOLS_KEY, symbol));
+        pending.set(symbol, (texts = []));
+      }
+      counts.set(symbol, (counts.get(symbol) ?? 0) + 1);
+      texts.push(encodeEvent(e));
+      events++;
+      if (texts.length >= size) flush(symbol, texts);
+    },
+    options.stdin ? { stdin: options.stdin } : {},
+  );
   for (const [symbol, texts] of pending) flush(symbol, texts);
   await Promise.all(sent);
   if (failure) throw new PublishIncompleteError(confirmed, events, failure instanceof Error ? failure.message : String(failure));

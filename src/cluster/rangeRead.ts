@@ -19,7 +19,12 @@ return entries`);
 
 /** Up to `count` entries from `start` to `end` (XRANGE bounds: ids, "(" exclusive, "-"). */
 export async function readRange(
-  redis: Redis, keys: SymbolKeys, start: string, end: string, count: number, maxEntryBytes: number,
+  redis: Redis,
+  keys: SymbolKeys,
+  start: string,
+  end: string,
+  count: number,
+  maxEntryBytes: number,
 ): Promise<StreamEntry[]> {
   return (await RANGE.run(redis, [keys.input, keys.done], [start, end, count, maxEntryBytes])) as StreamEntry[];
 }

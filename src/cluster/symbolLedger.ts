@@ -45,7 +45,18 @@ export interface SymbolStats {
 }
 
 export const emptyStats = (): SymbolStats => ({
-  processed: 0, rejected: 0, malformed: 0, dead: 0, outputs: 0, duplicates: 0, claimed: 0, rebuilt: 0, divergent: 0, takeovers: 0, errors: 0, dataLosses: 0,
+  processed: 0,
+  rejected: 0,
+  malformed: 0,
+  dead: 0,
+  outputs: 0,
+  duplicates: 0,
+  claimed: 0,
+  rebuilt: 0,
+  divergent: 0,
+  takeovers: 0,
+  errors: 0,
+  dataLosses: 0,
 });
 
 /** Longest wait before a failing symbol is taken again. */

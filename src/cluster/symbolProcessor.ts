@@ -113,7 +113,12 @@ export class SymbolProcessor {
   /** True until the take-over (claim, rebuild, claimed entries) is complete. */
   takingOver = true;
 
-  constructor(private readonly ctx: ProcessorContext, readonly symbol: string, readonly token: string, readonly ledger: SymbolLedger) {
+  constructor(
+    private readonly ctx: ProcessorContext,
+    readonly symbol: string,
+    readonly token: string,
+    readonly ledger: SymbolLedger,
+  ) {
     this.keys = symbolKeys(symbol, ctx.group);
     this.engine = new StreamingEngine(ctx.kernels, { ...ctx.engine, onScore: (u) => this.sink?.push(JSON.stringify(u)) });
   }
@@ -186,8 +191,10 @@ export class SymbolProcessor {
     const { input, done } = this.keys;
     const ledger = this.ledger;
     if (ledger.lastRecorded !== null && (await historyLost(redis, this.keys, ledger.lastRecorded))) {
-      this.ctx.log(`${this.symbol}: entry ${ledger.lastRecorded}, the last this worker recorded, is gone from ${input} and ${done} ` +
-        `(Redis lost its data, or the keys were deleted): its counters restart with the current streams`);
+      this.ctx.log(
+        `${this.symbol}: entry ${ledger.lastRecorded}, the last this worker recorded, is gone from ${input} and ${done} ` +
+          `(Redis lost its data, or the keys were deleted): its counters restart with the current streams`,
+      );
       ledger.restart();
     }
     await redis.xgroup("CREATE", input, group, "0", "MKSTREAM").catch((e: Error) => {
@@ -218,18 +225,26 @@ export class SymbolProcessor {
         return !this.stopping;
       });
       if (this.stopping) return this.end;
-      if (pending.first && !(await this.scan(pending.first, lastDelivered, (entries) => this.commit(entries)))) return this.stopping ? this.end : "lost";
+      if (pending.first && !(await this.scan(pending.first, lastDelivered, (entries) => this.commit(entries))))
+        return this.stopping ? this.end : "lost";
     }
     ledger.stats.takeovers++;
     const diverged = this.diverged > 0 ? `; ${this.diverged} of them ran differently from their first run` : "";
-    this.ctx.log(`${this.symbol}: owned (claimed ${ledger.stats.claimed - claimed} pending entries; ` +
-      `re-ran ${ledger.stats.rebuilt - rebuilt} acknowledged entries in ${Math.round(performance.now() - t0)} ms${diverged})`);
+    this.ctx.log(
+      `${this.symbol}: owned (claimed ${ledger.stats.claimed - claimed} pending entries; ` +
+        `re-ran ${ledger.stats.rebuilt - rebuilt} acknowledged entries in ${Math.round(performance.now() - t0)} ms${diverged})`,
+    );
     return null;
   }
 
   /** The group's pending entries of this symbol: how many, the first id, and how many belong to other consumers. */
   private async pending(): Promise<{ count: number; first: string | null; others: number }> {
-    const [count, first, , consumers] = (await this.ctx.redis.xpending(this.keys.input, this.ctx.group)) as [number, string | null, string | null, [string, string][] | null];
+    const [count, first, , consumers] = (await this.ctx.redis.xpending(this.keys.input, this.ctx.group)) as [
+      number,
+      string | null,
+      string | null,
+      [string, string][] | null,
+    ];
     let others = 0;
     for (const [name, n] of consumers ?? []) if (name !== this.ctx.consumer) others += Number(n);
     return { count, first, others };
@@ -263,8 +278,10 @@ export class SymbolProcessor {
     if (this.diverged++ > 0) return;
     const what = (o: string): string => (o === "dead" ? "failed" : o === "bad" ? "was not an event" : "ran");
     const failure = typeof outcome === "object" ? ` (${outcome.reason})` : "";
-    this.ctx.log(`${this.symbol}: bug: entry ${id} ${what(then)} when first processed but ${what(now)} in the rebuild${failure}: ` +
-      `the engine (or its options) is not deterministic, so this worker's state may differ from the previous owner's`);
+    this.ctx.log(
+      `${this.symbol}: bug: entry ${id} ${what(then)} when first processed but ${what(now)} in the rebuild${failure}: ` +
+        `the engine (or its options) is not deterministic, so this worker's state may differ from the previous owner's`,
+    );
   }
 
   /** Processes entries and commits them with their outputs; false when the lease was lost. */
@@ -347,8 +364,10 @@ export class SymbolProcessor {
     if (ledger.deadLogged >= LOGGED_DEAD) return;
     ledger.deadLogged++;
     const more = ledger.deadLogged === LOGGED_DEAD ? ` (further poison messages of ${this.symbol} are counted, not logged)` : "";
-    this.ctx.log(`${this.symbol}: entry ${id} is a poison message (${failure.kind}: ${failure.reason}): ` +
-      `dead-lettered to ${this.keys.dead} and acknowledged; the symbol carries on${more}`);
+    this.ctx.log(
+      `${this.symbol}: entry ${id} is a poison message (${failure.kind}: ${failure.reason}): ` +
+        `dead-lettered to ${this.keys.dead} and acknowledged; the symbol carries on${more}`,
+    );
   }
 
   private engineRejected(): number {

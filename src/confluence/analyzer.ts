@@ -52,7 +52,11 @@ class CoreUpdate implements ConfluenceUpdate {
   readonly regime: number;
   readonly coverage: number;
 
-  constructor(readonly time: number, private readonly out: readonly number[], private readonly config: ConfluenceConfig) {
+  constructor(
+    readonly time: number,
+    private readonly out: readonly number[],
+    private readonly config: ConfluenceConfig,
+  ) {
     this.score = out[O.SCORE]!;
     this.confidence = out[O.CONFIDENCE]!;
     this.actionable = this.confidence >= config.confidenceThreshold;
@@ -91,8 +95,18 @@ class CoreUpdate implements ConfluenceUpdate {
   toJSON(): object {
     const { time, score, confidence, actionable, momentum, meanReversion, agreement, sufficiency, regime, coverage } = this;
     return {
-      time, score, confidence, actionable, momentum, meanReversion,
-      components: this.components, agreement, sufficiency, regime, coverage, features: this.features,
+      time,
+      score,
+      confidence,
+      actionable,
+      momentum,
+      meanReversion,
+      components: this.components,
+      agreement,
+      sufficiency,
+      regime,
+      coverage,
+      features: this.features,
     };
   }
 }
@@ -163,12 +177,18 @@ export class ConfluenceAnalyzer implements StreamingComponent<ConfluenceUpdate> 
   constructor(kernels: Kernels, config: ConfluenceConfigInput | ConfluenceConfig = {}, options: { readonly trusted?: boolean } = {}) {
     this.config = resolveConfig(config as ConfluenceConfigInput);
     const { depth, lookback, sensitivity, sentimentStaleMs, weights } = this.config;
-    this.core = kernels.confluenceCore({
-      lookback, depth, sensitivity, staleMs: sentimentStaleMs,
-      weights: COMPONENT_NAMES.map((n) => weights[n]),
-      // the library's exp (the module's on the WASM backend): the same weights on every engine
-      levelWeights: Array.from({ length: depth }, (_, i) => kernels.exp((-2 * i) / depth)),
-    }, options.trusted ?? false);
+    this.core = kernels.confluenceCore(
+      {
+        lookback,
+        depth,
+        sensitivity,
+        staleMs: sentimentStaleMs,
+        weights: COMPONENT_NAMES.map((n) => weights[n]),
+        // the library's exp (the module's on the WASM backend): the same weights on every engine
+        levelWeights: Array.from({ length: depth }, (_, i) => kernels.exp((-2 * i) / depth)),
+      },
+      options.trusted ?? false,
+    );
   }
 
   onTrade(trade: TradeInput): void {
@@ -186,7 +206,8 @@ export class ConfluenceAnalyzer implements StreamingComponent<ConfluenceUpdate> 
     this.requireLive();
     const input = this.core.bookInput;
     const n = this.config.depth;
-    const nb = Math.min(bids.length, n), na = Math.min(asks.length, n);
+    const nb = Math.min(bids.length, n),
+      na = Math.min(asks.length, n);
     for (let i = 0; i < nb; i++) {
       input[i] = bids[i]![0];
       input[n + i] = bids[i]![1];

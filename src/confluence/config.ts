@@ -98,12 +98,16 @@ export function resolveConfig(input: ConfluenceConfigInput = {}): ConfluenceConf
   let total = 0;
   for (const name of COMPONENT_NAMES) {
     const w = weights[name];
-    if (typeof w !== "number" || !Number.isFinite(w)) throw new InvalidWeightsError(`weights.${name}`, `${String(w)} is not a finite number`);
+    if (typeof w !== "number" || !Number.isFinite(w))
+      throw new InvalidWeightsError(`weights.${name}`, `${String(w)} is not a finite number`);
     if (w < 0) throw new InvalidWeightsError(`weights.${name}`, `${w} is negative: expected a weight ≥ 0`);
     total += w;
   }
   if (!(Math.abs(total - 1) <= 1e-9)) {
-    throw new InvalidWeightsError("weights", `they sum to ${total}: expected 1 within 1e-9 (${COMPONENT_NAMES.map((n) => `${n} ${weights[n]}`).join(", ")})`);
+    throw new InvalidWeightsError(
+      "weights",
+      `they sum to ${total}: expected 1 within 1e-9 (${COMPONENT_NAMES.map((n) => `${n} ${weights[n]}`).join(", ")})`,
+    );
   }
   const config: ConfluenceConfig = {
     weights,

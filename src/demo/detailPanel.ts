@@ -68,9 +68,11 @@ export class DetailPanel {
     this.components.innerHTML = COMPONENT_NAMES.map((name) => {
       const c = u?.components[name];
       const silent = name === "sentiment" && (c?.confidence ?? 0) === 0;
-      return `<tr class="${silent ? "off" : ""}"><td class="name">${name.replace("_", " ")}</td><td class="w">${WEIGHTS[name].toFixed(2)}</td>` +
+      return (
+        `<tr class="${silent ? "off" : ""}"><td class="name">${name.replace("_", " ")}</td><td class="w">${WEIGHTS[name].toFixed(2)}</td>` +
         `<td class="barcell">${bar(c ? (c.score - 50) / 50 : null, true)}</td><td class="${c ? tone(c.score, 50) : ""}">${silent ? "no feed" : fixed(c?.score, 1)}</td>` +
-        `<td class="barcell short">${bar(c?.confidence ?? null, false, "conf")}</td><td>${fixed(c?.confidence, 2)}</td></tr>`;
+        `<td class="barcell short">${bar(c?.confidence ?? null, false, "conf")}</td><td>${fixed(c?.confidence, 2)}</td></tr>`
+      );
     }).join("");
 
     this.composite.innerHTML = COMPOSITE.map(([label, key, kind]) => {
@@ -90,9 +92,12 @@ export class DetailPanel {
     f.algorithm!.textContent = d ? d.algorithm.replace(/_/g, " ") : DASH;
     f.participation!.textContent = d ? `${(d.participationRate * 100).toFixed(0)}% of volume` : DASH;
     f.horizon!.textContent = d ? duration(d.timeHorizonMs) : DASH;
-    f.limit!.textContent = d?.priceLimit != null
-      ? `${price(d.priceLimit, digits)}${mid ? ` (${signed(((d.priceLimit - mid) / mid) * 1e4, 2)} bps)` : ""}`
-      : d ? "none" : DASH;
+    f.limit!.textContent =
+      d?.priceLimit != null
+        ? `${price(d.priceLimit, digits)}${mid ? ` (${signed(((d.priceLimit - mid) / mid) * 1e4, 2)} bps)` : ""}`
+        : d
+          ? "none"
+          : DASH;
 
     const k = this.book;
     k.bid!.textContent = price(b?.bestBid, digits);

@@ -25,7 +25,8 @@ export interface LoadedCaptures {
 const KEEP_REJECTIONS = 1000;
 
 export async function loadCaptures(
-  sources: readonly CaptureSource[], onProgress: (file: string, bytes: number, events: number) => void,
+  sources: readonly CaptureSource[],
+  onProgress: (file: string, bytes: number, events: number) => void,
 ): Promise<LoadedCaptures> {
   const t0 = performance.now();
   let current: MarketEvent[] = [];
@@ -53,8 +54,11 @@ export async function loadCaptures(
         const why = e instanceof Error ? e.message : String(e);
         // Chromium's DecompressionStream reads one gzip member and calls what follows junk
         if (/junk/i.test(why) && inflated > 0) {
-          throw new CaptureFileError(source.name, "several gzip members (concatenated .gz files): the browser decompresses only one — " +
-            "replay it with the CLI, or recompress it as one member (gunzip -c file | gzip > file2)");
+          throw new CaptureFileError(
+            source.name,
+            "several gzip members (concatenated .gz files): the browser decompresses only one — " +
+              "replay it with the CLI, or recompress it as one member (gunzip -c file | gzip > file2)",
+          );
         }
         throw new CaptureFileError(source.name, `truncated or corrupt gzip (${why})`);
       }
@@ -63,7 +67,11 @@ export async function loadCaptures(
     }
     parser.end();
     const stats: FileStats = {
-      name: source.name, bytes: bytes.length, lines: parser.lines - before.lines, events: current.length, rejected: parser.rejected - before.rejected,
+      name: source.name,
+      bytes: bytes.length,
+      lines: parser.lines - before.lines,
+      events: current.length,
+      rejected: parser.rejected - before.rejected,
     };
     if (stats.events === 0) {
       const first = parser.rejections[before.kept];
@@ -103,7 +111,8 @@ function mergeByReceiveTime(lists: readonly MarketEvent[][]): MarketEvent[] {
   const out: MarketEvent[] = new Array(total);
   const at = new Array<number>(lists.length).fill(0);
   for (let k = 0; k < total; k++) {
-    let best = -1, bestTime = Infinity;
+    let best = -1,
+      bestTime = Infinity;
     for (let f = 0; f < lists.length; f++) {
       const e = lists[f]![at[f]!];
       if (e !== undefined && (best < 0 || e.receiveTime < bestTime)) {

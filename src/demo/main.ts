@@ -90,12 +90,18 @@ class Dashboard {
       return this.fail(`data/index.json: the bundled captures are not available (${why}): expected the demo server (npm run demo)`);
     }
     const label = names.map((n) => n.split("-")[2]?.toUpperCase() ?? n).join(" + ");
-    this.start(names.map((name) => ({ name, url: new URL(`data/${name}`, location.href).href })), `${label} · bundled`);
+    this.start(
+      names.map((name) => ({ name, url: new URL(`data/${name}`, location.href).href })),
+      `${label} · bundled`,
+    );
   }
 
   playFiles(files: readonly File[]): void {
     if (files.length === 0) return;
-    this.start(files.map((file) => ({ name: file.name, file })), files.map((f) => f.name).join(", "));
+    this.start(
+      files.map((file) => ({ name: file.name, file })),
+      files.map((f) => f.name).join(", "),
+    );
   }
 
   setSpeed(speed: Speed): void {
@@ -162,12 +168,18 @@ class Dashboard {
   /** Says what was decoded — or, when lines were skipped, which and why. */
   private described(m: FromWorker & { type: "ready" }): void {
     const skipped = m.files.reduce((n, f) => n + f.rejected, 0);
-    this.span = `${m.files.length} file${m.files.length === 1 ? "" : "s"}, ${duration(m.lastTime - m.firstTime)} of market data ` +
+    this.span =
+      `${m.files.length} file${m.files.length === 1 ? "" : "s"}, ${duration(m.lastTime - m.firstTime)} of market data ` +
       `(${clock(m.firstTime)} → ${clock(m.lastTime)} UTC), one chart point per ${duration(m.bucketMs)}`;
-    $("#source").title = m.files.map((f) => `${f.name}: ${bytes(f.bytes)}, ${int(f.lines)} lines, ${int(f.events)} events, ${int(f.rejected)} skipped`).join("\n");
+    $("#source").title = m.files
+      .map((f) => `${f.name}: ${bytes(f.bytes)}, ${int(f.lines)} lines, ${int(f.events)} events, ${int(f.rejected)} skipped`)
+      .join("\n");
     this.warned = skipped > 0;
     if (this.warned) {
-      this.message(`${int(skipped)} line${skipped === 1 ? "" : "s"} skipped while decoding: ${m.warnings.slice(0, 3).join("; ")}${m.warnings.length > 3 ? "; …" : ""}`, "warn");
+      this.message(
+        `${int(skipped)} line${skipped === 1 ? "" : "s"} skipped while decoding: ${m.warnings.slice(0, 3).join("; ")}${m.warnings.length > 3 ? "; …" : ""}`,
+        "warn",
+      );
     } else {
       this.message(`decoded ${int(m.total)} events in ${fixed(m.decodeMs, 0)} ms · ${this.span}`, "info");
     }
@@ -260,8 +272,11 @@ class Dashboard {
     x.done = true;
     const rejected = frame.symbols.reduce((n, s) => n + s.events.rejected, 0);
     if (!this.warned) {
-      this.message(`${int(frame.processed)} events replayed in ${fixed(frame.busyMs, 0)} ms of worker time (${rate(frame.eventsPerSec)}), ` +
-        `${int(rejected)} rejected by the engine · ${this.span}`, "info");
+      this.message(
+        `${int(frame.processed)} events replayed in ${fixed(frame.busyMs, 0)} ms of worker time (${rate(frame.eventsPerSec)}), ` +
+          `${int(rejected)} rejected by the engine · ${this.span}`,
+        "info",
+      );
     }
   }
 
@@ -320,10 +335,16 @@ class Dashboard {
 function quote(s: SymbolFrame): string {
   const b = s.book;
   if (b.bestBid == null || b.bestAsk == null) return `book ${b.synced ? "synced" : "waiting for a snapshot"}`;
-  const mid = (b.bestBid + b.bestAsk) / 2, d = priceDigits(mid);
+  const mid = (b.bestBid + b.bestAsk) / 2,
+    d = priceDigits(mid);
   const u = s.score;
-  return `<span class="pos">${price(b.bestBid, d)}</span> / <span class="neg">${price(b.bestAsk, d)}</span>` +
-    ` · mid <b>${price(mid, d)}</b>` + (u ? ` · score <b class="${u.score > 50 ? "pos" : u.score < 50 ? "neg" : ""}">${fixed(u.score, 1)}</b> conf <b>${fixed(u.confidence, 2)}</b>` : " · warming up");
+  return (
+    `<span class="pos">${price(b.bestBid, d)}</span> / <span class="neg">${price(b.bestAsk, d)}</span>` +
+    ` · mid <b>${price(mid, d)}</b>` +
+    (u
+      ? ` · score <b class="${u.score > 50 ? "pos" : u.score < 50 ? "neg" : ""}">${fixed(u.score, 1)}</b> conf <b>${fixed(u.confidence, 2)}</b>`
+      : " · warming up")
+  );
 }
 
 const dashboard = new Dashboard();

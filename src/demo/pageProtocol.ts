@@ -16,7 +16,13 @@ export type Speed = 1 | 10 | "max";
 export type CaptureSource = { readonly name: string; readonly url: string } | { readonly name: string; readonly file: Blob };
 
 export type ToWorker =
-  | { readonly type: "start"; readonly sources: readonly CaptureSource[]; readonly speed: Speed; readonly backend: "wasm" | "js"; readonly scalar: boolean }
+  | {
+      readonly type: "start";
+      readonly sources: readonly CaptureSource[];
+      readonly speed: Speed;
+      readonly backend: "wasm" | "js";
+      readonly scalar: boolean;
+    }
   | { readonly type: "speed"; readonly speed: Speed }
   | { readonly type: "pause"; readonly paused: boolean }
   /** The page drew the last frame: the worker may send the next. */
@@ -87,21 +93,21 @@ export interface FileStats {
 export type FromWorker =
   | { readonly type: "loading"; readonly file: string; readonly bytes: number; readonly events: number }
   | {
-    readonly type: "ready";
-    /** The kernels' backend: "wasm-simd", "wasm" or "js". */
-    readonly backend: string;
-    readonly files: readonly FileStats[];
-    readonly total: number;
-    readonly decodeMs: number;
-    readonly firstTime: number;
-    readonly lastTime: number;
-    /** Width of a chart point, ms of event time. */
-    readonly bucketMs: number;
-    /** The smallest step performance.now() takes in the worker, µs (browsers coarsen it). */
-    readonly timerResolutionUs: number;
-    /** Lines rejected while decoding, with where and why (the replay goes on without them). */
-    readonly warnings: readonly string[];
-  }
+      readonly type: "ready";
+      /** The kernels' backend: "wasm-simd", "wasm" or "js". */
+      readonly backend: string;
+      readonly files: readonly FileStats[];
+      readonly total: number;
+      readonly decodeMs: number;
+      readonly firstTime: number;
+      readonly lastTime: number;
+      /** Width of a chart point, ms of event time. */
+      readonly bucketMs: number;
+      /** The smallest step performance.now() takes in the worker, µs (browsers coarsen it). */
+      readonly timerResolutionUs: number;
+      /** Lines rejected while decoding, with where and why (the replay goes on without them). */
+      readonly warnings: readonly string[];
+    }
   | { readonly type: "frame"; readonly frame: Frame }
   | { readonly type: "done"; readonly frame: Frame; readonly summary: Record<string, SymbolSummary> }
   | { readonly type: "error"; readonly message: string };

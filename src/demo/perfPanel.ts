@@ -30,7 +30,9 @@ export class PerfPanel {
     this.root.querySelector("#perf-p99")!.textContent = q(l.p99);
     this.root.querySelector("#perf-p999")!.textContent = q(l.p999);
     this.field("max").textContent = frame.processed === 0 ? "–" : nanos(l.max);
-    let rejected = 0, synced = 0, gaps = 0;
+    let rejected = 0,
+      synced = 0,
+      gaps = 0;
     for (const s of frame.symbols) {
       rejected += s.events.rejected;
       if (s.book.synced) synced++;

@@ -41,7 +41,10 @@ export class ReplaySession {
   private readonly yieldChannel = new MessageChannel();
 
   constructor(
-    kernels: Kernels, private readonly events: readonly MarketEvent[], private readonly bucketMs: number, speed: Speed,
+    kernels: Kernels,
+    private readonly events: readonly MarketEvent[],
+    private readonly bucketMs: number,
+    speed: Speed,
     private readonly post: (message: FromWorker) => void,
   ) {
     this.engine = new StreamingEngine(kernels, { onScore: (u) => this.scored.push(u) });
@@ -110,7 +113,9 @@ export class ReplaySession {
     const speed = this.speed === "max" ? Infinity : this.speed;
     const deadline = t0 + (speed === Infinity ? SLICE_MS.max : SLICE_MS.paced);
     const due = speed === Infinity ? Infinity : this.anchorEvent + (t0 - this.anchorWall) * speed;
-    const events = this.events, engine = this.engine, scored = this.scored;
+    const events = this.events,
+      engine = this.engine,
+      scored = this.scored;
     let i = this.next;
     while (i < events.length) {
       const e = events[i]!;
@@ -176,15 +181,26 @@ export class ReplaySession {
       symbols.push({
         symbol,
         points: this.collector(symbol).take(),
-        score: v.lastScore, scoreUpdates: v.scoreUpdates, book: v.book(), events: { ...v.events },
-        buyVolume: t.buyVolume, sellVolume: t.sellVolume, latencyNs: quantiles(v.latency), rejections: [...v.rejections],
+        score: v.lastScore,
+        scoreUpdates: v.scoreUpdates,
+        book: v.book(),
+        events: { ...v.events },
+        buyVolume: t.buyVolume,
+        sellVolume: t.sellVolume,
+        latencyNs: quantiles(v.latency),
+        rejections: [...v.rejections],
       });
     }
     const last = this.events[Math.max(this.next - 1, 0)]!;
     return {
-      symbols, processed: this.next, total: this.events.length, eventTime: last.receiveTime,
-      busyMs: this.busyMs, wallMs: performance.now() - this.started,
-      eventsPerSec: this.busyMs > 0 ? Math.round(this.next / (this.busyMs / 1000)) : 0, latencyNs: quantiles(all),
+      symbols,
+      processed: this.next,
+      total: this.events.length,
+      eventTime: last.receiveTime,
+      busyMs: this.busyMs,
+      wallMs: performance.now() - this.started,
+      eventsPerSec: this.busyMs > 0 ? Math.round(this.next / (this.busyMs / 1000)) : 0,
+      latencyNs: quantiles(all),
     };
   }
 }

@@ -67,11 +67,20 @@ async function start(m: ToWorker & { type: "start" }): Promise<void> {
     post({ type: "loading", file, bytes, events });
   });
   const events = loaded.events;
-  const firstTime = events[0]!.receiveTime, lastTime = events[events.length - 1]!.receiveTime;
+  const firstTime = events[0]!.receiveTime,
+    lastTime = events[events.length - 1]!.receiveTime;
   const bucketMs = bucketWidth(lastTime - firstTime);
   post({
-    type: "ready", backend: kernels.backend, files: loaded.files, total: events.length, decodeMs: loaded.decodeMs,
-    firstTime, lastTime, bucketMs, timerResolutionUs: timerResolutionUs(), warnings: loaded.warnings,
+    type: "ready",
+    backend: kernels.backend,
+    files: loaded.files,
+    total: events.length,
+    decodeMs: loaded.decodeMs,
+    firstTime,
+    lastTime,
+    bucketMs,
+    timerResolutionUs: timerResolutionUs(),
+    warnings: loaded.warnings,
   });
   session = new ReplaySession(kernels, events, bucketMs, pending.speed ?? m.speed, post);
   if (pending.paused) session.setPaused(true);

@@ -25,7 +25,13 @@ export function bucketWidth(durationMs: number): number {
 }
 
 type Point = readonly [
-  time: number, mid: number | null, score: number | null, scoreEma: number | null, confidence: number | null, imbalance: number | null, cvd: number,
+  time: number,
+  mid: number | null,
+  score: number | null,
+  scoreEma: number | null,
+  confidence: number | null,
+  imbalance: number | null,
+  cvd: number,
 ];
 
 export class SeriesCollector {
@@ -59,7 +65,15 @@ export class SeriesCollector {
     }
     const s = this.last;
     const mid = book.bestBid != null && book.bestAsk != null ? (book.bestBid + book.bestAsk) / 2 : null;
-    this.open = [(this.bucket * this.bucketMs) / 1000, mid, s?.score ?? null, s ? this.ema : null, s?.confidence ?? null, book.imbalance5 ?? null, cvd];
+    this.open = [
+      (this.bucket * this.bucketMs) / 1000,
+      mid,
+      s?.score ?? null,
+      s ? this.ema : null,
+      s?.confidence ?? null,
+      book.imbalance5 ?? null,
+      cvd,
+    ];
   }
 
   /** The points since the previous take (the open bucket last). */

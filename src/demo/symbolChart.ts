@@ -8,8 +8,17 @@
  * scrolls it; a double click follows again.
  */
 import {
-  AreaSeries, BaselineSeries, createChart, HistogramSeries, LineSeries, LineStyle,
-  type IChartApi, type ISeriesApi, type MouseEventParams, type SeriesType, type UTCTimestamp,
+  AreaSeries,
+  BaselineSeries,
+  createChart,
+  HistogramSeries,
+  LineSeries,
+  LineStyle,
+  type IChartApi,
+  type ISeriesApi,
+  type MouseEventParams,
+  type SeriesType,
+  type UTCTimestamp,
 } from "lightweight-charts";
 import { fixed, price, priceDigits, signed } from "./format.js";
 import type { SeriesPoints } from "./pageProtocol.js";
@@ -52,7 +61,12 @@ export class SymbolChart {
   private digits: number | null = null;
 
   /** `threshold`: the confidence above which a score is actionable (drawn on the confidence pane). */
-  constructor(readonly symbol: string, host: HTMLElement, threshold: number, onSelect: (symbol: string) => void) {
+  constructor(
+    readonly symbol: string,
+    host: HTMLElement,
+    threshold: number,
+    onSelect: (symbol: string) => void,
+  ) {
     this.element = document.createElement("section");
     this.element.className = "symbol";
     this.element.dataset.symbol = symbol;
@@ -70,7 +84,10 @@ export class SymbolChart {
     this.chart = createChart(box, {
       autoSize: true,
       layout: {
-        background: { color: COLORS.background }, textColor: COLORS.text, fontSize: 10, attributionLogo: false,
+        background: { color: COLORS.background },
+        textColor: COLORS.text,
+        fontSize: 10,
+        attributionLogo: false,
         fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
         panes: { separatorColor: COLORS.border, separatorHoverColor: "#2f3d49", enableResize: true },
       },
@@ -81,32 +98,87 @@ export class SymbolChart {
     });
     const thin = { lineWidth: 1, priceLineVisible: false } as const;
     this.mid = this.chart.addSeries(LineSeries, { ...thin, color: COLORS.mid, lastValueVisible: true }, 0);
-    this.score = this.chart.addSeries(BaselineSeries, {
-      ...thin, baseValue: { type: "price", price: 50 },
-      topLineColor: COLORS.up, topFillColor1: up(0.28), topFillColor2: up(0.02),
-      bottomLineColor: COLORS.down, bottomFillColor1: down(0.02), bottomFillColor2: down(0.28),
-      priceFormat: { type: "price", precision: 1, minMove: 0.1 },
-    }, 1);
-    this.scoreEma = this.chart.addSeries(LineSeries, {
-      ...thin, color: "rgba(211, 219, 227, 0.9)", lineWidth: 2, lastValueVisible: false, crosshairMarkerVisible: false,
-      priceFormat: { type: "price", precision: 1, minMove: 0.1 },
-    }, 1);
-    this.confidence = this.chart.addSeries(AreaSeries, {
-      ...thin, lineColor: "rgba(232, 179, 57, 0.9)", topColor: "rgba(232, 179, 57, 0.35)", bottomColor: "rgba(232, 179, 57, 0.04)",
-      priceFormat: { type: "price", precision: 2, minMove: 0.01 }, crosshairMarkerVisible: false,
-      autoscaleInfoProvider: () => ({ priceRange: { minValue: 0, maxValue: 1 } }),
-    }, 2);
-    this.confidence.createPriceLine({ price: threshold, color: "rgba(232, 179, 57, 0.55)", lineWidth: 1, lineStyle: LineStyle.Dashed, axisLabelVisible: false, title: "" });
-    this.score.createPriceLine({ price: 50, color: "#3a4856", lineWidth: 1, lineStyle: LineStyle.Dotted, axisLabelVisible: false, title: "" });
-    this.imbalance = this.chart.addSeries(HistogramSeries, {
-      priceLineVisible: false, color: COLORS.up, base: 0, priceFormat: { type: "price", precision: 2, minMove: 0.01 },
-    }, 3);
-    this.cvd = this.chart.addSeries(BaselineSeries, {
-      ...thin, baseValue: { type: "price", price: 0 },
-      topLineColor: COLORS.cvd, topFillColor1: "rgba(169, 139, 255, 0.25)", topFillColor2: "rgba(169, 139, 255, 0.02)",
-      bottomLineColor: "#d08bff", bottomFillColor1: "rgba(208, 139, 255, 0.02)", bottomFillColor2: "rgba(208, 139, 255, 0.25)",
-      priceFormat: { type: "price", precision: 3, minMove: 0.001 },
-    }, 4);
+    this.score = this.chart.addSeries(
+      BaselineSeries,
+      {
+        ...thin,
+        baseValue: { type: "price", price: 50 },
+        topLineColor: COLORS.up,
+        topFillColor1: up(0.28),
+        topFillColor2: up(0.02),
+        bottomLineColor: COLORS.down,
+        bottomFillColor1: down(0.02),
+        bottomFillColor2: down(0.28),
+        priceFormat: { type: "price", precision: 1, minMove: 0.1 },
+      },
+      1,
+    );
+    this.scoreEma = this.chart.addSeries(
+      LineSeries,
+      {
+        ...thin,
+        color: "rgba(211, 219, 227, 0.9)",
+        lineWidth: 2,
+        lastValueVisible: false,
+        crosshairMarkerVisible: false,
+        priceFormat: { type: "price", precision: 1, minMove: 0.1 },
+      },
+      1,
+    );
+    this.confidence = this.chart.addSeries(
+      AreaSeries,
+      {
+        ...thin,
+        lineColor: "rgba(232, 179, 57, 0.9)",
+        topColor: "rgba(232, 179, 57, 0.35)",
+        bottomColor: "rgba(232, 179, 57, 0.04)",
+        priceFormat: { type: "price", precision: 2, minMove: 0.01 },
+        crosshairMarkerVisible: false,
+        autoscaleInfoProvider: () => ({ priceRange: { minValue: 0, maxValue: 1 } }),
+      },
+      2,
+    );
+    this.confidence.createPriceLine({
+      price: threshold,
+      color: "rgba(232, 179, 57, 0.55)",
+      lineWidth: 1,
+      lineStyle: LineStyle.Dashed,
+      axisLabelVisible: false,
+      title: "",
+    });
+    this.score.createPriceLine({
+      price: 50,
+      color: "#3a4856",
+      lineWidth: 1,
+      lineStyle: LineStyle.Dotted,
+      axisLabelVisible: false,
+      title: "",
+    });
+    this.imbalance = this.chart.addSeries(
+      HistogramSeries,
+      {
+        priceLineVisible: false,
+        color: COLORS.up,
+        base: 0,
+        priceFormat: { type: "price", precision: 2, minMove: 0.01 },
+      },
+      3,
+    );
+    this.cvd = this.chart.addSeries(
+      BaselineSeries,
+      {
+        ...thin,
+        baseValue: { type: "price", price: 0 },
+        topLineColor: COLORS.cvd,
+        topFillColor1: "rgba(169, 139, 255, 0.25)",
+        topFillColor2: "rgba(169, 139, 255, 0.02)",
+        bottomLineColor: "#d08bff",
+        bottomFillColor1: "rgba(208, 139, 255, 0.02)",
+        bottomFillColor2: "rgba(208, 139, 255, 0.25)",
+        priceFormat: { type: "price", precision: 3, minMove: 0.001 },
+      },
+      4,
+    );
     const panes = this.chart.panes();
     for (const [i, f] of [3, 1.9, 0.75, 1.05, 1.25].entries()) panes[i]!.setStretchFactor(f);
 
@@ -126,7 +198,9 @@ export class SymbolChart {
     const warming = "<span>warming up</span>";
     legend("score", (t) => {
       const score = last(this.score, t);
-      return score === null ? warming : `<b class="${tone(score, 50)}">${fixed(score, 1)}</b> <span>ema 10s</span><b>${fixed(last(this.scoreEma, t), 1)}</b>`;
+      return score === null
+        ? warming
+        : `<b class="${tone(score, 50)}">${fixed(score, 1)}</b> <span>ema 10s</span><b>${fixed(last(this.scoreEma, t), 1)}</b>`;
     });
     legend("confidence", (t) => {
       const confidence = last(this.confidence, t);
@@ -151,7 +225,11 @@ export class SymbolChart {
     const n = points.time.length;
     for (let i = 0; i < n; i++) {
       const time = points.time[i]! as UTCTimestamp;
-      const mid = points.mid[i]!, imbalance = points.imbalance[i]!, score = points.score[i]!, ema = points.scoreEma[i]!, confidence = points.confidence[i]!;
+      const mid = points.mid[i]!,
+        imbalance = points.imbalance[i]!,
+        score = points.score[i]!,
+        ema = points.scoreEma[i]!,
+        confidence = points.confidence[i]!;
       if (mid !== null && this.digits === null) this.setDigits(mid);
       this.mid.update(mid === null ? { time } : { time, value: mid });
       this.score.update(score === null ? { time } : { time, value: score });
@@ -162,8 +240,13 @@ export class SymbolChart {
     }
     if (n === 0) return;
     const at = n - 1;
-    this.latest.set(this.mid, points.mid[at]!).set(this.score, points.score[at]!).set(this.scoreEma, points.scoreEma[at]!)
-      .set(this.confidence, points.confidence[at]!).set(this.imbalance, points.imbalance[at]!).set(this.cvd, points.cvd[at]!);
+    this.latest
+      .set(this.mid, points.mid[at]!)
+      .set(this.score, points.score[at]!)
+      .set(this.scoreEma, points.scoreEma[at]!)
+      .set(this.confidence, points.confidence[at]!)
+      .set(this.imbalance, points.imbalance[at]!)
+      .set(this.cvd, points.cvd[at]!);
     if (this.follow) this.chart.timeScale().fitContent();
     this.renderLegends();
   }
@@ -181,8 +264,12 @@ export class SymbolChart {
   pointCounts(): Record<"mid" | "score" | "scoreEma" | "confidence" | "imbalance" | "cvd", number> {
     const valued = (s: ISeriesApi<SeriesType>): number => s.data().filter((d) => "value" in d).length;
     return {
-      mid: valued(this.mid), score: valued(this.score), scoreEma: valued(this.scoreEma), confidence: valued(this.confidence),
-      imbalance: valued(this.imbalance), cvd: valued(this.cvd),
+      mid: valued(this.mid),
+      score: valued(this.score),
+      scoreEma: valued(this.scoreEma),
+      confidence: valued(this.confidence),
+      imbalance: valued(this.imbalance),
+      cvd: valued(this.cvd),
     };
   }
 
@@ -222,4 +309,3 @@ export class SymbolChart {
 function tone(x: number | null, neutral: number): string {
   return x === null ? "" : x > neutral ? "pos" : x < neutral ? "neg" : "";
 }
-

@@ -10,7 +10,10 @@ import type { SymbolFrame } from "./pageProtocol.js";
 export class Watchlist {
   private readonly rows = new Map<string, HTMLTableRowElement>();
 
-  constructor(private readonly body: HTMLTableSectionElement, private readonly onSelect: (symbol: string) => void) {}
+  constructor(
+    private readonly body: HTMLTableSectionElement,
+    private readonly onSelect: (symbol: string) => void,
+  ) {}
 
   update(s: SymbolFrame): void {
     let row = this.rows.get(s.symbol);
@@ -20,7 +23,9 @@ export class Watchlist {
       row.addEventListener("click", () => this.onSelect(s.symbol));
       this.rows.set(s.symbol, row);
     }
-    const b = s.book, u = s.score, d = u?.decision ?? null;
+    const b = s.book,
+      u = s.score,
+      d = u?.decision ?? null;
     const mid = b.bestBid != null && b.bestAsk != null ? (b.bestBid + b.bestAsk) / 2 : null;
     const digits = mid === null ? 2 : priceDigits(mid);
     const cvd = s.buyVolume - s.sellVolume;
@@ -31,7 +36,10 @@ export class Watchlist {
       [mid !== null ? price(b.bestAsk! - b.bestBid!, digits) : DASH, ""],
       [fixed(u?.score, 1), u ? (u.score > 50 ? "pos" : u.score < 50 ? "neg" : "") : ""],
       [fixed(u?.confidence, 2), ""],
-      [signed(u?.composite.directionalBias, 3), u ? (u.composite.directionalBias > 0 ? "pos" : u.composite.directionalBias < 0 ? "neg" : "") : ""],
+      [
+        signed(u?.composite.directionalBias, 3),
+        u ? (u.composite.directionalBias > 0 ? "pos" : u.composite.directionalBias < 0 ? "neg" : "") : "",
+      ],
       [d ? `${d.side === "none" ? "flat" : d.side} · ${d.urgency}` : DASH, d ? `side-${d.side}` : ""],
       [signed(b.imbalance5, 3), b.imbalance5 ? (b.imbalance5 > 0 ? "pos" : "neg") : ""],
       [signed(cvd, 3), cvd > 0 ? "pos" : cvd < 0 ? "neg" : ""],

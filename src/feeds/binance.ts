@@ -35,15 +35,19 @@ export function decodeBinanceMessage(text: string, receiveTime: number, snapshot
   if (!isObject(msg)) throw new FeedDecodeError("unknown-kind", `message ${preview(text)}`, "a JSON object");
   let p = msg;
   if (msg.stream !== undefined && msg.data !== undefined) {
-    if (!isObject(msg.data)) throw new FeedDecodeError("invalid-field", `combined-stream data ${preview(JSON.stringify(msg.data))}`, "an object");
+    if (!isObject(msg.data))
+      throw new FeedDecodeError("invalid-field", `combined-stream data ${preview(JSON.stringify(msg.data))}`, "an object");
     p = msg.data;
   }
   const kind = p.e;
   if (kind === undefined) {
     if (p.lastUpdateId !== undefined) return snapshot(p, receiveTime, snapshotSymbol);
     if (p.u !== undefined) return quote(p, receiveTime, "bookTicker");
-    throw new FeedDecodeError("unknown-kind", `message ${preview(text)} has no event type "e", "lastUpdateId" or "u"`,
-      "a trade, aggTrade, depthUpdate, bookTicker or depth snapshot");
+    throw new FeedDecodeError(
+      "unknown-kind",
+      `message ${preview(text)} has no event type "e", "lastUpdateId" or "u"`,
+      "a trade, aggTrade, depthUpdate, bookTicker or depth snapshot",
+    );
   }
   switch (kind) {
     case "trade":
@@ -55,7 +59,11 @@ export function decodeBinanceMessage(text: string, receiveTime: number, snapshot
     case "bookTicker":
       return quote(p, receiveTime, "bookTicker");
     default:
-      throw new FeedDecodeError("unknown-kind", `event type ${preview(JSON.stringify(kind))}`, "trade, aggTrade, depthUpdate or bookTicker");
+      throw new FeedDecodeError(
+        "unknown-kind",
+        `event type ${preview(JSON.stringify(kind))}`,
+        "trade, aggTrade, depthUpdate or bookTicker",
+      );
   }
 }
 
@@ -104,8 +112,11 @@ function quote(p: Json, receiveTime: number, kind: string): QuoteEvent {
 function snapshot(p: Json, receiveTime: number, snapshotSymbol: string | null): DepthSnapshotEvent {
   const kind = "depth snapshot";
   if (snapshotSymbol === null) {
-    throw new FeedDecodeError("unknown-snapshot-symbol", "a depth snapshot names no symbol and none was given",
-      "a depth diff of the same symbol before the snapshot");
+    throw new FeedDecodeError(
+      "unknown-snapshot-symbol",
+      "a depth snapshot names no symbol and none was given",
+      "a depth diff of the same symbol before the snapshot",
+    );
   }
   if (snapshotSymbol === "") throw new FeedDecodeError("empty-symbol", `${kind} symbol ""`, "a non-empty symbol");
   return {
@@ -143,7 +154,8 @@ function symbol(p: Json, kind: string): string {
 /** An exchange time in ms: a finite number ≥ 0. */
 function time(p: Json, key: string, kind: string): number {
   const v = field(p, key, kind, "a time in ms since the epoch");
-  if (typeof v !== "number") throw new FeedDecodeError("invalid-field", `${kind} "${key}" = ${JSON.stringify(v)}`, "a time in ms since the epoch");
+  if (typeof v !== "number")
+    throw new FeedDecodeError("invalid-field", `${kind} "${key}" = ${JSON.stringify(v)}`, "a time in ms since the epoch");
   if (!Number.isFinite(v)) throw new FeedDecodeError("non-finite", `${kind} "${key}" = ${v}`, "a finite time");
   if (v < 0) throw new FeedDecodeError("invalid-field", `${kind} "${key}" = ${v}`, "a time ≥ 0");
   return v;
@@ -152,7 +164,8 @@ function time(p: Json, key: string, kind: string): number {
 /** A trade or update id: an integer in [0, 2^53). */
 function id(p: Json, key: string, kind: string): number {
   const v = field(p, key, kind, "an integer id");
-  if (typeof v === "number" && !Number.isFinite(v)) throw new FeedDecodeError("non-finite", `${kind} "${key}" = ${v}`, "a finite integer id");
+  if (typeof v === "number" && !Number.isFinite(v))
+    throw new FeedDecodeError("non-finite", `${kind} "${key}" = ${v}`, "a finite integer id");
   if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
     throw new FeedDecodeError("invalid-field", `${kind} "${key}" = ${JSON.stringify(v)}`, "an integer id in [0, 2^53)");
   }
@@ -166,7 +179,8 @@ function bool(p: Json, key: string, kind: string): boolean {
 }
 
 function decimal(v: unknown, what: string): number {
-  if (typeof v !== "string" || !DECIMAL.test(v)) throw new FeedDecodeError("invalid-field", `${what} = ${JSON.stringify(v)}`, "a decimal string");
+  if (typeof v !== "string" || !DECIMAL.test(v))
+    throw new FeedDecodeError("invalid-field", `${what} = ${JSON.stringify(v)}`, "a decimal string");
   const x = Number(v);
   if (!Number.isFinite(x)) throw new FeedDecodeError("non-finite", `${what} = "${preview(v)}"`, "a finite number");
   return x;
@@ -195,13 +209,15 @@ function qty(p: Json, key: string, kind: string): number {
 /** Price levels [[price, qty], …] as a flat [p0, q0, p1, q1, …]; qty 0 (remove the level) is valid. */
 function levels(p: Json, key: string, kind: string): Float64Array {
   const v = field(p, key, kind, "an array of [price, qty] levels");
-  if (!Array.isArray(v)) throw new FeedDecodeError("invalid-field", `${kind} "${key}" = ${preview(JSON.stringify(v))}`, "an array of [price, qty] levels");
+  if (!Array.isArray(v))
+    throw new FeedDecodeError("invalid-field", `${kind} "${key}" = ${preview(JSON.stringify(v))}`, "an array of [price, qty] levels");
   const out = new Float64Array(v.length * 2);
   for (let i = 0; i < v.length; i++) {
     const level: unknown = v[i];
     // The happy path builds no message; a bad level goes through the checks that name what is wrong.
     if (Array.isArray(level) && level.length === 2) {
-      const p0: unknown = level[0], q0: unknown = level[1];
+      const p0: unknown = level[0],
+        q0: unknown = level[1];
       const px = typeof p0 === "string" && DECIMAL.test(p0) ? Number(p0) : NaN;
       const q = typeof q0 === "string" && DECIMAL.test(q0) ? Number(q0) : NaN;
       if (px > 0 && px < Infinity && q >= 0 && q < Infinity && !Object.is(q, -0)) {
@@ -212,7 +228,11 @@ function levels(p: Json, key: string, kind: string): Float64Array {
     }
     const what = `${kind} "${key}"[${i}]`;
     if (!Array.isArray(level) || level.length !== 2) {
-      throw new FeedDecodeError("invalid-field", `${what} = ${preview(JSON.stringify(level))}`, "a level [price, qty] of two decimal strings");
+      throw new FeedDecodeError(
+        "invalid-field",
+        `${what} = ${preview(JSON.stringify(level))}`,
+        "a level [price, qty] of two decimal strings",
+      );
     }
     out[2 * i] = checkPrice(decimal(level[0], `${what} price`), `${what} price`);
     out[2 * i + 1] = checkQty(decimal(level[1], `${what} qty`), `${what} qty`);

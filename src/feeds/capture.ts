@@ -122,12 +122,16 @@ export class CaptureParser {
   private readonly utf8 = new TextDecoder("utf-8", { fatal: true });
 
   /** Every event goes to `onEvent` in capture order; an exception it throws stops the parse. */
-  constructor(private readonly onEvent: (event: MarketEvent) => void, options: CaptureParserOptions = {}) {
+  constructor(
+    private readonly onEvent: (event: MarketEvent) => void,
+    options: CaptureParserOptions = {},
+  ) {
     const keep = options.maxRejections ?? 5;
     if (!Number.isInteger(keep) || keep < 0) throw new InvalidParameterError("maxRejections", keep, "an integer ≥ 0");
     this.maxRejections = keep;
     const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-    if (!Number.isInteger(maxLine) || maxLine < 64 || maxLine > 2 ** 30) throw new InvalidParameterError("maxLineBytes", maxLine, "an integer from 64 to 2^30");
+    if (!Number.isInteger(maxLine) || maxLine < 64 || maxLine > 2 ** 30)
+      throw new InvalidParameterError("maxLineBytes", maxLine, "an integer from 64 to 2^30");
     this.maxLineBytes = maxLine;
     this.fast = options.fastPath === false ? null : new FastDecoder();
   }
@@ -174,9 +178,19 @@ export class CaptureParser {
     const total = fileCounters("");
     for (const f of this.files) for (const r of FEED_DECODE_REASONS) total.rejectedBy[r] += f.rejectedBy[r];
     return {
-      lines: this.lines, events: this.events, rejected: this.rejected, rejectedBy: occurred(total.rejectedBy), fastDecoded: this.fastDecoded,
+      lines: this.lines,
+      events: this.events,
+      rejected: this.rejected,
+      rejectedBy: occurred(total.rejectedBy),
+      fastDecoded: this.fastDecoded,
       rejections: [...this.rejections],
-      files: this.files.map((f) => ({ file: f.file, lines: f.lines, events: f.events, rejected: f.rejected, rejectedBy: occurred(f.rejectedBy) })),
+      files: this.files.map((f) => ({
+        file: f.file,
+        lines: f.lines,
+        events: f.events,
+        rejected: f.rejected,
+        rejectedBy: occurred(f.rejectedBy),
+      })),
     };
   }
 
@@ -197,7 +211,13 @@ export class CaptureParser {
   }
 
   private rejectTooLong(): void {
-    this.reject(new FeedDecodeError("line-too-long", `a line longer than ${this.maxLineBytes} bytes`, `lines of at most ${this.maxLineBytes} bytes (maxLineBytes)`));
+    this.reject(
+      new FeedDecodeError(
+        "line-too-long",
+        `a line longer than ${this.maxLineBytes} bytes`,
+        `lines of at most ${this.maxLineBytes} bytes (maxLineBytes)`,
+      ),
+    );
   }
 
   private countLine(): void {
@@ -232,7 +252,7 @@ export class CaptureParser {
     if (end - start > this.maxLineBytes) return this.rejectTooLong();
 
     let i = start;
-    while (i < end && ((b[i]! - 48) >>> 0) < 10) i++;
+    while (i < end && (b[i]! - 48) >>> 0 < 10) i++;
     const digits = i - start;
     if (digits === 0 || digits > MAX_TIMESTAMP_DIGITS || i === end || b[i] !== SPACE) {
       this.reject(new FeedDecodeError("bad-timestamp", "the line does not start with its receive time", "`<ns since epoch> <json>`"));
@@ -240,7 +260,8 @@ export class CaptureParser {
     }
     // ms = the digits before the last six, plus the last six as a fraction: each part exact.
     const split = digits > 6 ? i - 6 : start;
-    let ms = 0, ns = 0;
+    let ms = 0,
+      ns = 0;
     for (let k = start; k < split; k++) ms = ms * 10 + (b[k]! - 48);
     for (let k = split; k < i; k++) ns = ns * 10 + (b[k]! - 48);
     const receiveTime = ms + ns / 1e6;
@@ -283,19 +304,47 @@ export class CaptureParser {
     this.rejected++;
     this.current.rejected++;
     this.current.rejectedBy[e.reason]++;
-    if (this.rejections.length < this.maxRejections) this.rejections.push({ file: this.file, line: this.lineNo, reason: e.reason, message: e.message });
+    if (this.rejections.length < this.maxRejections)
+      this.rejections.push({ file: this.file, line: this.lineNo, reason: e.reason, message: e.message });
   }
 }
 
 // ---- the byte-level fast path -------------------------------------------------------
 
 /** Field slots of a payload: the one- and two-letter keys the hot kinds use. */
-const K_e = 0, K_E = 1, K_s = 2, K_t = 3, K_p = 4, K_q = 5, K_T = 6, K_m = 7, K_U = 8, K_u = 9, K_pu = 10, K_b = 11, K_a = 12, K_B = 13, K_A = 14;
+const K_e = 0,
+  K_E = 1,
+  K_s = 2,
+  K_t = 3,
+  K_p = 4,
+  K_q = 5,
+  K_T = 6,
+  K_m = 7,
+  K_U = 8,
+  K_u = 9,
+  K_pu = 10,
+  K_b = 11,
+  K_a = 12,
+  K_B = 13,
+  K_A = 14;
 const KEYS = 15;
 /** Value types of a slot. */
-const V_STRING = 1, V_INT = 2, V_TRUE = 3, V_FALSE = 4, V_OTHER = 5, V_LEVELS = 6;
+const V_STRING = 1,
+  V_INT = 2,
+  V_TRUE = 3,
+  V_FALSE = 4,
+  V_OTHER = 5,
+  V_LEVELS = 6;
 
-const QUOTE = 34, BACKSLASH = 92, COMMA = 44, COLON = 58, DOT = 46, LBRACE = 123, RBRACE = 125, LBRACKET = 91, RBRACKET = 93;
+const QUOTE = 34,
+  BACKSLASH = 92,
+  COMMA = 44,
+  COLON = 58,
+  DOT = 46,
+  LBRACE = 123,
+  RBRACE = 125,
+  LBRACKET = 91,
+  RBRACKET = 93;
 const TWO_53 = 9007199254740992;
 /** Exact powers of ten (every one up to 1e22 is a double exactly). */
 const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
@@ -381,11 +430,11 @@ class FastDecoder {
           this.to[slot] = to;
         }
         i = to + 1;
-      } else if (((c - 48) >>> 0) < 10) {
+      } else if ((c - 48) >>> 0 < 10) {
         // A JSON integer of up to 15 digits (exact); "01", "1.5", "1e3" fail the separator check below.
         const from = i;
         let x = 0;
-        while (i < end && ((b[i]! - 48) >>> 0) < 10) x = x * 10 + (b[i++]! - 48);
+        while (i < end && (b[i]! - 48) >>> 0 < 10) x = x * 10 + (b[i++]! - 48);
         if (i - from > 15 || (c === 48 && i - from > 1)) return null;
         if (slot >= 0) {
           this.type[slot] = V_INT;
@@ -444,7 +493,8 @@ class FastDecoder {
     const m = this.type[K_m];
     if ((this.seen & (1 << K_m)) === 0 || (m !== V_TRUE && m !== V_FALSE)) return null;
     const symbol = this.symbol(b);
-    const price = this.number[K_p]!, qty = this.number[K_q]!;
+    const price = this.number[K_p]!,
+      qty = this.number[K_q]!;
     if (symbol === null || !(price > 0) || !(qty >= 0)) return null;
     return {
       type: "trade",
@@ -459,7 +509,8 @@ class FastDecoder {
   }
 
   private depth(b: Uint8Array, receiveTime: number): MarketEvent | null {
-    if (!this.has(K_E, V_INT) || !this.has(K_U, V_INT) || !this.has(K_u, V_INT) || !this.has(K_b, V_LEVELS) || !this.has(K_a, V_LEVELS)) return null;
+    if (!this.has(K_E, V_INT) || !this.has(K_U, V_INT) || !this.has(K_u, V_INT) || !this.has(K_b, V_LEVELS) || !this.has(K_a, V_LEVELS))
+      return null;
     const hasPrev = (this.seen & (1 << K_pu)) !== 0;
     if (hasPrev && this.type[K_pu] !== V_INT) return null;
     const symbol = this.symbol(b);
@@ -484,7 +535,10 @@ class FastDecoder {
     if (hasTime && this.type[K_E] !== V_INT) return null;
     const symbol = this.symbol(b);
     const n = this.number;
-    const bidPx = n[K_b]!, bidQty = n[K_B]!, askPx = n[K_a]!, askQty = n[K_A]!;
+    const bidPx = n[K_b]!,
+      bidQty = n[K_B]!,
+      askPx = n[K_a]!,
+      askQty = n[K_A]!;
     if (symbol === null || !(bidPx > 0) || !(bidQty >= 0) || !(askPx > 0) || !(askQty >= 0)) return null;
     return {
       type: "quote",
@@ -512,7 +566,8 @@ class FastDecoder {
   /** The "s" slot as a string, interned: the same symbol bytes give the same string. */
   private symbol(b: Uint8Array): string | null {
     if (!this.has(K_s, V_STRING)) return null;
-    const from = this.from[K_s]!, length = this.to[K_s]! - from;
+    const from = this.from[K_s]!,
+      length = this.to[K_s]! - from;
     if (length === 0) return null;
     const symbols = this.symbols;
     for (let n = 0; n < symbols.length; n++) {
@@ -568,10 +623,11 @@ class FastDecoder {
    * same double as Number(text); NaN unless it is digits with an optional fraction.
    */
   private decimal(b: Uint8Array, from: number, end: number): number {
-    let i = from, m = 0;
+    let i = from,
+      m = 0;
     while (i < end) {
       const d = b[i]! - 48;
-      if ((d >>> 0) >= 10) break;
+      if (d >>> 0 >= 10) break;
       m = m * 10 + d;
       i++;
     }
@@ -581,7 +637,7 @@ class FastDecoder {
       const fractionFrom = ++i;
       while (i < end) {
         const d = b[i]! - 48;
-        if ((d >>> 0) >= 10) break;
+        if (d >>> 0 >= 10) break;
         m = m * 10 + d;
         i++;
       }
@@ -617,20 +673,35 @@ function stringEnd(b: Uint8Array, i: number, end: number): number {
 
 function slotOf1(c: number): number {
   switch (c) {
-    case 101: return K_e; // e
-    case 69: return K_E; // E
-    case 115: return K_s; // s
-    case 116: return K_t; // t
-    case 112: return K_p; // p
-    case 113: return K_q; // q
-    case 84: return K_T; // T
-    case 109: return K_m; // m
-    case 85: return K_U; // U
-    case 117: return K_u; // u
-    case 98: return K_b; // b
-    case 97: return K_a; // a
-    case 66: return K_B; // B
-    case 65: return K_A; // A
-    default: return -1;
+    case 101:
+      return K_e; // e
+    case 69:
+      return K_E; // E
+    case 115:
+      return K_s; // s
+    case 116:
+      return K_t; // t
+    case 112:
+      return K_p; // p
+    case 113:
+      return K_q; // q
+    case 84:
+      return K_T; // T
+    case 109:
+      return K_m; // m
+    case 85:
+      return K_U; // U
+    case 117:
+      return K_u; // u
+    case 98:
+      return K_b; // b
+    case 97:
+      return K_a; // a
+    case 66:
+      return K_B; // B
+    case 65:
+      return K_A; // A
+    default:
+      return -1;
   }
 }

@@ -106,7 +106,8 @@ function checkQty(x: unknown, what: string): number {
 }
 
 function levels(side: readonly (readonly number[])[], name: string): Float64Array {
-  if (!Array.isArray(side)) throw new FeedDecodeError("invalid-field", `ccxt order book ${name} = ${String(side)}`, "an array of [price, amount] levels");
+  if (!Array.isArray(side))
+    throw new FeedDecodeError("invalid-field", `ccxt order book ${name} = ${String(side)}`, "an array of [price, amount] levels");
   const out = new Float64Array(side.length * 2);
   for (let i = 0; i < side.length; i++) {
     const level = side[i];

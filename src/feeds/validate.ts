@@ -54,8 +54,18 @@ export type RejectReason =
 
 /** Every reason, in a fixed order (for tables and complete counters). */
 export const REJECT_REASONS: readonly RejectReason[] = [
-  "wrong-type", "unknown-type", "bad-price", "bad-qty", "bad-time", "bad-id", "too-many-levels", "crossed",
-  "implausible-time", "out-of-order", "implausible-update-id", "symbol-limit",
+  "wrong-type",
+  "unknown-type",
+  "bad-price",
+  "bad-qty",
+  "bad-time",
+  "bad-id",
+  "too-many-levels",
+  "crossed",
+  "implausible-time",
+  "out-of-order",
+  "implausible-update-id",
+  "symbol-limit",
 ];
 
 /** A rejected event's reason and its one-line message. */
@@ -71,7 +81,8 @@ const NUMBER_FIELDS: Readonly<Record<string, readonly string[]>> = {
   snapshot: ["exchangeTime", "receiveTime", "lastUpdateId"],
 };
 
-const describe = (v: unknown): string => (typeof v === "string" ? `"${v.slice(0, 40)}"` : typeof v === "bigint" ? `${v}n` : v === null ? "null" : typeof v);
+const describe = (v: unknown): string =>
+  typeof v === "string" ? `"${v.slice(0, 40)}"` : typeof v === "bigint" ? `${v}n` : v === null ? "null" : typeof v;
 
 const { minPrice, maxPrice, minQty, maxQty, maxTime, maxLevels } = LIMITS;
 
@@ -90,7 +101,12 @@ function reject(reason: RejectReason, message: string): Rejection {
 
 /** Whether the engine can file `e` under a symbol: an object whose `symbol` is a non-empty string. */
 export function routable(e: unknown): e is MarketEvent {
-  return typeof e === "object" && e !== null && typeof (e as { symbol?: unknown }).symbol === "string" && (e as { symbol: string }).symbol.length > 0;
+  return (
+    typeof e === "object" &&
+    e !== null &&
+    typeof (e as { symbol?: unknown }).symbol === "string" &&
+    (e as { symbol: string }).symbol.length > 0
+  );
 }
 
 /** What is structurally wrong with `e` (one line, naming the field), or null. `e` must be an object; unknown types pass. */
@@ -99,17 +115,42 @@ export function eventShapeError(e: MarketEvent): string | null {
   const n = "number";
   switch (e.type) {
     case "trade":
-      return typeof e.price === n && typeof e.qty === n && typeof e.exchangeTime === n && typeof e.receiveTime === n
-        && typeof e.tradeId === n && typeof e.buyerInitiated === "boolean" ? null : shapeReason(e);
+      return typeof e.price === n &&
+        typeof e.qty === n &&
+        typeof e.exchangeTime === n &&
+        typeof e.receiveTime === n &&
+        typeof e.tradeId === n &&
+        typeof e.buyerInitiated === "boolean"
+        ? null
+        : shapeReason(e);
     case "quote":
-      return typeof e.bidPx === n && typeof e.bidQty === n && typeof e.askPx === n && typeof e.askQty === n
-        && typeof e.exchangeTime === n && typeof e.receiveTime === n && typeof e.updateId === n ? null : shapeReason(e);
+      return typeof e.bidPx === n &&
+        typeof e.bidQty === n &&
+        typeof e.askPx === n &&
+        typeof e.askQty === n &&
+        typeof e.exchangeTime === n &&
+        typeof e.receiveTime === n &&
+        typeof e.updateId === n
+        ? null
+        : shapeReason(e);
     case "depth":
-      return typeof e.firstUpdateId === n && typeof e.lastUpdateId === n && typeof e.prevUpdateId === n && typeof e.exchangeTime === n
-        && typeof e.receiveTime === n && e.bids instanceof Float64Array && e.asks instanceof Float64Array ? null : shapeReason(e);
+      return typeof e.firstUpdateId === n &&
+        typeof e.lastUpdateId === n &&
+        typeof e.prevUpdateId === n &&
+        typeof e.exchangeTime === n &&
+        typeof e.receiveTime === n &&
+        e.bids instanceof Float64Array &&
+        e.asks instanceof Float64Array
+        ? null
+        : shapeReason(e);
     case "snapshot":
-      return typeof e.lastUpdateId === n && typeof e.exchangeTime === n && typeof e.receiveTime === n
-        && e.bids instanceof Float64Array && e.asks instanceof Float64Array ? null : shapeReason(e);
+      return typeof e.lastUpdateId === n &&
+        typeof e.exchangeTime === n &&
+        typeof e.receiveTime === n &&
+        e.bids instanceof Float64Array &&
+        e.asks instanceof Float64Array
+        ? null
+        : shapeReason(e);
     default:
       return null;
   }
@@ -122,7 +163,8 @@ function shapeReason(e: MarketEvent): string | null {
     if (typeof v !== "number") return `${e.type} ${field} is ${describe(v)}: expected a number`;
   }
   if (e.type === "trade") return `trade buyerInitiated is ${describe(e.buyerInitiated)}: expected true or false`;
-  if (e.type === "depth" || e.type === "snapshot") return levelsShapeError(`${e.type} bids`, e.bids) ?? levelsShapeError(`${e.type} asks`, e.asks);
+  if (e.type === "depth" || e.type === "snapshot")
+    return levelsShapeError(`${e.type} bids`, e.bids) ?? levelsShapeError(`${e.type} asks`, e.asks);
   return null;
 }
 
@@ -149,7 +191,8 @@ export function validateEvent(e: MarketEvent): Rejection | null {
     case "trade":
       if (!validPrice(e.price)) return reject("bad-price", `trade price ${e.price}: expected a finite price in [${minPrice}, ${maxPrice}]`);
       if (!validQty(e.qty)) return reject("bad-qty", `trade qty ${e.qty}: expected 0 or a finite size in [${minQty}, ${maxQty}]`);
-      if (e.tradeId === e.tradeId && !validId(e.tradeId)) return reject("bad-id", `trade id ${e.tradeId}: expected an integer in [0, 2^53)`);
+      if (e.tradeId === e.tradeId && !validId(e.tradeId))
+        return reject("bad-id", `trade id ${e.tradeId}: expected an integer in [0, 2^53)`);
       return times(e);
     case "quote":
       if (!validPrice(e.bidPx) || !validPrice(e.askPx)) {
@@ -159,27 +202,38 @@ export function validateEvent(e: MarketEvent): Rejection | null {
         return reject("bad-qty", `quote sizes ${e.bidQty}/${e.askQty}: expected 0 or finite sizes in [${minQty}, ${maxQty}]`);
       }
       if (e.bidPx >= e.askPx) return reject("crossed", `crossed quote: bid ${e.bidPx} >= ask ${e.askPx}`);
-      if (e.updateId === e.updateId && !validId(e.updateId)) return reject("bad-id", `quote update id ${e.updateId}: expected an integer in [0, 2^53)`);
+      if (e.updateId === e.updateId && !validId(e.updateId))
+        return reject("bad-id", `quote update id ${e.updateId}: expected an integer in [0, 2^53)`);
       return times(e);
     case "depth":
       if (!validId(e.firstUpdateId) || !validId(e.lastUpdateId) || (e.prevUpdateId === e.prevUpdateId && !validId(e.prevUpdateId))) {
-        return reject("bad-id", `depth update ids U ${e.firstUpdateId}, u ${e.lastUpdateId}, pu ${e.prevUpdateId}: expected integers in [0, 2^53)`);
+        return reject(
+          "bad-id",
+          `depth update ids U ${e.firstUpdateId}, u ${e.lastUpdateId}, pu ${e.prevUpdateId}: expected integers in [0, 2^53)`,
+        );
       }
       if (e.lastUpdateId < e.firstUpdateId || e.lastUpdateId - e.firstUpdateId > LIMITS.maxUpdateSpan) {
-        return reject("implausible-update-id", `depth update ids U ${e.firstUpdateId}..u ${e.lastUpdateId}: expected U ≤ u and u − U ≤ ${LIMITS.maxUpdateSpan}`);
+        return reject(
+          "implausible-update-id",
+          `depth update ids U ${e.firstUpdateId}..u ${e.lastUpdateId}: expected U ≤ u and u − U ≤ ${LIMITS.maxUpdateSpan}`,
+        );
       }
       return levels("depth", e.bids, e.asks) ?? times(e);
     case "snapshot":
       if (!validId(e.lastUpdateId)) return reject("bad-id", `snapshot lastUpdateId ${e.lastUpdateId}: expected an integer in [0, 2^53)`);
       return levels("snapshot", e.bids, e.asks) ?? times(e);
     default:
-      return reject("unknown-type", `unknown event type ${describe((e as { type: unknown }).type)}: expected trade, quote, depth or snapshot`);
+      return reject(
+        "unknown-type",
+        `unknown event type ${describe((e as { type: unknown }).type)}: expected trade, quote, depth or snapshot`,
+      );
   }
 }
 
 /** Receive time required (finite, in range) unless an exchange time is there; an exchange time, when present, in range. */
 function times(e: MarketEvent): Rejection | null {
-  const x = e.exchangeTime, r = e.receiveTime;
+  const x = e.exchangeTime,
+    r = e.receiveTime;
   if ((x === x && !validTime(x)) || (r === r && !validTime(r)) || (x !== x && r !== r)) {
     return reject("bad-time", `${e.type} times exchange ${x}, receive ${r}: expected at least one, each in [0, ${maxTime}] ms`);
   }
@@ -188,16 +242,22 @@ function times(e: MarketEvent): Rejection | null {
 
 function levels(kind: string, bids: ArrayLike<number>, asks: ArrayLike<number>): Rejection | null {
   if (bids.length > 2 * maxLevels || asks.length > 2 * maxLevels) {
-    return reject("too-many-levels", `${kind} with ${bids.length / 2} bid and ${asks.length / 2} ask levels: expected at most ${maxLevels} a side`);
+    return reject(
+      "too-many-levels",
+      `${kind} with ${bids.length / 2} bid and ${asks.length / 2} ask levels: expected at most ${maxLevels} a side`,
+    );
   }
   return sideError(kind, "bid", bids) ?? sideError(kind, "ask", asks);
 }
 
 function sideError(kind: string, side: string, levels: ArrayLike<number>): Rejection | null {
   for (let i = 0; i < levels.length; i += 2) {
-    const p = levels[i]!, q = levels[i + 1]!;
-    if (!validPrice(p)) return reject("bad-price", `${kind} ${side} level ${i / 2} price ${p}: expected a finite price in [${minPrice}, ${maxPrice}]`);
-    if (!validQty(q)) return reject("bad-qty", `${kind} ${side} level ${i / 2} qty ${q}: expected 0 or a finite size in [${minQty}, ${maxQty}]`);
+    const p = levels[i]!,
+      q = levels[i + 1]!;
+    if (!validPrice(p))
+      return reject("bad-price", `${kind} ${side} level ${i / 2} price ${p}: expected a finite price in [${minPrice}, ${maxPrice}]`);
+    if (!validQty(q))
+      return reject("bad-qty", `${kind} ${side} level ${i / 2} qty ${q}: expected 0 or a finite size in [${minQty}, ${maxQty}]`);
   }
   return null;
 }

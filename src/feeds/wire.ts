@@ -14,15 +14,17 @@ import type { MarketEvent } from "./events.js";
 const w = (x: number): number | string => (x - x === 0 ? (x === 0 && 1 / x < 0 ? "-0" : x) : String(x));
 const SPECIAL: Readonly<Record<string, number>> = { NaN: NaN, Infinity: Infinity, "-Infinity": -Infinity, "-0": -0 };
 /** The number `w` wrote; undefined when `x` is not one. */
-const unw = (x: unknown): number | undefined => (typeof x === "number" ? x : x === null ? NaN : typeof x === "string" ? SPECIAL[x] : undefined);
+const unw = (x: unknown): number | undefined =>
+  typeof x === "number" ? x : x === null ? NaN : typeof x === "string" ? SPECIAL[x] : undefined;
 const num = (x: unknown, what: string): number => {
   const v = unw(x);
-  if (v === undefined) throw new FeedDecodeError("invalid-field", what, "a number (or \"NaN\", \"Infinity\", \"-Infinity\", \"-0\", null)");
+  if (v === undefined) throw new FeedDecodeError("invalid-field", what, 'a number (or "NaN", "Infinity", "-Infinity", "-0", null)');
   return v;
 };
 const wl = (x: Float64Array): (number | string)[] => Array.from(x, w);
 const levels = (x: unknown, what: string): Float64Array => {
-  if (!Array.isArray(x) || x.length % 2 !== 0) throw new FeedDecodeError("invalid-field", what, "an array of [price, qty] numbers, flattened");
+  if (!Array.isArray(x) || x.length % 2 !== 0)
+    throw new FeedDecodeError("invalid-field", what, "an array of [price, qty] numbers, flattened");
   const out = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) {
     const v = unw(x[i]);
@@ -41,7 +43,14 @@ export function encodeEvent(e: MarketEvent): string {
     case "quote":
       return JSON.stringify({ ...base, u: w(e.updateId), bp: w(e.bidPx), bq: w(e.bidQty), ap: w(e.askPx), aq: w(e.askQty) });
     case "depth":
-      return JSON.stringify({ ...base, U: w(e.firstUpdateId), u: w(e.lastUpdateId), pu: w(e.prevUpdateId), bids: wl(e.bids), asks: wl(e.asks) });
+      return JSON.stringify({
+        ...base,
+        U: w(e.firstUpdateId),
+        u: w(e.lastUpdateId),
+        pu: w(e.prevUpdateId),
+        bids: wl(e.bids),
+        asks: wl(e.asks),
+      });
     case "snapshot":
       return JSON.stringify({ ...base, u: w(e.lastUpdateId), bids: wl(e.bids), asks: wl(e.asks) });
   }
@@ -63,11 +72,24 @@ export function decodeEvent(text: string): MarketEvent {
       if (typeof o.b !== "boolean") throw new FeedDecodeError("invalid-field", "b", "true or false");
       return { type: "trade", ...base, price: num(o.p, "p"), qty: num(o.q, "q"), buyerInitiated: o.b, tradeId: num(o.i, "i") };
     case "quote":
-      return { type: "quote", ...base, updateId: num(o.u, "u"), bidPx: num(o.bp, "bp"), bidQty: num(o.bq, "bq"), askPx: num(o.ap, "ap"), askQty: num(o.aq, "aq") };
+      return {
+        type: "quote",
+        ...base,
+        updateId: num(o.u, "u"),
+        bidPx: num(o.bp, "bp"),
+        bidQty: num(o.bq, "bq"),
+        askPx: num(o.ap, "ap"),
+        askQty: num(o.aq, "aq"),
+      };
     case "depth":
       return {
-        type: "depth", ...base, firstUpdateId: num(o.U, "U"), lastUpdateId: num(o.u, "u"), prevUpdateId: num(o.pu, "pu"),
-        bids: levels(o.bids, "bids"), asks: levels(o.asks, "asks"),
+        type: "depth",
+        ...base,
+        firstUpdateId: num(o.U, "U"),
+        lastUpdateId: num(o.u, "u"),
+        prevUpdateId: num(o.pu, "pu"),
+        bids: levels(o.bids, "bids"),
+        asks: levels(o.asks, "asks"),
       };
     case "snapshot":
       return { type: "snapshot", ...base, lastUpdateId: num(o.u, "u"), bids: levels(o.bids, "bids"), asks: levels(o.asks, "asks") };

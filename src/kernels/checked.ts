@@ -12,13 +12,46 @@ import type { RawKernels } from "./raw.js";
 import { f64Of } from "./raw.js";
 import { exp } from "./js/common/transcendental.js";
 import type {
-  Backend, ConfluenceCore, ConfluenceCoreOptions, F64Input, Float64Buffer, Kernels, OrderFlowWindow, RollingCorrelationWindow, RollingOptions, RollingResult,
-  RollingStatsOptions, RollingStatsWindow, U8Input, Uint8Buffer, VolumeDelta, VolumeDeltaWindow, VolumeWindowOptions,
+  Backend,
+  ConfluenceCore,
+  ConfluenceCoreOptions,
+  F64Input,
+  Float64Buffer,
+  Kernels,
+  OrderFlowWindow,
+  RollingCorrelationWindow,
+  RollingOptions,
+  RollingResult,
+  RollingStatsOptions,
+  RollingStatsWindow,
+  U8Input,
+  Uint8Buffer,
+  VolumeDelta,
+  VolumeDeltaWindow,
+  VolumeWindowOptions,
 } from "./types.js";
 import {
-  checkAlpha, checkCount, checkDepth, checkLength, checkNonNegativeFinite, checkPositiveFinite, checkQuote, checkWindow, MAX_WINDOW,
-  acceptCheck, checkMinPeriods, f64Arg, f64OutArg, requireBoolean, requireNumber, requireNumberList, requireObject, requireOptions,
-  kindOf, throwNotFinite, u8Arg,
+  checkAlpha,
+  checkCount,
+  checkDepth,
+  checkLength,
+  checkNonNegativeFinite,
+  checkPositiveFinite,
+  checkQuote,
+  checkWindow,
+  MAX_WINDOW,
+  acceptCheck,
+  checkMinPeriods,
+  f64Arg,
+  f64OutArg,
+  requireBoolean,
+  requireNumber,
+  requireNumberList,
+  requireObject,
+  requireOptions,
+  kindOf,
+  throwNotFinite,
+  u8Arg,
 } from "./validate.js";
 
 /** Largest confluence lookback (the long windows hold 4× as many events). */
@@ -92,14 +125,28 @@ export class CheckedKernels implements Kernels {
 
   bookImbalance(bidQty: F64Input, askQty: F64Input, depth: number): number {
     checkDepth(depth, Math.min(f64Arg("bidQty", bidQty).length, f64Arg("askQty", askQty).length));
-    this.checkValues(this.raw.imbalance(bidQty, askQty, null, 1, depth, this.one), [["bidQty", bidQty], ["askQty", askQty]], depth);
+    this.checkValues(
+      this.raw.imbalance(bidQty, askQty, null, 1, depth, this.one),
+      [
+        ["bidQty", bidQty],
+        ["askQty", askQty],
+      ],
+      depth,
+    );
     return this.one[0]!;
   }
 
   depthWeightedImbalance(bidQty: F64Input, askQty: F64Input, depth: number, decay: number): number {
     checkDepth(depth, Math.min(f64Arg("bidQty", bidQty).length, f64Arg("askQty", askQty).length));
     const w = this.levelWeights(depth, decay);
-    this.checkValues(this.raw.imbalance(bidQty, askQty, w, 1, depth, this.one), [["bidQty", bidQty], ["askQty", askQty]], depth);
+    this.checkValues(
+      this.raw.imbalance(bidQty, askQty, w, 1, depth, this.one),
+      [
+        ["bidQty", bidQty],
+        ["askQty", askQty],
+      ],
+      depth,
+    );
     return this.one[0]!;
   }
 
@@ -122,7 +169,12 @@ export class CheckedKernels implements Kernels {
   }
 
   depthWeightedImbalanceBatchInto(
-    bidQty: F64Input, askQty: F64Input, snapshots: number, depth: number, decay: number, out: F64Input,
+    bidQty: F64Input,
+    askQty: F64Input,
+    snapshots: number,
+    depth: number,
+    decay: number,
+    out: F64Input,
   ): void {
     checkNonNegativeFinite("decay", decay); // before null below comes to mean "no weights"
     this.batchImbalance(bidQty, askQty, snapshots, depth, decay, out);
@@ -136,7 +188,14 @@ export class CheckedKernels implements Kernels {
     checkDepth(depth, size / snapshots);
     checkLength("out", snapshots, f64Arg("out", out).length);
     const w = decay === null ? null : this.levelWeights(depth, decay);
-    this.checkValues(this.raw.imbalance(bidQty, askQty, w, snapshots, depth, out), [["bidQty", bidQty], ["askQty", askQty]], snapshots * depth);
+    this.checkValues(
+      this.raw.imbalance(bidQty, askQty, w, snapshots, depth, out),
+      [
+        ["bidQty", bidQty],
+        ["askQty", askQty],
+      ],
+      snapshots * depth,
+    );
   }
 
   microprice(bidPx: number, bidQty: number, askPx: number, askQty: number): number {
@@ -172,9 +231,7 @@ export class CheckedKernels implements Kernels {
     return out;
   }
 
-  rollingOrderFlowImbalanceInto(
-    bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, window: number, out: F64Input,
-  ): void {
+  rollingOrderFlowImbalanceInto(bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, window: number, out: F64Input): void {
     checkWindow(window);
     const n = this.checkQuotes(bidPx, bidQty, askPx, askQty, out);
     const check = this.raw.rollingOrderFlowImbalance(bidPx, bidQty, askPx, askQty, n, window, out);
@@ -189,7 +246,12 @@ export class CheckedKernels implements Kernels {
     if (options.rank !== undefined) requireBoolean("options.rank", options.rank);
     const make = (): Float64Array => new Float64Array(n);
     const out: RollingResult = {
-      mean: make(), std: make(), min: make(), max: make(), zscore: make(), rank: options.rank === false ? EMPTY : make(),
+      mean: make(),
+      std: make(),
+      min: make(),
+      max: make(),
+      zscore: make(),
+      rank: options.rank === false ? EMPTY : make(),
     };
     this.rollingInto(values, window, out, options);
     return out;
@@ -217,7 +279,12 @@ export class CheckedKernels implements Kernels {
     }
     // a window longer than the data behaves as a window of the data's length
     const bad = this.raw.rolling(values, n, Math.min(window, n), minPeriods, {
-      mean: out.mean, std: out.std, zscore: out.zscore, min: out.min, max: out.max, rank: wantRank ? out.rank : null,
+      mean: out.mean,
+      std: out.std,
+      zscore: out.zscore,
+      min: out.min,
+      max: out.max,
+      rank: wantRank ? out.rank : null,
     });
     if (bad >= 0) throwNotFinite("values", f64Of(values), bad);
   }
@@ -252,7 +319,8 @@ export class CheckedKernels implements Kernels {
     const n = f64Arg("x", x).length;
     checkLength("y", n, f64Arg("y", y).length);
     checkWindow(window);
-    const covArray = f64OutArg("cov", cov), corrArray = f64OutArg("corr", corr);
+    const covArray = f64OutArg("cov", cov),
+      corrArray = f64OutArg("corr", corr);
     if (covArray) checkLength("cov", n, covArray.length);
     if (corrArray) checkLength("corr", n, corrArray.length);
     const bad = this.raw.rollingCovCorr(x, y, n, Math.min(window, Math.max(n, 1)), cov, corr);
@@ -366,10 +434,20 @@ export class CheckedKernels implements Kernels {
   }
 
   private checkValues(check: number, arrays: ReadonlyArray<readonly [string, F64Input]>, n: number): void {
-    if (check !== 0) acceptCheck(check, arrays.map(([what, a]) => [what, f64Of(a)] as const), n);
+    if (check !== 0)
+      acceptCheck(
+        check,
+        arrays.map(([what, a]) => [what, f64Of(a)] as const),
+        n,
+      );
   }
 }
 
 function quoteArrays(bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input): ReadonlyArray<readonly [string, F64Input]> {
-  return [["bidPx", bidPx], ["bidQty", bidQty], ["askPx", askPx], ["askQty", askQty]];
+  return [
+    ["bidPx", bidPx],
+    ["bidQty", bidQty],
+    ["askPx", askPx],
+    ["askQty", askQty],
+  ];
 }

@@ -33,7 +33,10 @@ function levelCount(what: string, n: number, depth: number): void {
 export class CheckedConfluenceCore implements ConfluenceCore {
   private lastTradeTime = -Infinity;
 
-  constructor(private readonly core: ConfluenceCore, private readonly depth: number) {}
+  constructor(
+    private readonly core: ConfluenceCore,
+    private readonly depth: number,
+  ) {}
 
   get bookInput(): Float64Array {
     return this.core.bookInput;
@@ -100,7 +103,8 @@ export class CheckedConfluenceCore implements ConfluenceCore {
   }
 
   snapshot(out: Float64Array | number[]): void {
-    if (!(out instanceof Float64Array || Array.isArray(out))) throw new ArgumentTypeError("snapshot out", kindOf(out), "a Float64Array or an array");
+    if (!(out instanceof Float64Array || Array.isArray(out)))
+      throw new ArgumentTypeError("snapshot out", kindOf(out), "a Float64Array or an array");
     if (out.length < O.OUTPUTS) throw new LengthMismatchError("snapshot out", O.OUTPUTS, out.length);
     this.core.snapshot(out);
   }

@@ -7,8 +7,18 @@
  * that into a typed error.
  */
 import type {
-  Backend, ConfluenceCore, ConfluenceCoreOptions, F64Input, Float64Buffer, OrderFlowWindow, RollingCorrelationWindow, RollingStatsWindow, U8Input, Uint8Buffer,
-  VolumeDelta, VolumeDeltaWindow,
+  Backend,
+  ConfluenceCore,
+  ConfluenceCoreOptions,
+  F64Input,
+  Float64Buffer,
+  OrderFlowWindow,
+  RollingCorrelationWindow,
+  RollingStatsWindow,
+  U8Input,
+  Uint8Buffer,
+  VolumeDelta,
+  VolumeDeltaWindow,
 } from "./types.js";
 
 export interface RawRollingOutputs {
@@ -31,7 +41,13 @@ export interface RawKernels {
   microprice(bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, m: number, out: F64Input): number;
   orderFlowImbalance(bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, n: number, out: F64Input): number;
   rollingOrderFlowImbalance(
-    bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, n: number, window: number, out: F64Input,
+    bidPx: F64Input,
+    bidQty: F64Input,
+    askPx: F64Input,
+    askQty: F64Input,
+    n: number,
+    window: number,
+    out: F64Input,
   ): number;
 
   rolling(values: F64Input, n: number, window: number, minPeriods: number, out: RawRollingOutputs): number;

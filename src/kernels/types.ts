@@ -116,9 +116,7 @@ export interface RollingCorrelationWindow extends StreamingWindow {
   readonly corr: number;
 }
 
-export type VolumeWindowOptions =
-  | { readonly count: number }
-  | { readonly spanMs: number; readonly capacity?: number };
+export type VolumeWindowOptions = { readonly count: number } | { readonly spanMs: number; readonly capacity?: number };
 
 /** Volume delta over the last N trades or the trades of the last span of time. */
 export interface VolumeDeltaWindow extends StreamingWindow {

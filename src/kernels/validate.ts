@@ -7,8 +7,15 @@
  */
 import { kindOf } from "../checks.js";
 import {
-  ArgumentTypeError, DisposedError, InvalidAlphaError, InvalidDepthError, InvalidParameterError,
-  InvalidValueError, InvalidWindowError, LengthMismatchError, SumOverflowError,
+  ArgumentTypeError,
+  DisposedError,
+  InvalidAlphaError,
+  InvalidDepthError,
+  InvalidParameterError,
+  InvalidValueError,
+  InvalidWindowError,
+  LengthMismatchError,
+  SumOverflowError,
 } from "../errors.js";
 import type { F64Input, U8Input } from "./types.js";
 
@@ -48,7 +55,10 @@ export function requireOptions(what: string, value: object | undefined): void {
 
 /** The typed array behind a kernel argument: the array itself, or the `array` of a buffer from allocFloat64/allocUint8. */
 function arrayArg<T extends Float64Array | Uint8Array>(
-  what: string, input: T | { readonly array: T }, type: new (length: number) => T, expected: string,
+  what: string,
+  input: T | { readonly array: T },
+  type: new (length: number) => T,
+  expected: string,
 ): T {
   if (input instanceof type) return input;
   if (typeof input === "object" && input !== null && !ArrayBuffer.isView(input) && !Array.isArray(input)) {
@@ -144,9 +154,13 @@ export function checkTrade(qty: number, buyerInitiated: boolean, time: number): 
 /** A best quote pushed into an order-flow window: four finite numbers ≥ 0. */
 export function checkQuote(bidPx: number, bidQty: number, askPx: number, askQty: number): void {
   if (
-    typeof bidPx !== "number" || typeof bidQty !== "number" || typeof askPx !== "number" || typeof askQty !== "number"
-    || !(bidPx >= 0 && bidPx <= MAX && bidQty >= 0 && bidQty <= MAX && askPx >= 0 && askPx <= MAX && askQty >= 0 && askQty <= MAX)
-  ) throwBadQuote(bidPx, bidQty, askPx, askQty);
+    typeof bidPx !== "number" ||
+    typeof bidQty !== "number" ||
+    typeof askPx !== "number" ||
+    typeof askQty !== "number" ||
+    !(bidPx >= 0 && bidPx <= MAX && bidQty >= 0 && bidQty <= MAX && askPx >= 0 && askPx <= MAX && askQty >= 0 && askQty <= MAX)
+  )
+    throwBadQuote(bidPx, bidQty, askPx, askQty);
 }
 
 /** The first element of the arrays that is not finite or is negative, as an error; null if none. */
@@ -184,5 +198,13 @@ function throwBadQuote(bidPx: number, bidQty: number, askPx: number, askQty: num
   requireNumber("bidQty", bidQty, "a finite number ≥ 0");
   requireNumber("askPx", askPx, "a finite number ≥ 0");
   requireNumber("askQty", askQty, "a finite number ≥ 0");
-  throw findFirstBad([["bidPx", [bidPx]], ["bidQty", [bidQty]], ["askPx", [askPx]], ["askQty", [askQty]]], 1)!;
+  throw findFirstBad(
+    [
+      ["bidPx", [bidPx]],
+      ["bidQty", [bidQty]],
+      ["askPx", [askPx]],
+      ["askQty", [askQty]],
+    ],
+    1,
+  )!;
 }

@@ -37,7 +37,9 @@ const CHUNK_BYTES = 1 << 20;
  * throws is rethrown as it is: it is not the file's fault.
  */
 export async function replayCaptureFiles(
-  files: readonly string[], onEvent: (event: MarketEvent) => void, options: ReplayOptions = {},
+  files: readonly string[],
+  onEvent: (event: MarketEvent) => void,
+  options: ReplayOptions = {},
 ): Promise<CaptureStats> {
   const parser = new CaptureParser(onEvent, options);
   const onProgress = options.onProgress;

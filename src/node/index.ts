@@ -6,7 +6,14 @@
  */
 export { replayCaptureFiles, type ReplayOptions } from "./captureReader.js";
 export { ParallelEngine, type ParallelEngineOptions } from "../parallel/parallelEngine.js";
-export { scoreUniverse, type UniverseInput, type UniverseOptions, type UniverseResult, type UniverseScore, type UniverseError } from "../parallel/scoreUniverse.js";
+export {
+  scoreUniverse,
+  type UniverseInput,
+  type UniverseOptions,
+  type UniverseResult,
+  type UniverseScore,
+  type UniverseError,
+} from "../parallel/scoreUniverse.js";
 export { scoreContext, type ScoreContext } from "../parallel/scoreContext.js";
 export { shardOf } from "../parallel/shardOf.js";
 export { RedisStore, type RedisStoreOptions } from "../cache/redisStore.js";

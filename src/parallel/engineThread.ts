@@ -21,7 +21,16 @@ import { StreamingEngine } from "../pipeline/engine.js";
 import { summarize } from "../pipeline/summary.js";
 import { replayCaptureFiles } from "../node/captureReader.js";
 import { readEventBatch } from "./eventBatch.js";
-import type { BatchResult, BatchTask, SummaryResult, SummaryTask, Task, UniverseTask, UniverseTaskResult, WorkerInit } from "./threadProtocol.js";
+import type {
+  BatchResult,
+  BatchTask,
+  SummaryResult,
+  SummaryTask,
+  Task,
+  UniverseTask,
+  UniverseTaskResult,
+  WorkerInit,
+} from "./threadProtocol.js";
 import { scoreContext } from "./scoreContext.js";
 import { ScoreBatchWriter } from "./scoreBatch.js";
 
@@ -46,7 +55,9 @@ class Shard {
 
   run(task: BatchTask): ReturnType<typeof move> {
     if (task.seq !== this.next) {
-      throw new Error(`batch ${task.seq} arrived at a worker expecting batch ${this.next} (the thread was restarted and has lost the earlier state)`);
+      throw new Error(
+        `batch ${task.seq} arrived at a worker expecting batch ${this.next} (the thread was restarted and has lost the earlier state)`,
+      );
     }
     this.next++;
     for (const s of task.newSymbols) {
@@ -61,7 +72,8 @@ class Shard {
       counts.push(i, this.counts[i]!);
       this.counts[i] = 0;
     }
-    const buffer = task.events.data, scores = this.scores ? this.scores.take() : null;
+    const buffer = task.events.data,
+      scores = this.scores ? this.scores.take() : null;
     const result: BatchResult = { counts, scores, buffer };
     // both buffers move (no copy): the event buffer back to its writer, the scores to the reader
     return move({ [transferableSymbol]: scores ? [buffer.buffer, scores.buffer] : [buffer.buffer], [valueSymbol]: result });
@@ -80,7 +92,8 @@ async function universe(task: UniverseTask): Promise<UniverseTaskResult> {
   const engine = new StreamingEngine(kernels, { ...init.engine, onScore: () => updates++ });
   let n = 0;
   const onEvent = (e: MarketEvent): void => {
-    if (e.symbol !== symbol) throw new InvalidParameterError(`${symbol}'s event ${n}: symbol`, e.symbol, `'${symbol}' (an entry holds one symbol's events)`);
+    if (e.symbol !== symbol)
+      throw new InvalidParameterError(`${symbol}'s event ${n}: symbol`, e.symbol, `'${symbol}' (an entry holds one symbol's events)`);
     n++;
     engine.process(e);
   };
@@ -91,7 +104,12 @@ async function universe(task: UniverseTask): Promise<UniverseTaskResult> {
     const wall = (performance.now() - t0) / 1000;
     const summary = summarize(engine, wall)[symbol];
     if (!summary) throw new EmptyInputError(`${symbol}'s events`);
-    return { summary, scoreUpdates: updates, startedAt: performance.timeOrigin + t0, finishedAt: performance.timeOrigin + performance.now() };
+    return {
+      summary,
+      scoreUpdates: updates,
+      startedAt: performance.timeOrigin + t0,
+      finishedAt: performance.timeOrigin + performance.now(),
+    };
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
     return { error: { name: err.name, message: err.message } };

@@ -27,7 +27,12 @@
 import type { MarketEvent } from "../feeds/events.js";
 import { eventShapeError } from "../feeds/validate.js";
 
-const TRADE = 0, QUOTE = 1, DEPTH = 2, SNAPSHOT = 3, OTHER = 4, RAW = 5;
+const TRADE = 0,
+  QUOTE = 1,
+  DEPTH = 2,
+  SNAPSHOT = 3,
+  OTHER = 4,
+  RAW = 5;
 
 /** A packed batch as it travels to a worker. */
 export interface EventBatch {
@@ -59,40 +64,74 @@ export class EventBatchWriter {
     if (eventShapeError(e) !== null) return this.writeRaw(e, symbol);
     switch (e.type) {
       case "trade": {
-        const b = this.reserve(8), i = this.len;
-        b[i] = TRADE; b[i + 1] = symbol; b[i + 2] = e.exchangeTime; b[i + 3] = e.receiveTime;
-        b[i + 4] = e.price; b[i + 5] = e.qty; b[i + 6] = e.buyerInitiated ? 1 : 0; b[i + 7] = e.tradeId;
+        const b = this.reserve(8),
+          i = this.len;
+        b[i] = TRADE;
+        b[i + 1] = symbol;
+        b[i + 2] = e.exchangeTime;
+        b[i + 3] = e.receiveTime;
+        b[i + 4] = e.price;
+        b[i + 5] = e.qty;
+        b[i + 6] = e.buyerInitiated ? 1 : 0;
+        b[i + 7] = e.tradeId;
         this.len = i + 8;
         break;
       }
       case "quote": {
-        const b = this.reserve(9), i = this.len;
-        b[i] = QUOTE; b[i + 1] = symbol; b[i + 2] = e.exchangeTime; b[i + 3] = e.receiveTime;
-        b[i + 4] = e.updateId; b[i + 5] = e.bidPx; b[i + 6] = e.bidQty; b[i + 7] = e.askPx; b[i + 8] = e.askQty;
+        const b = this.reserve(9),
+          i = this.len;
+        b[i] = QUOTE;
+        b[i + 1] = symbol;
+        b[i + 2] = e.exchangeTime;
+        b[i + 3] = e.receiveTime;
+        b[i + 4] = e.updateId;
+        b[i + 5] = e.bidPx;
+        b[i + 6] = e.bidQty;
+        b[i + 7] = e.askPx;
+        b[i + 8] = e.askQty;
         this.len = i + 9;
         break;
       }
       case "depth": {
-        const bids: Levels = e.bids, asks: Levels = e.asks;
-        const b = this.reserve(9 + bids.length + asks.length), i = this.len;
-        b[i] = DEPTH; b[i + 1] = symbol; b[i + 2] = e.exchangeTime; b[i + 3] = e.receiveTime;
-        b[i + 4] = e.firstUpdateId; b[i + 5] = e.lastUpdateId; b[i + 6] = e.prevUpdateId;
-        b[i + 7] = bids.length; b[i + 8] = asks.length;
+        const bids: Levels = e.bids,
+          asks: Levels = e.asks;
+        const b = this.reserve(9 + bids.length + asks.length),
+          i = this.len;
+        b[i] = DEPTH;
+        b[i + 1] = symbol;
+        b[i + 2] = e.exchangeTime;
+        b[i + 3] = e.receiveTime;
+        b[i + 4] = e.firstUpdateId;
+        b[i + 5] = e.lastUpdateId;
+        b[i + 6] = e.prevUpdateId;
+        b[i + 7] = bids.length;
+        b[i + 8] = asks.length;
         this.len = this.levels(asks, this.levels(bids, i + 9));
         break;
       }
       case "snapshot": {
-        const bids: Levels = e.bids, asks: Levels = e.asks;
-        const b = this.reserve(7 + bids.length + asks.length), i = this.len;
-        b[i] = SNAPSHOT; b[i + 1] = symbol; b[i + 2] = e.exchangeTime; b[i + 3] = e.receiveTime;
-        b[i + 4] = e.lastUpdateId; b[i + 5] = bids.length; b[i + 6] = asks.length;
+        const bids: Levels = e.bids,
+          asks: Levels = e.asks;
+        const b = this.reserve(7 + bids.length + asks.length),
+          i = this.len;
+        b[i] = SNAPSHOT;
+        b[i + 1] = symbol;
+        b[i + 2] = e.exchangeTime;
+        b[i + 3] = e.receiveTime;
+        b[i + 4] = e.lastUpdateId;
+        b[i + 5] = bids.length;
+        b[i + 6] = asks.length;
         this.len = this.levels(asks, this.levels(bids, i + 7));
         break;
       }
       default: {
         const other = e as { type: unknown; exchangeTime: number; receiveTime: number };
-        const b = this.reserve(5), i = this.len;
-        b[i] = OTHER; b[i + 1] = symbol; b[i + 2] = other.exchangeTime; b[i + 3] = other.receiveTime;
+        const b = this.reserve(5),
+          i = this.len;
+        b[i] = OTHER;
+        b[i + 1] = symbol;
+        b[i + 2] = other.exchangeTime;
+        b[i + 3] = other.receiveTime;
         b[i + 4] = this.types.push(String(other.type)) - 1;
         this.len = i + 5;
       }
@@ -108,8 +147,11 @@ export class EventBatchWriter {
     } catch {
       return false;
     }
-    const b = this.reserve(3), i = this.len;
-    b[i] = RAW; b[i + 1] = symbol; b[i + 2] = this.raw.push(copy) - 1;
+    const b = this.reserve(3),
+      i = this.len;
+    b[i] = RAW;
+    b[i + 1] = symbol;
+    b[i + 2] = this.raw.push(copy) - 1;
     this.len = i + 3;
     this.count++;
     return true;
@@ -156,34 +198,67 @@ export function readEventBatch(batch: EventBatch, symbols: readonly string[], on
   const b = batch.data;
   let i = 0;
   for (let n = 0; n < batch.count; n++) {
-    const symbol = symbols[b[i + 1]!]!, exchangeTime = b[i + 2]!, receiveTime = b[i + 3]!;
+    const symbol = symbols[b[i + 1]!]!,
+      exchangeTime = b[i + 2]!,
+      receiveTime = b[i + 3]!;
     switch (b[i]) {
       case TRADE:
         onEvent({
-          type: "trade", symbol, exchangeTime, receiveTime, price: b[i + 4]!, qty: b[i + 5]!, buyerInitiated: b[i + 6] === 1, tradeId: b[i + 7]!,
+          type: "trade",
+          symbol,
+          exchangeTime,
+          receiveTime,
+          price: b[i + 4]!,
+          qty: b[i + 5]!,
+          buyerInitiated: b[i + 6] === 1,
+          tradeId: b[i + 7]!,
         });
         i += 8;
         break;
       case QUOTE:
         onEvent({
-          type: "quote", symbol, exchangeTime, receiveTime, updateId: b[i + 4]!, bidPx: b[i + 5]!, bidQty: b[i + 6]!, askPx: b[i + 7]!, askQty: b[i + 8]!,
+          type: "quote",
+          symbol,
+          exchangeTime,
+          receiveTime,
+          updateId: b[i + 4]!,
+          bidPx: b[i + 5]!,
+          bidQty: b[i + 6]!,
+          askPx: b[i + 7]!,
+          askQty: b[i + 8]!,
         });
         i += 9;
         break;
       case DEPTH: {
-        const nb = b[i + 7]!, na = b[i + 8]!, at = i + 9;
+        const nb = b[i + 7]!,
+          na = b[i + 8]!,
+          at = i + 9;
         onEvent({
-          type: "depth", symbol, exchangeTime, receiveTime, firstUpdateId: b[i + 4]!, lastUpdateId: b[i + 5]!, prevUpdateId: b[i + 6]!,
-          bids: b.slice(at, at + nb), asks: b.slice(at + nb, at + nb + na),
+          type: "depth",
+          symbol,
+          exchangeTime,
+          receiveTime,
+          firstUpdateId: b[i + 4]!,
+          lastUpdateId: b[i + 5]!,
+          prevUpdateId: b[i + 6]!,
+          bids: b.slice(at, at + nb),
+          asks: b.slice(at + nb, at + nb + na),
         });
         i = at + nb + na;
         break;
       }
       case SNAPSHOT: {
-        const nb = b[i + 5]!, na = b[i + 6]!, at = i + 7;
+        const nb = b[i + 5]!,
+          na = b[i + 6]!,
+          at = i + 7;
         onEvent({
-          type: "snapshot", symbol, exchangeTime, receiveTime, lastUpdateId: b[i + 4]!,
-          bids: b.slice(at, at + nb), asks: b.slice(at + nb, at + nb + na),
+          type: "snapshot",
+          symbol,
+          exchangeTime,
+          receiveTime,
+          lastUpdateId: b[i + 4]!,
+          bids: b.slice(at, at + nb),
+          asks: b.slice(at + nb, at + nb + na),
         });
         i = at + nb + na;
         break;

@@ -85,7 +85,8 @@ export class ParallelEngine {
 
   constructor(options: ParallelEngineOptions = {}) {
     const workers = options.workers ?? Math.max(1, availableParallelism() - 1);
-    if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new InvalidParameterError("workers", workers, "an integer from 1 to 256");
+    if (!Number.isInteger(workers) || workers < 1 || workers > 256)
+      throw new InvalidParameterError("workers", workers, "an integer from 1 to 256");
     const batchSize = options.batchSize ?? 1024;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidParameterError("batchSize", batchSize, "an integer ≥ 1");
     // bad engine options throw here, typed, as for a single engine — not in a worker
@@ -95,7 +96,12 @@ export class ParallelEngine {
     this.batchSize = batchSize;
     this.onScore = options.onScore;
     this.context = options.context === true && options.onScore !== undefined;
-    const init: WorkerInit = { backend: options.backend ?? "wasm", engine: engineSettings(options), scores: options.onScore !== undefined, context: this.context };
+    const init: WorkerInit = {
+      backend: options.backend ?? "wasm",
+      engine: engineSettings(options),
+      scores: options.onScore !== undefined,
+      context: this.context,
+    };
     const onResult = (r: BatchResult, symbols: readonly string[]): void => this.deliver(r, symbols);
     this.shards = Array.from({ length: workers }, (_, i) => new WorkerShard(i, workers, init, options.resourceLimits, onResult));
   }

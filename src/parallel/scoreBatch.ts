@@ -47,9 +47,16 @@ export class ScoreBatchWriter {
       grown.set(this.buf);
       this.buf = grown;
     }
-    const b = this.buf, i = this.len;
-    b[i] = symbol; b[i + 1] = u.time; b[i + 2] = u.trigger === "book" ? 0 : 1; b[i + 3] = u.score; b[i + 4] = u.confidence;
-    b[i + 5] = u.actionable ? 1 : 0; b[i + 6] = u.momentum; b[i + 7] = u.meanReversion;
+    const b = this.buf,
+      i = this.len;
+    b[i] = symbol;
+    b[i + 1] = u.time;
+    b[i + 2] = u.trigger === "book" ? 0 : 1;
+    b[i + 3] = u.score;
+    b[i + 4] = u.confidence;
+    b[i + 5] = u.actionable ? 1 : 0;
+    b[i + 6] = u.momentum;
+    b[i + 7] = u.meanReversion;
     let k = i + 8;
     for (const name of COMPONENT_NAMES) {
       const c = u.components[name];
@@ -57,20 +64,32 @@ export class ScoreBatchWriter {
       b[k++] = c.confidence;
     }
     const o = u.composite;
-    b[k++] = o.directionalBias; b[k++] = o.executionUrgency; b[k++] = o.riskAdjustedOpportunity; b[k++] = o.stability;
+    b[k++] = o.directionalBias;
+    b[k++] = o.executionUrgency;
+    b[k++] = o.riskAdjustedOpportunity;
+    b[k++] = o.stability;
     const d = u.decision;
     b[k] = d ? 1 : 0;
     if (d) {
-      b[k + 1] = URGENCY[d.urgency]; b[k + 2] = d.participationRate; b[k + 3] = ALGORITHM[d.algorithm]; b[k + 4] = SIDE[d.side];
-      b[k + 5] = d.timeHorizonMs; b[k + 6] = d.priceLimit === null ? 0 : 1; b[k + 7] = d.priceLimit ?? 0;
+      b[k + 1] = URGENCY[d.urgency];
+      b[k + 2] = d.participationRate;
+      b[k + 3] = ALGORITHM[d.algorithm];
+      b[k + 4] = SIDE[d.side];
+      b[k + 5] = d.timeHorizonMs;
+      b[k + 6] = d.priceLimit === null ? 0 : 1;
+      b[k + 7] = d.priceLimit ?? 0;
     }
     if (this.context) {
       const c = ctx!;
       k = i + CONTEXT;
-      b[k] = c.bestBid === null ? 0 : 1; b[k + 1] = c.bestBid ?? 0;
-      b[k + 2] = c.bestAsk === null ? 0 : 1; b[k + 3] = c.bestAsk ?? 0;
-      b[k + 4] = c.imbalance5 === null ? 0 : 1; b[k + 5] = c.imbalance5 ?? 0;
-      b[k + 6] = c.buyVolume; b[k + 7] = c.sellVolume;
+      b[k] = c.bestBid === null ? 0 : 1;
+      b[k + 1] = c.bestBid ?? 0;
+      b[k + 2] = c.bestAsk === null ? 0 : 1;
+      b[k + 3] = c.bestAsk ?? 0;
+      b[k + 4] = c.imbalance5 === null ? 0 : 1;
+      b[k + 5] = c.imbalance5 ?? 0;
+      b[k + 6] = c.buyVolume;
+      b[k + 7] = c.sellVolume;
     }
     this.len = i + this.size;
   }
@@ -85,7 +104,10 @@ export class ScoreBatchWriter {
 
 /** Calls `onUpdate` with each update of `data`, in order; `ctx` is undefined unless packed with contexts. */
 export function readScoreBatch(
-  data: Float64Array, context: boolean, symbols: readonly string[], onUpdate: (u: ScoreUpdate, ctx?: ScoreContext) => void,
+  data: Float64Array,
+  context: boolean,
+  symbols: readonly string[],
+  onUpdate: (u: ScoreUpdate, ctx?: ScoreContext) => void,
 ): void {
   const size = recordSize(context);
   for (let i = 0; i < data.length; i += size) {
@@ -97,19 +119,35 @@ export function readScoreBatch(
       k += 2;
     }
     const composite = {
-      directionalBias: b[k]!, executionUrgency: b[k + 1]!, riskAdjustedOpportunity: b[k + 2]!, stability: b[k + 3]!,
+      directionalBias: b[k]!,
+      executionUrgency: b[k + 1]!,
+      riskAdjustedOpportunity: b[k + 2]!,
+      stability: b[k + 3]!,
     };
     k += 4;
-    const decision: ExecutionDecision | null = b[k] === 1
-      ? {
-        urgency: URGENCIES[b[k + 1]!]!, participationRate: b[k + 2]!, algorithm: ALGORITHMS[b[k + 3]!]!, side: SIDES[b[k + 4]!]!,
-        timeHorizonMs: b[k + 5]!, priceLimit: b[k + 6] === 1 ? b[k + 7]! : null,
-      }
-      : null;
+    const decision: ExecutionDecision | null =
+      b[k] === 1
+        ? {
+            urgency: URGENCIES[b[k + 1]!]!,
+            participationRate: b[k + 2]!,
+            algorithm: ALGORITHMS[b[k + 3]!]!,
+            side: SIDES[b[k + 4]!]!,
+            timeHorizonMs: b[k + 5]!,
+            priceLimit: b[k + 6] === 1 ? b[k + 7]! : null,
+          }
+        : null;
     const update: ScoreUpdate = {
-      symbol: symbols[b[i]!]!, time: b[i + 1]!, trigger: b[i + 2] === 0 ? "book" : "trade",
-      score: b[i + 3]!, confidence: b[i + 4]!, actionable: b[i + 5] === 1, momentum: b[i + 6]!, meanReversion: b[i + 7]!,
-      components, composite, decision,
+      symbol: symbols[b[i]!]!,
+      time: b[i + 1]!,
+      trigger: b[i + 2] === 0 ? "book" : "trade",
+      score: b[i + 3]!,
+      confidence: b[i + 4]!,
+      actionable: b[i + 5] === 1,
+      momentum: b[i + 6]!,
+      meanReversion: b[i + 7]!,
+      components,
+      composite,
+      decision,
     };
     if (!context) {
       onUpdate(update);
@@ -117,8 +155,11 @@ export function readScoreBatch(
     }
     k = i + CONTEXT;
     onUpdate(update, {
-      bestBid: b[k] === 1 ? b[k + 1]! : null, bestAsk: b[k + 2] === 1 ? b[k + 3]! : null, imbalance5: b[k + 4] === 1 ? b[k + 5]! : null,
-      buyVolume: b[k + 6]!, sellVolume: b[k + 7]!,
+      bestBid: b[k] === 1 ? b[k + 1]! : null,
+      bestAsk: b[k + 2] === 1 ? b[k + 3]! : null,
+      imbalance5: b[k + 4] === 1 ? b[k + 5]! : null,
+      buyVolume: b[k + 6]!,
+      sellVolume: b[k + 7]!,
     });
   }
 }

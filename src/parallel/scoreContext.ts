@@ -16,9 +16,13 @@ export interface ScoreContext {
 
 /** The context of the symbol `view` shows, now. */
 export function scoreContext(view: SymbolView): ScoreContext {
-  const book = view.book(), trades = view.trades;
+  const book = view.book(),
+    trades = view.trades;
   return {
-    bestBid: book.bestBid ?? null, bestAsk: book.bestAsk ?? null, imbalance5: book.imbalance5 ?? null,
-    buyVolume: trades.buyVolume, sellVolume: trades.sellVolume,
+    bestBid: book.bestBid ?? null,
+    bestAsk: book.bestAsk ?? null,
+    imbalance5: book.imbalance5 ?? null,
+    buyVolume: trades.buyVolume,
+    sellVolume: trades.sellVolume,
   };
 }

@@ -82,17 +82,26 @@ export async function scoreUniverse(inputs: readonly UniverseInput[], options: U
   const init: WorkerInit = { backend: options.backend ?? "wasm", engine: engineSettings(options), scores: false, context: false };
   // as many threads as asked: the lanes below, not the pool's size, hold the concurrency limit
   const threads = Math.min(workers, inputs.length);
-  const pool = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: Infinity, recordTiming: false, workerData: init });
+  const pool = new Piscina({
+    filename: workerFile(),
+    minThreads: threads,
+    maxThreads: threads,
+    idleTimeout: Infinity,
+    recordTiming: false,
+    workerData: init,
+  });
   // a thread dying between tasks holds no symbol; one dying in a task fails that task
   pool.on("error", () => {});
 
   const one = async (input: UniverseInput): Promise<UniverseResult> => {
     const { symbol } = input;
     try {
-      let task: UniverseTask, transferList: ArrayBuffer[] = [];
+      let task: UniverseTask,
+        transferList: ArrayBuffer[] = [];
       if ("events" in input) {
         const writer = new EventBatchWriter();
-        const symbols: string[] = [], index = new Map<string, number>();
+        const symbols: string[] = [],
+          index = new Map<string, number>();
         input.events.forEach((e, n) => {
           const what = `${symbol}'s events[${n}]`;
           if (!routable(e)) throw new InvalidParameterError(what, e, "a market event (an object whose symbol is a non-empty string)");
@@ -108,7 +117,14 @@ export async function scoreUniverse(inputs: readonly UniverseInput[], options: U
       }
       const r = (await pool.run(task, { transferList })) as UniverseTaskResult;
       if ("error" in r) return { symbol, error: r.error };
-      return { symbol, summary: r.summary, score: r.summary.score, scoreUpdates: r.scoreUpdates, startedAt: r.startedAt, finishedAt: r.finishedAt };
+      return {
+        symbol,
+        summary: r.summary,
+        score: r.summary.score,
+        scoreUpdates: r.scoreUpdates,
+        startedAt: r.startedAt,
+        finishedAt: r.finishedAt,
+      };
     } catch (e) {
       return errorEntry(symbol, e);
     }

@@ -24,9 +24,12 @@ export interface EngineSettings {
 export function engineSettings(options: EngineSettings): EngineSettings {
   const { config, composite, maxBufferedDiffs, keepRejections, maxSymbols, clock } = options;
   return {
-    ...(config === undefined ? {} : { config }), ...(composite === undefined ? {} : { composite }),
-    ...(maxBufferedDiffs === undefined ? {} : { maxBufferedDiffs }), ...(keepRejections === undefined ? {} : { keepRejections }),
-    ...(maxSymbols === undefined ? {} : { maxSymbols }), ...(clock === undefined ? {} : { clock }),
+    ...(config === undefined ? {} : { config }),
+    ...(composite === undefined ? {} : { composite }),
+    ...(maxBufferedDiffs === undefined ? {} : { maxBufferedDiffs }),
+    ...(keepRejections === undefined ? {} : { keepRejections }),
+    ...(maxSymbols === undefined ? {} : { maxSymbols }),
+    ...(clock === undefined ? {} : { clock }),
   };
 }
 

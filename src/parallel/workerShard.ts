@@ -37,12 +37,21 @@ export class WorkerShard {
   private closing = false;
 
   constructor(
-    readonly index: number, readonly of: number, init: WorkerInit, resourceLimits: ResourceLimits | undefined,
+    readonly index: number,
+    readonly of: number,
+    init: WorkerInit,
+    resourceLimits: ResourceLimits | undefined,
     private readonly onResult: (result: BatchResult, symbols: readonly string[]) => void,
   ) {
     this.pool = new Piscina({
-      filename: workerFile(), minThreads: 1, maxThreads: 1, idleTimeout: Infinity, concurrentTasksPerWorker: 2 ** 30,
-      recordTiming: false, workerData: init, ...(resourceLimits ? { resourceLimits } : {}),
+      filename: workerFile(),
+      minThreads: 1,
+      maxThreads: 1,
+      idleTimeout: Infinity,
+      concurrentTasksPerWorker: 2 ** 30,
+      recordTiming: false,
+      workerData: init,
+      ...(resourceLimits ? { resourceLimits } : {}),
     });
     // a thread that dies between tasks: 'error' (an uncaught exception) or just its removal
     this.pool.on("error", (e: unknown) => this.fail(e));
@@ -64,13 +73,15 @@ export class WorkerShard {
     this.announced = this.symbols.length;
     const result = this.pool.run(task, { transferList: [events.data.buffer as ArrayBuffer] }) as Promise<BatchResult>;
     result.catch(() => {}); // handled, in sequence, below
-    this.tail = this.tail.then(() => result).then(
-      (r) => {
-        this.writer.recycle(r.buffer);
-        if (!this.error) this.onResult(r, this.symbols);
-      },
-      (e: unknown) => this.fail(e),
-    );
+    this.tail = this.tail
+      .then(() => result)
+      .then(
+        (r) => {
+          this.writer.recycle(r.buffer);
+          if (!this.error) this.onResult(r, this.symbols);
+        },
+        (e: unknown) => this.fail(e),
+      );
   }
 
   /** Resolves when every batch sent so far has been handled (or the shard has failed). */

@@ -61,7 +61,13 @@ export interface CompositeOutput {
   readonly components: Components;
   /** The score normalized against its own history (ScoreNormalizer) and for the volatility regime; null with `normalize: false`. */
   readonly normalized: (NormalizedScore & { readonly volatilityAdaptive: number }) | null;
-  readonly microstructure: { readonly signal: number; readonly spread: number | null; readonly micropriceOffset: number; readonly orderFlowImbalance: number; readonly liquidity: number };
+  readonly microstructure: {
+    readonly signal: number;
+    readonly spread: number | null;
+    readonly micropriceOffset: number;
+    readonly orderFlowImbalance: number;
+    readonly liquidity: number;
+  };
   readonly risk: RiskAdjustedOpportunity & { readonly volatility: number; readonly correlation: number };
   /** Null when no price is known yet (no book, quote or trade). */
   readonly execution: ExecutionDecision | null;
@@ -77,7 +83,10 @@ export class CompositeEngine {
   private readonly normalizer: ScoreNormalizer | null;
   private readonly maxPosition: number | undefined;
 
-  constructor(private readonly kernels: Kernels, options: CompositeEngineOptions = {}) {
+  constructor(
+    private readonly kernels: Kernels,
+    options: CompositeEngineOptions = {},
+  ) {
     if (options.maxPosition !== undefined && !(options.maxPosition > 0 && options.maxPosition < Infinity)) {
       throw new InvalidConfigError("maxPosition", options.maxPosition, "a finite number > 0");
     }
@@ -92,8 +101,10 @@ export class CompositeEngine {
   evaluate(update: ConfluenceUpdate, context: CompositeContext = {}): CompositeOutput {
     const c = extractComponents(update);
     const f = update.features;
-    const inventory: Inventory | undefined = this.maxPosition !== undefined && context.position !== undefined
-      ? { position: context.position, maxPosition: this.maxPosition } : undefined;
+    const inventory: Inventory | undefined =
+      this.maxPosition !== undefined && context.position !== undefined
+        ? { position: context.position, maxPosition: this.maxPosition }
+        : undefined;
     const inventoryImpact = inventory ? -clamp(inventory.position / inventory.maxPosition, -1, 1) || 0 : 0;
     const micro = (f.micropriceOffset + f.orderFlowImbalance) / 2;
     const directionalBias = clamp(0.6 * c.directionalBias + 0.25 * micro + 0.15 * inventoryImpact, -1, 1);
@@ -107,27 +118,54 @@ export class CompositeEngine {
     // no correlation penalty until the tracker's window is full
     const correlation = this.correlation?.latest?.correlation ?? 0;
     const risk = riskAdjustedOpportunity({
-      signalStrength: c.signalStrength, reliability: c.reliability, volatility: f.volatility, liquidity, correlation,
+      signalStrength: c.signalStrength,
+      reliability: c.reliability,
+      volatility: f.volatility,
+      liquidity,
+      correlation,
     });
     const executionUrgency = clamp(c.signalStrength * (0.5 + 0.5 * stability) * (0.5 + 0.5 * Math.min(liquidity, 1)), 0, 1);
     const mid = f.mid ?? f.lastPrice;
-    const execution = mid === null ? null : executionDecision({
-      directionalBias, signalStrength: c.signalStrength, stability, mid,
-      spread: f.spread !== null && f.spread > 0 ? f.spread : 0, volatility: f.volatility,
-    });
+    const execution =
+      mid === null
+        ? null
+        : executionDecision({
+            directionalBias,
+            signalStrength: c.signalStrength,
+            stability,
+            mid,
+            spread: f.spread !== null && f.spread > 0 ? f.spread : 0,
+            volatility: f.volatility,
+          });
     const normalized = this.normalizer?.onScore(update.score);
     return {
-      normalized: normalized ? { zscore: normalized.zscore, percentile: normalized.percentile, volatilityAdaptive: volatilityAdaptive(update.score, f.volatility) } : null,
+      normalized: normalized
+        ? {
+            zscore: normalized.zscore,
+            percentile: normalized.percentile,
+            volatilityAdaptive: volatilityAdaptive(update.score, f.volatility),
+          }
+        : null,
       directionalBias,
       executionUrgency,
       riskAdjustedOpportunity: risk.opportunity,
       inventoryImpact,
       stability,
       components: c,
-      microstructure: { signal: micro, spread: f.spread, micropriceOffset: f.micropriceOffset, orderFlowImbalance: f.orderFlowImbalance, liquidity },
+      microstructure: {
+        signal: micro,
+        spread: f.spread,
+        micropriceOffset: f.micropriceOffset,
+        orderFlowImbalance: f.orderFlowImbalance,
+        liquidity,
+      },
       risk: {
-        opportunity: risk.opportunity, volatilityPenalty: risk.volatilityPenalty, liquidityBonus: risk.liquidityBonus,
-        correlationPenalty: risk.correlationPenalty, volatility: f.volatility, correlation,
+        opportunity: risk.opportunity,
+        volatilityPenalty: risk.volatilityPenalty,
+        liquidityBonus: risk.liquidityBonus,
+        correlationPenalty: risk.correlationPenalty,
+        volatility: f.volatility,
+        correlation,
       },
       execution,
       marketMaking: marketMakingParameters({ directionalBias, signalStrength: c.signalStrength, reliability: c.reliability }, inventory),

@@ -144,7 +144,11 @@ class SymbolState {
   lastScore: ScoreUpdate | null = null;
   scoreUpdates = 0;
 
-  constructor(readonly symbol: string, kernels: Kernels, options: EngineOptions) {
+  constructor(
+    readonly symbol: string,
+    kernels: Kernels,
+    options: EngineOptions,
+  ) {
     // every event is validated here before it reaches the analyzer (trusted core)
     this.analyzer = new ConfluenceAnalyzer(kernels, options.config ?? {}, { trusted: true });
     this.clock = new ClockCheck(options.clock);
@@ -158,7 +162,8 @@ function integerOption(name: string, value: number | undefined, min: number, fal
 }
 
 function positiveOption(name: string, value: number | undefined): void {
-  if (value !== undefined && !(typeof value === "number" && value > 0 && value < Infinity)) throw new InvalidParameterError(name, value, "a finite number > 0");
+  if (value !== undefined && !(typeof value === "number" && value > 0 && value < Infinity))
+    throw new InvalidParameterError(name, value, "a finite number > 0");
 }
 
 export class StreamingEngine {
@@ -174,7 +179,10 @@ export class StreamingEngine {
   private readonly maxBuffered: number;
   private readonly cache: ScoreCache | null;
 
-  constructor(private readonly kernels: Kernels, private readonly options: EngineOptions = {}) {
+  constructor(
+    private readonly kernels: Kernels,
+    private readonly options: EngineOptions = {},
+  ) {
     this.keep = integerOption("keepRejections", options.keepRejections, 0, 5);
     this.maxBuffered = integerOption("maxBufferedDiffs", options.maxBufferedDiffs, 1, 10_000);
     this.maxSymbols = integerOption("maxSymbols", options.maxSymbols, 1, 10_000);
@@ -184,7 +192,7 @@ export class StreamingEngine {
     new CompositeEngine(kernels, options.composite).dispose();
     const probe = new ConfluenceAnalyzer(kernels, options.config ?? {});
     this.interval = probe.config.updateIntervalMs;
-    this.cache = probe.config.caching ? options.cache ?? null : null;
+    this.cache = probe.config.caching ? (options.cache ?? null) : null;
     probe.dispose();
   }
 
@@ -329,7 +337,8 @@ export class StreamingEngine {
     const sync = this.syncOf(s);
     const outcome = sync.onSnapshot(e);
     if (outcome === "rejected") this.reject(s, sync.lastRejection!);
-    else if (outcome !== "ignored" && sync.synced) this.bookChanged(s, sync, e.exchangeTime === e.exchangeTime ? e.exchangeTime : e.receiveTime);
+    else if (outcome !== "ignored" && sync.synced)
+      this.bookChanged(s, sync, e.exchangeTime === e.exchangeTime ? e.exchangeTime : e.receiveTime);
   }
 
   private bookChanged(s: SymbolState, sync: BookSync, time: number): void {
@@ -346,14 +355,26 @@ export class StreamingEngine {
     const u = s.analyzer.compute(time);
     if (!u) return;
     // a score update carries no normalized readings: the engine keeps no normalizer
-    const composite = (s.composite ??= new CompositeEngine(this.kernels, { approximate: s.analyzer.config.approximations, ...this.options.composite, normalize: false }));
+    const composite = (s.composite ??= new CompositeEngine(this.kernels, {
+      approximate: s.analyzer.config.approximations,
+      ...this.options.composite,
+      normalize: false,
+    }));
     const o = composite.evaluate(u, NO_CONTEXT);
     const update: ScoreUpdate = {
-      symbol: s.symbol, time, trigger,
-      score: u.score, confidence: u.confidence, actionable: u.actionable, momentum: u.momentum, meanReversion: u.meanReversion,
+      symbol: s.symbol,
+      time,
+      trigger,
+      score: u.score,
+      confidence: u.confidence,
+      actionable: u.actionable,
+      momentum: u.momentum,
+      meanReversion: u.meanReversion,
       components: u.componentScores,
       composite: {
-        directionalBias: o.directionalBias, executionUrgency: o.executionUrgency, riskAdjustedOpportunity: o.riskAdjustedOpportunity,
+        directionalBias: o.directionalBias,
+        executionUrgency: o.executionUrgency,
+        riskAdjustedOpportunity: o.riskAdjustedOpportunity,
         stability: o.stability,
       },
       decision: o.execution,
@@ -388,7 +409,10 @@ export class StreamingEngine {
 
 /** A read-only view of one symbol's state: counts, book, latest score, latency. */
 export class SymbolView {
-  constructor(private readonly s: SymbolState, private readonly kernels: Kernels) {}
+  constructor(
+    private readonly s: SymbolState,
+    private readonly kernels: Kernels,
+  ) {}
 
   get events(): Readonly<EventCounts> {
     return this.s.events;
@@ -434,11 +458,18 @@ export class SymbolView {
   book(): BookSummary {
     const sync = this.s.sync;
     if (sync === null) return { synced: false, gaps: 0, applied: 0, staleSnapshots: 0, trimmed: 0 };
-    const base = { synced: sync.synced, gaps: sync.counters.gaps, applied: sync.counters.applied, staleSnapshots: sync.counters.staleSnapshots, trimmed: sync.book.trimmed };
+    const base = {
+      synced: sync.synced,
+      gaps: sync.counters.gaps,
+      applied: sync.counters.applied,
+      staleSnapshots: sync.counters.staleSnapshots,
+      trimmed: sync.book.trimmed,
+    };
     if (!sync.synced) return base;
     const book = sync.book;
     const top = TOP5;
-    const nb = book.bids.top(5, top, 0, 5), na = book.asks.top(5, top, 10, 15);
+    const nb = book.bids.top(5, top, 0, 5),
+      na = book.asks.top(5, top, 10, 15);
     const depth = Math.min(nb, na);
     // a synced book may have an empty side (a snapshot or diffs that leave one): its best price is null, and so are the measures that need both
     return {
@@ -446,7 +477,10 @@ export class SymbolView {
       bestBid: nb > 0 ? book.bids.bestPrice() : null,
       bestAsk: na > 0 ? book.asks.bestPrice() : null,
       imbalance5: depth > 0 ? nullIfNaN(this.kernels.bookImbalance(TOP5_BID_QTY, TOP5_ASK_QTY, depth)) : null,
-      microprice: depth > 0 ? nullIfNaN(this.kernels.microprice(book.bids.bestPrice(), book.bids.bestQty(), book.asks.bestPrice(), book.asks.bestQty())) : null,
+      microprice:
+        depth > 0
+          ? nullIfNaN(this.kernels.microprice(book.bids.bestPrice(), book.bids.bestQty(), book.asks.bestPrice(), book.asks.bestQty()))
+          : null,
       bidLevels: book.bids.levels,
       askLevels: book.asks.levels,
     };
@@ -473,4 +507,5 @@ export interface BookSummary {
 const nullIfNaN = (x: number): number | null => (Number.isNaN(x) ? null : x);
 /** Scratch for the top five levels a side (prices 0–4 / 10–14, quantities 5–9 / 15–19). */
 const TOP5 = new Float64Array(20);
-const TOP5_BID_QTY = TOP5.subarray(5, 10), TOP5_ASK_QTY = TOP5.subarray(15, 20);
+const TOP5_BID_QTY = TOP5.subarray(5, 10),
+  TOP5_ASK_QTY = TOP5.subarray(15, 20);

@@ -32,7 +32,8 @@ export class LatencyHistogram {
     for (let b = 0; b < this.counts.length; b++) {
       seen += this.counts[b]!;
       if (seen >= rank) {
-        const octave = Math.floor(b / SUB), sub = b % SUB;
+        const octave = Math.floor(b / SUB),
+          sub = b % SUB;
         const upper = (SUB + sub + 1) * 2 ** (octave - 4);
         return Math.min(upper, this.max);
       }

@@ -42,4 +42,3 @@ export function summarize(engine: StreamingEngine, wallSeconds: number): Record<
   }
   return out;
 }
-

@@ -81,7 +81,8 @@ export class BarBuilder implements StreamingComponent<Bar> {
   /** The last closed bar; throws WarmupError until one has closed. */
   get result(): Bar {
     this.requireLive();
-    if (!this.last) throw new WarmupError("BarBuilder", `a first closed bar (a trade at or after the end of the ${this.periodMs} ms bar in progress)`);
+    if (!this.last)
+      throw new WarmupError("BarBuilder", `a first closed bar (a trade at or after the end of the ${this.periodMs} ms bar in progress)`);
     return this.last;
   }
 
@@ -96,8 +97,16 @@ export class BarBuilder implements StreamingComponent<Bar> {
     this.requireLive();
     if (this.trades === 0) return null;
     return {
-      start: this.start, end: this.start + this.periodMs, open: this.open, high: this.high, low: this.low, close: this.close,
-      volume: this.buyVolume + this.sellVolume, buyVolume: this.buyVolume, sellVolume: this.sellVolume, trades: this.trades,
+      start: this.start,
+      end: this.start + this.periodMs,
+      open: this.open,
+      high: this.high,
+      low: this.low,
+      close: this.close,
+      volume: this.buyVolume + this.sellVolume,
+      buyVolume: this.buyVolume,
+      sellVolume: this.sellVolume,
+      trades: this.trades,
     };
   }
 

@@ -30,7 +30,8 @@ export class ScoreCombiner {
     if (weights.length === 0) throw new InvalidWeightsError("ScoreCombiner weights", "none given: expected at least one weight");
     let sum = 0;
     weights.forEach((w, i) => {
-      if (!(w >= 0 && w < Infinity)) throw new InvalidWeightsError("ScoreCombiner weights", `weight[${i}] = ${w}: expected a finite number ≥ 0`);
+      if (!(w >= 0 && w < Infinity))
+        throw new InvalidWeightsError("ScoreCombiner weights", `weight[${i}] = ${w}: expected a finite number ≥ 0`);
       sum += w;
     });
     if (!(Math.abs(sum - 1) <= WEIGHT_SUM_TOLERANCE)) {
@@ -74,7 +75,8 @@ export interface EnsembleReading {
  * count), so tiny or subnormal confidences weight as precisely as large ones.
  */
 export function confidenceWeighted(models: readonly ModelReading[]): EnsembleReading {
-  let total = 0, largest = 0;
+  let total = 0,
+    largest = 0;
   models.forEach(({ bias, confidence }, i) => {
     requireInRange("bias", bias, -1, 1, i);
     requireInRange("confidence", confidence, 0, 1, i);
@@ -82,7 +84,8 @@ export function confidenceWeighted(models: readonly ModelReading[]): EnsembleRea
     if (confidence > largest) largest = confidence;
   });
   if (largest === 0) return { composite: 0, confidence: 0, dispersion: 0 };
-  let weight = 0, weighted = 0;
+  let weight = 0,
+    weighted = 0;
   for (const { bias, confidence } of models) {
     const w = confidence / largest;
     weight += w;
@@ -101,7 +104,11 @@ export class RankCombiner {
   private disposed = false;
 
   /** modelCount ≥ 1 models, each ranked over its last `window` (2 … MAX_WINDOW) scores. */
-  constructor(kernels: Kernels, readonly modelCount: number, readonly window = 100) {
+  constructor(
+    kernels: Kernels,
+    readonly modelCount: number,
+    readonly window = 100,
+  ) {
     if (!(Number.isInteger(modelCount) && modelCount >= 1)) throw new InvalidParameterError("modelCount", modelCount, "an integer ≥ 1");
     if (!(Number.isInteger(window) && window >= 2 && window <= MAX_WINDOW)) {
       throw new InvalidParameterError("window", window, `an integer from 2 to ${MAX_WINDOW}`);

@@ -61,9 +61,13 @@ export interface TimeframeReading {
 }
 
 /** The composite of the module comment; null when no reading carries weight × confidence. */
-export function combineTimeframes(readings: readonly (TimeframeReading | null)[], totalWeight: number):
-  { directional: number; strength: number; alignment: number; confidence: number } | null {
-  let wc = 0, wcb = 0, wcs = 0;
+export function combineTimeframes(
+  readings: readonly (TimeframeReading | null)[],
+  totalWeight: number,
+): { directional: number; strength: number; alignment: number; confidence: number } | null {
+  let wc = 0,
+    wcb = 0,
+    wcs = 0;
   for (const r of readings) {
     if (!r) continue;
     const b = (r.score - 50) / 50;
@@ -93,8 +97,10 @@ export class MultiTimeframeScorer implements StreamingComponent<MultiTimeframeUp
     for (const tf of timeframes) {
       if (names.has(tf.name)) throw new InvalidConfigError("timeframes", tf.name, "distinct names");
       names.add(tf.name);
-      if (!(Number.isInteger(tf.periodMs) && tf.periodMs > 0)) throw new InvalidConfigError(`timeframes.${tf.name}.periodMs`, tf.periodMs, "an integer > 0");
-      if (!(tf.weight >= 0 && tf.weight < Infinity)) throw new InvalidWeightsError(`timeframes.${tf.name}.weight`, `${tf.weight}: expected a finite weight ≥ 0`);
+      if (!(Number.isInteger(tf.periodMs) && tf.periodMs > 0))
+        throw new InvalidConfigError(`timeframes.${tf.name}.periodMs`, tf.periodMs, "an integer > 0");
+      if (!(tf.weight >= 0 && tf.weight < Infinity))
+        throw new InvalidWeightsError(`timeframes.${tf.name}.weight`, `${tf.weight}: expected a finite weight ≥ 0`);
       total += tf.weight;
     }
     if (!(Math.abs(total - 1) <= 1e-9)) throw new InvalidWeightsError("timeframes", `weights sum to ${total}: expected 1 within 1e-9`);
@@ -114,7 +120,8 @@ export class MultiTimeframeScorer implements StreamingComponent<MultiTimeframeUp
     this.lastTime = time;
     for (let i = 0; i < this.bars.length; i++) {
       const bar = this.bars[i]!.onTrade(trade);
-      if (bar) this.analyzers[i]!.onTrade({ price: bar.close, qty: bar.volume, buyerInitiated: bar.buyVolume >= bar.sellVolume, time: bar.end });
+      if (bar)
+        this.analyzers[i]!.onTrade({ price: bar.close, qty: bar.volume, buyerInitiated: bar.buyVolume >= bar.sellVolume, time: bar.end });
     }
   }
 
@@ -159,9 +166,12 @@ export class MultiTimeframeScorer implements StreamingComponent<MultiTimeframeUp
     this.requireLive();
     if (!this.last) {
       const cold = this.timeframes.filter((_, i) => !this.analyzers[i]!.isStable).map((tf) => tf.name);
-      throw new WarmupError("MultiTimeframeScorer", cold.length > 0
-        ? `a score on timeframe ${cold.join(", ")} (call compute() after more bars)`
-        : "a timeframe with confidence > 0 (call compute() first)");
+      throw new WarmupError(
+        "MultiTimeframeScorer",
+        cold.length > 0
+          ? `a score on timeframe ${cold.join(", ")} (call compute() after more bars)`
+          : "a timeframe with confidence > 0 (call compute() first)",
+      );
     }
     return this.last;
   }

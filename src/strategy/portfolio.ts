@@ -44,14 +44,16 @@ export interface RankedSymbol {
 export function rankPortfolio(entries: readonly PortfolioEntry[]): RankedSymbol[] {
   const firstIndex = new Map<string, number>();
   const scored = entries.map((e, i) => {
-    if (typeof e.symbol !== "string" || e.symbol === "") throw new InvalidParameterError(`entries[${i}].symbol`, e.symbol, "a non-empty string");
+    if (typeof e.symbol !== "string" || e.symbol === "")
+      throw new InvalidParameterError(`entries[${i}].symbol`, e.symbol, "a non-empty string");
     const seen = firstIndex.get(e.symbol);
     if (seen !== undefined) throw new DuplicateSymbolError(e.symbol, seen, i);
     firstIndex.set(e.symbol, i);
     requireInRange("directionalBias", e.directionalBias, -1, 1, i);
     requireInRange("reliability", e.reliability, 0, 1, i);
     requireInRange("momentum", e.momentum, -1, 1, i);
-    const volatility = e.volatility ?? 0, correlation = e.correlation ?? 0;
+    const volatility = e.volatility ?? 0,
+      correlation = e.correlation ?? 0;
     requireInRange("volatility", volatility, 0, Infinity, i);
     requireInRange("correlation", correlation, -1, 1, i);
     const rankScore = 0.4 * Math.abs(e.directionalBias) + 0.4 * e.reliability + 0.2 * Math.abs(e.momentum);

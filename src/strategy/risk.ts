@@ -50,7 +50,9 @@ export function riskDiscount(volatility: number, correlation: number): number {
   return (1 - 0.3 * volatilityPenaltyOf(volatility)) * (1 - 0.2 * Math.abs(correlation));
 }
 
-export function riskAdjustedOpportunity(input: Pick<Components, "signalStrength" | "reliability"> & MarketConditions): RiskAdjustedOpportunity {
+export function riskAdjustedOpportunity(
+  input: Pick<Components, "signalStrength" | "reliability"> & MarketConditions,
+): RiskAdjustedOpportunity {
   const { signalStrength, reliability, volatility, liquidity, correlation } = input;
   requireInRange("signalStrength", signalStrength, 0, 1);
   requireInRange("reliability", reliability, 0, 1);
@@ -100,7 +102,10 @@ export class CorrelationTracker implements StreamingComponent<CorrelationReading
   private disposed = false;
 
   /** `window`: returns per statistic, 2 … MAX_WINDOW. */
-  constructor(kernels: Kernels, readonly window = 100) {
+  constructor(
+    kernels: Kernels,
+    readonly window = 100,
+  ) {
     checkCorrelationWindow(window);
     this.pair = kernels.rollingCorrelation(window);
     this.returns = kernels.rollingStats(window);
@@ -119,7 +124,13 @@ export class CorrelationTracker implements StreamingComponent<CorrelationReading
     const r = price / this.price - 1;
     const rr = referencePrice / this.reference - 1;
     if (r > MAX_RETURN) throw new InvalidValueError("price", 0, price, `a price whose return from ${this.price} is at most ${MAX_RETURN}`);
-    if (rr > MAX_RETURN) throw new InvalidValueError("referencePrice", 0, referencePrice, `a price whose return from ${this.reference} is at most ${MAX_RETURN}`);
+    if (rr > MAX_RETURN)
+      throw new InvalidValueError(
+        "referencePrice",
+        0,
+        referencePrice,
+        `a price whose return from ${this.reference} is at most ${MAX_RETURN}`,
+      );
     this.pair.push(r, rr);
     this.returns.push(r);
     this.price = price;
@@ -139,7 +150,8 @@ export class CorrelationTracker implements StreamingComponent<CorrelationReading
   /** The reading after the last price pair; throws WarmupError while warming up. */
   get result(): CorrelationReading {
     this.requireLive();
-    if (!this.last) throw new WarmupError("CorrelationTracker", `${this.window - this.pair.count} more returns (${this.window} in the window)`);
+    if (!this.last)
+      throw new WarmupError("CorrelationTracker", `${this.window - this.pair.count} more returns (${this.window} in the window)`);
     return this.last;
   }
 

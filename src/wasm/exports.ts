@@ -33,7 +33,17 @@ export interface KernelExports {
   rollingStatsReset(p: number): void;
   rollingStatsPush(p: number, x: number): void;
   rollingStatsRank(p: number): number;
-  rollingStatsBatch(p: number, values: number, n: number, mean: number, std: number, z: number, min: number, max: number, rank: number): number;
+  rollingStatsBatch(
+    p: number,
+    values: number,
+    n: number,
+    mean: number,
+    std: number,
+    z: number,
+    min: number,
+    max: number,
+    rank: number,
+  ): number;
   percentileRank(p: number, n: number, x: number): number;
   ewm(values: number, n: number, alpha: number, out: number): number;
   rollingCorrSize(window: number): number;

@@ -62,7 +62,10 @@ export class WasmModule {
   /** The current memory buffer (identity changes when memory grows). */
   buffer!: ArrayBuffer;
 
-  constructor(readonly exports: KernelExports, readonly simd: boolean) {
+  constructor(
+    readonly exports: KernelExports,
+    readonly simd: boolean,
+  ) {
     this.refresh();
   }
 
@@ -84,8 +87,11 @@ export class WasmModule {
    */
   alloc(bytes: number): number {
     if (!(bytes <= MAX_BLOCK_BYTES)) {
-      throw new OutOfMemoryError(bytes, this.buffer.byteLength,
-        `one block of WebAssembly memory holds at most ${MAX_BLOCK_BYTES} bytes (linear memory ${this.buffer.byteLength} of at most ${MAX_MEMORY_BYTES} bytes)`);
+      throw new OutOfMemoryError(
+        bytes,
+        this.buffer.byteLength,
+        `one block of WebAssembly memory holds at most ${MAX_BLOCK_BYTES} bytes (linear memory ${this.buffer.byteLength} of at most ${MAX_MEMORY_BYTES} bytes)`,
+      );
     }
     let ptr: number;
     try {
@@ -93,8 +99,11 @@ export class WasmModule {
     } catch (e) {
       if (!(e instanceof WebAssembly.RuntimeError)) throw e;
       const size = this.exports.memory.buffer.byteLength;
-      throw new OutOfMemoryError(bytes, size,
-        `WebAssembly linear memory (${size} of at most ${MAX_MEMORY_BYTES} bytes) has no free block that large and cannot grow to make one`);
+      throw new OutOfMemoryError(
+        bytes,
+        size,
+        `WebAssembly linear memory (${size} of at most ${MAX_MEMORY_BYTES} bytes) has no free block that large and cannot grow to make one`,
+      );
     }
     this.refresh();
     return ptr;

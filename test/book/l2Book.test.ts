@@ -15,7 +15,16 @@ import { ReferenceBook, type ReferenceSide } from "../support/referenceBook.js";
 import type { BookSide } from "../../src/book/l2Book.js";
 
 /** A tick size as (step, decimals): tick = step / 10^decimals, from 1e-8 to 100. */
-const TICKS: [number, number][] = [[1, 8], [1, 6], [5, 4], [1, 2], [25, 2], [5, 1], [1, 0], [100, 0]];
+const TICKS: [number, number][] = [
+  [1, 8],
+  [1, 6],
+  [5, 4],
+  [1, 2],
+  [25, 2],
+  [5, 1],
+  [1, 0],
+  [100, 0],
+];
 
 /** Where a price of the pool comes from. */
 type PriceSpec =
@@ -26,8 +35,18 @@ type PriceSpec =
 
 const priceSpec: fc.Arbitrary<PriceSpec> = fc.oneof(
   { weight: 8, arbitrary: fc.integer({ min: -300, max: 300 }).map((ticks) => ({ kind: "near" as const, ticks })) },
-  { weight: 2, arbitrary: fc.tuple(fc.integer({ min: 10_000, max: 1_000_000 }), fc.boolean()).map(([t, up]) => ({ kind: "far" as const, ticks: up ? t : -t })) },
-  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: -300, max: 300 }), fc.integer({ min: 1, max: 999 })).map(([ticks, extra]) => ({ kind: "offGrid" as const, ticks, extra })) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 10_000, max: 1_000_000 }), fc.boolean())
+      .map(([t, up]) => ({ kind: "far" as const, ticks: up ? t : -t })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.integer({ min: -300, max: 300 }), fc.integer({ min: 1, max: 999 }))
+      .map(([ticks, extra]) => ({ kind: "offGrid" as const, ticks, extra })),
+  },
   { weight: 1, arbitrary: fc.double({ min: 1e-12, max: 1e12, noNaN: true }).map((price) => ({ kind: "any" as const, price })) },
 );
 
@@ -57,21 +76,53 @@ type Op =
   | { kind: "load"; bids: [number, number][]; asks: [number, number][] }
   | { kind: "diff"; bids: [number, number][]; asks: [number, number][] };
 
-const qty = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 1_000_000 }).map((q) => q / 1000), fc.double({ min: LIMITS.minQty, max: LIMITS.maxQty, noNaN: true }));
+const qty = fc.oneof(
+  fc.constant(0),
+  fc.integer({ min: 1, max: 1_000_000 }).map((q) => q / 1000),
+  fc.double({ min: LIMITS.minQty, max: LIMITS.maxQty, noNaN: true }),
+);
 const level = fc.tuple(fc.nat(), qty);
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 10, arbitrary: fc.record({ kind: fc.constant("set" as const), bid: fc.boolean(), at: fc.nat(), qty: qty.filter((q) => q > 0) }) },
+  {
+    weight: 10,
+    arbitrary: fc.record({ kind: fc.constant("set" as const), bid: fc.boolean(), at: fc.nat(), qty: qty.filter((q) => q > 0) }),
+  },
   { weight: 6, arbitrary: fc.record({ kind: fc.constant("remove" as const), bid: fc.boolean(), at: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("sweep" as const), bid: fc.boolean(), levels: fc.integer({ min: 1, max: 40 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("push" as const), bid: fc.boolean(), ticks: fc.oneof(fc.integer({ min: 1, max: 200 }), fc.integer({ min: 1000, max: 100_000 })), qty: qty.filter((q) => q > 0) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("load" as const), bids: fc.array(level, { maxLength: 40 }), asks: fc.array(level, { maxLength: 40 }) }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant("diff" as const), bids: fc.array(level, { maxLength: 8 }), asks: fc.array(level, { maxLength: 8 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("push" as const),
+      bid: fc.boolean(),
+      ticks: fc.oneof(fc.integer({ min: 1, max: 200 }), fc.integer({ min: 1000, max: 100_000 })),
+      qty: qty.filter((q) => q > 0),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("load" as const),
+      bids: fc.array(level, { maxLength: 40 }),
+      asks: fc.array(level, { maxLength: 40 }),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant("diff" as const),
+      bids: fc.array(level, { maxLength: 8 }),
+      asks: fc.array(level, { maxLength: 8 }),
+    }),
+  },
 );
 
 const scenario = fc.record({
   tick: fc.constantFrom(...TICKS),
   base: fc.oneof(fc.integer({ min: 1, max: 2000 }), fc.integer({ min: 100_000, max: 1e9 })),
-  pool: fc.oneof({ weight: 4, arbitrary: fc.array(priceSpec, { minLength: 1, maxLength: 60 }) }, { weight: 1, arbitrary: fc.array(priceSpec, { minLength: 100, maxLength: 400 }) }),
+  pool: fc.oneof(
+    { weight: 4, arbitrary: fc.array(priceSpec, { minLength: 1, maxLength: 60 }) },
+    { weight: 1, arbitrary: fc.array(priceSpec, { minLength: 100, maxLength: 400 }) },
+  ),
   ops: fc.array(op, { maxLength: 80 }),
   maxLevels: fc.oneof(fc.constant(10_000), fc.integer({ min: 1, max: 30 })),
   maxWindowTicks: fc.constantFrom(64, 128, 4096),
@@ -87,12 +138,23 @@ function expectSide(side: BookSide, ref: ReferenceSide, what: string): void {
   for (const n of [1, 3, 20]) {
     const out = new Float64Array(2 * n);
     const k = side.top(n, out, 0, n);
-    expect(Array.from({ length: k }, (_, i) => [out[i], out[n + i]]), `${what} top ${n}`).toEqual(expected.slice(0, n));
+    expect(
+      Array.from({ length: k }, (_, i) => [out[i], out[n + i]]),
+      `${what} top ${n}`,
+    ).toEqual(expected.slice(0, n));
   }
   expect(side.entries(), `${what} entries`).toEqual(expected);
 }
 
-function run(s: { tick: [number, number]; base: number; pool: PriceSpec[]; ops: Op[]; maxLevels: number; maxWindowTicks: number; loadFirst: boolean }): void {
+function run(s: {
+  tick: [number, number];
+  base: number;
+  pool: PriceSpec[];
+  ops: Op[];
+  maxLevels: number;
+  maxWindowTicks: number;
+  loadFirst: boolean;
+}): void {
   const [step, decimals] = s.tick;
   const prices = s.pool.map((p) => priceOf(p, s.base, step, decimals));
   const px = (at: number): number => prices[at % prices.length]!;
@@ -105,18 +167,24 @@ function run(s: { tick: [number, number]; base: number; pool: PriceSpec[]; ops: 
   for (let k = 0; k < ops.length; k++) {
     const o = ops[k]!;
     if (o.kind === "set" || o.kind === "remove" || o.kind === "sweep" || o.kind === "push") {
-      const side = o.bid ? ref.bids : ref.asks, best = side.prices[0] ?? px(0);
-      const levels = o.kind === "set" ? Float64Array.of(px(o.at), o.qty)
-        : o.kind === "remove" ? Float64Array.of(px(o.at), 0)
-        : o.kind === "sweep" ? Float64Array.from(side.prices.slice(0, o.levels).flatMap((p) => [p, 0]))
-        : Float64Array.of(decimal(Math.round(best * 10 ** decimals) + (o.bid ? 1 : -1) * o.ticks * step, decimals), o.qty);
+      const side = o.bid ? ref.bids : ref.asks,
+        best = side.prices[0] ?? px(0);
+      const levels =
+        o.kind === "set"
+          ? Float64Array.of(px(o.at), o.qty)
+          : o.kind === "remove"
+            ? Float64Array.of(px(o.at), 0)
+            : o.kind === "sweep"
+              ? Float64Array.from(side.prices.slice(0, o.levels).flatMap((p) => [p, 0]))
+              : Float64Array.of(decimal(Math.round(best * 10 ** decimals) + (o.bid ? 1 : -1) * o.ticks * step, decimals), o.qty);
       // a push past the validator's price bounds is no level the book takes (it throws): skip it
       if (levels.length > 0 && !(levels[0]! >= LIMITS.minPrice && levels[0]! <= LIMITS.maxPrice)) continue;
       const none = new Float64Array(0);
       book.apply(o.bid ? levels : none, o.bid ? none : levels);
       ref.apply(o.bid ? levels : none, o.bid ? none : levels);
     } else {
-      const b = flat(o.bids), a = flat(o.asks);
+      const b = flat(o.bids),
+        a = flat(o.asks);
       if (o.kind === "load") {
         book.load(b, a);
         ref.load(b, a);
@@ -141,7 +209,11 @@ describe("L2Book against a naive book", () => {
     expect(book.tickSize).toBe(0.5);
     book.apply(Float64Array.of(100.25, 3), new Float64Array(0));
     expect(book.tickSize, "an off-grid price is stored as it is, the grid stays").toBe(0.5);
-    expect(book.bids.entries()).toEqual([[100.25, 3], [100, 1], [99.5, 2]]);
+    expect(book.bids.entries()).toEqual([
+      [100.25, 3],
+      [100, 1],
+      [99.5, 2],
+    ]);
     expect(book.crossed).toBe(false);
     book.apply(Float64Array.of(101, 1), new Float64Array(0));
     expect(book.crossed, "bid 101 >= ask 101").toBe(true);
@@ -152,15 +224,22 @@ describe("L2Book against a naive book", () => {
 
 describe("LatencyHistogram", () => {
   test("quantiles overstate by at most one bucket (6.25 %), never understate", () => {
-    fc.assert(fc.property(fc.array(fc.double({ min: 1, max: 1e8, noNaN: true }), { minLength: 1, maxLength: 500 }), fc.constantFrom(0.5, 0.9, 0.99, 0.999, 1), (xs, q) => {
-      const h = new LatencyHistogram();
-      for (const x of xs) h.record(x);
-      const sorted = [...xs].sort((a, b) => a - b);
-      const exact = sorted[Math.ceil(q * xs.length) - 1]!;
-      const got = h.quantile(q);
-      expect(got).toBeGreaterThanOrEqual(Math.floor(exact));
-      expect(got).toBeLessThanOrEqual(exact * 1.0625 + 1);
-      expect(h.max).toBe(sorted[sorted.length - 1]);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 1, max: 1e8, noNaN: true }), { minLength: 1, maxLength: 500 }),
+        fc.constantFrom(0.5, 0.9, 0.99, 0.999, 1),
+        (xs, q) => {
+          const h = new LatencyHistogram();
+          for (const x of xs) h.record(x);
+          const sorted = [...xs].sort((a, b) => a - b);
+          const exact = sorted[Math.ceil(q * xs.length) - 1]!;
+          const got = h.quantile(q);
+          expect(got).toBeGreaterThanOrEqual(Math.floor(exact));
+          expect(got).toBeLessThanOrEqual(exact * 1.0625 + 1);
+          expect(h.max).toBe(sorted[sorted.length - 1]);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

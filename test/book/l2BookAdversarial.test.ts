@@ -32,15 +32,22 @@ beforeAll(async () => {
 /** Work and shape of a book, to compare two runs. */
 function work(book: L2Book): Record<string, number> {
   return {
-    tickSize: book.tickSize, memoryBytes: book.memoryBytes, trimmed: book.trimmed,
-    bidRebuilds: book.bids.rebuilds, askRebuilds: book.asks.rebuilds, bidRelocated: book.bids.relocated, askRelocated: book.asks.relocated,
-    bidLevels: book.bids.levels, askLevels: book.asks.levels,
+    tickSize: book.tickSize,
+    memoryBytes: book.memoryBytes,
+    trimmed: book.trimmed,
+    bidRebuilds: book.bids.rebuilds,
+    askRebuilds: book.asks.rebuilds,
+    bidRelocated: book.bids.relocated,
+    askRelocated: book.asks.relocated,
+    bidLevels: book.bids.levels,
+    askLevels: book.asks.levels,
   };
 }
 
 function top(book: L2Book, n: number): number[] {
   const out = new Float64Array(4 * n);
-  const nb = book.bids.top(n, out, 0, n), na = book.asks.top(n, out, 2 * n, 3 * n);
+  const nb = book.bids.top(n, out, 0, n),
+    na = book.asks.top(n, out, 2 * n, 3 * n);
   return [nb, na, ...out];
 }
 
@@ -63,11 +70,17 @@ describe("L2Book on the real BTCUSDT capture", () => {
     const out = new Float64Array(40);
     replay(book, undefined, (k) => {
       ref.apply(diffs[k]!.bids, diffs[k]!.asks);
-      for (const [side, r] of [[book.bids, ref.bids], [book.asks, ref.asks]] as const) {
+      for (const [side, r] of [
+        [book.bids, ref.bids],
+        [book.asks, ref.asks],
+      ] as const) {
         const n = side.top(20, out, 0, 20);
         const expected = r.entries().slice(0, 20);
         if (n !== expected.length || expected.some(([p, q], i) => p !== out[i] || q !== out[20 + i]) || side.levels !== r.prices.length) {
-          expect(Array.from({ length: n }, (_, i) => [out[i], out[20 + i]]), `diff ${k}: top 20 of ${side.isBid ? "bids" : "asks"}`).toEqual(expected);
+          expect(
+            Array.from({ length: n }, (_, i) => [out[i], out[20 + i]]),
+            `diff ${k}: top 20 of ${side.isBid ? "bids" : "asks"}`,
+          ).toEqual(expected);
           expect(side.levels, `diff ${k}: levels`).toBe(r.prices.length);
         }
       }
@@ -104,16 +117,24 @@ describe("L2Book on the real BTCUSDT capture", () => {
     const px = 61000.00000001;
     const injected = replay(new L2Book(), { at: 5, bids: Float64Array.of(px, 0.5), asks: NONE });
     expect(injected.tickSize).toBe(0.01);
-    const w = work(injected), c = work(clean);
-    expect({ ...w, memoryBytes: 0, bidLevels: w.bidLevels! - 1 }, "everything but the level itself and the small tree that holds it").toEqual({ ...c, memoryBytes: 0 });
+    const w = work(injected),
+      c = work(clean);
+    expect(
+      { ...w, memoryBytes: 0, bidLevels: w.bidLevels! - 1 },
+      "everything but the level itself and the small tree that holds it",
+    ).toEqual({ ...c, memoryBytes: 0 });
     expect(injected.bids.entries().filter(([p]) => p !== px)).toEqual(clean.bids.entries());
-    expect(injected.bids.entries().find(([p]) => p === px), "read back bit for bit").toEqual([px, 0.5]);
+    expect(
+      injected.bids.entries().find(([p]) => p === px),
+      "read back bit for bit",
+    ).toEqual([px, 0.5]);
     expect(w.memoryBytes! - c.memoryBytes!, "one small leaf pool for the off-grid level").toBeLessThanOrEqual(2 * (32 * 16 + 12));
   });
 
   test("the window follows the drifting touch in few placements (6 minutes of BTCUSDT)", () => {
     const book = replay(new L2Book());
-    const moves = book.bids.rebuilds + book.asks.rebuilds, carried = book.bids.relocated + book.asks.relocated;
+    const moves = book.bids.rebuilds + book.asks.rebuilds,
+      carried = book.bids.relocated + book.asks.relocated;
     let changes = 0;
     for (const d of diffs) changes += (d.bids.length + d.asks.length) / 2;
     expect(moves, `${moves} placements for ${diffs.length} updates`).toBeLessThan(diffs.length / 20);
@@ -124,7 +145,8 @@ describe("L2Book on the real BTCUSDT capture", () => {
 describe("L2Book: bounded work under hostile shapes", () => {
   /** A book of 1,000 bids 1 tick apart below 61000 and 1,000 asks above, tick 0.01. */
   function ladder(options = {}): L2Book {
-    const bids = new Float64Array(2000), asks = new Float64Array(2000);
+    const bids = new Float64Array(2000),
+      asks = new Float64Array(2000);
     for (let i = 0; i < 1000; i++) {
       bids[2 * i] = (6_100_000 - i) / 100;
       bids[2 * i + 1] = 1;
@@ -137,16 +159,21 @@ describe("L2Book: bounded work under hostile shapes", () => {
   }
 
   test("a touch that jumps 10^4 ticks and back, 20,000 times, costs amortised O(1) level moves per change", () => {
-    const book = ladder(), ref = new ReferenceBook();
-    ref.load(...(() => {
-      const b: number[] = [], a: number[] = [];
-      for (let i = 0; i < 1000; i++) {
-        b.push((6_100_000 - i) / 100, 1);
-        a.push((6_100_001 + i) / 100, 1);
-      }
-      return [b, a] as const;
-    })());
-    const jump = Float64Array.of(61100, 2), back = Float64Array.of(61100, 0);
+    const book = ladder(),
+      ref = new ReferenceBook();
+    ref.load(
+      ...(() => {
+        const b: number[] = [],
+          a: number[] = [];
+        for (let i = 0; i < 1000; i++) {
+          b.push((6_100_000 - i) / 100, 1);
+          a.push((6_100_001 + i) / 100, 1);
+        }
+        return [b, a] as const;
+      })(),
+    );
+    const jump = Float64Array.of(61100, 2),
+      back = Float64Array.of(61100, 0);
     const n = 20_000;
     for (let k = 0; k < n; k++) {
       const levels = k % 2 === 0 ? jump : back;
@@ -162,16 +189,19 @@ describe("L2Book: bounded work under hostile shapes", () => {
     const book = ladder();
     const before = book.bids.rebuilds;
     for (let k = 0; k < 10_000; k++) {
-      const px = (6_100_000 - 10_000 - (k * 7919) % 990_000) / 100;
+      const px = (6_100_000 - 10_000 - ((k * 7919) % 990_000)) / 100;
       book.apply(Float64Array.of(px, 1 + (k % 3)), NONE);
       if (k % 2 === 1) book.apply(Float64Array.of(px, 0), NONE);
     }
-    expect(book.bids.rebuilds - before, "doublings from the ladder's 2048 ticks to the widest window, 16384, at most").toBeLessThanOrEqual(3);
+    expect(book.bids.rebuilds - before, "doublings from the ladder's 2048 ticks to the widest window, 16384, at most").toBeLessThanOrEqual(
+      3,
+    );
     expect(book.bids.bestPrice()).toBe(61000);
   });
 
   test("the window follows the book as it drifts 20,000 ticks, even with a stale level pinned above it", () => {
-    const clean = ladder(), pinned = ladder();
+    const clean = ladder(),
+      pinned = ladder();
     pinned.apply(Float64Array.of(61000.5, 1), NONE);
     // each step the 100 best real bids go and 100 new ones come in below the deepest
     for (let step = 0; step < 200; step++) {
@@ -185,7 +215,9 @@ describe("L2Book: bounded work under hostile shapes", () => {
       pinned.apply(levels, NONE);
     }
     expect(clean.bids.rebuilds, "the window moved with the book").toBeGreaterThan(1);
-    expect(pinned.bids.rebuilds, "and as often with a stale best level above it (anchored on the 8th best, not the best)").toBe(clean.bids.rebuilds);
+    expect(pinned.bids.rebuilds, "and as often with a stale best level above it (anchored on the 8th best, not the best)").toBe(
+      clean.bids.rebuilds,
+    );
     expect(pinned.bids.entries().slice(1)).toEqual(clean.bids.entries());
     expect(pinned.bids.bestPrice()).toBe(61000.5);
   });
@@ -200,8 +232,10 @@ describe("L2Book: bounded work under hostile shapes", () => {
   });
 
   test("a very wide book (10,000 levels over 10^6 ticks) keeps every level exactly, in bounded memory", () => {
-    const book = new L2Book(), ref = new ReferenceBook();
-    const bids: number[] = [], asks: number[] = [];
+    const book = new L2Book(),
+      ref = new ReferenceBook();
+    const bids: number[] = [],
+      asks: number[] = [];
     for (let i = 0; i < 10_000; i++) {
       const t = (i * 104_729) % 1_000_000;
       bids.push((6_100_000 - t) / 100, 1 + (i % 5));
@@ -210,14 +244,17 @@ describe("L2Book: bounded work under hostile shapes", () => {
     book.load(Float64Array.from(bids), Float64Array.from(asks));
     ref.load(bids, asks);
     for (let i = 0; i < 5000; i++) {
-      const t = (i * 7_919) % 1_000_000, px = (6_100_000 - t) / 100;
+      const t = (i * 7_919) % 1_000_000,
+        px = (6_100_000 - t) / 100;
       const levels = Float64Array.of(px, i % 3 === 0 ? 0 : 2);
       book.apply(levels, NONE);
       ref.apply(levels, NONE);
     }
     expect(book.bids.entries()).toEqual(ref.bids.entries());
     expect(book.asks.entries()).toEqual(ref.asks.entries());
-    expect(book.memoryBytes, "20,000 levels: windows (2 × 34 KB) + trees and pool (~16–32 B a level)").toBeLessThan(2 * 34_000 + 20_000 * 40);
+    expect(book.memoryBytes, "20,000 levels: windows (2 × 34 KB) + trees and pool (~16–32 B a level)").toBeLessThan(
+      2 * 34_000 + 20_000 * 40,
+    );
   });
 });
 
@@ -267,8 +304,26 @@ describe("L2Book: memory follows the book", () => {
 
 describe("L2Book: exact prices and typed errors", () => {
   test("prices from 1e-12 to 1e12 read back bit for bit, on the grid and off it", () => {
-    const prices = [1e-12, 3e-12, 1.5e-9, 0.00001234, 0.1, 0.30000000000000004, 1, 61000.01, 99999999.99, 123456789.123, 2 ** 38 + 0.5, 9.99e11, 1e12].sort((a, b) => a - b);
-    for (const gridFrom of [[1e-12, 2e-12], [61000.01, 61000.02], [1e12, 1e12 - 1]]) {
+    const prices = [
+      1e-12,
+      3e-12,
+      1.5e-9,
+      0.00001234,
+      0.1,
+      0.30000000000000004,
+      1,
+      61000.01,
+      99999999.99,
+      123456789.123,
+      2 ** 38 + 0.5,
+      9.99e11,
+      1e12,
+    ].sort((a, b) => a - b);
+    for (const gridFrom of [
+      [1e-12, 2e-12],
+      [61000.01, 61000.02],
+      [1e12, 1e12 - 1],
+    ]) {
       const book = new L2Book();
       book.load(Float64Array.of(gridFrom[0]!, 1, gridFrom[1]!, 1), NONE);
       book.apply(Float64Array.of(gridFrom[0]!, 0, gridFrom[1]!, 0), NONE);
@@ -287,7 +342,9 @@ describe("L2Book: exact prices and typed errors", () => {
     const book = new L2Book();
     book.load(Float64Array.of(100, 1), Float64Array.of(101, 1));
     expect(() => book.apply(Float64Array.of(99, 1, Number.NaN, 1), NONE)).toThrow(InvalidValueError);
-    expect(() => book.apply(NONE, Float64Array.of(102, -1))).toThrow(/asks\[1\] = -1: expected 0 or a quantity in \[1e-12, 1000000000000000\]/);
+    expect(() => book.apply(NONE, Float64Array.of(102, -1))).toThrow(
+      /asks\[1\] = -1: expected 0 or a quantity in \[1e-12, 1000000000000000\]/,
+    );
     expect(() => book.apply(Float64Array.of(99), NONE)).toThrow(InvalidParameterError);
     expect(() => book.load("100,1" as unknown as Float64Array, NONE)).toThrow(InvalidParameterError);
     expect(() => book.apply(null as unknown as Float64Array, NONE)).toThrow(/bids = null: expected a Float64Array/);

@@ -9,14 +9,16 @@ import fc from "fast-check";
 import { LevelTree } from "../../src/book/levelTree.js";
 
 /** A leaf: 32 keys and values (16 B a pair) + count, next, prev; an inner node: 32 separators and children + a count. */
-const LEAF_BYTES = 32 * 16 + 12, INNER_BYTES = 32 * 12 + 4;
+const LEAF_BYTES = 32 * 16 + 12,
+  INNER_BYTES = 32 * 12 + 4;
 
 class SortedMap {
   readonly keys: number[] = [];
   readonly vals: number[] = [];
 
   lowerBound(key: number): number {
-    let lo = 0, hi = this.keys.length;
+    let lo = 0,
+      hi = this.keys.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (this.keys[mid]! < key) lo = mid + 1;
@@ -68,45 +70,60 @@ function expectSame(tree: LevelTree, ref: SortedMap, what: string, full: boolean
 describe("LevelTree (B+tree of the book's far and off-grid levels)", () => {
   test("random sets and removals over thousands of keys agree with a sorted array", () => {
     const pattern = fc.constantFrom("random", "ascending", "descending", "clustered");
-    fc.assert(fc.property(pattern, fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 0, max: 2 ** 31 - 1 }), (kind, n, seed) => {
-      const tree = new LevelTree(), ref = new SortedMap();
-      let x = seed || 1;
-      const rand = (m: number): number => {
-        x ^= x << 13;
-        x ^= x >>> 17;
-        x ^= x << 5;
-        return (x >>> 0) % m;
-      };
-      const keyOf = (i: number): number => (kind === "ascending" ? i : kind === "descending" ? -i : kind === "clustered" ? (i % 7) * 1e6 + i * 1e-3 : rand(4 * n) - 2 * n + 0.5);
-      // grow: n insertions (some replace), then shrink: removals of present and absent keys, then refill
-      for (let i = 0; i < n; i++) {
-        const k = keyOf(i), v = 1 + rand(1000);
-        same(tree.set(k, v), ref.set(k, v), `set ${k}: value replaced`);
-      }
-      expectSame(tree, ref, `after ${n} sets (${kind})`, true);
-      for (let i = 0; i < 2 * n; i++) {
-        const k = rand(3) === 0 ? rand(4 * n) - 2 * n + 0.25 : ref.keys[rand(ref.keys.length || 1)] ?? 0;
-        same(tree.remove(k), ref.remove(k), `remove ${k}: value removed`);
-        if (i % 97 === 0) expectSame(tree, ref, `after ${i + 1} removals`, false);
-        if (i % 13 === 0 && ref.keys.length) {
-          const q = ref.keys[rand(ref.keys.length)]! - 0.125;
-          const at = ref.lowerBound(q);
-          expect(walk(tree, tree.lowerBoundOf(q)).slice(0, 3), `lower bound of ${q}`).toEqual(ref.keys.slice(at, at + 3).map((k, j) => [k, ref.vals[at + j]]));
+    fc.assert(
+      fc.property(pattern, fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 0, max: 2 ** 31 - 1 }), (kind, n, seed) => {
+        const tree = new LevelTree(),
+          ref = new SortedMap();
+        let x = seed || 1;
+        const rand = (m: number): number => {
+          x ^= x << 13;
+          x ^= x >>> 17;
+          x ^= x << 5;
+          return (x >>> 0) % m;
+        };
+        const keyOf = (i: number): number =>
+          kind === "ascending"
+            ? i
+            : kind === "descending"
+              ? -i
+              : kind === "clustered"
+                ? (i % 7) * 1e6 + i * 1e-3
+                : rand(4 * n) - 2 * n + 0.5;
+        // grow: n insertions (some replace), then shrink: removals of present and absent keys, then refill
+        for (let i = 0; i < n; i++) {
+          const k = keyOf(i),
+            v = 1 + rand(1000);
+          same(tree.set(k, v), ref.set(k, v), `set ${k}: value replaced`);
         }
-      }
-      expectSame(tree, ref, "after the removals", true);
-      for (let i = 0; i < n; i++) {
-        const k = keyOf(n + i), v = 1 + rand(1000);
-        same(tree.set(k, v), ref.set(k, v), `set ${k} again: value replaced`);
-      }
-      expectSame(tree, ref, "after refilling", true);
-      for (const k of [...ref.keys]) {
-        tree.remove(k);
-        ref.remove(k);
-      }
-      expectSame(tree, ref, "emptied", true);
-      expect(tree.memoryBytes, "an emptied tree keeps at most a small pool").toBeLessThanOrEqual(4 * LEAF_BYTES + 2 * INNER_BYTES);
-    }), { numRuns: 200 });
+        expectSame(tree, ref, `after ${n} sets (${kind})`, true);
+        for (let i = 0; i < 2 * n; i++) {
+          const k = rand(3) === 0 ? rand(4 * n) - 2 * n + 0.25 : (ref.keys[rand(ref.keys.length || 1)] ?? 0);
+          same(tree.remove(k), ref.remove(k), `remove ${k}: value removed`);
+          if (i % 97 === 0) expectSame(tree, ref, `after ${i + 1} removals`, false);
+          if (i % 13 === 0 && ref.keys.length) {
+            const q = ref.keys[rand(ref.keys.length)]! - 0.125;
+            const at = ref.lowerBound(q);
+            expect(walk(tree, tree.lowerBoundOf(q)).slice(0, 3), `lower bound of ${q}`).toEqual(
+              ref.keys.slice(at, at + 3).map((k, j) => [k, ref.vals[at + j]]),
+            );
+          }
+        }
+        expectSame(tree, ref, "after the removals", true);
+        for (let i = 0; i < n; i++) {
+          const k = keyOf(n + i),
+            v = 1 + rand(1000);
+          same(tree.set(k, v), ref.set(k, v), `set ${k} again: value replaced`);
+        }
+        expectSame(tree, ref, "after refilling", true);
+        for (const k of [...ref.keys]) {
+          tree.remove(k);
+          ref.remove(k);
+        }
+        expectSame(tree, ref, "emptied", true);
+        expect(tree.memoryBytes, "an emptied tree keeps at most a small pool").toBeLessThanOrEqual(4 * LEAF_BYTES + 2 * INNER_BYTES);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   test("memory follows the level count: appending in order fills leaves; removing most of them repacks the pools", () => {
@@ -122,7 +139,8 @@ describe("LevelTree (B+tree of the book's far and off-grid levels)", () => {
   });
 
   test("a tree three inner levels deep (60,000 random keys) empties back through merges and root collapses", () => {
-    const tree = new LevelTree(), ref = new SortedMap();
+    const tree = new LevelTree(),
+      ref = new SortedMap();
     let x = 12345;
     const rand = (): number => {
       x = (Math.imul(x, 1103515245) + 12345) >>> 0;

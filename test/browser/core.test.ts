@@ -70,13 +70,31 @@ describe.skipIf(skipBrowser)("in Chromium", () => {
       ...Array.from({ length: 20_001 }, (_, i) => -745 + (1455 * i) / 20_000),
       ...Array.from({ length: 20_001 }, (_, i) => -20 + (40 * i) / 20_000),
       ...Array.from({ length: 2_001 }, (_, i) => 10 ** (-300 + (600 * i) / 2_000)),
-      NaN, Infinity, -Infinity, 0, -0, Number.MIN_VALUE, Number.MAX_VALUE,
+      NaN,
+      Infinity,
+      -Infinity,
+      0,
+      -0,
+      Number.MIN_VALUE,
+      Number.MAX_VALUE,
     ];
     const node = transcendentalBits(jsKernels(), xs);
     const page = await open();
-    for (const [backend, scalar] of [["wasm", false], ["wasm", true], ["js", false]] as const) {
-      const got: string[] = await page.evaluate(([b, s, v]) => (globalThis as unknown as HarnessGlobal).harness.transcendentals(b, s, v), [backend, scalar, xs] as const);
-      expectSameUpdates(got, node, `${backend}${scalar ? " (scalar)" : ""} in Chromium vs the JS port in Node: [4·i + 0..3] = exp, log, tanh, tanhApprox of xs[i], then levelWeights(64)`);
+    for (const [backend, scalar] of [
+      ["wasm", false],
+      ["wasm", true],
+      ["js", false],
+    ] as const) {
+      const got: string[] = await page.evaluate(([b, s, v]) => (globalThis as unknown as HarnessGlobal).harness.transcendentals(b, s, v), [
+        backend,
+        scalar,
+        xs,
+      ] as const);
+      expectSameUpdates(
+        got,
+        node,
+        `${backend}${scalar ? " (scalar)" : ""} in Chromium vs the JS port in Node: [4·i + 0..3] = exp, log, tanh, tanhApprox of xs[i], then levelWeights(64)`,
+      );
     }
     await page.close();
     expect(errors).toEqual([]);
@@ -90,7 +108,9 @@ describe.skipIf(skipBrowser)("in Chromium", () => {
       return (globalThis as unknown as HarnessGlobal).harness.replay([{ name: "btcusdt.jsonl.gz", bytes: buffer }], "wasm");
     }, bytes);
     await page.close();
-    const { stdout } = await promisify(execFile)(process.execPath, [`${root}dist/cli.js`, "replay", BTCUSDT, "--json"], { maxBuffer: 64 << 20 });
+    const { stdout } = await promisify(execFile)(process.execPath, [`${root}dist/cli.js`, "replay", BTCUSDT, "--json"], {
+      maxBuffer: 64 << 20,
+    });
     const cli = JSON.parse(stdout).symbols;
     for (const s of Object.values(cli)) delete (s as { perf?: unknown }).perf;
     expect(JSON.parse(result.summary)).toEqual(cli);

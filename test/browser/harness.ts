@@ -5,7 +5,16 @@
  * streaming engine in the page, and time the engine — the same code paths a browser
  * user runs.
  */
-import { CaptureParser, jsKernels, loadKernels, StreamingEngine, summarize, type Kernels, type MarketEvent, type ScoreUpdate } from "../../src/index.js";
+import {
+  CaptureParser,
+  jsKernels,
+  loadKernels,
+  StreamingEngine,
+  summarize,
+  type Kernels,
+  type MarketEvent,
+  type ScoreUpdate,
+} from "../../src/index.js";
 import { transcendentalBits } from "../support/transcendentalBits.js";
 import { median, pass, shift, spans } from "../../bench/replayLoop.js";
 
@@ -52,7 +61,11 @@ const harness = {
   },
 
   /** Engine-only events/s over `passes` passes of the captures (decoded once), median. */
-  async benchEngine(captures: { name: string; bytes: ArrayBuffer }[], backend: "wasm" | "js", passes: number): Promise<{ eventsPerSec: number; p99: number }> {
+  async benchEngine(
+    captures: { name: string; bytes: ArrayBuffer }[],
+    backend: "wasm" | "js",
+    passes: number,
+  ): Promise<{ eventsPerSec: number; p99: number }> {
     const events: MarketEvent[] = [];
     for (const c of captures) events.push(...(await decode(c.bytes, c.name)).events);
     const { idSpan, timeSpan } = spans(events);

@@ -22,19 +22,34 @@ const paths = pkg.files.map((f) => f.path);
 
 /** What the package may ship: anything else (a benchmark, a test page, a source map) fails. */
 const ALLOWED: readonly RegExp[] = [
-  /^package\.json$/, /^README\.md$/, /^LICENSE$/,
+  /^package\.json$/,
+  /^README\.md$/,
+  /^LICENSE$/,
   // the spot pair `npm start` and the dashboard replay; the futures captures are the tests' (5.3 MB nothing shipped reads)
-  /^data\/binance-spot-[a-z]+-\d{4}-\d\d-\d\d\.jsonl\.gz$/, /^data\/README\.md$/,
-  /^dist\/(index|node|cli)\.js$/, /^dist\/chunk-[A-Z0-9]+\.js$/,
-  /^dist\/parallel\/engineThread\.js$/, /^dist\/browser\/confluence\.min\.js$/,
+  /^data\/binance-spot-[a-z]+-\d{4}-\d\d-\d\d\.jsonl\.gz$/,
+  /^data\/README\.md$/,
+  /^dist\/(index|node|cli)\.js$/,
+  /^dist\/chunk-[A-Z0-9]+\.js$/,
+  /^dist\/parallel\/engineThread\.js$/,
+  /^dist\/browser\/confluence\.min\.js$/,
   /^dist\/demo\/(index\.html|main\.js|replayWorker\.js|styles\.css)$/,
   /^dist\/types\/.+\.d\.ts$/,
 ];
 /** What it must ship: every entry point package.json names, the worker thread and the dashboard. */
 const REQUIRED = [
-  "dist/index.js", "dist/node.js", "dist/cli.js", "dist/browser/confluence.min.js", "dist/parallel/engineThread.js",
-  "dist/types/index.d.ts", "dist/types/node/index.d.ts", "dist/demo/index.html", "dist/demo/main.js", "dist/demo/replayWorker.js",
-  "data/binance-spot-btcusdt-2024-08-08.jsonl.gz", "data/binance-spot-ethusdt-2024-08-08.jsonl.gz", "data/README.md",
+  "dist/index.js",
+  "dist/node.js",
+  "dist/cli.js",
+  "dist/browser/confluence.min.js",
+  "dist/parallel/engineThread.js",
+  "dist/types/index.d.ts",
+  "dist/types/node/index.d.ts",
+  "dist/demo/index.html",
+  "dist/demo/main.js",
+  "dist/demo/replayWorker.js",
+  "data/binance-spot-btcusdt-2024-08-08.jsonl.gz",
+  "data/binance-spot-ethusdt-2024-08-08.jsonl.gz",
+  "data/README.md",
 ];
 /** Bytes unpacked outside data/ (the library, types, CLI, dashboard, README): ~1.6 MB today; benchmarks alone were 6 MB. */
 const MAX_CODE_BYTES = 2_000_000;
@@ -43,10 +58,26 @@ describe("npm pack", () => {
   test("ships the library, its types, the CLI, the bundled captures and the dashboard, and nothing else", () => {
     const unexpected = paths.filter((p) => !ALLOWED.some((re) => re.test(p)));
     expect(unexpected, "files outside the allowed patterns").toEqual([]);
-    expect(REQUIRED.filter((p) => !paths.includes(p)), "required files missing").toEqual([]);
-    const m = pkg.manifest as { main: string; types: string; bin: Record<string, string>; exports: Record<string, string | Record<string, string>> };
-    const named = [m.main, m.types, ...Object.values(m.bin), ...Object.values(m.exports).flatMap((e) => (typeof e === "string" ? [e] : Object.values(e)))];
-    expect(named.map((p) => p.replace(/^\.\//, "")).filter((p) => !paths.includes(p)), "entry points package.json names but the package lacks").toEqual([]);
+    expect(
+      REQUIRED.filter((p) => !paths.includes(p)),
+      "required files missing",
+    ).toEqual([]);
+    const m = pkg.manifest as {
+      main: string;
+      types: string;
+      bin: Record<string, string>;
+      exports: Record<string, string | Record<string, string>>;
+    };
+    const named = [
+      m.main,
+      m.types,
+      ...Object.values(m.bin),
+      ...Object.values(m.exports).flatMap((e) => (typeof e === "string" ? [e] : Object.values(e))),
+    ];
+    expect(
+      named.map((p) => p.replace(/^\.\//, "")).filter((p) => !paths.includes(p)),
+      "entry points package.json names but the package lacks",
+    ).toEqual([]);
     const code = pkg.files.filter((f) => !f.path.startsWith("data/")).reduce((s, f) => s + f.size, 0);
     expect(code, `bytes outside data/ (packed ${pkg.size}, unpacked ${pkg.unpackedSize})`).toBeLessThan(MAX_CODE_BYTES);
   });
@@ -69,7 +100,9 @@ describe("installed from the tarball", () => {
   const browser = consumerProject(pkg);
 
   test("a Node project type-checks both entries with skipLibCheck false (Node's types, no DOM library)", () => {
-    writeFileSync(join(node, "check.ts"), `
+    writeFileSync(
+      join(node, "check.ts"),
+      `
 import * as root from "confluence-hft";
 import * as node from "confluence-hft/node";
 const k: root.Kernels = await root.loadKernels();
@@ -78,17 +111,26 @@ const stats = await node.replayCaptureFiles(["x.gz"], (e) => engine.process(e));
 const store = new node.RedisStore({ url: "redis://127.0.0.1:6379" });
 const parallel = new node.ParallelEngine({ workers: 1 });
 export { stats, store, parallel };
-`);
-    typeCheck(node, "node", { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, lib: ["ES2022"], types: ["node"] }, ["check.ts"]);
+`,
+    );
+    typeCheck(
+      node,
+      "node",
+      { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, lib: ["ES2022"], types: ["node"] },
+      ["check.ts"],
+    );
   });
 
   test("a browser project type-checks the root and the prebuilt entry with skipLibCheck false (the DOM library, no Node types)", () => {
-    writeFileSync(join(browser, "check.ts"), `
+    writeFileSync(
+      join(browser, "check.ts"),
+      `
 import { loadKernels, ConfluenceAnalyzer, type ConfluenceUpdate, type StreamingComponent } from "confluence-hft";
 import { simdSupported } from "confluence-hft/browser";
 const a: StreamingComponent<ConfluenceUpdate> = new ConfluenceAnalyzer(await loadKernels());
 export const ok: boolean = simdSupported() && a.latest === null;
-`);
+`,
+    );
     const options = { target: "ES2022", strict: true, lib: ["ES2022", "DOM"], types: [] };
     typeCheck(browser, "nodenext", { ...options, module: "NodeNext", moduleResolution: "NodeNext" }, ["check.ts"]);
     typeCheck(browser, "bundler", { ...options, module: "ESNext", moduleResolution: "Bundler" }, ["check.ts"]);
@@ -96,7 +138,9 @@ export const ok: boolean = simdSupported() && a.latest === null;
 
   test("runs in Node: both entries, the engine on a worker thread, and the CLI on the bundled capture", () => {
     const capture = "node_modules/confluence-hft/data/binance-spot-btcusdt-2024-08-08.jsonl.gz";
-    writeFileSync(join(node, "run.mjs"), `
+    writeFileSync(
+      join(node, "run.mjs"),
+      `
 import { loadKernels } from "confluence-hft";
 import { ParallelEngine, replayCaptureFiles } from "confluence-hft/node";
 const k = await loadKernels();
@@ -106,19 +150,35 @@ await replayCaptureFiles([${JSON.stringify(capture)}], (e) => engine.process(e))
 await engine.flush();
 await engine.close();
 console.log(JSON.stringify({ backend: k.backend, updates }));
-`);
-    const run = JSON.parse(execFileSync(process.execPath, ["run.mjs"], { cwd: node, encoding: "utf8" })) as { backend: string; updates: number };
+`,
+    );
+    const run = JSON.parse(execFileSync(process.execPath, ["run.mjs"], { cwd: node, encoding: "utf8" })) as {
+      backend: string;
+      updates: number;
+    };
     expect(run.backend).toBe("wasm-simd");
     expect(run.updates, "score updates from the worker thread").toBeGreaterThan(1000);
-    const cli = execFileSync(process.execPath, ["node_modules/confluence-hft/dist/cli.js", "replay", capture, "--json"], { cwd: node, encoding: "utf8" });
+    const cli = execFileSync(process.execPath, ["node_modules/confluence-hft/dist/cli.js", "replay", capture, "--json"], {
+      cwd: node,
+      encoding: "utf8",
+    });
     const summary = JSON.parse(cli) as { symbols: Record<string, { score: { score: number } | null }> };
     expect(summary.symbols.BTCUSDT?.score?.score, "the CLI scored the bundled capture").toBeGreaterThan(0);
   });
 
   test("esbuild bundles the root entry for the browser with no configuration; no node: imports, no fs or fetch", async () => {
-    writeFileSync(join(browser, "bundled.js"), `import { loadKernels } from "confluence-hft";\nconsole.log((await loadKernels()).backend);\n`);
+    writeFileSync(
+      join(browser, "bundled.js"),
+      `import { loadKernels } from "confluence-hft";\nconsole.log((await loadKernels()).backend);\n`,
+    );
     const result = await esbuild.build({
-      entryPoints: [join(browser, "bundled.js")], absWorkingDir: browser, bundle: true, platform: "browser", format: "esm", target: "es2022", write: false,
+      entryPoints: [join(browser, "bundled.js")],
+      absWorkingDir: browser,
+      bundle: true,
+      platform: "browser",
+      format: "esm",
+      target: "es2022",
+      write: false,
     });
     const code = result.outputFiles[0]!.text;
     expect(code).not.toMatch(/from\s+["']node:|require\(["'](fs|node:)/);
@@ -127,9 +187,19 @@ console.log(JSON.stringify({ backend: k.backend, updates }));
   });
 
   test("confluence-hft/browser is the prebuilt minified bundle, and it resolves and bundles like the root", async () => {
-    writeFileSync(join(browser, "prebuilt.js"), `import { loadKernels, simdSupported } from "confluence-hft/browser";\nconsole.log(await loadKernels(), simdSupported());\n`);
+    writeFileSync(
+      join(browser, "prebuilt.js"),
+      `import { loadKernels, simdSupported } from "confluence-hft/browser";\nconsole.log(await loadKernels(), simdSupported());\n`,
+    );
     const result = await esbuild.build({
-      entryPoints: [join(browser, "prebuilt.js")], absWorkingDir: browser, bundle: true, platform: "browser", format: "esm", target: "es2022", write: false, metafile: true,
+      entryPoints: [join(browser, "prebuilt.js")],
+      absWorkingDir: browser,
+      bundle: true,
+      platform: "browser",
+      format: "esm",
+      target: "es2022",
+      write: false,
+      metafile: true,
     });
     expect(Object.keys(result.metafile!.inputs).some((f) => f.endsWith("dist/browser/confluence.min.js"))).toBe(true);
     expect(result.outputFiles[0]!.text).not.toMatch(/from\s+["']node:/);
@@ -142,19 +212,33 @@ console.log(JSON.stringify({ backend: k.backend, updates }));
     });
 
     test("builds the consumer page with no configuration, and it runs in Chromium on the SIMD build", async () => {
-      writeFileSync(join(browser, "main.js"), `
+      writeFileSync(
+        join(browser, "main.js"),
+        `
 import { loadKernels, ConfluenceAnalyzer } from "confluence-hft";
 const k = await loadKernels();
 const a = new ConfluenceAnalyzer(k, { weights: { orderbook: 1, orderflow: 0, volume: 0, price_structure: 0, technical: 0, sentiment: 0 } });
 a.onBook([[100, 2], [99.5, 1]], [[100.5, 1], [101, 1]]);
 document.body.dataset.backend = k.backend;
 document.body.dataset.score = String(a.compute(0)?.score);
-`);
-      writeFileSync(join(browser, "index.html"), `<!doctype html><html><head><link rel="icon" href="data:,"></head><body><script type="module" src="./main.js"></script></body></html>`);
+`,
+      );
+      writeFileSync(
+        join(browser, "index.html"),
+        `<!doctype html><html><head><link rel="icon" href="data:,"></head><body><script type="module" src="./main.js"></script></body></html>`,
+      );
       const { build } = await import("vite");
-      await build({ root: browser, logLevel: "silent", configFile: false, build: { outDir: join(browser, "dist"), emptyOutDir: true, target: "es2022" } });
+      await build({
+        root: browser,
+        logLevel: "silent",
+        configFile: false,
+        build: { outDir: join(browser, "dist"), emptyOutDir: true, target: "es2022" },
+      });
       const assets = readdirSync(join(browser, "dist/assets"));
-      const js = assets.filter((f) => f.endsWith(".js")).map((f) => readFileSync(join(browser, "dist/assets", f), "utf8")).join("");
+      const js = assets
+        .filter((f) => f.endsWith(".js"))
+        .map((f) => readFileSync(join(browser, "dist/assets", f), "utf8"))
+        .join("");
       expect(js).not.toMatch(/from\s*["']node:/);
       const server = await serve(join(browser, "dist"));
       const context = await launch();

@@ -27,25 +27,52 @@ function referenceFnv1a64(bytes: Uint8Array): string {
 const SAMPLE = {
   config: { depth: 10, lookback: 50, weights: { orderbook: 0.25, orderflow: 0.75 }, approximations: false },
   events: [
-    { type: "depth", symbol: "BTCUSDT", exchangeTime: 1723161255342, receiveTime: 1723161255342.5, bids: Float64Array.of(61837.63, 3.79), asks: Float64Array.of(61837.64, 0) },
-    { type: "quote", symbol: "BTCUSDT", exchangeTime: NaN, receiveTime: 1723161255343.25, bidPx: 61837.63, bidQty: 3.79, askPx: 61837.64, askQty: 1.55 },
-    { type: "trade", symbol: "BTCUSDT", exchangeTime: 1723161255400, receiveTime: 1723161255401, price: 61837.64, qty: 0.02, buyerInitiated: true },
+    {
+      type: "depth",
+      symbol: "BTCUSDT",
+      exchangeTime: 1723161255342,
+      receiveTime: 1723161255342.5,
+      bids: Float64Array.of(61837.63, 3.79),
+      asks: Float64Array.of(61837.64, 0),
+    },
+    {
+      type: "quote",
+      symbol: "BTCUSDT",
+      exchangeTime: NaN,
+      receiveTime: 1723161255343.25,
+      bidPx: 61837.63,
+      bidQty: 3.79,
+      askPx: 61837.64,
+      askQty: 1.55,
+    },
+    {
+      type: "trade",
+      symbol: "BTCUSDT",
+      exchangeTime: 1723161255400,
+      receiveTime: 1723161255401,
+      price: 61837.64,
+      qty: 0.02,
+      buyerInitiated: true,
+    },
   ],
   note: "µ€𝄞",
 };
 const SAMPLE_FINGERPRINT = fingerprint(SAMPLE);
 
 describe("FNV-1a 64", () => {
-  test("the published test vectors (Fowler–Noll–Vo reference: \"\", \"a\", \"foobar\")", () => {
+  test('the published test vectors (Fowler–Noll–Vo reference: "", "a", "foobar")', () => {
     expect(fnv1a64(new Uint8Array(0))).toBe("cbf29ce484222325");
     expect(fnv1a64(utf8("a"))).toBe("af63dc4c8601ec8c");
     expect(fnv1a64(utf8("foobar"))).toBe("85944171f73967e8");
   });
 
   test("random bytes (property): the two-halves arithmetic equals a BigInt reference", () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
-      expect(fnv1a64(bytes)).toBe(referenceFnv1a64(bytes));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        expect(fnv1a64(bytes)).toBe(referenceFnv1a64(bytes));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
@@ -66,9 +93,38 @@ describe("canonical form", () => {
 
   test("what JSON would blur stays apart: types, nesting, −0, typed-array kinds; every NaN is one NaN", () => {
     const distinct = [
-      null, false, true, 0, -0, 1, "1", "", [], {}, [1, 2], "1,2", [[1], 2], [1, [2]], { a: 1 }, { a: "1" }, { "": 1 },
-      Float64Array.of(1), Float32Array.of(1), [1], Uint8Array.of(1), Int8Array.of(1), new Float64Array(0), new Uint8Array(0),
-      Float64Array.of(1, 2), Float64Array.of(2, 1), { a: [] }, { a: {} }, ["a", "b"], ["ab"], { ab: "" }, { a: "b" },
+      null,
+      false,
+      true,
+      0,
+      -0,
+      1,
+      "1",
+      "",
+      [],
+      {},
+      [1, 2],
+      "1,2",
+      [[1], 2],
+      [1, [2]],
+      { a: 1 },
+      { a: "1" },
+      { "": 1 },
+      Float64Array.of(1),
+      Float32Array.of(1),
+      [1],
+      Uint8Array.of(1),
+      Int8Array.of(1),
+      new Float64Array(0),
+      new Uint8Array(0),
+      Float64Array.of(1, 2),
+      Float64Array.of(2, 1),
+      { a: [] },
+      { a: {} },
+      ["a", "b"],
+      ["ab"],
+      { ab: "" },
+      { a: "b" },
     ];
     const prints = distinct.map(fingerprint);
     expect(new Set(prints).size, "every value in the list has its own fingerprint").toBe(distinct.length);
@@ -83,13 +139,20 @@ describe("canonical form", () => {
   });
 
   test("random JSON values (property): a copy → the same fingerprint; different canonical JSON → a different one", () => {
-    const canonical = (v: unknown): string => JSON.stringify(v, (_, x) =>
-      x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x);
-    fc.assert(fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {
-      const fa = fingerprint(a);
-      expect(fingerprint(structuredClone(a)), "a deep copy has the same fingerprint").toBe(fa);
-      if (canonical(a) !== canonical(b)) expect(fa, `${canonical(a)} vs ${canonical(b)}`).not.toBe(fingerprint(b));
-    }), { numRuns: 1000 });
+    const canonical = (v: unknown): string =>
+      JSON.stringify(v, (_, x) =>
+        x && typeof x === "object" && !Array.isArray(x)
+          ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+          : x,
+      );
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {
+        const fa = fingerprint(a);
+        expect(fingerprint(structuredClone(a)), "a deep copy has the same fingerprint").toBe(fa);
+        if (canonical(a) !== canonical(b)) expect(fa, `${canonical(a)} vs ${canonical(b)}`).not.toBe(fingerprint(b));
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   test("one changed bit anywhere in a window's inputs changes the fingerprint", () => {
@@ -106,10 +169,18 @@ describe("canonical form", () => {
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic.self = cyclic;
     const cases: [unknown, string][] = [
-      [undefined, "inputs"], [() => 1, "inputs"], [1n, "inputs"], [Symbol("s"), "inputs"],
-      [{ a: [1, new Map()] }, "inputs.a[1]"], [{ d: new Date(0) }, "inputs.d"], [[undefined], "inputs[0]"],
-      [cyclic, `inputs${".self".repeat(64)}`], [new DataView(new ArrayBuffer(8)), "inputs"],
-      ["\uD800", "inputs"], [{ windowId: ["a\uDFFFb"] }, "inputs.windowId[0]"], [`${"x".repeat(100)}\uDBFF`, "inputs"],
+      [undefined, "inputs"],
+      [() => 1, "inputs"],
+      [1n, "inputs"],
+      [Symbol("s"), "inputs"],
+      [{ a: [1, new Map()] }, "inputs.a[1]"],
+      [{ d: new Date(0) }, "inputs.d"],
+      [[undefined], "inputs[0]"],
+      [cyclic, `inputs${".self".repeat(64)}`],
+      [new DataView(new ArrayBuffer(8)), "inputs"],
+      ["\uD800", "inputs"],
+      [{ windowId: ["a\uDFFFb"] }, "inputs.windowId[0]"],
+      [`${"x".repeat(100)}\uDBFF`, "inputs"],
     ];
     for (const [input, path] of cases) {
       let error: unknown;
@@ -148,14 +219,25 @@ describe("keys", () => {
     const dir = join(process.cwd(), "test-output/cache");
     mkdirSync(dir, { recursive: true });
     const entry = join(dir, "fingerprint-child.ts");
-    writeFileSync(entry, `
+    writeFileSync(
+      entry,
+      `
 import { cacheKey } from ${JSON.stringify(join(process.cwd(), "src/cache/cacheKey.ts"))};
 const sample = ${JSON.stringify(SAMPLE, (_, v) => (ArrayBuffer.isView(v) ? { __f64: Array.from(v as Float64Array) } : typeof v === "number" && Number.isNaN(v) ? { __nan: 1 } : v))};
 const revive = (v: any): any => Array.isArray(v) ? v.map(revive) : v && typeof v === "object" ? (v.__f64 ? Float64Array.from(v.__f64) : v.__nan ? NaN : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)]))) : v;
 process.stdout.write(cacheKey("window1", "BTCUSDT", revive(sample)));
-`);
+`,
+    );
     const out = join(dir, "fingerprint-child.mjs");
-    await esbuild.build({ entryPoints: [entry], bundle: true, platform: "node", format: "esm", target: "es2022", outfile: out, logLevel: "silent" });
+    await esbuild.build({
+      entryPoints: [entry],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "es2022",
+      outfile: out,
+      logLevel: "silent",
+    });
     const key = execFileSync(process.execPath, [out], { encoding: "utf8" });
     expect(key).toBe(cacheKey("window1", "BTCUSDT", SAMPLE));
   });

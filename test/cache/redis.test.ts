@@ -46,7 +46,12 @@ describe.skipIf(skipRedis)("tiered cache on a real redis-server", () => {
 
   /** A cache on the test server with fast reconnects; its log lines go to `logs`. */
   async function cacheOnServer(options: { ttlMs?: number; url?: string; wait?: boolean; commandTimeoutMs?: number } = {}) {
-    const store = new RedisStore({ url: options.url ?? server.url, retryBaseMs: 20, retryMaxMs: 200, commandTimeoutMs: options.commandTimeoutMs ?? 100 });
+    const store = new RedisStore({
+      url: options.url ?? server.url,
+      retryBaseMs: 20,
+      retryMaxMs: 200,
+      commandTimeoutMs: options.commandTimeoutMs ?? 100,
+    });
     const logs: string[] = [];
     const cache = new TieredCache({ l2: store, logger: (m) => logs.push(m), ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}) });
     open.push(cache);
@@ -124,7 +129,8 @@ describe.skipIf(skipRedis)("tiered cache on a real redis-server", () => {
     // synchronous chunks): 1 s keeps the test about the kill, which is seen as a closed connection
     const { store, cache, logs } = await cacheOnServer({ commandTimeoutMs: 1_000 });
     const latest = new LatestScores(cache);
-    const withCache: ScoreUpdate[] = [], without: ScoreUpdate[] = [];
+    const withCache: ScoreUpdate[] = [],
+      without: ScoreUpdate[] = [];
     const engine = new StreamingEngine(k, { config: { caching: true }, cache: latest, onScore: (u) => withCache.push(u) });
     const plain = new StreamingEngine(k, { onScore: (u) => without.push(u) });
 
@@ -197,7 +203,9 @@ describe.skipIf(skipRedis)("tiered cache on a real redis-server", () => {
     const dir = join(process.cwd(), "test-output/cache");
     mkdirSync(dir, { recursive: true });
     const entry = join(dir, "latest-reader.ts");
-    writeFileSync(entry, `
+    writeFileSync(
+      entry,
+      `
 import { TieredCache } from ${JSON.stringify(join(process.cwd(), "src/cache/tieredCache.ts"))};
 import { LatestScores } from ${JSON.stringify(join(process.cwd(), "src/cache/latestScores.ts"))};
 import { RedisStore } from ${JSON.stringify(join(process.cwd(), "src/cache/redisStore.ts"))};
@@ -207,9 +215,19 @@ const cache = new TieredCache({ l2: store });
 const u = await new LatestScores(cache).read("BTCUSDT");
 process.stdout.write(JSON.stringify({ update: u, stats: cache.stats }));
 await cache.close();
-`);
+`,
+    );
     const out = join(dir, "latest-reader.mjs");
-    await esbuild.build({ entryPoints: [entry], bundle: true, platform: "node", format: "esm", target: "es2022", outfile: out, packages: "external", logLevel: "silent" });
+    await esbuild.build({
+      entryPoints: [entry],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "es2022",
+      outfile: out,
+      packages: "external",
+      logLevel: "silent",
+    });
     const result = JSON.parse(execFileSync(process.execPath, [out, server.url], { encoding: "utf8", timeout: 20_000 }));
     expect(result.update).toEqual(last);
     expect(result.stats).toMatchObject({ l2Hits: 1, misses: 0, l2Errors: 0 });

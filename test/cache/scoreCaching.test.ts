@@ -42,7 +42,8 @@ class Recorder implements ScoreCache {
 
 describe("the streaming engine's caching flag", () => {
   test("on: every score update goes to the cache, the same objects onScore sees", () => {
-    const cache = new Recorder(), seen: ScoreUpdate[] = [];
+    const cache = new Recorder(),
+      seen: ScoreUpdate[] = [];
     const engine = new StreamingEngine(wasm, { config: { caching: true }, cache, onScore: (u) => seen.push(u) });
     for (const e of btc) engine.process(e);
     expect(cache.updates.length).toBeGreaterThan(1000);
@@ -62,7 +63,8 @@ describe("the streaming engine's caching flag", () => {
   test("with LatestScores (L1 only): score:{BTCUSDT} holds the engine's last update; scores are those of an engine without a cache", async () => {
     const cache = new TieredCache();
     const latest = new LatestScores(cache);
-    const a: ScoreUpdate[] = [], b: ScoreUpdate[] = [];
+    const a: ScoreUpdate[] = [],
+      b: ScoreUpdate[] = [];
     const cached = new StreamingEngine(wasm, { config: { caching: true }, cache: latest, onScore: (u) => a.push(u) });
     const plain = new StreamingEngine(wasm, { onScore: (u) => b.push(u) });
     for (const e of btc) {
@@ -108,12 +110,19 @@ describe("the streaming engine's caching flag", () => {
     expect(await latest.read("A")).toBeUndefined();
   });
 
-  test.each([["BTCUSDT", BTCUSDT], ["ETHUSDT", ETHUSDT]])("%s: every score update survives the JSON round trip of L2 unchanged", async (symbol, file) => {
+  test.each([
+    ["BTCUSDT", BTCUSDT],
+    ["ETHUSDT", ETHUSDT],
+  ])("%s: every score update survives the JSON round trip of L2 unchanged", async (symbol, file) => {
     const cache = new Recorder();
     const engine = new StreamingEngine(js, { config: { caching: true }, cache });
     await replayCaptureFiles([file], (e) => engine.process(e));
     expect(cache.updates.length).toBeGreaterThan(1000);
-    expectSameUpdates(JSON.parse(JSON.stringify(cache.updates)), cache.updates, `${symbol}: no NaN, ±Infinity or −0 that JSON would change`);
+    expectSameUpdates(
+      JSON.parse(JSON.stringify(cache.updates)),
+      cache.updates,
+      `${symbol}: no NaN, ±Infinity or −0 that JSON would change`,
+    );
     engine.dispose();
   });
 });
@@ -154,7 +163,9 @@ describe("cached batch scoring of a window", () => {
     const first = await cachedWindowScore(cache, wasm, "BTCUSDT", WINDOW, { preset: "ultraFast" }, { windowId: id });
     expect(first).toEqual(scoreWindow(wasm, "BTCUSDT", WINDOW, { preset: "ultraFast" }));
     expect(await cachedWindowScore(cache, wasm, "BTCUSDT", WINDOW, { preset: "ultraFast" }, { windowId: { ...id } })).toBe(first);
-    expect(await cachedWindowScore(cache, wasm, "BTCUSDT", WINDOW, { preset: "ultraFast" }, { windowId: { ...id, to: 999 } })).toEqual(first);
+    expect(await cachedWindowScore(cache, wasm, "BTCUSDT", WINDOW, { preset: "ultraFast" }, { windowId: { ...id, to: 999 } })).toEqual(
+      first,
+    );
     expect(cache.stats).toMatchObject({ misses: 2, l1Hits: 1 });
   });
 

@@ -231,9 +231,11 @@ describe("L1 → L2 → compute", () => {
     expect(calls).toBe(1);
     await cache.flush();
     expect(await new TieredCache({ l2 }).get("w"), "written through to L2").toEqual({ score: 70 });
-    await expect(cache.getOrCompute("bad", () => {
-      throw new RangeError("bad window");
-    })).rejects.toThrow(RangeError);
+    await expect(
+      cache.getOrCompute("bad", () => {
+        throw new RangeError("bad window");
+      }),
+    ).rejects.toThrow(RangeError);
     expect(await cache.get("bad")).toBeUndefined();
   });
 });

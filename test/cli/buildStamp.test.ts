@@ -24,12 +24,25 @@ const hash = inputsHash as (root: string) => Promise<string>;
 const stamp = writeStamp as (root: string, hash: string) => Promise<void>;
 
 const FILES: Record<string, string> = {
-  "package.json": "{}", "asconfig.json": "{}", "assembly/index.ts": "export function f(): i32 { return 1; }",
-  "src/index.ts": "export const x = 1;", "src/cli/main.ts": "console.log(1);", "scripts/build.mjs": "", "bench/kernels.bench.ts": "",
-  "test/browser/harness.ts": "", "test/support/capture.ts": "",
+  "package.json": "{}",
+  "asconfig.json": "{}",
+  "assembly/index.ts": "export function f(): i32 { return 1; }",
+  "src/index.ts": "export const x = 1;",
+  "src/cli/main.ts": "console.log(1);",
+  "scripts/build.mjs": "",
+  "bench/kernels.bench.ts": "",
+  "test/browser/harness.ts": "",
+  "test/support/capture.ts": "",
   // outputs
-  "src/wasm/generated/wasmBytes.ts": "// generated", "dist/index.js": "", "dist/node.js": "", "dist/cli.js": "", "dist/parallel/engineThread.js": "",
-  "dist/browser/confluence.min.js": "", "dist/demo/index.html": "", "dist/types/index.d.ts": "", "bench/results/kernels.json": "{}",
+  "src/wasm/generated/wasmBytes.ts": "// generated",
+  "dist/index.js": "",
+  "dist/node.js": "",
+  "dist/cli.js": "",
+  "dist/parallel/engineThread.js": "",
+  "dist/browser/confluence.min.js": "",
+  "dist/demo/index.html": "",
+  "dist/types/index.d.ts": "",
+  "bench/results/kernels.json": "{}",
 };
 
 function layout(): string {
@@ -57,12 +70,27 @@ describe("the build stamp", () => {
     expect((await state(root)).fresh, "an mtime alone changes nothing").toBe(true);
 
     for (const [what, change, undo] of [
-      ["the AssemblyScript source", () => writeFileSync(join(root, "assembly/index.ts"), "export function f(): i32 { return 2; }"),
-        () => writeFileSync(join(root, "assembly/index.ts"), FILES["assembly/index.ts"]!)],
-      ["package.json", () => writeFileSync(join(root, "package.json"), '{"version":"2"}'), () => writeFileSync(join(root, "package.json"), "{}")],
+      [
+        "the AssemblyScript source",
+        () => writeFileSync(join(root, "assembly/index.ts"), "export function f(): i32 { return 2; }"),
+        () => writeFileSync(join(root, "assembly/index.ts"), FILES["assembly/index.ts"]!),
+      ],
+      [
+        "package.json",
+        () => writeFileSync(join(root, "package.json"), '{"version":"2"}'),
+        () => writeFileSync(join(root, "package.json"), "{}"),
+      ],
       ["a new source file", () => writeFileSync(join(root, "src/cli/new.ts"), ""), () => rmSync(join(root, "src/cli/new.ts"))],
-      ["a removed source file", () => rmSync(join(root, "bench/kernels.bench.ts")), () => writeFileSync(join(root, "bench/kernels.bench.ts"), "")],
-      ["a test page the build bundles", () => writeFileSync(join(root, "test/browser/harness.ts"), "x"), () => writeFileSync(join(root, "test/browser/harness.ts"), "")],
+      [
+        "a removed source file",
+        () => rmSync(join(root, "bench/kernels.bench.ts")),
+        () => writeFileSync(join(root, "bench/kernels.bench.ts"), ""),
+      ],
+      [
+        "a test page the build bundles",
+        () => writeFileSync(join(root, "test/browser/harness.ts"), "x"),
+        () => writeFileSync(join(root, "test/browser/harness.ts"), ""),
+      ],
     ] as const) {
       change();
       expect(await state(root), what).toEqual(changed);
@@ -81,7 +109,13 @@ describe("the build stamp", () => {
 
   test("build.mjs --if-changed: skips when fresh (no compiler loaded), builds when a source changed", async () => {
     const root = layout();
-    for (const file of ["scripts/build.mjs", "scripts/buildStamp.mjs", "scripts/buildDemo.mjs", "scripts/coreLayout.mjs", "assembly/confluence/coreSpec.json"]) {
+    for (const file of [
+      "scripts/build.mjs",
+      "scripts/buildStamp.mjs",
+      "scripts/buildDemo.mjs",
+      "scripts/coreLayout.mjs",
+      "assembly/confluence/coreSpec.json",
+    ]) {
       mkdirSync(dirname(join(root, file)), { recursive: true });
       copyFileSync(new URL(`../../${file}`, import.meta.url), join(root, file));
     }

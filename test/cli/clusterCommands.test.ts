@@ -37,7 +37,9 @@ describe.skipIf(skipRedis)("confluence publish -", () => {
   test("a capture on stdin: the entries publishing the file gives, in order", async () => {
     const piped = await confluence(["publish", "-r", server.url, "-"], { input: readFileSync(BTCUSDT) });
     expect(piped.code, piped.stderr).toBe(0);
-    expect(piped.stdout).toMatch(/^BTCUSDT\s+41249 events → cf:in:\{BTCUSDT\}\npublished 41249 events for 1 symbols in [\d.]+ s \(\d+ events\/s\); 0 malformed capture lines, 0 events skipped/);
+    expect(piped.stdout).toMatch(
+      /^BTCUSDT\s+41249 events → cf:in:\{BTCUSDT\}\npublished 41249 events for 1 symbols in [\d.]+ s \(\d+ events\/s\); 0 malformed capture lines, 0 events skipped/,
+    );
     const fromStdin = await published();
     await redis.flushall();
     const file = await confluence(["publish", "--redis", server.url, BTCUSDT]);
@@ -53,7 +55,10 @@ describe.skipIf(skipRedis)("confluence publish -", () => {
     const w = await confluence(["worker", "-r", server.url, "-g", "scores", "--preset", "ultraFast", "--exit-when-idle-ms", "1500"]);
     expect(w.code, w.stderr).toBe(0);
     const kernels = await loadKernels();
-    const [fast, standard] = await Promise.all([runEngine(kernels, [ETHUSDT], { config: { preset: "ultraFast" } }), runEngine(kernels, [ETHUSDT])]);
+    const [fast, standard] = await Promise.all([
+      runEngine(kernels, [ETHUSDT], { config: { preset: "ultraFast" } }),
+      runEngine(kernels, [ETHUSDT]),
+    ]);
     fast.engine.dispose();
     standard.engine.dispose();
     const { updates } = await readOutputs(redis, "ETHUSDT");

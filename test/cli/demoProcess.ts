@@ -13,17 +13,22 @@ export interface DemoProcess {
 
 export function startDemo(args: readonly string[] = ["--port", "0"]): Promise<DemoProcess> {
   const child = spawn(process.execPath, [CLI, "demo", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "", stderr = "";
+  let stdout = "",
+    stderr = "";
   const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     child.stdout.setEncoding("utf8").on("data", (d: string) => {
       stdout += d;
       const url = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout)?.[1];
-      if (url) resolve({ url, close: () => {
-        child.kill("SIGTERM");
-        return exited;
-      } });
+      if (url)
+        resolve({
+          url,
+          close: () => {
+            child.kill("SIGTERM");
+            return exited;
+          },
+        });
     });
     void exited.then((code) => reject(new Error(`confluence demo exited with ${code} before printing its URL: ${stderr}`)));
   });

@@ -10,14 +10,17 @@ const { port1, port2 } = new MessageChannel();
 const resolved = [];
 port1.on("message", (url) => resolved.push(url));
 port1.unref();
-register(`data:text/javascript,${encodeURIComponent(`
+register(
+  `data:text/javascript,${encodeURIComponent(`
 let port;
 export function initialize(data) { port = data.port; }
 export async function resolve(specifier, context, next) {
   const result = await next(specifier, context);
   port.postMessage(result.url);
   return result;
-}`)}`, { data: { port: port2 }, transferList: [port2] });
+}`)}`,
+  { data: { port: port2 }, transferList: [port2] },
+);
 
 process.on("exit", () => {
   const internal = process.moduleLoadList.filter((m) => m.includes("undici")).map((m) => `internal:${m}`);

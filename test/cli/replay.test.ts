@@ -27,7 +27,8 @@ const cli = (...args: string[]): Promise<CliRun> => confluence(args);
 describe("confluence replay", () => {
   test("--json prints exactly one object, valid against the schema, identical on both backends except perf", async () => {
     const [w, j] = await Promise.all([
-      cli("replay", BTCUSDT, ETHUSDT, "--json"), cli("replay", BTCUSDT, ETHUSDT, "--json", "--backend", "js"),
+      cli("replay", BTCUSDT, ETHUSDT, "--json"),
+      cli("replay", BTCUSDT, ETHUSDT, "--json", "--backend", "js"),
     ]);
     expect(w.code, w.stderr).toBe(0);
     expect(w.stdout.trim().split("\n")).toHaveLength(1);
@@ -37,7 +38,10 @@ describe("confluence replay", () => {
     expect(a.symbols.BTCUSDT.events).toEqual({ trade: 9757, depth: 3451, quote: 28040, snapshot: 1, rejected: 0, duplicates: 0 });
     expect(a.symbols.BTCUSDT.book.synced).toBe(true);
     expect(a.input).toEqual({
-      files: [{ file: BTCUSDT, lines: 41249, events: 41249, rejected: 0, rejectedBy: {} }, { file: ETHUSDT, lines: 33618, events: 33618, rejected: 0, rejectedBy: {} }],
+      files: [
+        { file: BTCUSDT, lines: 41249, events: 41249, rejected: 0, rejectedBy: {} },
+        { file: ETHUSDT, lines: 33618, events: 33618, rejected: 0, rejectedBy: {} },
+      ],
       dropped: { unroutable: 0, symbolLimit: 0 },
     });
     for (const s of Object.keys(a.symbols)) {
@@ -48,18 +52,29 @@ describe("confluence replay", () => {
   });
 
   test("--out writes one JSON line per score update; --report one self-contained HTML file", async () => {
-    const out = join(tmp, "scores.jsonl"), report = join(tmp, "report.html");
+    const out = join(tmp, "scores.jsonl"),
+      report = join(tmp, "report.html");
     const r = await cli("replay", ETHUSDT, "--out", out, "--report", report);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/ETHUSDT\s+\d+/);
-    const lines = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const lines = readFileSync(out, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.length).toBeGreaterThan(1000);
     expect(lines[0]).toMatchObject({ symbol: "ETHUSDT", trigger: expect.stringMatching(/book|trade/) });
     const symbol = {
-      events: { trade: 0, depth: 0, quote: 0, snapshot: 0, rejected: 0, duplicates: 0 }, rejectedBy: {}, trades: { count: 0, buyVolume: 0, sellVolume: 0 },
-      book: { synced: false, gaps: 0, applied: 0, staleSnapshots: 0, trimmed: 0 }, score: lines[lines.length - 1], perf: { eventsPerSec: 0, latencyNs: { p50: 0, p99: 0, p999: 0, max: 0 } },
+      events: { trade: 0, depth: 0, quote: 0, snapshot: 0, rejected: 0, duplicates: 0 },
+      rejectedBy: {},
+      trades: { count: 0, buyVolume: 0, sellVolume: 0 },
+      book: { synced: false, gaps: 0, applied: 0, staleSnapshots: 0, trimmed: 0 },
+      score: lines[lines.length - 1],
+      perf: { eventsPerSec: 0, latencyNs: { p50: 0, p99: 0, p999: 0, max: 0 } },
     };
-    expect(validate({ symbols: { ETHUSDT: symbol }, input: { files: [], dropped: { unroutable: 0, symbolLimit: 0 } } }), JSON.stringify(validate.errors)).toBe(true);
+    expect(
+      validate({ symbols: { ETHUSDT: symbol }, input: { files: [], dropped: { unroutable: 0, symbolLimit: 0 } } }),
+      JSON.stringify(validate.errors),
+    ).toBe(true);
     const html = readFileSync(report, "utf8");
     expect(html).toContain("LightweightCharts");
     expect(html).toContain("ETHUSDT");
@@ -113,16 +128,25 @@ describe("confluence replay on bad input: a clear reason, visible counts, no par
   });
 
   test("lines the capture reader rejects show in --json per file, by reason; a line over the length limit too", async () => {
-    const bad = [...Array.from({ length: 200 }, (_, i) => `x${i} not a line`), `${"1".repeat(19)} ${"{".repeat(2 << 20)}`, "1723161254087896568 [1,2,3]"];
+    const bad = [
+      ...Array.from({ length: 200 }, (_, i) => `x${i} not a line`),
+      `${"1".repeat(19)} ${"{".repeat(2 << 20)}`,
+      "1723161254087896568 [1,2,3]",
+    ];
     const file = writeCapture([...eth.slice(0, 1000), ...bad, ...eth.slice(1000)]);
     const r = await cli("replay", file, "--json");
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(validate(out), JSON.stringify(validate.errors)).toBe(true);
-    expect(out.input.files).toEqual([{
-      file, lines: eth.length + bad.length, events: eth.length, rejected: bad.length,
-      rejectedBy: { "bad-timestamp": 200, "line-too-long": 1, "unknown-kind": 1 },
-    }]);
+    expect(out.input.files).toEqual([
+      {
+        file,
+        lines: eth.length + bad.length,
+        events: eth.length,
+        rejected: bad.length,
+        rejectedBy: { "bad-timestamp": 200, "line-too-long": 1, "unknown-kind": 1 },
+      },
+    ]);
     expect(out.symbols.ETHUSDT.events.trade).toBe(6106);
   });
 
@@ -142,7 +166,8 @@ describe("confluence replay on bad input: a clear reason, visible counts, no par
     const truncated = join(tmp, "half.jsonl.gz");
     writeFileSync(truncated, full.subarray(0, full.length >> 1));
     const dir = mkdtempSync(join(tmpdir(), "confluence-out-"));
-    const out = join(dir, "scores.jsonl"), report = join(dir, "report.html");
+    const out = join(dir, "scores.jsonl"),
+      report = join(dir, "report.html");
     writeFileSync(out, "an earlier run's output\n");
     const r = await cli("replay", truncated, "--out", out, "--report", report);
     expect(r.code).toBe(1);
@@ -153,7 +178,11 @@ describe("confluence replay on bad input: a clear reason, visible counts, no par
   });
 
   test.each([
-    ["--out in a directory that does not exist", ["--out", "/nonexistent/dir/scores.jsonl"], /--out \/nonexistent\/dir\/scores\.jsonl: cannot write there/],
+    [
+      "--out in a directory that does not exist",
+      ["--out", "/nonexistent/dir/scores.jsonl"],
+      /--out \/nonexistent\/dir\/scores\.jsonl: cannot write there/,
+    ],
     ["--report that is a directory", ["--report", tmpdir()], /--report .*: is a directory/],
   ])("%s: exit 2 with one line, before any replay", async (_, flags, message) => {
     const r = await cli("replay", BTCUSDT, ...flags);
@@ -167,9 +196,14 @@ describe("confluence replay on bad input: a clear reason, visible counts, no par
     const trade = eth.find((l) => l.includes("@trade"))!;
     const lines = Array.from({ length: 10_001 }, (_, i) => trade.replaceAll("ETHUSDT", `S${i}`).replaceAll("ethusdt", `s${i}`));
     const peak = join(tmp, "peak-rss");
-    const { stdout } = await run(process.execPath, ["--import", new URL("../support/peakRss.mjs", import.meta.url).pathname, CLI, "replay", writeCapture(lines), "--json"], {
-      maxBuffer: 64 << 20, env: { ...process.env, PEAK_RSS_FILE: peak },
-    });
+    const { stdout } = await run(
+      process.execPath,
+      ["--import", new URL("../support/peakRss.mjs", import.meta.url).pathname, CLI, "replay", writeCapture(lines), "--json"],
+      {
+        maxBuffer: 64 << 20,
+        env: { ...process.env, PEAK_RSS_FILE: peak },
+      },
+    );
     const out = JSON.parse(stdout);
     expect(Object.keys(out.symbols)).toHaveLength(10_000);
     expect(out.input.dropped).toEqual({ unroutable: 0, symbolLimit: 1 });

@@ -22,7 +22,8 @@ import { confluence } from "./runCli.js";
 const root = new URL("../..", import.meta.url).pathname;
 const TIMEOUT = 60_000;
 const tmp = mkdtempSync(join(tmpdir(), "confluence-report-"));
-const report = join(tmp, "report.html"), out = join(tmp, "scores.jsonl");
+const report = join(tmp, "report.html"),
+  out = join(tmp, "scores.jsonl");
 
 interface Marker {
   time: number;
@@ -62,18 +63,36 @@ describe("downsample", () => {
     const time = Array.from({ length: n }, (_, i) => 1_723_161_254 + i / 10);
     const markers = [3, 4, 5, 4_999, 9_998].map((i) => ({ time: time[i]!, side: "buy" as const, urgency: "low", score: 60 }));
     const series: SymbolSeries = {
-      time, mid: time.map((t) => t * 2), score: time.map(() => 50), confidence: time.map(() => 0.5), imbalance: time.map(() => 0), volumeDelta: time.map((_, i) => i),
-      markers, markersDropped: 0, actionableUpdates: 5,
+      time,
+      mid: time.map((t) => t * 2),
+      score: time.map(() => 50),
+      confidence: time.map(() => 0.5),
+      imbalance: time.map(() => 0),
+      volumeDelta: time.map((_, i) => i),
+      markers,
+      markersDropped: 0,
+      actionableUpdates: 5,
     };
     const d = downsample(series, 1500);
     const marked = markers.map((m) => m.time);
-    expect(d.time.length, "1,500 evenly spaced, the last, and the 5 marked (none of which is on the grid)").toBeLessThanOrEqual(1500 + marked.length);
+    expect(d.time.length, "1,500 evenly spaced, the last, and the 5 marked (none of which is on the grid)").toBeLessThanOrEqual(
+      1500 + marked.length,
+    );
     expect(d.time.length).toBeGreaterThan(1490);
     for (const t of marked) expect(d.time, `marker at ${t} keeps its point`).toContain(t);
     expect(d.time.at(-1)).toBe(time.at(-1));
-    expect(d.time.every((t, i) => i === 0 || t > d.time[i - 1]!), "strictly increasing").toBe(true);
-    expect(d.volumeDelta.map((i) => time[i]), "every column picked at the same indices").toEqual(d.time);
-    const gaps = d.volumeDelta.filter((i) => !marked.includes(time[i]!)).map((i, k, a) => (k === 0 ? 0 : i - a[k - 1]!)).slice(1, -1);
+    expect(
+      d.time.every((t, i) => i === 0 || t > d.time[i - 1]!),
+      "strictly increasing",
+    ).toBe(true);
+    expect(
+      d.volumeDelta.map((i) => time[i]),
+      "every column picked at the same indices",
+    ).toEqual(d.time);
+    const gaps = d.volumeDelta
+      .filter((i) => !marked.includes(time[i]!))
+      .map((i, k, a) => (k === 0 ? 0 : i - a[k - 1]!))
+      .slice(1, -1);
     expect(Math.max(...gaps) - Math.min(...gaps), "evenly spaced elsewhere").toBeLessThanOrEqual(1);
   });
 });
@@ -96,7 +115,9 @@ describe.skipIf(skipBrowser)("the replay report in Chromium", () => {
       if (m.type() === "error") errors.push(`console: ${m.text()}`);
     });
     await page.goto(`file://${report}`);
-    await page.waitForFunction(() => (window as unknown as { __report?: Exposed }).__report?.ready === true, undefined, { timeout: TIMEOUT });
+    await page.waitForFunction(() => (window as unknown as { __report?: Exposed }).__report?.ready === true, undefined, {
+      timeout: TIMEOUT,
+    });
     // lightweight-charts lays out on an animation frame
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(null)))));
   }, TIMEOUT);
@@ -109,14 +130,19 @@ describe.skipIf(skipBrowser)("the replay report in Chromium", () => {
     expect(header).toMatch(/preset default; a score is actionable once its confidence reaches 0\.5/);
     expect(header).toMatch(/All times are UTC/);
     expect(await page.evaluate(() => (window as unknown as { __report: Exposed }).__report.panels)).toBe(8);
-    for (const [symbol, base] of [["BTCUSDT", "BTC"], ["ETHUSDT", "ETH"]] as const) {
+    for (const [symbol, base] of [
+      ["BTCUSDT", "BTC"],
+      ["ETHUSDT", "ETH"],
+    ] as const) {
       const panels = page.locator(`.symbol[data-symbol="${symbol}"] .panel`);
       expect(await panels.count()).toBe(4);
       const titles = await panels.locator("h3").allTextContents();
       for (const t of titles) expect(t, "every chart names its time zone").toMatch(/\(time: UTC\)$/);
       const legends = await panels.locator(".legend").allTextContents();
       expect(legends[0]).toMatch(/mid price, USDT.*buy: an actionable decision turned to buy.*sell: an actionable decision turned to sell/);
-      expect(legends[1]).toMatch(/score 0–100 \(right axis\).*neutral 50.*confidence 0–1 \(left axis\).*actionable threshold 0\.5 \(left axis\)/);
+      expect(legends[1]).toMatch(
+        /score 0–100 \(right axis\).*neutral 50.*confidence 0–1 \(left axis\).*actionable threshold 0\.5 \(left axis\)/,
+      );
       expect(legends[2]).toMatch(/top 5 levels: \(bid − ask\) \/ \(bid \+ ask\) quantity, −1 to \+1/);
       expect(legends[3]).toMatch(new RegExp(`buyer- minus seller-initiated volume, ${base}$`));
       expect(await page.locator(`.symbol[data-symbol="${symbol}"] canvas`).count(), `${symbol}: charts drawn`).toBeGreaterThan(8);
@@ -128,8 +154,24 @@ describe.skipIf(skipBrowser)("the replay report in Chromium", () => {
 
   test("the summary table: a row per symbol with the replay table's cells", async () => {
     const head = await page.locator("#summary thead th").allTextContents();
-    expect(head.slice(0, 10)).toEqual(["symbol", "covered (UTC)", "span", "mid", "spread", "score", "reading", "confidence", "actionable", "decision"]);
-    const printed = new Map(table.split("\n").slice(1, 3).map((l) => [l.split(/ {2,}/)[0]!, l.split(/ {2,}/)]));
+    expect(head.slice(0, 10)).toEqual([
+      "symbol",
+      "covered (UTC)",
+      "span",
+      "mid",
+      "spread",
+      "score",
+      "reading",
+      "confidence",
+      "actionable",
+      "decision",
+    ]);
+    const printed = new Map(
+      table
+        .split("\n")
+        .slice(1, 3)
+        .map((l) => [l.split(/ {2,}/)[0]!, l.split(/ {2,}/)]),
+    );
     for (const symbol of ["BTCUSDT", "ETHUSDT"]) {
       const cells = await page.locator(`#summary tr[data-symbol="${symbol}"] td`).allTextContents();
       expect(cells.slice(0, 10), symbol).toEqual(printed.get(symbol));
@@ -137,17 +179,25 @@ describe.skipIf(skipBrowser)("the replay report in Chromium", () => {
   });
 
   test("markers exactly where an actionable decision took a side, per the score updates in --out", async () => {
-    const updates = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l) as ScoreUpdate);
+    const updates = readFileSync(out, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as ScoreUpdate);
     const expected = expectedMarkers(updates);
     const shown = await page.evaluate(() => (window as unknown as { __report: Exposed }).__report.markers);
     for (const symbol of ["BTCUSDT", "ETHUSDT"]) {
       const want = expected.get(symbol)!;
       expect(want.length, `${symbol}: the replay has decisions to mark`).toBeGreaterThan(10);
-      expect(shown[symbol]!.map((m) => [m.time, m.shape === "arrowUp" ? "buy" : "sell"]), symbol).toEqual(want);
+      expect(
+        shown[symbol]!.map((m) => [m.time, m.shape === "arrowUp" ? "buy" : "sell"]),
+        symbol,
+      ).toEqual(want);
       for (const m of shown[symbol]!) expect(m.position).toBe(m.shape === "arrowUp" ? "belowBar" : "aboveBar");
       const cells = await page.locator(`#summary tr[data-symbol="${symbol}"] td`).allTextContents();
-      expect(cells.slice(12).map(Number), `${symbol}: buy and sell markers counted in the table`)
-        .toEqual([want.filter(([, side]) => side === "buy").length, want.filter(([, side]) => side === "sell").length]);
+      expect(cells.slice(12).map(Number), `${symbol}: buy and sell markers counted in the table`).toEqual([
+        want.filter(([, side]) => side === "buy").length,
+        want.filter(([, side]) => side === "sell").length,
+      ]);
     }
   });
 

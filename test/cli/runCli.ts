@@ -23,9 +23,11 @@ export interface CliOptions {
 
 export function confluence(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
   const child = spawn(process.execPath, [...(options.preload ? ["--import", options.preload] : []), CLI, ...args], {
-    env: { ...process.env, ...options.env }, stdio: ["pipe", "pipe", "pipe"],
+    env: { ...process.env, ...options.env },
+    stdio: ["pipe", "pipe", "pipe"],
   });
-  let stdout = "", stderr = "";
+  let stdout = "",
+    stderr = "";
   child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
   child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
   // a command that exits before reading all of its input closes the pipe: that is not an error here

@@ -20,9 +20,16 @@ let runs = 0;
 /** The packages (node_modules/NAME) and Node internals a run of the command loaded, sorted. */
 async function loaded(args: string[]): Promise<{ packages: string[]; internals: string[]; code: number | null }> {
   const file = join(tmp, `loaded-${runs++}.txt`);
-  const r = await confluence(args, { preload: new URL("./loadedModules.mjs", import.meta.url).pathname, env: { LOADED_MODULES_FILE: file } });
-  const lines = readFileSync(file, "utf8").split("\n").filter((l) => l.length > 0);
-  const packages = new Set(lines.map((l) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(l)?.[1]).filter((p): p is string => p !== undefined));
+  const r = await confluence(args, {
+    preload: new URL("./loadedModules.mjs", import.meta.url).pathname,
+    env: { LOADED_MODULES_FILE: file },
+  });
+  const lines = readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.length > 0);
+  const packages = new Set(
+    lines.map((l) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(l)?.[1]).filter((p): p is string => p !== undefined),
+  );
   return { packages: [...packages].sort(), internals: lines.filter((l) => l.startsWith("internal:")), code: r.code };
 }
 
@@ -32,8 +39,14 @@ describe("a command loads only what it uses", () => {
     [["replay", BTCUSDT, "--json", "--backend", "js"], ["commander"]],
     [["--help"], ["commander"]],
     [["replay", "--help"], ["commander"]],
-    [["replay", BTCUSDT, "--workers", "1"], ["commander", "piscina"]],
-    [["publish", "--redis", "redis://127.0.0.1:1", BTCUSDT], ["commander", "ioredis"]],
+    [
+      ["replay", BTCUSDT, "--workers", "1"],
+      ["commander", "piscina"],
+    ],
+    [
+      ["publish", "--redis", "redis://127.0.0.1:1", BTCUSDT],
+      ["commander", "ioredis"],
+    ],
   ])("confluence %j loads %j from node_modules and not undici", async (args, expected) => {
     const run = await loaded(args);
     expect(run.code, "the command ran (publish to a closed port fails: exit 1)").toBe(args[0] === "publish" ? 1 : 0);

@@ -27,10 +27,15 @@ function marketRows(table: string): Map<string, string[]> {
   const end = lines.indexOf("");
   const head = lines[0]!.split(/ {2,}/);
   expect(head).toEqual(["symbol", "covered (UTC)", "span", "mid", "spread", "score", "reading", "confidence", "actionable", "decision"]);
-  return new Map(lines.slice(1, end).filter((l) => !/^(score 0–100|decision): /.test(l)).map((l) => {
-    const cells = l.split(/ {2,}/);
-    return [cells[0]!, cells];
-  }));
+  return new Map(
+    lines
+      .slice(1, end)
+      .filter((l) => !/^(score 0–100|decision): /.test(l))
+      .map((l) => {
+        const cells = l.split(/ {2,}/);
+        return [cells[0]!, cells];
+      }),
+  );
 }
 
 const withoutPerf = (s: ReplaySummary["symbols"]): Record<string, unknown> =>
@@ -53,7 +58,8 @@ describe("the replay table, for a trader", () => {
     let actionableSeen = 0;
     for (const [symbol, [, covered, span, mid, spread, score, reading, confidence, actionable, decision]] of rows) {
       const s = json.symbols[symbol]!;
-      const bid = s.book.bestBid!, ask = s.book.bestAsk!;
+      const bid = s.book.bestBid!,
+        ask = s.book.bestAsk!;
       expect(Math.abs(Number(mid) - (bid + ask) / 2), `${symbol} mid ${mid}: the final book's (${bid} + ${ask}) / 2`).toBeLessThan(1e-9);
       const [spreadPrice, bp] = /^([\d.]+) \(([\d.]+) bp\)$/.exec(spread!)!.slice(1).map(Number);
       expect(Math.abs(spreadPrice! - (ask - bid)), `${symbol} spread ${spread}`).toBeLessThan(1e-9);
@@ -67,7 +73,11 @@ describe("the replay table, for a trader", () => {
       if (u.actionable) {
         actionableSeen++;
         expect(decision, `${symbol}: the decision spelled out`).toBe(`${u.decision!.side}, ${u.decision!.urgency} urgency`);
-      } else expect(decision, `${symbol}: no decision shown when not actionable (the engine's was ${u.decision?.side} ${u.decision?.urgency})`).toBe("–");
+      } else
+        expect(
+          decision,
+          `${symbol}: no decision shown when not actionable (the engine's was ${u.decision?.side} ${u.decision?.urgency})`,
+        ).toBe("–");
       const [first, last] = spans.get(symbol)!;
       const iso = (ms: number): string => new Date(ms).toISOString().replace("T", " ").replace("Z", "");
       expect(covered).toBe(`${iso(first)} → ${iso(last).slice(11)}`);
@@ -79,11 +89,29 @@ describe("the replay table, for a trader", () => {
     // the engine in its own section: events and latency there, not in the trader's table
     const [market, engine] = t.stdout.split("\n\n");
     expect(market).not.toMatch(/p99|events\/s/);
-    expect(market).toMatch(/\nscore 0–100: above 50 bullish, below 50 bearish; actionable once its confidence reaches 0\.5 \(preset default\)\.\n/);
-    expect(market).toMatch(/\ndecision: side and urgency of the latest score update, shown only when it is actionable; mid and spread: the final book\.$/);
+    expect(market).toMatch(
+      /\nscore 0–100: above 50 bullish, below 50 bearish; actionable once its confidence reaches 0\.5 \(preset default\)\.\n/,
+    );
+    expect(market).toMatch(
+      /\ndecision: side and urgency of the latest score update, shown only when it is actionable; mid and spread: the final book\.$/,
+    );
     expect(engine).toMatch(/^engine: wasm-simd, 74867 events in [\d.]+ s \(\d+ events\/s, decoding included\); latency per event:\n/);
     const engineHead = engine!.split("\n")[1]!.split(/ {2,}/);
-    expect(engineHead).toEqual(["symbol", "events", "trades", "rejected", "dups", "book", "gaps", "updates", "events/s", "p50", "p99", "p99.9", "max"]);
+    expect(engineHead).toEqual([
+      "symbol",
+      "events",
+      "trades",
+      "rejected",
+      "dups",
+      "book",
+      "gaps",
+      "updates",
+      "events/s",
+      "p50",
+      "p99",
+      "p99.9",
+      "max",
+    ]);
     for (const line of engine!.split("\n").slice(2, 4)) {
       const [symbol, events, trades, , , book] = line.split(/ {2,}/);
       const e = json.symbols[symbol!]!.events;
@@ -95,7 +123,8 @@ describe("the replay table, for a trader", () => {
 });
 
 describe("--preset and --config reach the engine", () => {
-  const config = join(tmp, "config.json"), depthOnly = join(tmp, "depth.json");
+  const config = join(tmp, "config.json"),
+    depthOnly = join(tmp, "depth.json");
   const input = { preset: "ultraFast", depth: 7, weights: { orderbook: 0.5, orderflow: 0.45 } } as const;
   writeFileSync(config, JSON.stringify(input));
   writeFileSync(depthOnly, JSON.stringify({ preset: "ultraFast", depth: 7 }));
@@ -114,7 +143,10 @@ describe("--preset and --config reach the engine", () => {
   });
 
   test("the default and ultraFast differ on the real capture, and the table names the threshold it used", async () => {
-    const [d, u] = await Promise.all([confluence(["replay", BTCUSDT, "--json"]), confluence(["replay", BTCUSDT, "--json", "-p", "ultraFast"])]);
+    const [d, u] = await Promise.all([
+      confluence(["replay", BTCUSDT, "--json"]),
+      confluence(["replay", BTCUSDT, "--json", "-p", "ultraFast"]),
+    ]);
     expect(JSON.parse(d.stdout).symbols.BTCUSDT.score.score).not.toBe(JSON.parse(u.stdout).symbols.BTCUSDT.score.score);
     const table = await confluence(["replay", BTCUSDT, "-p", "ultraFast"]);
     expect(table.stdout).toMatch(/actionable once its confidence reaches 0\.3 \(preset ultraFast\)/);
@@ -123,8 +155,14 @@ describe("--preset and --config reach the engine", () => {
 
 describe("- reads a capture from standard input", () => {
   const gz = readFileSync(BTCUSDT);
-  test.each([["gzip", gz], ["plain", gunzipSync(gz)]])("%s piped in: the file's summary, input named <stdin>", async (_, bytes) => {
-    const [piped, file] = await Promise.all([confluence(["replay", "-", "--json"], { input: bytes }), confluence(["replay", BTCUSDT, "--json"])]);
+  test.each([
+    ["gzip", gz],
+    ["plain", gunzipSync(gz)],
+  ])("%s piped in: the file's summary, input named <stdin>", async (_, bytes) => {
+    const [piped, file] = await Promise.all([
+      confluence(["replay", "-", "--json"], { input: bytes }),
+      confluence(["replay", BTCUSDT, "--json"]),
+    ]);
     expect(piped.code, piped.stderr).toBe(0);
     const [a, b] = [JSON.parse(piped.stdout) as ReplaySummary, JSON.parse(file.stdout) as ReplaySummary];
     expect(withoutPerf(a.symbols)).toEqual(withoutPerf(b.symbols));
@@ -149,7 +187,11 @@ describe("- reads a capture from standard input", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^<stdin>: 41249 lines \(0 malformed\), 9757 trades, 28040 best quotes, snapshot 1000×1000 levels/);
     expect(r.stdout).not.toMatch(/ NO /);
-    const depthOnly = gunzipSync(gz).toString("utf8").split("\n").filter((l) => l.includes("@depth") || l.includes("lastUpdateId")).join("\n");
+    const depthOnly = gunzipSync(gz)
+      .toString("utf8")
+      .split("\n")
+      .filter((l) => l.includes("@depth") || l.includes("lastUpdateId"))
+      .join("\n");
     const d = await confluence(["kernels", "-"], { input: depthOnly });
     expect(d.code, d.stderr).toBe(0);
     expect(d.stdout).toMatch(/no trades, no best quotes in this capture: the kernels that need them are left out/);

@@ -45,11 +45,16 @@ export async function expectExactlyOnce(redis: Redis, symbol: string, group: str
   const deadIds = Object.keys(marks).filter((id) => marks[id] === "dead");
   expect(deadIds.length, `${symbol}: entries marked dead`).toBe(dead);
   const letters = (await redis.xrange(keys.dead, "-", "+")) as [string, string[]][];
-  expect(letters.map(([, f]) => f[f.indexOf("in") + 1]).sort(), `${symbol}: one dead letter per dead entry, and no other`).toEqual(deadIds.sort());
+  expect(letters.map(([, f]) => f[f.indexOf("in") + 1]).sort(), `${symbol}: one dead letter per dead entry, and no other`).toEqual(
+    deadIds.sort(),
+  );
   const out = await readOutputs(redis, symbol);
   expect(new Set(out.inputIds).size, `${symbol}: no input entry id appears twice in the output stream`).toBe(out.inputIds.length);
   const known = new Set(inputIds);
-  expect(out.inputIds.every((id) => known.has(id)), `${symbol}: every output is tagged with an input entry id`).toBe(true);
+  expect(
+    out.inputIds.every((id) => known.has(id)),
+    `${symbol}: every output is tagged with an input entry id`,
+  ).toBe(true);
   expect(out.updates.length, `${symbol}: as many score updates as the single-process replay`).toBe(expected.length);
   const at = firstDifference(out.updates, expected);
   expect(at, `${symbol}: score update ${at} differs from the single-process replay:\n${out.updates[at]}\n${expected[at]}`).toBe(-1);
@@ -64,26 +69,41 @@ export async function expectExactlyOnce(redis: Redis, symbol: string, group: str
  * The victim is the worker owning that symbol.
  */
 export async function twoWorkersMidRun(
-  redis: Redis, url: string, group: string, symbols: readonly string[], files: readonly string[], spawnWorker: () => CliProcess,
+  redis: Redis,
+  url: string,
+  group: string,
+  symbols: readonly string[],
+  files: readonly string[],
+  spawnWorker: () => CliProcess,
   ready: (symbol: string) => Promise<boolean> = async () => true,
-): Promise<{ workers: CliProcess[]; publishers: CliProcess[]; target: CliProcess; victim: { symbol: string; consumer: string; outputsAtKill: number } }> {
+): Promise<{
+  workers: CliProcess[];
+  publishers: CliProcess[];
+  target: CliProcess;
+  victim: { symbol: string; consumer: string; outputsAtKill: number };
+}> {
   const workers = [spawnWorker(), spawnWorker()];
   await until(async () => (await redis.zcard(workersKey(group))) === 2, "both workers to join");
   const publishers = files.map((f) => spawnCli(["publish", "--redis", url, f]));
   let victim: { symbol: string; consumer: string; outputsAtKill: number } | undefined;
-  await until(async () => {
-    const owners = (await Promise.all(symbols.map((s) => redis.get(symbolKeys(s, group).lease)))).map((l) => l?.split("#")[0]);
-    if (!owners.every((o) => o) || new Set(owners).size !== 2) return false;
-    for (const [i, s] of symbols.entries()) {
-      const outputs = await redis.xlen(symbolKeys(s, group).output);
-      const g = await groupState(redis, s, group);
-      if (outputs > 0 && (g.pending > 0 || g.lastDelivered !== g.lastId) && (await ready(s))) {
-        victim = { symbol: s, consumer: owners[i]!, outputsAtKill: outputs };
-        return true;
+  await until(
+    async () => {
+      const owners = (await Promise.all(symbols.map((s) => redis.get(symbolKeys(s, group).lease)))).map((l) => l?.split("#")[0]);
+      if (!owners.every((o) => o) || new Set(owners).size !== 2) return false;
+      for (const [i, s] of symbols.entries()) {
+        const outputs = await redis.xlen(symbolKeys(s, group).output);
+        const g = await groupState(redis, s, group);
+        if (outputs > 0 && (g.pending > 0 || g.lastDelivered !== g.lastId) && (await ready(s))) {
+          victim = { symbol: s, consumer: owners[i]!, outputsAtKill: outputs };
+          return true;
+        }
       }
-    }
-    return false;
-  }, "each worker to own a symbol and one symbol to be part-way done", 120_000, 5);
+      return false;
+    },
+    "each worker to own a symbol and one symbol to be part-way done",
+    120_000,
+    5,
+  );
   // a worker's consumer name is in its log lines (stderr)
   const target = workers.find((w) => w.stderr.includes(victim!.consumer));
   expect(target, "the victim is one of the spawned workers").toBeDefined();

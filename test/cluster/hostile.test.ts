@@ -35,13 +35,22 @@ describe.skipIf(skipRedis)("hostile input to the scale-out", () => {
     reference = await referenceUpdates([BTCUSDT, ETHUSDT], ["BTCUSDT", "ETHUSDT"]);
   });
 
-  test("a stream key of the wrong type, unusable names, over-size entries: turned away and counted, retried only with a doubling wait; the rest scores as usual", { timeout: 180_000 }, async () => {
+  test("a stream key of the wrong type, unusable names, over-size entries: turned away and counted, retried only with a doubling wait; the rest scores as usual", {
+    timeout: 180_000,
+  }, async () => {
     await redis.set(inputKey("BROKEN"), "not a stream");
     await redis.sadd(SYMBOLS_KEY, "BROKEN", "A{B}", "", "X".repeat(129));
     const input = inputKey("BTCUSDT");
     // a real event (read whole, it would count and move every later score) padded past the 1 MiB bound
     const trade = encodeEvent({
-      type: "trade", symbol: "BTCUSDT", exchangeTime: 1723161250000, receiveTime: 1723161250001, price: 61_800, qty: 5, buyerInitiated: true, tradeId: 1,
+      type: "trade",
+      symbol: "BTCUSDT",
+      exchangeTime: 1723161250000,
+      receiveTime: 1723161250001,
+      price: 61_800,
+      qty: 5,
+      buyerInitiated: true,
+      tradeId: 1,
     });
     await redis.xadd(input, "*", "e", trade, "pad", "p".repeat(2 << 20));
     await redis.xadd(input, "*", "e", "x".repeat(2 << 20));
@@ -53,29 +62,50 @@ describe.skipIf(skipRedis)("hostile input to the scale-out", () => {
     const { symbols } = summaryOf(w);
     expect(Object.keys(symbols).sort(), "only real symbols are taken").toEqual(["BROKEN", "BTCUSDT"]);
     expect(symbols.BTCUSDT, "the three over-size entries are malformed, acknowledged, and nothing else changes").toMatchObject({
-      processed: BTC_EVENTS + 3, malformed: 3, rejected: 3, dead: 0, outputs: reference.BTCUSDT!.length, takeovers: 1, errors: 0,
+      processed: BTC_EVENTS + 3,
+      malformed: 3,
+      rejected: 3,
+      dead: 0,
+      outputs: reference.BTCUSDT!.length,
+      takeovers: 1,
+      errors: 0,
     });
     const marks = await redis.hgetall(symbolKeys("BTCUSDT", GROUP).done);
-    expect(Object.values(marks).filter((m) => m === "bad"), "marked bad").toHaveLength(3);
+    expect(
+      Object.values(marks).filter((m) => m === "bad"),
+      "marked bad",
+    ).toHaveLength(3);
     await expectExactlyOnce(redis, "BTCUSDT", GROUP, reference.BTCUSDT!);
 
     expect(symbols.BROKEN, "never owned, every failure counted").toMatchObject({ takeovers: 0, processed: 0 });
-    const waits = [...w.stderr.matchAll(/BROKEN: .*WRONGTYPE.*; letting it go \(error (\d+); taken again in (\d+) ms or later\)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    const waits = [...w.stderr.matchAll(/BROKEN: .*WRONGTYPE.*; letting it go \(error (\d+); taken again in (\d+) ms or later\)/g)].map(
+      (m) => [Number(m[1]), Number(m[2])],
+    );
     expect(waits.length, `every failure is logged with its wait:\n${w.stderr}`).toBe(symbols.BROKEN!.errors);
     for (const [i, [n, wait]] of waits.entries()) {
       expect(n, "failures are numbered in order").toBe(i + 1);
-      expect(wait, "the wait doubles with each failure in a row (from one tick), up to the cap").toBe(Math.min(waits[0]![1]! * 2 ** i, MAX_BACKOFF_MS));
+      expect(wait, "the wait doubles with each failure in a row (from one tick), up to the cap").toBe(
+        Math.min(waits[0]![1]! * 2 ** i, MAX_BACKOFF_MS),
+      );
     }
-    expect(linesMatching(w.stderr, /cf:symbols: ignoring 3 names that cannot be a symbol/), `logged once, not every tick:\n${w.stderr}`).toBe(1);
+    expect(
+      linesMatching(w.stderr, /cf:symbols: ignoring 3 names that cannot be a symbol/),
+      `logged once, not every tick:\n${w.stderr}`,
+    ).toBe(1);
 
     // another worker rebuilds the whole history: the over-size entries are bounded (and malformed) there too
     const second = await runWorker();
     expect(summaryOf(second).symbols.BTCUSDT, "the rebuild decides every entry as the first run did").toMatchObject({
-      rebuilt: BTC_EVENTS + 3, divergent: 0, processed: 0, takeovers: 1,
+      rebuilt: BTC_EVENTS + 3,
+      divergent: 0,
+      processed: 0,
+      takeovers: 1,
     });
   });
 
-  test("--max-symbols bounds what one worker owns: the rest is left to other workers, logged once and reported", { timeout: 120_000 }, async () => {
+  test("--max-symbols bounds what one worker owns: the rest is left to other workers, logged once and reported", {
+    timeout: 120_000,
+  }, async () => {
     await publish(server.url, BTCUSDT, ETHUSDT);
     const w = await runWorker("--max-symbols", "1");
     const summary = summaryOf(w);

@@ -58,9 +58,13 @@ async function expectDeadLetter(symbol: keyof typeof KIND): Promise<void> {
   const [, fields] = ((await redis.xrange(symbolKeys(symbol, GROUP).input, id, id)) as [string, string[]][])[0]!;
   expect(letter.get("e"), `${symbol}: the dead letter carries the entry's original field`).toBe(fields[fields.indexOf("e") + 1]);
   const poisoned = JSON.parse(reference[symbol]![POISONED]!) as { time: number };
-  expect(decodeEvent(letter.get("e")!).exchangeTime, `${symbol}: the dead entry is the event that triggered the poisoned update`).toBe(poisoned.time);
+  expect(decodeEvent(letter.get("e")!).exchangeTime, `${symbol}: the dead entry is the event that triggered the poisoned update`).toBe(
+    poisoned.time,
+  );
   expect(letter.get("kind"), `${symbol}: failure kind`).toBe(KIND[symbol]);
-  expect(letter.get("reason"), `${symbol}: the reason names the error`).toMatch(KIND[symbol] === "bug" ? /^TypeError: cache cannot store/ : /^InvalidParameterError: /);
+  expect(letter.get("reason"), `${symbol}: the reason names the error`).toMatch(
+    KIND[symbol] === "bug" ? /^TypeError: cache cannot store/ : /^InvalidParameterError: /,
+  );
 }
 
 describe.skipIf(skipRedis)("poison messages", () => {
@@ -69,7 +73,9 @@ describe.skipIf(skipRedis)("poison messages", () => {
     reference = await referenceUpdates([BTCUSDT, ETHUSDT], SYMBOLS);
   });
 
-  test("a poison entry is dead-lettered with its reason, acknowledged and counted; the symbol carries on, no loop, every other output is the replay's", { timeout: 180_000 }, async () => {
+  test("a poison entry is dead-lettered with its reason, acknowledged and counted; the symbol carries on, no loop, every other output is the replay's", {
+    timeout: 180_000,
+  }, async () => {
     await publish(server.url, BTCUSDT, ETHUSDT);
     const w = poisonWorker({ exitWhenIdleMs: 1500 });
     expect(await w.exited, w.stderr).toBe(0);
@@ -78,18 +84,44 @@ describe.skipIf(skipRedis)("poison messages", () => {
       await expectExactlyOnce(redis, s, GROUP, expected(s), 1);
       await expectDeadLetter(s);
       expect(summaryOf(w).symbols[s], `${s}: counted once as dead, taken over once, never let go`).toMatchObject({
-        processed: await redis.xlen(symbolKeys(s, GROUP).input), dead: 1, rejected: 0, outputs: expected(s).length, takeovers: 1, errors: 0, divergent: 0,
+        processed: await redis.xlen(symbolKeys(s, GROUP).input),
+        dead: 1,
+        rejected: 0,
+        outputs: expected(s).length,
+        takeovers: 1,
+        errors: 0,
+        divergent: 0,
       });
     }
-    expect(linesMatching(w.stderr, /BTCUSDT: entry \S+ is a poison message \(bug: TypeError: cache cannot store .*\): dead-lettered to cf:dead:\{BTCUSDT\}/), w.stderr).toBe(1);
-    expect(linesMatching(w.stderr, /ETHUSDT: entry \S+ is a poison message \(data: InvalidParameterError: .*\): dead-lettered to cf:dead:\{ETHUSDT\}/), w.stderr).toBe(1);
+    expect(
+      linesMatching(
+        w.stderr,
+        /BTCUSDT: entry \S+ is a poison message \(bug: TypeError: cache cannot store .*\): dead-lettered to cf:dead:\{BTCUSDT\}/,
+      ),
+      w.stderr,
+    ).toBe(1);
+    expect(
+      linesMatching(
+        w.stderr,
+        /ETHUSDT: entry \S+ is a poison message \(data: InvalidParameterError: .*\): dead-lettered to cf:dead:\{ETHUSDT\}/,
+      ),
+      w.stderr,
+    ).toBe(1);
     expect(w.stderr, "nothing was let go").not.toMatch(/letting it go/);
   });
 
-  test("a worker SIGKILLed after a poison entry: the takeover's rebuild re-runs it to the same state, and the output is still identical", { timeout: 240_000 }, async () => {
-    const { workers, publishers, target, victim } = await twoWorkersMidRun(redis, server.url, GROUP, SYMBOLS, [BTCUSDT, ETHUSDT],
+  test("a worker SIGKILLed after a poison entry: the takeover's rebuild re-runs it to the same state, and the output is still identical", {
+    timeout: 240_000,
+  }, async () => {
+    const { workers, publishers, target, victim } = await twoWorkersMidRun(
+      redis,
+      server.url,
+      GROUP,
+      SYMBOLS,
+      [BTCUSDT, ETHUSDT],
       () => poisonWorker({ leaseMs: 2000, claimIdleMs: 1000 }),
-      async (s) => (await redis.xlen(symbolKeys(s, GROUP).dead)) === 1);
+      async (s) => (await redis.xlen(symbolKeys(s, GROUP).dead)) === 1,
+    );
     target.child.kill("SIGKILL");
     expect(await target.exited).toBeNull();
     for (const p of publishers) expect(await p.exited, p.stderr).toBe(0);
@@ -109,7 +141,9 @@ describe.skipIf(skipRedis)("poison messages", () => {
     expect(survivor.stderr, "nothing was let go").not.toMatch(/letting it go/);
   });
 
-  test("a rebuild that runs a dead entry differently (here: the cache no longer throws) is counted and logged as a bug, never looped on", { timeout: 120_000 }, async () => {
+  test("a rebuild that runs a dead entry differently (here: the cache no longer throws) is counted and logged as a bug, never looped on", {
+    timeout: 120_000,
+  }, async () => {
     await publish(server.url, BTCUSDT);
     const poisoned = reference.BTCUSDT![POISONED]!;
     const throwing: ScoreCache = {
@@ -118,16 +152,29 @@ describe.skipIf(skipRedis)("poison messages", () => {
       },
     };
     const logs: string[] = [];
-    const run = (cache: ScoreCache): Promise<Awaited<ReturnType<ClusterWorker["run"]>>> => new ClusterWorker({
-      url: server.url, group: GROUP, backend: "js", exitWhenIdleMs: 1000, engine: { config: { caching: true }, cache }, log: (l) => logs.push(l),
-    }).run();
+    const run = (cache: ScoreCache): Promise<Awaited<ReturnType<ClusterWorker["run"]>>> =>
+      new ClusterWorker({
+        url: server.url,
+        group: GROUP,
+        backend: "js",
+        exitWhenIdleMs: 1000,
+        engine: { config: { caching: true }, cache },
+        log: (l) => logs.push(l),
+      }).run();
     const first = await run(throwing);
     expect(first.symbols.BTCUSDT, "the first worker dead-lettered the entry").toMatchObject({ dead: 1, divergent: 0 });
     const second = await run({ putLatestScore() {} });
     expect(second.symbols.BTCUSDT, "the second worker rebuilt all of it; the dead entry ran this time").toMatchObject({
-      rebuilt: await redis.xlen(symbolKeys("BTCUSDT", GROUP).input), divergent: 1, takeovers: 1, errors: 0, processed: 0,
+      rebuilt: await redis.xlen(symbolKeys("BTCUSDT", GROUP).input),
+      divergent: 1,
+      takeovers: 1,
+      errors: 0,
+      processed: 0,
     });
-    expect(linesMatching(logs.join("\n"), /BTCUSDT: bug: entry \S+ failed when first processed but ran in the rebuild/), logs.join("\n")).toBe(1);
+    expect(
+      linesMatching(logs.join("\n"), /BTCUSDT: bug: entry \S+ failed when first processed but ran in the rebuild/),
+      logs.join("\n"),
+    ).toBe(1);
     expect(await redis.xlen(symbolKeys("BTCUSDT", GROUP).dead), "still one dead letter").toBe(1);
   });
 });

@@ -13,8 +13,10 @@ test("ids order by milliseconds, then sequence, as unsigned integers of any size
 
 test("agrees with BigInt comparison on random ids", () => {
   const id = fc.tuple(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }));
-  fc.assert(fc.property(id, id, ([am, as], [bm, bs]) => {
-    const expected = am !== bm ? (am < bm ? -1 : 1) : as === bs ? 0 : as < bs ? -1 : 1;
-    expect(compareStreamIds(`${am}-${as}`, `${bm}-${bs}`), `${am}-${as} vs ${bm}-${bs}`).toBe(expected);
-  }));
+  fc.assert(
+    fc.property(id, id, ([am, as], [bm, bs]) => {
+      const expected = am !== bm ? (am < bm ? -1 : 1) : as === bs ? 0 : as < bs ? -1 : 1;
+      expect(compareStreamIds(`${am}-${as}`, `${bm}-${bs}`), `${am}-${as} vs ${bm}-${bs}`).toBe(expected);
+    }),
+  );
 });

@@ -5,7 +5,20 @@ import { MAX_BACKOFF_MS, SymbolLedger, emptyStats } from "../../src/cluster/symb
 test("failures in a row double the wait from the base up to the cap; progress starts a new streak", () => {
   const l = new SymbolLedger();
   const waits = Array.from({ length: 12 }, (_, i) => l.failed(i * 1_000, 500));
-  expect(waits).toEqual([500, 1_000, 2_000, 4_000, 8_000, 16_000, MAX_BACKOFF_MS, MAX_BACKOFF_MS, MAX_BACKOFF_MS, MAX_BACKOFF_MS, MAX_BACKOFF_MS, MAX_BACKOFF_MS]);
+  expect(waits).toEqual([
+    500,
+    1_000,
+    2_000,
+    4_000,
+    8_000,
+    16_000,
+    MAX_BACKOFF_MS,
+    MAX_BACKOFF_MS,
+    MAX_BACKOFF_MS,
+    MAX_BACKOFF_MS,
+    MAX_BACKOFF_MS,
+    MAX_BACKOFF_MS,
+  ]);
   expect(l.stats.errors).toBe(12);
   expect(l.waiting(11_000 + MAX_BACKOFF_MS - 1), "waits until the last failure's wait is over").toBe(true);
   expect(l.waiting(11_000 + MAX_BACKOFF_MS)).toBe(false);

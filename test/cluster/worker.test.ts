@@ -42,7 +42,9 @@ describe.skipIf(skipRedis)("Redis Streams scale-out", () => {
     reference = await referenceUpdates([BTCUSDT, ETHUSDT], SYMBOLS);
   });
 
-  test("publish shards by symbol; one worker scores everything exactly once, identical to a single-process replay", { timeout: 180_000 }, async () => {
+  test("publish shards by symbol; one worker scores everything exactly once, identical to a single-process replay", {
+    timeout: 180_000,
+  }, async () => {
     const pub = await publish(server.url, BTCUSDT, ETHUSDT);
     expect(pub.stdout).toMatch(/BTCUSDT\s+41249 events → cf:in:\{BTCUSDT\}/);
     expect(pub.stdout).toMatch(/published \d+ events for 2 symbols/);
@@ -56,7 +58,16 @@ describe.skipIf(skipRedis)("Redis Streams scale-out", () => {
     for (const s of SYMBOLS) {
       await expectExactlyOnce(redis, s, GROUP, reference[s]!);
       expect(summary.symbols[s], s).toMatchObject({
-        processed: await redis.xlen(inputKey(s)), rejected: 0, dead: 0, outputs: reference[s]!.length, duplicates: 0, rebuilt: 0, divergent: 0, takeovers: 1, errors: 0, dataLosses: 0,
+        processed: await redis.xlen(inputKey(s)),
+        rejected: 0,
+        dead: 0,
+        outputs: reference[s]!.length,
+        duplicates: 0,
+        rebuilt: 0,
+        divergent: 0,
+        takeovers: 1,
+        errors: 0,
+        dataLosses: 0,
       });
       expect(await redis.get(symbolKeys(s, GROUP).lease), `${s}: the lease is released on exit`).toBeNull();
     }
@@ -85,16 +96,24 @@ describe.skipIf(skipRedis)("Redis Streams scale-out", () => {
     expect(await survivor.exited, survivor.stderr).toBe(0);
     const stats = summaryOf(survivor).symbols[killed.symbol]!;
     expect(stats.takeovers, `the survivor took ${killed.symbol} over`).toBeGreaterThanOrEqual(1);
-    expect(stats.claimed, `the survivor claimed what the victim left pending (${pendingAtKill} of ${lengthAtKill} entries)`).toBeGreaterThanOrEqual(pendingAtKill);
+    expect(
+      stats.claimed,
+      `the survivor claimed what the victim left pending (${pendingAtKill} of ${lengthAtKill} entries)`,
+    ).toBeGreaterThanOrEqual(pendingAtKill);
     expect(stats.rebuilt, "the state was rebuilt from the acknowledged history").toBeGreaterThan(0);
     expect(stats.duplicates, "the claimed entries had no outputs yet: nothing was skipped").toBe(0);
-    expect(stats.outputs, "the survivor wrote the rest of the victim's outputs, and only those").toBeLessThanOrEqual(reference[killed.symbol]!.length - killed.outputsAtKill);
+    expect(stats.outputs, "the survivor wrote the rest of the victim's outputs, and only those").toBeLessThanOrEqual(
+      reference[killed.symbol]!.length - killed.outputsAtKill,
+    );
     const own = SYMBOLS.find((s) => s !== killed.symbol)!;
-    if (summaryOf(survivor).symbols[own]) expect(summaryOf(survivor).symbols[own]!.outputs, `the survivor scored all of ${own}`).toBe(reference[own]!.length);
+    if (summaryOf(survivor).symbols[own])
+      expect(summaryOf(survivor).symbols[own]!.outputs, `the survivor scored all of ${own}`).toBe(reference[own]!.length);
     for (const s of SYMBOLS) expect(await redis.get(symbolKeys(s, GROUP).lease), `${s}: lease released`).toBeNull();
   });
 
-  test("a worker paused (SIGSTOP) past its lease is fenced: another takes over, and once resumed it writes nothing", { timeout: 240_000 }, async () => {
+  test("a worker paused (SIGSTOP) past its lease is fenced: another takes over, and once resumed it writes nothing", {
+    timeout: 240_000,
+  }, async () => {
     const { workers, publishers, victim, target } = await midRun();
     target.child.kill("SIGSTOP");
     for (const p of publishers) expect(await p.exited, p.stderr).toBe(0);
@@ -109,15 +128,24 @@ describe.skipIf(skipRedis)("Redis Streams scale-out", () => {
     expect(summaryOf(target).symbols[victim.symbol]!.duplicates, "the fenced worker wrote nothing twice").toBe(0);
   });
 
-  test("a worker that joins later gets its share: the first hands a symbol back, the newcomer rebuilds it and carries on", { timeout: 240_000 }, async () => {
+  test("a worker that joins later gets its share: the first hands a symbol back, the newcomer rebuilds it and carries on", {
+    timeout: 240_000,
+  }, async () => {
     const first = worker(...FAST);
     await until(async () => (await redis.zcard(workersKey(GROUP))) === 1, "the first worker to join");
     await publish(server.url, BTCUSDT, ETHUSDT);
     const owner = async (s: string): Promise<string | undefined> => (await redis.get(symbolKeys(s, GROUP).lease))?.split("#")[0];
-    await until(async () => (await Promise.all(SYMBOLS.map(owner))).every((o) => o && first.stderr.includes(o)), "the first worker to own both symbols");
+    await until(
+      async () => (await Promise.all(SYMBOLS.map(owner))).every((o) => o && first.stderr.includes(o)),
+      "the first worker to own both symbols",
+    );
 
     const second = worker(...FAST);
-    await until(async () => (await Promise.all(SYMBOLS.map(owner))).some((o) => o && second.stderr.includes(o)), "the newcomer to own a symbol", 120_000);
+    await until(
+      async () => (await Promise.all(SYMBOLS.map(owner))).some((o) => o && second.stderr.includes(o)),
+      "the newcomer to own a symbol",
+      120_000,
+    );
     await until(() => fullyProcessed(redis, SYMBOLS, GROUP), "every input entry acknowledged and nothing pending", 180_000, 50);
     for (const s of SYMBOLS) await expectExactlyOnce(redis, s, GROUP, reference[s]!);
 
@@ -132,12 +160,29 @@ describe.skipIf(skipRedis)("Redis Streams scale-out", () => {
     }
   });
 
-  test("bad entries are acknowledged and counted as rejected, never fatal; the good ones score as usual", { timeout: 180_000 }, async () => {
+  test("bad entries are acknowledged and counted as rejected, never fatal; the good ones score as usual", {
+    timeout: 180_000,
+  }, async () => {
     const trade = (symbol: string, price: number): MarketEvent => ({
-      type: "trade", symbol, exchangeTime: 1723161255342, receiveTime: 1723161255343, price, qty: 0.5, buyerInitiated: true, tradeId: 1,
+      type: "trade",
+      symbol,
+      exchangeTime: 1723161255342,
+      receiveTime: 1723161255343,
+      price,
+      qty: 0.5,
+      buyerInitiated: true,
+      tradeId: 1,
     });
     const quote: MarketEvent = {
-      type: "quote", symbol: "BTCUSDT", exchangeTime: 1723161255342, receiveTime: 1723161255343, updateId: 1, bidPx: 61_001, bidQty: 1, askPx: 61_000, askQty: 1,
+      type: "quote",
+      symbol: "BTCUSDT",
+      exchangeTime: 1723161255342,
+      receiveTime: 1723161255343,
+      updateId: 1,
+      bidPx: 61_001,
+      bidQty: 1,
+      askPx: 61_000,
+      askQty: 1,
     };
     const input = inputKey("BTCUSDT");
     await redis.sadd(SYMBOLS_KEY, "BTCUSDT");
@@ -152,20 +197,28 @@ describe.skipIf(skipRedis)("Redis Streams scale-out", () => {
     const w = worker("--exit-when-idle-ms", "1500", "--backend", "js");
     expect(await w.exited, w.stderr).toBe(0);
     expect(await fullyProcessed(redis, ["BTCUSDT"], GROUP)).toBe(true);
-    expect(summaryOf(w).symbols.BTCUSDT, "4 malformed entries + 2 events the engine rejects").toMatchObject({ processed: 41249 + 6, rejected: 6, malformed: 4 });
+    expect(summaryOf(w).symbols.BTCUSDT, "4 malformed entries + 2 events the engine rejects").toMatchObject({
+      processed: 41249 + 6,
+      rejected: 6,
+      malformed: 4,
+    });
     const marks = await redis.hgetall(symbolKeys("BTCUSDT", GROUP).done);
     expect(Object.values(marks).filter((m) => m === "bad")).toHaveLength(4);
     await expectExactlyOnce(redis, "BTCUSDT", GROUP, reference.BTCUSDT!);
   });
 
-  test("a read whose reply is lost with the connection (it ran on the server) skips nothing: the output is still a single process's", { timeout: 180_000 }, async () => {
+  test("a read whose reply is lost with the connection (it ran on the server) skips nothing: the output is still a single process's", {
+    timeout: 180_000,
+  }, async () => {
     await publish(server.url, BTCUSDT);
     const proxy = await replyDroppingProxy(server.port, (reply) => reply.includes('{"t":"'));
     try {
       const w = spawnCli(["worker", "--redis", proxy.url, "--group", GROUP, ...FAST, "--exit-when-idle-ms", "4000"]);
       expect(await w.exited, w.stderr).toBe(0);
       expect(proxy.dropped(), "the proxy swallowed a reply that carried entries").toBe(true);
-      expect(w.stderr, "the read that lost its reply failed at once and the symbol was taken over again").toMatch(/BTCUSDT: the connection to Redis closed before it answered .*; letting it go/);
+      expect(w.stderr, "the read that lost its reply failed at once and the symbol was taken over again").toMatch(
+        /BTCUSDT: the connection to Redis closed before it answered .*; letting it go/,
+      );
     } finally {
       await proxy.close();
     }
@@ -189,7 +242,9 @@ describe.skipIf(skipRedis)("Redis Streams scale-out", () => {
     expect(new Set(texts).size, "no event appended twice").toBe(texts.length);
   });
 
-  test("stopped while Redis is down, a worker exits within about a lease (not after every retry of every call)", { timeout: 120_000 }, async () => {
+  test("stopped while Redis is down, a worker exits within about a lease (not after every retry of every call)", {
+    timeout: 120_000,
+  }, async () => {
     const w = worker(...FAST);
     await until(() => w.stderr.includes("joined group"), "the worker to join");
     await server.kill();
@@ -204,14 +259,54 @@ describe.skipIf(skipRedis)("Redis Streams scale-out", () => {
   });
 
   test.each([
-    ["no --group", 2, ["worker", "--redis", "redis://127.0.0.1:1"], /required option '-g, --group <name>' not specified; see 'confluence worker --help'/],
-    ["a bad --lease-ms", 2, ["worker", "--redis", "redis://127.0.0.1:1", "--group", "g", "--lease-ms", "10"], /--lease-ms 10: expected an integer from 100/],
-    ["a bad --max-symbols", 2, ["worker", "--redis", "redis://127.0.0.1:1", "--group", "g", "--max-symbols", "0"], /--max-symbols 0: expected an integer from 1 to 1000000/],
-    ["a bad --max-entry-bytes", 2, ["worker", "--redis", "redis://127.0.0.1:1", "--group", "g", "--max-entry-bytes", "100000000"], /--max-entry-bytes 100000000: expected an integer from 1024 to 67108864/],
-    ["a non-URL --redis", 2, ["publish", "--redis", "localhost", BTCUSDT], /--redis localhost: expected a URL like redis:\/\/\[user:password@\]host\[:port\]\[\/db\]/],
-    ["a port out of range", 2, ["publish", "--redis", "redis://127.0.0.1:99999", BTCUSDT], /--redis redis:\/\/127\.0\.0\.1:99999: expected a URL/],
-    ["a path that is not a database number", 2, ["worker", "--redis", "redis://127.0.0.1:6379/abc", "--group", "g"], /the path must be a database number/],
-    ["an unreachable server", 1, ["publish", "--redis", "redis://127.0.0.1:1", BTCUSDT], /127\.0\.0\.1:1: connection refused: expected a reachable Redis server/],
+    [
+      "no --group",
+      2,
+      ["worker", "--redis", "redis://127.0.0.1:1"],
+      /required option '-g, --group <name>' not specified; see 'confluence worker --help'/,
+    ],
+    [
+      "a bad --lease-ms",
+      2,
+      ["worker", "--redis", "redis://127.0.0.1:1", "--group", "g", "--lease-ms", "10"],
+      /--lease-ms 10: expected an integer from 100/,
+    ],
+    [
+      "a bad --max-symbols",
+      2,
+      ["worker", "--redis", "redis://127.0.0.1:1", "--group", "g", "--max-symbols", "0"],
+      /--max-symbols 0: expected an integer from 1 to 1000000/,
+    ],
+    [
+      "a bad --max-entry-bytes",
+      2,
+      ["worker", "--redis", "redis://127.0.0.1:1", "--group", "g", "--max-entry-bytes", "100000000"],
+      /--max-entry-bytes 100000000: expected an integer from 1024 to 67108864/,
+    ],
+    [
+      "a non-URL --redis",
+      2,
+      ["publish", "--redis", "localhost", BTCUSDT],
+      /--redis localhost: expected a URL like redis:\/\/\[user:password@\]host\[:port\]\[\/db\]/,
+    ],
+    [
+      "a port out of range",
+      2,
+      ["publish", "--redis", "redis://127.0.0.1:99999", BTCUSDT],
+      /--redis redis:\/\/127\.0\.0\.1:99999: expected a URL/,
+    ],
+    [
+      "a path that is not a database number",
+      2,
+      ["worker", "--redis", "redis://127.0.0.1:6379/abc", "--group", "g"],
+      /the path must be a database number/,
+    ],
+    [
+      "an unreachable server",
+      1,
+      ["publish", "--redis", "redis://127.0.0.1:1", BTCUSDT],
+      /127\.0\.0\.1:1: connection refused: expected a reachable Redis server/,
+    ],
   ] as const)("%s: exit %i, one line, no stack trace", async (_, code, args, message) => {
     const p = spawnCli(args);
     expect(await p.exited).toBe(code);

@@ -6,8 +6,18 @@
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import {
-  COMPONENT_NAMES, ConfluenceAnalyzer, InvalidConfigError, InvalidValueError, InvalidWeightsError, OutOfOrderError, PRESETS,
-  UnknownConfigKeyError, WarmupError, resolveConfig, type ConfluenceUpdate, type Kernels,
+  COMPONENT_NAMES,
+  ConfluenceAnalyzer,
+  InvalidConfigError,
+  InvalidValueError,
+  InvalidWeightsError,
+  OutOfOrderError,
+  PRESETS,
+  UnknownConfigKeyError,
+  WarmupError,
+  resolveConfig,
+  type ConfluenceUpdate,
+  type Kernels,
 } from "../../src/index.js";
 import { LIMITS } from "../../src/feeds/validate.js";
 import { backends } from "../support/backends.js";
@@ -29,19 +39,27 @@ function feed(a: ConfluenceAnalyzer, events: readonly Event[], onUpdate?: (u: Co
 function outOfRange(u: ConfluenceUpdate): string | null {
   const within = (v: number, lo: number, hi: number): boolean => v >= lo && v <= hi; // false for NaN
   const checks: [string, number, number, number][] = [
-    ["score", u.score, 0, 100], ["confidence", u.confidence, 0, 1], ["momentum", u.momentum, -1, 1],
-    ["meanReversion", u.meanReversion, -1, 1], ["agreement", u.agreement, 0, 1], ["sufficiency", u.sufficiency, 0, 1],
-    ["regime", u.regime, 0, 1], ["coverage", u.coverage, 0, 1],
+    ["score", u.score, 0, 100],
+    ["confidence", u.confidence, 0, 1],
+    ["momentum", u.momentum, -1, 1],
+    ["meanReversion", u.meanReversion, -1, 1],
+    ["agreement", u.agreement, 0, 1],
+    ["sufficiency", u.sufficiency, 0, 1],
+    ["regime", u.regime, 0, 1],
+    ["coverage", u.coverage, 0, 1],
   ];
   for (const [name, c] of Object.entries(u.components)) {
     checks.push([`${name}.score`, c.score, 0, 100], [`${name}.confidence`, c.confidence, 0, 1]);
   }
   for (const [name, v, lo, hi] of checks) if (!within(v, lo, hi)) return `${name} = ${v} outside [${lo}, ${hi}]`;
   // the lean breakdown a score update carries is the full one's score and confidence, in the same order
-  if (Object.keys(u.componentScores).join() !== COMPONENT_NAMES.join()) return `componentScores keys ${Object.keys(u.componentScores).join()}`;
+  if (Object.keys(u.componentScores).join() !== COMPONENT_NAMES.join())
+    return `componentScores keys ${Object.keys(u.componentScores).join()}`;
   for (const name of COMPONENT_NAMES) {
-    const lean = u.componentScores[name], full = u.components[name];
-    if (!Object.is(lean.score, full.score) || !Object.is(lean.confidence, full.confidence)) return `componentScores.${name} ${JSON.stringify(lean)} ≠ components.${name}`;
+    const lean = u.componentScores[name],
+      full = u.components[name];
+    if (!Object.is(lean.score, full.score) || !Object.is(lean.confidence, full.confidence))
+      return `componentScores.${name} ${JSON.stringify(lean)} ≠ components.${name}`;
   }
   for (const [name, v] of Object.entries(u.features)) if (Number.isNaN(v)) return `feature ${name} is NaN (no value is null)`;
   return null;
@@ -56,8 +74,14 @@ describe("configuration", () => {
   test("presets: default and the seed's ultraFast", () => {
     expect(resolveConfig({ preset: "ultraFast" })).toEqual({
       weights: { orderbook: 0.6, orderflow: 0.35, volume: 0.05, price_structure: 0, technical: 0, sentiment: 0 },
-      depth: 5, lookback: 10, updateIntervalMs: 100, sensitivity: 0.5, confidenceThreshold: 0.3,
-      sentimentStaleMs: 60_000, approximations: false, caching: false,
+      depth: 5,
+      lookback: 10,
+      updateIntervalMs: 100,
+      sensitivity: 0.5,
+      confidenceThreshold: 0.3,
+      sentimentStaleMs: 60_000,
+      approximations: false,
+      caching: false,
     });
     expect(resolveConfig()).toEqual(PRESETS.default);
     expect(Object.values(PRESETS.default.weights).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
@@ -69,7 +93,9 @@ describe("configuration", () => {
   });
   test("typed errors at the edge", () => {
     expect(() => resolveConfig({ depht: 5 } as never)).toThrow(UnknownConfigKeyError);
-    expect(() => resolveConfig({ parallelism: true } as never), "the flag nothing read is gone").toThrow("unknown configuration key 'parallelism'");
+    expect(() => resolveConfig({ parallelism: true } as never), "the flag nothing read is gone").toThrow(
+      "unknown configuration key 'parallelism'",
+    );
     expect(() => resolveConfig({ weights: { orderbok: 1 } as never })).toThrow("unknown configuration key 'weights.orderbok'");
     expect(() => resolveConfig({ weights: { orderbook: -0.1, orderflow: 0.6 } })).toThrow(InvalidWeightsError);
     expect(() => resolveConfig({ weights: { orderbook: 0.3 } })).toThrow(/sum to 1\.05.*expected 1 within 1e-9/);
@@ -109,9 +135,20 @@ describe.each(backends)("analyzer on $backend", (k: Kernels) => {
 
   test("orderbook sub-score by hand: depth 2, bids 3@100 1@99, asks 1@101 1@102", () => {
     const a = new ConfluenceAnalyzer(k, {
-      weights: { orderbook: 1, orderflow: 0, volume: 0, price_structure: 0, technical: 0, sentiment: 0 }, depth: 2, sensitivity: 1,
+      weights: { orderbook: 1, orderflow: 0, volume: 0, price_structure: 0, technical: 0, sentiment: 0 },
+      depth: 2,
+      sensitivity: 1,
     });
-    a.onBook([[100, 3], [99, 1]], [[101, 1], [102, 1]]);
+    a.onBook(
+      [
+        [100, 3],
+        [99, 1],
+      ],
+      [
+        [101, 1],
+        [102, 1],
+      ],
+    );
     const u = a.compute(0)!;
     // level weights exp(−2i/N): 1, e^−1; dwi = ((3 + e^−1) − (1 + e^−1)) / ((3 + e^−1) + (1 + e^−1)) = 2 / (4 + 2e^−1)
     const w1 = Math.exp(-1);
@@ -129,7 +166,8 @@ describe.each(backends)("analyzer on $backend", (k: Kernels) => {
 
   test("sentiment: absent → its weight is redistributed and coverage says so; stale → absent again", () => {
     const a = new ConfluenceAnalyzer(k, {
-      weights: { orderbook: 0.8, orderflow: 0, volume: 0, price_structure: 0, technical: 0, sentiment: 0.2 }, sentimentStaleMs: 1000,
+      weights: { orderbook: 0.8, orderflow: 0, volume: 0, price_structure: 0, technical: 0, sentiment: 0.2 },
+      sentimentStaleMs: 1000,
     });
     a.onBook([[100, 1]], [[101, 1]]);
     const absent = a.compute(0)!;
@@ -151,7 +189,9 @@ describe.each(backends)("analyzer on $backend", (k: Kernels) => {
     expect(() => a.onTrade({ price: NaN, qty: 1, buyerInitiated: true, time: 11 })).toThrow(InvalidValueError);
     expect(() => a.onTrade({ price: 100, qty: -1, buyerInitiated: true, time: 11 })).toThrow("trade qty[0] = -1");
     expect(() => a.onTrade({ price: 100, qty: 1, buyerInitiated: true, time: 9 })).toThrow(OutOfOrderError);
-    expect(() => a.onQuote({ bidPx: 0, bidQty: 1, askPx: 1, askQty: 1 })).toThrow("bidPx[0] = 0: expected a finite price in [1e-12, 1000000000000]");
+    expect(() => a.onQuote({ bidPx: 0, bidQty: 1, askPx: 1, askQty: 1 })).toThrow(
+      "bidPx[0] = 0: expected a finite price in [1e-12, 1000000000000]",
+    );
     expect(() => a.onBook([[100, Infinity]], [[101, 1]])).toThrow("bidQty[0] = Infinity");
     // finite but extreme: outside the sane bounds every sum and variance of the analysis stays finite in
     expect(() => a.onTrade({ price: 1e200, qty: 1, buyerInitiated: true, time: 11 })).toThrow("trade price[0] = 1e+200");
@@ -167,12 +207,20 @@ describe.each(backends)("analyzer on $backend", (k: Kernels) => {
 });
 
 describe("properties (fast-check)", () => {
-  const price = fc.oneof(fc.constant(100), fc.integer({ min: 9990, max: 10010 }).map((t) => t / 100), fc.double({ min: 1e-6, max: 1e9, noNaN: true }));
+  const price = fc.oneof(
+    fc.constant(100),
+    fc.integer({ min: 9990, max: 10010 }).map((t) => t / 100),
+    fc.double({ min: 1e-6, max: 1e9, noNaN: true }),
+  );
   const qty = fc.oneof(fc.constant(0), fc.constant(1), fc.double({ min: LIMITS.minQty, max: 1e6, noNaN: true }));
   const event = fc.oneof(
     fc.record({ kind: fc.constant("trade" as const), price, qty, buyerInitiated: fc.boolean() }),
     fc.record({ kind: fc.constant("quote" as const), bidPx: price, bidQty: qty, askPx: price, askQty: qty }),
-    fc.record({ kind: fc.constant("book" as const), bids: fc.array(fc.tuple(price, qty), { minLength: 0, maxLength: 4 }), asks: fc.array(fc.tuple(price, qty), { minLength: 0, maxLength: 4 }) }),
+    fc.record({
+      kind: fc.constant("book" as const),
+      bids: fc.array(fc.tuple(price, qty), { minLength: 0, maxLength: 4 }),
+      asks: fc.array(fc.tuple(price, qty), { minLength: 0, maxLength: 4 }),
+    }),
     fc.record({ kind: fc.constant("sentiment" as const), value: fc.double({ min: -1, max: 1, noNaN: true }) }),
   );
   type Generated = typeof event extends fc.Arbitrary<infer T> ? T : never;
@@ -190,72 +238,112 @@ describe("properties (fast-check)", () => {
   };
 
   test.each(["default", "ultraFast"] as const)("%s: every output in range, never NaN, identical on every backend", (preset) => {
-    fc.assert(fc.property(fc.array(event, { minLength: 1, maxLength: 60 }), (events) => {
-      const results = backends.map((k) => run(k, events as never, preset));
-      for (const [i, r] of results.entries()) expect(r, `${backends[i]!.backend} vs ${backends[0]!.backend}`).toEqual(results[0]);
-      for (const u of results[0]!) if (u) expectInRange(u);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.array(event, { minLength: 1, maxLength: 60 }), (events) => {
+        const results = backends.map((k) => run(k, events as never, preset));
+        for (const [i, r] of results.entries()) expect(r, `${backends[i]!.backend} vs ${backends[0]!.backend}`).toEqual(results[0]);
+        for (const u of results[0]!) if (u) expectInRange(u);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
 describe("symmetry and monotonicity", () => {
   const k = backends[0]!;
   const C = 200; // mirror prices around C/2: p → C − p
-  const flows = fc.array(fc.record({ price: fc.integer({ min: 9950, max: 10050 }).map((t) => t / 100), qty: fc.integer({ min: 1, max: 500 }).map((q) => q / 100), buyer: fc.boolean() }), { minLength: 40, maxLength: 80 });
-  const levels = fc.array(fc.integer({ min: 1, max: 900 }).map((q) => q / 100), { minLength: 5, maxLength: 5 });
+  const flows = fc.array(
+    fc.record({
+      price: fc.integer({ min: 9950, max: 10050 }).map((t) => t / 100),
+      qty: fc.integer({ min: 1, max: 500 }).map((q) => q / 100),
+      buyer: fc.boolean(),
+    }),
+    { minLength: 40, maxLength: 80 },
+  );
+  const levels = fc.array(
+    fc.integer({ min: 1, max: 900 }).map((q) => q / 100),
+    { minLength: 5, maxLength: 5 },
+  );
 
   test("a mirrored book and mirrored flow give score 100 − s and negated momentum and mean reversion", () => {
-    fc.assert(fc.property(flows, levels, levels, (trades, bq, aq) => {
-      const build = (mirror: boolean): ConfluenceUpdate => {
-        const a = new ConfluenceAnalyzer(k, { lookback: 5, depth: 5, weights: { sentiment: 0, orderbook: 0.35 } });
-        const px = (p: number): number => (mirror ? C - p : p);
-        trades.forEach((t, i) => {
-          a.onTrade({ price: px(t.price), qty: t.qty, buyerInitiated: mirror ? !t.buyer : t.buyer, time: i });
-          const bid = t.price - 0.01 * (1 + (i % 3)), ask = t.price + 0.01 * (1 + (i % 2));
-          const q1 = bq[i % 5]!, q2 = aq[i % 5]!;
-          if (mirror) a.onQuote({ bidPx: C - ask, bidQty: q2, askPx: C - bid, askQty: q1 });
-          else a.onQuote({ bidPx: bid, bidQty: q1, askPx: ask, askQty: q2 });
-        });
-        const mid = trades[trades.length - 1]!.price;
-        const bids = bq.map((q, i) => [mid - 0.01 * (i + 1), q] as [number, number]);
-        const asks = aq.map((q, i) => [mid + 0.01 * (i + 1), q] as [number, number]);
-        if (mirror) a.onBook(asks.map(([p, q]) => [C - p, q]), bids.map(([p, q]) => [C - p, q]));
-        else a.onBook(bids, asks);
-        const u = a.compute(trades.length)!;
-        a.dispose();
-        return u;
-      };
-      const s = build(false), m = build(true);
-      expect(m.score, "score of the mirror").toBeCloseTo(100 - s.score, 6);
-      expect(m.momentum).toBeCloseTo(-s.momentum, 6);
-      expect(m.meanReversion).toBeCloseTo(-s.meanReversion, 6);
-      expect(m.confidence).toBeCloseTo(s.confidence, 6);
-      for (const name of ["orderbook", "orderflow", "volume", "price_structure", "technical"] as const) {
-        expect(m.components[name].score, name).toBeCloseTo(100 - s.components[name].score, 6);
-      }
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(flows, levels, levels, (trades, bq, aq) => {
+        const build = (mirror: boolean): ConfluenceUpdate => {
+          const a = new ConfluenceAnalyzer(k, { lookback: 5, depth: 5, weights: { sentiment: 0, orderbook: 0.35 } });
+          const px = (p: number): number => (mirror ? C - p : p);
+          trades.forEach((t, i) => {
+            a.onTrade({ price: px(t.price), qty: t.qty, buyerInitiated: mirror ? !t.buyer : t.buyer, time: i });
+            const bid = t.price - 0.01 * (1 + (i % 3)),
+              ask = t.price + 0.01 * (1 + (i % 2));
+            const q1 = bq[i % 5]!,
+              q2 = aq[i % 5]!;
+            if (mirror) a.onQuote({ bidPx: C - ask, bidQty: q2, askPx: C - bid, askQty: q1 });
+            else a.onQuote({ bidPx: bid, bidQty: q1, askPx: ask, askQty: q2 });
+          });
+          const mid = trades[trades.length - 1]!.price;
+          const bids = bq.map((q, i) => [mid - 0.01 * (i + 1), q] as [number, number]);
+          const asks = aq.map((q, i) => [mid + 0.01 * (i + 1), q] as [number, number]);
+          if (mirror)
+            a.onBook(
+              asks.map(([p, q]) => [C - p, q]),
+              bids.map(([p, q]) => [C - p, q]),
+            );
+          else a.onBook(bids, asks);
+          const u = a.compute(trades.length)!;
+          a.dispose();
+          return u;
+        };
+        const s = build(false),
+          m = build(true);
+        expect(m.score, "score of the mirror").toBeCloseTo(100 - s.score, 6);
+        expect(m.momentum).toBeCloseTo(-s.momentum, 6);
+        expect(m.meanReversion).toBeCloseTo(-s.meanReversion, 6);
+        expect(m.confidence).toBeCloseTo(s.confidence, 6);
+        for (const name of ["orderbook", "orderflow", "volume", "price_structure", "technical"] as const) {
+          expect(m.components[name].score, name).toBeCloseTo(100 - s.components[name].score, 6);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 
   test("more bid depth never lowers the orderbook sub-score", () => {
-    const book = fc.record({ bq: levels, aq: levels, level: fc.integer({ min: 0, max: 4 }), extra: fc.double({ min: 0, max: 1e4, noNaN: true }) });
-    fc.assert(fc.property(book, ({ bq, aq, level, extra }) => {
-      const score = (bids: number[]): number => {
-        const a = new ConfluenceAnalyzer(k, { depth: 5, weights: { orderbook: 1, orderflow: 0, volume: 0, price_structure: 0, technical: 0, sentiment: 0 } });
-        a.onBook(bids.map((q, i) => [100 - i, q]), aq.map((q, i) => [101 + i, q]));
-        const s = a.compute(0)!.components.orderbook.score;
-        a.dispose();
-        return s;
-      };
-      const more = bq.slice();
-      more[level] = more[level]! + extra;
-      // monotone in exact arithmetic; floating point may wobble in the last bits (1e−12 of the scale)
-      expect(score(more)).toBeGreaterThanOrEqual(score(bq) - 1e-12 * 100);
-    }), { numRuns: 500 });
+    const book = fc.record({
+      bq: levels,
+      aq: levels,
+      level: fc.integer({ min: 0, max: 4 }),
+      extra: fc.double({ min: 0, max: 1e4, noNaN: true }),
+    });
+    fc.assert(
+      fc.property(book, ({ bq, aq, level, extra }) => {
+        const score = (bids: number[]): number => {
+          const a = new ConfluenceAnalyzer(k, {
+            depth: 5,
+            weights: { orderbook: 1, orderflow: 0, volume: 0, price_structure: 0, technical: 0, sentiment: 0 },
+          });
+          a.onBook(
+            bids.map((q, i) => [100 - i, q]),
+            aq.map((q, i) => [101 + i, q]),
+          );
+          const s = a.compute(0)!.components.orderbook.score;
+          a.dispose();
+          return s;
+        };
+        const more = bq.slice();
+        more[level] = more[level]! + extra;
+        // monotone in exact arithmetic; floating point may wobble in the last bits (1e−12 of the scale)
+        expect(score(more)).toBeGreaterThanOrEqual(score(bq) - 1e-12 * 100);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
 describe("real captures", () => {
-  test.each([["BTCUSDT", BTCUSDT], ["ETHUSDT", ETHUSDT]])("%s: warms up and scores every event after, identically on every backend", async (_, file) => {
+  test.each([
+    ["BTCUSDT", BTCUSDT],
+    ["ETHUSDT", ETHUSDT],
+  ])("%s: warms up and scores every event after, identically on every backend", async (_, file) => {
     const { events } = await captureEvents(file, 10);
     for (const preset of ["default", "ultraFast"] as const) {
       const scores = backends.map((k) => {

@@ -22,71 +22,129 @@ const levels = (...xs: number[]): Float64Array => Float64Array.from(xs);
 describe("decodeBinanceMessage: every supported kind", () => {
   test("spot trade (m true: the buyer was the maker, so the aggressor sold; time from T)", () => {
     expect(decodeBinanceMessage(wrap("btcusdt@trade", SPOT_TRADE), RT, null)).toEqual({
-      type: "trade", symbol: "BTCUSDT", exchangeTime: 1723161255342, receiveTime: RT,
-      price: 61837.63, qty: 0.02, buyerInitiated: false, tradeId: 3735683259,
+      type: "trade",
+      symbol: "BTCUSDT",
+      exchangeTime: 1723161255342,
+      receiveTime: RT,
+      price: 61837.63,
+      qty: 0.02,
+      buyerInitiated: false,
+      tradeId: 3735683259,
     });
   });
 
   test("futures trade (m false: the taker bought)", () => {
     expect(decodeBinanceMessage(FUTURES_TRADE, RT, null)).toEqual({
-      type: "trade", symbol: "BTCUSDT", exchangeTime: 1723161255341, receiveTime: RT,
-      price: 61840.1, qty: 0.005, buyerInitiated: true, tradeId: 5210000001,
+      type: "trade",
+      symbol: "BTCUSDT",
+      exchangeTime: 1723161255341,
+      receiveTime: RT,
+      price: 61840.1,
+      qty: 0.005,
+      buyerInitiated: true,
+      tradeId: 5210000001,
     });
   });
 
   test("futures aggTrade: tradeId is the aggregate id a, time from T", () => {
     expect(decodeBinanceMessage(wrap("btcusdt@aggTrade", FUTURES_AGG_TRADE), RT, null)).toEqual({
-      type: "trade", symbol: "BTCUSDT", exchangeTime: 123456785, receiveTime: RT,
-      price: 0.001, qty: 100, buyerInitiated: false, tradeId: 5933014,
+      type: "trade",
+      symbol: "BTCUSDT",
+      exchangeTime: 123456785,
+      receiveTime: RT,
+      price: 0.001,
+      qty: 100,
+      buyerInitiated: false,
+      tradeId: 5933014,
     });
   });
 
   test("spot depthUpdate: U, u, no pu (prevUpdateId NaN), flat levels, qty 0 kept (it removes a level)", () => {
     expect(decodeBinanceMessage(wrap("btcusdt@depth@100ms", SPOT_DEPTH), RT, null)).toEqual({
-      type: "depth", symbol: "BTCUSDT", exchangeTime: 1723161255208, receiveTime: RT,
-      firstUpdateId: 50093239189, lastUpdateId: 50093239202, prevUpdateId: NaN,
-      bids: levels(61737.63, 0, 61730.17, 1.5), asks: levels(61837.64, 1.54698),
+      type: "depth",
+      symbol: "BTCUSDT",
+      exchangeTime: 1723161255208,
+      receiveTime: RT,
+      firstUpdateId: 50093239189,
+      lastUpdateId: 50093239202,
+      prevUpdateId: NaN,
+      bids: levels(61737.63, 0, 61730.17, 1.5),
+      asks: levels(61837.64, 1.54698),
     });
   });
 
   test("futures depthUpdate: pu becomes prevUpdateId; an empty side is an empty array", () => {
     expect(decodeBinanceMessage(wrap("btcusdt@depth@100ms", FUTURES_DEPTH), RT, null)).toEqual({
-      type: "depth", symbol: "BTCUSDT", exchangeTime: 1723161255208, receiveTime: RT,
-      firstUpdateId: 4300000010, lastUpdateId: 4300000020, prevUpdateId: 4300000009,
-      bids: levels(61740.1, 2), asks: levels(),
+      type: "depth",
+      symbol: "BTCUSDT",
+      exchangeTime: 1723161255208,
+      receiveTime: RT,
+      firstUpdateId: 4300000010,
+      lastUpdateId: 4300000020,
+      prevUpdateId: 4300000009,
+      bids: levels(61740.1, 2),
+      asks: levels(),
     });
   });
 
   test("spot bookTicker: no event time (exchangeTime NaN)", () => {
     expect(decodeBinanceMessage(wrap("btcusdt@bookTicker", SPOT_BOOK_TICKER), RT, null)).toEqual({
-      type: "quote", symbol: "BTCUSDT", exchangeTime: NaN, receiveTime: RT, updateId: 50093239212,
-      bidPx: 61837.63, bidQty: 3.78826, askPx: 61837.64, askQty: 1.54698,
+      type: "quote",
+      symbol: "BTCUSDT",
+      exchangeTime: NaN,
+      receiveTime: RT,
+      updateId: 50093239212,
+      bidPx: 61837.63,
+      bidQty: 3.78826,
+      askPx: 61837.64,
+      askQty: 1.54698,
     });
   });
 
   test("futures bookTicker: time from E", () => {
     expect(decodeBinanceMessage(FUTURES_BOOK_TICKER, RT, null)).toEqual({
-      type: "quote", symbol: "BNBUSDT", exchangeTime: 1568014460893, receiveTime: RT, updateId: 400900217,
-      bidPx: 25.3519, bidQty: 31.21, askPx: 25.3652, askQty: 40.66,
+      type: "quote",
+      symbol: "BNBUSDT",
+      exchangeTime: 1568014460893,
+      receiveTime: RT,
+      updateId: 400900217,
+      bidPx: 25.3519,
+      bidQty: 31.21,
+      askPx: 25.3652,
+      askQty: 40.66,
     });
   });
 
   test("spot REST snapshot: symbol from the argument, no time", () => {
     expect(decodeBinanceMessage(SPOT_SNAPSHOT, RT, "BTCUSDT")).toEqual({
-      type: "snapshot", symbol: "BTCUSDT", exchangeTime: NaN, receiveTime: RT, lastUpdateId: 50093239218,
-      bids: levels(61837.63, 3.78826, 61837.62, 0.617), asks: levels(61837.64, 1.54698),
+      type: "snapshot",
+      symbol: "BTCUSDT",
+      exchangeTime: NaN,
+      receiveTime: RT,
+      lastUpdateId: 50093239218,
+      bids: levels(61837.63, 3.78826, 61837.62, 0.617),
+      asks: levels(61837.64, 1.54698),
     });
   });
 
   test("futures REST snapshot: time from E", () => {
     expect(decodeBinanceMessage(FUTURES_SNAPSHOT, RT, "BNBUSDT")).toEqual({
-      type: "snapshot", symbol: "BNBUSDT", exchangeTime: 1589436922972, receiveTime: RT, lastUpdateId: 1027024,
-      bids: levels(4, 431), asks: levels(4.000002, 12),
+      type: "snapshot",
+      symbol: "BNBUSDT",
+      exchangeTime: 1589436922972,
+      receiveTime: RT,
+      lastUpdateId: 1027024,
+      bids: levels(4, 431),
+      asks: levels(4.000002, 12),
     });
   });
 
   test("a bare payload and its combined-stream frame decode to the same event", () => {
-    for (const [stream, data] of [["x@trade", SPOT_TRADE], ["x@depth", FUTURES_DEPTH], ["x@bookTicker", SPOT_BOOK_TICKER]] as const) {
+    for (const [stream, data] of [
+      ["x@trade", SPOT_TRADE],
+      ["x@depth", FUTURES_DEPTH],
+      ["x@bookTicker", SPOT_BOOK_TICKER],
+    ] as const) {
       expect(decodeBinanceMessage(wrap(stream, data), RT, null), stream).toEqual(decodeBinanceMessage(data, RT, null));
     }
   });

@@ -18,13 +18,23 @@ const FUTURES_QUOTE_LINE = `1723161254500000000 {"e":"bookTicker","u":400900217,
 
 /** A short capture with every kind, a blank line, a CRLF line, a non-ASCII line and a last line without a newline. */
 const SAMPLE = [
-  DEPTH_LINE, QUOTE_LINE, "", tradeLine(), `${SNAPSHOT_LINE}\r`, FUTURES_DEPTH_LINE, AGG_TRADE_LINE,
+  DEPTH_LINE,
+  QUOTE_LINE,
+  "",
+  tradeLine(),
+  `${SNAPSHOT_LINE}\r`,
+  FUTURES_DEPTH_LINE,
+  AGG_TRADE_LINE,
   `1723161254600000000 {"stream":"btcusdt@trade€","data":{"e":"trade","E":1,"s":"BTC€USDT","t":1,"p":"1.5","q":"2","T":2,"m":false}}`,
-  "not a capture line", FUTURES_QUOTE_LINE,
+  "not a capture line",
+  FUTURES_QUOTE_LINE,
 ].join("\n");
 
 describe("CaptureParser: the fast path and the JSON.parse path agree", () => {
-  for (const [name, path] of [["BTCUSDT", BTCUSDT], ["ETHUSDT", ETHUSDT]] as const) {
+  for (const [name, path] of [
+    ["BTCUSDT", BTCUSDT],
+    ["ETHUSDT", ETHUSDT],
+  ] as const) {
     test(`on every line of the real ${name} capture`, () => {
       const bytes = captureBytes(path);
       const fast = parse([bytes]);
@@ -47,23 +57,31 @@ describe("CaptureParser: the fast path and the JSON.parse path agree", () => {
     expect(buy).toBeCloseTo(96.65118, 9);
     expect(sell).toBeCloseTo(115.38197, 9);
     const snapshot = events.find((e) => e.type === "snapshot")!;
-    expect(snapshot, "the snapshot takes the symbol of the depth diffs before it").toMatchObject({ symbol: "BTCUSDT", lastUpdateId: 50093239218 });
+    expect(snapshot, "the snapshot takes the symbol of the depth diffs before it").toMatchObject({
+      symbol: "BTCUSDT",
+      lastUpdateId: 50093239218,
+    });
     expect(snapshot.type === "snapshot" && snapshot.bids.length).toBe(2000);
   });
 
   test("random decimal strings parse exactly like Number(), small and huge mantissas alike", () => {
     const digits = (min: number, max: number) => fc.string({ unit: fc.constantFrom(..."0123456789"), minLength: min, maxLength: max });
-    const decimal = fc.oneof(
-      fc.tuple(digits(1, 9), fc.option(digits(1, 9))),
-      fc.tuple(digits(1, 30), fc.option(digits(1, 30))),
-      fc.tuple(fc.constantFrom("0", "1", "61837", "9007199254740991", "9007199254740992", "9007199254740993"), fc.option(digits(1, 25))),
-    ).map(([int, frac]) => (frac === null ? int : `${int}.${frac}`));
-    fc.assert(fc.property(decimal, decimal, (p, q) => {
-      const { events, stats } = parse([utf8(tradeLine(p, q))]);
-      if (!(Number(p) > 0)) return stats.rejected === 1 && stats.rejections[0]!.reason === "non-positive-price";
-      const t = events[0] as TradeEvent;
-      return stats.fastDecoded === 1 && Object.is(t.price, Number(p)) && Object.is(t.qty, Number(q));
-    }), { numRuns: 3000 });
+    const decimal = fc
+      .oneof(
+        fc.tuple(digits(1, 9), fc.option(digits(1, 9))),
+        fc.tuple(digits(1, 30), fc.option(digits(1, 30))),
+        fc.tuple(fc.constantFrom("0", "1", "61837", "9007199254740991", "9007199254740992", "9007199254740993"), fc.option(digits(1, 25))),
+      )
+      .map(([int, frac]) => (frac === null ? int : `${int}.${frac}`));
+    fc.assert(
+      fc.property(decimal, decimal, (p, q) => {
+        const { events, stats } = parse([utf8(tradeLine(p, q))]);
+        if (!(Number(p) > 0)) return stats.rejected === 1 && stats.rejections[0]!.reason === "non-positive-price";
+        const t = events[0] as TradeEvent;
+        return stats.fastDecoded === 1 && Object.is(t.price, Number(p)) && Object.is(t.qty, Number(q));
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   test("randomly damaged lines: both paths give the same events and the same rejection reasons", () => {
@@ -74,17 +92,29 @@ describe("CaptureParser: the fast path and the JSON.parse path agree", () => {
       kind: fc.constantFrom("delete", "replace", "insert"),
       char: fc.constantFrom(...alphabet),
     });
-    fc.assert(fc.property(fc.constantFrom(...lines), fc.array(edit, { minLength: 1, maxLength: 3 }), (line, edits) => {
-      let s = line;
-      for (const e of edits) {
-        const at = e.at % (s.length + 1);
-        s = e.kind === "delete" ? s.slice(0, at) + s.slice(at + 1) : e.kind === "replace" ? s.slice(0, at) + e.char + s.slice(at + 1) : s.slice(0, at) + e.char + s.slice(at);
-      }
-      const input = [utf8(`${DEPTH_LINE}\n${s}\n`)];
-      const fast = parse(input), slow = parse(input, { fastPath: false });
-      expect(firstDifference(fast.events, slow.events), s).toBeNull();
-      expect(fast.stats.rejections.map((r) => r.reason), s).toEqual(slow.stats.rejections.map((r) => r.reason));
-    }), { numRuns: 4000 });
+    fc.assert(
+      fc.property(fc.constantFrom(...lines), fc.array(edit, { minLength: 1, maxLength: 3 }), (line, edits) => {
+        let s = line;
+        for (const e of edits) {
+          const at = e.at % (s.length + 1);
+          s =
+            e.kind === "delete"
+              ? s.slice(0, at) + s.slice(at + 1)
+              : e.kind === "replace"
+                ? s.slice(0, at) + e.char + s.slice(at + 1)
+                : s.slice(0, at) + e.char + s.slice(at);
+        }
+        const input = [utf8(`${DEPTH_LINE}\n${s}\n`)];
+        const fast = parse(input),
+          slow = parse(input, { fastPath: false });
+        expect(firstDifference(fast.events, slow.events), s).toBeNull();
+        expect(
+          fast.stats.rejections.map((r) => r.reason),
+          s,
+        ).toEqual(slow.stats.rejections.map((r) => r.reason));
+      }),
+      { numRuns: 4000 },
+    );
   });
 });
 
@@ -94,8 +124,15 @@ describe("CaptureParser: chunks and lines", () => {
 
   test("the sample: every kind decoded, the blank line skipped, the bad line rejected", () => {
     expect(whole.events.map((e) => e.type)).toEqual(["depth", "quote", "trade", "snapshot", "depth", "trade", "trade", "quote"]);
-    expect(whole.stats, "all but the snapshot and the non-ASCII line from bytes").toMatchObject({ lines: 10, events: 8, rejected: 1, fastDecoded: 6 });
-    expect(whole.stats.rejections).toEqual([{ file: "test", line: 9, reason: "bad-timestamp", message: expect.stringMatching(/receive time/) }]);
+    expect(whole.stats, "all but the snapshot and the non-ASCII line from bytes").toMatchObject({
+      lines: 10,
+      events: 8,
+      rejected: 1,
+      fastDecoded: 6,
+    });
+    expect(whole.stats.rejections).toEqual([
+      { file: "test", line: 9, reason: "bad-timestamp", message: expect.stringMatching(/receive time/) },
+    ]);
     expect(whole.events[6]).toMatchObject({ symbol: "BTC€USDT", price: 1.5, buyerInitiated: true });
     expect(whole.events[4]).toMatchObject({ type: "depth", prevUpdateId: 4300000009, firstUpdateId: 4300000010 });
     expect(whole.events[7]).toMatchObject({ type: "quote", symbol: "BNBUSDT", exchangeTime: 1568014460893 });
@@ -113,11 +150,14 @@ describe("CaptureParser: chunks and lines", () => {
     const single = parse(Array.from(bytes, (_, i) => bytes.subarray(i, i + 1)));
     expect(firstDifference(single.events, whole.events)).toBeNull();
     expect(single.stats).toEqual(whole.stats);
-    fc.assert(fc.property(fc.nat(bytes.length), fc.nat(bytes.length), (x, y) => {
-      const [a, b] = x <= y ? [x, y] : [y, x];
-      const split = parse([bytes.subarray(0, a), bytes.subarray(a, b), bytes.subarray(b)]);
-      return firstDifference(split.events, whole.events) === null && split.stats.lines === whole.stats.lines;
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.nat(bytes.length), fc.nat(bytes.length), (x, y) => {
+        const [a, b] = x <= y ? [x, y] : [y, x];
+        const split = parse([bytes.subarray(0, a), bytes.subarray(a, b), bytes.subarray(b)]);
+        return firstDifference(split.events, whole.events) === null && split.stats.lines === whole.stats.lines;
+      }),
+      { numRuns: 300 },
+    );
   });
 
   test("Node Buffers and plain Uint8Arrays give the same events", () => {
@@ -150,8 +190,16 @@ describe("CaptureParser: malformed lines", () => {
     /* 13 */ `${"1".repeat(20)} {"u":1}`,
   ];
   const expected = [
-    [2, "bad-timestamp"], [3, "bad-timestamp"], [4, "not-json"], [5, "unknown-kind"], [6, "negative-qty"],
-    [7, "non-positive-price"], [8, "empty-symbol"], [9, "missing-field"], [10, "non-finite"], [13, "bad-timestamp"],
+    [2, "bad-timestamp"],
+    [3, "bad-timestamp"],
+    [4, "not-json"],
+    [5, "unknown-kind"],
+    [6, "negative-qty"],
+    [7, "non-positive-price"],
+    [8, "empty-symbol"],
+    [9, "missing-field"],
+    [10, "non-finite"],
+    [13, "bad-timestamp"],
   ];
 
   test("each is counted with its line number and reason, and parsing goes on", () => {
@@ -179,7 +227,9 @@ describe("CaptureParser: malformed lines", () => {
 
   test("a snapshot before any depth diff is rejected: nothing names its symbol", () => {
     const { events, stats } = parse([utf8(`${SNAPSHOT_LINE}\n${DEPTH_LINE}\n${SNAPSHOT_LINE}\n`)]);
-    expect(stats.rejections).toEqual([{ file: "test", line: 1, reason: "unknown-snapshot-symbol", message: expect.stringMatching(/names no symbol/) }]);
+    expect(stats.rejections).toEqual([
+      { file: "test", line: 1, reason: "unknown-snapshot-symbol", message: expect.stringMatching(/names no symbol/) },
+    ]);
     expect(events.map((e) => `${e.type} ${e.symbol}`)).toEqual(["depth BTCUSDT", "snapshot BTCUSDT"]);
   });
 

@@ -23,7 +23,10 @@ async function replay(files: string[]): Promise<{ events: MarketEvent[]; stats: 
 }
 
 async function failure(files: string[]): Promise<CaptureFileError> {
-  const error = await replayCaptureFiles(files, () => {}).then(() => null, (e: unknown) => e);
+  const error = await replayCaptureFiles(files, () => {}).then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error, "a typed error").toBeInstanceOf(CaptureFileError);
   expect((error as CaptureFileError).name).toBe("CaptureFileError");
   return error as CaptureFileError;
@@ -41,7 +44,8 @@ describe("replayCaptureFiles", () => {
   });
 
   test("gzip is detected by its magic bytes, not the name: plain text named .gz, gzip named .jsonl", async () => {
-    const plain = join(dir, "plain.gz"), gz = join(dir, "gzipped.jsonl");
+    const plain = join(dir, "plain.gz"),
+      gz = join(dir, "gzipped.jsonl");
     writeFileSync(plain, bytes);
     writeFileSync(gz, gzipSync(bytes));
     for (const file of [plain, gz]) {
@@ -56,7 +60,8 @@ describe("replayCaptureFiles", () => {
     const snapshotLine = text.split("\n").findIndex((l) => l.includes(`"lastUpdateId"`));
     let cut = 0;
     for (let i = 0; i <= snapshotLine + 100; i++) cut = text.indexOf("\n", cut) + 1;
-    const part1 = join(dir, "part1.jsonl"), part2 = join(dir, "part2.jsonl.gz");
+    const part1 = join(dir, "part1.jsonl"),
+      part2 = join(dir, "part2.jsonl.gz");
     writeFileSync(part1, bytes.subarray(0, cut));
     writeFileSync(part2, gzipSync(bytes.subarray(cut)));
     const { events, stats } = await replay([part1, part2]);
@@ -73,7 +78,10 @@ describe("replayCaptureFiles", () => {
     writeFileSync(file, gzipSync(lines.join("\n")));
     const { stats } = await replay([file]);
     expect(stats).toMatchObject({ lines: 300, rejected: 2 });
-    expect(stats.rejections.map((r) => [r.file, r.line, r.reason])).toEqual([[file, 4, "bad-timestamp"], [file, trade + 1, "unknown-kind"]]);
+    expect(stats.rejections.map((r) => [r.file, r.line, r.reason])).toEqual([
+      [file, 4, "bad-timestamp"],
+      [file, trade + 1, "unknown-kind"],
+    ]);
   });
 
   test("onProgress reports the stored bytes read, up to the total size of all files", async () => {
@@ -82,7 +90,10 @@ describe("replayCaptureFiles", () => {
     const seen: number[] = [];
     await replayCaptureFiles([small, BTCUSDT], () => {}, { onProgress: (b) => seen.push(b) });
     expect(seen.length).toBeGreaterThan(1);
-    expect(seen.every((b, i) => i === 0 || b >= seen[i - 1]!), "non-decreasing").toBe(true);
+    expect(
+      seen.every((b, i) => i === 0 || b >= seen[i - 1]!),
+      "non-decreasing",
+    ).toBe(true);
     expect(seen[seen.length - 1]).toBe(5000 + statSync(BTCUSDT).size);
   });
 
@@ -114,8 +125,15 @@ describe("replayCaptureFiles", () => {
 
   test("`-` with a stdin stream: gzip or plain detected by its first bytes (even a 1-byte first chunk), as one stream with the files around it", async () => {
     /** The bytes as a stream whose first chunk is a single byte, then chunks of 64 KiB. */
-    const stream = (b: Uint8Array): Readable => Readable.from([b.subarray(0, 1), ...Array.from({ length: Math.ceil((b.length - 1) / 65536) }, (_, i) => b.subarray(1 + i * 65536, 1 + (i + 1) * 65536))]);
-    for (const [kind, stored] of [["gzip", gzipSync(bytes)], ["plain", bytes]] as const) {
+    const stream = (b: Uint8Array): Readable =>
+      Readable.from([
+        b.subarray(0, 1),
+        ...Array.from({ length: Math.ceil((b.length - 1) / 65536) }, (_, i) => b.subarray(1 + i * 65536, 1 + (i + 1) * 65536)),
+      ]);
+    for (const [kind, stored] of [
+      ["gzip", gzipSync(bytes)],
+      ["plain", bytes],
+    ] as const) {
       const events: MarketEvent[] = [];
       const seen: number[] = [];
       const stats = await replayCaptureFiles(["-"], (e) => events.push(e), { stdin: stream(stored), onProgress: (b) => seen.push(b) });
@@ -134,11 +152,18 @@ describe("replayCaptureFiles", () => {
   });
 
   test("`-` on an empty or failing stdin: EmptyCaptureError or CaptureFileError naming stdin; without a stdin stream `-` is a file name", async () => {
-    await expect(replayCaptureFiles(["-"], () => {}, { stdin: Readable.from([]) })).rejects.toThrow(/no valid capture lines in <stdin> \(0 lines read\)/);
-    const failing = new Readable({ read() {
-      this.destroy(new Error("the pipe broke"));
-    } });
-    const error = await replayCaptureFiles(["-"], () => {}, { stdin: failing }).then(() => null, (e: unknown) => e);
+    await expect(replayCaptureFiles(["-"], () => {}, { stdin: Readable.from([]) })).rejects.toThrow(
+      /no valid capture lines in <stdin> \(0 lines read\)/,
+    );
+    const failing = new Readable({
+      read() {
+        this.destroy(new Error("the pipe broke"));
+      },
+    });
+    const error = await replayCaptureFiles(["-"], () => {}, { stdin: failing }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(CaptureFileError);
     expect((error as CaptureFileError).file).toBe(STDIN_NAME);
     expect((error as CaptureFileError).reason).toBe("unreadable file: the pipe broke");

@@ -5,7 +5,10 @@ import { FeedDecodeError, type FeedDecodeReason } from "../../src/errors.js";
 // Shapes from ccxt's manual ("Order Book Structure", "Trade Structure").
 const BOOK = {
   symbol: "BTC/USDT",
-  bids: [[61837.63, 3.78826], [61837.62, 0.617]],
+  bids: [
+    [61837.63, 3.78826],
+    [61837.62, 0.617],
+  ],
   asks: [[61837.64, 1.54698, 3]], // some exchanges add an order count: ignored
   timestamp: 1723161255208,
   datetime: "2024-08-08T23:54:15.208Z",
@@ -26,8 +29,13 @@ function reason(f: () => unknown): FeedDecodeReason {
 describe("ccxt adapters", () => {
   test("an order book becomes a depth snapshot: nonce → lastUpdateId, timestamp → exchangeTime", () => {
     expect(fromCcxtOrderBook("BTC/USDT", BOOK, 1723161255300.5)).toEqual({
-      type: "snapshot", symbol: "BTC/USDT", exchangeTime: 1723161255208, receiveTime: 1723161255300.5, lastUpdateId: 50093239218,
-      bids: Float64Array.of(61837.63, 3.78826, 61837.62, 0.617), asks: Float64Array.of(61837.64, 1.54698),
+      type: "snapshot",
+      symbol: "BTC/USDT",
+      exchangeTime: 1723161255208,
+      receiveTime: 1723161255300.5,
+      lastUpdateId: 50093239218,
+      bids: Float64Array.of(61837.63, 3.78826, 61837.62, 0.617),
+      asks: Float64Array.of(61837.64, 1.54698),
     });
   });
 
@@ -43,8 +51,14 @@ describe("ccxt adapters", () => {
 
   test("a trade: side buy = the taker bought; a numeric id becomes tradeId, any other id NaN", () => {
     expect(fromCcxtTrade(TRADE, 5)).toEqual({
-      type: "trade", symbol: "BTC/USDT", exchangeTime: 1723161255342, receiveTime: 5,
-      price: 61837.63, qty: 0.02, buyerInitiated: false, tradeId: 3735683259,
+      type: "trade",
+      symbol: "BTC/USDT",
+      exchangeTime: 1723161255342,
+      receiveTime: 5,
+      price: 61837.63,
+      qty: 0.02,
+      buyerInitiated: false,
+      tradeId: 3735683259,
     });
     expect(fromCcxtTrade({ ...TRADE, side: "buy" }, 5).buyerInitiated).toBe(true);
     expect(fromCcxtTrade({ ...TRADE, id: "a1b2" }, 5).tradeId).toBeNaN();

@@ -7,7 +7,11 @@ import type { MarketEvent } from "../../src/feeds/events.js";
 export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 /** Parses `chunks` as one file; returns the events and the counters. */
-export function parse(chunks: readonly Uint8Array[], options: CaptureParserOptions = {}, file = "test"): { events: MarketEvent[]; stats: CaptureStats } {
+export function parse(
+  chunks: readonly Uint8Array[],
+  options: CaptureParserOptions = {},
+  file = "test",
+): { events: MarketEvent[]; stats: CaptureStats } {
   const events: MarketEvent[] = [];
   const p = new CaptureParser((e) => events.push(e), options);
   p.startFile(file);
@@ -26,10 +30,12 @@ export function captureBytes(path: string): Uint8Array {
  * NaN, 0 differs from −0; levels compared element by element).
  */
 export function difference(a: MarketEvent, b: MarketEvent): string | null {
-  const keysA = Object.keys(a), keysB = Object.keys(b);
+  const keysA = Object.keys(a),
+    keysB = Object.keys(b);
   if (keysA.join() !== keysB.join()) return `fields ${keysA.join()} vs ${keysB.join()}`;
   for (const k of keysA) {
-    const x = (a as unknown as Record<string, unknown>)[k], y = (b as unknown as Record<string, unknown>)[k];
+    const x = (a as unknown as Record<string, unknown>)[k],
+      y = (b as unknown as Record<string, unknown>)[k];
     if (x instanceof Float64Array && y instanceof Float64Array) {
       if (x.length !== y.length) return `${k}: ${x.length} vs ${y.length} values`;
       for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return `${k}[${i}]: ${x[i]} vs ${y[i]}`;

@@ -30,13 +30,53 @@ test("any double round-trips to the same bits (property): NaN, Â±Infinity and âˆ
   const double = fc.oneof(fc.double(), fc.constantFrom(NaN, Infinity, -Infinity, -0, 0, Number.MAX_VALUE, Number.MIN_VALUE));
   const levels = fc.array(double, { maxLength: 20 }).map((xs) => Float64Array.from(xs.length % 2 ? xs.slice(1) : xs));
   const event = fc.oneof(
-    fc.record({ type: fc.constant("trade" as const), symbol: fc.constant("X"), exchangeTime: double, receiveTime: double, price: double, qty: double, buyerInitiated: fc.boolean(), tradeId: double }),
-    fc.record({ type: fc.constant("quote" as const), symbol: fc.constant("X"), exchangeTime: double, receiveTime: double, updateId: double, bidPx: double, bidQty: double, askPx: double, askQty: double }),
-    fc.record({ type: fc.constant("depth" as const), symbol: fc.constant("X"), exchangeTime: double, receiveTime: double, firstUpdateId: double, lastUpdateId: double, prevUpdateId: double, bids: levels, asks: levels }),
-    fc.record({ type: fc.constant("snapshot" as const), symbol: fc.constant("X"), exchangeTime: double, receiveTime: double, lastUpdateId: double, bids: levels, asks: levels }),
+    fc.record({
+      type: fc.constant("trade" as const),
+      symbol: fc.constant("X"),
+      exchangeTime: double,
+      receiveTime: double,
+      price: double,
+      qty: double,
+      buyerInitiated: fc.boolean(),
+      tradeId: double,
+    }),
+    fc.record({
+      type: fc.constant("quote" as const),
+      symbol: fc.constant("X"),
+      exchangeTime: double,
+      receiveTime: double,
+      updateId: double,
+      bidPx: double,
+      bidQty: double,
+      askPx: double,
+      askQty: double,
+    }),
+    fc.record({
+      type: fc.constant("depth" as const),
+      symbol: fc.constant("X"),
+      exchangeTime: double,
+      receiveTime: double,
+      firstUpdateId: double,
+      lastUpdateId: double,
+      prevUpdateId: double,
+      bids: levels,
+      asks: levels,
+    }),
+    fc.record({
+      type: fc.constant("snapshot" as const),
+      symbol: fc.constant("X"),
+      exchangeTime: double,
+      receiveTime: double,
+      lastUpdateId: double,
+      bids: levels,
+      asks: levels,
+    }),
   );
-  fc.assert(fc.property(event, (e) => {
-    const diff = difference(decodeEvent(encodeEvent(e as MarketEvent)), e as MarketEvent);
-    if (diff) throw new Error(diff);
-  }), { numRuns: 2000 });
+  fc.assert(
+    fc.property(event, (e) => {
+      const diff = difference(decodeEvent(encodeEvent(e as MarketEvent)), e as MarketEvent);
+      if (diff) throw new Error(diff);
+    }),
+    { numRuns: 2000 },
+  );
 });

@@ -21,20 +21,32 @@ describe.each(backends)("real captures on $backend", (k) => {
     expectClose(vd.imbalance, (96.65118 - 115.38197) / (96.65118 + 115.38197), 1e-11, 0, "imbalance");
   });
 
-  test.each([["BTCUSDT", btc], ["ETHUSDT", eth]] as const)("%s: volume delta matches an exact recount", (_, cap) => {
+  test.each([
+    ["BTCUSDT", btc],
+    ["ETHUSDT", eth],
+  ] as const)("%s: volume delta matches an exact recount", (_, cap) => {
     const vd = k.volumeDelta(cap.trades.qty, cap.trades.buyer);
     const ref = refVolumeDelta(cap.trades.qty, cap.trades.buyer);
     expectClose(vd.buyVolume, ref.buyVolume, 1e-12, 0, "buy");
     expectClose(vd.sellVolume, ref.sellVolume, 1e-12, 0, "sell");
   });
 
-  test.each([["BTCUSDT", btc], ["ETHUSDT", eth]] as const)("%s: snapshot imbalance at depths 1, 5, 20, 1000 and microprice", (_, cap) => {
+  test.each([
+    ["BTCUSDT", btc],
+    ["ETHUSDT", eth],
+  ] as const)("%s: snapshot imbalance at depths 1, 5, 20, 1000 and microprice", (_, cap) => {
     const { bidQty, askQty, bidPx, askPx } = cap.snapshot;
     expect(bidQty.length, "snapshot levels a side").toBe(1000);
     for (const depth of [1, 5, 20, 1000]) {
       expectClose(k.bookImbalance(bidQty, askQty, depth), refImbalance(bidQty, askQty, 1, depth)[0]!, 1e-12, 1e-15, `plain depth ${depth}`);
       const w = Array.from({ length: depth }, (_, i) => Math.exp(-0.5 * i));
-      expectClose(k.depthWeightedImbalance(bidQty, askQty, depth, 0.5), refImbalance(bidQty, askQty, 1, depth, w)[0]!, 1e-12, 1e-15, `weighted depth ${depth}`);
+      expectClose(
+        k.depthWeightedImbalance(bidQty, askQty, depth, 0.5),
+        refImbalance(bidQty, askQty, 1, depth, w)[0]!,
+        1e-12,
+        1e-15,
+        `weighted depth ${depth}`,
+      );
     }
     const mp = k.microprice(bidPx[0]!, bidQty[0]!, askPx[0]!, askQty[0]!);
     expect(mp, "microprice lies inside the spread").toBeGreaterThanOrEqual(bidPx[0]!);

@@ -7,10 +7,27 @@
  */
 import { describe, expect, test } from "vitest";
 import {
-  ArgumentTypeError, CapacityExceededError, DisposedError, EmptyInputError, InvalidAlphaError, InvalidDepthError, InvalidParameterError,
-  InvalidValueError, InvalidWindowError, LengthMismatchError, OutOfMemoryError, OutOfOrderError, SumOverflowError,
-  type ConfluenceCore, type Kernels, type OrderFlowWindow, type RollingCorrelationWindow, type RollingResult, type RollingStatsWindow,
-  type VolumeDelta, type VolumeDeltaWindow,
+  ArgumentTypeError,
+  CapacityExceededError,
+  DisposedError,
+  EmptyInputError,
+  InvalidAlphaError,
+  InvalidDepthError,
+  InvalidParameterError,
+  InvalidValueError,
+  InvalidWindowError,
+  LengthMismatchError,
+  OutOfMemoryError,
+  OutOfOrderError,
+  SumOverflowError,
+  type ConfluenceCore,
+  type Kernels,
+  type OrderFlowWindow,
+  type RollingCorrelationWindow,
+  type RollingResult,
+  type RollingStatsWindow,
+  type VolumeDelta,
+  type VolumeDeltaWindow,
 } from "../../src/index.js";
 import * as O from "../../src/kernels/coreLayout.js";
 import { backends } from "../support/backends.js";
@@ -23,28 +40,72 @@ const u8 = (...v: number[]): Uint8Array => Uint8Array.from(v);
 
 /** The kinds of argument a public function takes. */
 type Kind =
-  | "f64" | "f64OrNull" | "f64Array" | "u8" | "number" | "optionalNumber" | "boolean" | "optionalBoolean"
-  | "object" | "options" | "numberList" | "snapshotOut";
+  | "f64"
+  | "f64OrNull"
+  | "f64Array"
+  | "u8"
+  | "number"
+  | "optionalNumber"
+  | "boolean"
+  | "optionalBoolean"
+  | "object"
+  | "options"
+  | "numberList"
+  | "snapshotOut";
 
 const NOT_F64: ReadonlyArray<readonly [string, unknown]> = [
-  ["a plain array", [1, 2, 3]], ["a string", "1,2,3"], ["undefined", undefined], ["a Float32Array", new Float32Array(3)],
-  ["an Int32Array", new Int32Array(3)], ["an object", {}], ["an object", { array: [1, 2, 3], length: 3 }], ["a number", 3],
+  ["a plain array", [1, 2, 3]],
+  ["a string", "1,2,3"],
+  ["undefined", undefined],
+  ["a Float32Array", new Float32Array(3)],
+  ["an Int32Array", new Int32Array(3)],
+  ["an object", {}],
+  ["an object", { array: [1, 2, 3], length: 3 }],
+  ["a number", 3],
 ];
 const NOT_NUMBER: ReadonlyArray<readonly [string, unknown]> = [
-  ["a string", "1"], ["null", null], ["a boolean", true], ["an object", {}], ["a plain array", [1]], ["a bigint", 1n],
+  ["a string", "1"],
+  ["null", null],
+  ["a boolean", true],
+  ["an object", {}],
+  ["a plain array", [1]],
+  ["a bigint", 1n],
   ["a Float64Array", f64(1)],
 ];
-const NOT_BOOLEAN: ReadonlyArray<readonly [string, unknown]> = [["a number", 1], ["a string", "true"], ["null", null], ["an object", {}]];
-const NOT_OBJECT: ReadonlyArray<readonly [string, unknown]> = [["null", null], ["a string", "x"], ["a number", 1], ["a plain array", []]];
+const NOT_BOOLEAN: ReadonlyArray<readonly [string, unknown]> = [
+  ["a number", 1],
+  ["a string", "true"],
+  ["null", null],
+  ["an object", {}],
+];
+const NOT_OBJECT: ReadonlyArray<readonly [string, unknown]> = [
+  ["null", null],
+  ["a string", "x"],
+  ["a number", 1],
+  ["a plain array", []],
+];
 
 /** Values of the wrong type for each kind, with what the error must call them ("is a string"). */
 const WRONG: Readonly<Record<Kind, ReadonlyArray<readonly [string, unknown]>>> = {
   f64: [...NOT_F64, ["null", null]],
   f64OrNull: NOT_F64,
-  f64Array: [["a plain array", [0, 0, 0]], ["a string", "x"], ["null", null], ["undefined", undefined], ["a Float32Array", new Float32Array(3)], ["an object", {}]],
+  f64Array: [
+    ["a plain array", [0, 0, 0]],
+    ["a string", "x"],
+    ["null", null],
+    ["undefined", undefined],
+    ["a Float32Array", new Float32Array(3)],
+    ["an object", {}],
+  ],
   u8: [
-    ["a plain array", [1, 0, 1]], ["a string", "101"], ["null", null], ["undefined", undefined], ["a Float64Array", f64(1, 0, 1)],
-    ["a Uint8ClampedArray", new Uint8ClampedArray(3)], ["an object", {}], ["a boolean", true],
+    ["a plain array", [1, 0, 1]],
+    ["a string", "101"],
+    ["null", null],
+    ["undefined", undefined],
+    ["a Float64Array", f64(1, 0, 1)],
+    ["a Uint8ClampedArray", new Uint8ClampedArray(3)],
+    ["an object", {}],
+    ["a boolean", true],
   ],
   number: [...NOT_NUMBER, ["undefined", undefined]],
   optionalNumber: NOT_NUMBER,
@@ -52,8 +113,20 @@ const WRONG: Readonly<Record<Kind, ReadonlyArray<readonly [string, unknown]>>> =
   optionalBoolean: NOT_BOOLEAN,
   object: [...NOT_OBJECT, ["undefined", undefined]],
   options: NOT_OBJECT,
-  numberList: [["a string", "123456"], ["null", null], ["undefined", undefined], ["an object", {}], ["a number", 6]],
-  snapshotOut: [["a string", "x"], ["null", null], ["undefined", undefined], ["an object", {}], ["a Float32Array", new Float32Array(O.OUTPUTS)]],
+  numberList: [
+    ["a string", "123456"],
+    ["null", null],
+    ["undefined", undefined],
+    ["an object", {}],
+    ["a number", 6],
+  ],
+  snapshotOut: [
+    ["a string", "x"],
+    ["null", null],
+    ["undefined", undefined],
+    ["an object", {}],
+    ["a Float32Array", new Float32Array(O.OUTPUTS)],
+  ],
 };
 
 type KernelFunction = { [K in keyof Kernels]: Kernels[K] extends (...args: never[]) => unknown ? K : never }[keyof Kernels];
@@ -61,16 +134,41 @@ type KernelFunction = { [K in keyof Kernels]: Kernels[K] extends (...args: never
 const quotes = (): Float64Array[] => [f64(10, 10, 11), f64(1, 2, 1), f64(12, 12, 12), f64(1, 1, 2)];
 const volumeOut = (): VolumeDelta => ({ buyVolume: 0, sellVolume: 0, delta: 0, imbalance: 0 });
 const rollingOut = (n: number): RollingResult => ({
-  mean: new Float64Array(n), std: new Float64Array(n), zscore: new Float64Array(n), min: new Float64Array(n), max: new Float64Array(n), rank: new Float64Array(n),
+  mean: new Float64Array(n),
+  std: new Float64Array(n),
+  zscore: new Float64Array(n),
+  min: new Float64Array(n),
+  max: new Float64Array(n),
+  rank: new Float64Array(n),
 });
-const coreOptions = (): { lookback: number; depth: number; sensitivity: number; staleMs: number; weights: number[]; levelWeights: number[] } => ({
-  lookback: 2, depth: 2, sensitivity: 1, staleMs: 1000, weights: [0.3, 0.3, 0.1, 0.1, 0.1, 0.1], levelWeights: [1, 0.5],
+const coreOptions = (): {
+  lookback: number;
+  depth: number;
+  sensitivity: number;
+  staleMs: number;
+  weights: number[];
+  levelWeights: number[];
+} => ({
+  lookback: 2,
+  depth: 2,
+  sensitivity: 1,
+  staleMs: 1000,
+  weights: [0.3, 0.3, 0.1, 0.1, 0.1, 0.1],
+  levelWeights: [1, 0.5],
 });
 
 /** A parameter: the name its errors use, and its kind. */
 type Param = readonly [string, Kind];
-const QUOTE: readonly Param[] = [["bidPx", "f64"], ["bidQty", "f64"], ["askPx", "f64"], ["askQty", "f64"]];
-const BOOK: readonly Param[] = [["bidQty", "f64"], ["askQty", "f64"]];
+const QUOTE: readonly Param[] = [
+  ["bidPx", "f64"],
+  ["bidQty", "f64"],
+  ["askPx", "f64"],
+  ["askQty", "f64"],
+];
+const BOOK: readonly Param[] = [
+  ["bidQty", "f64"],
+  ["askQty", "f64"],
+];
 
 /**
  * Every function of the Kernels interface (the mapped type makes a missing one a type
@@ -79,45 +177,129 @@ const BOOK: readonly Param[] = [["bidQty", "f64"], ["askQty", "f64"]];
 const CALLS: { readonly [K in KernelFunction]: { readonly params: readonly Param[]; readonly args: () => unknown[] } } = {
   allocFloat64: { params: [["length", "number"]], args: () => [3] },
   allocUint8: { params: [["length", "number"]], args: () => [3] },
-  volumeDelta: { params: [["qty", "f64"], ["buyerInitiated", "u8"]], args: () => [f64(1, 2, 3), u8(1, 0, 1)] },
-  volumeDeltaInto: { params: [["qty", "f64"], ["buyerInitiated", "u8"], ["out", "object"]], args: () => [f64(1, 2, 3), u8(1, 0, 1), volumeOut()] },
+  volumeDelta: {
+    params: [
+      ["qty", "f64"],
+      ["buyerInitiated", "u8"],
+    ],
+    args: () => [f64(1, 2, 3), u8(1, 0, 1)],
+  },
+  volumeDeltaInto: {
+    params: [
+      ["qty", "f64"],
+      ["buyerInitiated", "u8"],
+      ["out", "object"],
+    ],
+    args: () => [f64(1, 2, 3), u8(1, 0, 1), volumeOut()],
+  },
   bookImbalance: { params: [...BOOK, ["depth", "number"]], args: () => [f64(1, 2, 3), f64(3, 2, 1), 2] },
   depthWeightedImbalance: { params: [...BOOK, ["depth", "number"], ["decay", "number"]], args: () => [f64(1, 2, 3), f64(3, 2, 1), 2, 0.5] },
   bookImbalanceBatch: { params: [...BOOK, ["snapshots", "number"], ["depth", "number"]], args: () => [f64(1, 2, 3), f64(3, 2, 1), 3, 1] },
   bookImbalanceBatchInto: {
-    params: [...BOOK, ["snapshots", "number"], ["depth", "number"], ["out", "f64"]], args: () => [f64(1, 2, 3), f64(3, 2, 1), 3, 1, new Float64Array(3)],
+    params: [...BOOK, ["snapshots", "number"], ["depth", "number"], ["out", "f64"]],
+    args: () => [f64(1, 2, 3), f64(3, 2, 1), 3, 1, new Float64Array(3)],
   },
   depthWeightedImbalanceBatch: {
-    params: [...BOOK, ["snapshots", "number"], ["depth", "number"], ["decay", "number"]], args: () => [f64(1, 2, 3), f64(3, 2, 1), 3, 1, 0.5],
+    params: [...BOOK, ["snapshots", "number"], ["depth", "number"], ["decay", "number"]],
+    args: () => [f64(1, 2, 3), f64(3, 2, 1), 3, 1, 0.5],
   },
   depthWeightedImbalanceBatchInto: {
     params: [...BOOK, ["snapshots", "number"], ["depth", "number"], ["decay", "number"], ["out", "f64"]],
     args: () => [f64(1, 2, 3), f64(3, 2, 1), 3, 1, 0.5, new Float64Array(3)],
   },
-  microprice: { params: [["bidPx", "number"], ["bidQty", "number"], ["askPx", "number"], ["askQty", "number"]], args: () => [100, 1, 101, 3] },
+  microprice: {
+    params: [
+      ["bidPx", "number"],
+      ["bidQty", "number"],
+      ["askPx", "number"],
+      ["askQty", "number"],
+    ],
+    args: () => [100, 1, 101, 3],
+  },
   micropriceBatch: { params: QUOTE, args: quotes },
   micropriceBatchInto: { params: [...QUOTE, ["out", "f64"]], args: () => [...quotes(), new Float64Array(3)] },
   orderFlowImbalance: { params: QUOTE, args: quotes },
   orderFlowImbalanceInto: { params: [...QUOTE, ["out", "f64"]], args: () => [...quotes(), new Float64Array(3)] },
   rollingOrderFlowImbalance: { params: [...QUOTE, ["window", "number"]], args: () => [...quotes(), 2] },
-  rollingOrderFlowImbalanceInto: { params: [...QUOTE, ["window", "number"], ["out", "f64"]], args: () => [...quotes(), 2, new Float64Array(3)] },
-  rolling: { params: [["values", "f64"], ["window", "number"], ["options", "options"]], args: () => [f64(1, 3, 2), 2, {}] },
-  rollingInto: {
-    params: [["values", "f64"], ["window", "number"], ["out", "object"], ["options", "options"]], args: () => [f64(1, 3, 2), 2, rollingOut(3), {}],
+  rollingOrderFlowImbalanceInto: {
+    params: [...QUOTE, ["window", "number"], ["out", "f64"]],
+    args: () => [...quotes(), 2, new Float64Array(3)],
   },
-  ewm: { params: [["values", "f64"], ["alpha", "number"]], args: () => [f64(1, 3, 2), 0.5] },
-  ewmInto: { params: [["values", "f64"], ["alpha", "number"], ["out", "f64"]], args: () => [f64(1, 3, 2), 0.5, new Float64Array(3)] },
-  rollingCov: { params: [["x", "f64"], ["y", "f64"], ["window", "number"]], args: () => [f64(1, 3, 2), f64(2, 1, 3), 2] },
-  rollingCorr: { params: [["x", "f64"], ["y", "f64"], ["window", "number"]], args: () => [f64(1, 3, 2), f64(2, 1, 3), 2] },
+  rolling: {
+    params: [
+      ["values", "f64"],
+      ["window", "number"],
+      ["options", "options"],
+    ],
+    args: () => [f64(1, 3, 2), 2, {}],
+  },
+  rollingInto: {
+    params: [
+      ["values", "f64"],
+      ["window", "number"],
+      ["out", "object"],
+      ["options", "options"],
+    ],
+    args: () => [f64(1, 3, 2), 2, rollingOut(3), {}],
+  },
+  ewm: {
+    params: [
+      ["values", "f64"],
+      ["alpha", "number"],
+    ],
+    args: () => [f64(1, 3, 2), 0.5],
+  },
+  ewmInto: {
+    params: [
+      ["values", "f64"],
+      ["alpha", "number"],
+      ["out", "f64"],
+    ],
+    args: () => [f64(1, 3, 2), 0.5, new Float64Array(3)],
+  },
+  rollingCov: {
+    params: [
+      ["x", "f64"],
+      ["y", "f64"],
+      ["window", "number"],
+    ],
+    args: () => [f64(1, 3, 2), f64(2, 1, 3), 2],
+  },
+  rollingCorr: {
+    params: [
+      ["x", "f64"],
+      ["y", "f64"],
+      ["window", "number"],
+    ],
+    args: () => [f64(1, 3, 2), f64(2, 1, 3), 2],
+  },
   rollingCovCorrInto: {
-    params: [["x", "f64"], ["y", "f64"], ["window", "number"], ["cov", "f64OrNull"], ["corr", "f64OrNull"]],
+    params: [
+      ["x", "f64"],
+      ["y", "f64"],
+      ["window", "number"],
+      ["cov", "f64OrNull"],
+      ["corr", "f64OrNull"],
+    ],
     args: () => [f64(1, 3, 2), f64(2, 1, 3), 2, new Float64Array(3), new Float64Array(3)],
   },
-  rollingStats: { params: [["window", "number"], ["options", "options"]], args: () => [3, {}] },
+  rollingStats: {
+    params: [
+      ["window", "number"],
+      ["options", "options"],
+    ],
+    args: () => [3, {}],
+  },
   rollingCorrelation: { params: [["window", "number"]], args: () => [3] },
   volumeDeltaWindow: { params: [["options", "object"]], args: () => [{ count: 3 }] },
   orderFlowWindow: { params: [["window", "number"]], args: () => [3] },
-  confluenceCore: { params: [["options", "object"], ["trusted", "optionalBoolean"]], args: () => [coreOptions(), false] },
+  confluenceCore: {
+    params: [
+      ["options", "object"],
+      ["trusted", "optionalBoolean"],
+    ],
+    args: () => [coreOptions(), false],
+  },
   exp: { params: [["x", "number"]], args: () => [1] },
   log: { params: [["x", "number"]], args: () => [2] },
   tanh: { params: [["x", "number"]], args: () => [0.5] },
@@ -129,7 +311,9 @@ const FIELDS: ReadonlyArray<{ readonly what: string; readonly kind: Kind; readon
   { what: "minPeriods", kind: "optionalNumber", call: (k, x) => k.rolling(f64(1, 2), 2, { minPeriods: x }) },
   { what: "minPeriods", kind: "optionalNumber", call: (k, x) => k.rollingInto(f64(1, 2, 3), 2, rollingOut(3), { minPeriods: x }) },
   ...(["mean", "std", "zscore", "min", "max", "rank"] as const).map((key) => ({
-    what: `out.${key}`, kind: "f64Array" as const, call: (k: Kernels, x: never) => k.rollingInto(f64(1, 2, 3), 2, { ...rollingOut(3), [key]: x }),
+    what: `out.${key}`,
+    kind: "f64Array" as const,
+    call: (k: Kernels, x: never) => k.rollingInto(f64(1, 2, 3), 2, { ...rollingOut(3), [key]: x }),
   })),
   { what: "alpha", kind: "optionalNumber", call: (k, x) => k.rollingStats(3, { alpha: x }) },
   { what: "minPeriods", kind: "optionalNumber", call: (k, x) => k.rollingStats(3, { minPeriods: x }) },
@@ -138,7 +322,9 @@ const FIELDS: ReadonlyArray<{ readonly what: string; readonly kind: Kind; readon
   { what: "options.spanMs", kind: "number", call: (k, x) => k.volumeDeltaWindow({ spanMs: x }) },
   { what: "options.capacity", kind: "optionalNumber", call: (k, x) => k.volumeDeltaWindow({ spanMs: 1000, capacity: x }) },
   ...(["lookback", "depth", "sensitivity", "staleMs"] as const).map((key) => ({
-    what: key, kind: "number" as const, call: (k: Kernels, x: never) => k.confluenceCore({ ...coreOptions(), [key]: x }),
+    what: key,
+    kind: "number" as const,
+    call: (k: Kernels, x: never) => k.confluenceCore({ ...coreOptions(), [key]: x }),
   })),
   { what: "weights", kind: "numberList", call: (k, x) => k.confluenceCore({ ...coreOptions(), weights: x }) },
   { what: "levelWeights", kind: "numberList", call: (k, x) => k.confluenceCore({ ...coreOptions(), levelWeights: x }) },
@@ -164,44 +350,131 @@ const rollingStats: Streaming<RollingStatsWindow> = {
   make: (k) => k.rollingStats(3),
   methods: { push: { params: [["RollingStats.push", "number"]], args: [1.5] } },
   members: {
-    ...windowMembers, window: null, minPeriods: null, push: (w) => w.push(1), mean: (w) => w.mean, std: (w) => w.std, zscore: (w) => w.zscore,
-    min: (w) => w.min, max: (w) => w.max, ema: (w) => w.ema, last: (w) => w.last, rank: (w) => w.rank(),
+    ...windowMembers,
+    window: null,
+    minPeriods: null,
+    push: (w) => w.push(1),
+    mean: (w) => w.mean,
+    std: (w) => w.std,
+    zscore: (w) => w.zscore,
+    min: (w) => w.min,
+    max: (w) => w.max,
+    ema: (w) => w.ema,
+    last: (w) => w.last,
+    rank: (w) => w.rank(),
   },
 };
 const rollingCorrelation: Streaming<RollingCorrelationWindow> = {
   make: (k) => k.rollingCorrelation(3),
-  methods: { push: { params: [["RollingCorrelation.push x", "number"], ["RollingCorrelation.push y", "number"]], args: [1, 2] } },
+  methods: {
+    push: {
+      params: [
+        ["RollingCorrelation.push x", "number"],
+        ["RollingCorrelation.push y", "number"],
+      ],
+      args: [1, 2],
+    },
+  },
   members: { ...windowMembers, window: null, push: (w) => w.push(1, 2), cov: (w) => w.cov, corr: (w) => w.corr },
 };
 const volumeMembers: Members<VolumeDeltaWindow> = {
-  ...windowMembers, push: (w) => w.push(1, true, 1), advance: (w) => w.advance(2), buyVolume: (w) => w.buyVolume,
-  sellVolume: (w) => w.sellVolume, delta: (w) => w.delta, imbalance: (w) => w.imbalance,
+  ...windowMembers,
+  push: (w) => w.push(1, true, 1),
+  advance: (w) => w.advance(2),
+  buyVolume: (w) => w.buyVolume,
+  sellVolume: (w) => w.sellVolume,
+  delta: (w) => w.delta,
+  imbalance: (w) => w.imbalance,
 };
 const volumeMethods: Streaming<VolumeDeltaWindow>["methods"] = {
-  push: { params: [["trade qty", "number"], ["buyerInitiated", "boolean"], ["trade time", "number"]], args: [1, true, 1] },
+  push: {
+    params: [
+      ["trade qty", "number"],
+      ["buyerInitiated", "boolean"],
+      ["trade time", "number"],
+    ],
+    args: [1, true, 1],
+  },
   advance: { params: [["advance time", "number"]], args: [5] },
 };
-const countVolume: Streaming<VolumeDeltaWindow> = { make: (k) => k.volumeDeltaWindow({ count: 3 }), methods: volumeMethods, members: volumeMembers };
-const timeVolume: Streaming<VolumeDeltaWindow> = { make: (k) => k.volumeDeltaWindow({ spanMs: 1000 }), methods: volumeMethods, members: volumeMembers };
+const countVolume: Streaming<VolumeDeltaWindow> = {
+  make: (k) => k.volumeDeltaWindow({ count: 3 }),
+  methods: volumeMethods,
+  members: volumeMembers,
+};
+const timeVolume: Streaming<VolumeDeltaWindow> = {
+  make: (k) => k.volumeDeltaWindow({ spanMs: 1000 }),
+  methods: volumeMethods,
+  members: volumeMembers,
+};
 const orderFlow: Streaming<OrderFlowWindow> = {
   make: (k) => k.orderFlowWindow(3),
-  methods: { push: { params: [["bidPx", "number"], ["bidQty", "number"], ["askPx", "number"], ["askQty", "number"]], args: [10, 1, 11, 2] } },
+  methods: {
+    push: {
+      params: [
+        ["bidPx", "number"],
+        ["bidQty", "number"],
+        ["askPx", "number"],
+        ["askQty", "number"],
+      ],
+      args: [10, 1, 11, 2],
+    },
+  },
   members: {
-    ...windowMembers, window: null, push: (w) => w.push(10, 1, 11, 2), last: (w) => w.last, sum: (w) => w.sum, absSum: (w) => w.absSum,
+    ...windowMembers,
+    window: null,
+    push: (w) => w.push(10, 1, 11, 2),
+    last: (w) => w.last,
+    sum: (w) => w.sum,
+    absSum: (w) => w.absSum,
   },
 };
 const coreMembers: Members<ConfluenceCore> = {
-  bookInput: (c) => c.bookInput, book: (c) => c.book(1, 1), quote: (c) => c.quote(100, 1, 101, 1), trade: (c) => c.trade(100, 1, true, 1),
-  sentiment: (c) => c.sentiment(0.5, 1), compute: (c) => c.compute(2), output: (c) => c.output(O.SCORE),
-  snapshot: (c) => c.snapshot(new Float64Array(O.OUTPUTS)), reset: (c) => c.reset(),
+  bookInput: (c) => c.bookInput,
+  book: (c) => c.book(1, 1),
+  quote: (c) => c.quote(100, 1, 101, 1),
+  trade: (c) => c.trade(100, 1, true, 1),
+  sentiment: (c) => c.sentiment(0.5, 1),
+  compute: (c) => c.compute(2),
+  output: (c) => c.output(O.SCORE),
+  snapshot: (c) => c.snapshot(new Float64Array(O.OUTPUTS)),
+  reset: (c) => c.reset(),
 };
 const checkedCore: Streaming<ConfluenceCore> = {
   make: (k) => k.confluenceCore(coreOptions()),
   methods: {
-    book: { params: [["bidLevels", "number"], ["askLevels", "number"]], args: [0, 0] },
-    quote: { params: [["bidPx", "number"], ["bidQty", "number"], ["askPx", "number"], ["askQty", "number"]], args: [100, 1, 101, 1] },
-    trade: { params: [["trade price", "number"], ["trade qty", "number"], ["buyerInitiated", "boolean"], ["trade time", "number"]], args: [100, 1, true, 1] },
-    sentiment: { params: [["sentiment", "number"], ["sentiment time", "number"]], args: [0.5, 1] },
+    book: {
+      params: [
+        ["bidLevels", "number"],
+        ["askLevels", "number"],
+      ],
+      args: [0, 0],
+    },
+    quote: {
+      params: [
+        ["bidPx", "number"],
+        ["bidQty", "number"],
+        ["askPx", "number"],
+        ["askQty", "number"],
+      ],
+      args: [100, 1, 101, 1],
+    },
+    trade: {
+      params: [
+        ["trade price", "number"],
+        ["trade qty", "number"],
+        ["buyerInitiated", "boolean"],
+        ["trade time", "number"],
+      ],
+      args: [100, 1, true, 1],
+    },
+    sentiment: {
+      params: [
+        ["sentiment", "number"],
+        ["sentiment time", "number"],
+      ],
+      args: [0.5, 1],
+    },
     compute: { params: [["now", "number"]], args: [2] },
     output: { params: [["slot", "number"]], args: [O.SCORE] },
     snapshot: { params: [["snapshot out", "snapshotOut"]], args: [new Float64Array(O.OUTPUTS)] },
@@ -211,8 +484,13 @@ const checkedCore: Streaming<ConfluenceCore> = {
 const trustedCore: Streaming<ConfluenceCore> = { make: (k) => k.confluenceCore(coreOptions(), true), methods: {}, members: coreMembers };
 
 const STREAMING = {
-  rollingStats, rollingCorrelation, "volumeDeltaWindow (count)": countVolume, "volumeDeltaWindow (time)": timeVolume,
-  orderFlowWindow: orderFlow, "confluenceCore (checked)": checkedCore, "confluenceCore (trusted)": trustedCore,
+  rollingStats,
+  rollingCorrelation,
+  "volumeDeltaWindow (count)": countVolume,
+  "volumeDeltaWindow (time)": timeVolume,
+  orderFlowWindow: orderFlow,
+  "confluenceCore (checked)": checkedCore,
+  "confluenceCore (trusted)": trustedCore,
 } as unknown as Readonly<Record<string, Streaming<object>>>;
 
 type AnyFunction = (...args: unknown[]) => unknown;
@@ -318,24 +596,31 @@ describe.each(backends)("Kernels contract on $backend", (k: Kernels) => {
   });
 
   describe("book imbalance and microprice", () => {
-    const bid = f64(1, 2, 3), ask = f64(3, 2, 1);
+    const bid = f64(1, 2, 3),
+      ask = f64(3, 2, 1);
     test("plain: (Σbid − Σask)/(Σbid + Σask) over the top depth levels", () => {
       expect(k.bookImbalance(bid, ask, 2)).toBe((3 - 5) / 8);
       expect(k.bookImbalance(bid, ask, 3)).toBe(0);
       expect(k.bookImbalance(f64(0), f64(0), 1)).toBeNaN();
     });
     test("depth-weighted with w_i = exp(−decay·i); decay 0 is the plain imbalance", () => {
-      const w1 = Math.exp(-1), w2 = Math.exp(-2);
-      const sb = 1 + 2 * w1 + 3 * w2, sa = 3 + 2 * w1 + 1 * w2;
+      const w1 = Math.exp(-1),
+        w2 = Math.exp(-2);
+      const sb = 1 + 2 * w1 + 3 * w2,
+        sa = 3 + 2 * w1 + 1 * w2;
       expect(k.depthWeightedImbalance(bid, ask, 3, 1)).toBe((sb - sa) / (sb + sa));
       expect(k.depthWeightedImbalance(bid, ask, 3, 0)).toBe(k.bookImbalance(bid, ask, 3));
     });
     test("batch over level-major snapshots equals each single book", () => {
       // 3 snapshots × 2 levels; level i of snapshot m at i·3 + m
-      const b = f64(1, 5, 0, 2, 5, 0), a = f64(2, 1, 0, 2, 1, 0);
+      const b = f64(1, 5, 0, 2, 5, 0),
+        a = f64(2, 1, 0, 2, 1, 0);
       expectIdentical(k.bookImbalanceBatch(b, a, 3, 2), [(3 - 4) / 7, (10 - 2) / 12, NaN], "batch");
-      expectIdentical(k.depthWeightedImbalanceBatch(b, a, 3, 2, 0.3),
-        [0, 1, 2].map((m) => k.depthWeightedImbalance(f64(b[m]!, b[3 + m]!), f64(a[m]!, a[3 + m]!), 2, 0.3)), "weighted");
+      expectIdentical(
+        k.depthWeightedImbalanceBatch(b, a, 3, 2, 0.3),
+        [0, 1, 2].map((m) => k.depthWeightedImbalance(f64(b[m]!, b[3 + m]!), f64(a[m]!, a[3 + m]!), 2, 0.3)),
+        "weighted",
+      );
       const out = new Float64Array(3);
       k.bookImbalanceBatchInto(b, a, 3, 1, out);
       expectIdentical(out, [(1 - 2) / 3, (5 - 1) / 6, NaN], "into, depth 1");
@@ -362,7 +647,10 @@ describe.each(backends)("Kernels contract on $backend", (k: Kernels) => {
 
   describe("order-flow imbalance", () => {
     // quotes (bidPx, bidQty, askPx, askQty)
-    const pb = f64(10, 10, 11, 11, 10.5), qb = f64(1, 2, 1, 1, 4), pa = f64(12, 12, 12, 13, 12.5), qa = f64(1, 1, 2, 2, 3);
+    const pb = f64(10, 10, 11, 11, 10.5),
+      qb = f64(1, 2, 1, 1, 4),
+      pa = f64(12, 12, 12, 13, 12.5),
+      qa = f64(1, 1, 2, 2, 3);
     // e1: bid same price, queue 1→2: +2 −1; ask same price: −1 +1        = 1
     // e2: bid up: +1; ask same, queue 1→2: −2 +1                          = 0
     // e3: bid same: +1 −1; ask up: +2 (old ask queue leaves)             = 2
@@ -424,7 +712,8 @@ describe.each(backends)("Kernels contract on $backend", (k: Kernels) => {
       expect(() => w.mean, "a disposed window's outputs are gone too").toThrow(DisposedError);
     });
     test("extrema: false skips min and max (NaN) and leaves the rest unchanged", () => {
-      const a = k.rollingStats(3, { extrema: false }), b = k.rollingStats(3);
+      const a = k.rollingStats(3, { extrema: false }),
+        b = k.rollingStats(3);
       for (const x of [5, 1, 4, 4, 9]) {
         a.push(x);
         b.push(x);
@@ -472,7 +761,14 @@ describe.each(backends)("Kernels contract on $backend", (k: Kernels) => {
       expect(() => w.push(NaN)).toThrow(InvalidValueError);
       expect(w.count, "a rejected push changes nothing").toBe(0);
       w.dispose();
-      const out = { mean: new Float64Array(2), std: new Float64Array(2), min: new Float64Array(2), max: new Float64Array(2), zscore: new Float64Array(2), rank: new Float64Array(0) };
+      const out = {
+        mean: new Float64Array(2),
+        std: new Float64Array(2),
+        min: new Float64Array(2),
+        max: new Float64Array(2),
+        zscore: new Float64Array(2),
+        rank: new Float64Array(0),
+      };
       expect(() => k.rollingInto(v, 2, out)).toThrow(LengthMismatchError);
       expect(EmptyInputError.name).toBe("EmptyInputError");
     });
@@ -480,7 +776,8 @@ describe.each(backends)("Kernels contract on $backend", (k: Kernels) => {
 
   describe("buffers", () => {
     test("kernel buffers are read in place and survive memory growth", () => {
-      const qty = k.allocFloat64(4), buyer = k.allocUint8(4);
+      const qty = k.allocFloat64(4),
+        buyer = k.allocUint8(4);
       qty.array.set([1, 2, 3, 4]);
       buyer.array.set([1, 1, 0, 0]);
       expect(k.volumeDelta(qty, buyer).delta).toBe(-4);
@@ -497,7 +794,8 @@ describe.each(backends)("Kernels contract on $backend", (k: Kernels) => {
       w.dispose();
     });
     test("outputs can be kernel buffers too", () => {
-      const v = k.allocFloat64(3), out = k.allocFloat64(3);
+      const v = k.allocFloat64(3),
+        out = k.allocFloat64(3);
       v.array.set([2, 4, 8]);
       k.ewmInto(v, 0.5, out);
       expect(Array.from(out.array)).toEqual([2, 3, 5.5]);
@@ -516,7 +814,8 @@ describe.each(backends)("Kernels contract on $backend", (k: Kernels) => {
       b.free();
     });
     test("a freed buffer: its array throws DisposedError, and freeing it again is harmless", () => {
-      const b = k.allocFloat64(2), u = k.allocUint8(2);
+      const b = k.allocFloat64(2),
+        u = k.allocUint8(2);
       b.free();
       u.free();
       expect(() => b.array).toThrow(DisposedError);
@@ -528,7 +827,9 @@ describe.each(backends)("Kernels contract on $backend", (k: Kernels) => {
 
   describe("argument types: never coerced, an ArgumentTypeError naming the argument", () => {
     test("microprice of strings is an error, not 0.27", () => {
-      expect(() => k.microprice("1" as never, "1" as never, "2" as never, "1" as never)).toThrow("bidPx is a string: expected a finite number ≥ 0");
+      expect(() => k.microprice("1" as never, "1" as never, "2" as never, "1" as never)).toThrow(
+        "bidPx is a string: expected a finite number ≥ 0",
+      );
       expect(() => k.rollingStats(3).push("1" as never)).toThrow("RollingStats.push is a string: expected a finite number");
     });
     test.each(Object.entries(CALLS))("%s: every parameter, every wrong type", (name, { params, args }) => {
@@ -573,7 +874,9 @@ describe.each(backends)("Kernels contract on $backend", (k: Kernels) => {
   });
 
   describe("freed buffers: DisposedError wherever one is passed", () => {
-    const withBuffers = Object.entries(CALLS).filter(([, c]) => c.params.some(([, kind]) => kind === "f64" || kind === "f64OrNull" || kind === "u8"));
+    const withBuffers = Object.entries(CALLS).filter(([, c]) =>
+      c.params.some(([, kind]) => kind === "f64" || kind === "f64OrNull" || kind === "u8"),
+    );
     test.each(withBuffers)("%s", (name, { params, args }) => {
       params.forEach(([what, kind], i) => {
         if (kind !== "f64" && kind !== "f64OrNull" && kind !== "u8") return;
@@ -596,7 +899,9 @@ describe.each(backends)("Kernels contract on $backend", (k: Kernels) => {
       if ("bookInput" in o) (o as ConfluenceCore).bookInput.set([100, 99, 1, 1, 101, 102, 1, 1]);
       const members = Object.entries(spec.members) as [string, ((x: object) => unknown) | null][];
       for (const [, use] of members) if (use) use(o); // every use works while it is live
-      const config = Object.fromEntries(members.filter(([, use]) => use === null).map(([member]) => [member, (o as Record<string, unknown>)[member]]));
+      const config = Object.fromEntries(
+        members.filter(([, use]) => use === null).map(([member]) => [member, (o as Record<string, unknown>)[member]]),
+      );
       (o as { dispose(): void }).dispose();
       for (const [member, use] of members) {
         if (use) expect(() => use(o), `${name}.${member} after dispose`).toThrow(DisposedError);

@@ -51,7 +51,10 @@ class Cores {
   readonly cores: ConfluenceCore[];
   private readonly outs: Float64Array[];
 
-  constructor(options: ConfluenceCoreOptions, private readonly variety = new Variety()) {
+  constructor(
+    options: ConfluenceCoreOptions,
+    private readonly variety = new Variety(),
+  ) {
     this.cores = [js, ...wasm].map((k: Kernels) => k.confluenceCore(options));
     this.outs = this.cores.map(() => new Float64Array(OUTPUTS));
   }
@@ -62,8 +65,10 @@ class Cores {
       else if (e.kind === "quote") c.quote(e.bidPx, e.bidQty, e.askPx, e.askQty);
       else if (e.kind === "sentiment") c.sentiment(e.value, e.time);
       else {
-        const input = c.bookInput, n = input.length / 4;
-        const nb = Math.min(e.bids.length, n), na = Math.min(e.asks.length, n);
+        const input = c.bookInput,
+          n = input.length / 4;
+        const nb = Math.min(e.bids.length, n),
+          na = Math.min(e.asks.length, n);
         for (let i = 0; i < nb; i++) [input[i], input[n + i]] = e.bids[i]!;
         for (let i = 0; i < na; i++) [input[2 * n + i], input[3 * n + i]] = e.asks[i]!;
         c.book(nb, na);
@@ -105,7 +110,9 @@ describe("the twins have the same functions", () => {
   test("every slot's source is a function of the twin (coreCompute writes `ready`)", () => {
     for (const s of slots) {
       const name = functionOf(s.source);
-      expect(name === "coreCompute" || typeof (components as Record<string, unknown>)[name] === "function", `${s.name}: ${name}`).toBe(true);
+      expect(name === "coreCompute" || typeof (components as Record<string, unknown>)[name] === "function", `${s.name}: ${name}`).toBe(
+        true,
+      );
     }
   });
 });
@@ -118,27 +125,29 @@ describe("real captures", () => {
     { name: "ultraFast (L 10, depth 5)", lookback: 10, depth: 5, sensitivity: 0.5, weights: [0.6, 0.35, 0.05, 0, 0, 0] },
     { name: "short windows, no book or flow (L 3, depth 3)", lookback: 3, depth: 3, sensitivity: 2, weights: [0, 0, 0, 0.4, 0.3, 0.3] },
   ];
-  test.each([["BTCUSDT spot", BTCUSDT], ["ETHUSDT spot", ETHUSDT], ["ETHUSDT USD-M", USDM_ETHUSDT], ["ETHUSD_PERP COIN-M", COINM_ETHUSD]])(
-    "%s: every function's slots identical on every backend after every event",
-    async (_, file) => {
-      const { events } = await captureEvents(file, 10);
-      const variety = new Variety();
-      for (const { name, lookback, depth, sensitivity, weights } of configs) {
-        const levelWeights = Array.from({ length: depth }, (_, i) => js.exp((-2 * i) / depth));
-        const cores = new Cores({ lookback, depth, sensitivity, staleMs: 5_000, weights, levelWeights }, variety);
-        events.forEach((e, i) => {
-          cores.feed(e);
-          // an outside view now and then: fresh for a while, then stale
-          if (i % 997 === 0) cores.feed({ kind: "sentiment", value: ((i * 7919) % 2001) / 1000 - 1, time: e.time });
-          const problem = cores.check(e.time);
-          if (problem) expect.fail(`${name}, event ${i} (${e.kind}): ${problem}`);
-        });
-        cores.dispose();
-      }
-      const flat = slots.filter((s) => !variety.varied[s.slot]);
-      expect(flat.map(where), "slots that never changed (comparing them would prove nothing)").toEqual([]);
-    },
-  );
+  test.each([
+    ["BTCUSDT spot", BTCUSDT],
+    ["ETHUSDT spot", ETHUSDT],
+    ["ETHUSDT USD-M", USDM_ETHUSDT],
+    ["ETHUSD_PERP COIN-M", COINM_ETHUSD],
+  ])("%s: every function's slots identical on every backend after every event", async (_, file) => {
+    const { events } = await captureEvents(file, 10);
+    const variety = new Variety();
+    for (const { name, lookback, depth, sensitivity, weights } of configs) {
+      const levelWeights = Array.from({ length: depth }, (_, i) => js.exp((-2 * i) / depth));
+      const cores = new Cores({ lookback, depth, sensitivity, staleMs: 5_000, weights, levelWeights }, variety);
+      events.forEach((e, i) => {
+        cores.feed(e);
+        // an outside view now and then: fresh for a while, then stale
+        if (i % 997 === 0) cores.feed({ kind: "sentiment", value: ((i * 7919) % 2001) / 1000 - 1, time: e.time });
+        const problem = cores.check(e.time);
+        if (problem) expect.fail(`${name}, event ${i} (${e.kind}): ${problem}`);
+      });
+      cores.dispose();
+    }
+    const flat = slots.filter((s) => !variety.varied[s.slot]);
+    expect(flat.map(where), "slots that never changed (comparing them would prove nothing)").toEqual([]);
+  });
 });
 
 describe("generated states (fast-check)", () => {
@@ -156,10 +165,13 @@ describe("generated states (fast-check)", () => {
     fc.record({ kind: fc.constant("sentiment" as const), value: fc.double({ min: -1, max: 1, noNaN: true }), dt: fc.nat(3) }),
   );
   // integer shares, some 0 (a component off), normalised to sum to 1
-  const weights = fc.array(fc.nat(3), { minLength: 6, maxLength: 6 }).filter((w) => w.some((x) => x > 0)).map((w) => {
-    const total = w.reduce((a, b) => a + b, 0);
-    return w.map((x) => x / total);
-  });
+  const weights = fc
+    .array(fc.nat(3), { minLength: 6, maxLength: 6 })
+    .filter((w) => w.some((x) => x > 0))
+    .map((w) => {
+      const total = w.reduce((a, b) => a + b, 0);
+      return w.map((x) => x / total);
+    });
   const options = fc.record({
     lookback: fc.integer({ min: 1, max: 6 }),
     depth: fc.integer({ min: 1, max: 4 }),
@@ -169,20 +181,23 @@ describe("generated states (fast-check)", () => {
   });
 
   test("every function's slots identical on every backend after every event", () => {
-    fc.assert(fc.property(options, fc.array(event, { minLength: 1, maxLength: 80 }), (o, events) => {
-      const levelWeights = Array.from({ length: o.depth }, (_, i) => js.exp((-2 * i) / o.depth));
-      const cores = new Cores({ ...o, levelWeights });
-      let t = 0;
-      try {
-        for (const [i, e] of events.entries()) {
-          t += e.dt;
-          cores.feed({ ...e, time: t } as never);
-          const problem = cores.check(t);
-          if (problem) expect.fail(`event ${i} (${e.kind}): ${problem}`);
+    fc.assert(
+      fc.property(options, fc.array(event, { minLength: 1, maxLength: 80 }), (o, events) => {
+        const levelWeights = Array.from({ length: o.depth }, (_, i) => js.exp((-2 * i) / o.depth));
+        const cores = new Cores({ ...o, levelWeights });
+        let t = 0;
+        try {
+          for (const [i, e] of events.entries()) {
+            t += e.dt;
+            cores.feed({ ...e, time: t } as never);
+            const problem = cores.check(t);
+            if (problem) expect.fail(`event ${i} (${e.kind}): ${problem}`);
+          }
+        } finally {
+          cores.dispose();
         }
-      } finally {
-        cores.dispose();
-      }
-    }), { numRuns: 400 });
+      }),
+      { numRuns: 400 },
+    );
   });
 });

@@ -28,7 +28,10 @@ describe("generated from the spec", () => {
 
   test("the AssemblyScript and TypeScript files declare the same constants with the same values", () => {
     const as = declared(AS_LAYOUT);
-    expect(as.map(([name]) => name), "components, their count, the slots and OUTPUTS").toEqual(layoutConstants(spec).map((c) => c.name));
+    expect(
+      as.map(([name]) => name),
+      "components, their count, the slots and OUTPUTS",
+    ).toEqual(layoutConstants(spec).map((c) => c.name));
     expect(declared(TS_LAYOUT)).toEqual(as);
   });
 
@@ -42,7 +45,11 @@ describe("slots", () => {
     const slots = outputSlots(spec);
     expect(slots.map((s) => s.slot)).toEqual(Array.from({ length: O.OUTPUTS }, (_, i) => i));
     expect(new Set(slots.map((s) => s.name)).size, "slot names are unique").toBe(O.OUTPUTS);
-    for (const [first, c] of [[O.SIGNAL, O.SENTIMENT], [O.COMPONENT_CONFIDENCE, O.ORDERFLOW], [O.AVAILABLE, O.TECHNICAL]] as const) {
+    for (const [first, c] of [
+      [O.SIGNAL, O.SENTIMENT],
+      [O.COMPONENT_CONFIDENCE, O.ORDERFLOW],
+      [O.AVAILABLE, O.TECHNICAL],
+    ] as const) {
       expect(slots[first + c]!.source, `slot ${first} + ${c} belongs to component ${c}`).toBe(COMPONENT_NAMES[c]);
     }
     expect(O.COMPONENT_CONFIDENCE - O.SIGNAL).toBe(O.COMPONENTS);
@@ -90,7 +97,12 @@ describe("the README's confluence tables", () => {
     const rows: string[][] = [];
     for (const line of lines.slice(start + 2)) {
       if (!line.startsWith("|")) break;
-      rows.push(line.slice(1, -1).split(/(?<!\\)\|/).map((cell) => cell.trim().replace(/\\\|/g, "|")));
+      rows.push(
+        line
+          .slice(1, -1)
+          .split(/(?<!\\)\|/)
+          .map((cell) => cell.trim().replace(/\\\|/g, "|")),
+      );
     }
     return rows;
   };

@@ -43,7 +43,10 @@ describe("no host transcendentals in src/", () => {
         else offending.push(`${file}:${use.line}: ${use.found}   (${line.trim()})`);
       }
     }
-    expect(offending, "host transcendentals make results differ between engines: use Kernels.exp/log/tanh or src/kernels/js/common/transcendental.ts").toEqual([]);
+    expect(
+      offending,
+      "host transcendentals make results differ between engines: use Kernels.exp/log/tanh or src/kernels/js/common/transcendental.ts",
+    ).toEqual([]);
     const stale = ALLOWED.filter((_, i) => !used.has(i)).map((a) => `${a.file}: ${a.text}`);
     expect(stale, "allowlist entries that match nothing any more: remove them").toEqual([]);
   });
@@ -63,16 +66,30 @@ describe("the scanner", () => {
       "const h = x / Math.cosh(y) / 2;", // 8
     ].join("\n");
     expect(findHostMath(src).map((u) => `${u.line} ${u.found}`)).toEqual([
-      "1 Math.exp", "2 Math.tanh", "3 x ** 0.5", "3 a ** b", "3 10 ** -2", "4 Math['log'", "5 Math;", "6 Math.log2", "6 Math.atan2",
-      "7 w **= n", "8 Math.cosh",
+      "1 Math.exp",
+      "2 Math.tanh",
+      "3 x ** 0.5",
+      "3 a ** b",
+      "3 10 ** -2",
+      "4 Math['log'",
+      "5 Math;",
+      "6 Math.log2",
+      "6 Math.atan2",
+      "7 w **= n",
+      "8 Math.cosh",
     ]);
   });
 
   test("ignores comments, strings, template text and regexes; allows exact powers and Math's exact functions", () => {
     const src = [
-      "// Math.exp(x) in a comment", "/* Math.tanh(x)", " ** 0.5 */", "const s = 'Math.log(x)' + \"2 ** x\";",
+      "// Math.exp(x) in a comment",
+      "/* Math.tanh(x)",
+      " ** 0.5 */",
+      "const s = 'Math.log(x)' + \"2 ** x\";",
       // biome-ignore lint/suspicious/noTemplateCurlyInString: source text the scanner reads, a template literal in it
-      "const t = `Math.pow(2, x) ${y} ** 3`;", "const r = /Math\\.exp\\/ ** 2/g.test(s);", "const q = s.split(/\\s/).length / 2 / 3;",
+      "const t = `Math.pow(2, x) ${y} ** 3`;",
+      "const r = /Math\\.exp\\/ ** 2/g.test(s);",
+      "const q = s.split(/\\s/).length / 2 / 3;",
       "const u = d ** 2 + 2 ** 31 - 1 + 2 ** 30 + Math.sqrt(z) + Math.abs(z) + Math.floor(z) + Math.round(z);",
       "const url = 'http://example.com'; const v = Math.max(a, b); const MathX = 1; o.Math.exp(1);",
     ].join("\n");

@@ -25,7 +25,12 @@ interface Run {
 
 async function replay(perturbed: boolean): Promise<Run> {
   const out = join(tmp, perturbed ? "perturbed.json" : "baseline.json");
-  const args = [...(perturbed ? ["--import", join(support, "perturbMath.mjs")] : []), join(support, "independenceReplay.mjs"), BTCUSDT, out];
+  const args = [
+    ...(perturbed ? ["--import", join(support, "perturbMath.mjs")] : []),
+    join(support, "independenceReplay.mjs"),
+    BTCUSDT,
+    out,
+  ];
   await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 20 });
   return JSON.parse(readFileSync(out, "utf8")) as Run;
 }
@@ -40,7 +45,8 @@ describe("results do not depend on the host's Math", () => {
       expect(perturbed.probes[name], `Math.${name} is perturbed in the child`).not.toBe(value);
     }
     for (const backend of ["wasm", "js"] as const) {
-      const a = perturbed.backends[backend], b = baseline.backends[backend];
+      const a = perturbed.backends[backend],
+        b = baseline.backends[backend];
       expect(b.updates.length, "the replay produces score updates").toBeGreaterThan(4000);
       expectSameUpdates(a.updates, b.updates, `${backend}: score updates with a perturbed Math vs without`);
       expectSameUpdates(a.summary, b.summary, `${backend}: summary with a perturbed Math vs without`);

@@ -11,7 +11,14 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
-  jsKernels, levelWeights, loadKernels, OutOfMemoryError, type Float64Buffer, type Kernels, type RollingResult, type Uint8Buffer,
+  jsKernels,
+  levelWeights,
+  loadKernels,
+  OutOfMemoryError,
+  type Float64Buffer,
+  type Kernels,
+  type RollingResult,
+  type Uint8Buffer,
 } from "../../src/index.js";
 import * as O from "../../src/kernels/coreLayout.js";
 import { replayCaptureFiles } from "../../src/node/captureReader.js";
@@ -84,13 +91,16 @@ function everyKernel(k: Kernels): Map<string, ArrayLike<number>> {
   const trades = events.filter((e) => e.kind === "trade");
   const quotes = events.filter((e) => e.kind === "quote");
   const books = events.filter((e) => e.kind === "book").slice(0, 500);
-  const px = Float64Array.from(trades, (t) => t.price), qty = Float64Array.from(trades, (t) => t.qty);
+  const px = Float64Array.from(trades, (t) => t.price),
+    qty = Float64Array.from(trades, (t) => t.qty);
   const buyer = Uint8Array.from(trades, (t) => (t.buyerInitiated ? 1 : 0));
   const [pb, qb, pa, qa] = (["bidPx", "bidQty", "askPx", "askQty"] as const).map((f) => Float64Array.from(quotes, (q) => q[f]));
   const vd = k.volumeDelta(qty, buyer);
   r.set("volumeDelta", [vd.buyVolume, vd.sellVolume, vd.delta, vd.imbalance]);
   // level-major books: level i of book m at i·M + m
-  const m = books.length, bidQ = new Float64Array(m * DEPTH), askQ = new Float64Array(m * DEPTH);
+  const m = books.length,
+    bidQ = new Float64Array(m * DEPTH),
+    askQ = new Float64Array(m * DEPTH);
   books.forEach((b, j) => {
     for (let i = 0; i < DEPTH; i++) {
       bidQ[i * m + j] = b.bids[i]?.[1] ?? 0;
@@ -111,8 +121,10 @@ function everyKernel(k: Kernels): Map<string, ArrayLike<number>> {
   r.set("rollingCov", k.rollingCov(px, qty, 30));
   r.set("rollingCorr", k.rollingCorr(px, qty, 30));
 
-  const stats = k.rollingStats(50), corr = k.rollingCorrelation(30);
-  const byCount = k.volumeDeltaWindow({ count: 100 }), bySpan = k.volumeDeltaWindow({ spanMs: 5000 });
+  const stats = k.rollingStats(50),
+    corr = k.rollingCorrelation(30);
+  const byCount = k.volumeDeltaWindow({ count: 100 }),
+    bySpan = k.volumeDeltaWindow({ spanMs: 5000 });
   const streamed: number[] = [];
   for (const t of trades) {
     stats.push(t.price);
@@ -130,7 +142,12 @@ function everyKernel(k: Kernels): Map<string, ArrayLike<number>> {
   for (const w of [stats, corr, byCount, bySpan, ofi]) w.dispose();
 
   const core = k.confluenceCore({
-    lookback: 50, depth: DEPTH, sensitivity: 1, staleMs: 60_000, weights: [0.3, 0.25, 0.15, 0.15, 0.15, 0], levelWeights: levelWeights(DEPTH, 0.2),
+    lookback: 50,
+    depth: DEPTH,
+    sensitivity: 1,
+    staleMs: 60_000,
+    weights: [0.3, 0.25, 0.15, 0.15, 0.15, 0],
+    levelWeights: levelWeights(DEPTH, 0.2),
   });
   const scores: number[] = [];
   const out = new Float64Array(O.OUTPUTS);
@@ -170,105 +187,139 @@ async function replayAs(k: Kernels, symbol: string, captured: readonly MarketEve
 }
 
 describe("WebAssembly linear memory above 2 GiB", () => {
-  test("rolling over 5e7 values, input and outputs above 2 GiB: the JS backend's mean/std/zscore/min/max at every position, rank at every fifth", () => {
-    wasm.rolling(new Float64Array(64).fill(1), WINDOW); // makes the batch state now: making it later could grow memory under the views below
-    expectAllocationsAbove2GiB();
-    const values = input.array;
-    expect(values.byteOffset, "the input starts above 2 GiB").toBeGreaterThanOrEqual(2 * GiB);
-    // a random walk on a 0.01 tick near 60,000 (a linear congruential generator: the same values every run)
-    let seed = 12345, p = 60_000;
-    for (let i = 0; i < N; i++) {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      p += ((seed >>> 16) % 7 - 3) * 0.01;
-      values[i] = p;
-    }
-    const [mean, std, zscore, min, max, rank] = outputs.map((b) => b.array) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
-    const out: RollingResult = { mean, std, zscore, min, max, rank };
-    const before = wasm.memoryBytes;
-    wasm.rollingInto(input, WINDOW, out);
-    expect(wasm.memoryBytes, "the call allocated nothing, so the views are still attached").toBe(before);
-
-    const ref = js.rollingStats(WINDOW, { alpha: 1 });
-    let first = "";
-    for (let i = 0; i < N && first === ""; i++) {
-      ref.push(values[i]!);
-      if (!Object.is(mean[i], ref.mean)) first = `mean[${i}]: wasm ${mean[i]} vs js ${ref.mean}`;
-      else if (!Object.is(std[i], ref.std)) first = `std[${i}]: wasm ${std[i]} vs js ${ref.std}`;
-      else if (!Object.is(zscore[i], ref.zscore)) first = `zscore[${i}]: wasm ${zscore[i]} vs js ${ref.zscore}`;
-      else if (!Object.is(min[i], ref.min)) first = `min[${i}]: wasm ${min[i]} vs js ${ref.min}`;
-      else if (!Object.is(max[i], ref.max)) first = `max[${i}]: wasm ${max[i]} vs js ${ref.max}`;
-      else if (i % 5 === 0 && !Object.is(rank[i], ref.rank())) first = `rank[${i}]: wasm ${rank[i]} vs js ${ref.rank()}`;
-    }
-    ref.dispose();
-    expect(first, "the first position where the backends differ").toBe("");
-    expect(min[N - 1]! <= mean[N - 1]! && mean[N - 1]! <= max[N - 1]!, "the last window's mean lies between its min and max").toBe(true);
-  }, TIMEOUT);
-
-  test("every kernel and streaming window, with its scratch and state above 2 GiB, matches the JS backend bit for bit", () => {
-    expectAllocationsAbove2GiB();
-    const difference = firstDifference(everyKernel(wasm), everyKernel(js));
-    expect(difference, "the first result where the backends differ").toBeNull();
-  }, TIMEOUT);
-
-  test("the streaming engine accepts a new symbol and scores it above 2 GiB, as the JS backend does", async () => {
-    expectAllocationsAbove2GiB();
-    const captured: MarketEvent[] = [];
-    await replayCaptureFiles([BTCUSDT], (e) => {
-      if (captured.length < 5000) captured.push(e);
-    });
-    const [fromWasm, fromJs] = [await replayAs(wasm, "BTCUSDT-ABOVE-2GIB", captured), await replayAs(js, "BTCUSDT-ABOVE-2GIB", captured)];
-    expect(fromWasm.length, "score updates from 5,000 events").toBeGreaterThan(100);
-    const i = fromWasm.findIndex((u, j) => JSON.stringify(u) !== JSON.stringify(fromJs[j]));
-    expect(i === -1 ? null : { index: i, wasm: fromWasm[i], js: fromJs[i] }, "the first update where the backends differ").toBeNull();
-    expect(fromWasm.length).toBe(fromJs.length);
-  }, TIMEOUT);
-
-  test("an allocation that cannot succeed is an OutOfMemoryError; afterwards allocations that fit and every kernel still work", () => {
-    const tooLarge = (() => {
-      try {
-        wasm.allocFloat64(2 ** 31);
-      } catch (e) {
-        return e;
+  test(
+    "rolling over 5e7 values, input and outputs above 2 GiB: the JS backend's mean/std/zscore/min/max at every position, rank at every fifth",
+    () => {
+      wasm.rolling(new Float64Array(64).fill(1), WINDOW); // makes the batch state now: making it later could grow memory under the views below
+      expectAllocationsAbove2GiB();
+      const values = input.array;
+      expect(values.byteOffset, "the input starts above 2 GiB").toBeGreaterThanOrEqual(2 * GiB);
+      // a random walk on a 0.01 tick near 60,000 (a linear congruential generator: the same values every run)
+      let seed = 12345,
+        p = 60_000;
+      for (let i = 0; i < N; i++) {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        p += (((seed >>> 16) % 7) - 3) * 0.01;
+        values[i] = p;
       }
-      return null;
-    })();
-    expect(tooLarge).toBeInstanceOf(OutOfMemoryError);
-    expect((tooLarge as OutOfMemoryError).requested, "bytes asked for").toBe(2 ** 34);
-    expect((tooLarge as Error).message).toMatch(/^cannot allocate 17179869184 bytes: one block of WebAssembly memory holds at most 1073741820 bytes/);
+      const [mean, std, zscore, min, max, rank] = outputs.map((b) => b.array) as [
+        Float64Array,
+        Float64Array,
+        Float64Array,
+        Float64Array,
+        Float64Array,
+        Float64Array,
+      ];
+      const out: RollingResult = { mean, std, zscore, min, max, rank };
+      const before = wasm.memoryBytes;
+      wasm.rollingInto(input, WINDOW, out);
+      expect(wasm.memoryBytes, "the call allocated nothing, so the views are still attached").toBe(before);
 
-    // fill linear memory to its limit (256 MiB blocks, then 1 MiB ones): the allocator must refuse once memory cannot grow
-    const filler: Uint8Buffer[] = [];
-    const fill = (bytes: number): unknown => {
-      for (let i = 0; i < 5000; i++) {
+      const ref = js.rollingStats(WINDOW, { alpha: 1 });
+      let first = "";
+      for (let i = 0; i < N && first === ""; i++) {
+        ref.push(values[i]!);
+        if (!Object.is(mean[i], ref.mean)) first = `mean[${i}]: wasm ${mean[i]} vs js ${ref.mean}`;
+        else if (!Object.is(std[i], ref.std)) first = `std[${i}]: wasm ${std[i]} vs js ${ref.std}`;
+        else if (!Object.is(zscore[i], ref.zscore)) first = `zscore[${i}]: wasm ${zscore[i]} vs js ${ref.zscore}`;
+        else if (!Object.is(min[i], ref.min)) first = `min[${i}]: wasm ${min[i]} vs js ${ref.min}`;
+        else if (!Object.is(max[i], ref.max)) first = `max[${i}]: wasm ${max[i]} vs js ${ref.max}`;
+        else if (i % 5 === 0 && !Object.is(rank[i], ref.rank())) first = `rank[${i}]: wasm ${rank[i]} vs js ${ref.rank()}`;
+      }
+      ref.dispose();
+      expect(first, "the first position where the backends differ").toBe("");
+      expect(min[N - 1]! <= mean[N - 1]! && mean[N - 1]! <= max[N - 1]!, "the last window's mean lies between its min and max").toBe(true);
+    },
+    TIMEOUT,
+  );
+
+  test(
+    "every kernel and streaming window, with its scratch and state above 2 GiB, matches the JS backend bit for bit",
+    () => {
+      expectAllocationsAbove2GiB();
+      const difference = firstDifference(everyKernel(wasm), everyKernel(js));
+      expect(difference, "the first result where the backends differ").toBeNull();
+    },
+    TIMEOUT,
+  );
+
+  test(
+    "the streaming engine accepts a new symbol and scores it above 2 GiB, as the JS backend does",
+    async () => {
+      expectAllocationsAbove2GiB();
+      const captured: MarketEvent[] = [];
+      await replayCaptureFiles([BTCUSDT], (e) => {
+        if (captured.length < 5000) captured.push(e);
+      });
+      const [fromWasm, fromJs] = [await replayAs(wasm, "BTCUSDT-ABOVE-2GIB", captured), await replayAs(js, "BTCUSDT-ABOVE-2GIB", captured)];
+      expect(fromWasm.length, "score updates from 5,000 events").toBeGreaterThan(100);
+      const i = fromWasm.findIndex((u, j) => JSON.stringify(u) !== JSON.stringify(fromJs[j]));
+      expect(i === -1 ? null : { index: i, wasm: fromWasm[i], js: fromJs[i] }, "the first update where the backends differ").toBeNull();
+      expect(fromWasm.length).toBe(fromJs.length);
+    },
+    TIMEOUT,
+  );
+
+  test(
+    "an allocation that cannot succeed is an OutOfMemoryError; afterwards allocations that fit and every kernel still work",
+    () => {
+      const tooLarge = (() => {
         try {
-          filler.push(wasm.allocUint8(bytes));
+          wasm.allocFloat64(2 ** 31);
         } catch (e) {
           return e;
         }
-      }
-      return null;
-    };
-    const full = fill(2 ** 28);
-    expect(full, "a 256 MiB request once memory is full").toBeInstanceOf(OutOfMemoryError);
-    expect((full as OutOfMemoryError).message).toMatch(/has no free block that large and cannot grow to make one/);
-    expect((full as OutOfMemoryError).memoryBytes, "linear memory when it refused").toBeGreaterThan(3.5 * GiB);
-    const nothingLeft = fill(2 ** 20);
-    expect(nothingLeft, "a 1 MiB request once memory is full").toBeInstanceOf(OutOfMemoryError);
-    expect((nothingLeft as OutOfMemoryError).memoryBytes, "the module grew to within 2 MiB of the 4 GiB wasm32 limit").toBeGreaterThan(4 * GiB - 2 ** 21);
-    // kernels whose scratch block or state cannot be allocated fail the same way and leave nothing half-made behind
-    expect(() => wasm.ewm(new Float64Array(2 ** 18), 0.5), "2 MiB of scratch").toThrow(OutOfMemoryError);
-    expect(() => wasm.rolling(new Float64Array(2 ** 18), 2 ** 17), "2 MiB of window state").toThrow(OutOfMemoryError);
-    expect(() => wasm.rollingStats(2 ** 17), "a 2 MiB streaming window").toThrow(OutOfMemoryError);
+        return null;
+      })();
+      expect(tooLarge).toBeInstanceOf(OutOfMemoryError);
+      expect((tooLarge as OutOfMemoryError).requested, "bytes asked for").toBe(2 ** 34);
+      expect((tooLarge as Error).message).toMatch(
+        /^cannot allocate 17179869184 bytes: one block of WebAssembly memory holds at most 1073741820 bytes/,
+      );
 
-    for (const b of filler) b.free();
-    const fits = wasm.allocFloat64(2 ** 24);
-    expect(fits.array.every((x) => x === 0), "a new block is zeroed").toBe(true);
-    fits.array.fill(7);
-    const again = wasm.allocUint8(2 ** 28);
-    expect(fits.array.every((x) => x === 7), "a later block does not overlap an earlier one").toBe(true);
-    again.free();
-    fits.free();
-    const difference = firstDifference(everyKernel(wasm), everyKernel(js));
-    expect(difference, "the first result where the backends differ after the refusals").toBeNull();
-  }, TIMEOUT);
+      // fill linear memory to its limit (256 MiB blocks, then 1 MiB ones): the allocator must refuse once memory cannot grow
+      const filler: Uint8Buffer[] = [];
+      const fill = (bytes: number): unknown => {
+        for (let i = 0; i < 5000; i++) {
+          try {
+            filler.push(wasm.allocUint8(bytes));
+          } catch (e) {
+            return e;
+          }
+        }
+        return null;
+      };
+      const full = fill(2 ** 28);
+      expect(full, "a 256 MiB request once memory is full").toBeInstanceOf(OutOfMemoryError);
+      expect((full as OutOfMemoryError).message).toMatch(/has no free block that large and cannot grow to make one/);
+      expect((full as OutOfMemoryError).memoryBytes, "linear memory when it refused").toBeGreaterThan(3.5 * GiB);
+      const nothingLeft = fill(2 ** 20);
+      expect(nothingLeft, "a 1 MiB request once memory is full").toBeInstanceOf(OutOfMemoryError);
+      expect((nothingLeft as OutOfMemoryError).memoryBytes, "the module grew to within 2 MiB of the 4 GiB wasm32 limit").toBeGreaterThan(
+        4 * GiB - 2 ** 21,
+      );
+      // kernels whose scratch block or state cannot be allocated fail the same way and leave nothing half-made behind
+      expect(() => wasm.ewm(new Float64Array(2 ** 18), 0.5), "2 MiB of scratch").toThrow(OutOfMemoryError);
+      expect(() => wasm.rolling(new Float64Array(2 ** 18), 2 ** 17), "2 MiB of window state").toThrow(OutOfMemoryError);
+      expect(() => wasm.rollingStats(2 ** 17), "a 2 MiB streaming window").toThrow(OutOfMemoryError);
+
+      for (const b of filler) b.free();
+      const fits = wasm.allocFloat64(2 ** 24);
+      expect(
+        fits.array.every((x) => x === 0),
+        "a new block is zeroed",
+      ).toBe(true);
+      fits.array.fill(7);
+      const again = wasm.allocUint8(2 ** 28);
+      expect(
+        fits.array.every((x) => x === 7),
+        "a later block does not overlap an earlier one",
+      ).toBe(true);
+      again.free();
+      fits.free();
+      const difference = firstDifference(everyKernel(wasm), everyKernel(js));
+      expect(difference, "the first result where the backends differ after the refusals").toBeNull();
+    },
+    TIMEOUT,
+  );
 });

@@ -23,7 +23,8 @@ interface Fixture {
 }
 
 const fixture = JSON.parse(readFileSync(new URL("../fixtures/pandas-rolling.json", import.meta.url), "utf8")) as Fixture;
-const x = Float64Array.from(fixture.x), y = Float64Array.from(fixture.y);
+const x = Float64Array.from(fixture.x),
+  y = Float64Array.from(fixture.y);
 type Value = number | null | "inf" | "-inf";
 const nan = (v: Value): number => (v === null ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : v);
 
@@ -38,7 +39,8 @@ describe.each(backends)("pandas semantics on $backend", (k) => {
       ref.cov = ref.cov.map((v, i) => (i + 1 >= w ? v : null));
       ref.corr = ref.corr.map((v, i) => (i + 1 >= w ? v : null));
     }
-    const cov = k.rollingCov(x, y, w), corr = k.rollingCorr(x, y, w);
+    const cov = k.rollingCov(x, y, w),
+      corr = k.rollingCorr(x, y, w);
     const got = { mean: r.mean, std: r.std, min: r.min, max: r.max, rank: r.rank, cov, corr };
     for (const [stat, values] of Object.entries(ref)) {
       values.forEach((v, i) => {

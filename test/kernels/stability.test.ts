@@ -15,17 +15,18 @@ function prices(n: number, seed: number): Float64Array {
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = 60000 + ((((t ^ (t >>> 14)) >>> 0) / 4294967296) - 0.5) * 0.01;
+    out[i] = 60000 + (((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5) * 0.01;
   }
   return out;
 }
 
 /** Two-pass sample std of v[from, from + w), with a compensated first pass. */
 function twoPassStd(v: Float64Array, from: number, w: number): number {
-  let s = 0, c = 0;
+  let s = 0,
+    c = 0;
   for (let i = from; i < from + w; i++) {
     const t = s + v[i]!;
-    c += Math.abs(s) >= Math.abs(v[i]!) ? (s - t) + v[i]! : (v[i]! - t) + s;
+    c += Math.abs(s) >= Math.abs(v[i]!) ? s - t + v[i]! : v[i]! - t + s;
     s = t;
   }
   const mean = (s + c) / w;
@@ -51,7 +52,9 @@ describe.each(backends)("stability on $backend", (k) => {
 
   test("a plain running sum of squares fails the same check (why the budgeted Welford exists)", () => {
     const w = 1000;
-    let s = 0, q = 0, worst = 0;
+    let s = 0,
+      q = 0,
+      worst = 0;
     for (let i = 0; i < N; i++) {
       s += data[i]!;
       q += data[i]! * data[i]!;
@@ -75,7 +78,8 @@ describe.each(backends)("stability on $backend", (k) => {
     for (let i = 0; i < N; i++) {
       win.push(qty[i]!, (i & 1) === 0, i);
       if (i % 9973 === 0 && i >= 500) {
-        let b = 0, s = 0;
+        let b = 0,
+          s = 0;
         for (let j = i - 499; j <= i; j++) (j & 1) === 0 ? (b += qty[j]!) : (s += qty[j]!);
         worst = Math.max(worst, Math.abs(win.buyVolume - b) / b, Math.abs(win.sellVolume - s) / s);
       }

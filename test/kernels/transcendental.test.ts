@@ -52,7 +52,9 @@ function grid(lo: number, hi: number, n: number): Float64Array {
 
 /** n + 1 doubles whose bit patterns are evenly spaced from `from` to `to` (every binade between). */
 function bitSweep(from: number, to: number, n: number): Float64Array {
-  const a = toBits(from), b = toBits(to), span = b - a;
+  const a = toBits(from),
+    b = toBits(to),
+    span = b - a;
   return Float64Array.from({ length: n + 1 }, (_, i) => fromBits(a + (span * BigInt(i)) / BigInt(n)));
 }
 
@@ -60,7 +62,8 @@ function bitSweep(from: number, to: number, n: number): Float64Array {
 function around(...points: number[]): Float64Array {
   const out: number[] = [];
   for (const p of points) {
-    let up = p, down = p;
+    let up = p,
+      down = p;
     out.push(p);
     for (let i = 0; i < 16; i++) out.push((up = step(up, 1)), (down = step(down, -1)));
   }
@@ -68,20 +71,66 @@ function around(...points: number[]): Float64Array {
 }
 
 const SPECIALS = [
-  NaN, -NaN, Infinity, -Infinity, 0, -0, Number.MIN_VALUE, -Number.MIN_VALUE, 2.2250738585072014e-308, -2.2250738585072014e-308,
-  2.225073858507201e-308, Number.MAX_VALUE, -Number.MAX_VALUE, 1, -1, 0.5, 2, Math.LN2, -Math.LN2, 1e-300, -1e-300,
+  NaN,
+  -NaN,
+  Infinity,
+  -Infinity,
+  0,
+  -0,
+  Number.MIN_VALUE,
+  -Number.MIN_VALUE,
+  2.2250738585072014e-308,
+  -2.2250738585072014e-308,
+  2.225073858507201e-308,
+  Number.MAX_VALUE,
+  -Number.MAX_VALUE,
+  1,
+  -1,
+  0.5,
+  2,
+  Math.LN2,
+  -Math.LN2,
+  1e-300,
+  -1e-300,
 ];
 
 /** Every branch boundary of the four functions (high-word thresholds and the over/underflow limits). */
 const THRESHOLDS = around(
-  0.5 * Math.LN2, -0.5 * Math.LN2, 1.5 * Math.LN2, -1.5 * Math.LN2, 2 ** -28, -(2 ** -28), 2 ** -54, -(2 ** -54),
-  56 * Math.LN2, -56 * Math.LN2, 708.3964185322641, -708.3964185322641, 709.782712893384, -745.1332191019411,
-  0.5493061443340548, -0.5493061443340548, 0.25541281188299536, -0.25541281188299536, 20, -20, 22, 1, 2 ** -1022, Math.SQRT2, Math.SQRT1_2,
+  0.5 * Math.LN2,
+  -0.5 * Math.LN2,
+  1.5 * Math.LN2,
+  -1.5 * Math.LN2,
+  2 ** -28,
+  -(2 ** -28),
+  2 ** -54,
+  -(2 ** -54),
+  56 * Math.LN2,
+  -56 * Math.LN2,
+  708.3964185322641,
+  -708.3964185322641,
+  709.782712893384,
+  -745.1332191019411,
+  0.5493061443340548,
+  -0.5493061443340548,
+  0.25541281188299536,
+  -0.25541281188299536,
+  20,
+  -20,
+  22,
+  1,
+  2 ** -1022,
+  Math.SQRT2,
+  Math.SQRT1_2,
 );
 
 const GRIDS: Record<Fn, Float64Array[]> = {
   exp: [grid(-745.2, 710, 1 << 20), bitSweep(Number.MIN_VALUE, 745.2, 1 << 18), bitSweep(-Number.MIN_VALUE, -745.2, 1 << 18)],
-  expm1: [grid(-60, 710, 1 << 19), grid(-1.5, 1.5, 1 << 19), bitSweep(Number.MIN_VALUE, 710, 1 << 18), bitSweep(-Number.MIN_VALUE, -60, 1 << 18)],
+  expm1: [
+    grid(-60, 710, 1 << 19),
+    grid(-1.5, 1.5, 1 << 19),
+    bitSweep(Number.MIN_VALUE, 710, 1 << 18),
+    bitSweep(-Number.MIN_VALUE, -60, 1 << 18),
+  ],
   tanh: [grid(-20, 20, 1 << 20), grid(-1, 1, 1 << 18), bitSweep(Number.MIN_VALUE, 30, 1 << 18), bitSweep(-Number.MIN_VALUE, -30, 1 << 18)],
   log: [bitSweep(Number.MIN_VALUE, Number.MAX_VALUE, 1 << 20), grid(0.5, 2, 1 << 19), grid(1e-3, 1e3, 1 << 18)],
 };
@@ -90,7 +139,9 @@ const GRIDS: Record<Fn, Float64Array[]> = {
 function firstMismatch(fn: Fn, exported: (x: number) => number, xs: Float64Array): string | null {
   const mine = port[fn];
   for (let i = 0; i < xs.length; i++) {
-    const x = xs[i]!, a = exported(x), b = mine(x);
+    const x = xs[i]!,
+      a = exported(x),
+      b = mine(x);
     if (!Object.is(a, b)) return `${fn}(${x}): module ${a} (0x${toBits(a).toString(16)}), port ${b} (0x${toBits(b).toString(16)})`;
   }
   return null;
@@ -115,7 +166,10 @@ describe.each(modules)("the port against the $build module, bit for bit", ({ exp
       fc.double({ min: -Number.MIN_VALUE * 2 ** 53, max: Number.MIN_VALUE * 2 ** 53 }),
       fc.constantFrom(...SPECIALS),
     );
-    fc.assert(fc.property(x, (v) => firstMismatch(fn, exports[fn], Float64Array.of(v)) === null), { numRuns: 100_000 });
+    fc.assert(
+      fc.property(x, (v) => firstMismatch(fn, exports[fn], Float64Array.of(v)) === null),
+      { numRuns: 100_000 },
+    );
   });
 });
 
@@ -128,24 +182,49 @@ describe("accuracy against the 320-bit reference", () => {
   });
 
   const cases: { fn: Fn; bound: number; ref: (x: number) => Big; xs: Float64Array }[] = [
-    { fn: "exp", bound: 1, ref: bigExp, xs: concat(grid(-708, 709.78, 6000), grid(-745.13, -708, 1000), grid(-1, 1, 2000), bitSweep(2 ** -40, 700, 1000)) },
-    { fn: "expm1", bound: 1, ref: bigExpm1, xs: concat(grid(-38, 709.78, 4000), grid(-1.1, 1.1, 4000), bitSweep(2 ** -200, 2, 1000), bitSweep(-(2 ** -200), -2, 1000)) },
-    { fn: "log", bound: 1, ref: bigLog, xs: concat(bitSweep(Number.MIN_VALUE, Number.MAX_VALUE, 6000), grid(0.5, 2, 3000), grid(1 - 2 ** -20, 1 + 2 ** -20, 1000)) },
-    { fn: "tanh", bound: 2, ref: bigTanh, xs: concat(grid(-20, 20, 6000), grid(0.1, 0.26, 2000), bitSweep(2 ** -200, 1, 1000), bitSweep(-(2 ** -200), -1, 1000)) },
+    {
+      fn: "exp",
+      bound: 1,
+      ref: bigExp,
+      xs: concat(grid(-708, 709.78, 6000), grid(-745.13, -708, 1000), grid(-1, 1, 2000), bitSweep(2 ** -40, 700, 1000)),
+    },
+    {
+      fn: "expm1",
+      bound: 1,
+      ref: bigExpm1,
+      xs: concat(grid(-38, 709.78, 4000), grid(-1.1, 1.1, 4000), bitSweep(2 ** -200, 2, 1000), bitSweep(-(2 ** -200), -2, 1000)),
+    },
+    {
+      fn: "log",
+      bound: 1,
+      ref: bigLog,
+      xs: concat(bitSweep(Number.MIN_VALUE, Number.MAX_VALUE, 6000), grid(0.5, 2, 3000), grid(1 - 2 ** -20, 1 + 2 ** -20, 1000)),
+    },
+    {
+      fn: "tanh",
+      bound: 2,
+      ref: bigTanh,
+      xs: concat(grid(-20, 20, 6000), grid(0.1, 0.26, 2000), bitSweep(2 ** -200, 1, 1000), bitSweep(-(2 ** -200), -1, 1000)),
+    },
   ];
 
   test.each(cases)("$fn: error < $bound ulp on sample points across its range", ({ fn, bound, ref, xs }) => {
-    let worst = 0, at = NaN;
+    let worst = 0,
+      at = NaN;
     for (const x of xs) {
       const err = ulpError(port[fn](x), ref(x));
       if (err > worst) [worst, at] = [err, x];
     }
     expect(worst, `${fn}: worst error ${worst.toFixed(3)} ulp at x = ${at}`).toBeLessThan(bound);
-    expect(worst, `${fn}: worst error ${worst.toFixed(3)} ulp — an error this small means the reference is not being compared`).toBeGreaterThan(0.5);
+    expect(
+      worst,
+      `${fn}: worst error ${worst.toFixed(3)} ulp — an error this small means the reference is not being compared`,
+    ).toBeGreaterThan(0.5);
   });
 
   test("tanh is x below 2^-27 and ±1 beyond 20, as exact arithmetic rounds it", () => {
-    for (const x of bitSweep(Number.MIN_VALUE, 2 ** -28, 4000)) expect(port.tanh(x) === x && port.tanh(-x) === -x, `tanh(±${x})`).toBe(true);
+    for (const x of bitSweep(Number.MIN_VALUE, 2 ** -28, 4000))
+      expect(port.tanh(x) === x && port.tanh(-x) === -x, `tanh(±${x})`).toBe(true);
     for (const x of [20.000000000000004, 22, 100, 1e300]) expect([port.tanh(x), port.tanh(-x)], `tanh(±${x})`).toEqual([1, -1]);
   });
 });
@@ -162,16 +241,47 @@ function concat(...parts: Float64Array[]): Float64Array {
 
 describe("special values (C99 Annex F), on the port and both modules", () => {
   const table: [Fn, number, number][] = [
-    ["exp", NaN, NaN], ["exp", Infinity, Infinity], ["exp", -Infinity, 0], ["exp", 0, 1], ["exp", -0, 1],
-    ["exp", 709.79, Infinity], ["exp", Number.MAX_VALUE, Infinity], ["exp", -745.14, 0], ["exp", -Number.MAX_VALUE, 0],
-    ["exp", -745.1332191019411, Number.MIN_VALUE], ["exp", -740, 4.1995579896506e-322], ["exp", Number.MIN_VALUE, 1],
-    ["expm1", NaN, NaN], ["expm1", Infinity, Infinity], ["expm1", -Infinity, -1], ["expm1", 0, 0], ["expm1", -0, -0],
-    ["expm1", 710, Infinity], ["expm1", -50, -1], ["expm1", Number.MIN_VALUE, Number.MIN_VALUE], ["expm1", 1e-300, 1e-300],
-    ["log", NaN, NaN], ["log", Infinity, Infinity], ["log", -Infinity, NaN], ["log", 0, -Infinity], ["log", -0, -Infinity],
-    ["log", -1, NaN], ["log", -Number.MIN_VALUE, NaN], ["log", 1, 0], ["log", Number.MIN_VALUE, -744.4400719213812],
-    ["log", Number.MAX_VALUE, 709.782712893384], ["log", 2, Math.LN2],
-    ["tanh", NaN, NaN], ["tanh", Infinity, 1], ["tanh", -Infinity, -1], ["tanh", 0, 0], ["tanh", -0, -0],
-    ["tanh", Number.MIN_VALUE, Number.MIN_VALUE], ["tanh", -Number.MIN_VALUE, -Number.MIN_VALUE], ["tanh", 1e300, 1], ["tanh", -21, -1],
+    ["exp", NaN, NaN],
+    ["exp", Infinity, Infinity],
+    ["exp", -Infinity, 0],
+    ["exp", 0, 1],
+    ["exp", -0, 1],
+    ["exp", 709.79, Infinity],
+    ["exp", Number.MAX_VALUE, Infinity],
+    ["exp", -745.14, 0],
+    ["exp", -Number.MAX_VALUE, 0],
+    ["exp", -745.1332191019411, Number.MIN_VALUE],
+    ["exp", -740, 4.1995579896506e-322],
+    ["exp", Number.MIN_VALUE, 1],
+    ["expm1", NaN, NaN],
+    ["expm1", Infinity, Infinity],
+    ["expm1", -Infinity, -1],
+    ["expm1", 0, 0],
+    ["expm1", -0, -0],
+    ["expm1", 710, Infinity],
+    ["expm1", -50, -1],
+    ["expm1", Number.MIN_VALUE, Number.MIN_VALUE],
+    ["expm1", 1e-300, 1e-300],
+    ["log", NaN, NaN],
+    ["log", Infinity, Infinity],
+    ["log", -Infinity, NaN],
+    ["log", 0, -Infinity],
+    ["log", -0, -Infinity],
+    ["log", -1, NaN],
+    ["log", -Number.MIN_VALUE, NaN],
+    ["log", 1, 0],
+    ["log", Number.MIN_VALUE, -744.4400719213812],
+    ["log", Number.MAX_VALUE, 709.782712893384],
+    ["log", 2, Math.LN2],
+    ["tanh", NaN, NaN],
+    ["tanh", Infinity, 1],
+    ["tanh", -Infinity, -1],
+    ["tanh", 0, 0],
+    ["tanh", -0, -0],
+    ["tanh", Number.MIN_VALUE, Number.MIN_VALUE],
+    ["tanh", -Number.MIN_VALUE, -Number.MIN_VALUE],
+    ["tanh", 1e300, 1],
+    ["tanh", -21, -1],
   ];
 
   test.each(table)("%s(%d) = %d", (fn, x, want) => {

@@ -29,7 +29,8 @@ function withoutPerf(text: string): { symbols: Record<string, unknown>; input: u
 
 function linesBySymbol(file: string): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const line of readFileSync(file, "utf8").trim().split("\n")) (out[(JSON.parse(line) as { symbol: string }).symbol] ??= []).push(line);
+  for (const line of readFileSync(file, "utf8").trim().split("\n"))
+    (out[(JSON.parse(line) as { symbol: string }).symbol] ??= []).push(line);
   return out;
 }
 
@@ -49,7 +50,9 @@ test("--json with --workers 2 (and 1, and the js backend) equals the single-thre
 });
 
 test("--out with --workers 2: per symbol the same lines in the same order; --report and the table still work", async () => {
-  const a = join(tmp, "single.jsonl"), b = join(tmp, "workers.jsonl"), report = join(tmp, "report.html");
+  const a = join(tmp, "single.jsonl"),
+    b = join(tmp, "workers.jsonl"),
+    report = join(tmp, "report.html");
   const [, table] = await Promise.all([
     confluence("replay", BTCUSDT, ETHUSDT, "--out", a),
     confluence("replay", BTCUSDT, ETHUSDT, "--out", b, "--report", report, "--workers", "2"),

@@ -27,12 +27,18 @@ const ok = (r: UniverseResult | undefined): UniverseScore => {
 test("files read in the workers and events given: each symbol's summary (but perf), last score and update count equal a single engine's", async () => {
   const [btc, ethRef] = await Promise.all([runEngine(await loadKernels(), [BTCUSDT]), runEngine(await loadKernels(), [ETHUSDT])]);
   const copy = eth.map((e) => ({ ...e, symbol: "ETHCOPY" }));
-  const results = await scoreUniverse([
-    { symbol: "BTCUSDT", files: [BTCUSDT] },
-    { symbol: "ETHUSDT", files: [ETHUSDT] },
-    { symbol: "ETHCOPY", events: copy },
-  ], { workers: 2 });
-  expect(results.map((r) => r.symbol), "in input order").toEqual(["BTCUSDT", "ETHUSDT", "ETHCOPY"]);
+  const results = await scoreUniverse(
+    [
+      { symbol: "BTCUSDT", files: [BTCUSDT] },
+      { symbol: "ETHUSDT", files: [ETHUSDT] },
+      { symbol: "ETHCOPY", events: copy },
+    ],
+    { workers: 2 },
+  );
+  expect(
+    results.map((r) => r.symbol),
+    "in input order",
+  ).toEqual(["BTCUSDT", "ETHUSDT", "ETHCOPY"]);
   const [b, e, c] = results.map(ok);
   const { perf, ...bSummary } = b!.summary;
   expect(bSummary).toEqual(btc.summary.BTCUSDT);
@@ -51,15 +57,20 @@ test("a failing symbol gets an error entry and the others complete", async () =>
   const full = gzipSync("1 {}\n".repeat(20_000));
   writeFileSync(truncated, full.subarray(0, full.length >> 1));
   const sample = eth.slice(0, 3000);
-  const results = await scoreUniverse([
-    { symbol: "BROKEN", files: [truncated] },
-    { symbol: "ETHUSDT", events: sample },
-    { symbol: "POISONED", events: [...sample.map((e) => ({ ...e, symbol: "POISONED" })), null as unknown as MarketEvent] },
-    { symbol: "MIXED", events: [{ ...sample[0]!, symbol: "MIXED" }, sample[1]!] },
-    { symbol: "EMPTY", events: [] },
-    { symbol: "MISSING", files: ["/nonexistent/capture.jsonl.gz"] },
-  ], { workers: 2, backend: "js" });
-  const errors = Object.fromEntries(results.filter((r) => "error" in r).map((r) => [r.symbol, (r as { error: { name: string; message: string } }).error]));
+  const results = await scoreUniverse(
+    [
+      { symbol: "BROKEN", files: [truncated] },
+      { symbol: "ETHUSDT", events: sample },
+      { symbol: "POISONED", events: [...sample.map((e) => ({ ...e, symbol: "POISONED" })), null as unknown as MarketEvent] },
+      { symbol: "MIXED", events: [{ ...sample[0]!, symbol: "MIXED" }, sample[1]!] },
+      { symbol: "EMPTY", events: [] },
+      { symbol: "MISSING", files: ["/nonexistent/capture.jsonl.gz"] },
+    ],
+    { workers: 2, backend: "js" },
+  );
+  const errors = Object.fromEntries(
+    results.filter((r) => "error" in r).map((r) => [r.symbol, (r as { error: { name: string; message: string } }).error]),
+  );
   expect(Object.keys(errors)).toEqual(["BROKEN", "POISONED", "MIXED", "EMPTY", "MISSING"]);
   expect(errors.BROKEN).toMatchObject({ name: "CaptureFileError", message: expect.stringMatching(/truncated\.jsonl\.gz.*gzip/) });
   expect(errors.POISONED).toMatchObject({ name: "InvalidParameterError", message: expect.stringMatching(/POISONED.s events\[3000\]/) });
@@ -72,14 +83,25 @@ test("a failing symbol gets an error entry and the others complete", async () =>
 
 /** The most symbols being worked on at one moment, from the workers' start and end times. */
 function maxOverlap(results: readonly UniverseResult[]): number {
-  const edges = results.map(ok).flatMap((r) => [[r.startedAt, 1], [r.finishedAt, -1]] as const);
+  const edges = results.map(ok).flatMap(
+    (r) =>
+      [
+        [r.startedAt, 1],
+        [r.finishedAt, -1],
+      ] as const,
+  );
   edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  let now = 0, max = 0;
+  let now = 0,
+    max = 0;
   for (const [, d] of edges) max = Math.max(max, (now += d));
   return max;
 }
 
-test.each([[1, 2], [2, 2], [2, 4]])("concurrency %i with %i workers: never more symbols in flight", async (concurrency, workers) => {
+test.each([
+  [1, 2],
+  [2, 2],
+  [2, 4],
+])("concurrency %i with %i workers: never more symbols in flight", async (concurrency, workers) => {
   const sample = eth.slice(0, 15_000);
   const inputs = ["A", "B", "C", "D", "E"].map((symbol) => ({ symbol, events: sample.map((e) => ({ ...e, symbol })) }));
   const results = await scoreUniverse(inputs, { workers, concurrency });
@@ -87,12 +109,18 @@ test.each([[1, 2], [2, 2], [2, 4]])("concurrency %i with %i workers: never more 
   expect(maxOverlap(results)).toBeLessThanOrEqual(concurrency);
   if (concurrency === 1) {
     const sorted = results.map(ok).sort((a, b) => a.startedAt - b.startedAt);
-    for (let i = 1; i < sorted.length; i++) expect(sorted[i]!.startedAt, "one after the other").toBeGreaterThanOrEqual(sorted[i - 1]!.finishedAt);
+    for (let i = 1; i < sorted.length; i++)
+      expect(sorted[i]!.startedAt, "one after the other").toBeGreaterThanOrEqual(sorted[i - 1]!.finishedAt);
   }
 });
 
 test("a symbol listed twice or a bad option rejects the whole call, before any work", async () => {
-  await expect(scoreUniverse([{ symbol: "X", events: [] }, { symbol: "X", files: [] }])).rejects.toBeInstanceOf(DuplicateSymbolError);
+  await expect(
+    scoreUniverse([
+      { symbol: "X", events: [] },
+      { symbol: "X", files: [] },
+    ]),
+  ).rejects.toBeInstanceOf(DuplicateSymbolError);
   await expect(scoreUniverse([], { concurrency: 0 })).rejects.toBeInstanceOf(InvalidParameterError);
   await expect(scoreUniverse([], { workers: 1.5 })).rejects.toBeInstanceOf(InvalidParameterError);
   expect(await scoreUniverse([])).toEqual([]);

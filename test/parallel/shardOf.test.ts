@@ -15,11 +15,15 @@ test("fnv1a32: the test vectors of draft-eastlake-fnv", () => {
 });
 
 test("the same symbol goes to the same worker in every engine instance, and the mapping is pinned", async () => {
-  const a = new ParallelEngine({ workers: 3 }), b = new ParallelEngine({ workers: 3 });
+  const a = new ParallelEngine({ workers: 3 }),
+    b = new ParallelEngine({ workers: 3 });
   try {
     const symbols = ["BTCUSDT", "ETHUSDT", "SOLUSDT", "BNBUSDT", "XRPUSDT", "DOGEUSDT", "ADAUSDT", "AVAXUSDT"];
     expect(symbols.map((s) => a.workerOf(s))).toEqual(symbols.map((s) => b.workerOf(s)));
-    expect(symbols.map((s) => shardOf(s, 2)), "pinned: a change here moves every user's symbols").toEqual([1, 1, 0, 1, 1, 1, 0, 1]);
+    expect(
+      symbols.map((s) => shardOf(s, 2)),
+      "pinned: a change here moves every user's symbols",
+    ).toEqual([1, 1, 0, 1, 1, 1, 0, 1]);
     expect(symbols.map((s) => shardOf(s, 3))).toEqual([1, 0, 0, 0, 0, 1, 2, 2]);
     expect(symbols.map((s) => shardOf(s, 4))).toEqual([3, 1, 2, 1, 3, 1, 2, 1]);
   } finally {
@@ -32,7 +36,8 @@ test("10,000 symbols spread within 5% of even over 2, 3, 4 and 8 workers; names 
   for (const workers of [2, 3, 4, 8]) {
     const counts = new Array<number>(workers).fill(0);
     for (const s of names) counts[shardOf(s, workers)]!++;
-    for (const c of counts) expect(Math.abs(c / (names.length / workers) - 1), `${workers} workers: ${counts.join(", ")}`).toBeLessThan(0.05);
+    for (const c of counts)
+      expect(Math.abs(c / (names.length / workers) - 1), `${workers} workers: ${counts.join(", ")}`).toBeLessThan(0.05);
   }
   const suffixed = Array.from({ length: 10 }, (_, i) => shardOf(`BTCUSDT-${i}`, 2));
   expect(new Set(suffixed).size, `BTCUSDT-0 … -9 on 2 workers: ${suffixed.join("")}`).toBe(2);

@@ -81,14 +81,18 @@ describe.each(backends.map((k) => [k.backend, k] as const))("on %s", (_, k) => {
     expect(v.book()).toMatchObject({ synced: false, gaps: 1 });
     const before = clean.updates.filter((u) => u.time < d.exchangeTime);
     expectSameUpdates(r.updates.slice(0, before.length), before, "score updates");
-    expect(r.updates.every((u) => u.time <= d.exchangeTime), "no score from the book after it").toBe(true);
+    expect(
+      r.updates.every((u) => u.time <= d.exchangeTime),
+      "no score from the book after it",
+    ).toBe(true);
     r.engine.dispose();
   });
 
   test("the same trade delivered twice (same trade id) is dropped and counted: volumes and scores unchanged", () => {
     const at = nth("trade", 300);
     const r = run(k, inserted(at + 1, events[at]!));
-    const v = r.engine.symbolState("BTCUSDT")!, c = clean.engine.symbolState("BTCUSDT")!;
+    const v = r.engine.symbolState("BTCUSDT")!,
+      c = clean.engine.symbolState("BTCUSDT")!;
     expect(v.events.duplicates).toBe(1);
     expect(v.events.rejected).toBe(0);
     expect(v.trades.buyVolume).toBe(c.trades.buyVolume);
@@ -98,7 +102,8 @@ describe.each(backends.map((k) => [k.backend, k] as const))("on %s", (_, k) => {
   });
 
   test("the same best quote twice (same update id) and the same depth diff twice are dropped and counted", () => {
-    const q = nth("quote", 500), d = nth("depth", 400);
+    const q = nth("quote", 500),
+      d = nth("depth", 400);
     const r = run(k, [...events.slice(0, q + 1), events[q]!, ...events.slice(q + 1, d + 1), events[d]!, ...events.slice(d + 1)]);
     const v = r.engine.symbolState("BTCUSDT")!;
     expect(v.events.duplicates).toBe(2);
@@ -111,7 +116,10 @@ describe.each(backends.map((k) => [k.backend, k] as const))("on %s", (_, k) => {
     const snapshot = events.find((e) => e.type === "snapshot") as DepthSnapshotEvent;
     const at = nth("depth", 2000);
     const r = run(k, inserted(at, { ...snapshot, receiveTime: (events[at] as MarketEvent).receiveTime }));
-    expect(r.engine.symbolState("BTCUSDT")!.book(), "the final book is the clean run's").toEqual({ ...clean.engine.symbolState("BTCUSDT")!.book(), staleSnapshots: 1 });
+    expect(r.engine.symbolState("BTCUSDT")!.book(), "the final book is the clean run's").toEqual({
+      ...clean.engine.symbolState("BTCUSDT")!.book(),
+      staleSnapshots: 1,
+    });
     expectSameUpdates(r.updates, clean.updates, "score updates");
     r.engine.dispose();
   });

@@ -51,7 +51,14 @@ describe("ClockCheck", () => {
 
 describe("the engine's trade-order reference", () => {
   const trade = (i: number, time: number): TradeEvent => ({
-    type: "trade", symbol: "X", exchangeTime: NaN, receiveTime: time, price: 100 + (i % 3), qty: 1, buyerInitiated: i % 2 === 0, tradeId: i,
+    type: "trade",
+    symbol: "X",
+    exchangeTime: NaN,
+    receiveTime: time,
+    price: 100 + (i % 3),
+    qty: 1,
+    buyerInitiated: i % 2 === 0,
+    tradeId: i,
   });
 
   test("a trade with a future receive time and no exchange time: later trades are out of order only until 64 in a row say otherwise", () => {

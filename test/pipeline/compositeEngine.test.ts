@@ -6,32 +6,90 @@
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import {
-  CompositeEngine, ConfluenceAnalyzer, InvalidConfigError, InvalidParameterError, riskAdjustedOpportunity, type ConfluenceUpdate, type CompositeOutput,
+  CompositeEngine,
+  ConfluenceAnalyzer,
+  InvalidConfigError,
+  InvalidParameterError,
+  riskAdjustedOpportunity,
+  type ConfluenceUpdate,
+  type CompositeOutput,
 } from "../../src/index.js";
 import { backends } from "../support/backends.js";
 import { BTCUSDT } from "../support/capture.js";
 import { captureEvents } from "../support/replay.js";
 
-function update(o: { score?: number; confidence?: number; micro?: number; ofi?: number; spreadRatio?: number; volatility?: number; mid?: number | null } = {}): ConfluenceUpdate {
+function update(
+  o: {
+    score?: number;
+    confidence?: number;
+    micro?: number;
+    ofi?: number;
+    spreadRatio?: number;
+    volatility?: number;
+    mid?: number | null;
+  } = {},
+): ConfluenceUpdate {
   const component = { score: 50, confidence: 1, signal: 0, weight: 0, available: false };
   return {
-    time: 0, score: o.score ?? 75, confidence: o.confidence ?? 0.8, actionable: true, momentum: 0.1, meanReversion: -0.1,
-    components: { orderbook: component, orderflow: component, volume: component, price_structure: component, technical: component, sentiment: component },
-    componentScores: { orderbook: component, orderflow: component, volume: component, price_structure: component, technical: component, sentiment: component },
-    agreement: 1, sufficiency: 1, regime: 1, coverage: 1,
+    time: 0,
+    score: o.score ?? 75,
+    confidence: o.confidence ?? 0.8,
+    actionable: true,
+    momentum: 0.1,
+    meanReversion: -0.1,
+    components: {
+      orderbook: component,
+      orderflow: component,
+      volume: component,
+      price_structure: component,
+      technical: component,
+      sentiment: component,
+    },
+    componentScores: {
+      orderbook: component,
+      orderflow: component,
+      volume: component,
+      price_structure: component,
+      technical: component,
+      sentiment: component,
+    },
+    agreement: 1,
+    sufficiency: 1,
+    regime: 1,
+    coverage: 1,
     features: {
-      depthWeightedImbalance: 0, micropriceOffset: o.micro ?? 0.4, volumeDeltaImbalance: 0, orderFlowImbalance: o.ofi ?? -0.2,
-      relativeVolume: 1, rangePosition: 0, vwapZ: 0, breakout: 0, emaSpread: 0, rsi: 50, returnZ: 0, spreadRatio: o.spreadRatio ?? 2,
-      volatilityRatio: 1, volatility: o.volatility ?? 0.01, ofiSum: 0, mid: o.mid === undefined ? 100 : o.mid, spread: 0.02, microprice: 100.004, lastPrice: 100,
+      depthWeightedImbalance: 0,
+      micropriceOffset: o.micro ?? 0.4,
+      volumeDeltaImbalance: 0,
+      orderFlowImbalance: o.ofi ?? -0.2,
+      relativeVolume: 1,
+      rangePosition: 0,
+      vwapZ: 0,
+      breakout: 0,
+      emaSpread: 0,
+      rsi: 50,
+      returnZ: 0,
+      spreadRatio: o.spreadRatio ?? 2,
+      volatilityRatio: 1,
+      volatility: o.volatility ?? 0.01,
+      ofiSum: 0,
+      mid: o.mid === undefined ? 100 : o.mid,
+      spread: 0.02,
+      microprice: 100.004,
+      lastPrice: 100,
     },
   };
 }
 
 function outOfRange(o: CompositeOutput): string | null {
   const checks: [string, number, number, number][] = [
-    ["directionalBias", o.directionalBias, -1, 1], ["executionUrgency", o.executionUrgency, 0, 1],
-    ["riskAdjustedOpportunity", o.riskAdjustedOpportunity, 0, 1], ["inventoryImpact", o.inventoryImpact, -1, 1],
-    ["stability", o.stability, 0, 1], ["normalized.zscore", o.normalized!.zscore, -1, 1], ["normalized.percentile", o.normalized!.percentile, -1, 1],
+    ["directionalBias", o.directionalBias, -1, 1],
+    ["executionUrgency", o.executionUrgency, 0, 1],
+    ["riskAdjustedOpportunity", o.riskAdjustedOpportunity, 0, 1],
+    ["inventoryImpact", o.inventoryImpact, -1, 1],
+    ["stability", o.stability, 0, 1],
+    ["normalized.zscore", o.normalized!.zscore, -1, 1],
+    ["normalized.percentile", o.normalized!.percentile, -1, 1],
     ["normalized.volatilityAdaptive", o.normalized!.volatilityAdaptive, -1, 1],
   ];
   for (const [name, v, lo, hi] of checks) if (!(v >= lo && v <= hi)) return `${name} = ${v}`;
@@ -49,7 +107,9 @@ describe.each(backends)("composite engine on $backend", (k) => {
     expect(o.stability).toBe(0.4);
     expect(o.microstructure.liquidity).toBe(0.5);
     expect(o.executionUrgency).toBeCloseTo(0.5 * (0.5 + 0.5 * 0.4) * (0.5 + 0.5 * 0.5), 15);
-    expect(o.riskAdjustedOpportunity).toBe(riskAdjustedOpportunity({ signalStrength: 0.5, reliability: 0.8, volatility: 0.01, liquidity: 0.5, correlation: 0 }).opportunity);
+    expect(o.riskAdjustedOpportunity).toBe(
+      riskAdjustedOpportunity({ signalStrength: 0.5, reliability: 0.8, volatility: 0.01, liquidity: 0.5, correlation: 0 }).opportunity,
+    );
     // below 30 scores the normalizer falls back to (s − 50)/50
     expect(o.normalized!.zscore).toBe(0.5);
     expect(o.marketMaking).toMatchObject({ inventoryBias: -0.5, spreadAdjustment: 1 - 0.8, activityLevel: 0.5 });
@@ -62,12 +122,16 @@ describe.each(backends)("composite engine on $backend", (k) => {
   test("normalize: false keeps no normalizer: normalized is null, every other output the same", () => {
     const [a, b] = [new CompositeEngine(k), new CompositeEngine(k, { normalize: false })];
     for (let i = 0; i < 50; i++) {
-      const x = a.evaluate(update(), { referencePrice: 100 + i }), y = b.evaluate(update(), { referencePrice: 100 + i });
+      const x = a.evaluate(update(), { referencePrice: 100 + i }),
+        y = b.evaluate(update(), { referencePrice: 100 + i });
       expect(y.normalized).toBeNull();
       expect({ ...y, normalized: x.normalized }).toEqual(x);
     }
     expect(() => new CompositeEngine(k, { normalize: "no" as never })).toThrow(InvalidConfigError);
-    expect(() => new CompositeEngine(k, { correlationWindow: 1 }), "checked up front, though the tracker comes with the first reference price").toThrow(InvalidParameterError);
+    expect(
+      () => new CompositeEngine(k, { correlationWindow: 1 }),
+      "checked up front, though the tracker comes with the first reference price",
+    ).toThrow(InvalidParameterError);
     a.dispose();
     b.dispose();
   });
@@ -82,15 +146,21 @@ describe.each(backends)("composite engine on $backend", (k) => {
   test("ranges on random updates (fast-check)", () => {
     const e = new CompositeEngine(k, { maxPosition: 3 });
     const input = fc.record({
-      score: fc.double({ min: 0, max: 100, noNaN: true }), confidence: fc.double({ min: 0, max: 1, noNaN: true }),
-      micro: fc.double({ min: -1, max: 1, noNaN: true }), ofi: fc.double({ min: -1, max: 1, noNaN: true }),
-      spreadRatio: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 100, noNaN: true })), volatility: fc.double({ min: 0, max: 10, noNaN: true }),
+      score: fc.double({ min: 0, max: 100, noNaN: true }),
+      confidence: fc.double({ min: 0, max: 1, noNaN: true }),
+      micro: fc.double({ min: -1, max: 1, noNaN: true }),
+      ofi: fc.double({ min: -1, max: 1, noNaN: true }),
+      spreadRatio: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 100, noNaN: true })),
+      volatility: fc.double({ min: 0, max: 10, noNaN: true }),
       position: fc.double({ min: -1e9, max: 1e9, noNaN: true }),
     });
-    fc.assert(fc.property(input, (i) => {
-      const problem = outOfRange(e.evaluate(update(i), { position: i.position }));
-      if (problem) expect.fail(problem);
-    }), { numRuns: 1000 });
+    fc.assert(
+      fc.property(input, (i) => {
+        const problem = outOfRange(e.evaluate(update(i), { position: i.position }));
+        if (problem) expect.fail(problem);
+      }),
+      { numRuns: 1000 },
+    );
     e.dispose();
   });
 });
@@ -110,7 +180,14 @@ test("BTCUSDT: analyzer + composite engine, identical on every backend", async (
       const o = e.evaluate(u, { position: 0.25 });
       const problem = outOfRange(o);
       if (problem) expect.fail(problem);
-      out.push(o.directionalBias, o.executionUrgency, o.riskAdjustedOpportunity, o.stability, o.normalized!.zscore, o.normalized!.percentile);
+      out.push(
+        o.directionalBias,
+        o.executionUrgency,
+        o.riskAdjustedOpportunity,
+        o.stability,
+        o.normalized!.zscore,
+        o.normalized!.percentile,
+      );
     }
     a.dispose();
     e.dispose();

@@ -18,7 +18,12 @@ const wasm = await loadKernels();
 const js = jsKernels();
 
 describe("book sync on the real captures", () => {
-  test.each([["BTCUSDT", BTCUSDT], ["ETHUSDT", ETHUSDT], ["ETHUSDT", USDM_ETHUSDT], ["ETHUSD_PERP", COINM_ETHUSD]])("%s: zero gaps; the final book equals an independent simple book, level for level", async (symbol, file) => {
+  test.each([
+    ["BTCUSDT", BTCUSDT],
+    ["ETHUSDT", ETHUSDT],
+    ["ETHUSDT", USDM_ETHUSDT],
+    ["ETHUSD_PERP", COINM_ETHUSD],
+  ])("%s: zero gaps; the final book equals an independent simple book, level for level", async (symbol, file) => {
     const { summary, updates, engine } = await runEngine(wasm, [file]);
     const s = summary[symbol]!;
     expect(s.book).toMatchObject({ synced: true, gaps: 0 });
@@ -57,12 +62,15 @@ describe("gaps", () => {
 
   test.each([
     ["a dropped diff", (ls: string[], at: number) => ls.filter((_, i) => i !== at)],
-    ["two diffs reordered", (ls: string[], at: number) => {
-      const next = diffIdx[diffIdx.indexOf(at) + 1]!;
-      const copy = ls.slice();
-      [copy[at], copy[next]] = [copy[next]!, copy[at]!];
-      return copy;
-    }],
+    [
+      "two diffs reordered",
+      (ls: string[], at: number) => {
+        const next = diffIdx[diffIdx.indexOf(at) + 1]!;
+        const copy = ls.slice();
+        [copy[at], copy[next]] = [copy[next]!, copy[at]!];
+        return copy;
+      },
+    ],
   ])("%s: one gap, the book withheld from there on (no score, no book fields)", async (_, inject) => {
     const at = diffIdx[1000]!;
     const file = writeCapture(inject(lines, at));
@@ -83,7 +91,11 @@ describe("gaps", () => {
     const file = writeCapture([...lines.slice(0, at + 1), lines[at]!, ...lines.slice(at + 1)]);
     const { summary, updates, engine } = await runEngine(wasm, [file]);
     const clean = await runEngine(wasm, [BTCUSDT]);
-    expect(summary.BTCUSDT!.events).toEqual({ ...clean.summary.BTCUSDT!.events, depth: clean.summary.BTCUSDT!.events.depth + 1, duplicates: 1 });
+    expect(summary.BTCUSDT!.events).toEqual({
+      ...clean.summary.BTCUSDT!.events,
+      depth: clean.summary.BTCUSDT!.events.depth + 1,
+      duplicates: 1,
+    });
     expect(summary.BTCUSDT!.book).toEqual(clean.summary.BTCUSDT!.book);
     expect(updates, "the same score updates as without the duplicate").toEqual(clean.updates);
     engine.dispose();
@@ -97,8 +109,13 @@ function synthetic(futures: boolean, breakAt: number[], snapshotsAt: number[]): 
   let u = 1000;
   const levels = (p: number, q: number) => Float64Array.of(p, q);
   const snapshot = (t: number): DepthSnapshotEvent => ({
-    type: "snapshot", symbol: "BTCUSDT", exchangeTime: NaN, receiveTime: t, lastUpdateId: u,
-    bids: Float64Array.of(100, 1, 99.9, 2), asks: Float64Array.of(100.1, 1, 100.2, 2),
+    type: "snapshot",
+    symbol: "BTCUSDT",
+    exchangeTime: NaN,
+    receiveTime: t,
+    lastUpdateId: u,
+    bids: Float64Array.of(100, 1, 99.9, 2),
+    asks: Float64Array.of(100.1, 1, 100.2, 2),
   });
   events.push(snapshot(0));
   let prev = u;
@@ -108,9 +125,15 @@ function synthetic(futures: boolean, breakAt: number[], snapshotsAt: number[]): 
     u += 3;
     const skip = breakAt.includes(i);
     const d: DepthDiffEvent = {
-      type: "depth", symbol: "BTCUSDT", exchangeTime: i, receiveTime: i, firstUpdateId: skip ? U + 1 : U, lastUpdateId: u,
+      type: "depth",
+      symbol: "BTCUSDT",
+      exchangeTime: i,
+      receiveTime: i,
+      firstUpdateId: skip ? U + 1 : U,
+      lastUpdateId: u,
       prevUpdateId: futures ? (skip ? prev - 1 : prev) : NaN,
-      bids: levels(99.9, 1 + (i % 5)), asks: levels(100.2, 1 + (i % 3)),
+      bids: levels(99.9, 1 + (i % 5)),
+      asks: levels(100.2, 1 + (i % 3)),
     };
     if (futures && !skip) (d as { firstUpdateId: number }).firstUpdateId = U - 1; // futures U may overlap; only pu chains
     prev = u;
@@ -120,7 +143,10 @@ function synthetic(futures: boolean, breakAt: number[], snapshotsAt: number[]): 
 }
 
 describe("chaining rules", () => {
-  test.each([["spot (U == previous u + 1)", false], ["futures (pu == previous u)", true]])("%s: every break is one gap; each snapshot resyncs", (_, futures) => {
+  test.each([
+    ["spot (U == previous u + 1)", false],
+    ["futures (pu == previous u)", true],
+  ])("%s: every break is one gap; each snapshot resyncs", (_, futures) => {
     const e = new StreamingEngine(wasm);
     for (const ev of synthetic(futures as boolean, [20, 120], [60, 160])) e.process(ev);
     const v = e.symbolState("BTCUSDT")!;
@@ -142,8 +168,10 @@ describe("files, backends and malformed lines", () => {
   test("a capture split into two files (the second without a snapshot) replays identically to the whole", async () => {
     const lines = captureLines(BTCUSDT);
     const cut = Math.floor(lines.length / 2);
-    const a = writeCapture(lines.slice(0, cut), "part1.jsonl.gz"), b = writeCapture(lines.slice(cut), "part2.jsonl", false);
-    const whole = await runEngine(wasm, [BTCUSDT]), split = await runEngine(wasm, [a, b]);
+    const a = writeCapture(lines.slice(0, cut), "part1.jsonl.gz"),
+      b = writeCapture(lines.slice(cut), "part2.jsonl", false);
+    const whole = await runEngine(wasm, [BTCUSDT]),
+      split = await runEngine(wasm, [a, b]);
     expect(split.summary).toEqual(whole.summary);
     expectSameUpdates(split.updates, whole.updates, "score updates of the split capture vs the whole");
     whole.engine.dispose();
@@ -161,7 +189,7 @@ describe("files, backends and malformed lines", () => {
 
   test("malformed lines are counted with their line numbers; the replay goes on", async () => {
     const lines = captureLines(ETHUSDT);
-    const bad = ["not a line", "1723161254087896568 {\"stream\":\"ethusdt@trade\",\"data\":{\"e\":\"trade\",\"p\":\"-1\"}}", "123 [1,2,3]"];
+    const bad = ["not a line", '1723161254087896568 {"stream":"ethusdt@trade","data":{"e":"trade","p":"-1"}}', "123 [1,2,3]"];
     const file = writeCapture([...lines.slice(0, 100), bad[0]!, ...lines.slice(100, 200), bad[1]!, bad[2]!, ...lines.slice(200)]);
     const { replayCaptureFiles } = await import("../../src/node/captureReader.js");
     const e = new StreamingEngine(wasm);
@@ -183,7 +211,15 @@ describe("bad data is rejected and counted, never thrown", () => {
     e.process({ ...base, type: "trade", price: 100, qty: 1, buyerInitiated: true, tradeId: 3, exchangeTime: 5 });
     e.process({ ...base, type: "trade", price: 100, qty: 1, buyerInitiated: true, tradeId: 4, exchangeTime: 4 });
     e.process({ ...base, type: "quote", updateId: 1, bidPx: 101, bidQty: 1, askPx: 100, askQty: 1 });
-    e.process({ ...base, type: "depth", firstUpdateId: 11, lastUpdateId: 11, prevUpdateId: NaN, bids: Float64Array.of(101.5, 1), asks: new Float64Array(0) });
+    e.process({
+      ...base,
+      type: "depth",
+      firstUpdateId: 11,
+      lastUpdateId: 11,
+      prevUpdateId: NaN,
+      bids: Float64Array.of(101.5, 1),
+      asks: new Float64Array(0),
+    });
     const v = e.symbolState("X")!;
     expect(v.events.rejected).toBe(5);
     expect(v.rejections).toEqual([
@@ -201,19 +237,59 @@ describe("bad data is rejected and counted, never thrown", () => {
     const num = fc.oneof(fc.double(), fc.constantFrom(0, -1, NaN, Infinity, 1e308, 100));
     const levels = fc.array(num, { maxLength: 8 }).map((a) => Float64Array.from(a));
     const event = fc.oneof(
-      fc.record({ type: fc.constant("trade"), symbol: fc.constantFrom("A", "B"), exchangeTime: num, receiveTime: num, price: num, qty: num, buyerInitiated: fc.boolean(), tradeId: num }),
-      fc.record({ type: fc.constant("quote"), symbol: fc.constantFrom("A", "B"), exchangeTime: num, receiveTime: num, updateId: num, bidPx: num, bidQty: num, askPx: num, askQty: num }),
-      fc.record({ type: fc.constant("depth"), symbol: fc.constantFrom("A", "B"), exchangeTime: num, receiveTime: num, firstUpdateId: num, lastUpdateId: num, prevUpdateId: num, bids: levels, asks: levels }),
-      fc.record({ type: fc.constant("snapshot"), symbol: fc.constantFrom("A", "B"), exchangeTime: num, receiveTime: num, lastUpdateId: num, bids: levels, asks: levels }),
+      fc.record({
+        type: fc.constant("trade"),
+        symbol: fc.constantFrom("A", "B"),
+        exchangeTime: num,
+        receiveTime: num,
+        price: num,
+        qty: num,
+        buyerInitiated: fc.boolean(),
+        tradeId: num,
+      }),
+      fc.record({
+        type: fc.constant("quote"),
+        symbol: fc.constantFrom("A", "B"),
+        exchangeTime: num,
+        receiveTime: num,
+        updateId: num,
+        bidPx: num,
+        bidQty: num,
+        askPx: num,
+        askQty: num,
+      }),
+      fc.record({
+        type: fc.constant("depth"),
+        symbol: fc.constantFrom("A", "B"),
+        exchangeTime: num,
+        receiveTime: num,
+        firstUpdateId: num,
+        lastUpdateId: num,
+        prevUpdateId: num,
+        bids: levels,
+        asks: levels,
+      }),
+      fc.record({
+        type: fc.constant("snapshot"),
+        symbol: fc.constantFrom("A", "B"),
+        exchangeTime: num,
+        receiveTime: num,
+        lastUpdateId: num,
+        bids: levels,
+        asks: levels,
+      }),
     );
-    fc.assert(fc.property(fc.array(event, { maxLength: 40 }), (events) => {
-      const e = new StreamingEngine(js, { config: { preset: "ultraFast", lookback: 1 } });
-      for (const ev of events) e.process(ev as MarketEvent);
-      for (const s of e.symbols) {
-        const score = e.symbolState(s)!.lastScore;
-        if (score) expect(Number.isFinite(score.score) && Number.isFinite(score.confidence)).toBe(true);
-      }
-      e.dispose();
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 40 }), (events) => {
+        const e = new StreamingEngine(js, { config: { preset: "ultraFast", lookback: 1 } });
+        for (const ev of events) e.process(ev as MarketEvent);
+        for (const s of e.symbols) {
+          const score = e.symbolState(s)!.lastScore;
+          if (score) expect(Number.isFinite(score.score) && Number.isFinite(score.confidence)).toBe(true);
+        }
+        e.dispose();
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -26,20 +26,37 @@ const RUNS = 14;
 
 let events: MarketEvent[] = [];
 /** Indices of the trades and quotes, and of the depth diffs and snapshots. */
-let flowIndex: number[] = [], bookIndex: number[] = [];
+let flowIndex: number[] = [],
+  bookIndex: number[] = [];
 beforeAll(async () => {
   events = [];
   // the two captures interleaved by receive time: two symbols, as a combined stream delivers them
-  const a: MarketEvent[] = [], b: MarketEvent[] = [];
+  const a: MarketEvent[] = [],
+    b: MarketEvent[] = [];
   await replayCaptureFiles([BTCUSDT], (e) => a.push(e));
   await replayCaptureFiles([ETHUSDT], (e) => b.push(e));
-  let i = 0, j = 0;
-  while (i < a.length || j < b.length) events.push(j >= b.length || (i < a.length && a[i]!.receiveTime <= b[j]!.receiveTime) ? a[i++]! : b[j++]!);
+  let i = 0,
+    j = 0;
+  while (i < a.length || j < b.length)
+    events.push(j >= b.length || (i < a.length && a[i]!.receiveTime <= b[j]!.receiveTime) ? a[i++]! : b[j++]!);
   flowIndex = events.flatMap((e, k) => (e.type === "trade" || e.type === "quote" ? [k] : []));
   bookIndex = events.flatMap((e, k) => (e.type === "depth" || e.type === "snapshot" ? [k] : []));
 });
 
-const KINDS = ["flip-sign", "nan", "extreme", "delete", "wrong-type", "reorder", "duplicate", "future", "stale-snapshot", "symbol", "ids", "levels"] as const;
+const KINDS = [
+  "flip-sign",
+  "nan",
+  "extreme",
+  "delete",
+  "wrong-type",
+  "reorder",
+  "duplicate",
+  "future",
+  "stale-snapshot",
+  "symbol",
+  "ids",
+  "levels",
+] as const;
 type Kind = (typeof KINDS)[number];
 
 interface Mutation {
@@ -60,7 +77,8 @@ function choose<T>(items: readonly T[], pick: number): T {
   return items[Math.min(items.length - 1, Math.floor(pick * items.length))]!;
 }
 
-const numericFields = (e: MarketEvent): string[] => Object.keys(e).filter((k) => typeof (e as unknown as Record<string, unknown>)[k] === "number");
+const numericFields = (e: MarketEvent): string[] =>
+  Object.keys(e).filter((k) => typeof (e as unknown as Record<string, unknown>)[k] === "number");
 
 function mutate(e: MarketEvent, m: Mutation, snapshot: MarketEvent | undefined): MarketEvent[] {
   const r = { ...e } as unknown as Record<string, unknown>;
@@ -93,14 +111,28 @@ function mutate(e: MarketEvent, m: Mutation, snapshot: MarketEvent | undefined):
       r.symbol = choose(SYMBOLS, m.value);
       return [r as unknown as MarketEvent];
     case "ids":
-      for (const k of ["tradeId", "updateId", "firstUpdateId", "lastUpdateId", "prevUpdateId"]) if (k in r) r[k] = choose([9e15, 0, 1.5, -1, 2 ** 53, (r[k] as number) + 1e9], m.value);
+      for (const k of ["tradeId", "updateId", "firstUpdateId", "lastUpdateId", "prevUpdateId"])
+        if (k in r) r[k] = choose([9e15, 0, 1.5, -1, 2 ** 53, (r[k] as number) + 1e9], m.value);
       return [r as unknown as MarketEvent];
     case "levels": {
       if (!("bids" in r)) return [e];
       const levels = Float64Array.from(r.bids as Float64Array);
       const i = Math.floor(m.pick * (levels.length + 1));
-      const bad = choose([[1e300, 1], [61000.00000001, 0], [1e-13, 5], [50000, 1e16], [NaN, 1], [-1, 1]], m.value);
-      r.bids = i >= levels.length ? Float64Array.of(...levels, ...bad) : Object.assign(levels, { [i - (i % 2)]: bad[0], [i - (i % 2) + 1]: bad[1] });
+      const bad = choose(
+        [
+          [1e300, 1],
+          [61000.00000001, 0],
+          [1e-13, 5],
+          [50000, 1e16],
+          [NaN, 1],
+          [-1, 1],
+        ],
+        m.value,
+      );
+      r.bids =
+        i >= levels.length
+          ? Float64Array.of(...levels, ...bad)
+          : Object.assign(levels, { [i - (i % 2)]: bad[0], [i - (i % 2) + 1]: bad[1] });
       if (m.pick > 0.9) r.asks = Float64Array.of(1, 2, 3);
       return [r as unknown as MarketEvent];
     }
@@ -122,7 +154,10 @@ function plan(flow: readonly Mutation[], book: readonly Mutation[]): MarketEvent
   };
   place(flow, flowIndex);
   // in the last tenth of the book's events: most book mutations unsync the book for good
-  place(book.map((m) => ({ ...m, at: 0.9 + m.at / 10 })), bookIndex);
+  place(
+    book.map((m) => ({ ...m, at: 0.9 + m.at / 10 })),
+    bookIndex,
+  );
   const snapshot = events.find((e) => e.type === "snapshot");
   const out: MarketEvent[] = [];
   for (let i = 0; i < events.length; i++) {
@@ -144,11 +179,14 @@ function updateError(u: ScoreUpdate): string | null {
   if (!inUnit(u.confidence)) return `confidence ${u.confidence}`;
   if (!inSigned(u.momentum) || !inSigned(u.meanReversion)) return `momentum ${u.momentum} / meanReversion ${u.meanReversion}`;
   if (!Number.isFinite(u.time)) return `time ${u.time}`;
-  for (const [name, c] of Object.entries(u.components)) if (!(c.score >= 0 && c.score <= 100) || !inUnit(c.confidence)) return `component ${name} ${JSON.stringify(c)}`;
+  for (const [name, c] of Object.entries(u.components))
+    if (!(c.score >= 0 && c.score <= 100) || !inUnit(c.confidence)) return `component ${name} ${JSON.stringify(c)}`;
   const k = u.composite;
-  if (!inSigned(k.directionalBias) || !inUnit(k.executionUrgency) || !inUnit(k.riskAdjustedOpportunity) || !inUnit(k.stability)) return `composite ${JSON.stringify(k)}`;
+  if (!inSigned(k.directionalBias) || !inUnit(k.executionUrgency) || !inUnit(k.riskAdjustedOpportunity) || !inUnit(k.stability))
+    return `composite ${JSON.stringify(k)}`;
   const d = u.decision;
-  if (d && (!(d.timeHorizonMs > 0 && d.timeHorizonMs < Infinity) || (d.priceLimit !== null && !Number.isFinite(d.priceLimit)))) return `decision ${JSON.stringify(d)}`;
+  if (d && (!(d.timeHorizonMs > 0 && d.timeHorizonMs < Infinity) || (d.priceLimit !== null && !Number.isFinite(d.priceLimit))))
+    return `decision ${JSON.stringify(d)}`;
   return null;
 }
 
@@ -158,29 +196,38 @@ const fraction = fc.noBias(fc.integer({ min: 0, max: 2 ** 30 - 1 })).map((i) => 
 const kinds = fc.constantFrom<Kind>(...KINDS, ...(["extreme", "nan", "wrong-type", "future"] as const).flatMap((k) => [k, k]));
 const mutation = fc.record({ at: fraction, kind: kinds, pick: fraction, value: fraction });
 
-describe.each([["wasm", () => loadKernels()], ["js", async () => jsKernels()]] as const)("fuzzing the engine on %s", (_, load) => {
+describe.each([
+  ["wasm", () => loadKernels()],
+  ["js", async () => jsKernels()],
+] as const)("fuzzing the engine on %s", (_, load) => {
   test(`${RUNS} runs over the mutated real streams: no throw, scores in range, summaries valid`, async () => {
     const kernels = await load();
-    let processed = 0, updates = 0, mutated = 0;
-    const mutations = (min: number, max: number) => fc.noBias(fc.integer({ min, max })).chain((n) => fc.array(mutation, { minLength: n, maxLength: n }));
-    fc.assert(fc.property(mutations(200, 3000), mutations(0, 3), (flow, book) => {
-      let bad: string | null = null;
-      const sink = (u: ScoreUpdate): void => {
-        updates++;
-        bad ??= updateError(u);
-      };
-      const e = new StreamingEngine(kernels, { maxSymbols: 50, onScore: sink });
-      const stream = plan(flow, book);
-      for (const ev of stream) e.process(ev);
-      processed += stream.length;
-      mutated += flow.length + book.length;
-      expect(bad, "a score update out of range or not finite").toBeNull();
-      const summary = { symbols: summarize(e, 1), input: { files: [], dropped: e.droppedBy } };
-      const text = JSON.stringify(summary);
-      expect(validateSummary(JSON.parse(text)), `${JSON.stringify(validateSummary.errors)} in ${text.slice(0, 500)}`).toBe(true);
-      expect(Object.keys(summary.symbols).length).toBeGreaterThan(0);
-      e.dispose();
-    }), { numRuns: RUNS, endOnFailure: true }); // no shrinking: each run is 75k events; the seed reproduces it
+    let processed = 0,
+      updates = 0,
+      mutated = 0;
+    const mutations = (min: number, max: number) =>
+      fc.noBias(fc.integer({ min, max })).chain((n) => fc.array(mutation, { minLength: n, maxLength: n }));
+    fc.assert(
+      fc.property(mutations(200, 3000), mutations(0, 3), (flow, book) => {
+        let bad: string | null = null;
+        const sink = (u: ScoreUpdate): void => {
+          updates++;
+          bad ??= updateError(u);
+        };
+        const e = new StreamingEngine(kernels, { maxSymbols: 50, onScore: sink });
+        const stream = plan(flow, book);
+        for (const ev of stream) e.process(ev);
+        processed += stream.length;
+        mutated += flow.length + book.length;
+        expect(bad, "a score update out of range or not finite").toBeNull();
+        const summary = { symbols: summarize(e, 1), input: { files: [], dropped: e.droppedBy } };
+        const text = JSON.stringify(summary);
+        expect(validateSummary(JSON.parse(text)), `${JSON.stringify(validateSummary.errors)} in ${text.slice(0, 500)}`).toBe(true);
+        expect(Object.keys(summary.symbols).length).toBeGreaterThan(0);
+        e.dispose();
+      }),
+      { numRuns: RUNS, endOnFailure: true },
+    ); // no shrinking: each run is 75k events; the seed reproduces it
     expect(processed, "events fuzzed on this backend").toBeGreaterThan(1_000_000);
     expect(mutated).toBeGreaterThan(RUNS * 200);
     expect(updates, "score updates checked").toBeGreaterThan(RUNS * 1000);

@@ -14,7 +14,15 @@ import { backends } from "../support/backends.js";
 const base = { symbol: "X", receiveTime: 1, exchangeTime: 1 };
 const trade = { ...base, type: "trade", price: 100, qty: 1, buyerInitiated: true, tradeId: 1 };
 const quote = { ...base, type: "quote", updateId: 1, bidPx: 99, bidQty: 1, askPx: 101, askQty: 1 };
-const depth = { ...base, type: "depth", firstUpdateId: 1, lastUpdateId: 1, prevUpdateId: NaN, bids: Float64Array.of(99, 1), asks: new Float64Array(0) };
+const depth = {
+  ...base,
+  type: "depth",
+  firstUpdateId: 1,
+  lastUpdateId: 1,
+  prevUpdateId: NaN,
+  bids: Float64Array.of(99, 1),
+  asks: new Float64Array(0),
+};
 const snapshot = { ...base, type: "snapshot", lastUpdateId: 1, bids: Float64Array.of(99, 1), asks: Float64Array.of(101, 1) };
 
 /** [event, the reason's pattern] */
@@ -34,11 +42,26 @@ test.each(MALFORMED)("eventShapeError: %s", (_, e, reason) => {
 });
 
 test("well-formed events pass, plain arrays of numbers as levels included, and NaN where a field may be absent", () => {
-  for (const e of [trade, quote, depth, snapshot, { ...snapshot, bids: [99, 1], asks: [] }, { ...trade, exchangeTime: NaN, tradeId: NaN }]) {
+  for (const e of [
+    trade,
+    quote,
+    depth,
+    snapshot,
+    { ...snapshot, bids: [99, 1], asks: [] },
+    { ...trade, exchangeTime: NaN, tradeId: NaN },
+  ]) {
     expect(eventShapeError(e as unknown as MarketEvent)).toBeNull();
   }
   expect(eventShapeError({ ...base, type: "funding" } as unknown as MarketEvent), "unknown types are the engine's to reject").toBeNull();
-  expect([null, 1, "x", {}, { symbol: 1 }, { symbol: "" }, { symbol: "X" }].map(routable)).toEqual([false, false, false, false, false, false, true]);
+  expect([null, 1, "x", {}, { symbol: 1 }, { symbol: "" }, { symbol: "X" }].map(routable)).toEqual([
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+    true,
+  ]);
 });
 
 describe.each(backends)("the engine on $backend", (kernels) => {
@@ -70,7 +93,19 @@ describe.each(backends)("the engine on $backend", (kernels) => {
   test("a synced book with an empty side: best price null, imbalance and microprice null, no error", () => {
     const engine = new StreamingEngine(kernels);
     engine.process({ ...snapshot, asks: new Float64Array(0) } as unknown as MarketEvent);
-    expect(engine.symbolState("X")!.book()).toEqual({ synced: true, gaps: 0, applied: 0, staleSnapshots: 0, trimmed: 0, bestBid: 99, bestAsk: null, imbalance5: null, microprice: null, bidLevels: 1, askLevels: 0 });
+    expect(engine.symbolState("X")!.book()).toEqual({
+      synced: true,
+      gaps: 0,
+      applied: 0,
+      staleSnapshots: 0,
+      trimmed: 0,
+      bestBid: 99,
+      bestAsk: null,
+      imbalance5: null,
+      microprice: null,
+      bidLevels: 1,
+      askLevels: 0,
+    });
     engine.dispose();
   });
 });

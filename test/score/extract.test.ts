@@ -10,13 +10,18 @@ import { extractComponents } from "../../src/score/extract.js";
 import { requireInRange, requirePositive } from "../../src/checks.js";
 
 const RUNS = { numRuns: 500 };
-const within = (lo: number, hi: number) => fc.oneof(fc.constantFrom(lo, hi, (lo + hi) / 2, 0), fc.double({ min: lo, max: hi, noNaN: true }));
+const within = (lo: number, hi: number) =>
+  fc.oneof(fc.constantFrom(lo, hi, (lo + hi) / 2, 0), fc.double({ min: lo, max: hi, noNaN: true }));
 
 describe("extractComponents", () => {
   test("seed formulas, hand-computed", () => {
     // score 75: bias (75 − 50)/50 = 0.5, strength |25|/50 = 0.5
     expect(extractComponents({ score: 75, confidence: 0.8, momentum: 0.3, meanReversion: -0.2 })).toEqual({
-      directionalBias: 0.5, signalStrength: 0.5, reliability: 0.8, momentum: 0.3, meanReversion: -0.2,
+      directionalBias: 0.5,
+      signalStrength: 0.5,
+      reliability: 0.8,
+      momentum: 0.3,
+      meanReversion: -0.2,
     });
     // score 20: bias (20 − 50)/50 = −0.6, strength |−30|/50 = 0.6
     const sell = extractComponents({ score: 20, confidence: 0, momentum: -1, meanReversion: 1 });
@@ -29,15 +34,18 @@ describe("extractComponents", () => {
   });
 
   test("every output in its range and never NaN (property)", () => {
-    fc.assert(fc.property(within(0, 100), within(0, 1), within(-1, 1), within(-1, 1), (score, confidence, momentum, meanReversion) => {
-      const c = extractComponents({ score, confidence, momentum, meanReversion });
-      expect(c.directionalBias, "bias in [−1, 1]").toBeGreaterThanOrEqual(-1);
-      expect(c.directionalBias, "bias in [−1, 1]").toBeLessThanOrEqual(1);
-      expect(c.signalStrength, "strength in [0, 1]").toBeGreaterThanOrEqual(0);
-      expect(c.signalStrength, "strength in [0, 1]").toBeLessThanOrEqual(1);
-      expect(c.signalStrength, "strength = |bias|").toBe(Math.abs(c.directionalBias));
-      expect([c.reliability, c.momentum, c.meanReversion], "passed through").toEqual([confidence, momentum, meanReversion]);
-    }), RUNS);
+    fc.assert(
+      fc.property(within(0, 100), within(0, 1), within(-1, 1), within(-1, 1), (score, confidence, momentum, meanReversion) => {
+        const c = extractComponents({ score, confidence, momentum, meanReversion });
+        expect(c.directionalBias, "bias in [−1, 1]").toBeGreaterThanOrEqual(-1);
+        expect(c.directionalBias, "bias in [−1, 1]").toBeLessThanOrEqual(1);
+        expect(c.signalStrength, "strength in [0, 1]").toBeGreaterThanOrEqual(0);
+        expect(c.signalStrength, "strength in [0, 1]").toBeLessThanOrEqual(1);
+        expect(c.signalStrength, "strength = |bias|").toBe(Math.abs(c.directionalBias));
+        expect([c.reliability, c.momentum, c.meanReversion], "passed through").toEqual([confidence, momentum, meanReversion]);
+      }),
+      RUNS,
+    );
   });
 
   test("out-of-range and non-finite fields are InvalidValueError naming the field", () => {

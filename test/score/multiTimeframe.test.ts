@@ -19,7 +19,18 @@ describe("bars", () => {
     expect(trade(102, 2, false, 1500)).toBeNull();
     expect(trade(99, 0.5, true, 1999)).toBeNull();
     const bar = trade(101, 1, true, 2000)!;
-    expect(bar).toEqual({ start: 1000, end: 2000, open: 100, high: 102, low: 99, close: 99, volume: 3.5, buyVolume: 1.5, sellVolume: 2, trades: 3 });
+    expect(bar).toEqual({
+      start: 1000,
+      end: 2000,
+      open: 100,
+      high: 102,
+      low: 99,
+      close: 99,
+      volume: 3.5,
+      buyVolume: 1.5,
+      sellVolume: 2,
+      trades: 3,
+    });
     expect(trade(103, 1, false, 5200)!.start, "an empty period makes no bar").toBe(2000);
     expect(b.current()!.start).toBe(5000);
   });
@@ -28,32 +39,63 @@ describe("bars", () => {
 describe("combineTimeframes", () => {
   test("by hand: weights 0.5/0.5, scores 75 and 40, confidences 1 and 0.5", () => {
     // biases 0.5 and −0.2; w·c = 0.5 and 0.25; directional = (0.25 − 0.05)/0.75; strength = (0.25 + 0.05)/0.75
-    const c = combineTimeframes([{ weight: 0.5, score: 75, confidence: 1 }, { weight: 0.5, score: 40, confidence: 0.5 }], 1)!;
+    const c = combineTimeframes(
+      [
+        { weight: 0.5, score: 75, confidence: 1 },
+        { weight: 0.5, score: 40, confidence: 0.5 },
+      ],
+      1,
+    )!;
     expect(c.directional).toBeCloseTo(0.2 / 0.75, 15);
     expect(c.strength).toBeCloseTo(0.3 / 0.75, 15);
     expect(c.alignment).toBeCloseTo(0.2 / 0.3, 15);
     expect(c.confidence).toBeCloseTo(0.75 * (0.2 / 0.3), 15);
   });
   test("aligned timeframes: alignment 1; opposite and equal: 0; all neutral: 1; nothing scored: null", () => {
-    expect(combineTimeframes([{ weight: 0.5, score: 70, confidence: 1 }, { weight: 0.5, score: 90, confidence: 0.2 }], 1)!.alignment).toBe(1);
-    expect(combineTimeframes([{ weight: 0.5, score: 70, confidence: 1 }, { weight: 0.5, score: 30, confidence: 1 }], 1)!.alignment).toBe(0);
+    expect(
+      combineTimeframes(
+        [
+          { weight: 0.5, score: 70, confidence: 1 },
+          { weight: 0.5, score: 90, confidence: 0.2 },
+        ],
+        1,
+      )!.alignment,
+    ).toBe(1);
+    expect(
+      combineTimeframes(
+        [
+          { weight: 0.5, score: 70, confidence: 1 },
+          { weight: 0.5, score: 30, confidence: 1 },
+        ],
+        1,
+      )!.alignment,
+    ).toBe(0);
     expect(combineTimeframes([{ weight: 1, score: 50, confidence: 1 }], 1)!.alignment).toBe(1);
     expect(combineTimeframes([null, { weight: 1, score: 80, confidence: 0 }], 1)).toBeNull();
   });
   test("ranges on random readings", () => {
-    const reading = fc.option(fc.record({ weight: fc.double({ min: 0, max: 1, noNaN: true }), score: fc.double({ min: 0, max: 100, noNaN: true }), confidence: fc.double({ min: 0, max: 1, noNaN: true }) }));
-    fc.assert(fc.property(fc.array(reading, { maxLength: 6 }), (rs) => {
-      const total = rs.reduce((s, r) => s + (r?.weight ?? 0), 0) || 1;
-      const c = combineTimeframes(rs, total);
-      if (!c) return;
-      expect(Math.abs(c.directional)).toBeLessThanOrEqual(1 + 1e-12);
-      expect(c.strength).toBeLessThanOrEqual(1 + 1e-12);
-      expect(Math.abs(c.directional)).toBeLessThanOrEqual(c.strength + 1e-12);
-      for (const v of [c.alignment, c.confidence]) {
-        expect(v).toBeGreaterThanOrEqual(0);
-        expect(v).toBeLessThanOrEqual(1 + 1e-12);
-      }
-    }), { numRuns: 1000 });
+    const reading = fc.option(
+      fc.record({
+        weight: fc.double({ min: 0, max: 1, noNaN: true }),
+        score: fc.double({ min: 0, max: 100, noNaN: true }),
+        confidence: fc.double({ min: 0, max: 1, noNaN: true }),
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(reading, { maxLength: 6 }), (rs) => {
+        const total = rs.reduce((s, r) => s + (r?.weight ?? 0), 0) || 1;
+        const c = combineTimeframes(rs, total);
+        if (!c) return;
+        expect(Math.abs(c.directional)).toBeLessThanOrEqual(1 + 1e-12);
+        expect(c.strength).toBeLessThanOrEqual(1 + 1e-12);
+        expect(Math.abs(c.directional)).toBeLessThanOrEqual(c.strength + 1e-12);
+        for (const v of [c.alignment, c.confidence]) {
+          expect(v).toBeGreaterThanOrEqual(0);
+          expect(v).toBeLessThanOrEqual(1 + 1e-12);
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
 
@@ -72,7 +114,10 @@ describe("MultiTimeframeScorer", () => {
     const { events } = await captureEvents(BTCUSDT, 10);
     const runs = backends.map((k) => {
       const m = new MultiTimeframeScorer(k, {
-        timeframes: [{ name: "1s", periodMs: 1000, weight: 0.6 }, { name: "5s", periodMs: 5000, weight: 0.4 }],
+        timeframes: [
+          { name: "1s", periodMs: 1000, weight: 0.6 },
+          { name: "5s", periodMs: 5000, weight: 0.4 },
+        ],
         analyzer: { lookback: 3 },
       });
       const out: number[] = [];
@@ -91,7 +136,8 @@ describe("MultiTimeframeScorer", () => {
     expect(runs[0]!.length, "composite updates").toBeGreaterThan(1000);
     for (let i = 0; i < runs[0]!.length; i += 4) {
       const [d, s, a, c] = runs[0]!.subarray(i, i + 4);
-      if (!(Math.abs(d!) <= 1 && s! <= 1 && a! >= 0 && a! <= 1 && c! >= 0 && c! <= 1)) expect.fail(`out of range at ${i / 4}: ${[d, s, a, c]}`);
+      if (!(Math.abs(d!) <= 1 && s! <= 1 && a! >= 0 && a! <= 1 && c! >= 0 && c! <= 1))
+        expect.fail(`out of range at ${i / 4}: ${[d, s, a, c]}`);
     }
     for (let i = 1; i < runs.length; i++) expect(runs[i]).toEqual(runs[0]);
   });

@@ -7,9 +7,7 @@
  */
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
-import {
-  DisposedError, InvalidParameterError, InvalidValueError, UnknownConfigKeyError, type Kernels,
-} from "../../src/index.js";
+import { DisposedError, InvalidParameterError, InvalidValueError, UnknownConfigKeyError, type Kernels } from "../../src/index.js";
 import { ScoreNormalizer, signedPercentile, volatilityAdaptive, type NormalizedScore } from "../../src/score/normalizer.js";
 import { TANH_APPROX_MAX_ERROR } from "../../src/score/tanhTable.js";
 import { tanh } from "../../src/kernels/js/common/transcendental.js";
@@ -28,13 +26,16 @@ const stream = fc.oneof(
   fc.array(score, { minLength: 1, maxLength: 60 }),
   fc.tuple(score, fc.integer({ min: 1, max: 40 })).map(([s, n]) => Array.from({ length: n }, () => s)),
 );
-const options = fc.integer({ min: 2, max: 12 }).chain((zWindow) => fc.integer({ min: 2, max: 12 }).chain((percentileWindow) =>
-  fc.record({
-    zWindow: fc.constant(zWindow),
-    percentileWindow: fc.constant(percentileWindow),
-    minSamples: fc.integer({ min: 1, max: Math.min(zWindow, percentileWindow) }),
-    approximate: fc.boolean(),
-  })));
+const options = fc.integer({ min: 2, max: 12 }).chain((zWindow) =>
+  fc.integer({ min: 2, max: 12 }).chain((percentileWindow) =>
+    fc.record({
+      zWindow: fc.constant(zWindow),
+      percentileWindow: fc.constant(percentileWindow),
+      minSamples: fc.integer({ min: 1, max: Math.min(zWindow, percentileWindow) }),
+      approximate: fc.boolean(),
+    }),
+  ),
+);
 
 /**
  * Naive reference: two-pass sample std over the last zWindow scores, counts over the last
@@ -43,15 +44,20 @@ const options = fc.integer({ min: 2, max: 12 }).chain((zWindow) => fc.integer({ 
  * below a spread of 1e-150 squares are subnormal and the z-score has no precision left
  * (only its range is checked), and a window of equal scores must give exactly 0.
  */
-function reference(scores: number[], o: { zWindow: number; percentileWindow: number; minSamples: number }): (NormalizedScore & { zTolerance: number })[] {
+function reference(
+  scores: number[],
+  o: { zWindow: number; percentileWindow: number; minSamples: number },
+): (NormalizedScore & { zTolerance: number })[] {
   return scores.map((x, i) => {
     if (i + 1 < o.minSamples) return { zscore: (x - 50) / 50, percentile: (x - 50) / 50, zTolerance: 0 };
     const zw = scores.slice(Math.max(0, i + 1 - o.zWindow), i + 1);
     const mean = zw.reduce((a, b) => a + b, 0) / zw.length;
     const sd = zw.length > 1 ? Math.sqrt(zw.reduce((a, b) => a + (b - mean) ** 2, 0) / (zw.length - 1)) : 0;
     const pw = scores.slice(Math.max(0, i + 1 - o.percentileWindow), i + 1);
-    const below = pw.filter((v) => v < x).length, above = pw.filter((v) => v > x).length;
-    const flat = zw.every((v) => v === x), precise = sd > 1e-150;
+    const below = pw.filter((v) => v < x).length,
+      above = pw.filter((v) => v > x).length;
+    const flat = zw.every((v) => v === x),
+      precise = sd > 1e-150;
     return {
       zscore: flat || !precise ? 0 : Math.tanh((x - mean) / sd / 2),
       percentile: (below - above) / pw.length,
@@ -157,7 +163,9 @@ describe.each(backends)("ScoreNormalizer on $backend", (k: Kernels) => {
     expect(() => new ScoreNormalizer(k, { zWindow: 1 })).toThrow(InvalidParameterError);
     expect(() => new ScoreNormalizer(k, { zWindow: 2.5 })).toThrow("zWindow = 2.5: expected an integer from 2 to 16777216");
     expect(() => new ScoreNormalizer(k, { percentileWindow: 0 })).toThrow(InvalidParameterError);
-    expect(() => new ScoreNormalizer(k, { percentileWindow: 10 })).toThrow("minSamples = 30: expected an integer from 1 to min(zWindow, percentileWindow) = 10");
+    expect(() => new ScoreNormalizer(k, { percentileWindow: 10 })).toThrow(
+      "minSamples = 30: expected an integer from 1 to min(zWindow, percentileWindow) = 10",
+    );
     expect(() => new ScoreNormalizer(k, { minSamples: 0 })).toThrow(InvalidParameterError);
     expect(() => new ScoreNormalizer(k, { approximate: "yes" as unknown as boolean })).toThrow(InvalidParameterError);
     expect(() => new ScoreNormalizer(k, { zwindow: 10 } as never)).toThrow(UnknownConfigKeyError);
@@ -166,25 +174,36 @@ describe.each(backends)("ScoreNormalizer on $backend", (k: Kernels) => {
 
 describe("ScoreNormalizer across backends (property)", () => {
   test("bit-identical on every backend, equal to the naive reference, in range, never NaN", () => {
-    fc.assert(fc.property(stream, options, (scores, o) => {
-      const [first, ...rest] = backends.map((k) => run(k, scores, o));
-      for (const [b, out] of rest.entries()) {
-        out.forEach((r, i) => {
-          expect(Object.is(r.zscore, first![i]!.zscore) && Object.is(r.percentile, first![i]!.percentile),
-            `${backends[b + 1]!.backend} vs ${backends[0]!.backend} at ${i}`).toBe(true);
+    fc.assert(
+      fc.property(stream, options, (scores, o) => {
+        const [first, ...rest] = backends.map((k) => run(k, scores, o));
+        for (const [b, out] of rest.entries()) {
+          out.forEach((r, i) => {
+            expect(
+              Object.is(r.zscore, first![i]!.zscore) && Object.is(r.percentile, first![i]!.percentile),
+              `${backends[b + 1]!.backend} vs ${backends[0]!.backend} at ${i}`,
+            ).toBe(true);
+          });
+        }
+        const ref = reference(scores, o);
+        first!.forEach((r, i) => {
+          expect(Number.isNaN(r.zscore) || Number.isNaN(r.percentile), `NaN at ${i}`).toBe(false);
+          expect(Math.abs(r.zscore), `zscore in [−1, 1] at ${i}`).toBeLessThanOrEqual(1);
+          const n = Math.min(i + 1, o.percentileWindow);
+          const bound = i + 1 < o.minSamples ? 1 : 1 - 1 / n;
+          expect(Math.abs(r.percentile), `percentile within ±(1 − 1/n) at ${i}`).toBeLessThanOrEqual(bound);
+          expectClose(
+            r.zscore,
+            ref[i]!.zscore,
+            0,
+            (o.approximate ? TANH_APPROX_MAX_ERROR : 0) + ref[i]!.zTolerance,
+            `zscore vs reference at ${i}`,
+          );
+          expect(r.percentile, `percentile vs reference at ${i}`).toBe(ref[i]!.percentile);
         });
-      }
-      const ref = reference(scores, o);
-      first!.forEach((r, i) => {
-        expect(Number.isNaN(r.zscore) || Number.isNaN(r.percentile), `NaN at ${i}`).toBe(false);
-        expect(Math.abs(r.zscore), `zscore in [−1, 1] at ${i}`).toBeLessThanOrEqual(1);
-        const n = Math.min(i + 1, o.percentileWindow);
-        const bound = i + 1 < o.minSamples ? 1 : 1 - 1 / n;
-        expect(Math.abs(r.percentile), `percentile within ±(1 − 1/n) at ${i}`).toBeLessThanOrEqual(bound);
-        expectClose(r.zscore, ref[i]!.zscore, 0, (o.approximate ? TANH_APPROX_MAX_ERROR : 0) + ref[i]!.zTolerance, `zscore vs reference at ${i}`);
-        expect(r.percentile, `percentile vs reference at ${i}`).toBe(ref[i]!.percentile);
-      });
-    }), RUNS);
+      }),
+      RUNS,
+    );
   });
 });
 
@@ -214,12 +233,19 @@ describe("volatilityAdaptive", () => {
   });
 
   test("range [−tanh 1.3, tanh 1.3], odd about 50, never NaN (property)", () => {
-    const vol = fc.oneof(fc.constantFrom(0, 0.005, 0.02, Number.MAX_VALUE), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, noNaN: true, noDefaultInfinity: true }));
-    fc.assert(fc.property(score, vol, (s, v) => {
-      const y = volatilityAdaptive(s, v);
-      expect(Math.abs(y), `|y| ≤ tanh(1.3) at ${s}, ${v}`).toBeLessThanOrEqual(tanh(1.3));
-      expect(Math.sign(y), "same side as the score").toBe(Math.sign(s - 50));
-    }), RUNS);
+    const vol = fc.oneof(
+      fc.constantFrom(0, 0.005, 0.02, Number.MAX_VALUE),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.double({ min: 0, noNaN: true, noDefaultInfinity: true }),
+    );
+    fc.assert(
+      fc.property(score, vol, (s, v) => {
+        const y = volatilityAdaptive(s, v);
+        expect(Math.abs(y), `|y| ≤ tanh(1.3) at ${s}, ${v}`).toBeLessThanOrEqual(tanh(1.3));
+        expect(Math.sign(y), "same side as the score").toBe(Math.sign(s - 50));
+      }),
+      RUNS,
+    );
   });
 
   test("bad input is InvalidValueError", () => {

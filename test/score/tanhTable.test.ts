@@ -13,14 +13,17 @@ import { tanh } from "../../src/kernels/js/common/transcendental.js";
 describe("tanhApprox", () => {
   test("a sweep of 1e6 + 1 points over [−10, 10] stays within TANH_APPROX_MAX_ERROR, and reaches half of it", () => {
     const n = 1_000_000;
-    let worst = 0, at = 0;
+    let worst = 0,
+      at = 0;
     for (let k = 0; k <= n; k++) {
       const x = -10 + (20 * k) / n;
       const err = Math.abs(tanhApprox(x) - Math.tanh(x));
       if (err > worst) [worst, at] = [err, x];
     }
     expect(worst, `observed max error ${worst} at x = ${at}`).toBeLessThanOrEqual(TANH_APPROX_MAX_ERROR);
-    expect(worst, `observed max error ${worst}: the documented bound ${TANH_APPROX_MAX_ERROR} is loose`).toBeGreaterThanOrEqual(0.5 * TANH_APPROX_MAX_ERROR);
+    expect(worst, `observed max error ${worst}: the documented bound ${TANH_APPROX_MAX_ERROR} is loose`).toBeGreaterThanOrEqual(
+      0.5 * TANH_APPROX_MAX_ERROR,
+    );
   });
 
   test("the bound is the interpolation remainder h²/8·max|tanh''| with h = 1/256", () => {
@@ -37,12 +40,15 @@ describe("tanhApprox", () => {
       fc.double({ noNaN: true }),
       fc.constantFrom(0, -0, 8, -8, 7.999999999999999, Number.MIN_VALUE, Number.MAX_VALUE, Infinity, -Infinity),
     );
-    fc.assert(fc.property(x, (v) => {
-      const y = tanhApprox(v);
-      expect(Math.abs(y - Math.tanh(v)), `error at ${v}`).toBeLessThanOrEqual(TANH_APPROX_MAX_ERROR);
-      expect(tanhApprox(-v) === -y, `odd at ${v}`).toBe(true);
-      expect(Math.abs(y), `range at ${v}`).toBeLessThanOrEqual(1);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(x, (v) => {
+        const y = tanhApprox(v);
+        expect(Math.abs(y - Math.tanh(v)), `error at ${v}`).toBeLessThanOrEqual(TANH_APPROX_MAX_ERROR);
+        expect(tanhApprox(-v) === -y, `odd at ${v}`).toBe(true);
+        expect(Math.abs(y), `range at ${v}`).toBeLessThanOrEqual(1);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   test("non-decreasing, exact at the grid points, saturated beyond 8", () => {

@@ -10,8 +10,14 @@ import { marketMakingParameters } from "../../src/strategy/marketMaking.js";
 const RUNS = { numRuns: 500 };
 const unit = fc.oneof(fc.constantFrom(-1, 0, 1), fc.double({ min: -1, max: 1, noNaN: true }));
 const fraction = fc.oneof(fc.constantFrom(0, 1), fc.double({ min: 0, max: 1, noNaN: true }));
-const finite = fc.oneof(fc.constantFrom(0, -0, 1, -1, Number.MAX_VALUE, -Number.MAX_VALUE), fc.double({ noNaN: true, noDefaultInfinity: true }));
-const positive = fc.oneof(fc.constantFrom(Number.MIN_VALUE, 1, Number.MAX_VALUE), fc.double({ min: Number.MIN_VALUE, noNaN: true, noDefaultInfinity: true }));
+const finite = fc.oneof(
+  fc.constantFrom(0, -0, 1, -1, Number.MAX_VALUE, -Number.MAX_VALUE),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+);
+const positive = fc.oneof(
+  fc.constantFrom(Number.MIN_VALUE, 1, Number.MAX_VALUE),
+  fc.double({ min: Number.MIN_VALUE, noNaN: true, noDefaultInfinity: true }),
+);
 
 describe("marketMakingParameters", () => {
   test("seed formulas, hand-computed", () => {
@@ -36,20 +42,31 @@ describe("marketMakingParameters", () => {
 
   test("every output in its documented range and never NaN (property)", () => {
     const inventory = fc.option(fc.record({ position: finite, maxPosition: positive }), { nil: undefined });
-    fc.assert(fc.property(unit, fc.tuple(fraction, fraction), inventory, (bias, [strength, reliability], inv) => {
-      const p = marketMakingParameters({ directionalBias: bias, signalStrength: strength, reliability }, inv);
-      const ranges = { inventoryBias: [-1, 1], spreadAdjustment: [0, 1], sizeMultiplier: [0, 1], priceSkew: [-0.5, 0.5], activityLevel: [0, 1] } as const;
-      for (const [key, [lo, hi]] of Object.entries(ranges)) {
-        const v = p[key as keyof typeof ranges];
-        expect(v >= lo && v <= hi, `${key} = ${v} in [${lo}, ${hi}]`).toBe(true);
-      }
-      if (inv) expect(Math.sign(p.inventoryBias) * Math.sign(inv.position) <= 0, "leans against the position").toBe(true);
-    }), RUNS);
+    fc.assert(
+      fc.property(unit, fc.tuple(fraction, fraction), inventory, (bias, [strength, reliability], inv) => {
+        const p = marketMakingParameters({ directionalBias: bias, signalStrength: strength, reliability }, inv);
+        const ranges = {
+          inventoryBias: [-1, 1],
+          spreadAdjustment: [0, 1],
+          sizeMultiplier: [0, 1],
+          priceSkew: [-0.5, 0.5],
+          activityLevel: [0, 1],
+        } as const;
+        for (const [key, [lo, hi]] of Object.entries(ranges)) {
+          const v = p[key as keyof typeof ranges];
+          expect(v >= lo && v <= hi, `${key} = ${v} in [${lo}, ${hi}]`).toBe(true);
+        }
+        if (inv) expect(Math.sign(p.inventoryBias) * Math.sign(inv.position) <= 0, "leans against the position").toBe(true);
+      }),
+      RUNS,
+    );
   });
 
   test("bad input is InvalidValueError naming the field", () => {
     const c = { directionalBias: 0, signalStrength: 0.5, reliability: 0.5 };
-    expect(() => marketMakingParameters({ ...c, directionalBias: 1.5 })).toThrow("directionalBias[0] = 1.5: expected a number from -1 to 1");
+    expect(() => marketMakingParameters({ ...c, directionalBias: 1.5 })).toThrow(
+      "directionalBias[0] = 1.5: expected a number from -1 to 1",
+    );
     expect(() => marketMakingParameters({ ...c, signalStrength: -0.1 })).toThrow(InvalidValueError);
     expect(() => marketMakingParameters({ ...c, reliability: NaN })).toThrow(InvalidValueError);
     expect(() => marketMakingParameters(c, { position: 1, maxPosition: 0 })).toThrow("maxPosition[0] = 0: expected a finite number > 0");

@@ -14,8 +14,11 @@ import { expectClose } from "../support/close.js";
 const RUNS = { numRuns: 500 };
 const fraction = fc.oneof(fc.constantFrom(0, 1, 0.5), fc.double({ min: 0, max: 1, noNaN: true }));
 const unit = fc.oneof(fc.constantFrom(-1, 0, 1), fc.double({ min: -1, max: 1, noNaN: true }));
-const nonNegative = fc.oneof(fc.constantFrom(0, 0.005, 0.02, 1, Number.MAX_VALUE), fc.double({ min: 0, max: 0.1, noNaN: true }),
-  fc.double({ min: 0, noNaN: true, noDefaultInfinity: true }));
+const nonNegative = fc.oneof(
+  fc.constantFrom(0, 0.005, 0.02, 1, Number.MAX_VALUE),
+  fc.double({ min: 0, max: 0.1, noNaN: true }),
+  fc.double({ min: 0, noNaN: true, noDefaultInfinity: true }),
+);
 
 describe("riskAdjustedOpportunity", () => {
   test("seed formula, hand-computed", () => {
@@ -30,7 +33,9 @@ describe("riskAdjustedOpportunity", () => {
     expect([wild.volatilityPenalty, wild.liquidityBonus, wild.correlationPenalty]).toEqual([1, 0.5, 1]);
     expectClose(wild.opportunity, 0.28, 1e-15, 0, "0.7·0.5·0.8");
     // calm, normal, uncorrelated: nothing taken off, 0.6·0.5 = 0.3
-    expect(riskAdjustedOpportunity({ signalStrength: 0.6, reliability: 0.5, volatility: 0, liquidity: 1, correlation: 0 }).opportunity).toBe(0.3);
+    expect(
+      riskAdjustedOpportunity({ signalStrength: 0.6, reliability: 0.5, volatility: 0, liquidity: 1, correlation: 0 }).opportunity,
+    ).toBe(0.3);
   });
 
   test("riskDiscount = (1 − 0.3·min(vol/0.02, 1))·(1 − 0.2·|corr|), in [0.56, 1]", () => {
@@ -41,13 +46,16 @@ describe("riskAdjustedOpportunity", () => {
   });
 
   test("every output in [0, 1], never NaN, opportunity ≤ strength·reliability (property)", () => {
-    fc.assert(fc.property(fraction, fraction, nonNegative, nonNegative, unit, (signalStrength, reliability, volatility, liquidity, correlation) => {
-      const r = riskAdjustedOpportunity({ signalStrength, reliability, volatility, liquidity, correlation });
-      for (const [key, v] of Object.entries(r)) expect(v >= 0 && v <= 1, `${key} = ${v} in [0, 1]`).toBe(true);
-      expect(r.opportunity).toBeLessThanOrEqual(signalStrength * reliability);
-      const d = riskDiscount(volatility, correlation);
-      expect(d >= 0.56 - 1e-15 && d <= 1, `discount ${d} in [0.56, 1]`).toBe(true);
-    }), RUNS);
+    fc.assert(
+      fc.property(fraction, fraction, nonNegative, nonNegative, unit, (signalStrength, reliability, volatility, liquidity, correlation) => {
+        const r = riskAdjustedOpportunity({ signalStrength, reliability, volatility, liquidity, correlation });
+        for (const [key, v] of Object.entries(r)) expect(v >= 0 && v <= 1, `${key} = ${v} in [0, 1]`).toBe(true);
+        expect(r.opportunity).toBeLessThanOrEqual(signalStrength * reliability);
+        const d = riskDiscount(volatility, correlation);
+        expect(d >= 0.56 - 1e-15 && d <= 1, `discount ${d} in [0.56, 1]`).toBe(true);
+      }),
+      RUNS,
+    );
   });
 
   test("bad input is InvalidValueError naming the field", () => {
@@ -67,17 +75,24 @@ describe("riskAdjustedOpportunity", () => {
  * largest return); `correlationConditioned` is false where a series' spread is below
  * 1e-5 of its magnitude, where rounding decides the correlation (only its range is checked).
  */
-function trackerReference(prices: [number, number][], window: number): ({ correlation: number; volatility: number; volatilityFloor: number; correlationConditioned: boolean } | null)[] {
-  const rx: number[] = [], ry: number[] = [];
+function trackerReference(
+  prices: [number, number][],
+  window: number,
+): ({ correlation: number; volatility: number; volatilityFloor: number; correlationConditioned: boolean } | null)[] {
+  const rx: number[] = [],
+    ry: number[] = [];
   return prices.map(([p, q], t) => {
     if (t > 0) {
       rx.push(p / prices[t - 1]![0] - 1);
       ry.push(q / prices[t - 1]![1] - 1);
     }
     if (rx.length < window) return null;
-    const x = rx.slice(-window), y = ry.slice(-window);
-    const mx = x.reduce((a, b) => a + b, 0) / window, my = y.reduce((a, b) => a + b, 0) / window;
-    const sxx = x.reduce((a, v) => a + (v - mx) ** 2, 0), syy = y.reduce((a, v) => a + (v - my) ** 2, 0);
+    const x = rx.slice(-window),
+      y = ry.slice(-window);
+    const mx = x.reduce((a, b) => a + b, 0) / window,
+      my = y.reduce((a, b) => a + b, 0) / window;
+    const sxx = x.reduce((a, v) => a + (v - mx) ** 2, 0),
+      syy = y.reduce((a, v) => a + (v - my) ** 2, 0);
     const sxy = x.reduce((a, v, i) => a + (v - mx) * (y[i]! - my), 0);
     const flat = x.every((v) => v === x[0]) || y.every((v) => v === y[0]);
     const size = (v: number[]) => Math.max(...v.map(Math.abs));
@@ -93,7 +108,12 @@ function trackerReference(prices: [number, number][], window: number): ({ correl
 describe.each(backends)("CorrelationTracker on $backend", (k: Kernels) => {
   test("hand-computed returns, volatility and correlation; null until the window is full", () => {
     const t = new CorrelationTracker(k, 3);
-    const prices: [number, number][] = [[100, 100], [110, 105], [99, 105], [99, 94.5]];
+    const prices: [number, number][] = [
+      [100, 100],
+      [110, 105],
+      [99, 105],
+      [99, 94.5],
+    ];
     for (const [i, [p, q]] of prices.entries()) {
       const r = t.onPrice(p, q);
       if (i < 3) expect([r, t.latest, t.isStable], `warming up after ${i + 1} prices`).toEqual([null, null, false]);
@@ -158,27 +178,31 @@ describe("CorrelationTracker across backends (property)", () => {
       { weight: 1, arbitrary: fc.constantFrom(1e-60, 1e-30, 1, 1e30, 1e60) },
     );
     const setup = fc.tuple(fc.integer({ min: 2, max: 8 }), fc.array(fc.tuple(price, price), { minLength: 1, maxLength: 40 }));
-    fc.assert(fc.property(setup, ([window, prices]) => {
-      const outs = backends.map((k) => {
-        const t = new CorrelationTracker(k, window);
-        const out = prices.map(([p, q]) => t.onPrice(p, q));
-        t.dispose();
-        return out;
-      });
-      const ref = trackerReference(prices, window);
-      outs[0]!.forEach((r, i) => {
-        for (const [b, out] of outs.entries()) {
-          const same = r === null ? out[i] === null : Object.is(out[i]?.correlation, r.correlation) && Object.is(out[i]?.volatility, r.volatility);
-          expect(same, `${backends[b]!.backend} at ${i}`).toBe(true);
-        }
-        const want = ref[i]!;
-        expect(r === null, `a reading at ${i} exactly when ${window} returns are in`).toBe(want === null);
-        if (r === null || want === null) return;
-        expect(r.correlation >= -1 && r.correlation <= 1, `correlation ${r.correlation} at ${i}`).toBe(true);
-        expect(r.volatility >= 0 && r.volatility < Infinity, `volatility ${r.volatility} at ${i}`).toBe(true);
-        expectClose(r.volatility, want.volatility, 1e-9, want.volatilityFloor, `volatility vs reference at ${i}`);
-        if (want.correlationConditioned) expectClose(r.correlation, want.correlation, 0, 1e-9, `correlation vs reference at ${i}`);
-      });
-    }), RUNS);
+    fc.assert(
+      fc.property(setup, ([window, prices]) => {
+        const outs = backends.map((k) => {
+          const t = new CorrelationTracker(k, window);
+          const out = prices.map(([p, q]) => t.onPrice(p, q));
+          t.dispose();
+          return out;
+        });
+        const ref = trackerReference(prices, window);
+        outs[0]!.forEach((r, i) => {
+          for (const [b, out] of outs.entries()) {
+            const same =
+              r === null ? out[i] === null : Object.is(out[i]?.correlation, r.correlation) && Object.is(out[i]?.volatility, r.volatility);
+            expect(same, `${backends[b]!.backend} at ${i}`).toBe(true);
+          }
+          const want = ref[i]!;
+          expect(r === null, `a reading at ${i} exactly when ${window} returns are in`).toBe(want === null);
+          if (r === null || want === null) return;
+          expect(r.correlation >= -1 && r.correlation <= 1, `correlation ${r.correlation} at ${i}`).toBe(true);
+          expect(r.volatility >= 0 && r.volatility < Infinity, `volatility ${r.volatility} at ${i}`).toBe(true);
+          expectClose(r.volatility, want.volatility, 1e-9, want.volatilityFloor, `volatility vs reference at ${i}`);
+          if (want.correlationConditioned) expectClose(r.correlation, want.correlation, 0, 1e-9, `correlation vs reference at ${i}`);
+        });
+      }),
+      RUNS,
+    );
   });
 });

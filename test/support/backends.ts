@@ -2,4 +2,3 @@
 import { jsKernels, loadKernels, type Kernels } from "../../src/index.js";
 
 export const backends: Kernels[] = [await loadKernels(), await loadKernels({ forceScalar: true }), jsKernels()];
-

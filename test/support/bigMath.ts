@@ -51,7 +51,8 @@ const LN2: bigint = (() => {
 
 /** e^r for a fixed-point |r| ≤ 1. */
 function expSeries(r: bigint): bigint {
-  let sum = ONE, term = ONE;
+  let sum = ONE,
+    term = ONE;
   for (let n = 1n; term !== 0n; n++) {
     term = mul(term, r) / n;
     sum += term;
@@ -61,7 +62,8 @@ function expSeries(r: bigint): bigint {
 
 /** e^x − 1 for a fixed-point |r| ≤ 1 (no cancellation near 0). */
 function expm1Series(r: bigint): bigint {
-  let sum = 0n, term = ONE;
+  let sum = 0n,
+    term = ONE;
   for (let n = 1n; ; n++) {
     term = mul(term, r) / n;
     if (term === 0n) return sum;
@@ -90,8 +92,10 @@ export function bigLog(x: number): Big {
   const { mant, exp2 } = exact(x);
   const b = mant.toString(2).length - 1; // x = (mant/2^b)·2^(b + exp2), mant/2^b in [1, 2)
   const m = mant << (P - BigInt(b));
-  const z = div(m - ONE, m + ONE), z2 = mul(z, z);
-  let sum = 0n, power = z;
+  const z = div(m - ONE, m + ONE),
+    z2 = mul(z, z);
+  let sum = 0n,
+    power = z;
   for (let n = 1n; power !== 0n; n += 2n) {
     sum += power / n;
     power = mul(power, z2);
@@ -132,5 +136,5 @@ export function decimals(ref: Big, digits: number): string {
   const scaledValue = ref.exp2 >= 0 ? ref.mant << BigInt(ref.exp2) : ref.mant;
   const den = ref.exp2 >= 0 ? 1n : 1n << BigInt(-ref.exp2);
   const abs = scaledValue < 0n ? -scaledValue : scaledValue;
-  return `${abs / den}.${((abs % den) * 10n ** BigInt(digits) / den).toString().padStart(digits, "0")}`;
+  return `${abs / den}.${(((abs % den) * 10n ** BigInt(digits)) / den).toString().padStart(digits, "0")}`;
 }

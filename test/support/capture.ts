@@ -16,8 +16,14 @@ export interface CaptureArrays {
 }
 
 export async function loadCapture(file: string): Promise<CaptureArrays> {
-  const tp: number[] = [], tq: number[] = [], tb: number[] = [], tt: number[] = [];
-  const qbp: number[] = [], qbq: number[] = [], qap: number[] = [], qaq: number[] = [];
+  const tp: number[] = [],
+    tq: number[] = [],
+    tb: number[] = [],
+    tt: number[] = [];
+  const qbp: number[] = [],
+    qbq: number[] = [],
+    qap: number[] = [],
+    qaq: number[] = [];
   let snap = undefined as DepthSnapshotEvent | undefined;
   const stats = await replayCaptureFiles([file], (e) => {
     if (e.type === "snapshot") snap = e;
@@ -39,7 +45,12 @@ export async function loadCapture(file: string): Promise<CaptureArrays> {
   const col = (levels: Float64Array, k: number): Float64Array => levels.filter((_, i) => i % 2 === k);
   return {
     trades: { price: Float64Array.from(tp), qty: Float64Array.from(tq), buyer: Uint8Array.from(tb), time: Float64Array.from(tt) },
-    quotes: { bidPx: Float64Array.from(qbp), bidQty: Float64Array.from(qbq), askPx: Float64Array.from(qap), askQty: Float64Array.from(qaq) },
+    quotes: {
+      bidPx: Float64Array.from(qbp),
+      bidQty: Float64Array.from(qbq),
+      askPx: Float64Array.from(qap),
+      askQty: Float64Array.from(qaq),
+    },
     snapshot: { bidPx: col(snap.bids, 0), bidQty: col(snap.bids, 1), askPx: col(snap.asks, 0), askQty: col(snap.asks, 1) },
   };
 }

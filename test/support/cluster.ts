@@ -31,11 +31,15 @@ export function spawnScript(script: string, args: readonly string[]): CliProcess
   const child = spawn(process.execPath, [script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   running.add(child);
   const p: CliProcess = {
-    child, stdout: "", stderr: "",
-    exited: new Promise((resolve) => child.once("exit", (code) => {
-      running.delete(child);
-      resolve(code);
-    })),
+    child,
+    stdout: "",
+    stderr: "",
+    exited: new Promise((resolve) =>
+      child.once("exit", (code) => {
+        running.delete(child);
+        resolve(code);
+      }),
+    ),
   };
   child.stdout!.on("data", (d: Buffer) => (p.stdout += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (p.stderr += d.toString()));
@@ -44,10 +48,15 @@ export function spawnScript(script: string, args: readonly string[]): CliProcess
 
 /** SIGKILLs every spawned process still running and waits until they are gone. */
 export async function killAll(): Promise<void> {
-  await Promise.all([...running].map((child) => new Promise<void>((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGKILL");
-  })));
+  await Promise.all(
+    [...running].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          child.once("exit", () => resolve());
+          child.kill("SIGKILL");
+        }),
+    ),
+  );
 }
 
 /** Polls `condition` every `everyMs` until it holds; fails with `what` after `timeoutMs`. */
@@ -60,9 +69,16 @@ export async function until(condition: () => Promise<boolean> | boolean, what: s
 }
 
 /** The group's view of a symbol's input stream: entries, delivered, pending. */
-export async function groupState(redis: Redis, symbol: string, group: string): Promise<{ length: number; lastId: string; lastDelivered: string | null; pending: number }> {
+export async function groupState(
+  redis: Redis,
+  symbol: string,
+  group: string,
+): Promise<{ length: number; lastId: string; lastDelivered: string | null; pending: number }> {
   const input = inputKey(symbol);
-  const [length, info] = await Promise.all([redis.xlen(input), redis.xinfo("STREAM", input).catch(() => null) as Promise<unknown[] | null>]);
+  const [length, info] = await Promise.all([
+    redis.xlen(input),
+    redis.xinfo("STREAM", input).catch(() => null) as Promise<unknown[] | null>,
+  ]);
   const lastId = info ? String(info[info.indexOf("last-generated-id") + 1]) : "0-0";
   const groups = ((await redis.xinfo("GROUPS", input).catch(() => [])) as unknown[][]).map((g) => {
     const m = new Map<unknown, unknown>();
@@ -102,7 +118,10 @@ export const linesMatching = (text: string, pattern: RegExp): number => text.spl
  * closes both connections: the command ran on the server, the client never hears so. Later
  * connections pass through untouched. `url` is the proxy's; `dropped` says whether it fired.
  */
-export async function replyDroppingProxy(target: number, matches: (reply: Buffer) => boolean): Promise<{ url: string; dropped: () => boolean; close: () => Promise<void> }> {
+export async function replyDroppingProxy(
+  target: number,
+  matches: (reply: Buffer) => boolean,
+): Promise<{ url: string; dropped: () => boolean; close: () => Promise<void> }> {
   let dropped = false;
   const sockets = new Set<Socket>();
   const proxy = createServer((client) => {
@@ -130,9 +149,10 @@ export async function replyDroppingProxy(target: number, matches: (reply: Buffer
   return {
     url: `redis://127.0.0.1:${port}`,
     dropped: () => dropped,
-    close: () => new Promise((resolve) => {
-      for (const s of sockets) s.destroy();
-      proxy.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        proxy.close(() => resolve());
+      }),
   };
 }

@@ -19,16 +19,21 @@ export async function runEngine(k: Kernels, files: readonly string[], options: O
   const engine = new StreamingEngine(k, { ...options, onScore: (u) => updates.push(u) });
   await replayCaptureFiles(files, (e) => engine.process(e));
   const full = summarize(engine, 1);
-  const summary = Object.fromEntries(Object.entries(full).map(([s, v]) => {
-    const { perf: _perf, ...rest } = v;
-    return [s, rest];
-  }));
+  const summary = Object.fromEntries(
+    Object.entries(full).map(([s, v]) => {
+      const { perf: _perf, ...rest } = v;
+      return [s, rest];
+    }),
+  );
   return { summary, updates, engine };
 }
 
 /** The lines of a capture (decompressed). */
 export function captureLines(file: string): string[] {
-  return gunzipSync(readFileSync(file)).toString("utf8").split("\n").filter((l) => l.length > 0);
+  return gunzipSync(readFileSync(file))
+    .toString("utf8")
+    .split("\n")
+    .filter((l) => l.length > 0);
 }
 
 /** Writes lines as a gzip (or plain) capture in a fresh temp directory; returns its path. */

@@ -44,7 +44,8 @@ function firstDifference(a: unknown, b: unknown, keyOrder: boolean, path = "$"):
     return { path: `${path}[${n}]`, actual: n < a.length ? a[n] : MISSING, expected: n < b.length ? b[n] : MISSING };
   }
   if (isObject(a) && isObject(b)) {
-    const ka = definedKeys(a), kb = definedKeys(b);
+    const ka = definedKeys(a),
+      kb = definedKeys(b);
     const [sa, sb] = keyOrder ? [ka, kb] : [[...ka].sort(), [...kb].sort()];
     if (sa.length !== sb.length || sa.some((k, i) => k !== sb[i])) return { path: `${path} (keys)`, actual: ka, expected: kb };
     for (const k of kb) {
@@ -83,9 +84,10 @@ function differenceOf(actual: unknown, expected: unknown, keyOrder: boolean): st
     const n = Math.min(actual.length, expected.length);
     let differing = 0;
     for (let i = 0; i < n; i++) if (firstDifference(actual[i], expected[i], keyOrder) !== null) differing++;
-    summary = actual.length === expected.length
-      ? `${differing} of ${n} items differ; `
-      : `${actual.length} items, expected ${expected.length} (${differing} of the first ${n} differ); `;
+    summary =
+      actual.length === expected.length
+        ? `${differing} of ${n} items differ; `
+        : `${actual.length} items, expected ${expected.length} (${differing} of the first ${n} differ); `;
   }
   return `${summary}first difference at ${d.path}: ${show(d.actual)} (actual) vs ${show(d.expected)} (expected)`;
 }

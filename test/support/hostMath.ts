@@ -9,8 +9,28 @@
 
 /** The Math functions that are not correctly rounded (Math.sqrt, abs, floor, … are exact). */
 const HOST_TRANSCENDENTALS = [
-  "exp", "expm1", "log", "log1p", "log2", "log10", "pow", "tanh", "sinh", "cosh", "asinh", "acosh", "atanh",
-  "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "cbrt", "hypot",
+  "exp",
+  "expm1",
+  "log",
+  "log1p",
+  "log2",
+  "log10",
+  "pow",
+  "tanh",
+  "sinh",
+  "cosh",
+  "asinh",
+  "acosh",
+  "atanh",
+  "sin",
+  "cos",
+  "tan",
+  "asin",
+  "acos",
+  "atan",
+  "atan2",
+  "cbrt",
+  "hypot",
 ];
 
 export interface HostMathUse {
@@ -34,7 +54,8 @@ export function codeOnly(src: string): string {
   const blank = (c: string): string => (c === "\n" ? "\n" : " ");
   /** The last run of non-blank characters written (up to 10), to tell a regex from a division. */
   const before = (): string => {
-    let k = out.length - 1, run = "";
+    let k = out.length - 1,
+      run = "";
     while (k >= 0 && /\s/.test(out[k]!)) k--;
     for (; k >= 0 && run.length < 10 && !/\s/.test(out[k]!); k--) run = out[k] + run;
     return run;
@@ -70,7 +91,8 @@ export function codeOnly(src: string): string {
     return false;
   };
   while (i < src.length) {
-    const c = src[i]!, next = src[i + 1];
+    const c = src[i]!,
+      next = src[i + 1];
     if (c === "/" && next === "/") {
       for (; i < src.length && src[i] !== "\n"; i++) out.push(" ");
     } else if (c === "/" && next === "*") {
@@ -118,19 +140,22 @@ export function codeOnly(src: string): string {
 export function findHostMath(src: string): HostMathUse[] {
   const found: HostMathUse[] = [];
   const original = src.split("\n");
-  codeOnly(src).split("\n").forEach((text, k) => {
-    for (const m of text.matchAll(/(?<![\w$.])Math\b(\s*\.\s*([A-Za-z_$][\w$]*))?/g)) {
-      const member = m[2];
-      if (member === undefined) found.push({ line: k + 1, found: original[k]!.slice(m.index, m.index + 10).trimEnd() });
-      else if (HOST_TRANSCENDENTALS.includes(member)) found.push({ line: k + 1, found: `Math.${member}` });
-    }
-    for (const m of text.matchAll(/\*\*=?/g)) {
-      const before = text.slice(0, m.index), after = text.slice(m.index + m[0].length);
-      const exponent = /^\s*([^\s;,)\]}]+(?:\s*\([^)]*\))?)/.exec(after)?.[1] ?? "";
-      const literalTwo = /^2(?![\w.$])/.test(exponent.trim());
-      const powerOfTwo = /(?:^|[^\w$.])2\s*$/.test(before) && /^\d+(?![\w.$])/.test(exponent.trim());
-      if (!literalTwo && !powerOfTwo) found.push({ line: k + 1, found: `${before.trimEnd().split(/\s/).pop()} ${m[0]} ${exponent}` });
-    }
-  });
+  codeOnly(src)
+    .split("\n")
+    .forEach((text, k) => {
+      for (const m of text.matchAll(/(?<![\w$.])Math\b(\s*\.\s*([A-Za-z_$][\w$]*))?/g)) {
+        const member = m[2];
+        if (member === undefined) found.push({ line: k + 1, found: original[k]!.slice(m.index, m.index + 10).trimEnd() });
+        else if (HOST_TRANSCENDENTALS.includes(member)) found.push({ line: k + 1, found: `Math.${member}` });
+      }
+      for (const m of text.matchAll(/\*\*=?/g)) {
+        const before = text.slice(0, m.index),
+          after = text.slice(m.index + m[0].length);
+        const exponent = /^\s*([^\s;,)\]}]+(?:\s*\([^)]*\))?)/.exec(after)?.[1] ?? "";
+        const literalTwo = /^2(?![\w.$])/.test(exponent.trim());
+        const powerOfTwo = /(?:^|[^\w$.])2\s*$/.test(before) && /^\d+(?![\w.$])/.test(exponent.trim());
+        if (!literalTwo && !powerOfTwo) found.push({ line: k + 1, found: `${before.trimEnd().split(/\s/).pop()} ${m[0]} ${exponent}` });
+      }
+    });
   return found;
 }

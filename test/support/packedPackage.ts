@@ -34,7 +34,11 @@ export interface PackedPackage {
 /** Packs the repo as it is built now into a temporary directory. */
 export function packPackage(): PackedPackage {
   const dir = mkdtempSync(join(tmpdir(), "confluence-pack-"));
-  const out = execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], { cwd: repo, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const out = execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], {
+    cwd: repo,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const [report] = JSON.parse(out) as { filename: string; size: number; unpackedSize: number; files: PackedFile[] }[];
   const tarball = join(dir, report!.filename);
   execFileSync("tar", ["xzf", tarball, "-C", dir]);
@@ -83,7 +87,10 @@ export function consumerProject(pkg: PackedPackage, extra: readonly string[] = [
 /** Runs the repo's TypeScript on `app` with `compilerOptions` over `files`; throws with tsc's output on an error. */
 export function typeCheck(app: string, name: string, compilerOptions: Record<string, unknown>, files: readonly string[]): void {
   const config = join(app, `tsconfig.${name}.json`);
-  writeFileSync(config, JSON.stringify({ compilerOptions: { noEmit: true, preserveSymlinks: true, skipLibCheck: false, ...compilerOptions }, files }));
+  writeFileSync(
+    config,
+    JSON.stringify({ compilerOptions: { noEmit: true, preserveSymlinks: true, skipLibCheck: false, ...compilerOptions }, files }),
+  );
   try {
     execFileSync(join(repo, "node_modules/.bin/tsc"), ["-p", config], { cwd: app, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   } catch (e) {

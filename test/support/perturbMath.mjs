@@ -6,8 +6,28 @@
  * score depended on a host transcendental, the updates would change.
  */
 const NAMES = [
-  "exp", "expm1", "log", "log1p", "log2", "log10", "pow", "tanh", "sinh", "cosh", "asinh", "acosh", "atanh",
-  "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "cbrt", "hypot",
+  "exp",
+  "expm1",
+  "log",
+  "log1p",
+  "log2",
+  "log10",
+  "pow",
+  "tanh",
+  "sinh",
+  "cosh",
+  "asinh",
+  "acosh",
+  "atanh",
+  "sin",
+  "cos",
+  "tan",
+  "asin",
+  "acos",
+  "atan",
+  "atan2",
+  "cbrt",
+  "hypot",
 ];
 
 const f64 = new Float64Array(1);

@@ -38,7 +38,9 @@ export class RedisServer {
   /** Starts (again) on the same port; resolves once it accepts connections. */
   async restart(): Promise<void> {
     if (!hasRedis) throw new Error(`${REDIS_SERVER} is missing: install redis-server (CI installs it)`);
-    const child = spawn(REDIS_SERVER, ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(REDIS_SERVER, ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     this.child = child;
     await new Promise<void>((resolve, reject) => {
       let out = "";

@@ -107,21 +107,25 @@ export function refEwm(v: ArrayLike<number>, alpha: number): number[] {
 }
 
 export function refCorr(x: ArrayLike<number>, y: ArrayLike<number>, w: number): { cov: number[]; corr: number[] } {
-  const cov: number[] = [], corr: number[] = [];
+  const cov: number[] = [],
+    corr: number[] = [];
   for (let i = 0; i < x.length; i++) {
     if (i + 1 < w || w < 2) {
       cov.push(NaN);
       corr.push(NaN);
       continue;
     }
-    const wx = windowOf(x, i, w), wy = windowOf(y, i, w);
-    const flatX = wx.every((a) => a === wx[0]), flatY = wy.every((a) => a === wy[0]);
+    const wx = windowOf(x, i, w),
+      wy = windowOf(y, i, w);
+    const flatX = wx.every((a) => a === wx[0]),
+      flatY = wy.every((a) => a === wy[0]);
     if (flatX || flatY) {
       cov.push(0);
       corr.push(NaN);
       continue;
     }
-    const mx = refMean(wx), my = refMean(wy);
+    const mx = refMean(wx),
+      my = refMean(wy);
     const sxy = fsum(wx.map((a, k) => (a - mx) * (wy[k]! - my)));
     const sxx = fsum(wx.map((a) => (a - mx) ** 2));
     const syy = fsum(wy.map((b) => (b - my) ** 2));
@@ -141,13 +145,15 @@ export function refVolumeDelta(qty: ArrayLike<number>, buyer: ArrayLike<number>)
 export function refImbalance(bid: ArrayLike<number>, ask: ArrayLike<number>, m: number, depth: number, weights?: number[]): number[] {
   const out: number[] = [];
   for (let j = 0; j < m; j++) {
-    const b: number[] = [], a: number[] = [];
+    const b: number[] = [],
+      a: number[] = [];
     for (let i = 0; i < depth; i++) {
       const w = weights ? weights[i]! : 1;
       b.push(w * bid[i * m + j]!);
       a.push(w * ask[i * m + j]!);
     }
-    const sb = fsum(b), sa = fsum(a);
+    const sb = fsum(b),
+      sa = fsum(a);
     out.push((sb - sa) / (sb + sa));
   }
   return out;
@@ -160,8 +166,10 @@ export function refOfi(pb: ArrayLike<number>, qb: ArrayLike<number>, pa: ArrayLi
   const e = [NaN];
   for (let n = 1; n < pb.length; n++) {
     e.push(
-      ind(pb[n]! >= pb[n - 1]!) * qb[n]! - ind(pb[n]! <= pb[n - 1]!) * qb[n - 1]!
-      - ind(pa[n]! <= pa[n - 1]!) * qa[n]! + ind(pa[n]! >= pa[n - 1]!) * qa[n - 1]!,
+      ind(pb[n]! >= pb[n - 1]!) * qb[n]! -
+        ind(pb[n]! <= pb[n - 1]!) * qb[n - 1]! -
+        ind(pa[n]! <= pa[n - 1]!) * qa[n]! +
+        ind(pa[n]! >= pa[n - 1]!) * qa[n - 1]!,
     );
   }
   return e;

@@ -10,11 +10,15 @@ export class ReferenceSide {
   readonly qtys: number[] = [];
   trimmed = 0;
 
-  constructor(readonly isBid: boolean, readonly maxLevels: number) {}
+  constructor(
+    readonly isBid: boolean,
+    readonly maxLevels: number,
+  ) {}
 
   /** Index of the first price not better than p. */
   private find(p: number): number {
-    let lo = 0, hi = this.prices.length;
+    let lo = 0,
+      hi = this.prices.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (this.isBid ? this.prices[mid]! > p : this.prices[mid]! < p) lo = mid + 1;

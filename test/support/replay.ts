@@ -38,15 +38,21 @@ export class SimpleBook {
     const last = this.lastUpdateId;
     if (futures ? (first ? d.lastUpdateId < last : d.lastUpdateId <= last) : d.lastUpdateId <= last) return false;
     const continues = futures
-      ? (first ? d.firstUpdateId <= last && last <= d.lastUpdateId : d.prevUpdateId === last)
-      : (first ? d.firstUpdateId <= last + 1 && last + 1 <= d.lastUpdateId : d.firstUpdateId === last + 1);
+      ? first
+        ? d.firstUpdateId <= last && last <= d.lastUpdateId
+        : d.prevUpdateId === last
+      : first
+        ? d.firstUpdateId <= last + 1 && last + 1 <= d.lastUpdateId
+        : d.firstUpdateId === last + 1;
     if (!continues) {
       this.synced = false;
       this.gaps++;
       return false;
     }
-    for (let i = 0; i < d.bids.length; i += 2) d.bids[i + 1] === 0 ? this.bids.delete(d.bids[i]!) : this.bids.set(d.bids[i]!, d.bids[i + 1]!);
-    for (let i = 0; i < d.asks.length; i += 2) d.asks[i + 1] === 0 ? this.asks.delete(d.asks[i]!) : this.asks.set(d.asks[i]!, d.asks[i + 1]!);
+    for (let i = 0; i < d.bids.length; i += 2)
+      d.bids[i + 1] === 0 ? this.bids.delete(d.bids[i]!) : this.bids.set(d.bids[i]!, d.bids[i + 1]!);
+    for (let i = 0; i < d.asks.length; i += 2)
+      d.asks[i + 1] === 0 ? this.asks.delete(d.asks[i]!) : this.asks.set(d.asks[i]!, d.asks[i + 1]!);
     this.lastUpdateId = d.lastUpdateId;
     return true;
   }
@@ -64,22 +70,26 @@ export async function captureEvents(file: string, depth: number): Promise<{ even
   const buffered: DepthDiffEvent[] = [];
   const events: Event[] = [];
   let first = true;
-  await replayCaptureFiles([file], (e) => {
-    if (e.type === "snapshot") {
-      book.snapshot(e);
-      for (const d of buffered.splice(0)) {
-        if (book.diff(d, first)) first = false;
+  await replayCaptureFiles(
+    [file],
+    (e) => {
+      if (e.type === "snapshot") {
+        book.snapshot(e);
+        for (const d of buffered.splice(0)) {
+          if (book.diff(d, first)) first = false;
+        }
+      } else if (e.type === "trade") {
+        events.push({ kind: "trade", price: e.price, qty: e.qty, buyerInitiated: e.buyerInitiated, time: e.exchangeTime });
+      } else if (e.type === "quote") {
+        events.push({ kind: "quote", bidPx: e.bidPx, bidQty: e.bidQty, askPx: e.askPx, askQty: e.askQty, time: e.receiveTime });
+      } else if (!book.synced && book.lastUpdateId < 0) {
+        buffered.push(e);
+      } else if (book.diff(e, first)) {
+        first = false;
+        events.push({ kind: "book", ...book.top(depth), time: e.exchangeTime });
       }
-    } else if (e.type === "trade") {
-      events.push({ kind: "trade", price: e.price, qty: e.qty, buyerInitiated: e.buyerInitiated, time: e.exchangeTime });
-    } else if (e.type === "quote") {
-      events.push({ kind: "quote", bidPx: e.bidPx, bidQty: e.bidQty, askPx: e.askPx, askQty: e.askQty, time: e.receiveTime });
-    } else if (!book.synced && book.lastUpdateId < 0) {
-      buffered.push(e);
-    } else if (book.diff(e, first)) {
-      first = false;
-      events.push({ kind: "book", ...book.top(depth), time: e.exchangeTime });
-    }
-  }, { fastPath: false });
+    },
+    { fastPath: false },
+  );
   return { events, book };
 }

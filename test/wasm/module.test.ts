@@ -13,20 +13,25 @@ import { SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from "../../src/wasm/generated/w
 import { loadWasm, MAX_BLOCK_BYTES, simdSupported } from "../../src/wasm/module.js";
 
 describe("loadWasm", () => {
-  test.each([[false], [true]])("forceScalar %s: the module's only import is env.abort, and it allocates, frees and computes", async (forceScalar) => {
-    const bytes = Buffer.from(forceScalar ? SCALAR_WASM_BASE64 : SIMD_WASM_BASE64, "base64");
-    expect(WebAssembly.Module.imports(new WebAssembly.Module(bytes))).toEqual([{ module: "env", name: "abort", kind: "function" }]);
-    const m = await loadWasm({ forceScalar });
-    expect(m.simd).toBe(forceScalar ? false : simdSupported());
-    const ptr = m.alloc(64);
-    expect(ptr % 16, "16-byte aligned").toBe(0);
-    const qty = ptr, buyer = m.alloc(8), out = m.alloc(32);
-    m.f64.set([1.5, 2, 0.25, 4], qty >>> 3);
-    m.u8.set([1, 0, 1, 0], buyer);
-    m.exports.volumeDelta(qty, buyer, 4, out);
-    expect(Array.from(m.f64.subarray(out >>> 3, (out >>> 3) + 2)), "buy volume 1.5 + 0.25, sell volume 2 + 4").toEqual([1.75, 6]);
-    for (const p of [qty, buyer, out]) m.free(p);
-  });
+  test.each([[false], [true]])(
+    "forceScalar %s: the module's only import is env.abort, and it allocates, frees and computes",
+    async (forceScalar) => {
+      const bytes = Buffer.from(forceScalar ? SCALAR_WASM_BASE64 : SIMD_WASM_BASE64, "base64");
+      expect(WebAssembly.Module.imports(new WebAssembly.Module(bytes))).toEqual([{ module: "env", name: "abort", kind: "function" }]);
+      const m = await loadWasm({ forceScalar });
+      expect(m.simd).toBe(forceScalar ? false : simdSupported());
+      const ptr = m.alloc(64);
+      expect(ptr % 16, "16-byte aligned").toBe(0);
+      const qty = ptr,
+        buyer = m.alloc(8),
+        out = m.alloc(32);
+      m.f64.set([1.5, 2, 0.25, 4], qty >>> 3);
+      m.u8.set([1, 0, 1, 0], buyer);
+      m.exports.volumeDelta(qty, buyer, 4, out);
+      expect(Array.from(m.f64.subarray(out >>> 3, (out >>> 3) + 2)), "buy volume 1.5 + 0.25, sell volume 2 + 4").toEqual([1.75, 6]);
+      for (const p of [qty, buyer, out]) m.free(p);
+    },
+  );
 
   test("an abort inside the runtime is a WasmAbortError with the runtime's own message and position; the module keeps working", async () => {
     const m = await loadWasm();

@@ -52,7 +52,13 @@ export class JsRawKernels implements RawKernels {
   }
 
   rollingOrderFlowImbalance(
-    bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, n: number, window: number, out: F64Input,
+    bidPx: F64Input,
+    bidQty: F64Input,
+    askPx: F64Input,
+    askQty: F64Input,
+    n: number,
+    window: number,
+    out: F64Input,
   ): number {
     if (this.ofi?.window !== window) this.ofi = new JsOrderFlowWindow(window);
     this.ofi.reset();
@@ -63,8 +69,12 @@ export class JsRawKernels implements RawKernels {
     if (this.stats?.window !== window || this.stats.minPeriods !== minPeriods) this.stats = new JsRollingStats(window, 1, minPeriods);
     this.stats.reset();
     return rollingStatsBatch(this.stats, f64Of(values), n, {
-      mean: orNull(out.mean), std: orNull(out.std), zscore: orNull(out.zscore),
-      min: orNull(out.min), max: orNull(out.max), rank: orNull(out.rank),
+      mean: orNull(out.mean),
+      std: orNull(out.std),
+      zscore: orNull(out.zscore),
+      min: orNull(out.min),
+      max: orNull(out.max),
+      rank: orNull(out.rank),
     });
   }
 

@@ -11,7 +11,10 @@ export class JsBuffer<T extends Float64Array | Uint8Array> {
   readonly length: number;
   private data: T | null;
 
-  private constructor(data: T, private readonly what: string) {
+  private constructor(
+    data: T,
+    private readonly what: string,
+  ) {
     this.data = data;
     this.length = data.length;
   }
@@ -26,11 +29,17 @@ export class JsBuffer<T extends Float64Array | Uint8Array> {
   }
 
   static float64(length: number): JsBuffer<Float64Array> {
-    return new JsBuffer(allocate(() => new Float64Array(length), length * 8), "Float64Buffer");
+    return new JsBuffer(
+      allocate(() => new Float64Array(length), length * 8),
+      "Float64Buffer",
+    );
   }
 
   static uint8(length: number): JsBuffer<Uint8Array> {
-    return new JsBuffer(allocate(() => new Uint8Array(length), length), "Uint8Buffer");
+    return new JsBuffer(
+      allocate(() => new Uint8Array(length), length),
+      "Uint8Buffer",
+    );
   }
 }
 

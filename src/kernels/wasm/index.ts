@@ -59,7 +59,13 @@ export class WasmRawKernels implements RawKernels {
   }
 
   rollingOrderFlowImbalance(
-    bidPx: F64Input, bidQty: F64Input, askPx: F64Input, askQty: F64Input, n: number, window: number, out: F64Input,
+    bidPx: F64Input,
+    bidQty: F64Input,
+    askPx: F64Input,
+    askQty: F64Input,
+    n: number,
+    window: number,
+    out: F64Input,
   ): number {
     if (this.ofi?.window !== window) {
       this.ofi?.dispose();

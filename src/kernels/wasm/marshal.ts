@@ -19,7 +19,11 @@ export class WasmFloat64Buffer implements Float64Buffer {
   private view: Float64Array;
   private freed = false;
 
-  constructor(readonly mod: WasmModule, readonly ptr: number, readonly length: number) {
+  constructor(
+    readonly mod: WasmModule,
+    readonly ptr: number,
+    readonly length: number,
+  ) {
     this.view = new Float64Array(mod.buffer, ptr, length);
   }
 
@@ -40,7 +44,11 @@ export class WasmUint8Buffer implements Uint8Buffer {
   private view: Uint8Array;
   private freed = false;
 
-  constructor(readonly mod: WasmModule, readonly ptr: number, readonly length: number) {
+  constructor(
+    readonly mod: WasmModule,
+    readonly ptr: number,
+    readonly length: number,
+  ) {
     this.view = new Uint8Array(mod.buffer, ptr, length);
   }
 
@@ -74,7 +82,8 @@ export class Marshal {
       this.ptrs[slot] = 0;
       this.sizes[slot] = 0;
       // the next power of two ≥ bytes, but never more than one block can hold (a request that fits must not be refused for the rounding)
-      const size = bytes <= 64 ? 64 : bytes > MAX_BLOCK_BYTES ? bytes : Math.min((0x80000000 >>> Math.clz32(bytes - 1)) * 2, MAX_BLOCK_BYTES);
+      const size =
+        bytes <= 64 ? 64 : bytes > MAX_BLOCK_BYTES ? bytes : Math.min((0x80000000 >>> Math.clz32(bytes - 1)) * 2, MAX_BLOCK_BYTES);
       this.ptrs[slot] = this.mod.alloc(size);
       this.sizes[slot] = size;
     }

@@ -17,7 +17,11 @@ export abstract class StateBlock {
   protected readonly base: number;
   protected live = true;
 
-  constructor(protected readonly mod: WasmModule, bytes: number, private readonly what: string) {
+  constructor(
+    protected readonly mod: WasmModule,
+    bytes: number,
+    private readonly what: string,
+  ) {
     let registry = registries.get(mod);
     if (!registry) {
       registry = new FinalizationRegistry((ptr: number) => mod.free(ptr));

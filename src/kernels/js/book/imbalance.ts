@@ -7,15 +7,22 @@
 import { checkResult, finiteness } from "../common/check.js";
 
 export function bookImbalanceBatch(
-  bid: Float64Array, ask: Float64Array, weights: Float64Array | null, m: number, depth: number, out: Float64Array,
+  bid: Float64Array,
+  ask: Float64Array,
+  weights: Float64Array | null,
+  m: number,
+  depth: number,
+  out: Float64Array,
 ): number {
   let negative = false;
   let fin = 0;
   for (let j = 0; j < m; j++) {
-    let sb = 0, sa = 0;
+    let sb = 0,
+      sa = 0;
     let o = j;
     for (let i = 0; i < depth; i++, o += m) {
-      const b = bid[o]!, a = ask[o]!;
+      const b = bid[o]!,
+        a = ask[o]!;
       if (b < 0 || a < 0) negative = true;
       if (weights) {
         const w = weights[i]!;

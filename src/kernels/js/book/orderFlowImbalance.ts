@@ -8,27 +8,33 @@ import { checkResult, finiteness, valid } from "../common/check.js";
 import { NeumaierSum } from "../common/neumaier.js";
 import { checkQuote, requireLive } from "../../validate.js";
 
-function ofiStep(
-  pb0: number, qb0: number, pa0: number, qa0: number, pb: number, qb: number, pa: number, qa: number,
-): number {
+function ofiStep(pb0: number, qb0: number, pa0: number, qa0: number, pb: number, qb: number, pa: number, qa: number): number {
   const t1 = pb >= pb0 ? qb : 0;
   const t2 = pb <= pb0 ? qb0 : 0;
   const t3 = pa <= pa0 ? qa : 0;
   const t4 = pa >= pa0 ? qa0 : 0;
-  return ((t1 - t2) - t3) + t4;
+  return t1 - t2 - t3 + t4;
 }
 
 /** e[0..n) into `out` (e[0] = NaN); returns the check value over all inputs. */
 export function orderFlowImbalance(
-  bidPx: Float64Array, bidQty: Float64Array, askPx: Float64Array, askQty: Float64Array, n: number, out: Float64Array,
+  bidPx: Float64Array,
+  bidQty: Float64Array,
+  askPx: Float64Array,
+  askQty: Float64Array,
+  n: number,
+  out: Float64Array,
 ): number {
   if (n <= 0) return 0;
   let negative = false;
   let fin = 0;
   for (let i = 0; i < n; i++) {
-    const pb = bidPx[i]!, qb = bidQty[i]!, pa = askPx[i]!, qa = askQty[i]!;
+    const pb = bidPx[i]!,
+      qb = bidQty[i]!,
+      pa = askPx[i]!,
+      qa = askQty[i]!;
     if (pb < 0 || qb < 0 || pa < 0 || qa < 0) negative = true;
-    fin += finiteness((pb + qb) + (pa + qa));
+    fin += finiteness(pb + qb + (pa + qa));
     out[i] = i === 0 ? NaN : ofiStep(bidPx[i - 1]!, bidQty[i - 1]!, askPx[i - 1]!, askQty[i - 1]!, pb, qb, pa, qa);
   }
   return checkResult(negative, fin);
@@ -53,10 +59,22 @@ export class JsOrderFlowWindow implements OrderFlowWindow {
     this.ring = new Float64Array(window);
   }
 
-  get last(): number { requireLive(this.ring, "OrderFlowWindow"); return this.results.last; }
-  get sum(): number { requireLive(this.ring, "OrderFlowWindow"); return this.results.sum; }
-  get absSum(): number { requireLive(this.ring, "OrderFlowWindow"); return this.results.absSum; }
-  get count(): number { requireLive(this.ring, "OrderFlowWindow"); return this.results.count; }
+  get last(): number {
+    requireLive(this.ring, "OrderFlowWindow");
+    return this.results.last;
+  }
+  get sum(): number {
+    requireLive(this.ring, "OrderFlowWindow");
+    return this.results.sum;
+  }
+  get absSum(): number {
+    requireLive(this.ring, "OrderFlowWindow");
+    return this.results.absSum;
+  }
+  get count(): number {
+    requireLive(this.ring, "OrderFlowWindow");
+    return this.results.count;
+  }
 
   get isStable(): boolean {
     requireLive(this.ring, "OrderFlowWindow");
@@ -77,7 +95,8 @@ export class JsOrderFlowWindow implements OrderFlowWindow {
   }
 
   private rebuild(): void {
-    const ring = this.ring!, w = this.window;
+    const ring = this.ring!,
+      w = this.window;
     this.acc.set(0);
     this.absAcc.set(0);
     let idx = this.n === w ? this.pos : 0;
@@ -137,11 +156,20 @@ export class JsOrderFlowWindow implements OrderFlowWindow {
  * not finite and ≥ 0 (nothing from there on is pushed or written).
  */
 export function ofiWindowBatch(
-  win: JsOrderFlowWindow, bidPx: Float64Array, bidQty: Float64Array, askPx: Float64Array, askQty: Float64Array,
-  n: number, outE: Float64Array | null, outSum: Float64Array | null,
+  win: JsOrderFlowWindow,
+  bidPx: Float64Array,
+  bidQty: Float64Array,
+  askPx: Float64Array,
+  askQty: Float64Array,
+  n: number,
+  outE: Float64Array | null,
+  outSum: Float64Array | null,
 ): number {
   for (let i = 0; i < n; i++) {
-    const pb = bidPx[i]!, qb = bidQty[i]!, pa = askPx[i]!, qa = askQty[i]!;
+    const pb = bidPx[i]!,
+      qb = bidQty[i]!,
+      pa = askPx[i]!,
+      qa = askQty[i]!;
     if (!(valid(pb) && valid(qb) && valid(pa) && valid(qa))) return -1;
     win.pushRaw(pb, qb, pa, qa);
     if (outE) outE[i] = win.results.last;

@@ -18,8 +18,8 @@ export class NeumaierSum {
     this.mass += Math.abs(x);
     const s = this.sum;
     const t = s + x;
-    if (Math.abs(s) >= Math.abs(x)) this.comp += (s - t) + x;
-    else this.comp += (x - t) + s;
+    if (Math.abs(s) >= Math.abs(x)) this.comp += s - t + x;
+    else this.comp += x - t + s;
     this.sum = t;
   }
 
@@ -40,4 +40,3 @@ export class NeumaierSum {
     return this.sum + this.comp;
   }
 }
-

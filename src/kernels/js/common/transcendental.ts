@@ -15,29 +15,30 @@
  * values are small (|k| ≤ 1075), so Math.trunc is exact and equals WebAssembly's.
  */
 // biome-ignore-all lint/correctness/noPrecisionLoss: fdlibm's constants in its own decimal spelling (17+ digits); each rounds to the double its hex comment names
-const LN2_HI = 6.93147180369123816490e-01; // 0x3fe62e42fee00000: k·LN2_HI is exact for |k| < 2^11
+const LN2_HI = 6.9314718036912381649e-1; // 0x3fe62e42fee00000: k·LN2_HI is exact for |k| < 2^11
 const LN2_LO = 1.90821492927058770002e-10; // 0x3dea39ef35793c76
-const INV_LN2 = 1.44269504088896338700e+00; // 0x3ff71547652b82fe
+// biome-ignore lint/suspicious/noApproximativeNumericConstant: Math.LOG2E's double, spelt as fdlibm and assembly/common/transcendental.ts spell it
+const INV_LN2 = 1.442695040888963387; // 0x3ff71547652b82fe
 
-const P1 = 1.66666666666666019037e-01; // 0x3fc555555555553e
-const P2 = -2.77777777770155933842e-03; // 0xbf66c16c16bebd93
-const P3 = 6.61375632143793436117e-05; // 0x3f11566aaf25de2c
-const P4 = -1.65339022054652515390e-06; // 0xbebbbd41c5d26bf1
-const P5 = 4.13813679705723846039e-08; // 0x3e66376972bea4d0
+const P1 = 1.66666666666666019037e-1; // 0x3fc555555555553e
+const P2 = -2.77777777770155933842e-3; // 0xbf66c16c16bebd93
+const P3 = 6.61375632143793436117e-5; // 0x3f11566aaf25de2c
+const P4 = -1.6533902205465251539e-6; // 0xbebbbd41c5d26bf1
+const P5 = 4.13813679705723846039e-8; // 0x3e66376972bea4d0
 
-const Q1 = -3.33333333333331316428e-02; // 0xbfa11111111110f4
-const Q2 = 1.58730158725481460165e-03; // 0x3f5a01a019fe5585
-const Q3 = -7.93650757867487942473e-05; // 0xbf14ce199eaadbb7
-const Q4 = 4.00821782732936239552e-06; // 0x3ed0cfca86e65239
-const Q5 = -2.01099218183624371326e-07; // 0xbe8afdb76e09c32d
+const Q1 = -3.33333333333331316428e-2; // 0xbfa11111111110f4
+const Q2 = 1.58730158725481460165e-3; // 0x3f5a01a019fe5585
+const Q3 = -7.93650757867487942473e-5; // 0xbf14ce199eaadbb7
+const Q4 = 4.00821782732936239552e-6; // 0x3ed0cfca86e65239
+const Q5 = -2.01099218183624371326e-7; // 0xbe8afdb76e09c32d
 
-const LG1 = 6.666666666666735130e-01; // 0x3fe5555555555593
-const LG2 = 3.999999999940941908e-01; // 0x3fd999999997fa04
-const LG3 = 2.857142874366239149e-01; // 0x3fd2492494229359
-const LG4 = 2.222219843214978396e-01; // 0x3fcc71c51d8e78af
-const LG5 = 1.818357216161805012e-01; // 0x3fc7466496cb03de
-const LG6 = 1.531383769920937332e-01; // 0x3fc39a09d078c69f
-const LG7 = 1.479819860511658591e-01; // 0x3fc2f112df3e5244
+const LG1 = 6.66666666666673513e-1; // 0x3fe5555555555593
+const LG2 = 3.999999999940941908e-1; // 0x3fd999999997fa04
+const LG3 = 2.857142874366239149e-1; // 0x3fd2492494229359
+const LG4 = 2.222219843214978396e-1; // 0x3fcc71c51d8e78af
+const LG5 = 1.818357216161805012e-1; // 0x3fc7466496cb03de
+const LG6 = 1.531383769920937332e-1; // 0x3fc39a09d078c69f
+const LG7 = 1.479819860511658591e-1; // 0x3fc2f112df3e5244
 
 // tanh, |x| ≤ log(3)/2: Taylor coefficients of x^3 … x^39, 2^2n·(2^2n − 1)·B_2n/(2n)! (Abramowitz & Stegun 4.5.64), rounded to nearest
 const T1 = -0.3333333333333333; // −1/3
@@ -49,16 +50,16 @@ const T6 = 0.003592128036572481; // 21844/6081075
 const T7 = -0.0014558343870513183; // −929569/638512875
 const T8 = 0.000590027440945586; // 6404582/10854718875
 const T9 = -0.00023912911424355248; // −443861162/1856156927625
-const T10 = 9.691537956929451e-05; // 18888466084/194896477400625
-const T11 = -3.927832388331683e-05; // −113927491862/2900518163668125
-const T12 = 1.5918905069328964e-05; // 58870668456604/3698160658676859375
-const T13 = -6.451689215655431e-06;
-const T14 = 2.6147711512907546e-06;
-const T15 = -1.0597268320104654e-06;
-const T16 = 4.294911078273806e-07;
-const T17 = -1.7406618963571648e-07;
-const T18 = 7.054636946400968e-08;
-const T19 = -2.859136662305254e-08;
+const T10 = 9.691537956929451e-5; // 18888466084/194896477400625
+const T11 = -3.927832388331683e-5; // −113927491862/2900518163668125
+const T12 = 1.5918905069328964e-5; // 58870668456604/3698160658676859375
+const T13 = -6.451689215655431e-6;
+const T14 = 2.6147711512907546e-6;
+const T15 = -1.0597268320104654e-6;
+const T16 = 4.294911078273806e-7;
+const T17 = -1.7406618963571648e-7;
+const T18 = 7.054636946400968e-8;
+const T19 = -2.859136662305254e-8;
 
 const EXP_OVERFLOW = 709.782712893383973096;
 const EXP_UNDERFLOW = -745.13321910194110842;
@@ -139,7 +140,7 @@ export function exp(x: number): number {
   }
   const xx = x * x;
   const c = x - xx * (P1 + xx * (P2 + xx * (P3 + xx * (P4 + xx * P5))));
-  const y = 1 + (x * c / (2 - c) - lo + hi);
+  const y = 1 + ((x * c) / (2 - c) - lo + hi);
   return k === 0 ? y : scalbn(y, k);
 }
 
@@ -153,7 +154,10 @@ export function expm1(x: number): number {
     if (sign !== 0) return -1;
     if (x > EXP_OVERFLOW) return x * pow2(1023);
   }
-  let hi: number, lo: number, c = 0, k: number;
+  let hi: number,
+    lo: number,
+    c = 0,
+    k: number;
   if (hx > 0x3fd62e42) {
     if (hx < 0x3ff0a2b2) {
       if (sign === 0) {
@@ -172,7 +176,7 @@ export function expm1(x: number): number {
       lo = t * LN2_LO;
     }
     x = hi - lo;
-    c = (hi - x) - lo;
+    c = hi - x - lo;
   } else if (hx < 0x3c900000) {
     return x;
   } else {
@@ -246,8 +250,32 @@ export function tanh(x: number): number {
     }
   } else {
     const z = a * a;
-    const p = T1 + z * (T2 + z * (T3 + z * (T4 + z * (T5 + z * (T6 + z * (T7 + z * (T8 + z * (T9 + z * (T10
-      + z * (T11 + z * (T12 + z * (T13 + z * (T14 + z * (T15 + z * (T16 + z * (T17 + z * (T18 + z * T19)))))))))))))))));
+    const p =
+      T1 +
+      z *
+        (T2 +
+          z *
+            (T3 +
+              z *
+                (T4 +
+                  z *
+                    (T5 +
+                      z *
+                        (T6 +
+                          z *
+                            (T7 +
+                              z *
+                                (T8 +
+                                  z *
+                                    (T9 +
+                                      z *
+                                        (T10 +
+                                          z *
+                                            (T11 +
+                                              z *
+                                                (T12 +
+                                                  z *
+                                                    (T13 + z * (T14 + z * (T15 + z * (T16 + z * (T17 + z * (T18 + z * T19)))))))))))))))));
     t = a + a * (z * p);
   }
   return negative ? -t : t;

@@ -16,7 +16,9 @@ function component(o: Float64Array, s: CoreState, c: number, signal: number, con
 
 export function warmedUp(o: Float64Array, s: CoreState): boolean {
   const lookback = s.lookback;
-  let needTrades = 0, needQuotes = 0, needBooks = 0;
+  let needTrades = 0,
+    needQuotes = 0,
+    needBooks = 0;
   if (weight(s, O.ORDERBOOK) > 0) needBooks = Math.max(needBooks, 1 - s.books);
   if (weight(s, O.ORDERFLOW) > 0) {
     needTrades = Math.max(needTrades, lookback - s.trades);
@@ -42,14 +44,19 @@ export function priceMove(o: Float64Array, s: CoreState): number {
 }
 
 export function orderbookSignal(o: Float64Array, s: CoreState): void {
-  const dwi = s.dwi, mo = s.microOffset;
+  const dwi = s.dwi,
+    mo = s.microOffset;
   const valid = s.bookValid !== 0;
   o[O.F_DEPTH_WEIGHTED_IMBALANCE] = dwi;
   o[O.F_MICROPRICE_OFFSET] = mo;
-  component(o, s, O.ORDERBOOK,
+  component(
+    o,
+    s,
+    O.ORDERBOOK,
     valid ? squash(s.gain * (0.6 * dwi + 0.4 * mo)) : 0,
     valid ? agree(dwi, mo) * (s.levels / s.depth) : 0,
-    true);
+    true,
+  );
 }
 
 export function orderflowSignal(o: Float64Array, s: CoreState): void {
@@ -73,9 +80,11 @@ export function volumeSignal(o: Float64Array, s: CoreState, direction: number): 
 
 export function priceStructureSignal(o: Float64Array, s: CoreState): void {
   const prices = s.prices.results;
-  const last = s.lastPrice, sigma = prices.std;
-  const hi = prices.max, lo = prices.min;
-  const rp = s.trades >= 4 * s.lookback && hi > lo ? 2 * (last - lo) / (hi - lo) - 1 : 0;
+  const last = s.lastPrice,
+    sigma = prices.std;
+  const hi = prices.max,
+    lo = prices.min;
+  const rp = s.trades >= 4 * s.lookback && hi > lo ? (2 * (last - lo)) / (hi - lo) - 1 : 0;
   const vwap = s.vwapQ > 0 ? s.vwapPQ / s.vwapQ : last;
   const vz = sigma > 0 ? (last - vwap) / sigma : 0;
   const svz = squash(vz);
@@ -92,11 +101,11 @@ export function technicalSignal(o: Float64Array, s: CoreState, direction: number
   const es = sigma > 0 ? (s.emaFast - prices.ema) / sigma : 0;
   const ses = squash(es);
   const gl = s.avgGain + s.avgLoss;
-  const rsi = gl > 0 ? 100 * s.avgGain / gl : 50;
+  const rsi = gl > 0 ? (100 * s.avgGain) / gl : 50;
   o[O.F_EMA_SPREAD] = es;
   o[O.F_RSI] = rsi;
   o[O.MOMENTUM] = squash(s.gain * (ses + direction) * 0.5);
-  component(o, s, O.TECHNICAL, squash(s.gain * (0.4 * ses + 0.3 * (rsi - 50) / 50 + 0.3 * direction)), agree(ses, direction), true);
+  component(o, s, O.TECHNICAL, squash(s.gain * (0.4 * ses + (0.3 * (rsi - 50)) / 50 + 0.3 * direction)), agree(ses, direction), true);
 }
 
 export function sentimentSignal(o: Float64Array, s: CoreState, now: number): void {
@@ -118,7 +127,8 @@ export function combine(o: Float64Array, s: CoreState): boolean {
     if (o[O.AVAILABLE + c] !== 0) coverage += weight(s, c);
   }
   if (!(coverage > 0)) return false;
-  let mean = 0, suff = 0;
+  let mean = 0,
+    suff = 0;
   for (let c = 0; c < O.COMPONENTS; c++) {
     if (o[O.AVAILABLE + c] === 0) continue;
     const wc = weight(s, c) / coverage;
@@ -129,7 +139,7 @@ export function combine(o: Float64Array, s: CoreState): boolean {
   for (let c = 0; c < O.COMPONENTS; c++) {
     if (o[O.AVAILABLE + c] === 0) continue;
     const d = o[O.SIGNAL + c]! - mean;
-    dispersion += weight(s, c) / coverage * d * d;
+    dispersion += (weight(s, c) / coverage) * d * d;
   }
   o[O.SCORE] = clamp(50 + 50 * mean, 0, 100);
   o[O.AGREEMENT] = clamp(1 - Math.sqrt(dispersion), 0, 1);

@@ -11,8 +11,18 @@ import { requireLive } from "../../validate.js";
 import { clamp } from "./bounded.js";
 import { CoreState } from "./coreState.js";
 import {
-  warmedUp, priceMove, orderbookSignal, orderflowSignal, volumeSignal, priceStructureSignal, technicalSignal,
-  sentimentSignal, marketFeatures, combine, regime, confidence,
+  warmedUp,
+  priceMove,
+  orderbookSignal,
+  orderflowSignal,
+  volumeSignal,
+  priceStructureSignal,
+  technicalSignal,
+  sentimentSignal,
+  marketFeatures,
+  combine,
+  regime,
+  confidence,
 } from "./components.js";
 
 function coreReset(o: Float64Array, s: CoreState): void {
@@ -48,24 +58,28 @@ function coreReset(o: Float64Array, s: CoreState): void {
 }
 
 function topOfBook(s: CoreState, pb: number, qb: number, pa: number, qa: number): void {
-  const mid = (pb + pa) * 0.5, spread = pa - pb;
+  const mid = (pb + pa) * 0.5,
+    spread = pa - pb;
   const micro = qb + qa > 0 ? (pb * qa + pa * qb) / (qb + qa) : mid;
   s.mid = mid;
   s.spread = spread;
   s.microprice = micro;
-  s.microOffset = spread > 0 ? clamp(2 * (micro - mid) / spread, -1, 1) : 0;
+  s.microOffset = spread > 0 ? clamp((2 * (micro - mid)) / spread, -1, 1) : 0;
   if (mid > 0 && spread >= 0) s.spreads.pushRaw(spread / mid);
 }
 
 function coreBook(s: CoreState, nb: number, na: number): void {
   const n = s.depth;
-  const db = Math.min(nb, n), da = Math.min(na, n);
+  const db = Math.min(nb, n),
+    da = Math.min(na, n);
   if (db < 1 || da < 1) {
     s.bookValid = 0;
     return;
   }
-  const book = s.book, w = s.levelWeights;
-  let sb = 0, sa = 0;
+  const book = s.book,
+    w = s.levelWeights;
+  let sb = 0,
+    sa = 0;
   for (let i = 0; i < db; i++) sb += w[i]! * book[n + i]!;
   for (let i = 0; i < da; i++) sa += w[i]! * book[3 * n + i]!;
   s.dwi = sb + sa > 0 ? (sb - sa) / (sb + sa) : 0;
@@ -90,7 +104,8 @@ function coreTrade(s: CoreState, price: number, qty: number, buyer: boolean, tim
     s.changes.pushRaw(dp);
     const a = 2.0 / (16 * lookback + 1);
     s.dp2Long = s.trades === 1 ? dp * dp : s.dp2Long + a * (dp * dp - s.dp2Long);
-    const up = dp > 0 ? dp : 0, down = dp < 0 ? -dp : 0;
+    const up = dp > 0 ? dp : 0,
+      down = dp < 0 ? -dp : 0;
     if (s.trades === 1) {
       s.avgGain = up;
       s.avgLoss = down;

@@ -24,17 +24,35 @@ export class JsVolumeDeltaWindow implements VolumeDeltaWindow {
   private readonly side: Uint8Array;
 
   /** `span` is +Infinity for a count window (capacity = count). */
-  constructor(readonly capacity: number, readonly span: number) {
+  constructor(
+    readonly capacity: number,
+    readonly span: number,
+  ) {
     this.qty = new Float64Array(capacity);
     this.time = new Float64Array(capacity);
     this.side = new Uint8Array(capacity);
   }
 
-  get buyVolume(): number { requireLive(this.qty, "VolumeDeltaWindow"); return this.results.buyVolume; }
-  get sellVolume(): number { requireLive(this.qty, "VolumeDeltaWindow"); return this.results.sellVolume; }
-  get delta(): number { requireLive(this.qty, "VolumeDeltaWindow"); return this.results.delta; }
-  get imbalance(): number { requireLive(this.qty, "VolumeDeltaWindow"); return this.results.imbalance; }
-  get count(): number { requireLive(this.qty, "VolumeDeltaWindow"); return this.results.count; }
+  get buyVolume(): number {
+    requireLive(this.qty, "VolumeDeltaWindow");
+    return this.results.buyVolume;
+  }
+  get sellVolume(): number {
+    requireLive(this.qty, "VolumeDeltaWindow");
+    return this.results.sellVolume;
+  }
+  get delta(): number {
+    requireLive(this.qty, "VolumeDeltaWindow");
+    return this.results.delta;
+  }
+  get imbalance(): number {
+    requireLive(this.qty, "VolumeDeltaWindow");
+    return this.results.imbalance;
+  }
+  get count(): number {
+    requireLive(this.qty, "VolumeDeltaWindow");
+    return this.results.count;
+  }
 
   get isStable(): boolean {
     requireLive(this.qty, "VolumeDeltaWindow");
@@ -59,7 +77,8 @@ export class JsVolumeDeltaWindow implements VolumeDeltaWindow {
   }
 
   private publish(): void {
-    const buy = this.buyAcc.value, sell = this.sellAcc.value;
+    const buy = this.buyAcc.value,
+      sell = this.sellAcc.value;
     this.results.buyVolume = buy;
     this.results.sellVolume = sell;
     this.results.delta = buy - sell;
@@ -69,7 +88,8 @@ export class JsVolumeDeltaWindow implements VolumeDeltaWindow {
 
   /** Compensated sums replayed oldest first (mirror of the AssemblyScript rebuild). */
   private rebuild(): void {
-    const qty = this.qty!, side = this.side;
+    const qty = this.qty!,
+      side = this.side;
     this.buyAcc.set(0);
     this.sellAcc.set(0);
     let idx = this.head;

@@ -38,10 +38,22 @@ export class JsRollingCorrelation implements RollingCorrelationWindow {
     this.ys = new Float64Array(window);
   }
 
-  get cov(): number { requireLive(this.xs, "RollingCorrelation"); return this.results.cov; }
-  get corr(): number { requireLive(this.xs, "RollingCorrelation"); return this.results.corr; }
-  get count(): number { requireLive(this.xs, "RollingCorrelation"); return this.results.count; }
-  get rebuilds(): number { requireLive(this.xs, "RollingCorrelation"); return this.results.rebuilds; }
+  get cov(): number {
+    requireLive(this.xs, "RollingCorrelation");
+    return this.results.cov;
+  }
+  get corr(): number {
+    requireLive(this.xs, "RollingCorrelation");
+    return this.results.corr;
+  }
+  get count(): number {
+    requireLive(this.xs, "RollingCorrelation");
+    return this.results.count;
+  }
+  get rebuilds(): number {
+    requireLive(this.xs, "RollingCorrelation");
+    return this.results.rebuilds;
+  }
 
   get isStable(): boolean {
     requireLive(this.xs, "RollingCorrelation");
@@ -90,7 +102,8 @@ export class JsRollingCorrelation implements RollingCorrelationWindow {
   }
 
   private rebuild(x: number, y: number): void {
-    const xs = this.xs!, ys = this.ys;
+    const xs = this.xs!,
+      ys = this.ys;
     const n = this.n;
     let head = this.pos - n;
     if (head < 0) head += this.window;
@@ -98,9 +111,9 @@ export class JsRollingCorrelation implements RollingCorrelationWindow {
     const my0 = ringSum(ys, head, n, y, 0) / n;
     const dx = ringSum(xs, head, n, x, mx0);
     const dy = ringSum(ys, head, n, y, my0);
-    this.sxx = ringSumSq(xs, head, n, x, mx0) - dx * dx / n;
-    this.syy = ringSumSq(ys, head, n, y, my0) - dy * dy / n;
-    this.sxy = ringSumProd(xs, ys, head, n, x, mx0, y, my0) - dx * dy / n;
+    this.sxx = ringSumSq(xs, head, n, x, mx0) - (dx * dx) / n;
+    this.syy = ringSumSq(ys, head, n, y, my0) - (dy * dy) / n;
+    this.sxy = ringSumProd(xs, ys, head, n, x, mx0, y, my0) - (dx * dy) / n;
     this.kx = x;
     this.ky = y;
     this.mx = mx0 + dx / n;
@@ -110,7 +123,8 @@ export class JsRollingCorrelation implements RollingCorrelationWindow {
   }
 
   pushRaw(x: number, y: number): void {
-    const xs = this.xs!, ys = this.ys;
+    const xs = this.xs!,
+      ys = this.ys;
     const w = this.window;
     const pos = this.pos;
     this.runX = this.n > 0 && x === this.lastX ? this.runX + 1 : 1;
@@ -119,13 +133,18 @@ export class JsRollingCorrelation implements RollingCorrelationWindow {
       this.kx = x;
       this.ky = y;
     }
-    const u = x - this.kx, v = y - this.ky;
+    const u = x - this.kx,
+      v = y - this.ky;
     const abs = Math.abs;
     if (this.n < w) {
       const n1 = this.n + 1;
-      const dx = u - this.mx, dy = v - this.my;
-      const mx = this.mx + dx / n1, my = this.my + dy / n1;
-      const tx = dx * (u - mx), ty = dy * (v - my), txy = dx * (v - my);
+      const dx = u - this.mx,
+        dy = v - this.my;
+      const mx = this.mx + dx / n1,
+        my = this.my + dy / n1;
+      const tx = dx * (u - mx),
+        ty = dy * (v - my),
+        txy = dx * (v - my);
       this.sxx += tx;
       this.syy += ty;
       this.sxy += txy;
@@ -138,10 +157,16 @@ export class JsRollingCorrelation implements RollingCorrelationWindow {
       this.my = my;
       this.n = n1;
     } else {
-      const uo = xs[pos]! - this.kx, vo = ys[pos]! - this.ky;
-      const dx = u - uo, dy = v - vo;
-      const mx = this.mx + dx / w, my = this.my + dy / w;
-      const ax = u - mx, bx = uo - this.mx, ay = v - my, by = vo - this.my;
+      const uo = xs[pos]! - this.kx,
+        vo = ys[pos]! - this.ky;
+      const dx = u - uo,
+        dy = v - vo;
+      const mx = this.mx + dx / w,
+        my = this.my + dy / w;
+      const ax = u - mx,
+        bx = uo - this.mx,
+        ay = v - my,
+        by = vo - this.my;
       this.sxx += dx * (ax + bx);
       this.syy += dy * (ay + by);
       this.sxy += dx * ay + dy * bx;
@@ -162,10 +187,19 @@ export class JsRollingCorrelation implements RollingCorrelationWindow {
     this.results.count = n;
     const flat = this.runX >= n || this.runY >= n;
     if (n > 1 && !flat) {
-      const sxx = this.sxx, syy = this.syy, n1 = n - 1;
-      if (!(sxx > 0) || !(syy > 0) || this.errX > TOL * sxx || this.errY > TOL * syy
-        || this.errXY > TOL * Math.sqrt(sxx) * Math.sqrt(syy)
-        || this.errMeanX * this.errMeanX * n1 > TOL * TOL * sxx || this.errMeanY * this.errMeanY * n1 > TOL * TOL * syy) this.rebuild(x, y);
+      const sxx = this.sxx,
+        syy = this.syy,
+        n1 = n - 1;
+      if (
+        !(sxx > 0) ||
+        !(syy > 0) ||
+        this.errX > TOL * sxx ||
+        this.errY > TOL * syy ||
+        this.errXY > TOL * Math.sqrt(sxx) * Math.sqrt(syy) ||
+        this.errMeanX * this.errMeanX * n1 > TOL * TOL * sxx ||
+        this.errMeanY * this.errMeanY * n1 > TOL * TOL * syy
+      )
+        this.rebuild(x, y);
     }
     if (n < w || n < 2) {
       this.results.cov = NaN;
@@ -178,7 +212,8 @@ export class JsRollingCorrelation implements RollingCorrelationWindow {
       return;
     }
     this.results.cov = this.sxy / (n - 1);
-    const sx = Math.sqrt(Math.max(this.sxx, 0)), sy = Math.sqrt(Math.max(this.syy, 0));
+    const sx = Math.sqrt(Math.max(this.sxx, 0)),
+      sy = Math.sqrt(Math.max(this.syy, 0));
     const r = this.sxy / sx / sy;
     this.results.corr = r > 1 ? 1 : r < -1 ? -1 : r;
   }
@@ -186,11 +221,16 @@ export class JsRollingCorrelation implements RollingCorrelationWindow {
 
 /** Batch through a fresh window; returns the first index with a non-finite value or −1. */
 export function rollingCorrBatch(
-  s: JsRollingCorrelation, xs: Float64Array, ys: Float64Array, n: number,
-  outCov: Float64Array | null, outCorr: Float64Array | null,
+  s: JsRollingCorrelation,
+  xs: Float64Array,
+  ys: Float64Array,
+  n: number,
+  outCov: Float64Array | null,
+  outCorr: Float64Array | null,
 ): number {
   for (let i = 0; i < n; i++) {
-    const x = xs[i]!, y = ys[i]!;
+    const x = xs[i]!,
+      y = ys[i]!;
     if (x - x !== 0 || y - y !== 0) return i;
     s.pushRaw(x, y);
     if (outCov) outCov[i] = s.results.cov;

@@ -34,21 +34,53 @@ export class JsRollingStats implements RollingStatsWindow {
   private maxHead = 0;
   private maxLen = 0;
 
-  constructor(readonly window: number, readonly alpha: number, readonly minPeriods: number = window, readonly extrema = true) {
+  constructor(
+    readonly window: number,
+    readonly alpha: number,
+    readonly minPeriods: number = window,
+    readonly extrema = true,
+  ) {
     this.ring = new Float64Array(window);
     this.minQ = new Int32Array(window);
     this.maxQ = new Int32Array(window);
   }
 
-  get mean(): number { requireLive(this.ring, "RollingStats"); return this.results.mean; }
-  get std(): number { requireLive(this.ring, "RollingStats"); return this.results.std; }
-  get zscore(): number { requireLive(this.ring, "RollingStats"); return this.results.zscore; }
-  get min(): number { requireLive(this.ring, "RollingStats"); return this.results.min; }
-  get max(): number { requireLive(this.ring, "RollingStats"); return this.results.max; }
-  get ema(): number { requireLive(this.ring, "RollingStats"); return this.results.ema; }
-  get last(): number { requireLive(this.ring, "RollingStats"); return this.results.last; }
-  get count(): number { requireLive(this.ring, "RollingStats"); return this.results.count; }
-  get rebuilds(): number { requireLive(this.ring, "RollingStats"); return this.results.rebuilds; }
+  get mean(): number {
+    requireLive(this.ring, "RollingStats");
+    return this.results.mean;
+  }
+  get std(): number {
+    requireLive(this.ring, "RollingStats");
+    return this.results.std;
+  }
+  get zscore(): number {
+    requireLive(this.ring, "RollingStats");
+    return this.results.zscore;
+  }
+  get min(): number {
+    requireLive(this.ring, "RollingStats");
+    return this.results.min;
+  }
+  get max(): number {
+    requireLive(this.ring, "RollingStats");
+    return this.results.max;
+  }
+  get ema(): number {
+    requireLive(this.ring, "RollingStats");
+    return this.results.ema;
+  }
+  get last(): number {
+    requireLive(this.ring, "RollingStats");
+    return this.results.last;
+  }
+  get count(): number {
+    requireLive(this.ring, "RollingStats");
+    return this.results.count;
+  }
+  get rebuilds(): number {
+    requireLive(this.ring, "RollingStats");
+    return this.results.rebuilds;
+  }
 
   get isStable(): boolean {
     requireLive(this.ring, "RollingStats");
@@ -101,7 +133,7 @@ export class JsRollingStats implements RollingStatsWindow {
     const q = ringSumSq(ring, head, n, x, mean0);
     this.shift = x;
     this.my = mean0 + d / n;
-    this.m2 = q - d * d / n;
+    this.m2 = q - (d * d) / n;
     this.errM2 = 0;
     this.errMean = 0;
     this.results.rebuilds += 1;
@@ -131,7 +163,8 @@ export class JsRollingStats implements RollingStatsWindow {
       const yo = ring[pos]! - this.shift;
       const d = y - yo;
       const my = this.my + d / w;
-      const a = y - my, b = yo - this.my;
+      const a = y - my,
+        b = yo - this.my;
       this.m2 += d * (a + b);
       this.errM2 += EPS * (Math.abs(this.m2) + 2 * Math.abs(d) * (Math.abs(a) + Math.abs(b))) + 2 * this.errMean * Math.abs(d);
       this.errMean += EPS * (Math.abs(my) + Math.abs(d) / w);
@@ -146,7 +179,8 @@ export class JsRollingStats implements RollingStatsWindow {
       }
     }
     ring[pos] = x;
-    const maxQ = this.maxQ, minQ = this.minQ;
+    const maxQ = this.maxQ,
+      minQ = this.minQ;
     if (this.extrema) {
       while (this.maxLen) {
         let back = this.maxHead + this.maxLen - 1;
@@ -199,7 +233,7 @@ export class JsRollingStats implements RollingStatsWindow {
     this.results.mean = this.shift + this.my;
     const std = Math.sqrt(Math.max(this.m2, 0) / (n - 1));
     this.results.std = std;
-    this.results.zscore = std > 0 ? ((x - this.shift) - this.my) / std : NaN;
+    this.results.zscore = std > 0 ? (x - this.shift - this.my) / std : NaN;
   }
 
   rank(): number {
@@ -211,7 +245,8 @@ export class JsRollingStats implements RollingStatsWindow {
 
 /** (count below x + (count equal + 1)/2) / n over values[from, from + n). */
 function percentileRank(values: Float64Array, from: number, n: number, x: number): number {
-  let less = 0, equal = 0;
+  let less = 0,
+    equal = 0;
   const end = from + n;
   for (let i = from; i < end; i++) {
     const v = values[i]!;

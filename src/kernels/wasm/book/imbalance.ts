@@ -4,7 +4,13 @@ import { OUT, WEIGHTS, type Marshal } from "../marshal.js";
 
 /** Imbalance of m level-major snapshots over `depth` levels; returns the check value. */
 export function bookImbalanceBatch(
-  m: Marshal, bid: F64Input, ask: F64Input, weights: Float64Array | null, snapshots: number, depth: number, out: F64Input,
+  m: Marshal,
+  bid: F64Input,
+  ask: F64Input,
+  weights: Float64Array | null,
+  snapshots: number,
+  depth: number,
+  out: F64Input,
 ): number {
   const n = snapshots * depth;
   const b = m.f64In(bid, n, 0);

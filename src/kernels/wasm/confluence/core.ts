@@ -68,7 +68,8 @@ export class WasmConfluenceCore extends StateBlock implements ConfluenceCore {
 
   snapshot(out: Float64Array | number[]): void {
     this.requireLive();
-    const f64 = this.mod.f64, base = this.base;
+    const f64 = this.mod.f64,
+      base = this.base;
     for (let i = 0; i < OUTPUTS; i++) out[i] = f64[base + i]!;
   }
 

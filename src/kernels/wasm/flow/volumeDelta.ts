@@ -8,7 +8,8 @@ export function volumeDelta(m: Marshal, qty: F64Input, buyer: U8Input, n: number
   const b = m.u8In(buyer, n, 1);
   const o = m.scratch(OUT, 40);
   m.mod.exports.volumeDelta(q, b, n, o);
-  const f64 = m.mod.f64, base = o >>> 3;
+  const f64 = m.mod.f64,
+    base = o >>> 3;
   out.buyVolume = f64[base]!;
   out.sellVolume = f64[base + 1]!;
   out.delta = f64[base + 2]!;

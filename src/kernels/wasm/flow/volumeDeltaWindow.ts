@@ -9,12 +9,23 @@ import { checkTrade, requireFinite } from "../../validate.js";
 import { StateBlock } from "../stateBlock.js";
 
 // Output slots, in the order of the fields of VolumeDeltaWindow.
-const BUY = 0, SELL = 1, DELTA = 2, IMBALANCE = 3, COUNT = 4, LAST_TIME = 5, FIRST_TIME = 6;
+const BUY = 0,
+  SELL = 1,
+  DELTA = 2,
+  IMBALANCE = 3,
+  COUNT = 4,
+  LAST_TIME = 5,
+  FIRST_TIME = 6;
 // Status codes of assembly/common/status.ts.
-const OUT_OF_ORDER = 3, CAPACITY_EXCEEDED = 4;
+const OUT_OF_ORDER = 3,
+  CAPACITY_EXCEEDED = 4;
 
 export class WasmVolumeDeltaWindow extends StateBlock implements VolumeDeltaWindow {
-  constructor(mod: WasmModule, readonly capacity: number, readonly span: number) {
+  constructor(
+    mod: WasmModule,
+    readonly capacity: number,
+    readonly span: number,
+  ) {
     super(mod, mod.exports.volumeWindowSize(capacity), "VolumeDeltaWindow");
     mod.exports.volumeWindowInit(this.ptr, capacity, span);
   }
@@ -36,16 +47,24 @@ export class WasmVolumeDeltaWindow extends StateBlock implements VolumeDeltaWind
     if (status === CAPACITY_EXCEEDED) throw new CapacityExceededError("VolumeDeltaWindow", this.capacity);
   }
 
-  get buyVolume(): number { return this.read(BUY); }
-  get sellVolume(): number { return this.read(SELL); }
-  get delta(): number { return this.read(DELTA); }
-  get imbalance(): number { return this.read(IMBALANCE); }
-  get count(): number { return this.read(COUNT); }
+  get buyVolume(): number {
+    return this.read(BUY);
+  }
+  get sellVolume(): number {
+    return this.read(SELL);
+  }
+  get delta(): number {
+    return this.read(DELTA);
+  }
+  get imbalance(): number {
+    return this.read(IMBALANCE);
+  }
+  get count(): number {
+    return this.read(COUNT);
+  }
 
   get isStable(): boolean {
-    return this.span === Infinity
-      ? this.read(COUNT) === this.capacity
-      : this.read(LAST_TIME) - this.read(FIRST_TIME) >= this.span;
+    return this.span === Infinity ? this.read(COUNT) === this.capacity : this.read(LAST_TIME) - this.read(FIRST_TIME) >= this.span;
   }
 
   reset(): void {

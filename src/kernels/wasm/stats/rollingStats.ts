@@ -11,13 +11,24 @@ import { StateBlock } from "../stateBlock.js";
 import { OUT, type Marshal } from "../marshal.js";
 
 // Output slots, in the order of the fields of RollingStats.
-const MEAN = 0, STD = 1, Z = 2, MIN = 3, MAX = 4, EMA = 5, LAST = 6, COUNT = 7, REBUILDS = 8;
+const MEAN = 0,
+  STD = 1,
+  Z = 2,
+  MIN = 3,
+  MAX = 4,
+  EMA = 5,
+  LAST = 6,
+  COUNT = 7,
+  REBUILDS = 8;
 
 export class WasmRollingStats extends StateBlock implements RollingStatsWindow {
   private readonly pushFn: (p: number, x: number) => void;
 
   constructor(
-    mod: WasmModule, readonly window: number, readonly alpha: number, readonly minPeriods: number = window,
+    mod: WasmModule,
+    readonly window: number,
+    readonly alpha: number,
+    readonly minPeriods: number = window,
     readonly extrema = true,
   ) {
     super(mod, mod.exports.rollingStatsSize(window), "RollingStats");
@@ -31,15 +42,33 @@ export class WasmRollingStats extends StateBlock implements RollingStatsWindow {
     this.pushFn(this.ptr, x);
   }
 
-  get mean(): number { return this.read(MEAN); }
-  get std(): number { return this.read(STD); }
-  get zscore(): number { return this.read(Z); }
-  get min(): number { return this.read(MIN); }
-  get max(): number { return this.read(MAX); }
-  get ema(): number { return this.read(EMA); }
-  get last(): number { return this.read(LAST); }
-  get count(): number { return this.read(COUNT); }
-  get rebuilds(): number { return this.read(REBUILDS); }
+  get mean(): number {
+    return this.read(MEAN);
+  }
+  get std(): number {
+    return this.read(STD);
+  }
+  get zscore(): number {
+    return this.read(Z);
+  }
+  get min(): number {
+    return this.read(MIN);
+  }
+  get max(): number {
+    return this.read(MAX);
+  }
+  get ema(): number {
+    return this.read(EMA);
+  }
+  get last(): number {
+    return this.read(LAST);
+  }
+  get count(): number {
+    return this.read(COUNT);
+  }
+  get rebuilds(): number {
+    return this.read(REBUILDS);
+  }
 
   get isStable(): boolean {
     return this.count === this.window;
