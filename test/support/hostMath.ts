@@ -6,32 +6,7 @@
  * non-negative integer literal). Comments, strings, template text and regular
  * expressions are blanked first, so only code is searched; line numbers are kept.
  */
-
-/** The Math functions that are not correctly rounded (Math.sqrt, abs, floor, … are exact). */
-const HOST_TRANSCENDENTALS = [
-  "exp",
-  "expm1",
-  "log",
-  "log1p",
-  "log2",
-  "log10",
-  "pow",
-  "tanh",
-  "sinh",
-  "cosh",
-  "asinh",
-  "acosh",
-  "atanh",
-  "sin",
-  "cos",
-  "tan",
-  "asin",
-  "acos",
-  "atan",
-  "atan2",
-  "cbrt",
-  "hypot",
-];
+import { HOST_TRANSCENDENTALS } from "./transcendentalNames.mjs";
 
 export interface HostMathUse {
   /** 1-based line number. */
