@@ -6,6 +6,7 @@
  * overrides; validation rejects unknown keys, negative weights, weights that do not sum
  * to 1 within 1e-9, and depth or lookback below 1, with typed errors.
  */
+import { validateCalibration, type ConfidenceCalibration } from "./calibration.js";
 import { InvalidConfigError, InvalidWeightsError, UnknownConfigKeyError } from "../errors.js";
 import { COMPONENT_NAMES, type ComponentName } from "../kernels/coreLayout.js";
 
@@ -26,6 +27,13 @@ export interface ConfluenceConfig {
   readonly sensitivity: number;
   /** A score is `actionable` when its confidence reaches this. */
   readonly confidenceThreshold: number;
+  /**
+   * Confidence as a probability: the chance that the side of (score − 50) matches the next mid move
+   * at the preset's horizon, read off this curve of signal strength |score − 50|/50 (fitted by
+   * `confluence fit`, src/confluence/calibration.ts). null: the core's product of agreement,
+   * sufficiency, regime and coverage, a 0–1 measure that is no probability.
+   */
+  readonly calibration: ConfidenceCalibration | null;
   /** A pushed sentiment value stops counting after this long (ms). */
   readonly sentimentStaleMs: number;
   /** Use precomputed curves (e.g. the tanh lookup table) where their error is documented. */
@@ -44,6 +52,7 @@ export const PRESETS: Readonly<Record<PresetName, ConfluenceConfig>> = {
     updateIntervalMs: 100,
     sensitivity: 1,
     confidenceThreshold: 0.5,
+    calibration: null,
     sentimentStaleMs: 60_000,
     approximations: false,
     caching: false,
@@ -55,6 +64,7 @@ export const PRESETS: Readonly<Record<PresetName, ConfluenceConfig>> = {
     updateIntervalMs: 100,
     sensitivity: 0.5,
     confidenceThreshold: 0.3,
+    calibration: null,
     sentimentStaleMs: 60_000,
     approximations: false,
     caching: false,
@@ -116,6 +126,7 @@ export function resolveConfig(input: ConfluenceConfigInput = {}): ConfluenceConf
     updateIntervalMs: input.updateIntervalMs ?? preset.updateIntervalMs,
     sensitivity: input.sensitivity ?? preset.sensitivity,
     confidenceThreshold: input.confidenceThreshold ?? preset.confidenceThreshold,
+    calibration: input.calibration === undefined ? preset.calibration : input.calibration,
     sentimentStaleMs: input.sentimentStaleMs ?? preset.sentimentStaleMs,
     approximations: input.approximations ?? preset.approximations,
     caching: input.caching ?? preset.caching,
@@ -129,5 +140,10 @@ export function resolveConfig(input: ConfluenceConfigInput = {}): ConfluenceConf
   for (const flag of ["approximations", "caching"] as const) {
     if (typeof config[flag] !== "boolean") throw new InvalidConfigError(flag, config[flag], "true or false");
   }
-  return Object.freeze({ ...config, weights: Object.freeze({ ...weights }) });
+  if (config.calibration !== null) validateCalibration("calibration", config.calibration);
+  const calibration = config.calibration && {
+    strength: Object.freeze([...config.calibration.strength]),
+    probability: Object.freeze([...config.calibration.probability]),
+  };
+  return Object.freeze({ ...config, weights: Object.freeze({ ...weights }), calibration: calibration && Object.freeze(calibration) });
 }
