@@ -29,7 +29,7 @@ function requireNumberType(what: string, value: number): void {
  * `index` names the element of an array input.
  */
 export function requireInRange(what: string, value: number, lo: number, hi: number, index = 0): void {
-  if (value >= lo && value <= hi && value - value === 0) return;
+  if (typeof value === "number" && value >= lo && value <= hi && value - value === 0) return;
   requireNumberType(what, value);
   const expected = hi !== Infinity ? `a number from ${lo} to ${hi}` : lo !== -Infinity ? `a finite number ≥ ${lo}` : "a finite number";
   throw new InvalidValueError(what, index, value, expected);
@@ -37,7 +37,7 @@ export function requireInRange(what: string, value: number, lo: number, hi: numb
 
 /** Throws unless `value` is a finite number > 0 (prices, sizes): ArgumentTypeError or InvalidValueError. */
 export function requirePositive(what: string, value: number, index = 0): void {
-  if (value > 0 && value < Infinity) return;
+  if (typeof value === "number" && value > 0 && value < Infinity) return;
   requireNumberType(what, value);
   throw new InvalidValueError(what, index, value, "a finite number > 0");
 }

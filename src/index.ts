@@ -20,6 +20,7 @@ export type {
 } from "./confluence/analyzer.js";
 export { resolveConfig, PRESETS, COMPONENT_NAMES } from "./confluence/config.js";
 export type { ConfluenceConfig, ConfluenceConfigInput, ComponentName, ComponentWeights, PresetName } from "./confluence/config.js";
+export type { DecisionConfig, DecisionConfigInput } from "./confluence/decisionConfig.js";
 export { extractComponents, type Components, type ScoreReading } from "./score/extract.js";
 export { ScoreNormalizer, volatilityAdaptive, type NormalizedScore, type ScoreNormalizerOptions } from "./score/normalizer.js";
 export { ScoreCombiner, confidenceWeighted, RankCombiner, type ModelReading, type EnsembleReading } from "./score/combiner.js";
@@ -52,6 +53,7 @@ export {
   type ExecutionAlgorithm,
   type Side,
 } from "./strategy/execution.js";
+export { DecisionTracker } from "./strategy/decisionTracker.js";
 export { rankPortfolio, type PortfolioEntry, type RankedSymbol } from "./strategy/portfolio.js";
 export type { MarketEvent, TradeEvent, DepthDiffEvent, DepthSnapshotEvent, QuoteEvent, Market } from "./feeds/events.js";
 export { eventTime } from "./feeds/events.js";

@@ -1,7 +1,7 @@
 /**
  * The streaming contract (src/streamingComponent.ts), one table run through every
- * streaming component of the scoring layer — on every backend where kernels are
- * involved: results null while warming up (from the input method or compute, and
+ * streaming component of the scoring and strategy layers — on every backend where kernels
+ * are involved: results null while warming up (from the input method or compute, and
  * `latest`), WarmupError from `result`, isStable turning true at its documented input
  * and never before the first result, reset back to warm-up with the configuration kept
  * (the same inputs give the same results again), and dispose (every later use throws
@@ -12,6 +12,7 @@ import {
   BarBuilder,
   ConfluenceAnalyzer,
   CorrelationTracker,
+  DecisionTracker,
   DisposedError,
   MultiTimeframeScorer,
   ScoreNormalizer,
@@ -49,6 +50,8 @@ const book = {
 };
 const quote = (i: number) => ({ bidPx: 100, bidQty: 2 + i, askPx: 101, askQty: 1 });
 const trade = (i: number, time = i) => ({ price: 100 + (i % 3), qty: 1 + (i % 2), buyerInitiated: i % 3 !== 1, time });
+
+const signal = { directionalBias: 0, signalStrength: 0.5, stability: 0.5, mid: 100, spread: 0.1, volatility: 0.001 };
 
 const analyzer = (c: StreamingComponent<unknown>) => c as ConfluenceAnalyzer;
 const scorer = (c: StreamingComponent<unknown>) => c as MultiTimeframeScorer;
@@ -143,6 +146,17 @@ const CASES: readonly ContractCase[] = [
     firstResult: 3,
     stable: 3,
     calls: [(c) => (c as CorrelationTracker).onPrice(100, 50)],
+  },
+  {
+    // no window: every reading gives a decision, stable from the first; the bias swings through the deadband so the side changes
+    name: "DecisionTracker",
+    usesKernels: false,
+    make: () => new DecisionTracker({ minHoldMs: 1000 }),
+    step: (c, i) => (c as DecisionTracker).onSignal({ ...signal, directionalBias: [0.5, -0.5, 0.1, -0.4][i % 4]! }, 700 * i),
+    steps: 8,
+    firstResult: 0,
+    stable: 0,
+    calls: [(c) => (c as DecisionTracker).onSignal(signal, 10_000)],
   },
 ];
 

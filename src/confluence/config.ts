@@ -4,11 +4,14 @@
  * Two presets: `default` (all six components) and `ultraFast` (the seed's ultra-fast
  * configuration: book and flow only, short windows). A config is a preset plus
  * overrides; validation rejects unknown keys, negative weights, weights that do not sum
- * to 1 within 1e-9, and depth or lookback below 1, with typed errors.
+ * to 1 within 1e-9, and depth or lookback below 1, with typed errors. The `decision` keys
+ * (decisionConfig.ts) were measured per preset on the four captures of 2024-08-08 (README,
+ * "Decisions").
  */
 import { validateCalibration, type ConfidenceCalibration } from "./calibration.js";
 import { InvalidConfigError, InvalidWeightsError, UnknownConfigKeyError } from "../errors.js";
 import { COMPONENT_NAMES, type ComponentName } from "../kernels/coreLayout.js";
+import { resolveDecisionConfig, type DecisionConfig, type DecisionConfigInput } from "./decisionConfig.js";
 
 // the components are defined once, in assembly/confluence/coreSpec.json
 export { COMPONENT_NAMES, type ComponentName };
@@ -40,6 +43,8 @@ export interface ConfluenceConfig {
   readonly approximations: boolean;
   /** Cache results where the caller supports it. */
   readonly caching: boolean;
+  /** When the held side changes, the plan's horizon, the urgency grades (decisionConfig.ts). */
+  readonly decision: DecisionConfig;
 }
 
 export type PresetName = "default" | "ultraFast";
@@ -56,6 +61,7 @@ export const PRESETS: Readonly<Record<PresetName, ConfluenceConfig>> = {
     sentimentStaleMs: 60_000,
     approximations: false,
     caching: false,
+    decision: { enter: 0.3, exit: 0, minHoldMs: 6_000, horizonMs: 3_000, urgencyMedium: 0.1, urgencyHigh: 0.3 },
   },
   ultraFast: {
     weights: { orderbook: 0.6, orderflow: 0.35, volume: 0.05, price_structure: 0, technical: 0, sentiment: 0 },
@@ -68,13 +74,15 @@ export const PRESETS: Readonly<Record<PresetName, ConfluenceConfig>> = {
     sentimentStaleMs: 60_000,
     approximations: false,
     caching: false,
+    decision: { enter: 0.3, exit: 0, minHoldMs: 6_000, horizonMs: 5_000, urgencyMedium: 0.1, urgencyHigh: 0.3 },
   },
 };
 
-/** What a user may pass: a preset name and any overrides (weights may be partial). */
-export type ConfluenceConfigInput = Partial<Omit<ConfluenceConfig, "weights">> & {
+/** What a user may pass: a preset name and any overrides (weights and decision keys may be partial). */
+export type ConfluenceConfigInput = Partial<Omit<ConfluenceConfig, "weights" | "decision">> & {
   readonly preset?: PresetName;
   readonly weights?: Partial<ComponentWeights>;
+  readonly decision?: DecisionConfigInput;
 };
 
 const KEYS = ["preset", ...Object.keys(PRESETS.default)] as const;
@@ -130,6 +138,7 @@ export function resolveConfig(input: ConfluenceConfigInput = {}): ConfluenceConf
     sentimentStaleMs: input.sentimentStaleMs ?? preset.sentimentStaleMs,
     approximations: input.approximations ?? preset.approximations,
     caching: input.caching ?? preset.caching,
+    decision: resolveDecisionConfig(preset.decision, input.decision),
   };
   integerAtLeast1("depth", config.depth, 1000);
   integerAtLeast1("lookback", config.lookback, 1 << 20);

@@ -23,7 +23,9 @@
  *                       and the windows cost ~18 KB and a rank per update a symbol)
  *
  * The correlation tracker exists from the first call with a `referencePrice` on (until then
- * the correlation is 0 and a symbol without a reference pays nothing for it).
+ * the correlation is 0 and a symbol without a reference pays nothing for it). The execution
+ * decision is a DecisionTracker's: the side held (hysteresis on the directional bias, at the
+ * update's time) and the plan for it.
  */
 import { InvalidConfigError } from "../errors.js";
 import type { Kernels, RollingStatsWindow } from "../kernels/types.js";
@@ -31,7 +33,9 @@ import type { ConfluenceUpdate } from "../confluence/analyzer.js";
 import { extractComponents, type Components } from "../score/extract.js";
 import { ScoreNormalizer, volatilityAdaptive, type NormalizedScore } from "../score/normalizer.js";
 import { checkCorrelationWindow, riskAdjustedOpportunity, CorrelationTracker, type RiskAdjustedOpportunity } from "../strategy/risk.js";
-import { executionDecision, type ExecutionDecision } from "../strategy/execution.js";
+import type { ExecutionDecision } from "../strategy/execution.js";
+import { DecisionTracker } from "../strategy/decisionTracker.js";
+import type { DecisionConfigInput } from "../confluence/decisionConfig.js";
 import { marketMakingParameters, type Inventory, type MarketMakingParameters } from "../strategy/marketMaking.js";
 
 export interface CompositeEngineOptions {
@@ -43,6 +47,8 @@ export interface CompositeEngineOptions {
   readonly approximate?: boolean;
   /** Keep the score normalizer and report `normalized` (false: `normalized` is null). Default true. */
   readonly normalize?: boolean;
+  /** The decision keys (hysteresis, horizon, urgency), over the default preset's; the streaming engine passes its configuration's. */
+  readonly decision?: DecisionConfigInput;
 }
 
 export interface CompositeContext {
@@ -69,7 +75,7 @@ export interface CompositeOutput {
     readonly liquidity: number;
   };
   readonly risk: RiskAdjustedOpportunity & { readonly volatility: number; readonly correlation: number };
-  /** Null when no price is known yet (no book, quote or trade). */
+  /** The decision held after this update (DecisionTracker); null when no price is known yet (no book, quote or trade). */
   readonly execution: ExecutionDecision | null;
   readonly marketMaking: MarketMakingParameters;
 }
@@ -82,6 +88,7 @@ export class CompositeEngine {
   private readonly correlationWindow: number;
   private readonly normalizer: ScoreNormalizer | null;
   private readonly maxPosition: number | undefined;
+  private readonly decisions: DecisionTracker;
 
   constructor(
     private readonly kernels: Kernels,
@@ -96,6 +103,7 @@ export class CompositeEngine {
     const normalize = options.normalize ?? true;
     if (typeof normalize !== "boolean") throw new InvalidConfigError("normalize", normalize, "true or false");
     this.normalizer = normalize ? new ScoreNormalizer(kernels, { approximate: options.approximate ?? false }) : null;
+    this.decisions = new DecisionTracker(options.decision);
   }
 
   evaluate(update: ConfluenceUpdate, context: CompositeContext = {}): CompositeOutput {
@@ -129,14 +137,17 @@ export class CompositeEngine {
     const execution =
       mid === null
         ? null
-        : executionDecision({
-            directionalBias,
-            signalStrength: c.signalStrength,
-            stability,
-            mid,
-            spread: f.spread !== null && f.spread > 0 ? f.spread : 0,
-            volatility: f.volatility,
-          });
+        : this.decisions.onSignal(
+            {
+              directionalBias,
+              signalStrength: c.signalStrength,
+              stability,
+              mid,
+              spread: f.spread !== null && f.spread > 0 ? f.spread : 0,
+              volatility: f.volatility,
+            },
+            update.time,
+          );
     const normalized = this.normalizer?.onScore(update.score);
     return {
       normalized: normalized
@@ -176,11 +187,13 @@ export class CompositeEngine {
     this.biases.reset();
     this.correlation?.reset();
     this.normalizer?.reset();
+    this.decisions.reset();
   }
 
   dispose(): void {
     this.biases.dispose();
     this.correlation?.dispose();
     this.normalizer?.dispose();
+    this.decisions.dispose();
   }
 }

@@ -75,6 +75,7 @@ export interface ScoreUpdate {
     readonly riskAdjustedOpportunity: number;
     readonly stability: number;
   };
+  /** The decision held after this update: the side changes only across the deadband (config `decision`). */
   readonly decision: ExecutionDecision | null;
 }
 
@@ -369,6 +370,7 @@ export class StreamingEngine {
     // a score update carries no normalized readings: the engine keeps no normalizer
     const composite = (s.composite ??= new CompositeEngine(this.kernels, {
       approximate: s.analyzer.config.approximations,
+      decision: s.analyzer.config.decision,
       ...this.options.composite,
       normalize: false,
     }));

@@ -2,27 +2,31 @@
  * Execution decision: how urgently, how much of the volume, with which algorithm, on
  * which side, over what time and up to what price to act on a signal.
  *
- * To a trader: a strong, stable signal is worked fast and hard (aggressive TWAP over a
- * few seconds, paying up to a wider limit); a weak or jittery one is worked patiently
- * (passive participation over minutes, with a tight limit so a fading signal does not
- * chase the market).
+ * To a trader: a strong, stable signal is worked fast and hard (aggressive TWAP, paying up
+ * to a wider limit); a weak or jittery one is worked patiently (passive participation,
+ * with a tight limit so a fading signal does not chase the market) — and every plan is
+ * over within seconds, because that is how long the signal predicts the mid.
  *
- * Rules. Urgency, participation and algorithm are the scoring layer's seed: urgency high
- * when strength > 0.8 and stability > 0.7, medium when strength > 0.5 and stability > 0.5,
- * else low; participation 0.3 / 0.2 / 0.1 for |bias| > 0.7 / > 0.3 / otherwise;
- * aggressive_twap / adaptive_vwap / passive_participation for high / medium / low.
- * Defined here:
- *  - time horizon = base·(1.5 − strength), base 5 s / 30 s / 120 s for high / medium /
- *    low, rounded to the millisecond: 2.5–3.5 s, 15–30 s, 60–180 s. At a fixed stability
- *    it never grows when strength rises: within a band by the factor, and across bands
- *    because medium's longest (30 s) is below low's at strength 0.5 (120 s) and high's
- *    longest (3.5 s) below medium's at 0.8 (21 s);
- *  - price limit = mid ± offset on the side the bias points (a buy pays up to above mid,
- *    a sell accepts down to below it, never below 0), offset = max(spread/2,
+ * Rules (the thresholds are the configuration's `decision` keys, confluence/decisionConfig.ts):
+ *  - side: the side held by a DecisionTracker (hysteresis); for a single reading, the side
+ *    the bias points to beyond the deadband: buy above +enter, sell below −enter, else none;
+ *  - urgency from u = strength·stability: high when u ≥ urgencyHigh, medium when
+ *    u ≥ urgencyMedium, else low — thresholds set at quantiles of u on the captures, so
+ *    every level occurs (the seed's strength > 0.8 and stability > 0.7 never did together);
+ *  - algorithm aggressive_twap / adaptive_vwap / passive_participation for high / medium /
+ *    low, participation 0.3 / 0.2 / 0.1 for |bias| > 0.7 / > 0.3 / otherwise (the seed's);
+ *  - time horizon = horizonMs·(1.5 − strength), rounded to the millisecond: 0.5–1.5×
+ *    horizonMs, never longer for a stronger signal. horizonMs is the measured decay of the
+ *    signal: the horizon at which the rank IC of the bias against the forward mid move
+ *    falls to half its 100 ms value;
+ *  - price limit = mid ± offset on the side held (a buy pays up to above mid, a sell
+ *    accepts down to below it, never below 0), offset = max(spread/2,
  *    volatility·mid)·(0.5 + strength)·(0.25 + 0.75·stability): at least the half-spread
  *    or one volatility move, scaled from 0.125× (weak, unstable) to 1.5× (strong, stable).
  */
 import { requireInRange, requirePositive } from "../checks.js";
+import { PRESETS } from "../confluence/config.js";
+import { resolveDecisionConfig, type DecisionConfig, type DecisionConfigInput } from "../confluence/decisionConfig.js";
 import type { Components } from "../score/extract.js";
 
 export type Urgency = "high" | "medium" | "low";
@@ -46,19 +50,28 @@ export interface ExecutionDecision {
   readonly participationRate: number;
   readonly algorithm: ExecutionAlgorithm;
   readonly side: Side;
-  /** 2500 … 180000 ms. */
+  /** 0.5–1.5 × the configured horizonMs (1.5–4.5 s with the default preset). */
   readonly timeHorizonMs: number;
   /** ≥ mid for a buy, in [0, mid] for a sell, null with no side (+Infinity only if mid + offset overflows). */
   readonly priceLimit: number | null;
 }
 
-const PLAN = {
-  high: { algorithm: "aggressive_twap", baseHorizonMs: 5_000 },
-  medium: { algorithm: "adaptive_vwap", baseHorizonMs: 30_000 },
-  low: { algorithm: "passive_participation", baseHorizonMs: 120_000 },
-} as const satisfies Record<Urgency, { algorithm: ExecutionAlgorithm; baseHorizonMs: number }>;
+const ALGORITHM = {
+  high: "aggressive_twap",
+  medium: "adaptive_vwap",
+  low: "passive_participation",
+} as const satisfies Record<Urgency, ExecutionAlgorithm>;
 
-export function executionDecision(input: ExecutionInput): ExecutionDecision {
+/** The decision for one reading, on its own: the side is where the bias points beyond ±enter (no memory; a stream of readings wants a DecisionTracker). */
+export function executionDecision(input: ExecutionInput, config: DecisionConfigInput = {}): ExecutionDecision {
+  return planExecution(input, null, resolveDecisionConfig(PRESETS.default.decision, config));
+}
+
+/**
+ * The plan for `side` (null: the side of the bias beyond ±enter) under a resolved
+ * configuration. Checks the input first: a bad value is a typed error, nothing is planned.
+ */
+export function planExecution(input: ExecutionInput, side: Side | null, config: DecisionConfig): ExecutionDecision {
   const { directionalBias: bias, signalStrength: strength, stability, mid, spread, volatility } = input;
   requireInRange("directionalBias", bias, -1, 1);
   requireInRange("signalStrength", strength, 0, 1);
@@ -67,21 +80,21 @@ export function executionDecision(input: ExecutionInput): ExecutionDecision {
   requireInRange("spread", spread, 0, Infinity);
   requireInRange("volatility", volatility, 0, Infinity);
 
-  const urgency: Urgency = strength > 0.8 && stability > 0.7 ? "high" : strength > 0.5 && stability > 0.5 ? "medium" : "low";
+  const held = side ?? (bias > config.enter ? "buy" : bias < -config.enter ? "sell" : "none");
+  const u = strength * stability;
+  const urgency: Urgency = u >= config.urgencyHigh ? "high" : u >= config.urgencyMedium ? "medium" : "low";
   const conviction = Math.abs(bias);
-  const side: Side = bias > 0 ? "buy" : bias < 0 ? "sell" : "none";
-  const plan = PLAN[urgency];
   let priceLimit: number | null = null;
-  if (side !== "none") {
+  if (held !== "none") {
     const offset = Math.max(spread / 2, volatility * mid) * (0.5 + strength) * (0.25 + 0.75 * stability);
-    priceLimit = side === "buy" ? mid + offset : Math.max(mid - offset, 0);
+    priceLimit = held === "buy" ? mid + offset : Math.max(mid - offset, 0);
   }
   return {
     urgency,
     participationRate: conviction > 0.7 ? 0.3 : conviction > 0.3 ? 0.2 : 0.1,
-    algorithm: plan.algorithm,
-    side,
-    timeHorizonMs: Math.round(plan.baseHorizonMs * (1.5 - strength)),
+    algorithm: ALGORITHM[urgency],
+    side: held,
+    timeHorizonMs: Math.round(config.horizonMs * (1.5 - strength)),
     priceLimit,
   };
 }

@@ -153,7 +153,7 @@ describe("cached batch scoring of a window", () => {
     expect(cache.stats).toMatchObject({ misses: 3, l1Hits: 1 });
     const { caching: _c, ...scoring } = resolveConfig({ preset: "ultraFast" });
     const key = cacheKey(WINDOW_NAMESPACE, "BTCUSDT", { config: scoring, events: WINDOW });
-    expect(key).toMatch(/^window2:BTCUSDT:[0-9a-f]{16}$/);
+    expect(key).toMatch(/^window3:BTCUSDT:[0-9a-f]{16}$/);
     expect(await cache.get(key), "stored under the documented key").toBe(base);
   });
 

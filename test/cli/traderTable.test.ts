@@ -72,7 +72,8 @@ describe("the replay table, for a trader", () => {
       expect(u.actionable, "the default preset's threshold decides").toBe(u.confidence >= 0.5);
       if (u.actionable) {
         actionableSeen++;
-        expect(decision, `${symbol}: the decision spelled out`).toBe(`${u.decision!.side}, ${u.decision!.urgency} urgency`);
+        const { side, urgency } = u.decision!;
+        expect(decision, `${symbol}: the decision spelled out`).toBe(`${side === "none" ? "no side" : side}, ${urgency} urgency`);
       } else
         expect(
           decision,

@@ -82,6 +82,7 @@ describe("configuration", () => {
       sentimentStaleMs: 60_000,
       approximations: false,
       caching: false,
+      decision: { enter: 0.3, exit: 0, minHoldMs: 6000, horizonMs: 5000, urgencyMedium: 0.1, urgencyHigh: 0.3 },
     });
     expect(resolveConfig()).toEqual(PRESETS.default);
     expect(Object.values(PRESETS.default.weights).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
@@ -90,6 +91,12 @@ describe("configuration", () => {
     const c = resolveConfig({ preset: "ultraFast", lookback: 20, weights: { orderbook: 0.5, volume: 0.15 } });
     expect(c.lookback).toBe(20);
     expect(c.weights).toMatchObject({ orderbook: 0.5, orderflow: 0.35, volume: 0.15 });
+    expect(resolveConfig({ preset: "ultraFast", decision: { minHoldMs: 0, exit: -0.1 } }).decision, "decision keys by key").toEqual({
+      ...PRESETS.ultraFast.decision,
+      minHoldMs: 0,
+      exit: -0.1,
+    });
+    expect(Object.isFrozen(resolveConfig().decision), "a resolved decision cannot be changed (nor the preset through it)").toBe(true);
   });
   test("typed errors at the edge", () => {
     expect(() => resolveConfig({ depht: 5 } as never)).toThrow(UnknownConfigKeyError);
@@ -107,6 +114,12 @@ describe("configuration", () => {
     expect(() => resolveConfig({ confidenceThreshold: 1.5 })).toThrow(InvalidConfigError);
     expect(() => resolveConfig({ caching: "yes" } as never)).toThrow(InvalidConfigError);
     expect(() => resolveConfig({ preset: "fast" } as never)).toThrow(InvalidConfigError);
+    expect(() => resolveConfig({ decision: { minHold: 1 } } as never)).toThrow("unknown configuration key 'decision.minHold'");
+    expect(() => resolveConfig({ decision: { enter: 0.2, exit: 0.25 } })).toThrow(
+      "decision.exit = 0.25: expected a number in [−enter, enter)",
+    );
+    expect(() => resolveConfig({ decision: { horizonMs: -1 } })).toThrow(InvalidConfigError);
+    expect(() => resolveConfig({ decision: 5 } as never)).toThrow("decision = 5: expected an object");
     // names an object has without owning them are no preset
     for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
       expect(() => resolveConfig({ preset: name } as never), name).toThrow(InvalidConfigError);

@@ -113,7 +113,7 @@ describe.each(backends)("composite engine on $backend", (k) => {
     // below 30 scores the normalizer falls back to (s − 50)/50
     expect(o.normalized!.zscore).toBe(0.5);
     expect(o.marketMaking).toMatchObject({ inventoryBias: -0.5, spreadAdjustment: 1 - 0.8, activityLevel: 0.5 });
-    expect(o.execution!.side).toBe("buy");
+    expect(o.execution!.side, "a bias of 0.25 is inside the default deadband ±0.3").toBe("none");
     // second evaluation with the same input: σ of two equal biases is 0, stability = r
     expect(e.evaluate(update(), { position: 5 }).stability).toBeCloseTo(0.8, 15);
     e.dispose();
@@ -134,6 +134,21 @@ describe.each(backends)("composite engine on $backend", (k) => {
     ).toThrow(InvalidParameterError);
     a.dispose();
     b.dispose();
+  });
+
+  test("the execution decision is held: hysteresis on the directional bias at the update's time, the decision keys passed through", () => {
+    const e = new CompositeEngine(k, { decision: { minHoldMs: 1000 } });
+    // no microstructure, no inventory: directional bias = 0.6·(score − 50)/50
+    const at = (score: number, time: number) => e.evaluate({ ...update({ score, micro: 0, ofi: 0 }), time }).execution!.side;
+    expect(at(90, 0), "bias 0.48 > 0.3").toBe("buy");
+    expect(at(20, 500), "bias −0.36 asks for a sell, 500 ms after the buy").toBe("buy");
+    expect(at(20, 1000), "1000 ms after the buy").toBe("sell");
+    expect(at(45, 5000), "bias −0.06 is inside the sell's band [−1, −exit = 0]").toBe("sell");
+    expect(at(60, 6000), "bias 0.12 > 0 leaves the sell").toBe("none");
+    e.reset();
+    expect(at(20, 6100), "after reset nothing is held and nothing waits").toBe("sell");
+    expect(() => new CompositeEngine(k, { decision: { enter: 1 } }), "decision keys checked up front").toThrow(InvalidConfigError);
+    e.dispose();
   });
 
   test("no price known: no execution decision; invalid options are typed errors", () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
-import { InvalidValueError } from "../../src/errors.js";
+import { ArgumentTypeError, InvalidValueError } from "../../src/errors.js";
 import { extractComponents } from "../../src/score/extract.js";
 import { requireInRange, requirePositive } from "../../src/checks.js";
 
@@ -70,5 +70,11 @@ describe("range checks", () => {
   test("requirePositive rejects 0, negatives and non-finite values", () => {
     expect(() => requirePositive("mid", 1e-300)).not.toThrow();
     for (const bad of [0, -1, NaN, Infinity]) expect(() => requirePositive("mid", bad), `mid ${bad}`).toThrow(InvalidValueError);
+  });
+  test("a numeric string is never coerced: ArgumentTypeError, in range or not", () => {
+    expect(() => requireInRange("x", "0.5" as never, 0, 1)).toThrow("x is a string: expected a number");
+    expect(() => requireInRange("t", "1" as never, -Infinity, Infinity)).toThrow(ArgumentTypeError);
+    expect(() => requirePositive("mid", "100" as never)).toThrow(ArgumentTypeError);
+    expect(() => requirePositive("mid", true as never), "true > 0 in JavaScript").toThrow(ArgumentTypeError);
   });
 });

@@ -1,12 +1,13 @@
 /**
- * executionDecision: the seed rules (urgency, participation, algorithm) at and around
- * their thresholds, the defined time horizon and price limit on hand-computed cases,
- * their monotonicity in strength and stability and the side of the limit (properties),
- * and typed errors.
+ * executionDecision: urgency from strength × stability against the configured grades,
+ * participation and algorithm (the seed's) at and around their thresholds, the side of a
+ * single reading (the deadband ±enter), the time horizon (horizonMs·(1.5 − strength)) and
+ * the price limit on hand-computed cases, their monotonicity in strength and stability
+ * and the side of the limit (properties), and typed errors for bad input and bad keys.
  */
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
-import { InvalidValueError } from "../../src/errors.js";
+import { InvalidConfigError, InvalidValueError, UnknownConfigKeyError } from "../../src/errors.js";
 import { executionDecision, type ExecutionInput } from "../../src/strategy/execution.js";
 import { expectClose } from "../support/close.js";
 
@@ -35,35 +36,43 @@ const input = fc.record({
 const base: ExecutionInput = { directionalBias: 0.5, signalStrength: 0.5, stability: 0.5, mid: 100, spread: 0.1, volatility: 0.001 };
 
 describe("executionDecision", () => {
-  test("urgency and algorithm: seed thresholds (strict inequalities)", () => {
+  test("urgency and algorithm: u = strength·stability against urgencyMedium 0.1 and urgencyHigh 0.3 (the default preset's)", () => {
     const at = (signalStrength: number, stability: number) => executionDecision({ ...base, signalStrength, stability });
-    expect([at(0.9, 0.8).urgency, at(0.9, 0.8).algorithm]).toEqual(["high", "aggressive_twap"]);
-    expect([at(0.81, 0.71).urgency, at(0.8, 0.8).urgency, at(0.9, 0.7).urgency], "0.8 and 0.7 themselves are not high").toEqual([
+    expect([at(0.6, 0.5).urgency, at(0.6, 0.5).algorithm], "u = 0.3 itself is high").toEqual(["high", "aggressive_twap"]);
+    expect([at(0.9, 0.9).urgency, at(0.5, 0.59).urgency, at(0.25, 0.4).urgency], "0.81, 0.295, 0.1").toEqual(["high", "medium", "medium"]);
+    expect([at(0.5, 0.5).urgency, at(0.5, 0.5).algorithm]).toEqual(["medium", "adaptive_vwap"]);
+    expect([at(0.2, 0.4).urgency, at(0.2, 0.4).algorithm], "u = 0.08").toEqual(["low", "passive_participation"]);
+    expect([at(1, 0).urgency, at(0, 1).urgency], "no stability or no strength is low").toEqual(["low", "low"]);
+    const graded = (signalStrength: number, stability: number) =>
+      executionDecision({ ...base, signalStrength, stability }, { urgencyMedium: 0.5, urgencyHigh: 0.9 }).urgency;
+    expect([graded(0.9, 0.9), graded(1, 0.9), graded(0.7, 0.75), graded(0.7, 0.7)], "configured grades: 0.81, 0.9, 0.525, 0.49").toEqual([
+      "medium",
       "high",
       "medium",
-      "medium",
+      "low",
     ]);
-    expect([at(0.6, 0.6).urgency, at(0.6, 0.6).algorithm]).toEqual(["medium", "adaptive_vwap"]);
-    expect([at(0.5, 0.9).urgency, at(0.9, 0.5).urgency], "0.5 itself is not medium").toEqual(["low", "low"]);
-    expect([at(0.2, 0.2).urgency, at(0.2, 0.2).algorithm]).toEqual(["low", "passive_participation"]);
   });
 
-  test("participation and side: seed thresholds on |bias|", () => {
+  test("participation (the seed's thresholds on |bias|) and the side of a single reading: beyond ±enter (0.3), strictly", () => {
     const at = (directionalBias: number) => executionDecision({ ...base, directionalBias });
     expect([0.9, -0.71, 0.7, -0.5, 0.31, 0.3, -0.1, 0].map((b) => at(b).participationRate)).toEqual([
       0.3, 0.3, 0.2, 0.2, 0.2, 0.1, 0.1, 0.1,
     ]);
-    expect([at(0.2).side, at(-0.2).side, at(0).side, at(-0).side]).toEqual(["buy", "sell", "none", "none"]);
+    expect([0.31, -0.31, 0.3, -0.3, 0.2, 0, -0].map((b) => at(b).side)).toEqual(["buy", "sell", "none", "none", "none", "none", "none"]);
+    expect(executionDecision({ ...base, directionalBias: 0.2 }, { enter: 0.1 }).side, "enter configured").toBe("buy");
   });
 
-  test("time horizon = base·(1.5 − strength): hand-computed per band", () => {
-    // high, strength 0.9: 5000·0.6 = 3000 ms; medium, 0.6: 30000·0.9 = 27000; low, 0.2: 120000·1.3 = 156000
-    expect(executionDecision({ ...base, signalStrength: 0.9, stability: 0.9 }).timeHorizonMs).toBe(3000);
-    expect(executionDecision({ ...base, signalStrength: 0.6, stability: 0.6 }).timeHorizonMs).toBe(27000);
-    expect(executionDecision({ ...base, signalStrength: 0.2, stability: 0.9 }).timeHorizonMs).toBe(156000);
-    // the extremes: high at strength 1 → 2500, low at strength 0 → 180000
-    expect(executionDecision({ ...base, signalStrength: 1, stability: 1 }).timeHorizonMs).toBe(2500);
-    expect(executionDecision({ ...base, signalStrength: 0, stability: 0 }).timeHorizonMs).toBe(180000);
+  test("time horizon = horizonMs·(1.5 − strength): hand-computed", () => {
+    // default horizonMs 3000: strength 0.9 → 3000·0.6 = 1800 ms; 0.2 → 3000·1.3 = 3900; the extremes 1 → 1500, 0 → 4500
+    expect([0.9, 0.2, 1, 0, 0.5].map((s) => executionDecision({ ...base, signalStrength: s }).timeHorizonMs)).toEqual([
+      1800, 3900, 1500, 4500, 3000,
+    ]);
+    // urgency does not change it: the same strength at any stability
+    expect([0, 0.5, 1].map((st) => executionDecision({ ...base, signalStrength: 0.6, stability: st }).timeHorizonMs)).toEqual([
+      2700, 2700, 2700,
+    ]);
+    expect(executionDecision({ ...base, signalStrength: 0.25 }, { horizonMs: 800 }).timeHorizonMs, "800·1.25").toBe(1000);
+    expect(executionDecision({ ...base, signalStrength: 1 }, { horizonMs: 1 }).timeHorizonMs, "the shortest: round(0.5) = 1 ms").toBe(1);
   });
 
   test("price limit = mid ± max(spread/2, vol·mid)·(0.5 + strength)·(0.25 + 0.75·stability): hand-computed", () => {
@@ -90,14 +99,14 @@ describe("executionDecision", () => {
         const d = executionDecision(x);
         expect([0.1, 0.2, 0.3]).toContain(d.participationRate);
         expect(
-          d.timeHorizonMs >= 2500 && d.timeHorizonMs <= 180000 && Number.isInteger(d.timeHorizonMs),
-          `horizon ${d.timeHorizonMs}`,
+          d.timeHorizonMs >= 1500 && d.timeHorizonMs <= 4500 && Number.isInteger(d.timeHorizonMs),
+          `horizon ${d.timeHorizonMs} within 0.5–1.5 × 3000 ms`,
         ).toBe(true);
         if (d.side === "none") expect(d.priceLimit).toBeNull();
         else if (d.side === "buy") expect(d.priceLimit! >= x.mid, `buy limit ${d.priceLimit} ≥ mid ${x.mid}`).toBe(true);
         else expect(d.priceLimit! <= x.mid && d.priceLimit! >= 0, `sell limit ${d.priceLimit} in [0, mid ${x.mid}]`).toBe(true);
         expect(Number.isNaN(d.priceLimit), "no NaN limit").toBe(false);
-        expect(d.side).toBe(x.directionalBias > 0 ? "buy" : x.directionalBias < 0 ? "sell" : "none");
+        expect(d.side).toBe(x.directionalBias > 0.3 ? "buy" : x.directionalBias < -0.3 ? "sell" : "none");
       }),
       RUNS,
     );
@@ -118,7 +127,7 @@ describe("executionDecision", () => {
   test("the limit's distance from mid never shrinks when stability rises (property)", () => {
     fc.assert(
       fc.property(
-        input.filter((x) => x.directionalBias !== 0),
+        input.filter((x) => Math.abs(x.directionalBias) > 0.3),
         fraction,
         (x, s2) => {
           const [lo, hi] = x.stability <= s2 ? [x.stability, s2] : [s2, x.stability];
@@ -142,5 +151,12 @@ describe("executionDecision", () => {
     expect(() => executionDecision({ ...base, mid: 0 })).toThrow("mid[0] = 0: expected a finite number > 0");
     expect(() => executionDecision({ ...base, spread: -0.1 })).toThrow(InvalidValueError);
     expect(() => executionDecision({ ...base, volatility: Infinity })).toThrow(InvalidValueError);
+  });
+
+  test("bad decision keys are typed errors naming the key and what was expected", () => {
+    expect(() => executionDecision(base, { enter: 1 })).toThrow("decision.enter = 1: expected a number in (0, 1)");
+    expect(() => executionDecision(base, { enter: 0.2, exit: 0.2 })).toThrow(InvalidConfigError);
+    expect(() => executionDecision(base, { horizonMs: 0 })).toThrow(InvalidConfigError);
+    expect(() => executionDecision(base, { hold: 5 } as never)).toThrow(UnknownConfigKeyError);
   });
 });
