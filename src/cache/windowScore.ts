@@ -8,7 +8,7 @@
  * To a trader: "what did the model say at the end of this stretch of tape, with these
  * settings" — asked again from any process, answered from the cache.
  *
- * The cache key is window2:{symbol}:{fingerprint of the resolved config and the events};
+ * The cache key is window3:{symbol}:{fingerprint of the resolved config and the events};
  * the flag that cannot change a score (caching) is left out of it. Both
  * backends give the same bits, so the key does not name one. Pass only the symbol's
  * events: every event is part of the key. Hashing a window's events costs about as much
@@ -25,7 +25,7 @@ import { cachedScore } from "./cachedScore.js";
 import type { TieredCache } from "./tieredCache.js";
 
 /** The namespace of window scores; bump the digit when scoring changes for the same inputs. */
-export const WINDOW_NAMESPACE = "window2";
+export const WINDOW_NAMESPACE = "window3";
 
 /** The last score update of `symbol` after a fresh engine processes `events`; null when there is none. */
 export function scoreWindow(
