@@ -18,6 +18,7 @@ import { BollingerBands, SMA, getStandardDeviation } from "trading-signals";
 import { jsKernels, loadKernels } from "../src/kernels/index.js";
 import type { Kernels, VolumeDelta } from "../src/kernels/types.js";
 import { loadWasm, type WasmModule } from "../src/wasm/module.js";
+import { mulberry32 } from "../src/evaluate/mulberry32.js";
 import { loadReadOnce, type ReadOnce } from "./readOnceModule.js";
 import {
   DEFAULT_OPTIONS,
@@ -55,16 +56,10 @@ const TICKS_PER_CALL = 1024;
 // ---------------------------------------------------------------------------------
 // Deterministic data
 
-/** mulberry32: a small seeded PRNG, so every run measures the same inputs. */
+/** mulberry32 scaled to [0, 1): a small seeded PRNG, so every run measures the same inputs. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
 
 function gauss(rnd: () => number): number {

@@ -90,4 +90,22 @@ export { cachedScore, type CachedScoreOptions } from "./cache/cachedScore.js";
 export { scoreWindow, cachedWindowScore, WINDOW_NAMESPACE, type CachedWindowOptions } from "./cache/windowScore.js";
 export { cacheKey, scoreKey } from "./cache/cacheKey.js";
 export { fingerprint, fnv1a64 } from "./cache/fingerprint.js";
+export { SampleCollector, type SampleCollectorOptions } from "./evaluate/sampleCollector.js";
+export { BASELINE_NAMES, URGENCIES, ALGORITHMS, type BaselineName, type SampleSet, type SampleCounts } from "./evaluate/sampleSet.js";
+export { forwardMoves, firstAtOrAfter, type ForwardMoves } from "./evaluate/forwardMoves.js";
+export { spearman, averageRanks, pearson } from "./evaluate/spearman.js";
+export { partialSpearman, partialCorrelation } from "./evaluate/partialSpearman.js";
+export { BlockBootstrap, quantile, type RankStatistic } from "./evaluate/blockBootstrap.js";
+export { nonOverlapping, tStatistic } from "./evaluate/nonOverlapping.js";
+export { hitRates, type HitRates, type HitRate, type HitRateInput, type ConfidenceBucket } from "./evaluate/hitRates.js";
+export { decisionStats, type DecisionStats } from "./evaluate/decisionStats.js";
+export { evaluate, DEFAULT_HORIZONS_MS, type EvaluateOptions } from "./evaluate/evaluate.js";
+export type {
+  EvaluationReport,
+  EvaluationMethod,
+  CaptureReport,
+  HorizonReport,
+  IcEstimate,
+  PartialIc,
+} from "./evaluate/evaluationReport.js";
 export * from "./errors.js";

@@ -5,7 +5,7 @@
  * numbers bit for bit. Structured cloning the update objects instead costs 10–25 µs an
  * update, more than the engine spends on the ten events that produce one.
  *
- * Record: symbol, time, trigger (0 book, 1 trade), score, confidence, actionable,
+ * Record: symbol, time, receiveTime, trigger (0 book, 1 trade), score, confidence, actionable,
  * momentum, meanReversion, (score, confidence) per component in COMPONENT_NAMES order,
  * the four composite outputs, then the decision: present, urgency, participationRate,
  * algorithm, side, timeHorizonMs, priceLimit present, priceLimit; with contexts also
@@ -25,7 +25,7 @@ const ALGORITHMS = Object.keys(ALGORITHM) as ExecutionAlgorithm[];
 const SIDES = Object.keys(SIDE) as Side[];
 
 const COMPONENTS = COMPONENT_NAMES.length;
-const DECISION = 8 + 2 * COMPONENTS + 4;
+const DECISION = 9 + 2 * COMPONENTS + 4;
 const CONTEXT = DECISION + 8;
 const recordSize = (context: boolean): number => CONTEXT + (context ? 8 : 0);
 
@@ -51,13 +51,14 @@ export class ScoreBatchWriter {
       i = this.len;
     b[i] = symbol;
     b[i + 1] = u.time;
-    b[i + 2] = u.trigger === "book" ? 0 : 1;
-    b[i + 3] = u.score;
-    b[i + 4] = u.confidence;
-    b[i + 5] = u.actionable ? 1 : 0;
-    b[i + 6] = u.momentum;
-    b[i + 7] = u.meanReversion;
-    let k = i + 8;
+    b[i + 2] = u.receiveTime;
+    b[i + 3] = u.trigger === "book" ? 0 : 1;
+    b[i + 4] = u.score;
+    b[i + 5] = u.confidence;
+    b[i + 6] = u.actionable ? 1 : 0;
+    b[i + 7] = u.momentum;
+    b[i + 8] = u.meanReversion;
+    let k = i + 9;
     for (const name of COMPONENT_NAMES) {
       const c = u.components[name];
       b[k++] = c.score;
@@ -113,7 +114,7 @@ export function readScoreBatch(
   for (let i = 0; i < data.length; i += size) {
     const b = data;
     const components = {} as Record<ComponentName, { score: number; confidence: number }>;
-    let k = i + 8;
+    let k = i + 9;
     for (const name of COMPONENT_NAMES) {
       components[name] = { score: b[k]!, confidence: b[k + 1]! };
       k += 2;
@@ -139,12 +140,13 @@ export function readScoreBatch(
     const update: ScoreUpdate = {
       symbol: symbols[b[i]!]!,
       time: b[i + 1]!,
-      trigger: b[i + 2] === 0 ? "book" : "trade",
-      score: b[i + 3]!,
-      confidence: b[i + 4]!,
-      actionable: b[i + 5] === 1,
-      momentum: b[i + 6]!,
-      meanReversion: b[i + 7]!,
+      receiveTime: b[i + 2]!,
+      trigger: b[i + 3] === 0 ? "book" : "trade",
+      score: b[i + 4]!,
+      confidence: b[i + 5]!,
+      actionable: b[i + 6] === 1,
+      momentum: b[i + 7]!,
+      meanReversion: b[i + 8]!,
       components,
       composite,
       decision,

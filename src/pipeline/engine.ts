@@ -30,7 +30,14 @@ import { ConfluenceAnalyzer } from "../confluence/analyzer.js";
 import type { ComponentName, ConfluenceConfigInput } from "../confluence/config.js";
 import { CompositeEngine, type CompositeEngineOptions } from "./compositeEngine.js";
 import type { ExecutionDecision } from "../strategy/execution.js";
-import type { DepthDiffEvent, DepthSnapshotEvent, MarketEvent, QuoteEvent, TradeEvent } from "../feeds/events.js";
+import {
+  eventTime,
+  type DepthDiffEvent,
+  type DepthSnapshotEvent,
+  type MarketEvent,
+  type QuoteEvent,
+  type TradeEvent,
+} from "../feeds/events.js";
 import { REJECT_REASONS, routable, validateEvent, type RejectReason, type Rejection } from "../feeds/validate.js";
 import { InvalidParameterError } from "../errors.js";
 import { BookSync } from "../book/bookSync.js";
@@ -42,6 +49,13 @@ export interface ScoreUpdate {
   readonly symbol: string;
   /** Event time (ms) of the event that triggered the recalculation. */
   readonly time: number;
+  /**
+   * Local receive time (ms) of the event that triggered the recalculation: the clock every
+   * event has, and the one to measure what followed an update on (src/evaluate/; on spot
+   * captures the exchange clock runs more than a second ahead of it). NaN (null in JSON) when
+   * that event carried only an exchange time, which the validator allows.
+   */
+  readonly receiveTime: number;
   readonly trigger: "book" | "trade";
   readonly score: number;
   readonly confidence: number;
@@ -297,7 +311,7 @@ export class StreamingEngine {
     s.analyzer.onTrade({ price: e.price, qty: e.qty, buyerInitiated: e.buyerInitiated, time: s.analyzerTime });
     if (s.sync?.synced && time - s.lastTradeRecalc >= this.interval) {
       s.lastTradeRecalc = time;
-      this.recalc(s, time, "trade");
+      this.recalc(s, time, e.receiveTime, "trade");
     }
   }
 
@@ -326,7 +340,7 @@ export class StreamingEngine {
       return this.reject(s, bad);
     }
     const outcome = sync.onDiff(e);
-    if (outcome === "applied") this.bookChanged(s, sync, e.exchangeTime === e.exchangeTime ? e.exchangeTime : e.receiveTime);
+    if (outcome === "applied") this.bookChanged(s, sync, e);
     else if (outcome === "duplicate") s.events.duplicates++;
     else if (outcome === "rejected" || outcome === "outOfOrder") this.reject(s, sync.lastRejection!);
   }
@@ -338,21 +352,20 @@ export class StreamingEngine {
     const sync = this.syncOf(s);
     const outcome = sync.onSnapshot(e);
     if (outcome === "rejected") this.reject(s, sync.lastRejection!);
-    else if (outcome !== "ignored" && sync.synced)
-      this.bookChanged(s, sync, e.exchangeTime === e.exchangeTime ? e.exchangeTime : e.receiveTime);
+    else if (outcome !== "ignored" && sync.synced) this.bookChanged(s, sync, e);
   }
 
-  private bookChanged(s: SymbolState, sync: BookSync, time: number): void {
+  private bookChanged(s: SymbolState, sync: BookSync, e: DepthDiffEvent | DepthSnapshotEvent): void {
     const a = s.analyzer;
     const n = a.config.depth;
     const input = a.bookInput;
     const nb = sync.book.bids.top(n, input, 0, n);
     const na = sync.book.asks.top(n, input, 2 * n, 3 * n);
     a.onBookInput(nb, na);
-    this.recalc(s, time, "book");
+    this.recalc(s, eventTime(e), e.receiveTime, "book");
   }
 
-  private recalc(s: SymbolState, time: number, trigger: "book" | "trade"): void {
+  private recalc(s: SymbolState, time: number, receiveTime: number, trigger: "book" | "trade"): void {
     const u = s.analyzer.compute(time);
     if (!u) return;
     // a score update carries no normalized readings: the engine keeps no normalizer
@@ -366,6 +379,7 @@ export class StreamingEngine {
     const update: ScoreUpdate = {
       symbol: s.symbol,
       time,
+      receiveTime,
       trigger,
       score: u.score,
       confidence: u.confidence,

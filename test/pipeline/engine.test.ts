@@ -8,7 +8,8 @@ import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { jsKernels, loadKernels } from "../../src/index.js";
 import { StreamingEngine } from "../../src/pipeline/engine.js";
-import type { DepthDiffEvent, DepthSnapshotEvent, MarketEvent } from "../../src/feeds/events.js";
+import { eventTime, type DepthDiffEvent, type DepthSnapshotEvent, type MarketEvent } from "../../src/feeds/events.js";
+import { replayCaptureFiles } from "../../src/node/captureReader.js";
 import { BTCUSDT, COINM_ETHUSD, ETHUSDT, USDM_ETHUSDT } from "../support/capture.js";
 import { captureEvents } from "../support/replay.js";
 import { captureLines, runEngine, writeCapture } from "../support/engineRun.js";
@@ -51,6 +52,31 @@ describe("book sync on the real captures", () => {
     expect(sync.counters.applied + sync.counters.stale, "every diff applied or dropped as stale").toBe(3451);
     expect(sync.counters.stale).toBeGreaterThan(0);
     expect(s.book.applied).toBe(sync.counters.applied);
+    engine.dispose();
+  });
+});
+
+describe("the times a score update carries", () => {
+  test.each([
+    ["BTCUSDT", BTCUSDT],
+    ["ETHUSDT", USDM_ETHUSDT],
+  ])("%s: time is the triggering event's exchange time (receive time without one), receiveTime its local receive time", async (_, file) => {
+    let current: MarketEvent | null = null;
+    let checked = 0;
+    const engine = new StreamingEngine(wasm, {
+      onScore: (u) => {
+        const e = current!;
+        expect(u.receiveTime, `update ${checked} (${u.trigger})`).toBe(e.receiveTime);
+        expect(u.time, `update ${checked} (${u.trigger})`).toBe(eventTime(e));
+        expect(u.trigger, `update ${checked}`).toBe(e.type === "trade" ? "trade" : "book");
+        checked++;
+      },
+    });
+    await replayCaptureFiles([file], (e) => {
+      current = e;
+      engine.process(e);
+    });
+    expect(checked, "score updates checked").toBeGreaterThan(4000);
     engine.dispose();
   });
 });

@@ -1,0 +1,287 @@
+/**
+ * `evaluate`: the score against the market. From labelled sample sets (sampleCollector.ts; one
+ * per capture and symbol) it measures, per set and pooled over all of them, at each horizon:
+ * the Spearman IC of the score, the composite bias, each component and each baseline with the
+ * forward mid move (forwardMoves.ts), each with a block-bootstrap interval (blockBootstrap.ts)
+ * and its IC on non-overlapping samples with a t-statistic (nonOverlapping.ts); the partial IC
+ * of the score given the best baseline (partialSpearman.ts); hit rates (hitRates.ts); the
+ * score's own autocorrelation one horizon apart; and how the decisions behave
+ * (decisionStats.ts). What a factor researcher reads in an Alphalens tear sheet — IC by
+ * horizon, its significance, turnover — for a single-instrument, event-time signal, with the
+ * one-line baselines beside it as the honest yardstick.
+ *
+ * Pooled means the samples of every set together, each labelled, blocked and stepped within
+ * its own set (a capture's end never labels another's start). Deterministic: the same sets
+ * give the same report, on every engine (seeded bootstrap; + − × ÷ √ only).
+ */
+import { InvalidParameterError } from "../errors.js";
+import { COMPONENT_NAMES } from "../kernels/coreLayout.js";
+import { BlockBootstrap } from "./blockBootstrap.js";
+import { decisionStats } from "./decisionStats.js";
+import type { CaptureReport, EvaluationReport, HorizonReport, IcEstimate, PartialIc } from "./evaluationReport.js";
+import { firstAtOrAfter, forwardMoves } from "./forwardMoves.js";
+import { hitRates } from "./hitRates.js";
+import { nonOverlapping, tStatistic } from "./nonOverlapping.js";
+import { partialCorrelation, partialSpearman } from "./partialSpearman.js";
+import { BASELINE_NAMES, type BaselineName, type SampleSet } from "./sampleSet.js";
+import { spearman } from "./spearman.js";
+
+export interface EvaluateOptions {
+  /** Forward horizons, ms. Default 100 ms, 1 s, 5 s, 30 s. */
+  readonly horizonsMs?: readonly number[];
+  /** Bootstrap replicates. Default 1000. */
+  readonly replicates?: number;
+  /** Seed of the bootstrap's generator. Default 1. */
+  readonly seed?: number;
+  /** Shortest bootstrap block (ms); a block is never shorter than the horizon either. Default 10 s. */
+  readonly minBlockMs?: number;
+  /** Buckets of the hit rates by confidence. Default 10 (deciles). */
+  readonly buckets?: number;
+}
+
+export const DEFAULT_HORIZONS_MS: readonly number[] = [100, 1000, 5000, 30_000];
+const LEVEL = 0.95;
+
+/** The labelled samples of some sets at one horizon, side by side in compact columns. */
+interface Labelled {
+  readonly n: number;
+  readonly move: Float64Array;
+  readonly score: Float64Array;
+  readonly bias: Float64Array;
+  readonly confidence: Float64Array;
+  readonly actionable: Uint8Array;
+  readonly components: readonly Float64Array[];
+  readonly baselines: readonly Float64Array[];
+  /** Each sample's bootstrap block (dense ids 0 … blocks − 1) and whether it is a non-overlapping step. */
+  readonly block: Int32Array;
+  readonly blocks: number;
+  readonly step: Uint8Array;
+  readonly pastEnd: number;
+  readonly noQuote: number;
+}
+
+function label(sets: readonly SampleSet[], horizonMs: number, blockMs: number): Labelled {
+  const moves = sets.map((s) => forwardMoves(s, horizonMs));
+  const n = moves.reduce((sum, m) => sum + m.labelled, 0);
+  const out = {
+    move: new Float64Array(n),
+    score: new Float64Array(n),
+    bias: new Float64Array(n),
+    confidence: new Float64Array(n),
+    actionable: new Uint8Array(n),
+    components: COMPONENT_NAMES.map(() => new Float64Array(n)),
+    baselines: BASELINE_NAMES.map(() => new Float64Array(n)),
+    block: new Int32Array(n),
+    step: new Uint8Array(n),
+  };
+  const dense = new Map<string, number>();
+  let k = 0;
+  sets.forEach((s, si) => {
+    const move = moves[si]!.move;
+    const times: number[] = [];
+    const start = k;
+    let t0 = NaN;
+    for (let i = 0; i < s.length; i++) {
+      if (move[i] !== move[i]) continue;
+      const t = s.receiveTime[i]!;
+      if (t0 !== t0) t0 = t;
+      out.move[k] = move[i]!;
+      out.score[k] = s.score[i]!;
+      out.bias[k] = s.bias[i]!;
+      out.confidence[k] = s.confidence[i]!;
+      out.actionable[k] = s.actionable[i]!;
+      COMPONENT_NAMES.forEach((name, c) => {
+        out.components[c]![k] = s.components[name][i]!;
+      });
+      BASELINE_NAMES.forEach((name, b) => {
+        out.baselines[b]![k] = s.baselines[name][i]!;
+      });
+      const key = `${si}:${Math.floor((t - t0) / blockMs)}`;
+      let id = dense.get(key);
+      if (id === undefined) dense.set(key, (id = dense.size));
+      out.block[k] = id;
+      times.push(t);
+      k++;
+    }
+    for (const p of nonOverlapping(Float64Array.from(times), horizonMs)) out.step[start + p] = 1;
+  });
+  return {
+    ...out,
+    n,
+    blocks: dense.size,
+    pastEnd: moves.reduce((sum, m) => sum + m.pastEnd, 0),
+    noQuote: moves.reduce((sum, m) => sum + m.noQuote, 0),
+  };
+}
+
+const orNull = (x: number): number | null => (x === x ? x : null);
+
+/** The entries of `columns` at the samples where all of them are finite (and, with `only`, where only[i] is 1). */
+function complete(columns: readonly Float64Array[], only?: Uint8Array): { columns: Float64Array[]; keep: Int32Array } {
+  const n = columns[0]!.length;
+  const keep: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (only && only[i] !== 1) continue;
+    if (columns.every((c) => c[i]! - c[i]! === 0)) keep.push(i);
+  }
+  return { columns: columns.map((c) => Float64Array.from(keep, (i) => c[i]!)), keep: Int32Array.from(keep) };
+}
+
+const blocksOf = (l: Labelled, keep: Int32Array): Int32Array => Int32Array.from(keep, (i) => l.block[i]!);
+
+/** The IC of `signal`, with its bootstrap interval when `boot` is given. */
+function icEstimate(l: Labelled, signal: Float64Array, boot: BlockBootstrap | null): IcEstimate {
+  const { columns, keep } = complete([signal, l.move]);
+  const [x, y] = columns as [Float64Array, Float64Array];
+  const ic = x.length >= 3 ? spearman(x, y) : NaN;
+  const ci = boot && ic === ic ? boot.interval(blocksOf(l, keep), [x, y], (corr) => corr(0, 1), LEVEL) : null;
+  const steps = complete([signal, l.move], l.step).columns as [Float64Array, Float64Array];
+  const m = steps[0].length;
+  const stepIc = m >= 3 ? spearman(steps[0], steps[1]) : NaN;
+  return {
+    n: x.length,
+    ic: orNull(ic),
+    ci,
+    nonOverlapping: { n: m, ic: orNull(stepIc), t: orNull(tStatistic(stepIc, m)) },
+  };
+}
+
+function partialIc(l: Labelled, baseline: BaselineName | null, boot: BlockBootstrap): PartialIc {
+  if (baseline === null) return { baseline, n: 0, ic: null, ci: null };
+  const { columns, keep } = complete([l.score, l.move, l.baselines[BASELINE_NAMES.indexOf(baseline)]!]);
+  const [x, y, z] = columns as [Float64Array, Float64Array, Float64Array];
+  const ic = x.length >= 4 ? partialSpearman(x, y, z) : NaN;
+  const ci =
+    ic === ic ? boot.interval(blocksOf(l, keep), [x, y, z], (corr) => partialCorrelation(corr(0, 1), corr(0, 2), corr(1, 2)), LEVEL) : null;
+  return { baseline, n: x.length, ic: orNull(ic), ci };
+}
+
+/** Spearman correlation of each sample's score with the score of the first update at least `horizonMs` later, within each set. */
+function scoreAutocorrelation(sets: readonly SampleSet[], horizonMs: number): { n: number; ic: number | null } {
+  const now: number[] = [],
+    later: number[] = [];
+  for (const s of sets) {
+    for (let i = 0; i < s.length; i++) {
+      const j = firstAtOrAfter(s.receiveTime, s.receiveTime[i]! + horizonMs);
+      if (j === s.length) break;
+      now.push(s.score[i]!);
+      later.push(s.score[j]!);
+    }
+  }
+  const ic = now.length >= 3 ? spearman(Float64Array.from(now), Float64Array.from(later)) : NaN;
+  return { n: now.length, ic: orNull(ic) };
+}
+
+interface Resolved {
+  readonly horizonsMs: readonly number[];
+  readonly replicates: number;
+  readonly seed: number;
+  readonly minBlockMs: number;
+  readonly buckets: number;
+}
+
+function horizonReport(sets: readonly SampleSet[], horizonMs: number, o: Resolved): HorizonReport {
+  const blockMs = Math.max(o.minBlockMs, horizonMs);
+  const l = label(sets, horizonMs, blockMs);
+  const boot = new BlockBootstrap(Math.max(l.blocks, 1), o.replicates, o.seed);
+  const baselines = Object.fromEntries(BASELINE_NAMES.map((name, b) => [name, icEstimate(l, l.baselines[b]!, boot)])) as Record<
+    BaselineName,
+    IcEstimate
+  >;
+  let best: BaselineName | null = null;
+  for (const name of BASELINE_NAMES) {
+    const ic = baselines[name].ic;
+    if (ic !== null && (best === null || ic > baselines[best].ic!)) best = name;
+  }
+  return {
+    horizonMs,
+    labelled: l.n,
+    pastEnd: l.pastEnd,
+    noQuote: l.noQuote,
+    blocks: l.blocks,
+    blockMs,
+    score: icEstimate(l, l.score, boot),
+    bias: icEstimate(l, l.bias, boot),
+    // the components without intervals: the bootstrap is most of the work, and a component's place is judged by the partial ICs of a fit
+    components: Object.fromEntries(COMPONENT_NAMES.map((name, c) => [name, icEstimate(l, l.components[c]!, null)])),
+    baselines,
+    partial: partialIc(l, best, boot),
+    hitRates: hitRates({ score: l.score, move: l.move, confidence: l.confidence, actionable: l.actionable }, o.buckets),
+    scoreAutocorrelation: scoreAutocorrelation(sets, horizonMs),
+  };
+}
+
+function captureReport(capture: string, symbol: string, sets: readonly SampleSet[], o: Resolved): CaptureReport {
+  const samples = sets.reduce((sum, s) => sum + s.length, 0);
+  const confidence: number[] = [],
+    strength: number[] = [];
+  let first = Infinity,
+    last = -Infinity;
+  for (const s of sets) {
+    for (let i = 0; i < s.length; i++) {
+      confidence.push(s.confidence[i]!);
+      strength.push(Math.abs(s.score[i]! - 50));
+    }
+    if (s.length > 0) {
+      first = Math.min(first, s.receiveTime[0]!);
+      last = Math.max(last, s.receiveTime[s.length - 1]!);
+    }
+  }
+  const echo = samples >= 3 ? spearman(Float64Array.from(confidence), Float64Array.from(strength)) : NaN;
+  return {
+    capture,
+    symbol,
+    samples,
+    updatesDropped: sets.reduce((sum, s) => sum + s.counts.updatesDropped, 0),
+    quotesDropped: sets.reduce((sum, s) => sum + s.counts.quotesDropped, 0),
+    firstTime: samples > 0 ? first : null,
+    lastTime: samples > 0 ? last : null,
+    confidenceVsStrength: orNull(echo),
+    horizons: o.horizonsMs.map((h) => horizonReport(sets, h, o)),
+    decisions: decisionStats(sets),
+  };
+}
+
+function integer(name: string, value: number | undefined, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(Number.isSafeInteger(value) && value >= min && value <= max))
+    throw new InvalidParameterError(name, value, `an integer from ${min} to ${max}`);
+  return value;
+}
+
+function resolve(options: EvaluateOptions): Resolved {
+  const horizonsMs = options.horizonsMs ?? DEFAULT_HORIZONS_MS;
+  if (!Array.isArray(horizonsMs) || horizonsMs.length === 0)
+    throw new InvalidParameterError("horizonsMs", horizonsMs, "a non-empty array of horizons in ms");
+  for (const h of horizonsMs) {
+    if (!(typeof h === "number" && h > 0 && h <= 86_400_000))
+      throw new InvalidParameterError("horizonsMs", h, "a horizon in ms, > 0 and at most a day");
+  }
+  const minBlockMs = options.minBlockMs ?? 10_000;
+  if (!(typeof minBlockMs === "number" && minBlockMs > 0 && minBlockMs < Infinity))
+    throw new InvalidParameterError("minBlockMs", minBlockMs, "a finite number of ms > 0");
+  return {
+    horizonsMs: [...horizonsMs],
+    replicates: integer("replicates", options.replicates, 1, 100_000, 1000),
+    seed: integer("seed", options.seed, 0, 0xffffffff, 1),
+    minBlockMs,
+    buckets: integer("buckets", options.buckets, 1, 1000, 10),
+  };
+}
+
+/** Evaluates each sample set on its own and all of them pooled. */
+export function evaluate(sets: readonly SampleSet[], options: EvaluateOptions = {}): EvaluationReport {
+  const o = resolve(options);
+  const symbols = [...new Set(sets.map((s) => s.symbol))];
+  return {
+    horizonsMs: o.horizonsMs,
+    method: {
+      clock: "local receive time",
+      move: "mid of the first best quote at or after t + h against the mid at or before t, in basis points",
+      bootstrap: { replicates: o.replicates, seed: o.seed, level: LEVEL, minBlockMs: o.minBlockMs },
+      buckets: o.buckets,
+    },
+    captures: sets.map((s) => captureReport(s.capture, s.symbol, [s], o)),
+    pooled: captureReport("pooled", symbols.join("+"), sets, o),
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * Hit rates: how often the side a score points to (above or below 50) is the side the mid
+ * then moves to. Updates after which the mid did not move, and scores of exactly 50, say
+ * nothing either way and are left out (counted). Reported overall, on actionable updates only,
+ * by confidence decile (a confidence worth its name sorts these: the top decile hits more often
+ * than the bottom one) and by confidence decile within each half of signal strength |score − 50|
+ * (a confidence that only echoes strength sorts nothing within a half).
+ */
+
+export interface HitRate {
+  readonly n: number;
+  readonly hits: number;
+  /** hits / n; null when n is 0. */
+  readonly rate: number | null;
+}
+
+export interface ConfidenceBucket extends HitRate {
+  readonly confidenceMin: number;
+  readonly confidenceMax: number;
+  readonly confidenceMean: number;
+}
+
+export interface HitRates {
+  readonly overall: HitRate;
+  readonly actionable: HitRate;
+  /** Equal-count buckets of confidence, lowest first (ties split in time order). */
+  readonly byConfidence: readonly ConfidenceBucket[];
+  /** The same within the weaker and the stronger half of |score − 50|. */
+  readonly byConfidenceWithinStrength: { readonly weak: readonly ConfidenceBucket[]; readonly strong: readonly ConfidenceBucket[] };
+  /** Left out: the mid did not move, or the score was exactly 50. */
+  readonly zeroMoves: number;
+  readonly neutralScores: number;
+}
+
+/** The inputs, one entry per labelled sample. */
+export interface HitRateInput {
+  readonly score: Float64Array;
+  /** Forward moves (no NaN). */
+  readonly move: Float64Array;
+  readonly confidence: Float64Array;
+  readonly actionable: Uint8Array;
+}
+
+const rate = (hits: number, n: number): HitRate => ({ n, hits, rate: n > 0 ? hits / n : null });
+
+/** Equal-count buckets of `indices` ordered by confidence. */
+function buckets(indices: readonly number[], hit: Uint8Array, confidence: Float64Array, count: number): ConfidenceBucket[] {
+  const sorted = [...indices].sort((a, b) => confidence[a]! - confidence[b]! || a - b);
+  const n = sorted.length;
+  const out: ConfidenceBucket[] = [];
+  for (let k = 0; k < count; k++) {
+    const from = Math.floor((k * n) / count),
+      to = Math.floor(((k + 1) * n) / count);
+    if (to === from) continue;
+    let hits = 0,
+      sum = 0;
+    for (let p = from; p < to; p++) {
+      hits += hit[sorted[p]!]!;
+      sum += confidence[sorted[p]!]!;
+    }
+    out.push({
+      ...rate(hits, to - from),
+      confidenceMin: confidence[sorted[from]!]!,
+      confidenceMax: confidence[sorted[to - 1]!]!,
+      confidenceMean: sum / (to - from),
+    });
+  }
+  return out;
+}
+
+export function hitRates(input: HitRateInput, bucketCount = 10): HitRates {
+  const { score, move, confidence, actionable } = input;
+  const hit = new Uint8Array(score.length);
+  const scored: number[] = [];
+  let zeroMoves = 0,
+    neutralScores = 0,
+    hits = 0,
+    actionableN = 0,
+    actionableHits = 0;
+  for (let i = 0; i < score.length; i++) {
+    if (move[i] === 0) {
+      zeroMoves++;
+      continue;
+    }
+    if (score[i] === 50) {
+      neutralScores++;
+      continue;
+    }
+    const h = score[i]! > 50 === move[i]! > 0 ? 1 : 0;
+    hit[i] = h;
+    scored.push(i);
+    hits += h;
+    if (actionable[i] === 1) {
+      actionableN++;
+      actionableHits += h;
+    }
+  }
+  const strength = (i: number): number => Math.abs(score[i]! - 50);
+  const byStrength = [...scored].sort((a, b) => strength(a) - strength(b) || a - b);
+  const half = Math.floor(byStrength.length / 2);
+  return {
+    overall: rate(hits, scored.length),
+    actionable: rate(actionableHits, actionableN),
+    byConfidence: buckets(scored, hit, confidence, bucketCount),
+    byConfidenceWithinStrength: {
+      weak: buckets(byStrength.slice(0, half), hit, confidence, bucketCount),
+      strong: buckets(byStrength.slice(half), hit, confidence, bucketCount),
+    },
+    zeroMoves,
+    neutralScores,
+  };
+}
