@@ -97,8 +97,12 @@ function coreVariant(k: Kernels, flat: Flat, span: number, preset: "default" | "
   const core = k.confluenceCore({
     lookback: a.config.lookback,
     depth: DEPTH,
+    ofiWindow: a.config.ofiWindow,
+    flowWindow: a.config.flowWindow,
     sensitivity: a.config.sensitivity,
     staleMs: a.config.sentimentStaleMs,
+    bookDepthWeight: a.config.bookDepthWeight,
+    tradeFlowWeight: a.config.tradeFlowWeight,
     weights: Object.values(a.config.weights),
     levelWeights: Array.from({ length: DEPTH }, (_, i) => Math.exp((-2 * i) / DEPTH)),
   });

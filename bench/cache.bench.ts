@@ -202,8 +202,12 @@ function coreUpdate(k: Kernels, events: Awaited<ReturnType<typeof captureEvents>
     {
       lookback: a.config.lookback,
       depth: DEPTH,
+      ofiWindow: a.config.ofiWindow,
+      flowWindow: a.config.flowWindow,
       sensitivity: a.config.sensitivity,
       staleMs: a.config.sentimentStaleMs,
+      bookDepthWeight: a.config.bookDepthWeight,
+      tradeFlowWeight: a.config.tradeFlowWeight,
       weights: Object.values(a.config.weights),
       levelWeights: levelWeights(DEPTH, 2 / DEPTH),
     },

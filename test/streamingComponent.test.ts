@@ -58,10 +58,11 @@ const scorer = (c: StreamingComponent<unknown>) => c as MultiTimeframeScorer;
 
 const CASES: readonly ContractCase[] = [
   {
-    // lookback 2: a book, L + 1 = 3 quotes and 4L = 8 trades before the ultraFast preset scores
+    // lookback 2, OFI over 2 quotes, trade flow over 2 trades: a book, K + 1 = 3 quotes and 4L = 8 trades
+    // before the ultraFast preset scores
     name: "ConfluenceAnalyzer",
     usesKernels: true,
-    make: (k) => new ConfluenceAnalyzer(k, { preset: "ultraFast", lookback: 2 }),
+    make: (k) => new ConfluenceAnalyzer(k, { preset: "ultraFast", lookback: 2, ofiWindow: 2, flowWindow: 2 }),
     step: (c, i) => {
       const a = analyzer(c);
       if (i === 0) a.onBook(book.bids, book.asks);
@@ -83,7 +84,7 @@ const CASES: readonly ContractCase[] = [
     ],
   },
   {
-    // 1 s and 2 s bars, book and flow only, lookback 1: each timeframe scores once a bar of its own has closed
+    // 1 s and 2 s bars, book and flow only, windows of 1: each timeframe scores once a bar of its own has closed
     // (a trade) after a book and two quotes; the 1 s bar closes at t = 1000, the 2 s bar at t = 2000
     name: "MultiTimeframeScorer",
     usesKernels: true,
@@ -93,7 +94,12 @@ const CASES: readonly ContractCase[] = [
           { name: "1s", periodMs: 1000, weight: 0.5 },
           { name: "2s", periodMs: 2000, weight: 0.5 },
         ],
-        analyzer: { lookback: 1, weights: { orderbook: 0.5, orderflow: 0.5, volume: 0, price_structure: 0, technical: 0, sentiment: 0 } },
+        analyzer: {
+          lookback: 1,
+          ofiWindow: 1,
+          flowWindow: 1,
+          weights: { orderbook: 0.5, orderflow: 0.5, volume: 0, price_structure: 0, technical: 0, sentiment: 0 },
+        },
       }),
     step: (c, i) => {
       const m = scorer(c);

@@ -6,7 +6,8 @@
  * same functions with the same names, operation for operation, and the differential tests
  * compare the two slot group by slot group (test/kernels/coreComponents.test.ts).
  *
- * Notation: L = lookback (events), N = book depth, g = 4·sensitivity,
+ * Notation: L = lookback (events), N = book depth, K = ofiWindow (quotes), F = flowWindow
+ * (trades), d = bookDepthWeight, m = tradeFlowWeight, g = 4·sensitivity,
  * squash(x) = x/(1 + |x|) (odd, monotone, into (−1, 1)), agree(a, b) = 1 − |a − b|/2,
  * σ = sample std of the last 4L trade prices, p = last trade price, p_L = the price L
  * trades earlier. A component's signal is in [−1, 1] (sub-score 50 + 50·signal), its
@@ -29,18 +30,21 @@ import { agree, clamp, squash } from "./bounded";
 }
 
 /**
- * Warm-up: every component with weight > 0 must have its data (orderbook: a book;
- * orderflow: L trades and L + 1 quotes; volume, price_structure, technical: 4L trades).
- * Sentiment never blocks: absent, its weight is redistributed. Writes what is missing;
- * true when nothing is.
+ * Warm-up: every component with weight > 0 must have its data (orderbook: a book when
+ * d > 0, else a touch — a quote or a book, counted as a missing quote; orderflow: F trades
+ * and K + 1 quotes; volume, price_structure, technical: 4L trades). Sentiment never
+ * blocks: absent, its weight is redistributed. Writes what is missing; true when nothing is.
  */
 export function warmedUp(p: usize, s: CoreState): bool {
   const lookback = s.lookback;
   let needTrades: i32 = 0, needQuotes: i32 = 0, needBooks: i32 = 0;
-  if (weight(s, O.ORDERBOOK) > 0) needBooks = max(needBooks, 1 - s.books);
+  if (weight(s, O.ORDERBOOK) > 0) {
+    if (s.bookDepthWeight > 0) needBooks = max(needBooks, 1 - s.books);
+    else if (s.quotes + s.books == 0) needQuotes = max(needQuotes, 1);
+  }
   if (weight(s, O.ORDERFLOW) > 0) {
-    needTrades = max(needTrades, lookback - s.trades);
-    needQuotes = max(needQuotes, lookback + 1 - s.quotes);
+    needTrades = max(needTrades, s.flowWindow - s.trades);
+    needQuotes = max(needQuotes, s.ofiWindow + 1 - s.quotes);
   }
   if (weight(s, O.VOLUME) > 0 || weight(s, O.PRICE_STRUCTURE) > 0 || weight(s, O.TECHNICAL) > 0) {
     needTrades = max(needTrades, 4 * lookback - s.trades);
@@ -67,34 +71,49 @@ export function priceMove(p: usize, s: CoreState): f64 {
 }
 
 /**
- * orderbook: dwi = depth-weighted imbalance over the top N levels, mo = microprice offset;
- * signal = squash(g·(0.6·dwi + 0.4·mo)), confidence = agree(dwi, mo)·levels/N (0 without a
- * valid book).
+ * orderbook, led by the touch: ti = touch imbalance (Bq − Aq)/(Bq + Aq) of the freshest
+ * source, dwi = depth-weighted imbalance over the top N levels (0 without a complete book),
+ * r = touch size/its mean; signal = squash(g·((1 − d)·ti + d·dwi)), confidence =
+ * min(r, 1)·(1 − d + d·levels/N): a thin touch flips with any order, an incomplete book
+ * backs the depth part less. Both 0 while the freshest source has no touch (a book with an
+ * empty side). The microprice offset is no separate term: microprice − mid = spread·ti/2,
+ * so it is the touch imbalance (Stoikov's weighted mid).
  */
 export function orderbookSignal(p: usize, s: CoreState): void {
-  const dwi = s.dwi, mo = s.microOffset;
-  const valid = s.bookValid != 0;
-  out(p, O.F_DEPTH_WEIGHTED_IMBALANCE, dwi);
-  out(p, O.F_MICROPRICE_OFFSET, mo);
+  const ti = s.touchImbalance, d = s.bookDepthWeight;
+  const book = s.bookValid != 0;
+  const dwi = book ? s.dwi : 0.0;
+  const ratio = s.touchSizeMean > 0 ? s.touchSize / s.touchSizeMean : 0.0;
+  const touch = s.touchValid != 0;
+  out(p, O.F_TOUCH_IMBALANCE, ti);
+  out(p, O.F_TOUCH_SIZE_RATIO, ratio);
+  out(p, O.F_DEPTH_WEIGHTED_IMBALANCE, s.dwi);
+  out(p, O.F_MICROPRICE_OFFSET, s.microOffset);
   component(p, s, O.ORDERBOOK,
-    valid ? squash(s.gain * (0.6 * dwi + 0.4 * mo)) : 0.0,
-    valid ? agree(dwi, mo) * (<f64>s.levels / <f64>s.depth) : 0.0,
+    touch ? squash(s.gain * ((1 - d) * ti + d * dwi)) : 0.0,
+    touch ? min(ratio, 1.0) * (1 - d + d * (book ? <f64>s.levels / <f64>s.depth : 0.0)) : 0.0,
     true);
 }
 
 /**
- * orderflow: vdi = volume-delta imbalance of the last L trades, ofn = Σe/Σ|e| over the last
- * L quotes; signal = squash(g·(vdi + ofn)/2), confidence = agree(vdi, ofn).
+ * orderflow over short windows: ofn = Σe/Σ|e| over the last K quotes (Cont, Kukanov &
+ * Stoikov 2014, eq. 10), tfi = volume-delta imbalance of the last F trades;
+ * signal = squash(g·((1 − m)·ofn + m·tfi)), confidence = agree(tfi, ofn). Also writes
+ * the volume-delta imbalance of the last L trades (a feature, not in the signal).
  */
 export function orderflowSignal(p: usize, s: CoreState): void {
   const vd = changetype<VolumeDeltaWindow>(s.vd);
   const vdi = vd.buy + vd.sell > 0 ? vd.imbalance : 0.0;
+  const flow = changetype<VolumeDeltaWindow>(s.flow);
+  const tfi = flow.buy + flow.sell > 0 ? flow.imbalance : 0.0;
   const ofi = changetype<OfiWindow>(s.ofi);
   const ofn = ofi.absSum > 0 ? ofi.sum / ofi.absSum : 0.0;
+  const m = s.tradeFlowWeight;
   out(p, O.F_VOLUME_DELTA_IMBALANCE, vdi);
   out(p, O.F_ORDER_FLOW_IMBALANCE, ofn);
+  out(p, O.F_TRADE_FLOW_IMBALANCE, tfi);
   out(p, O.F_OFI_SUM, ofi.sum == ofi.sum ? ofi.sum : 0.0);
-  component(p, s, O.ORDERFLOW, squash(s.gain * (vdi + ofn) * 0.5), agree(vdi, ofn), true);
+  component(p, s, O.ORDERFLOW, squash(s.gain * ((1 - m) * ofn + m * tfi)), agree(tfi, ofn), true);
 }
 
 /**

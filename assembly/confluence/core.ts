@@ -10,12 +10,18 @@
  *
  * Events
  *   book:  depth-weighted imbalance dwi = (Σ wᵢQbidᵢ − Σ wᵢQaskᵢ)/(Σ wᵢQbidᵢ + Σ wᵢQaskᵢ)
- *          over the top N levels (wᵢ = exp(−2i/N), passed in), microprice offset
- *          mo = 2·(microprice − mid)/spread in [−1, 1]; mid, spread; relative spread
- *          into a 4L window.
- *   quote: the same top-of-book fields from a best quote, plus order-flow imbalance
- *          e (Cont–Kukanov–Stoikov) into an L window.
- *   trade: volume delta over the last L trades; prices, sizes and price changes into
+ *          over the top N levels (wᵢ = exp(−2i/N), passed in), and the touch from its
+ *          best levels (below). A book with an empty side has no touch: the orderbook
+ *          component is silent until the next quote or complete book.
+ *   quote: the touch from a best quote, plus order-flow imbalance e
+ *          (Cont–Kukanov–Stoikov) into an ofiWindow window.
+ *   touch: from whichever of the two arrived last (the freshest source; the best-quote
+ *          stream updates on every change at the touch, a depth stream every 100 ms):
+ *          mid, spread, microprice, microprice offset mo = 2·(microprice − mid)/spread,
+ *          touch imbalance (Bq − Aq)/(Bq + Aq), touch size Bq + Aq and its mean (EW,
+ *          α = 2/(4L + 1)); the relative spread into a 4L window.
+ *   trade: volume delta over the last L trades and over the last flowWindow trades;
+ *          prices, sizes and price changes into
  *          4L windows; EMA(p) fast (α = 2/(L+1)) and slow (α = 2/(4L+1)); Wilder RSI
  *          (α = 1/L); an exponentially weighted VWAP (α = 2/(L+1)); a breakout state
  *          (+1 above the previous 4L high, −1 below the low, decaying by 1 − 1/L); the
@@ -43,8 +49,8 @@ import {
 }
 
 // Block layout: outputs + state, component weights, level weights, book input,
-// price ring, then the sub-windows (volume delta L, OFI L, four rolling windows of 4L:
-// prices, sizes, price changes, relative spreads).
+// price ring, then the sub-windows (volume delta L and flowWindow, OFI ofiWindow, four
+// rolling windows of 4L: prices, sizes, price changes, relative spreads).
 // @ts-ignore: decorator
 @inline function headBytes(): usize {
   return align16((<usize>O.OUTPUTS << 3) + offsetof<CoreState>());
@@ -56,17 +62,20 @@ import {
 }
 
 /** Bytes for a core. */
-export function coreSize(lookback: i32, depth: i32): usize {
+export function coreSize(lookback: i32, depth: i32, ofiWindow: i32, flowWindow: i32): usize {
   return headBytes() + align16(<usize>O.COMPONENTS << 3) + align16(<usize>depth << 3) + align16(<usize>depth << 5)
-    + align16(<usize>(lookback + 1) << 3) + align16(volumeWindowSize(lookback)) + align16(ofiWindowSize(lookback))
-    + 4 * statsBytes(lookback);
+    + align16(<usize>(lookback + 1) << 3) + align16(volumeWindowSize(lookback)) + align16(volumeWindowSize(flowWindow))
+    + align16(ofiWindowSize(ofiWindow)) + 4 * statsBytes(lookback);
 }
 
 /**
  * Lays out a core at `p`. `weights` (O.COMPONENTS × f64, summing to 1) and `levelWeights`
- * (depth × f64) are copied in.
+ * (depth × f64) are copied in; `bookDepthWeight` and `tradeFlowWeight` in [0, 1].
  */
-export function coreInit(p: usize, lookback: i32, depth: i32, sensitivity: f64, staleMs: f64, weights: usize, levelWeights: usize): void {
+export function coreInit(
+  p: usize, lookback: i32, depth: i32, ofiWindow: i32, flowWindow: i32, sensitivity: f64, staleMs: f64,
+  bookDepthWeight: f64, tradeFlowWeight: f64, weights: usize, levelWeights: usize,
+): void {
   const s = state(p);
   const stats = statsBytes(lookback);
   let at = p + headBytes();
@@ -80,8 +89,10 @@ export function coreInit(p: usize, lookback: i32, depth: i32, sensitivity: f64, 
   at += align16(<usize>(lookback + 1) << 3);
   s.vd = at;
   at += align16(volumeWindowSize(lookback));
+  s.flow = at;
+  at += align16(volumeWindowSize(flowWindow));
   s.ofi = at;
-  at += align16(ofiWindowSize(lookback));
+  at += align16(ofiWindowSize(ofiWindow));
   s.prices = at;
   s.sizes = at + stats;
   s.changes = at + 2 * stats;
@@ -90,11 +101,16 @@ export function coreInit(p: usize, lookback: i32, depth: i32, sensitivity: f64, 
   memory.copy(s.levelWeights, levelWeights, <usize>depth << 3);
   s.lookback = lookback;
   s.depth = depth;
+  s.ofiWindow = ofiWindow;
+  s.flowWindow = flowWindow;
   s.gain = 4 * sensitivity;
   s.staleMs = staleMs;
+  s.bookDepthWeight = bookDepthWeight;
+  s.tradeFlowWeight = tradeFlowWeight;
   const long = lookback * 4;
   volumeWindowInit(s.vd, lookback, Infinity);
-  ofiWindowInit(s.ofi, lookback);
+  volumeWindowInit(s.flow, flowWindow, Infinity);
+  ofiWindowInit(s.ofi, ofiWindow);
   rollingStatsInit(s.prices, long, 2.0 / <f64>(long + 1), long, 1);
   rollingStatsInit(s.sizes, long, 1, long, 0);
   rollingStatsInit(s.changes, long, 1, long, 0);
@@ -108,6 +124,7 @@ export function coreReset(p: usize): void {
   s.quotes = 0;
   s.books = 0;
   s.bookValid = 0;
+  s.touchValid = 0;
   s.levels = 0;
   s.hasSentiment = 0;
   s.ringPos = 0;
@@ -121,12 +138,16 @@ export function coreReset(p: usize): void {
   s.dp2Long = 0;
   s.dwi = 0;
   s.microOffset = 0;
+  s.touchImbalance = 0;
+  s.touchSize = 0;
+  s.touchSizeMean = NaN;
   s.mid = NaN;
   s.spread = NaN;
   s.microprice = NaN;
   s.sentiment = 0;
   s.sentimentTime = -Infinity;
   volumeWindowReset(s.vd);
+  volumeWindowReset(s.flow);
   ofiWindowReset(s.ofi);
   rollingStatsReset(s.prices);
   rollingStatsReset(s.sizes);
@@ -140,13 +161,20 @@ export function coreBookInput(p: usize): usize {
   return state(p).book;
 }
 
+/** The touch: from the freshest source, a best quote or a book's best levels. */
 function topOfBook(s: CoreState, pb: f64, qb: f64, pa: f64, qa: f64): void {
   const mid = (pb + pa) * 0.5, spread = pa - pb;
-  const micro = qb + qa > 0 ? (pb * qa + pa * qb) / (qb + qa) : mid;
+  const size = qb + qa;
+  const micro = size > 0 ? (pb * qa + pa * qb) / size : mid;
   s.mid = mid;
   s.spread = spread;
   s.microprice = micro;
   s.microOffset = spread > 0 ? clamp(2 * (micro - mid) / spread, -1, 1) : 0.0;
+  s.touchImbalance = size > 0 ? (qb - qa) / size : 0.0;
+  s.touchSize = size;
+  const mean = s.touchSizeMean;
+  s.touchSizeMean = mean == mean ? mean + 2.0 / (4 * <f64>s.lookback + 1) * (size - mean) : size;
+  s.touchValid = 1;
   if (mid > 0 && spread >= 0) rollingStatsPush(s.spreads, spread / mid);
 }
 
@@ -157,6 +185,7 @@ export function coreBook(p: usize, nb: i32, na: i32): void {
   const db = min(nb, n), da = min(na, n);
   if (db < 1 || da < 1) {
     s.bookValid = 0;
+    s.touchValid = 0;
     return;
   }
   const book = s.book, w = s.levelWeights;
@@ -184,6 +213,7 @@ export function coreTrade(p: usize, price: f64, qty: f64, buyer: i32, time: f64)
   const lookback = s.lookback;
   const fl = <f64>lookback;
   volumeWindowPush(s.vd, qty, buyer, time);
+  volumeWindowPush(s.flow, qty, buyer, time);
   const prices = changetype<RollingStats>(s.prices);
   if (s.trades > 0) {
     const dp = price - s.lastPrice;

@@ -10,15 +10,20 @@ import * as O from "../generated/coreLayout";
 export class CoreState {
   lookback: i32;
   depth: i32;
+  ofiWindow: i32;
+  flowWindow: i32;
   trades: i32;
   quotes: i32;
   books: i32;
   bookValid: i32;
+  touchValid: i32;
   levels: i32;
   hasSentiment: i32;
   ringPos: i32;
   gain: f64;
   staleMs: f64;
+  bookDepthWeight: f64;
+  tradeFlowWeight: f64;
   lastPrice: f64;
   emaFast: f64;
   avgGain: f64;
@@ -29,6 +34,9 @@ export class CoreState {
   dp2Long: f64;
   dwi: f64;
   microOffset: f64;
+  touchImbalance: f64;
+  touchSize: f64;
+  touchSizeMean: f64;
   mid: f64;
   spread: f64;
   microprice: f64;
@@ -39,8 +47,9 @@ export class CoreState {
   levelWeights: usize; // N
   book: usize; // 4·N: bidPx, bidQty, askPx, askQty
   priceRing: usize; // L + 1
-  vd: usize;
-  ofi: usize;
+  vd: usize; // L trades
+  flow: usize; // flowWindow trades
+  ofi: usize; // ofiWindow quotes
   prices: usize;
   sizes: usize;
   changes: usize;

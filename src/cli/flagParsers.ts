@@ -25,3 +25,23 @@ export function oneOf<T extends string>(flag: string, choices: readonly T[]): (t
     return text as T;
   };
 }
+
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000 };
+
+/** A comma-separated list of durations with units (`100ms,1s,5s,30s`; ms, s or m), each > 0 and at most an hour, as ms. */
+export function durationList(flag: string): (text: string) => number[] {
+  return (text) => {
+    const fail = (why: string): never => {
+      throw new UsageError(`${flag} ${text}: ${why}: expected durations like 100ms,1s,5s,30s (ms, s or m; each > 0 and at most 1h)`);
+    };
+    const values = text.split(",").map((part) => {
+      const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(part.trim());
+      if (!m) return fail(`'${part}' is not a duration`);
+      const ms = Number(m[1]) * UNIT_MS[m[2]!]!;
+      if (!(ms > 0 && ms <= 3_600_000)) return fail(`'${part}' is out of range`);
+      return ms;
+    });
+    if (new Set(values).size !== values.length) fail("a horizon is given twice");
+    return values;
+  };
+}

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { Command, type CommanderError } from "commander";
 import { PRESETS, type PresetName } from "../confluence/config.js";
 import { checkCaptures } from "./checkCaptures.js";
-import { integerIn, oneOf } from "./flagParsers.js";
+import { durationList, integerIn, oneOf } from "./flagParsers.js";
 import { scoringConfig } from "./scoringConfig.js";
 import { UsageError } from "./usageError.js";
 
@@ -68,7 +68,7 @@ function subcommand(program: Command, name: string): Command {
   return command.exitOverride(failWith(command));
 }
 
-/** Shared wording of the scoring flags of replay and worker. */
+/** Shared wording of the scoring flags of replay, evaluate and worker. */
 function addScoringFlags(command: Command): Command {
   return command
     .option(
@@ -101,6 +101,7 @@ export function createProgram(): Command {
       `${examples([
         `confluence replay ${BTC} ${ETH}`,
         `confluence replay ${BTC} --json > summary.json`,
+        `confluence evaluate ${BTC} ${ETH}`,
         "confluence help replay",
       ])}\nExit status: 0 done, 1 the work failed (one line on stderr saying why), 2 a usage error.\n`,
     );
@@ -163,6 +164,63 @@ export function createProgram(): Command {
             ...(flags.out ? { out: flags.out } : {}),
             ...(flags.report ? { report: flags.report } : {}),
             ...(flags.workers ? { workers: flags.workers } : {}),
+          },
+          out,
+        );
+      },
+    );
+
+  const evaluateCommand = subcommand(program, "evaluate")
+    .summary("measure the score against the market: IC by horizon against baselines")
+    .description(
+      "Replays each capture through the engine and measures the score against what the mid price did next: for each horizon the " +
+        "Spearman IC of the score, its components, the composite bias and four one-line baselines (top-of-book imbalance, top-5 levels, " +
+        "OFI over 10 quotes, trade volume delta over 50 trades) with the forward mid move on the local receive clock, with 95% block-bootstrap " +
+        "intervals and t-statistics on non-overlapping samples; the partial IC of the score given the best baseline; hit rates overall, " +
+        "when actionable and by confidence decile; and how often the decision changes side. Each file is a capture of its own (per file " +
+        "and symbol), and all of them are also pooled.",
+    )
+    .argument("<captures...>", "capture files (`<receive time, ns> <Binance JSON>` a line, as data/ holds), or - for standard input")
+    .option(
+      "-H, --horizons <list>",
+      "forward horizons, comma-separated, with units ms, s or m (each > 0, at most 1h)",
+      durationList("--horizons"),
+      [100, 1000, 5000, 30_000],
+    )
+    .option("-j, --json", "print the report as one JSON object instead of the table (docs/evaluate-report.schema.json)")
+    .option("-r, --report <file>", "write an HTML report: IC by horizon, hit rate by confidence decile, turnover")
+    .option(
+      "--replicates <n>",
+      "bootstrap replicates for the intervals, 1 to 100000 (default 1000; fewer is faster and coarser)",
+      integerIn("--replicates", 1, 100_000),
+      1000,
+    );
+  addScoringFlags(evaluateCommand)
+    .addHelpText(
+      "after",
+      examples([
+        `confluence evaluate ${BTC} ${ETH}`,
+        `confluence evaluate data/binance-*.jsonl.gz --preset ultraFast --horizons 100ms,1s,5s,30s`,
+        `confluence evaluate ${BTC} --json > evaluation.json`,
+        `confluence evaluate ${BTC} ${ETH} --report eval.html --config my-weights.json`,
+      ]),
+    )
+    .action(
+      async (
+        captures: string[],
+        flags: { horizons: number[]; json?: true; report?: string; replicates: number; preset?: PresetName; config?: string },
+      ) => {
+        checkCaptures(captures);
+        const scoring = scoringConfig(flags);
+        const { evaluateCommand } = await import("./evaluateCommand.js");
+        await evaluateCommand(
+          {
+            files: captures,
+            horizonsMs: flags.horizons,
+            replicates: flags.replicates,
+            json: flags.json === true,
+            scoring,
+            ...(flags.report ? { report: flags.report } : {}),
           },
           out,
         );
@@ -257,7 +315,7 @@ export function createProgram(): Command {
 
   subcommand(program, "help")
     .summary("print the help of a command")
-    .argument("[command]", "the command: replay, worker, publish, kernels or demo")
+    .argument("[command]", "the command: replay, evaluate, worker, publish, kernels or demo")
     .action(async (name: string | undefined) => {
       if (name === undefined) return program.help();
       const command = program.commands.find((c) => c.name() === name);

@@ -26,7 +26,7 @@ export interface ReplayTableInput {
 const ns = (x: number): string => (x >= 1e6 ? `${(x / 1e6).toFixed(1)}ms` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}µs` : `${Math.round(x)}ns`);
 
 /** Columns padded to their widest cell; the first left-aligned, those in `left` too, the rest right-aligned. */
-function columns(head: string[], rows: string[][], left: ReadonlySet<number>): string[] {
+export function columns(head: string[], rows: string[][], left: ReadonlySet<number>): string[] {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string =>
     cells

@@ -13,6 +13,54 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TraderView } from "./traderView.js";
 
+/** The pages' look (dark, tabular figures, panels of charts with legends): shared by the replay and the evaluation report. */
+const PAGE_STYLE = `  body { font: 14px/1.4 system-ui, sans-serif; margin: 0; background: #0f1419; color: #d6dde5; }
+  header { padding: 16px 24px; border-bottom: 1px solid #26303a; }
+  h1 { font-size: 18px; margin: 0; } h2 { font-size: 16px; margin: 24px 24px 4px; }
+  .note { margin: 0 24px 8px; color: #8b98a5; font-variant-numeric: tabular-nums; }
+  header .note { margin: 4px 0 0; }
+  .table { overflow-x: auto; margin: 16px 24px 0; }
+  table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+  th, td { padding: 4px 8px; border-bottom: 1px solid #26303a; text-align: right; white-space: nowrap; }
+  th { color: #8b98a5; font-weight: 600; } td:first-child, th:first-child { text-align: left; }
+  .grid { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 12px; margin: 0 24px; }
+  .panel { background: #151c23; border: 1px solid #26303a; border-radius: 6px; padding: 8px; }
+  .panel h3 { font-size: 12px; font-weight: 600; margin: 0 0 4px; color: #8b98a5; text-transform: uppercase; letter-spacing: .04em; }
+  .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 12px; margin: 0 0 4px; }
+  .legend span::before { content: ""; display: inline-block; width: 14px; height: 3px; margin: 0 5px 3px 0; background: var(--c); vertical-align: middle; }
+  .legend span.dashed::before { background: repeating-linear-gradient(90deg, var(--c) 0 4px, transparent 4px 7px); }
+  .legend span.mark::before { content: attr(data-glyph); width: auto; height: auto; background: none; color: var(--c); margin: 0 5px 0 0; }
+  .chart { height: 240px; }
+  .grid3 { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 12px; margin: 0 24px; }
+  .single { margin: 0 24px; }
+  .panel .axis { margin: 0 0 4px; font-size: 12px; }
+`;
+
+/** The start of a report page, up to <body>: the doctype, the title and PAGE_STYLE. */
+export function pageHead(title: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${escapeHtml(title)}</title>
+<style>
+${PAGE_STYLE}</style>
+</head>
+`;
+}
+
+/**
+ * Page-script helpers shared by the reports: `base` chart options, `fixed(min, max)` for an
+ * axis that must show exactly that range, `points(s, values)` (non-null values against
+ * `s.time`) and `legend(items)` (colour swatches: [colour, text, class, glyph]).
+ */
+export const CHART_HELPERS = `const base = { layout: { background: { color: "#151c23" }, textColor: "#8b98a5" }, grid: { vertLines: { color: "#1e2730" }, horzLines: { color: "#1e2730" } },
+  timeScale: { timeVisible: true, secondsVisible: true, minBarSpacing: 0.01 }, rightPriceScale: { borderColor: "#26303a" }, autoSize: true };
+const fixed = (minValue, maxValue) => () => ({ priceRange: { minValue, maxValue } });
+const points = (s, values) => s.time.map((t, i) => ({ time: t, value: values[i] })).filter((p) => p.value !== null);
+const legend = (items) => '<div class="legend">' + items.map(([c, text, cls, glyph]) =>
+  '<span class="' + (cls || "") + '" style="--c:' + c + '"' + (glyph ? ' data-glyph="' + glyph + '"' : "") + ">" + text + "</span>").join("") + "</div>";`;
+
 /** Where an actionable decision took a side (seconds since the epoch, as the charts count). */
 export interface DecisionMarker {
   readonly time: number;
@@ -52,7 +100,8 @@ export interface ReportData {
   readonly rows: Readonly<Record<string, ReportRow>>;
 }
 
-function chartsScript(): string {
+/** The lightweight-charts standalone script, to inline in a page that must open offline. */
+export function chartsScript(): string {
   const entry = fileURLToPath(import.meta.resolve("lightweight-charts"));
   return readFileSync(join(dirname(entry), "lightweight-charts.standalone.production.js"), "utf8");
 }
@@ -81,7 +130,8 @@ export function downsample(series: SymbolSeries, max: number): SymbolSeries {
   };
 }
 
-const escapeHtml = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+export const escapeHtml = (s: string): string =>
+  s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
 /** The quote currencies a Binance symbol may end with, longest first: BTCUSDT → BTC priced in USDT. */
 const QUOTES = ["FDUSD", "USDT", "USDC", "BUSD", "TUSD", "USD_PERP", "USD", "BTC", "ETH", "BNB", "EUR", "TRY"];
@@ -137,32 +187,7 @@ export function renderReport(data: ReportData): string {
     ];
     return `<tr data-symbol="${escapeHtml(symbol)}">${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`;
   });
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>${escapeHtml(data.title)}</title>
-<style>
-  body { font: 14px/1.4 system-ui, sans-serif; margin: 0; background: #0f1419; color: #d6dde5; }
-  header { padding: 16px 24px; border-bottom: 1px solid #26303a; }
-  h1 { font-size: 18px; margin: 0; } h2 { font-size: 16px; margin: 24px 24px 4px; }
-  .note { margin: 0 24px 8px; color: #8b98a5; font-variant-numeric: tabular-nums; }
-  header .note { margin: 4px 0 0; }
-  .table { overflow-x: auto; margin: 16px 24px 0; }
-  table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
-  th, td { padding: 4px 8px; border-bottom: 1px solid #26303a; text-align: right; white-space: nowrap; }
-  th { color: #8b98a5; font-weight: 600; } td:first-child, th:first-child { text-align: left; }
-  .grid { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 12px; margin: 0 24px; }
-  .panel { background: #151c23; border: 1px solid #26303a; border-radius: 6px; padding: 8px; }
-  .panel h3 { font-size: 12px; font-weight: 600; margin: 0 0 4px; color: #8b98a5; text-transform: uppercase; letter-spacing: .04em; }
-  .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 12px; margin: 0 0 4px; }
-  .legend span::before { content: ""; display: inline-block; width: 14px; height: 3px; margin: 0 5px 3px 0; background: var(--c); vertical-align: middle; }
-  .legend span.dashed::before { background: repeating-linear-gradient(90deg, var(--c) 0 4px, transparent 4px 7px); }
-  .legend span.mark::before { content: attr(data-glyph); width: auto; height: auto; background: none; color: var(--c); margin: 0 5px 0 0; }
-  .chart { height: 240px; }
-</style>
-</head>
-<body>
+  return `${pageHead(data.title)}<body>
 <header><h1>${escapeHtml(data.title)}</h1>
 <div class="note">generated ${escapeHtml(data.generated)}; ${escapeHtml(data.scoring)}; a score is actionable once its confidence reaches ${data.threshold}.
 All times are UTC: the table's from the capture's receive clock, the charts' the event time of each score update.</div></header>
@@ -173,12 +198,7 @@ All times are UTC: the table's from the capture's receive clock, the charts' the
 const data = ${json};
 const LC = LightweightCharts;
 const C = { mid: "#4aa3ff", score: "#f5c451", confidence: "#3ddc97", threshold: "#ff5c8a", neutral: "#8b98a5", imbalance: "#8f7cf7", cvd: "#ff7a59", buy: "#26d07c", sell: "#ff4d4f" };
-const base = { layout: { background: { color: "#151c23" }, textColor: "#8b98a5" }, grid: { vertLines: { color: "#1e2730" }, horzLines: { color: "#1e2730" } },
-  timeScale: { timeVisible: true, secondsVisible: true, minBarSpacing: 0.01 }, rightPriceScale: { borderColor: "#26303a" }, autoSize: true };
-const fixed = (minValue, maxValue) => () => ({ priceRange: { minValue, maxValue } });
-const points = (s, values) => s.time.map((t, i) => ({ time: t, value: values[i] })).filter((p) => p.value !== null);
-const legend = (items) => '<div class="legend">' + items.map(([c, text, cls, glyph]) =>
-  '<span class="' + (cls || "") + '" style="--c:' + c + '"' + (glyph ? ' data-glyph="' + glyph + '"' : "") + ">" + text + "</span>").join("") + "</div>";
+${CHART_HELPERS}
 // for the tests: the markers as the chart holds them, and the visible range of each fixed axis
 const scales = {};
 window.__report = { markers: {}, panels: 0, ready: false,

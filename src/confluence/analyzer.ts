@@ -178,13 +178,18 @@ export class ConfluenceAnalyzer implements StreamingComponent<ConfluenceUpdate> 
    */
   constructor(kernels: Kernels, config: ConfluenceConfigInput | ConfluenceConfig = {}, options: { readonly trusted?: boolean } = {}) {
     this.config = resolveConfig(config as ConfluenceConfigInput);
-    const { depth, lookback, sensitivity, sentimentStaleMs, weights } = this.config;
+    const { depth, lookback, ofiWindow, flowWindow, sensitivity, sentimentStaleMs, bookDepthWeight, tradeFlowWeight, weights } =
+      this.config;
     this.core = kernels.confluenceCore(
       {
         lookback,
         depth,
+        ofiWindow,
+        flowWindow,
         sensitivity,
         staleMs: sentimentStaleMs,
+        bookDepthWeight,
+        tradeFlowWeight,
         weights: COMPONENT_NAMES.map((n) => weights[n]),
         // the library's exp (the module's on the WASM backend): the same weights on every engine
         levelWeights: Array.from({ length: depth }, (_, i) => kernels.exp((-2 * i) / depth)),

@@ -4,9 +4,11 @@
  * Two presets: `default` (all six components) and `ultraFast` (the seed's ultra-fast
  * configuration: book and flow only, short windows). A config is a preset plus
  * overrides; validation rejects unknown keys, negative weights, weights that do not sum
- * to 1 within 1e-9, and depth or lookback below 1, with typed errors. The `decision` keys
- * (decisionConfig.ts) were measured per preset on the four captures of 2024-08-08 (README,
- * "Decisions").
+ * to 1 within 1e-9, depth or a window below 1 and a mix share outside [0, 1], with typed
+ * errors. The orderbook and orderflow mixes default to what the measurements of issue 12
+ * named (the touch alone; order-flow imbalance over ~10 quotes), not to a fit. The `decision`
+ * keys (decisionConfig.ts) were measured per preset on the four captures of 2024-08-08
+ * (README, "Decisions").
  */
 import { validateCalibration, type ConfidenceCalibration } from "./calibration.js";
 import { InvalidConfigError, InvalidWeightsError, UnknownConfigKeyError } from "../errors.js";
@@ -24,6 +26,14 @@ export interface ConfluenceConfig {
   readonly depth: number;
   /** Events in the short windows (trades, quotes); the long windows hold 4× as many. */
   readonly lookback: number;
+  /** Best quotes in the orderflow component's order-flow imbalance (independent of lookback). */
+  readonly ofiWindow: number;
+  /** Trades in the orderflow component's trade flow (volume-delta imbalance; independent of lookback). */
+  readonly flowWindow: number;
+  /** 0–1: the depth-weighted imbalance's share of the orderbook signal; the touch imbalance takes the rest. */
+  readonly bookDepthWeight: number;
+  /** 0–1: the trade flow's share of the orderflow signal; the order-flow imbalance takes the rest. */
+  readonly tradeFlowWeight: number;
   /** Recalculate on trades at most this often (event time, ms); books always recalculate. */
   readonly updateIntervalMs: number;
   /** Gain of the sub-signals (signal = squash(4·sensitivity·raw)); 1 is neutral. */
@@ -54,6 +64,10 @@ export const PRESETS: Readonly<Record<PresetName, ConfluenceConfig>> = {
     weights: { orderbook: 0.25, orderflow: 0.25, volume: 0.1, price_structure: 0.15, technical: 0.15, sentiment: 0.1 },
     depth: 10,
     lookback: 50,
+    ofiWindow: 10,
+    flowWindow: 10,
+    bookDepthWeight: 0,
+    tradeFlowWeight: 0.5,
     updateIntervalMs: 100,
     sensitivity: 1,
     confidenceThreshold: 0.5,
@@ -67,6 +81,10 @@ export const PRESETS: Readonly<Record<PresetName, ConfluenceConfig>> = {
     weights: { orderbook: 0.6, orderflow: 0.35, volume: 0.05, price_structure: 0, technical: 0, sentiment: 0 },
     depth: 5,
     lookback: 10,
+    ofiWindow: 10,
+    flowWindow: 10,
+    bookDepthWeight: 0,
+    tradeFlowWeight: 0.5,
     updateIntervalMs: 100,
     sensitivity: 0.5,
     confidenceThreshold: 0.3,
@@ -131,6 +149,10 @@ export function resolveConfig(input: ConfluenceConfigInput = {}): ConfluenceConf
     weights,
     depth: input.depth ?? preset.depth,
     lookback: input.lookback ?? preset.lookback,
+    ofiWindow: input.ofiWindow ?? preset.ofiWindow,
+    flowWindow: input.flowWindow ?? preset.flowWindow,
+    bookDepthWeight: input.bookDepthWeight ?? preset.bookDepthWeight,
+    tradeFlowWeight: input.tradeFlowWeight ?? preset.tradeFlowWeight,
     updateIntervalMs: input.updateIntervalMs ?? preset.updateIntervalMs,
     sensitivity: input.sensitivity ?? preset.sensitivity,
     confidenceThreshold: input.confidenceThreshold ?? preset.confidenceThreshold,
@@ -142,6 +164,10 @@ export function resolveConfig(input: ConfluenceConfigInput = {}): ConfluenceConf
   };
   integerAtLeast1("depth", config.depth, 1000);
   integerAtLeast1("lookback", config.lookback, 1 << 20);
+  integerAtLeast1("ofiWindow", config.ofiWindow, 1 << 20);
+  integerAtLeast1("flowWindow", config.flowWindow, 1 << 20);
+  numberIn("bookDepthWeight", config.bookDepthWeight, 0, 1);
+  numberIn("tradeFlowWeight", config.tradeFlowWeight, 0, 1);
   numberIn("updateIntervalMs", config.updateIntervalMs, 0, Number.MAX_SAFE_INTEGER);
   numberIn("sensitivity", config.sensitivity, 0, 1e6, true);
   numberIn("confidenceThreshold", config.confidenceThreshold, 0, 1);

@@ -132,8 +132,10 @@ export class SampleCollector {
     const samples = s ?? this.start(e.symbol);
     if (samples === null || refused(samples.view!) !== before) return;
     const t = e.receiveTime;
-    if (!(samples.firstReceiveTime <= t)) samples.firstReceiveTime = t;
-    if (!(samples.lastReceiveTime >= t)) samples.lastReceiveTime = t;
+    if (t === t) {
+      if (!(samples.firstReceiveTime <= t)) samples.firstReceiveTime = t;
+      if (!(samples.lastReceiveTime >= t)) samples.lastReceiveTime = t;
+    }
     if (e.type === "quote") this.quote(samples, e);
     else if (e.type === "trade") this.trade(samples, e);
     if (this.pending !== null) this.record(samples, this.pending);
@@ -165,7 +167,8 @@ export class SampleCollector {
   private quote(s: SymbolSamples, e: QuoteEvent): void {
     s.quotes++;
     const times = s.quoteTime;
-    if (times.length >= this.maxQuotes || e.receiveTime < times.last()) {
+    // NaN fails the comparison too: a quote without a receive time has no place on the receive clock
+    if (times.length >= this.maxQuotes || !(e.receiveTime >= times.last())) {
       s.quotesDropped++;
       return;
     }
@@ -184,7 +187,7 @@ export class SampleCollector {
 
   private record(s: SymbolSamples, u: ScoreUpdate): void {
     s.updates++;
-    if (s.receiveTime.length >= this.maxSamples || u.receiveTime < s.receiveTime.last()) {
+    if (s.receiveTime.length >= this.maxSamples || !(u.receiveTime >= s.receiveTime.last())) {
       s.updatesDropped++;
       return;
     }

@@ -30,11 +30,11 @@ export const ALGORITHMS = ["aggressive_twap", "adaptive_vwap", "passive_particip
 export interface SampleCounts {
   /** Score updates the engine produced for this symbol. */
   readonly updates: number;
-  /** Updates not kept: beyond `maxSamples`, or older on the receive clock than the one before. */
+  /** Updates not kept: beyond `maxSamples`, without a receive time, or older on the receive clock than the one before. */
   readonly updatesDropped: number;
   /** Best quotes accepted by the engine. */
   readonly quotes: number;
-  /** Quotes left out of the mid timeline: beyond `maxQuotes`, or older on the receive clock than the one before. */
+  /** Quotes left out of the mid timeline: beyond `maxQuotes`, without a receive time, or older on the receive clock than the one before. */
   readonly quotesDropped: number;
   /** Trades accepted by the engine. */
   readonly trades: number;

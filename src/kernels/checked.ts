@@ -38,6 +38,7 @@ import {
   checkNonNegativeFinite,
   checkPositiveFinite,
   checkQuote,
+  checkShare,
   checkWindow,
   MAX_WINDOW,
   acceptCheck,
@@ -54,7 +55,7 @@ import {
   u8Arg,
 } from "./validate.js";
 
-/** Largest confluence lookback (the long windows hold 4× as many events). */
+/** Largest confluence window: the lookback (the long windows hold 4× as many events), ofiWindow, flowWindow. */
 const MAX_LOOKBACK = 1 << 20;
 /** Largest book depth the confluence core reads. */
 const MAX_DEPTH = 1000;
@@ -378,8 +379,12 @@ export class CheckedKernels implements Kernels {
     if (!Number.isInteger(options.depth) || options.depth < 1 || options.depth > MAX_DEPTH) {
       throw new InvalidParameterError("depth", options.depth, `an integer from 1 to ${MAX_DEPTH}`);
     }
+    checkWindow(options.ofiWindow, MAX_LOOKBACK, "ofiWindow");
+    checkWindow(options.flowWindow, MAX_LOOKBACK, "flowWindow");
     checkPositiveFinite("sensitivity", options.sensitivity);
     checkPositiveFinite("staleMs", options.staleMs);
+    checkShare("bookDepthWeight", options.bookDepthWeight);
+    checkShare("tradeFlowWeight", options.tradeFlowWeight);
     requireNumberList("weights", options.weights);
     requireNumberList("levelWeights", options.levelWeights);
     checkLength("weights", COMPONENTS, options.weights.length);

@@ -147,10 +147,18 @@ export interface ConfluenceCoreOptions {
   readonly lookback: number;
   /** N: book levels used. */
   readonly depth: number;
+  /** K: best quotes in the orderflow component's order-flow imbalance window. */
+  readonly ofiWindow: number;
+  /** F: trades in the orderflow component's trade-flow (volume-delta) window. */
+  readonly flowWindow: number;
   /** Signal gain: sub-signals are squash(4·sensitivity·raw). */
   readonly sensitivity: number;
   /** Age after which a sentiment value no longer counts (ms). */
   readonly staleMs: number;
+  /** d in [0, 1]: the depth-weighted imbalance's share of the orderbook signal; the touch imbalance takes 1 − d. */
+  readonly bookDepthWeight: number;
+  /** m in [0, 1]: the trade flow's share of the orderflow signal; the order-flow imbalance takes 1 − m. */
+  readonly tradeFlowWeight: number;
   /** One weight per component, in COMPONENT_NAMES order (src/kernels/coreLayout.ts, from the core's spec), summing to 1. */
   readonly weights: ArrayLike<number>;
   /** N level weights, best level first. */

@@ -125,6 +125,12 @@ export function checkLength(what: string, expected: number, actual: number): voi
   if (actual !== expected) throw new LengthMismatchError(what, expected, actual);
 }
 
+/** A share of a mix (the depth's in the orderbook signal, the trades' in the orderflow one): a number in [0, 1]. */
+export function checkShare(parameter: string, value: number): void {
+  requireNumber(parameter, value, "a number in [0, 1]");
+  if (!(value >= 0 && value <= 1)) throw new InvalidParameterError(parameter, value, "a number in [0, 1]");
+}
+
 export function checkPositiveFinite(parameter: string, value: number): void {
   requireNumber(parameter, value, "a finite number > 0");
   if (!(value > 0 && value < Infinity)) throw new InvalidParameterError(parameter, value, "a finite number > 0");

@@ -5,6 +5,7 @@
  * (publishCaptures, ClusterWorker). (The browser-safe core is the package root.)
  */
 export { replayCaptureFiles, type ReplayOptions } from "./captureReader.js";
+export { captureSamples, type CaptureSamples, type CaptureSamplesOptions } from "./captureSamples.js";
 export { ParallelEngine, type ParallelEngineOptions } from "../parallel/parallelEngine.js";
 export {
   scoreUniverse,

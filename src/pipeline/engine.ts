@@ -52,7 +52,8 @@ export interface ScoreUpdate {
   /**
    * Local receive time (ms) of the event that triggered the recalculation: the clock every
    * event has, and the one to measure what followed an update on (src/evaluate/; on spot
-   * captures the exchange clock runs more than a second ahead of it).
+   * captures the exchange clock runs more than a second ahead of it). NaN (null in JSON) when
+   * that event carried only an exchange time, which the validator allows.
    */
   readonly receiveTime: number;
   readonly trigger: "book" | "trade";

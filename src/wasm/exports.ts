@@ -52,8 +52,20 @@ export interface KernelExports {
   rollingCorrPush(p: number, x: number, y: number): void;
   rollingCorrBatch(p: number, xs: number, ys: number, n: number, outCov: number, outCorr: number): number;
 
-  coreSize(lookback: number, depth: number): number;
-  coreInit(p: number, lookback: number, depth: number, sensitivity: number, staleMs: number, weights: number, levelWeights: number): void;
+  coreSize(lookback: number, depth: number, ofiWindow: number, flowWindow: number): number;
+  coreInit(
+    p: number,
+    lookback: number,
+    depth: number,
+    ofiWindow: number,
+    flowWindow: number,
+    sensitivity: number,
+    staleMs: number,
+    bookDepthWeight: number,
+    tradeFlowWeight: number,
+    weights: number,
+    levelWeights: number,
+  ): void;
   coreReset(p: number): void;
   coreBookInput(p: number): number;
   coreBook(p: number, bidLevels: number, askLevels: number): void;

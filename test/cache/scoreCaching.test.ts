@@ -151,6 +151,11 @@ describe("cached batch scoring of a window", () => {
     expect(otherConfig!.score).not.toBe(base!.score);
     expect(await score(WINDOW, { preset: "ultraFast", caching: true })).toBe(base);
     expect(cache.stats).toMatchObject({ misses: 3, l1Hits: 1 });
+    // the short-horizon components' windows and mixes are scoring settings too
+    for (const change of [{ ofiWindow: 5 }, { flowWindow: 5 }, { bookDepthWeight: 0.5 }, { tradeFlowWeight: 0.2 }]) {
+      await score(WINDOW, { preset: "ultraFast", ...change });
+    }
+    expect(cache.stats, "each of them another key").toMatchObject({ misses: 7, l1Hits: 1 });
     const { caching: _c, ...scoring } = resolveConfig({ preset: "ultraFast" });
     const key = cacheKey(WINDOW_NAMESPACE, "BTCUSDT", { config: scoring, events: WINDOW });
     expect(key).toMatch(/^window3:BTCUSDT:[0-9a-f]{16}$/);

@@ -15,7 +15,7 @@ import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import type { ScoreUpdate } from "../../src/pipeline/engine.js";
 import { BTCUSDT, ETHUSDT } from "../support/capture.js";
-import { launch, skipBrowser } from "../support/browser.js";
+import { launch, openPage, skipBrowser } from "../support/browser.js";
 import { downsample, type SymbolSeries } from "../../src/cli/report.js";
 import { confluence } from "./runCli.js";
 
@@ -108,18 +108,13 @@ describe.skipIf(skipBrowser)("the replay report in Chromium", () => {
     expect(r.code, r.stderr).toBe(0);
     table = r.stdout;
     context = await launch();
-    page = await context.newPage();
-    await page.setViewportSize({ width: 1500, height: 1400 });
-    page.on("pageerror", (e) => errors.push(`pageerror: ${String(e)}`));
-    page.on("console", (m) => {
-      if (m.type() === "error") errors.push(`console: ${m.text()}`);
-    });
-    await page.goto(`file://${report}`);
-    await page.waitForFunction(() => (window as unknown as { __report?: Exposed }).__report?.ready === true, undefined, {
-      timeout: TIMEOUT,
-    });
-    // lightweight-charts lays out on an animation frame
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(null)))));
+    page = await openPage(
+      context,
+      `file://${report}`,
+      () => (window as unknown as { __report?: Exposed }).__report?.ready === true,
+      errors,
+      TIMEOUT,
+    );
   }, TIMEOUT);
   afterAll(async () => {
     await context?.close();

@@ -24,8 +24,6 @@ import { backends } from "../support/backends.js";
 import { BTCUSDT, ETHUSDT } from "../support/capture.js";
 import { captureEvents, type Event } from "../support/replay.js";
 
-const squash = (x: number): number => x / (1 + Math.abs(x));
-
 function feed(a: ConfluenceAnalyzer, events: readonly Event[], onUpdate?: (u: ConfluenceUpdate | null, e: Event) => void): void {
   for (const e of events) {
     if (e.kind === "trade") a.onTrade(e);
@@ -76,6 +74,10 @@ describe("configuration", () => {
       weights: { orderbook: 0.6, orderflow: 0.35, volume: 0.05, price_structure: 0, technical: 0, sentiment: 0 },
       depth: 5,
       lookback: 10,
+      ofiWindow: 10,
+      flowWindow: 10,
+      bookDepthWeight: 0,
+      tradeFlowWeight: 0.5,
       updateIntervalMs: 100,
       sensitivity: 0.5,
       confidenceThreshold: 0.3,
@@ -110,6 +112,12 @@ describe("configuration", () => {
     expect(() => resolveConfig({ depth: 0 })).toThrow(InvalidConfigError);
     expect(() => resolveConfig({ lookback: 0 })).toThrow("lookback = 0: expected an integer from 1");
     expect(() => resolveConfig({ lookback: 2.5 })).toThrow(InvalidConfigError);
+    expect(() => resolveConfig({ ofiWindow: 0 })).toThrow("ofiWindow = 0: expected an integer from 1 to 1048576");
+    expect(() => resolveConfig({ flowWindow: 2.5 })).toThrow("flowWindow = 2.5: expected an integer from 1 to 1048576");
+    expect(() => resolveConfig({ bookDepthWeight: 1.5 })).toThrow("bookDepthWeight = 1.5: expected a number in [0, 1]");
+    expect(() => resolveConfig({ tradeFlowWeight: -0.1 })).toThrow("tradeFlowWeight = -0.1: expected a number in [0, 1]");
+    expect(() => resolveConfig({ bookDepthWeight: NaN })).toThrow(InvalidConfigError);
+    expect(() => resolveConfig({ tradeFlowWeight: "0.5" } as never)).toThrow(InvalidConfigError);
     expect(() => resolveConfig({ sensitivity: 0 })).toThrow(InvalidConfigError);
     expect(() => resolveConfig({ confidenceThreshold: 1.5 })).toThrow(InvalidConfigError);
     expect(() => resolveConfig({ caching: "yes" } as never)).toThrow(InvalidConfigError);
@@ -129,9 +137,10 @@ describe("configuration", () => {
 
 describe.each(backends)("analyzer on $backend", (k: Kernels) => {
   test("warm-up: null with what is still needed, then a score", () => {
-    const a = new ConfluenceAnalyzer(k, { preset: "ultraFast", lookback: 2 });
+    const a = new ConfluenceAnalyzer(k, { preset: "ultraFast", lookback: 2, ofiWindow: 2, flowWindow: 3 });
     expect(a.compute(0)).toBeNull();
-    expect(a.needed).toEqual({ trades: 8, quotes: 3, books: 1 }); // volume needs 4L trades, orderflow L + 1 quotes
+    // volume needs 4L trades, orderflow K + 1 quotes (and F trades), the touch a quote or a book
+    expect(a.needed).toEqual({ trades: 8, quotes: 3, books: 0 });
     expect(() => a.result).toThrow(WarmupError);
     a.onBook([[100, 1]], [[101, 1]]);
     for (let i = 0; i < 3; i++) a.onQuote({ bidPx: 100, bidQty: 1 + i, askPx: 101, askQty: 1 });
@@ -143,37 +152,6 @@ describe.each(backends)("analyzer on $backend", (k: Kernels) => {
     expect(u).not.toBeNull();
     expectInRange(u);
     expect(a.result).toBe(u);
-    a.dispose();
-  });
-
-  test("orderbook sub-score by hand: depth 2, bids 3@100 1@99, asks 1@101 1@102", () => {
-    const a = new ConfluenceAnalyzer(k, {
-      weights: { orderbook: 1, orderflow: 0, volume: 0, price_structure: 0, technical: 0, sentiment: 0 },
-      depth: 2,
-      sensitivity: 1,
-    });
-    a.onBook(
-      [
-        [100, 3],
-        [99, 1],
-      ],
-      [
-        [101, 1],
-        [102, 1],
-      ],
-    );
-    const u = a.compute(0)!;
-    // level weights exp(−2i/N): 1, e^−1; dwi = ((3 + e^−1) − (1 + e^−1)) / ((3 + e^−1) + (1 + e^−1)) = 2 / (4 + 2e^−1)
-    const w1 = Math.exp(-1);
-    const dwi = 2 / (4 + 2 * w1);
-    // microprice (100·1 + 101·3)/4 = 100.75, mid 100.5, spread 1: offset 2·0.25/1 = 0.5
-    const signal = squash(4 * (0.6 * dwi + 0.4 * 0.5));
-    expect(u.components.orderbook.signal).toBeCloseTo(signal, 14);
-    expect(u.score).toBeCloseTo(50 + 50 * signal, 12);
-    // confidence: agreement(dwi, 0.5) × levels/N; one component, so agreement 1, regime 1, coverage 1
-    expect(u.components.orderbook.confidence).toBeCloseTo(1 - Math.abs(dwi - 0.5) / 2, 14);
-    expect(u.confidence).toBeCloseTo(1 - Math.abs(dwi - 0.5) / 2, 14);
-    expect(u.features.microprice).toBe(100.75);
     a.dispose();
   });
 
@@ -320,18 +298,20 @@ describe("symmetry and monotonicity", () => {
     );
   });
 
-  test("more bid depth never lowers the orderbook sub-score", () => {
+  test("more bid depth never lowers the orderbook sub-score, whatever the depth's share", () => {
     const book = fc.record({
       bq: levels,
       aq: levels,
       level: fc.integer({ min: 0, max: 4 }),
       extra: fc.double({ min: 0, max: 1e4, noNaN: true }),
+      bookDepthWeight: fc.oneof(fc.constantFrom(0, 1), fc.double({ min: 0, max: 1, noNaN: true })),
     });
     fc.assert(
-      fc.property(book, ({ bq, aq, level, extra }) => {
+      fc.property(book, ({ bq, aq, level, extra, bookDepthWeight }) => {
         const score = (bids: number[]): number => {
           const a = new ConfluenceAnalyzer(k, {
             depth: 5,
+            bookDepthWeight,
             weights: { orderbook: 1, orderflow: 0, volume: 0, price_structure: 0, technical: 0, sentiment: 0 },
           });
           a.onBook(

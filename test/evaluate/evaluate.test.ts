@@ -15,7 +15,7 @@ import type { MarketEvent } from "../../src/feeds/events.js";
 import { jsKernels, loadKernels } from "../../src/kernels/index.js";
 import type { Kernels } from "../../src/kernels/types.js";
 import { replayCaptureFiles } from "../../src/node/captureReader.js";
-import { BTCUSDT } from "../support/capture.js";
+import { BTCUSDT, USDM_ETHUSDT as ETHUSDT_FUTURES } from "../support/capture.js";
 import { expectIdentical } from "../support/close.js";
 
 const wasm = await loadKernels();
@@ -216,6 +216,16 @@ describe("bad events", () => {
     expect(set.quotes.mid.length).toBe(1000);
     expect(set.counts.quotesDropped).toBe(27_040);
     expect(() => new SampleCollector(wasm, { capture: "x", maxSamples: 0 })).toThrow(/maxSamples = 0: expected an integer ≥ 1/);
+    // an event with only an exchange time is valid to the engine, but has no place on the receive clock
+    const noClock = new SampleCollector(wasm, { capture: "no receive time" });
+    let quotes = 0;
+    await replayCaptureFiles([ETHUSDT_FUTURES], (e) => {
+      if (e.type === "quote" && quotes++ % 2 === 0) noClock.process({ ...e, receiveTime: NaN });
+      else noClock.process(e);
+    });
+    const [futures] = noClock.finish() as [SampleSet];
+    expect(futures.counts.quotesDropped, "every other quote").toBe(Math.ceil(quotes / 2));
+    expect(futures.quotes.receiveTime.every((t) => Number.isFinite(t))).toBe(true);
     expect(() => collector.process({} as MarketEvent)).toThrow(/after finish/);
   });
 });

@@ -144,15 +144,23 @@ const rollingOut = (n: number): RollingResult => ({
 const coreOptions = (): {
   lookback: number;
   depth: number;
+  ofiWindow: number;
+  flowWindow: number;
   sensitivity: number;
   staleMs: number;
+  bookDepthWeight: number;
+  tradeFlowWeight: number;
   weights: number[];
   levelWeights: number[];
 } => ({
   lookback: 2,
   depth: 2,
+  ofiWindow: 3,
+  flowWindow: 2,
   sensitivity: 1,
   staleMs: 1000,
+  bookDepthWeight: 0.5,
+  tradeFlowWeight: 0.5,
   weights: [0.3, 0.3, 0.1, 0.1, 0.1, 0.1],
   levelWeights: [1, 0.5],
 });
@@ -321,11 +329,13 @@ const FIELDS: ReadonlyArray<{ readonly what: string; readonly kind: Kind; readon
   { what: "options.count", kind: "number", call: (k, x) => k.volumeDeltaWindow({ count: x }) },
   { what: "options.spanMs", kind: "number", call: (k, x) => k.volumeDeltaWindow({ spanMs: x }) },
   { what: "options.capacity", kind: "optionalNumber", call: (k, x) => k.volumeDeltaWindow({ spanMs: 1000, capacity: x }) },
-  ...(["lookback", "depth", "sensitivity", "staleMs"] as const).map((key) => ({
-    what: key,
-    kind: "number" as const,
-    call: (k: Kernels, x: never) => k.confluenceCore({ ...coreOptions(), [key]: x }),
-  })),
+  ...(["lookback", "depth", "ofiWindow", "flowWindow", "sensitivity", "staleMs", "bookDepthWeight", "tradeFlowWeight"] as const).map(
+    (key) => ({
+      what: key,
+      kind: "number" as const,
+      call: (k: Kernels, x: never) => k.confluenceCore({ ...coreOptions(), [key]: x }),
+    }),
+  ),
   { what: "weights", kind: "numberList", call: (k, x) => k.confluenceCore({ ...coreOptions(), weights: x }) },
   { what: "levelWeights", kind: "numberList", call: (k, x) => k.confluenceCore({ ...coreOptions(), levelWeights: x }) },
   { what: "weights[2]", kind: "number", call: (k, x) => k.confluenceCore({ ...coreOptions(), weights: [0.3, 0.3, x, 0.1, 0.1, 0.1] }) },
@@ -870,6 +880,15 @@ describe.each(backends)("Kernels contract on $backend", (k: Kernels) => {
       expect(() => core.output(O.OUTPUTS)).toThrow(InvalidParameterError);
       expect(() => core.output(0.5)).toThrow(InvalidParameterError);
       core.dispose();
+    });
+    test("the confluence core's orderflow windows are windows, its mix shares in [0, 1]", () => {
+      expect(() => k.confluenceCore({ ...coreOptions(), ofiWindow: 0 })).toThrow(InvalidWindowError);
+      expect(() => k.confluenceCore({ ...coreOptions(), flowWindow: 1.5 })).toThrow(InvalidWindowError);
+      expect(() => k.confluenceCore({ ...coreOptions(), bookDepthWeight: 1.01 })).toThrow(
+        "bookDepthWeight = 1.01: expected a number in [0, 1]",
+      );
+      expect(() => k.confluenceCore({ ...coreOptions(), tradeFlowWeight: Number.NaN })).toThrow(InvalidParameterError);
+      for (const edge of [0, 1]) k.confluenceCore({ ...coreOptions(), bookDepthWeight: edge, tradeFlowWeight: edge }).dispose();
     });
   });
 

@@ -118,12 +118,44 @@ describe("the twins have the same functions", () => {
 });
 
 describe("real captures", () => {
-  // the default and ultraFast presets, and short windows with the book and flow off: between them every
-  // component is on in one and off in another
+  // the default preset (the touch alone, OFI and trade flow over 10 events), ultraFast's windows with depth and
+  // trades mixed in, and short windows with the book and flow off: between them every component is on in one
+  // and off in another, and both mixes take 0 or 1 and a share between (a component with weight 0 still
+  // writes its slots)
   const configs = [
-    { name: "default (L 50, depth 10)", lookback: 50, depth: 10, sensitivity: 1, weights: [0.25, 0.25, 0.1, 0.15, 0.15, 0.1] },
-    { name: "ultraFast (L 10, depth 5)", lookback: 10, depth: 5, sensitivity: 0.5, weights: [0.6, 0.35, 0.05, 0, 0, 0] },
-    { name: "short windows, no book or flow (L 3, depth 3)", lookback: 3, depth: 3, sensitivity: 2, weights: [0, 0, 0, 0.4, 0.3, 0.3] },
+    {
+      name: "default (L 50, depth 10, K 10, F 10, d 0, m 0.5)",
+      lookback: 50,
+      depth: 10,
+      sensitivity: 1,
+      ofiWindow: 10,
+      flowWindow: 10,
+      bookDepthWeight: 0,
+      tradeFlowWeight: 0.5,
+      weights: [0.25, 0.25, 0.1, 0.15, 0.15, 0.1],
+    },
+    {
+      name: "ultraFast, depth and trades mixed in (L 10, depth 5, K 5, F 30, d 0.4, m 0.7)",
+      lookback: 10,
+      depth: 5,
+      sensitivity: 0.5,
+      ofiWindow: 5,
+      flowWindow: 30,
+      bookDepthWeight: 0.4,
+      tradeFlowWeight: 0.7,
+      weights: [0.6, 0.35, 0.05, 0, 0, 0],
+    },
+    {
+      name: "short windows, no book or flow (L 3, depth 3, K 2, F 3, d 1, m 1)",
+      lookback: 3,
+      depth: 3,
+      sensitivity: 2,
+      ofiWindow: 2,
+      flowWindow: 3,
+      bookDepthWeight: 1,
+      tradeFlowWeight: 1,
+      weights: [0, 0, 0, 0.4, 0.3, 0.3],
+    },
   ];
   test.each([
     ["BTCUSDT spot", BTCUSDT],
@@ -133,9 +165,9 @@ describe("real captures", () => {
   ])("%s: every function's slots identical on every backend after every event", async (_, file) => {
     const { events } = await captureEvents(file, 10);
     const variety = new Variety();
-    for (const { name, lookback, depth, sensitivity, weights } of configs) {
-      const levelWeights = Array.from({ length: depth }, (_, i) => js.exp((-2 * i) / depth));
-      const cores = new Cores({ lookback, depth, sensitivity, staleMs: 5_000, weights, levelWeights }, variety);
+    for (const { name, ...config } of configs) {
+      const levelWeights = Array.from({ length: config.depth }, (_, i) => js.exp((-2 * i) / config.depth));
+      const cores = new Cores({ ...config, staleMs: 5_000, levelWeights }, variety);
       events.forEach((e, i) => {
         cores.feed(e);
         // an outside view now and then: fresh for a while, then stale
@@ -172,11 +204,17 @@ describe("generated states (fast-check)", () => {
       const total = w.reduce((a, b) => a + b, 0);
       return w.map((x) => x / total);
     });
+  // a mix share: either end, or anything between
+  const share = fc.oneof(fc.constantFrom(0, 1), fc.double({ min: 0, max: 1, noNaN: true }));
   const options = fc.record({
     lookback: fc.integer({ min: 1, max: 6 }),
     depth: fc.integer({ min: 1, max: 4 }),
+    ofiWindow: fc.integer({ min: 1, max: 6 }),
+    flowWindow: fc.integer({ min: 1, max: 6 }),
     sensitivity: fc.constantFrom(0.25, 1, 3),
     staleMs: fc.constantFrom(2, 1_000),
+    bookDepthWeight: share,
+    tradeFlowWeight: share,
     weights,
   });
 

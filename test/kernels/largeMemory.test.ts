@@ -144,8 +144,12 @@ function everyKernel(k: Kernels): Map<string, ArrayLike<number>> {
   const core = k.confluenceCore({
     lookback: 50,
     depth: DEPTH,
+    ofiWindow: 10,
+    flowWindow: 10,
     sensitivity: 1,
     staleMs: 60_000,
+    bookDepthWeight: 0.5,
+    tradeFlowWeight: 0.5,
     weights: [0.3, 0.25, 0.15, 0.15, 0.15, 0],
     levelWeights: levelWeights(DEPTH, 0.2),
   });

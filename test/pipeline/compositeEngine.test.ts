@@ -58,10 +58,13 @@ function update(
     regime: 1,
     coverage: 1,
     features: {
+      touchImbalance: o.micro ?? 0.4,
+      touchSizeRatio: 1,
       depthWeightedImbalance: 0,
       micropriceOffset: o.micro ?? 0.4,
       volumeDeltaImbalance: 0,
       orderFlowImbalance: o.ofi ?? -0.2,
+      tradeFlowImbalance: 0,
       relativeVolume: 1,
       rangePosition: 0,
       vwapZ: 0,

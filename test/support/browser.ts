@@ -10,7 +10,7 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { extname, join, normalize, sep } from "node:path";
 import type { AddressInfo } from "node:net";
-import { chromium, type BrowserContext } from "playwright-core";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
 
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
@@ -59,4 +59,28 @@ export async function serve(root: string): Promise<{ url: string; close: () => P
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/**
+ * Opens `url` in a new 1500×1400 page of `context`, pushing its page errors and console errors
+ * into `errors`, and waits until `ready` (run in the page) holds, then two animation frames
+ * (lightweight-charts lays out on one).
+ */
+export async function openPage(
+  context: BrowserContext,
+  url: string,
+  ready: () => boolean,
+  errors: string[],
+  timeout: number,
+): Promise<Page> {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1500, height: 1400 });
+  page.on("pageerror", (e) => errors.push(`pageerror: ${String(e)}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console: ${m.text()}`);
+  });
+  await page.goto(url);
+  await page.waitForFunction(ready, undefined, { timeout });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(null)))));
+  return page;
 }

@@ -19,10 +19,13 @@ export function warmedUp(o: Float64Array, s: CoreState): boolean {
   let needTrades = 0,
     needQuotes = 0,
     needBooks = 0;
-  if (weight(s, O.ORDERBOOK) > 0) needBooks = Math.max(needBooks, 1 - s.books);
+  if (weight(s, O.ORDERBOOK) > 0) {
+    if (s.bookDepthWeight > 0) needBooks = Math.max(needBooks, 1 - s.books);
+    else if (s.quotes + s.books === 0) needQuotes = Math.max(needQuotes, 1);
+  }
   if (weight(s, O.ORDERFLOW) > 0) {
-    needTrades = Math.max(needTrades, lookback - s.trades);
-    needQuotes = Math.max(needQuotes, lookback + 1 - s.quotes);
+    needTrades = Math.max(needTrades, s.flowWindow - s.trades);
+    needQuotes = Math.max(needQuotes, s.ofiWindow + 1 - s.quotes);
   }
   if (weight(s, O.VOLUME) > 0 || weight(s, O.PRICE_STRUCTURE) > 0 || weight(s, O.TECHNICAL) > 0) {
     needTrades = Math.max(needTrades, 4 * lookback - s.trades);
@@ -44,17 +47,22 @@ export function priceMove(o: Float64Array, s: CoreState): number {
 }
 
 export function orderbookSignal(o: Float64Array, s: CoreState): void {
-  const dwi = s.dwi,
-    mo = s.microOffset;
-  const valid = s.bookValid !== 0;
-  o[O.F_DEPTH_WEIGHTED_IMBALANCE] = dwi;
-  o[O.F_MICROPRICE_OFFSET] = mo;
+  const ti = s.touchImbalance,
+    d = s.bookDepthWeight;
+  const book = s.bookValid !== 0;
+  const dwi = book ? s.dwi : 0;
+  const ratio = s.touchSizeMean > 0 ? s.touchSize / s.touchSizeMean : 0;
+  const touch = s.touchValid !== 0;
+  o[O.F_TOUCH_IMBALANCE] = ti;
+  o[O.F_TOUCH_SIZE_RATIO] = ratio;
+  o[O.F_DEPTH_WEIGHTED_IMBALANCE] = s.dwi;
+  o[O.F_MICROPRICE_OFFSET] = s.microOffset;
   component(
     o,
     s,
     O.ORDERBOOK,
-    valid ? squash(s.gain * (0.6 * dwi + 0.4 * mo)) : 0,
-    valid ? agree(dwi, mo) * (s.levels / s.depth) : 0,
+    touch ? squash(s.gain * ((1 - d) * ti + d * dwi)) : 0,
+    touch ? Math.min(ratio, 1) * (1 - d + d * (book ? s.levels / s.depth : 0)) : 0,
     true,
   );
 }
@@ -62,12 +70,16 @@ export function orderbookSignal(o: Float64Array, s: CoreState): void {
 export function orderflowSignal(o: Float64Array, s: CoreState): void {
   const vd = s.vd.results;
   const vdi = vd.buyVolume + vd.sellVolume > 0 ? vd.imbalance : 0;
+  const flow = s.flow.results;
+  const tfi = flow.buyVolume + flow.sellVolume > 0 ? flow.imbalance : 0;
   const ofi = s.ofi.results;
   const ofn = ofi.absSum > 0 ? ofi.sum / ofi.absSum : 0;
+  const m = s.tradeFlowWeight;
   o[O.F_VOLUME_DELTA_IMBALANCE] = vdi;
   o[O.F_ORDER_FLOW_IMBALANCE] = ofn;
+  o[O.F_TRADE_FLOW_IMBALANCE] = tfi;
   o[O.F_OFI_SUM] = ofi.sum === ofi.sum ? ofi.sum : 0;
-  component(o, s, O.ORDERFLOW, squash(s.gain * (vdi + ofn) * 0.5), agree(vdi, ofn), true);
+  component(o, s, O.ORDERFLOW, squash(s.gain * ((1 - m) * ofn + m * tfi)), agree(tfi, ofn), true);
 }
 
 export function volumeSignal(o: Float64Array, s: CoreState, direction: number): void {

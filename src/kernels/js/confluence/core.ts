@@ -30,6 +30,7 @@ function coreReset(o: Float64Array, s: CoreState): void {
   s.quotes = 0;
   s.books = 0;
   s.bookValid = 0;
+  s.touchValid = 0;
   s.levels = 0;
   s.hasSentiment = 0;
   s.ringPos = 0;
@@ -43,12 +44,16 @@ function coreReset(o: Float64Array, s: CoreState): void {
   s.dp2Long = 0;
   s.dwi = 0;
   s.microOffset = 0;
+  s.touchImbalance = 0;
+  s.touchSize = 0;
+  s.touchSizeMean = NaN;
   s.mid = NaN;
   s.spread = NaN;
   s.microprice = NaN;
   s.sentiment = 0;
   s.sentimentTime = -Infinity;
   s.vd.reset();
+  s.flow.reset();
   s.ofi.reset();
   s.prices.reset();
   s.sizes.reset();
@@ -57,14 +62,21 @@ function coreReset(o: Float64Array, s: CoreState): void {
   o.fill(NaN);
 }
 
+/** The touch: from the freshest source, a best quote or a book's best levels. */
 function topOfBook(s: CoreState, pb: number, qb: number, pa: number, qa: number): void {
   const mid = (pb + pa) * 0.5,
     spread = pa - pb;
-  const micro = qb + qa > 0 ? (pb * qa + pa * qb) / (qb + qa) : mid;
+  const size = qb + qa;
+  const micro = size > 0 ? (pb * qa + pa * qb) / size : mid;
   s.mid = mid;
   s.spread = spread;
   s.microprice = micro;
   s.microOffset = spread > 0 ? clamp((2 * (micro - mid)) / spread, -1, 1) : 0;
+  s.touchImbalance = size > 0 ? (qb - qa) / size : 0;
+  s.touchSize = size;
+  const mean = s.touchSizeMean;
+  s.touchSizeMean = mean === mean ? mean + (2.0 / (4 * s.lookback + 1)) * (size - mean) : size;
+  s.touchValid = 1;
   if (mid > 0 && spread >= 0) s.spreads.pushRaw(spread / mid);
 }
 
@@ -74,6 +86,7 @@ function coreBook(s: CoreState, nb: number, na: number): void {
     da = Math.min(na, n);
   if (db < 1 || da < 1) {
     s.bookValid = 0;
+    s.touchValid = 0;
     return;
   }
   const book = s.book,
@@ -98,6 +111,7 @@ function coreQuote(s: CoreState, pb: number, qb: number, pa: number, qa: number)
 function coreTrade(s: CoreState, price: number, qty: number, buyer: boolean, time: number): void {
   const lookback = s.lookback;
   s.vd.push(qty, buyer, time);
+  s.flow.push(qty, buyer, time);
   const prices = s.prices;
   if (s.trades > 0) {
     const dp = price - s.lastPrice;

@@ -11,15 +11,20 @@ import { JsOrderFlowWindow } from "../book/orderFlowImbalance.js";
 export class CoreState {
   readonly lookback: number;
   readonly depth: number;
+  readonly ofiWindow: number;
+  readonly flowWindow: number;
   trades = 0;
   quotes = 0;
   books = 0;
   bookValid = 0;
+  touchValid = 0;
   levels = 0;
   hasSentiment = 0;
   ringPos = 0;
   readonly gain: number;
   readonly staleMs: number;
+  readonly bookDepthWeight: number;
+  readonly tradeFlowWeight: number;
   lastPrice = NaN;
   emaFast = 0;
   avgGain = 0;
@@ -30,6 +35,9 @@ export class CoreState {
   dp2Long = 0;
   dwi = 0;
   microOffset = 0;
+  touchImbalance = 0;
+  touchSize = 0;
+  touchSizeMean = NaN;
   mid = NaN;
   spread = NaN;
   microprice = NaN;
@@ -39,8 +47,9 @@ export class CoreState {
   readonly levelWeights: Float64Array; // N
   readonly book: Float64Array; // 4·N: bidPx, bidQty, askPx, askQty
   readonly priceRing: Float64Array; // L + 1
-  readonly vd: JsVolumeDeltaWindow;
-  readonly ofi: JsOrderFlowWindow;
+  readonly vd: JsVolumeDeltaWindow; // L trades
+  readonly flow: JsVolumeDeltaWindow; // flowWindow trades
+  readonly ofi: JsOrderFlowWindow; // ofiWindow quotes
   readonly prices: JsRollingStats;
   readonly sizes: JsRollingStats;
   readonly changes: JsRollingStats;
@@ -51,14 +60,19 @@ export class CoreState {
     const long = lookback * 4;
     this.lookback = lookback;
     this.depth = depth;
+    this.ofiWindow = options.ofiWindow;
+    this.flowWindow = options.flowWindow;
     this.gain = 4 * options.sensitivity;
     this.staleMs = options.staleMs;
+    this.bookDepthWeight = options.bookDepthWeight;
+    this.tradeFlowWeight = options.tradeFlowWeight;
     this.weights = Float64Array.from(options.weights);
     this.levelWeights = Float64Array.from(options.levelWeights);
     this.book = new Float64Array(4 * depth);
     this.priceRing = new Float64Array(lookback + 1);
     this.vd = new JsVolumeDeltaWindow(lookback, Infinity);
-    this.ofi = new JsOrderFlowWindow(lookback);
+    this.flow = new JsVolumeDeltaWindow(options.flowWindow, Infinity);
+    this.ofi = new JsOrderFlowWindow(options.ofiWindow);
     this.prices = new JsRollingStats(long, 2.0 / (long + 1), long);
     this.sizes = new JsRollingStats(long, 1, long, false);
     this.changes = new JsRollingStats(long, 1, long, false);

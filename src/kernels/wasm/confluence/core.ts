@@ -18,11 +18,23 @@ export class WasmConfluenceCore extends StateBlock implements ConfluenceCore {
 
   constructor(mod: WasmModule, m: Marshal, options: ConfluenceCoreOptions) {
     const e = mod.exports;
-    super(mod, e.coreSize(options.lookback, options.depth), "ConfluenceCore");
+    super(mod, e.coreSize(options.lookback, options.depth, options.ofiWindow, options.flowWindow), "ConfluenceCore");
     this.depth = options.depth;
     const weights = m.f64In(Float64Array.from(options.weights), COMPONENTS, WEIGHTS);
     const levels = m.f64In(Float64Array.from(options.levelWeights), options.depth, 0);
-    e.coreInit(this.ptr, options.lookback, options.depth, options.sensitivity, options.staleMs, weights, levels);
+    e.coreInit(
+      this.ptr,
+      options.lookback,
+      options.depth,
+      options.ofiWindow,
+      options.flowWindow,
+      options.sensitivity,
+      options.staleMs,
+      options.bookDepthWeight,
+      options.tradeFlowWeight,
+      weights,
+      levels,
+    );
     this.input = new Float64Array(mod.buffer, e.coreBookInput(this.ptr) >>> 0, 4 * options.depth);
     this.tradeFn = e.coreTrade;
     this.quoteFn = e.coreQuote;

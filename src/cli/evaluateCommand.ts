@@ -1,0 +1,68 @@
+/**
+ * `confluence evaluate <captures…>`: the score against the market. Each file is a capture of its
+ * own (its own engine and labels; per capture means per file and symbol), replayed under the
+ * scoring configuration given (`--preset`, `--config`) into labelled samples
+ * (src/node/captureSamples.ts) and measured by `evaluate` (src/evaluate/) at the horizons of
+ * `--horizons`. Prints the table (evaluateTable.ts), or the report as JSON (`--json`:
+ * docs/evaluate-report.schema.json), and writes the HTML report (`--report`; evaluationPage.ts)
+ * whole or not at all. Node-only.
+ */
+import type { CaptureFileStats } from "../feeds/capture.js";
+import { evaluate } from "../evaluate/evaluate.js";
+import type { EvaluationReport } from "../evaluate/evaluationReport.js";
+import { loadKernels } from "../kernels/index.js";
+import { captureSamples } from "../node/captureSamples.js";
+import { evaluateTable } from "./evaluateTable.js";
+import { renderEvaluationPage } from "./evaluationPage.js";
+import { OutputFile } from "./outputFile.js";
+import type { ScoringConfig } from "./scoringConfig.js";
+
+/** What `confluence evaluate --json` prints (docs/evaluate-report.schema.json). */
+export interface EvaluateOutput extends EvaluationReport {
+  /** The configuration evaluated, in words. */
+  readonly scoring: string;
+  /** Per capture file: lines, events and lines rejected by reason. */
+  readonly input: { readonly files: readonly CaptureFileStats[] };
+}
+
+export interface EvaluateCommandOptions {
+  readonly files: readonly string[];
+  readonly horizonsMs: readonly number[];
+  readonly replicates: number;
+  readonly json: boolean;
+  readonly report?: string;
+  readonly scoring: ScoringConfig;
+}
+
+export async function evaluateCommand(options: EvaluateCommandOptions, stdout: (s: string) => void): Promise<void> {
+  // the output first: an unwritable path is a usage error before any work
+  const page = options.report ? await OutputFile.open(options.report, "--report") : null;
+  try {
+    const kernels = await loadKernels();
+    const { sets, files } = await captureSamples(options.files, kernels, {
+      config: options.scoring.input,
+      ...(options.files.includes("-") ? { stdin: process.stdin } : {}),
+    });
+    const report = evaluate(sets, { horizonsMs: options.horizonsMs, replicates: options.replicates });
+    if (page) {
+      page.write(
+        renderEvaluationPage({
+          title: `confluence-hft evaluation: ${files.map((f) => f.file.split("/").pop()).join(", ")}`,
+          generated: new Date().toISOString(),
+          scoring: options.scoring.label,
+          report,
+        }),
+      );
+      await page.commit();
+    }
+    if (options.json) {
+      const output: EvaluateOutput = { scoring: options.scoring.label, input: { files }, ...report };
+      stdout(JSON.stringify(output));
+    } else {
+      stdout(`${evaluateTable(report, options.scoring.label)}${options.report ? `\nreport written to ${options.report}` : ""}`);
+    }
+  } catch (e) {
+    await page?.discard();
+    throw e;
+  }
+}

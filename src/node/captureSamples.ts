@@ -1,0 +1,46 @@
+/**
+ * The labelled sample sets of capture files, for `evaluate` (src/evaluate/): each file is a
+ * capture of its own — its own engine, its own labels, so one day's end never labels the next
+ * one's start — and each symbol in it a set of its own (the spot BTCUSDT and ETHUSDT files are
+ * two captures of one symbol each; a file holding both symbols gives two sets). A file named
+ * `-` is `stdin` when one is given. Node-only (reads files through captureReader.ts).
+ */
+import type { CaptureFileStats } from "../feeds/capture.js";
+import type { ConfluenceConfigInput } from "../confluence/config.js";
+import type { Kernels } from "../kernels/types.js";
+import { SampleCollector } from "../evaluate/sampleCollector.js";
+import type { SampleSet } from "../evaluate/sampleSet.js";
+import { replayCaptureFiles, STDIN_NAME } from "./captureReader.js";
+
+export interface CaptureSamplesOptions {
+  /** The scoring configuration under test. */
+  readonly config?: ConfluenceConfigInput;
+  /** The stream read for a file named `-`. */
+  readonly stdin?: NodeJS.ReadableStream;
+}
+
+export interface CaptureSamples {
+  /** One per (file, symbol), in the order of the files and of each file's symbols' first appearance. */
+  readonly sets: readonly SampleSet[];
+  /** Per file: lines, events and lines rejected by reason. */
+  readonly files: readonly CaptureFileStats[];
+}
+
+/** Reads `files` one by one into sample sets; errors as replayCaptureFiles (CaptureFileError, EmptyCaptureError). */
+export async function captureSamples(
+  files: readonly string[],
+  kernels: Kernels,
+  options: CaptureSamplesOptions = {},
+): Promise<CaptureSamples> {
+  const sets: SampleSet[] = [];
+  const stats: CaptureFileStats[] = [];
+  for (const file of files) {
+    const fromStdin = file === "-" && options.stdin !== undefined;
+    const name = fromStdin ? STDIN_NAME : (file.split(/[\\/]/).pop() ?? file);
+    const collector = new SampleCollector(kernels, { capture: name, ...(options.config ? { config: options.config } : {}) });
+    const read = await replayCaptureFiles([file], (e) => collector.process(e), fromStdin ? { stdin: options.stdin! } : {});
+    stats.push(...read.files);
+    sets.push(...collector.finish());
+  }
+  return { sets, files: stats };
+}
