@@ -75,7 +75,7 @@ export const PRESETS: Readonly<Record<PresetName, ConfluenceConfig>> = {
     sentimentStaleMs: 60_000,
     approximations: false,
     caching: false,
-    decision: { enter: 0.3, exit: 0, minHoldMs: 6_000, horizonMs: 3_000, urgencyMedium: 0.1, urgencyHigh: 0.3 },
+    decision: { enter: 0.3, exit: 0, minHoldMs: 6_000, horizonMs: 3_000, urgencyMedium: 0.07, urgencyHigh: 0.24 },
   },
   ultraFast: {
     weights: { orderbook: 0.6, orderflow: 0.35, volume: 0.05, price_structure: 0, technical: 0, sentiment: 0 },

@@ -50,6 +50,13 @@ export interface FitFold {
   readonly topOfBookIc: number;
 }
 
+/** One decile of the out-of-sample predictions: mean predicted probability, observed hit rate, samples. */
+export interface CalibrationDecile {
+  readonly predicted: number;
+  readonly observed: number;
+  readonly samples: number;
+}
+
 export interface FitResult {
   readonly horizonMs: number;
   /** Fitted on every capture: what a preset takes. */
@@ -59,8 +66,17 @@ export interface FitResult {
   /** Rank IC of the fitted score on each capture it was fitted on (in sample). */
   readonly inSample: readonly { readonly capture: string; readonly symbol: string; readonly ic: number; readonly topOfBookIc: number }[];
   readonly folds: readonly FitFold[];
-  /** Means over the folds (out of sample). */
-  readonly outOfSample: { readonly ic: number; readonly topOfBookIc: number };
+  /**
+   * Out of sample: the mean IC over the folds, and the calibration — every fold's updates with the
+   * probability the calibration fitted on that fold's training captures gives them, pooled and cut
+   * into deciles of prediction; `calibrationError` is the largest |predicted − observed| of them.
+   */
+  readonly outOfSample: {
+    readonly ic: number;
+    readonly topOfBookIc: number;
+    readonly calibration: readonly CalibrationDecile[];
+    readonly calibrationError: number;
+  };
 }
 
 /** One capture's labelled samples at the horizon: component signals, move, time, top-of-book. */
@@ -121,6 +137,45 @@ function searchWeights(train: readonly Labelled[], frozen: readonly boolean[]): 
   return maximizeOnSimplex(objective, COMPONENT_NAMES.length, { frozen, initialStep: 0.25, minStep: 1 / 64 }).weights;
 }
 
+/**
+ * Per labelled sample with a move and a side: the signal strength |Σ w·signal| (the score's
+ * |score − 50|/50) and whether the side matched the move's sign. Zero moves and zero signals
+ * say nothing about a side and are left out.
+ */
+function hits(sets: readonly Labelled[], w: ArrayLike<number>): [number[], boolean[]] {
+  const strength: number[] = [],
+    hit: boolean[] = [];
+  for (const l of sets) {
+    const x = combined(l, w);
+    for (let i = 0; i < x.length; i++) {
+      const m = l.move[i]!;
+      if (m === 0 || x[i] === 0) continue;
+      strength.push(Math.min(Math.abs(x[i]!), 1));
+      hit.push(m > 0 === x[i]! > 0);
+    }
+  }
+  return [strength, hit];
+}
+
+/** Predictions cut into deciles of the predicted probability: each one's mean prediction and observed hit rate. */
+function calibrationDeciles(p: number[], hit: boolean[]): CalibrationDecile[] {
+  const order = p.map((_, i) => i).sort((a, b) => p[a]! - p[b]! || a - b);
+  const out: CalibrationDecile[] = [];
+  for (let d = 0; d < 10; d++) {
+    const from = Math.floor((order.length * d) / 10),
+      to = Math.floor((order.length * (d + 1)) / 10);
+    if (to === from) continue;
+    let predicted = 0,
+      observed = 0;
+    for (let k = from; k < to; k++) {
+      predicted += p[order[k]!]!;
+      if (hit[order[k]!]) observed++;
+    }
+    out.push({ predicted: predicted / (to - from), observed: observed / (to - from), samples: to - from });
+  }
+  return out;
+}
+
 const asWeights = (w: ArrayLike<number>): ComponentWeights =>
   Object.fromEntries(COMPONENT_NAMES.map((name, c) => [name, w[c]!])) as unknown as ComponentWeights;
 
@@ -142,6 +197,8 @@ export function fitWeights(sets: readonly SampleSet[], options: FitOptions): Fit
   );
 
   const folds: FitFold[] = [];
+  const predicted: number[] = [],
+    observed: boolean[] = [];
   for (const [f, test] of all.entries()) {
     const t0 = test.time[0]!,
       span = test.time[test.time.length - 1]! - t0;
@@ -156,6 +213,12 @@ export function fitWeights(sets: readonly SampleSet[], options: FitOptions): Fit
         .filter((l) => l.time.length >= 2);
       if (train.length === 0) continue;
       const w = searchWeights(train, frozen);
+      const calibration = fitCalibration(...hits(train, w));
+      const [strength, hit] = hits([fold], w);
+      for (const [i, s] of strength.entries()) {
+        predicted.push(calibratedConfidence(calibration, s));
+        observed.push(hit[i]!);
+      }
       folds.push({
         capture: test.capture,
         symbol: test.symbol,
@@ -179,23 +242,13 @@ export function fitWeights(sets: readonly SampleSet[], options: FitOptions): Fit
     topOfBookIc: spearman(l.topOfBook, l.move),
   }));
 
-  // calibration: did the side of the fitted score match the move's sign, by its strength
-  const strength: number[] = [],
-    hit: boolean[] = [];
-  for (const l of all) {
-    const x = combined(l, w);
-    for (let i = 0; i < x.length; i++) {
-      const m = l.move[i]!;
-      if (m === 0 || x[i] === 0) continue;
-      strength.push(Math.min(Math.abs(x[i]!), 1));
-      hit.push(m > 0 === x[i]! > 0);
-    }
-  }
-  const calibration = fitCalibration(strength, hit, 20);
+  const [strength, hit] = hits(all, w);
+  const calibration = fitCalibration(strength, hit);
   const confidences = strength.map((s) => calibratedConfidence(calibration, s)).sort((a, b) => a - b);
   const confidenceThreshold = confidences[Math.min(confidences.length - 1, Math.floor(confidences.length * (1 - actionableShare)))]!;
 
   const mean = (xs: number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
+  const deciles = calibrationDeciles(predicted, observed);
   return {
     horizonMs,
     weights: asWeights(w),
@@ -203,6 +256,11 @@ export function fitWeights(sets: readonly SampleSet[], options: FitOptions): Fit
     confidenceThreshold,
     inSample,
     folds,
-    outOfSample: { ic: mean(folds.map((f) => f.ic)), topOfBookIc: mean(folds.map((f) => f.topOfBookIc)) },
+    outOfSample: {
+      ic: mean(folds.map((f) => f.ic)),
+      topOfBookIc: mean(folds.map((f) => f.topOfBookIc)),
+      calibration: deciles,
+      calibrationError: Math.max(...deciles.map((d) => Math.abs(d.predicted - d.observed))),
+    },
   };
 }
