@@ -34,7 +34,7 @@ export interface FitOutput extends FitResult {
 }
 
 /** The fitted preset: the base configuration with the fitted weights, calibration, threshold and urgency grades. */
-export async function fitPreset(options: Omit<FitCommandOptions, "json" | "out">): Promise<FitOutput> {
+async function fitPreset(options: Omit<FitCommandOptions, "json" | "out">): Promise<FitOutput> {
   const kernels = await loadKernels();
   // every component weighted while measuring, so each is warmed up and scored
   const equal = Object.fromEntries(COMPONENT_NAMES.map((name) => [name, 1 / COMPONENT_NAMES.length]));
@@ -58,7 +58,7 @@ export async function fitPreset(options: Omit<FitCommandOptions, "json" | "out">
 const f3 = (x: number | null): string => (x === null || x !== x ? "—" : x.toFixed(3).replace("-", "−"));
 
 /** The terminal table: weights, then IC in and out of sample against the top-of-book baseline. */
-export function fitTable(o: FitOutput): string {
+function fitTable(o: FitOutput): string {
   const lines = [
     `fit at ${o.horizonMs} ms on ${o.inSample.length} captures (${o.base}): ${o.folds.length} folds, each one time block of one capture scored with weights fitted on the other captures outside those minutes`,
     "",

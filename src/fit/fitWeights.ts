@@ -39,7 +39,7 @@ export interface FitOptions {
 }
 
 /** A fold of the cross-validation: one block of one capture, scored with weights fitted elsewhere. */
-export interface FitFold {
+interface FitFold {
   readonly capture: string;
   readonly symbol: string;
   readonly block: number;
@@ -51,7 +51,7 @@ export interface FitFold {
 }
 
 /** One decile of the out-of-sample predictions: mean predicted probability, observed hit rate, samples. */
-export interface CalibrationDecile {
+interface CalibrationDecile {
   readonly predicted: number;
   readonly observed: number;
   readonly samples: number;

@@ -8,18 +8,14 @@ import fc from "fast-check";
 import { calibratedConfidence, validateCalibration, type ConfidenceCalibration } from "../../src/confluence/calibration.js";
 import { fitCalibration } from "../../src/fit/calibrate.js";
 import { InvalidConfigError, InvalidParameterError } from "../../src/errors.js";
+import { mulberry32 } from "../../src/evaluate/mulberry32.js";
 
-/** A small seeded generator (mulberry32), so the synthetic samples are the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** Uniform numbers in [0, 1) from the library's seeded 32-bit generator: the same samples on every run. */
+function uniform(seed: number): () => number {
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
+
 
 describe("calibratedConfidence", () => {
   const c: ConfidenceCalibration = { strength: [0.1, 0.3, 0.7], probability: [0.5, 0.6, 0.8] };
@@ -58,7 +54,7 @@ describe("calibratedConfidence", () => {
 
 describe("fitCalibration", () => {
   test("recovers a known hit probability 0.5 + 0.4·strength from 40,000 seeded samples", () => {
-    const rand = mulberry32(12);
+    const rand = uniform(12);
     const n = 40_000;
     const strength = Float64Array.from({ length: n }, () => rand());
     const hit = Array.from(strength, (s) => rand() < 0.5 + 0.4 * s);
@@ -85,7 +81,7 @@ describe("fitCalibration", () => {
   });
 
   test("a signal with no information fits a flat curve near its base rate; equal strengths are never split", () => {
-    const rand = mulberry32(3);
+    const rand = uniform(3);
     const strength = Float64Array.from({ length: 10_000 }, () => Math.round(rand() * 4) / 4);
     const hit = Array.from(strength, () => rand() < 0.55);
     const c = fitCalibration(strength, hit, 20);
