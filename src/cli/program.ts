@@ -227,6 +227,74 @@ export function createProgram(): Command {
       },
     );
 
+  const fitCommandSpec = subcommand(program, "fit")
+    .summary("fit a preset to captures: component weights, calibrated confidence, thresholds")
+    .description(
+      "Replays each capture under the base configuration with every component weighted and fits the component weights (non-negative, " +
+        "summing to 1) that maximise the rank IC of the score against the forward mid move at --horizon, by time-blocked cross-validation " +
+        "across captures: each time block of each capture is scored with weights fitted on the other captures, outside those minutes. " +
+        "Then calibrates confidence as the probability that the score's side matches the move (isotonic on signal strength), sets the " +
+        "actionable threshold so that --actionable-share of the training updates pass it, and the urgency grades at quantiles of what the " +
+        "fitted preset produces. Prints in-sample and out-of-sample IC against the top-of-book imbalance; --out writes the preset, which " +
+        "replay, evaluate and worker load with --config. Reads each file twice (no standard input).",
+    )
+    .argument("<captures...>", "two or more capture files (`<receive time, ns> <Binance JSON>` a line, as data/ holds)")
+    .requiredOption("-H, --horizon <duration>", "the horizon to fit for, with a unit: 100ms, 1s, 5s…", (text: string) => {
+      const values = durationList("--horizon")(text);
+      if (values.length !== 1) throw new UsageError(`--horizon ${text}: expected one duration, like 1s`);
+      return values[0]!;
+    })
+    .option("-o, --out <file>", "write the fitted preset as a JSON configuration file (load it with --config)")
+    .option("-j, --json", "print the fit as one JSON object instead of the table")
+    .option("--blocks <n>", "time blocks per capture in the cross-validation, 1 to 20", integerIn("--blocks", 1, 20), 3)
+    .option(
+      "--actionable-share <percent>",
+      "the share of training updates the fitted threshold marks actionable, 1 to 99 (%)",
+      integerIn("--actionable-share", 1, 99),
+      30,
+    );
+  addScoringFlags(fitCommandSpec)
+    .addHelpText(
+      "after",
+      examples([
+        "confluence fit data/binance-*.jsonl.gz --horizon 1s --out my-preset.json",
+        `confluence replay ${BTC} --config my-preset.json`,
+        "confluence fit data/binance-*.jsonl.gz --horizon 100ms --preset ultraFast --json > fit.json",
+      ]),
+    )
+    .action(
+      async (
+        captures: string[],
+        flags: {
+          horizon: number;
+          out?: string;
+          json?: true;
+          blocks: number;
+          actionableShare: number;
+          preset?: PresetName;
+          config?: string;
+        },
+      ) => {
+        checkCaptures(captures);
+        if (captures.includes("-")) throw new UsageError("fit reads each capture twice: give files, not - (standard input)");
+        if (captures.length < 2) throw new UsageError("fit needs two or more captures: it fits on some and checks on the others");
+        const scoring = scoringConfig(flags);
+        const { fitCommand } = await import("./fitCommand.js");
+        await fitCommand(
+          {
+            files: captures,
+            horizonMs: flags.horizon,
+            blocks: flags.blocks,
+            actionableShare: flags.actionableShare / 100,
+            json: flags.json === true,
+            scoring,
+            ...(flags.out ? { out: flags.out } : {}),
+          },
+          out,
+        );
+      },
+    );
+
   const worker = subcommand(program, "worker")
     .summary("score symbols from Redis Streams as one worker of a group")
     .description(
@@ -315,7 +383,7 @@ export function createProgram(): Command {
 
   subcommand(program, "help")
     .summary("print the help of a command")
-    .argument("[command]", "the command: replay, evaluate, worker, publish, kernels or demo")
+    .argument("[command]", "the command: replay, evaluate, fit, worker, publish, kernels or demo")
     .action(async (name: string | undefined) => {
       if (name === undefined) return program.help();
       const command = program.commands.find((c) => c.name() === name);

@@ -14,6 +14,7 @@
  * agreement between the components × data sufficiency × regime (wide spreads and extreme
  * volatility lower it) × coverage (the weight of the components that could contribute).
  */
+import { calibratedConfidence } from "./calibration.js";
 import { DisposedError, WarmupError } from "../errors.js";
 import type { StreamingComponent } from "../streamingComponent.js";
 import type { ConfluenceCore, Kernels } from "../kernels/types.js";
@@ -58,7 +59,8 @@ class CoreUpdate implements ConfluenceUpdate {
     private readonly config: ConfluenceConfig,
   ) {
     this.score = out[O.SCORE]!;
-    this.confidence = out[O.CONFIDENCE]!;
+    const calibration = config.calibration;
+    this.confidence = calibration === null ? out[O.CONFIDENCE]! : calibratedConfidence(calibration, Math.abs(this.score - 50) / 50);
     this.actionable = this.confidence >= config.confidenceThreshold;
     this.momentum = out[O.MOMENTUM]!;
     this.meanReversion = out[O.MEAN_REVERSION]!;

@@ -10,6 +10,7 @@
  * keys (decisionConfig.ts) were measured per preset on the four captures of 2024-08-08
  * (README, "Decisions").
  */
+import { validateCalibration, type ConfidenceCalibration } from "./calibration.js";
 import { InvalidConfigError, InvalidWeightsError, UnknownConfigKeyError } from "../errors.js";
 import { COMPONENT_NAMES, type ComponentName } from "../kernels/coreLayout.js";
 import { resolveDecisionConfig, type DecisionConfig, type DecisionConfigInput } from "./decisionConfig.js";
@@ -39,6 +40,13 @@ export interface ConfluenceConfig {
   readonly sensitivity: number;
   /** A score is `actionable` when its confidence reaches this. */
   readonly confidenceThreshold: number;
+  /**
+   * Confidence as a probability: the chance that the side of (score − 50) matches the next mid move
+   * at the preset's horizon, read off this curve of signal strength |score − 50|/50 (fitted by
+   * `confluence fit`, src/confluence/calibration.ts). null: the core's product of agreement,
+   * sufficiency, regime and coverage, a 0–1 measure that is no probability.
+   */
+  readonly calibration: ConfidenceCalibration | null;
   /** A pushed sentiment value stops counting after this long (ms). */
   readonly sentimentStaleMs: number;
   /** Use precomputed curves (e.g. the tanh lookup table) where their error is documented. */
@@ -63,10 +71,11 @@ export const PRESETS: Readonly<Record<PresetName, ConfluenceConfig>> = {
     updateIntervalMs: 100,
     sensitivity: 1,
     confidenceThreshold: 0.5,
+    calibration: null,
     sentimentStaleMs: 60_000,
     approximations: false,
     caching: false,
-    decision: { enter: 0.3, exit: 0, minHoldMs: 6_000, horizonMs: 3_000, urgencyMedium: 0.1, urgencyHigh: 0.3 },
+    decision: { enter: 0.3, exit: 0, minHoldMs: 6_000, horizonMs: 3_000, urgencyMedium: 0.07, urgencyHigh: 0.24 },
   },
   ultraFast: {
     weights: { orderbook: 0.6, orderflow: 0.35, volume: 0.05, price_structure: 0, technical: 0, sentiment: 0 },
@@ -79,6 +88,7 @@ export const PRESETS: Readonly<Record<PresetName, ConfluenceConfig>> = {
     updateIntervalMs: 100,
     sensitivity: 0.5,
     confidenceThreshold: 0.3,
+    calibration: null,
     sentimentStaleMs: 60_000,
     approximations: false,
     caching: false,
@@ -146,6 +156,7 @@ export function resolveConfig(input: ConfluenceConfigInput = {}): ConfluenceConf
     updateIntervalMs: input.updateIntervalMs ?? preset.updateIntervalMs,
     sensitivity: input.sensitivity ?? preset.sensitivity,
     confidenceThreshold: input.confidenceThreshold ?? preset.confidenceThreshold,
+    calibration: input.calibration === undefined ? preset.calibration : input.calibration,
     sentimentStaleMs: input.sentimentStaleMs ?? preset.sentimentStaleMs,
     approximations: input.approximations ?? preset.approximations,
     caching: input.caching ?? preset.caching,
@@ -164,5 +175,10 @@ export function resolveConfig(input: ConfluenceConfigInput = {}): ConfluenceConf
   for (const flag of ["approximations", "caching"] as const) {
     if (typeof config[flag] !== "boolean") throw new InvalidConfigError(flag, config[flag], "true or false");
   }
-  return Object.freeze({ ...config, weights: Object.freeze({ ...weights }) });
+  if (config.calibration !== null) validateCalibration("calibration", config.calibration);
+  const calibration = config.calibration && {
+    strength: Object.freeze([...config.calibration.strength]),
+    probability: Object.freeze([...config.calibration.probability]),
+  };
+  return Object.freeze({ ...config, weights: Object.freeze({ ...weights }), calibration: calibration && Object.freeze(calibration) });
 }

@@ -69,6 +69,7 @@ class SymbolSamples {
   readonly confidence = f64();
   readonly actionable = new Column(new Uint8Array(1024));
   readonly bias = f64();
+  readonly urgencyInput = f64();
   readonly components = COMPONENT_NAMES.map(f64);
   readonly baselines = BASELINE_NAMES.map(f64);
   readonly side = new Column(new Int8Array(1024));
@@ -197,6 +198,7 @@ export class SampleCollector {
     s.confidence.push(u.confidence);
     s.actionable.push(u.actionable ? 1 : 0);
     s.bias.push(u.composite.directionalBias);
+    s.urgencyInput.push(u.composite.signalStrength * u.composite.stability);
     COMPONENT_NAMES.forEach((name, c) => {
       s.components[c]!.push(u.components[name].score);
     });
@@ -231,6 +233,7 @@ export class SampleCollector {
       confidence: s.confidence.take(),
       actionable: s.actionable.take(),
       bias: s.bias.take(),
+      urgencyInput: s.urgencyInput.take(),
       components: Object.fromEntries(COMPONENT_NAMES.map((name, c) => [name, s.components[c]!.take()])) as SampleSet["components"],
       baselines: Object.fromEntries(BASELINE_NAMES.map((name, b) => [name, s.baselines[b]!.take()])) as SampleSet["baselines"],
       side: s.side.take(),

@@ -59,6 +59,8 @@ export interface SampleSet {
   readonly actionable: Uint8Array;
   /** The composite's directional bias, −1…1. */
   readonly bias: Float64Array;
+  /** The composite's signal strength × stability, 0–1: what grades the decision's urgency. */
+  readonly urgencyInput: Float64Array;
   /** Each component's sub-score, 0–100. */
   readonly components: Readonly<Record<ComponentName, Float64Array>>;
   readonly baselines: Readonly<Record<BaselineName, Float64Array>>;

@@ -25,7 +25,7 @@ const ALGORITHMS = Object.keys(ALGORITHM) as ExecutionAlgorithm[];
 const SIDES = Object.keys(SIDE) as Side[];
 
 const COMPONENTS = COMPONENT_NAMES.length;
-const DECISION = 9 + 2 * COMPONENTS + 4;
+const DECISION = 9 + 2 * COMPONENTS + 5;
 const CONTEXT = DECISION + 8;
 const recordSize = (context: boolean): number => CONTEXT + (context ? 8 : 0);
 
@@ -69,6 +69,7 @@ export class ScoreBatchWriter {
     b[k++] = o.executionUrgency;
     b[k++] = o.riskAdjustedOpportunity;
     b[k++] = o.stability;
+    b[k++] = o.signalStrength;
     const d = u.decision;
     b[k] = d ? 1 : 0;
     if (d) {
@@ -124,8 +125,9 @@ export function readScoreBatch(
       executionUrgency: b[k + 1]!,
       riskAdjustedOpportunity: b[k + 2]!,
       stability: b[k + 3]!,
+      signalStrength: b[k + 4]!,
     };
-    k += 4;
+    k += 5;
     const decision: ExecutionDecision | null =
       b[k] === 1
         ? {

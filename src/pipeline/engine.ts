@@ -75,6 +75,8 @@ export interface ScoreUpdate {
     readonly executionUrgency: number;
     readonly riskAdjustedOpportunity: number;
     readonly stability: number;
+    /** The combined signal's strength, 0–1: with `stability` it grades the decision's urgency. */
+    readonly signalStrength: number;
   };
   /** The decision held after this update: the side changes only across the deadband (config `decision`). */
   readonly decision: ExecutionDecision | null;
@@ -392,6 +394,7 @@ export class StreamingEngine {
         executionUrgency: o.executionUrgency,
         riskAdjustedOpportunity: o.riskAdjustedOpportunity,
         stability: o.stability,
+        signalStrength: o.components.signalStrength,
       },
       decision: o.execution,
     };

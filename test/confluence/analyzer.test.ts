@@ -81,6 +81,7 @@ describe("configuration", () => {
       updateIntervalMs: 100,
       sensitivity: 0.5,
       confidenceThreshold: 0.3,
+      calibration: null,
       sentimentStaleMs: 60_000,
       approximations: false,
       caching: false,

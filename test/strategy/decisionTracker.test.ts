@@ -136,8 +136,8 @@ describe("DecisionTracker: scripted sequences", () => {
       exit: 0,
       minHoldMs: 6000,
       horizonMs: 3000,
-      urgencyMedium: 0.1,
-      urgencyHigh: 0.3,
+      urgencyMedium: 0.07,
+      urgencyHigh: 0.24,
     });
     expect(new DecisionTracker({ exit: 0.1 }).config).toMatchObject({ enter: 0.3, exit: 0.1 });
   });

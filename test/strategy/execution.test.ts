@@ -36,12 +36,16 @@ const input = fc.record({
 const base: ExecutionInput = { directionalBias: 0.5, signalStrength: 0.5, stability: 0.5, mid: 100, spread: 0.1, volatility: 0.001 };
 
 describe("executionDecision", () => {
-  test("urgency and algorithm: u = strength·stability against urgencyMedium 0.1 and urgencyHigh 0.3 (the default preset's)", () => {
+  test("urgency and algorithm: u = strength·stability against urgencyMedium 0.07 and urgencyHigh 0.24 (the default preset's)", () => {
     const at = (signalStrength: number, stability: number) => executionDecision({ ...base, signalStrength, stability });
-    expect([at(0.6, 0.5).urgency, at(0.6, 0.5).algorithm], "u = 0.3 itself is high").toEqual(["high", "aggressive_twap"]);
-    expect([at(0.9, 0.9).urgency, at(0.5, 0.59).urgency, at(0.25, 0.4).urgency], "0.81, 0.295, 0.1").toEqual(["high", "medium", "medium"]);
-    expect([at(0.5, 0.5).urgency, at(0.5, 0.5).algorithm]).toEqual(["medium", "adaptive_vwap"]);
-    expect([at(0.2, 0.4).urgency, at(0.2, 0.4).algorithm], "u = 0.08").toEqual(["low", "passive_participation"]);
+    expect([at(0.6, 0.4).urgency, at(0.6, 0.4).algorithm], "u = 0.24 itself is high").toEqual(["high", "aggressive_twap"]);
+    expect([at(0.9, 0.9).urgency, at(0.5, 0.47).urgency, at(0.25, 0.28).urgency], "0.81, 0.235, 0.07").toEqual([
+      "high",
+      "medium",
+      "medium",
+    ]);
+    expect([at(0.4, 0.4).urgency, at(0.4, 0.4).algorithm]).toEqual(["medium", "adaptive_vwap"]);
+    expect([at(0.2, 0.3).urgency, at(0.2, 0.3).algorithm], "u = 0.06").toEqual(["low", "passive_participation"]);
     expect([at(1, 0).urgency, at(0, 1).urgency], "no stability or no strength is low").toEqual(["low", "low"]);
     const graded = (signalStrength: number, stability: number) =>
       executionDecision({ ...base, signalStrength, stability }, { urgencyMedium: 0.5, urgencyHigh: 0.9 }).urgency;

@@ -1,0 +1,85 @@
+/**
+ * `confluence fit`, end to end on real captures: usage errors exit 2 before any work; a fit on
+ * the two spot captures cross-validates across them (2 captures × 3 time blocks), prints the table
+ * or JSON, and writes a preset that `replay --config` loads and runs with its calibration in force.
+ */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import type { FitOutput } from "../../src/cli/fitCommand.js";
+import { COMPONENT_NAMES } from "../../src/kernels/coreLayout.js";
+import { BTCUSDT, ETHUSDT } from "../support/capture.js";
+import { confluence } from "./runCli.js";
+
+const tmp = mkdtempSync(join(tmpdir(), "confluence-fit-"));
+const TIMEOUT = 240_000;
+
+describe("confluence fit: usage", () => {
+  test.each([
+    [["fit", BTCUSDT, ETHUSDT], "required option '-H, --horizon"],
+    [["fit", BTCUSDT, "--horizon", "1s"], "two or more captures"],
+    [["fit", BTCUSDT, "-", "--horizon", "1s"], "not - (standard input)"],
+    [["fit", BTCUSDT, ETHUSDT, "--horizon", "1s,5s"], "expected one duration"],
+    [["fit", BTCUSDT, ETHUSDT, "--horizon", "soon"], "is not a duration"],
+    [["fit", BTCUSDT, ETHUSDT, "--horizon", "1s", "--blocks", "0"], "--blocks"],
+    [["fit", BTCUSDT, ETHUSDT, "--horizon", "1s", "--preset", "slow"], "--preset"],
+  ])("%j exits 2 with one line saying why", async (args, why) => {
+    const r = await confluence(args);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(why);
+    expect(r.stdout).toBe("");
+  });
+
+  test("--help describes every flag with an example", async () => {
+    const r = await confluence(["fit", "--help"]);
+    expect(r.code).toBe(0);
+    for (const flag of ["--horizon", "--out", "--json", "--blocks", "--actionable-share", "--preset", "--config", "Examples:"]) {
+      expect(r.stdout).toContain(flag);
+    }
+  });
+});
+
+describe("confluence fit on the spot captures", () => {
+  test(
+    "cross-validates across the two captures, writes a preset replay loads",
+    async () => {
+      const out = join(tmp, "preset.json");
+      const r = await confluence(["fit", BTCUSDT, ETHUSDT, "--horizon", "1s", "--out", out, "--json"]);
+      expect(r.code, r.stderr).toBe(0);
+      const fit = JSON.parse(r.stdout) as FitOutput;
+      expect(fit.folds, "2 captures × 3 time blocks").toHaveLength(6);
+      const sum = COMPONENT_NAMES.reduce((s, n) => s + fit.weights[n], 0);
+      expect(sum).toBeCloseTo(1, 12);
+      for (const n of COMPONENT_NAMES) expect(fit.weights[n]).toBeGreaterThanOrEqual(0);
+      expect(fit.weights.sentiment, "no sentiment in a capture: nothing to fit").toBe(0);
+      // each fold scores with weights fitted on the OTHER capture only
+      for (const f of fit.folds) expect(f.ic, `${f.capture} block ${f.block}`).toBeGreaterThan(0.2);
+      expect(fit.outOfSample.calibration.length).toBe(10);
+      const preset = JSON.parse(readFileSync(out, "utf8"));
+      expect(preset).toEqual(fit.preset);
+      expect(preset.calibration.strength.length).toBeGreaterThan(1);
+
+      const replay = await confluence(["replay", BTCUSDT, "--config", out, "--json"]);
+      expect(replay.code, replay.stderr).toBe(0);
+      const last = JSON.parse(replay.stdout).symbols.BTCUSDT.score;
+      // the preset's calibration is in force: confidence is the curve at the score's strength
+      expect(last.confidence).toBeGreaterThanOrEqual(preset.calibration.probability[0]);
+      expect(last.confidence).toBeLessThanOrEqual(preset.calibration.probability.at(-1));
+      expect(last.actionable).toBe(last.confidence >= preset.confidenceThreshold);
+    },
+    TIMEOUT,
+  );
+
+  test(
+    "the table: weights, threshold, out-of-sample IC against top-of-book, calibration per decile",
+    async () => {
+      const r = await confluence(["fit", BTCUSDT, ETHUSDT, "--horizon", "100ms", "--blocks", "2"]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^fit at 100 ms on 2 captures \(preset default\): 4 folds/);
+      expect(r.stdout).toMatch(/out of sample {2}score IC 0\.\d{3} {3}top-of-book IC 0\.\d{3}/);
+      expect(r.stdout).toContain("calibration    predicted / observed hit rate per decile");
+    },
+    TIMEOUT,
+  );
+});

@@ -1,0 +1,79 @@
+/**
+ * A preset with a calibration: the analyzer's confidence is the calibrated probability of the
+ * score's strength |score − 50|/50, `actionable` compares that probability with the threshold,
+ * on every backend with the same bits; without one, confidence is the core's product as before.
+ * Replayed on the real BTCUSDT capture.
+ */
+import { beforeAll, describe, expect, test } from "vitest";
+import { ConfluenceAnalyzer, type ConfluenceUpdate } from "../../src/confluence/analyzer.js";
+import { calibratedConfidence, type ConfidenceCalibration } from "../../src/confluence/calibration.js";
+import { resolveConfig } from "../../src/confluence/config.js";
+import { InvalidConfigError } from "../../src/errors.js";
+import type { Kernels } from "../../src/kernels/types.js";
+import { backends } from "../support/backends.js";
+import { expectIdentical } from "../support/close.js";
+import { BTCUSDT } from "../support/capture.js";
+import { captureEvents, type Event } from "../support/replay.js";
+
+const calibration: ConfidenceCalibration = { strength: [0.02, 0.1, 0.3], probability: [0.52, 0.6, 0.75] };
+
+let events: Event[];
+beforeAll(async () => {
+  ({ events } = await captureEvents(BTCUSDT, 10));
+});
+
+function replay(k: Kernels, withCalibration: boolean): ConfluenceUpdate[] {
+  const a = new ConfluenceAnalyzer(k, { confidenceThreshold: 0.6, calibration: withCalibration ? calibration : null });
+  const out: ConfluenceUpdate[] = [];
+  for (const e of events.slice(0, 20_000)) {
+    if (e.kind === "trade") a.onTrade(e);
+    else if (e.kind === "quote") a.onQuote(e);
+    else a.onBook(e.bids, e.asks);
+    const u = a.compute(e.time);
+    if (u) out.push(u);
+  }
+  a.dispose();
+  return out;
+}
+
+describe("calibrated confidence in the analyzer", () => {
+  test("confidence is the curve at |score − 50|/50 and actionable follows it; the same bits on every backend", () => {
+    const runs = backends.map((k) => replay(k, true));
+    const updates = runs[0]!;
+    expect(updates.length, "the capture produces updates").toBeGreaterThan(1000);
+    let actionable = 0;
+    for (const u of updates) {
+      expect(u.confidence).toBe(calibratedConfidence(calibration, Math.abs(u.score - 50) / 50));
+      expect(u.actionable).toBe(u.confidence >= 0.6);
+      if (u.actionable) actionable++;
+    }
+    expect(actionable, "some but not all updates pass the threshold").toBeGreaterThan(0);
+    expect(actionable).toBeLessThan(updates.length);
+    for (const [i, run] of runs.entries()) {
+      expectIdentical(
+        run.map((u) => u.confidence),
+        updates.map((u) => u.confidence),
+        `${backends[i]!.backend} confidences`,
+      );
+    }
+  });
+
+  test("without a calibration the confidence is the core's product, unchanged", () => {
+    const [k] = backends;
+    const plain = replay(k!, false);
+    const calibrated = replay(k!, true);
+    expect(plain.map((u) => u.score)).toEqual(calibrated.map((u) => u.score));
+    expect(plain.some((u, i) => u.confidence !== calibrated[i]!.confidence)).toBe(true);
+    for (const u of plain) expect(u.confidence).toBeCloseTo(u.agreement * u.sufficiency * u.regime * u.coverage, 12);
+  });
+
+  test("a bad calibration in a config is a typed error naming the knot", () => {
+    expect(() => resolveConfig({ calibration: { strength: [0.5, 0.4], probability: [0.5, 0.6] } })).toThrow(
+      "calibration.strength[1] = 0.4",
+    );
+    expect(() => resolveConfig({ calibration: "yes" } as never)).toThrow(InvalidConfigError);
+    expect(resolveConfig({ calibration }).calibration).toEqual(calibration);
+    expect(Object.isFrozen(resolveConfig({ calibration }).calibration!.strength)).toBe(true);
+    expect(resolveConfig({}).calibration).toBeNull();
+  });
+});
