@@ -16,7 +16,6 @@ function uniform(seed: number): () => number {
   return () => next() / 4294967296;
 }
 
-
 describe("calibratedConfidence", () => {
   const c: ConfidenceCalibration = { strength: [0.1, 0.3, 0.7], probability: [0.5, 0.6, 0.8] };
   test("linear between knots, flat outside, NaN reads as the first knot", () => {
