@@ -144,7 +144,8 @@ export function priceStructureSignal(p: usize, s: CoreState): void {
   out(p, O.F_RANGE_POSITION, rp);
   out(p, O.F_VWAP_Z, vz);
   out(p, O.F_BREAKOUT, s.breakout);
-  out(p, O.MEAN_REVERSION, -svz);
+  // 0 − x, not −x: a flat price gives +0, never −0 (which a JSON round trip would change)
+  out(p, O.MEAN_REVERSION, 0.0 - svz);
   component(p, s, O.PRICE_STRUCTURE, squash(s.gain * (0.4 * rp + 0.3 * svz + 0.3 * s.breakout)), agree(rp, svz), true);
 }
 

@@ -103,7 +103,8 @@ export function priceStructureSignal(o: Float64Array, s: CoreState): void {
   o[O.F_RANGE_POSITION] = rp;
   o[O.F_VWAP_Z] = vz;
   o[O.F_BREAKOUT] = s.breakout;
-  o[O.MEAN_REVERSION] = -svz;
+  // 0 − x, not −x: a flat price gives +0, never −0 (which a JSON round trip would change)
+  o[O.MEAN_REVERSION] = 0 - svz;
   component(o, s, O.PRICE_STRUCTURE, squash(s.gain * (0.4 * rp + 0.3 * svz + 0.3 * s.breakout)), agree(rp, svz), true);
 }
 
