@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { dirname, join, sep } from "node:path";
+import { dirname, join } from "node:path";
 
 /** Directories whose files are inputs (the generated folders and bench/results are outputs). */
 const INPUT_DIRS = ["assembly", "src", "scripts", "bench", "test/browser", "test/support"];
@@ -47,7 +47,7 @@ export async function inputsHash(root) {
   files.sort();
   const hash = createHash("sha256");
   for (const file of files) {
-    hash.update(`${file.split(sep).join("/")}\0`);
+    hash.update(`${file}\0`);
     hash.update(await readFile(join(root, file)));
     hash.update("\0");
   }

@@ -25,7 +25,8 @@ console.log(
   JSON.stringify({
     command: command.join(" "),
     runs: times.length,
-    medianMs: ms(times[times.length >> 1]),
+    // an even count: the mean of the two middle runs
+    medianMs: ms(times.length % 2 ? times[times.length >> 1] : (times[times.length / 2 - 1] + times[times.length / 2]) / 2),
     minMs: ms(times[0]),
     maxMs: ms(times.at(-1)),
   }),

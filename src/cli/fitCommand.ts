@@ -70,11 +70,11 @@ function fitTable(o: FitOutput): string {
     `calibration    predicted / observed hit rate per decile, out of sample (largest gap ${f3(o.outOfSample.calibrationError)}):`,
     `               ${o.outOfSample.calibration.map((d) => `${d.predicted.toFixed(2)}/${d.observed.toFixed(2)}`).join("  ")}`,
     "",
-    "capture                                         in sample: score  top-of-book   out of sample (per block): score / top-of-book",
+    `${"capture".padEnd(56)}  in sample: score  top-of-book   out of sample (per block): score / top-of-book`,
   ];
   for (const s of o.inSample) {
     const folds = o.folds.filter((f) => f.capture === s.capture && f.symbol === s.symbol);
-    const name = `${s.capture} ${s.symbol}`.slice(0, 46).padEnd(46);
+    const name = `${s.capture} ${s.symbol}`.padEnd(56);
     lines.push(
       `${name}  ${f3(s.ic).padStart(16)}  ${f3(s.topOfBookIc).padStart(11)}   ${folds.map((f) => `${f3(f.ic)} / ${f3(f.topOfBookIc)}`).join("   ")}`,
     );

@@ -167,16 +167,18 @@ export class SampleCollector {
 
   private quote(s: SymbolSamples, e: QuoteEvent): void {
     s.quotes++;
+    // the baselines see every quote the engine accepted, as the engine does
+    s.topOfBook = (e.bidQty - e.askQty) / (e.bidQty + e.askQty);
+    s.ofi.push(e.bidPx, e.bidQty, e.askPx, e.askQty);
     const times = s.quoteTime;
-    // NaN fails the comparison too: a quote without a receive time has no place on the receive clock
+    // only the mid timeline is bounded and ordered: NaN fails the comparison too (a quote without a
+    // receive time has no place on the receive clock)
     if (times.length >= this.maxQuotes || !(e.receiveTime >= times.last())) {
       s.quotesDropped++;
       return;
     }
     s.quoteTime.push(e.receiveTime);
     s.mid.push((e.bidPx + e.askPx) / 2);
-    s.topOfBook = (e.bidQty - e.askQty) / (e.bidQty + e.askQty);
-    s.ofi.push(e.bidPx, e.bidQty, e.askPx, e.askQty);
   }
 
   private trade(s: SymbolSamples, e: TradeEvent): void {

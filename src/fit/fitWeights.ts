@@ -231,6 +231,13 @@ export function fitWeights(sets: readonly SampleSet[], options: FitOptions): Fit
     }
   }
 
+  if (folds.length === 0) {
+    throw new InvalidParameterError(
+      "folds",
+      0,
+      `a fold with training samples: captures longer than the horizon (${horizonMs} ms) around a block`,
+    );
+  }
   const w = searchWeights(
     all.map((l) => subset(l, () => true, maxSamplesPerSet)),
     frozen,

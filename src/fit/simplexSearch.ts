@@ -50,7 +50,7 @@ export function maximizeOnSimplex(
   for (let i = 0; i < dims; i++)
     if (free[i] && freeCount > 1) starts.push(Float64Array.from({ length: dims }, (_, j) => (j === i ? 1 : 0)));
 
-  let best: SimplexSearchResult | null = null;
+  let best: { weights: Float64Array; value: number } | null = null;
   for (const start of starts) {
     if (evaluations >= maxEvaluations) break;
     const w = start.slice();
@@ -76,10 +76,9 @@ export function maximizeOnSimplex(
       }
       if (!moved) step /= 2;
     }
-    if (best === null || value > best.value) best = { weights: w, value, evaluations: 0 };
+    if (best === null || value > best.value) best = { weights: w, value };
   }
-  const found = best!;
-  return { weights: normalized(found.weights), value: found.value, evaluations };
+  return { weights: normalized(best!.weights), value: best!.value, evaluations };
 }
 
 /** Rounds away the drift of repeated transfers: weights that sum to exactly 1 where they can. */

@@ -26,6 +26,7 @@
  * it (src/cache/: L1, and L2 for other processes); the engine only writes, never reads.
  */
 import type { Kernels } from "../kernels/types.js";
+import { resolveDecisionConfig } from "../confluence/decisionConfig.js";
 import { ConfluenceAnalyzer } from "../confluence/analyzer.js";
 import type { ComponentName, ConfluenceConfigInput } from "../confluence/config.js";
 import { CompositeEngine, type CompositeEngineOptions } from "./compositeEngine.js";
@@ -371,10 +372,11 @@ export class StreamingEngine {
     const u = s.analyzer.compute(time);
     if (!u) return;
     // a score update carries no normalized readings: the engine keeps no normalizer
+    // decision keys given with the composite options override the configured preset's, key by key
     const composite = (s.composite ??= new CompositeEngine(this.kernels, {
       approximate: s.analyzer.config.approximations,
-      decision: s.analyzer.config.decision,
       ...this.options.composite,
+      decision: resolveDecisionConfig(s.analyzer.config.decision, this.options.composite?.decision),
       normalize: false,
     }));
     const o = composite.evaluate(u, NO_CONTEXT);

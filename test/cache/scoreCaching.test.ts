@@ -110,12 +110,18 @@ describe("the streaming engine's caching flag", () => {
     expect(await latest.read("A")).toBeUndefined();
   });
 
+  // the second configuration weighs only book and flow: the slow components (volume, price
+  // structure, technical) then score from the first trades, before their windows hold a price
+  // move — where a negated zero once gave meanReversion −0
+  const BOOK_AND_FLOW = { orderbook: 0.7, orderflow: 0.3, volume: 0, price_structure: 0, technical: 0, sentiment: 0 };
   test.each([
-    ["BTCUSDT", BTCUSDT],
-    ["ETHUSDT", ETHUSDT],
-  ])("%s: every score update survives the JSON round trip of L2 unchanged", async (symbol, file) => {
+    ["BTCUSDT", BTCUSDT, {}],
+    ["ETHUSDT", ETHUSDT, {}],
+    ["BTCUSDT (book and flow only)", BTCUSDT, { weights: BOOK_AND_FLOW }],
+    ["ETHUSDT (book and flow only)", ETHUSDT, { weights: BOOK_AND_FLOW }],
+  ])("%s: every score update survives the JSON round trip of L2 unchanged", async (symbol, file, config) => {
     const cache = new Recorder();
-    const engine = new StreamingEngine(js, { config: { caching: true }, cache });
+    const engine = new StreamingEngine(js, { config: { caching: true, ...config }, cache });
     await replayCaptureFiles([file], (e) => engine.process(e));
     expect(cache.updates.length).toBeGreaterThan(1000);
     expectSameUpdates(

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { type FitOutput, fitPreset } from "../../src/cli/fitCommand.js";
 import { scoringConfig } from "../../src/cli/scoringConfig.js";
+import { calibratedConfidence } from "../../src/confluence/calibration.js";
 import { FITTED } from "../../src/confluence/fittedPresets.js";
 import { COMPONENT_NAMES } from "../../src/kernels/coreLayout.js";
 import { BTCUSDT, COINM_ETHUSD, ETHUSDT, USDM_ETHUSDT } from "../support/capture.js";
@@ -68,8 +69,7 @@ describe("confluence fit on the spot captures", () => {
       expect(replay.code, replay.stderr).toBe(0);
       const last = JSON.parse(replay.stdout).symbols.BTCUSDT.score;
       // the preset's calibration is in force: confidence is the curve at the score's strength
-      expect(last.confidence).toBeGreaterThanOrEqual(preset.calibration.probability[0]);
-      expect(last.confidence).toBeLessThanOrEqual(preset.calibration.probability.at(-1));
+      expect(last.confidence).toBe(calibratedConfidence(preset.calibration, Math.abs(last.score - 50) / 50));
       expect(last.actionable).toBe(last.confidence >= preset.confidenceThreshold);
     },
     TIMEOUT,

@@ -215,6 +215,13 @@ describe("bad events", () => {
     expect(set.counts.updatesDropped).toBe(4437);
     expect(set.quotes.mid.length).toBe(1000);
     expect(set.counts.quotesDropped).toBe(27_040);
+    // the bound is the mid timeline's: the baselines still follow every quote the engine accepted
+    const few = new SampleCollector(wasm, { capture: "btc", maxQuotes: 50 });
+    await replayCaptureFiles([BTCUSDT], (e) => few.process(e));
+    const [bounded] = few.finish() as [SampleSet];
+    for (const name of ["topOfBook", "ofi10"] as const) {
+      expectIdentical(bounded.baselines[name], btc.baselines[name], `${name} with the mid timeline bounded to 50 quotes`);
+    }
     expect(() => new SampleCollector(wasm, { capture: "x", maxSamples: 0 })).toThrow(/maxSamples = 0: expected an integer ≥ 1/);
     // an event with only an exchange time is valid to the engine, but has no place on the receive clock
     const noClock = new SampleCollector(wasm, { capture: "no receive time" });

@@ -66,3 +66,14 @@ describe.each(["default", "ultraFast"] as PresetName[])("decisions on the real c
       );
   });
 });
+
+describe("decision keys given with the composite options", () => {
+  test("override the configured preset's key by key: ultraFast keeps its 5 s plan horizon when only enter is given", async () => {
+    const { updates } = await runEngine(k, [BTCUSDT], { config: { preset: "ultraFast" }, composite: { decision: { enter: 0.4 } } });
+    const horizons = updates.flatMap((u) => (u.decision ? [u.decision.timeHorizonMs] : []));
+    expect(horizons.length).toBeGreaterThan(1000);
+    // horizonMs·(1.5 − strength): 2.5–7.5 s from ultraFast's 5 s; the default preset's 3 s would stay ≤ 4.5 s
+    expect(Math.max(...horizons), "the plan horizon comes from ultraFast's horizonMs").toBeGreaterThan(4500);
+    expect(Math.min(...horizons)).toBeGreaterThanOrEqual(2500);
+  });
+});

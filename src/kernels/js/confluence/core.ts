@@ -110,8 +110,8 @@ function coreQuote(s: CoreState, pb: number, qb: number, pa: number, qa: number)
 
 function coreTrade(s: CoreState, price: number, qty: number, buyer: boolean, time: number): void {
   const lookback = s.lookback;
-  s.vd.push(qty, buyer, time);
-  s.flow.push(qty, buyer, time);
+  s.vd.pushRaw(qty, buyer, time);
+  s.flow.pushRaw(qty, buyer, time);
   const prices = s.prices;
   if (s.trades > 0) {
     const dp = price - s.lastPrice;

@@ -8,6 +8,10 @@ import { CapacityExceededError, OutOfOrderError } from "../../../errors.js";
 import { NeumaierSum } from "../common/neumaier.js";
 import { checkTrade, requireFinite, requireLive } from "../../validate.js";
 
+/** pushRaw's codes, as assembly/common/status.ts numbers them (0 is OK). */
+const OUT_OF_ORDER = 3,
+  CAPACITY_EXCEEDED = 4;
+
 export class JsVolumeDeltaWindow implements VolumeDeltaWindow {
   /** The results, read unchecked by the owners of internal windows (see JsRollingStats.results). */
   readonly results = { buyVolume: 0, sellVolume: 0, delta: 0, imbalance: NaN, count: 0 };
@@ -121,10 +125,21 @@ export class JsVolumeDeltaWindow implements VolumeDeltaWindow {
   push(qty: number, buyerInitiated: boolean, time: number): void {
     requireLive(this.qty, "VolumeDeltaWindow");
     checkTrade(qty, buyerInitiated, time);
-    if (time < this.lastTime) throw new OutOfOrderError("trade", time, this.lastTime);
+    const code = this.pushRaw(qty, buyerInitiated, time);
+    if (code === OUT_OF_ORDER) throw new OutOfOrderError("trade", time, this.lastTime);
+    if (code === CAPACITY_EXCEEDED) throw new CapacityExceededError("VolumeDeltaWindow", this.capacity);
+  }
+
+  /**
+   * push without the checks, for callers that validated the trade already (the confluence core),
+   * twin of assembly's volumeWindowPush: a trade out of order or beyond a full time-span window
+   * changes nothing and returns its code.
+   */
+  pushRaw(qty: number, buyerInitiated: boolean, time: number): number {
+    if (time < this.lastTime) return OUT_OF_ORDER;
     this.expire(time);
     if (this.n === this.capacity) {
-      if (this.span !== Infinity) throw new CapacityExceededError("VolumeDeltaWindow", this.capacity);
+      if (this.span !== Infinity) return CAPACITY_EXCEEDED;
       this.evictOldest();
     }
     let idx = this.head + this.n;
@@ -144,6 +159,7 @@ export class JsVolumeDeltaWindow implements VolumeDeltaWindow {
     if (this.firstTime === -Infinity) this.firstTime = time;
     if (this.buyAcc.needsRebuild(this.buyAcc.value) || this.sellAcc.needsRebuild(this.sellAcc.value)) this.rebuild();
     this.publish();
+    return 0;
   }
 
   advance(time: number): void {
