@@ -50,6 +50,11 @@ function duration(ms: number): string {
   return `${Math.floor(m / 60)}h ${m % 60}m`;
 }
 
+/** The actionable threshold as people read it: 4 significant digits (a fitted one has 16). */
+export function thresholdText(threshold: number): string {
+  return String(Number(threshold.toPrecision(4)));
+}
+
 export function traderView(symbol: string, s: SymbolSummary, span: TimeSpan | null, threshold: number): TraderView {
   const bid = s.book.bestBid ?? null,
     ask = s.book.bestAsk ?? null;
@@ -83,7 +88,7 @@ export function traderView(symbol: string, s: SymbolSummary, span: TimeSpan | nu
     score,
     reading,
     confidence: u ? u.confidence.toFixed(2) : "–",
-    actionable: !u ? "–" : u.actionable ? "yes" : `no (needs ≥ ${threshold})`,
+    actionable: !u ? "–" : u.actionable ? "yes" : `no (needs ≥ ${thresholdText(threshold)})`,
     decision,
   };
 }
