@@ -21,7 +21,7 @@ export interface TraderView {
   readonly score: string;
   readonly reading: "bullish" | "bearish" | "neutral" | "warming up";
   readonly confidence: string;
-  /** `yes`, or `no (needs ≥ 0.5)`: the confidence threshold. */
+  /** `yes`, or `no (needs ≥ 0.8471)`: the confidence threshold, 4 significant digits. */
   readonly actionable: string;
   /** `sell, low urgency` when actionable; "–" otherwise. */
   readonly decision: string;
