@@ -21,6 +21,7 @@ import {
   type StreamingComponent,
 } from "../src/index.js";
 import { backends } from "./support/backends.js";
+import { BOOK_FLOW_VOLUME } from "./support/weights.js";
 
 /** One component under the contract: how to make it and a scripted input sequence. */
 interface ContractCase {
@@ -59,10 +60,10 @@ const scorer = (c: StreamingComponent<unknown>) => c as MultiTimeframeScorer;
 const CASES: readonly ContractCase[] = [
   {
     // lookback 2, OFI over 2 quotes, trade flow over 2 trades: a book, K + 1 = 3 quotes and 4L = 8 trades
-    // before the ultraFast preset scores
+    // before the seed's ultraFast weights (which count volume) score
     name: "ConfluenceAnalyzer",
     usesKernels: true,
-    make: (k) => new ConfluenceAnalyzer(k, { preset: "ultraFast", lookback: 2, ofiWindow: 2, flowWindow: 2 }),
+    make: (k) => new ConfluenceAnalyzer(k, { preset: "ultraFast", weights: BOOK_FLOW_VOLUME, lookback: 2, ofiWindow: 2, flowWindow: 2 }),
     step: (c, i) => {
       const a = analyzer(c);
       if (i === 0) a.onBook(book.bids, book.asks);

@@ -34,7 +34,7 @@ export interface FitOutput extends FitResult {
 }
 
 /** The fitted preset: the base configuration with the fitted weights, calibration, threshold and urgency grades. */
-async function fitPreset(options: Omit<FitCommandOptions, "json" | "out">): Promise<FitOutput> {
+export async function fitPreset(options: Omit<FitCommandOptions, "json" | "out">): Promise<FitOutput> {
   const kernels = await loadKernels();
   // every component weighted while measuring, so each is warmed up and scored
   const equal = Object.fromEntries(COMPONENT_NAMES.map((name) => [name, 1 / COMPONENT_NAMES.length]));

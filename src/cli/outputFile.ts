@@ -13,11 +13,20 @@ import { basename, dirname, join } from "node:path";
 import { UsageError } from "./usageError.js";
 
 export class OutputFile {
+  /** The first error of the stream (a failed write: disk full, or a write pending when it was discarded). */
+  private failure: Error | null = null;
+
   private constructor(
     readonly path: string,
     private readonly temporary: string,
     private readonly stream: WriteStream,
-  ) {}
+  ) {
+    // without a listener, a write still pending when discard() destroys the stream is an
+    // unhandled 'error' event that kills the process; commit() reports a failure instead
+    stream.on("error", (e) => {
+      this.failure ??= e;
+    });
+  }
 
   /** Creates the temporary file; a UsageError (exit 2) naming `flag` when the path cannot be written. */
   static async open(path: string, flag: string): Promise<OutputFile> {
@@ -41,8 +50,14 @@ export class OutputFile {
 
   /** Finishes the file and puts it in place. */
   async commit(): Promise<void> {
-    this.stream.end();
-    await once(this.stream, "finish");
+    if (this.failure === null) {
+      this.stream.end();
+      await once(this.stream, "finish").catch(() => undefined);
+    }
+    if (this.failure !== null) {
+      await this.discard();
+      throw new Error(`cannot write ${this.path}: ${this.failure.message}`);
+    }
     await rename(this.temporary, this.path);
   }
 

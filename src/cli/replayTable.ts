@@ -6,7 +6,7 @@
  */
 import type { SymbolSummary } from "../pipeline/summary.js";
 import type { SymbolSpans } from "./symbolSpans.js";
-import { traderView } from "./traderView.js";
+import { thresholdText, traderView } from "./traderView.js";
 
 export interface ReplayTableInput {
   readonly symbols: Record<string, SymbolSummary>;
@@ -70,7 +70,7 @@ export function replayTable(t: ReplayTableInput): string {
   );
   return [
     ...market,
-    `score 0–100: above 50 bullish, below 50 bearish; actionable once its confidence reaches ${t.threshold} (${t.scoring}).`,
+    `score 0–100: above 50 bullish, below 50 bearish; actionable once its confidence reaches ${thresholdText(t.threshold)} (${t.scoring}).`,
     "decision: side and urgency of the latest score update, shown only when it is actionable; mid and spread: the final book.",
     "",
     `engine: ${t.backend}, ${t.events} events in ${t.wallSeconds.toFixed(2)} s (${Math.round(t.events / t.wallSeconds)} events/s, decoding included); latency per event:`,

@@ -11,7 +11,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { TraderView } from "./traderView.js";
+import { thresholdText, type TraderView } from "./traderView.js";
 
 /** The pages' look (dark, tabular figures, panels of charts with legends): shared by the replay and the evaluation report. */
 const PAGE_STYLE = `  body { font: 14px/1.4 system-ui, sans-serif; margin: 0; background: #0f1419; color: #d6dde5; }
@@ -189,7 +189,7 @@ export function renderReport(data: ReportData): string {
   });
   return `${pageHead(data.title)}<body>
 <header><h1>${escapeHtml(data.title)}</h1>
-<div class="note">generated ${escapeHtml(data.generated)}; ${escapeHtml(data.scoring)}; a score is actionable once its confidence reaches ${data.threshold}.
+<div class="note">generated ${escapeHtml(data.generated)}; ${escapeHtml(data.scoring)}; a score is actionable once its confidence reaches ${thresholdText(data.threshold)}.
 All times are UTC: the table's from the capture's receive clock, the charts' the event time of each score update.</div></header>
 <div class="table"><table id="summary"><thead><tr>${head.map((h) => `<th>${h}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table></div>
 <main id="symbols"></main>
@@ -209,7 +209,7 @@ for (const [symbol, s] of Object.entries(data.symbols)) {
   const panels = [
     ["mid price", legend([[C.mid, "mid price, " + u.quote], [C.buy, "buy: an actionable decision turned to buy", "mark", "▲"], [C.sell, "sell: an actionable decision turned to sell", "mark", "▼"]])],
     ["confluence score and confidence", legend([[C.score, "score 0–100 (right axis)"], [C.neutral, "neutral 50", "dashed"], [C.confidence, "confidence 0–1 (left axis)"],
-      [C.threshold, "actionable threshold " + data.threshold + " (left axis)", "dashed"]])],
+      [C.threshold, "actionable threshold " + ${JSON.stringify(thresholdText(data.threshold))} + " (left axis)", "dashed"]])],
     ["book imbalance", legend([[C.imbalance, "top 5 levels: (bid − ask) / (bid + ask) quantity, −1 to +1"]])],
     ["cumulative volume delta", legend([[C.cvd, "buyer- minus seller-initiated volume, " + u.base]])],
   ];

@@ -21,7 +21,7 @@ export interface TraderView {
   readonly score: string;
   readonly reading: "bullish" | "bearish" | "neutral" | "warming up";
   readonly confidence: string;
-  /** `yes`, or `no (needs ≥ 0.5)`: the confidence threshold. */
+  /** `yes`, or `no (needs ≥ 0.8471)`: the confidence threshold, 4 significant digits. */
   readonly actionable: string;
   /** `sell, low urgency` when actionable; "–" otherwise. */
   readonly decision: string;
@@ -48,6 +48,11 @@ function duration(ms: number): string {
   const m = Math.floor(s / 60);
   if (m < 60) return `${m}m ${(s - m * 60).toFixed(1)}s`;
   return `${Math.floor(m / 60)}h ${m % 60}m`;
+}
+
+/** The actionable threshold as people read it: 4 significant digits (a fitted one has 16). */
+export function thresholdText(threshold: number): string {
+  return String(Number(threshold.toPrecision(4)));
 }
 
 export function traderView(symbol: string, s: SymbolSummary, span: TimeSpan | null, threshold: number): TraderView {
@@ -83,7 +88,7 @@ export function traderView(symbol: string, s: SymbolSummary, span: TimeSpan | nu
     score,
     reading,
     confidence: u ? u.confidence.toFixed(2) : "–",
-    actionable: !u ? "–" : u.actionable ? "yes" : `no (needs ≥ ${threshold})`,
+    actionable: !u ? "–" : u.actionable ? "yes" : `no (needs ≥ ${thresholdText(threshold)})`,
     decision,
   };
 }

@@ -10,6 +10,7 @@
  * keys (decisionConfig.ts) were measured per preset on the four captures of 2024-08-08
  * (README, "Decisions").
  */
+import { FITTED } from "./fittedPresets.js";
 import { validateCalibration, type ConfidenceCalibration } from "./calibration.js";
 import { InvalidConfigError, InvalidWeightsError, UnknownConfigKeyError } from "../errors.js";
 import { COMPONENT_NAMES, type ComponentName } from "../kernels/coreLayout.js";
@@ -59,9 +60,16 @@ export interface ConfluenceConfig {
 
 export type PresetName = "default" | "ultraFast";
 
+/*
+ * The presets. Weights, calibration, actionable threshold and urgency grades are fitted
+ * (fittedPresets.ts: `confluence fit` on the bundled captures, default for 1 s, ultraFast for
+ * 100 ms, by scripts/fitPresets.mjs); the windows, depth and the decision band, hold and plan
+ * horizon are set here from the measurements the README shows ("Decisions", "Evaluating the score").
+ */
+
 export const PRESETS: Readonly<Record<PresetName, ConfluenceConfig>> = {
   default: {
-    weights: { orderbook: 0.25, orderflow: 0.25, volume: 0.1, price_structure: 0.15, technical: 0.15, sentiment: 0.1 },
+    weights: FITTED.default.weights,
     depth: 10,
     lookback: 50,
     ofiWindow: 10,
@@ -70,15 +78,22 @@ export const PRESETS: Readonly<Record<PresetName, ConfluenceConfig>> = {
     tradeFlowWeight: 0.5,
     updateIntervalMs: 100,
     sensitivity: 1,
-    confidenceThreshold: 0.5,
-    calibration: null,
+    confidenceThreshold: FITTED.default.confidenceThreshold,
+    calibration: FITTED.default.calibration,
     sentimentStaleMs: 60_000,
     approximations: false,
     caching: false,
-    decision: { enter: 0.3, exit: 0, minHoldMs: 6_000, horizonMs: 3_000, urgencyMedium: 0.07, urgencyHigh: 0.24 },
+    decision: {
+      enter: 0.3,
+      exit: 0,
+      minHoldMs: 6_000,
+      horizonMs: 3_000,
+      urgencyMedium: FITTED.default.urgencyMedium,
+      urgencyHigh: FITTED.default.urgencyHigh,
+    },
   },
   ultraFast: {
-    weights: { orderbook: 0.6, orderflow: 0.35, volume: 0.05, price_structure: 0, technical: 0, sentiment: 0 },
+    weights: FITTED.ultraFast.weights,
     depth: 5,
     lookback: 10,
     ofiWindow: 10,
@@ -87,12 +102,19 @@ export const PRESETS: Readonly<Record<PresetName, ConfluenceConfig>> = {
     tradeFlowWeight: 0.5,
     updateIntervalMs: 100,
     sensitivity: 0.5,
-    confidenceThreshold: 0.3,
-    calibration: null,
+    confidenceThreshold: FITTED.ultraFast.confidenceThreshold,
+    calibration: FITTED.ultraFast.calibration,
     sentimentStaleMs: 60_000,
     approximations: false,
     caching: false,
-    decision: { enter: 0.3, exit: 0, minHoldMs: 6_000, horizonMs: 5_000, urgencyMedium: 0.1, urgencyHigh: 0.3 },
+    decision: {
+      enter: 0.3,
+      exit: 0,
+      minHoldMs: 6_000,
+      horizonMs: 5_000,
+      urgencyMedium: FITTED.ultraFast.urgencyMedium,
+      urgencyHigh: FITTED.ultraFast.urgencyHigh,
+    },
   },
 };
 

@@ -1,16 +1,20 @@
 /**
  * `confluence fit`, end to end on real captures: usage errors exit 2 before any work; a fit on
  * the two spot captures cross-validates across them (2 captures × 3 time blocks), prints the table
- * or JSON, and writes a preset that `replay --config` loads and runs with its calibration in force.
+ * or JSON, and writes a preset that `replay --config` loads and runs with its calibration in force;
+ * and the built-in presets are exactly what the command fits on the bundled captures
+ * (src/confluence/fittedPresets.ts, scripts/fitPresets.mjs): no fitted number is edited by hand.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import type { FitOutput } from "../../src/cli/fitCommand.js";
+import { type FitOutput, fitPreset } from "../../src/cli/fitCommand.js";
+import { scoringConfig } from "../../src/cli/scoringConfig.js";
 import { calibratedConfidence } from "../../src/confluence/calibration.js";
+import { FITTED } from "../../src/confluence/fittedPresets.js";
 import { COMPONENT_NAMES } from "../../src/kernels/coreLayout.js";
-import { BTCUSDT, ETHUSDT } from "../support/capture.js";
+import { BTCUSDT, COINM_ETHUSD, ETHUSDT, USDM_ETHUSDT } from "../support/capture.js";
 import { confluence } from "./runCli.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "confluence-fit-"));
@@ -79,6 +83,37 @@ describe("confluence fit on the spot captures", () => {
       expect(r.stdout).toMatch(/^fit at 100 ms on 2 captures \(preset default\): 4 folds/);
       expect(r.stdout).toMatch(/out of sample {2}score IC 0\.\d{3} {3}top-of-book IC 0\.\d{3}/);
       expect(r.stdout).toContain("calibration    predicted / observed hit rate per decile");
+    },
+    TIMEOUT,
+  );
+});
+
+describe("the built-in presets", () => {
+  test.each([
+    ["default", 1000],
+    ["ultraFast", 100],
+  ] as const)(
+    "%s is what confluence fit gives on the bundled captures at %i ms",
+    async (preset, horizonMs) => {
+      expect(FITTED[preset].horizonMs).toBe(horizonMs);
+      const fit = await fitPreset({
+        files: [COINM_ETHUSD, BTCUSDT, ETHUSDT, USDM_ETHUSDT],
+        horizonMs,
+        blocks: 3,
+        actionableShare: 0.3,
+        scoring: scoringConfig({ preset }),
+      });
+      expect(
+        {
+          horizonMs: fit.horizonMs,
+          weights: fit.preset.weights,
+          calibration: fit.preset.calibration,
+          confidenceThreshold: fit.preset.confidenceThreshold,
+          urgencyMedium: fit.preset.decision?.urgencyMedium,
+          urgencyHigh: fit.preset.decision?.urgencyHigh,
+        },
+        "src/confluence/fittedPresets.ts is stale: run node scripts/fitPresets.mjs after a build",
+      ).toEqual(FITTED[preset]);
     },
     TIMEOUT,
   );

@@ -17,6 +17,7 @@ import type { ScoreUpdate } from "../../src/pipeline/engine.js";
 import { BTCUSDT, ETHUSDT } from "../support/capture.js";
 import { launch, openPage, skipBrowser } from "../support/browser.js";
 import { downsample, type SymbolSeries } from "../../src/cli/report.js";
+import { PRESETS } from "../../src/confluence/config.js";
 import { confluence } from "./runCli.js";
 
 const root = new URL("../..", import.meta.url).pathname;
@@ -122,7 +123,8 @@ describe.skipIf(skipBrowser)("the replay report in Chromium", () => {
 
   test("renders without an error; says the time zone and the threshold; four panels per symbol, each with its legend and units", async () => {
     const header = (await page.locator("header .note").textContent()) ?? "";
-    expect(header).toMatch(/preset default; a score is actionable once its confidence reaches 0\.5/);
+    const threshold = String(Number(PRESETS.default.confidenceThreshold.toPrecision(4)));
+    expect(header).toContain(`preset default; a score is actionable once its confidence reaches ${threshold}.`);
     expect(header).toMatch(/All times are UTC/);
     expect(await page.evaluate(() => (window as unknown as { __report: Exposed }).__report.panels)).toBe(8);
     for (const [symbol, base] of [
@@ -135,9 +137,8 @@ describe.skipIf(skipBrowser)("the replay report in Chromium", () => {
       for (const t of titles) expect(t, "every chart names its time zone").toMatch(/\(time: UTC\)$/);
       const legends = await panels.locator(".legend").allTextContents();
       expect(legends[0]).toMatch(/mid price, USDT.*buy: an actionable decision turned to buy.*sell: an actionable decision turned to sell/);
-      expect(legends[1]).toMatch(
-        /score 0–100 \(right axis\).*neutral 50.*confidence 0–1 \(left axis\).*actionable threshold 0\.5 \(left axis\)/,
-      );
+      expect(legends[1]).toMatch(/score 0–100 \(right axis\).*neutral 50.*confidence 0–1 \(left axis\)/);
+      expect(legends[1]).toContain(`actionable threshold ${threshold} (left axis)`);
       expect(legends[2]).toMatch(/top 5 levels: \(bid − ask\) \/ \(bid \+ ask\) quantity, −1 to \+1/);
       expect(legends[3]).toMatch(new RegExp(`buyer- minus seller-initiated volume, ${base}$`));
       expect(await page.locator(`.symbol[data-symbol="${symbol}"] canvas`).count(), `${symbol}: charts drawn`).toBeGreaterThan(8);

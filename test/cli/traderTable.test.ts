@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { loadKernels } from "../../src/index.js";
+import { loadKernels, PRESETS } from "../../src/index.js";
 import { replayCaptureFiles } from "../../src/node/captureReader.js";
 import type { ReplaySummary } from "../../src/cli/replay.js";
 import { BTCUSDT, ETHUSDT } from "../support/capture.js";
@@ -43,7 +43,14 @@ const withoutPerf = (s: ReplaySummary["symbols"]): Record<string, unknown> =>
 
 describe("the replay table, for a trader", () => {
   test("the real captures: every cell from the same replay's --json; the time covered from the captures' receive times", async () => {
-    const [t, j] = await Promise.all([confluence(["replay", BTCUSDT, ETHUSDT]), confluence(["replay", BTCUSDT, ETHUSDT, "--json"])]);
+    // a threshold between the captures' last confidences (BTCUSDT 0.67, ETHUSDT 0.80 under the default preset's
+    // calibration), so the table shows both an actionable row and one that is not
+    const config = join(tmp, "threshold.json");
+    writeFileSync(config, JSON.stringify({ confidenceThreshold: 0.75 }));
+    const [t, j] = await Promise.all([
+      confluence(["replay", BTCUSDT, ETHUSDT, "-c", config]),
+      confluence(["replay", BTCUSDT, ETHUSDT, "-c", config, "--json"]),
+    ]);
     expect(t.code, t.stderr).toBe(0);
     const json = JSON.parse(j.stdout) as ReplaySummary;
     const rows = marketRows(t.stdout);
@@ -55,6 +62,7 @@ describe("the replay table, for a trader", () => {
       spans.set(e.symbol, [Math.min(s[0], e.receiveTime), Math.max(s[1], e.receiveTime)]);
     });
 
+    const shownThreshold = "0.75";
     let actionableSeen = 0;
     for (const [symbol, [, covered, span, mid, spread, score, reading, confidence, actionable, decision]] of rows) {
       const s = json.symbols[symbol]!;
@@ -68,8 +76,8 @@ describe("the replay table, for a trader", () => {
       expect(score).toBe(u.score.toFixed(1));
       expect(reading, `${symbol}: score ${u.score}`).toBe(u.score > 50 ? "bullish" : "bearish");
       expect(confidence).toBe(u.confidence.toFixed(2));
-      expect(actionable).toBe(u.actionable ? "yes" : "no (needs ≥ 0.5)");
-      expect(u.actionable, "the default preset's threshold decides").toBe(u.confidence >= 0.5);
+      expect(actionable).toBe(u.actionable ? "yes" : `no (needs ≥ ${shownThreshold})`);
+      expect(u.actionable, "the configured threshold decides").toBe(u.confidence >= 0.75);
       if (u.actionable) {
         actionableSeen++;
         const { side, urgency } = u.decision!;
@@ -90,8 +98,8 @@ describe("the replay table, for a trader", () => {
     // the engine in its own section: events and latency there, not in the trader's table
     const [market, engine] = t.stdout.split("\n\n");
     expect(market).not.toMatch(/p99|events\/s/);
-    expect(market).toMatch(
-      /\nscore 0–100: above 50 bullish, below 50 bearish; actionable once its confidence reaches 0\.5 \(preset default\)\.\n/,
+    expect(market).toContain(
+      `\nscore 0–100: above 50 bullish, below 50 bearish; actionable once its confidence reaches ${shownThreshold} (preset default with ${config}).\n`,
     );
     expect(market).toMatch(
       /\ndecision: side and urgency of the latest score update, shown only when it is actionable; mid and spread: the final book\.$/,
@@ -126,7 +134,7 @@ describe("the replay table, for a trader", () => {
 describe("--preset and --config reach the engine", () => {
   const config = join(tmp, "config.json"),
     depthOnly = join(tmp, "depth.json");
-  const input = { preset: "ultraFast", depth: 7, weights: { orderbook: 0.5, orderflow: 0.45 } } as const;
+  const input = { preset: "ultraFast", depth: 7, weights: { orderbook: 0.5, orderflow: 0.45, volume: 0.05 } } as const;
   writeFileSync(config, JSON.stringify(input));
   writeFileSync(depthOnly, JSON.stringify({ preset: "ultraFast", depth: 7 }));
 
@@ -150,7 +158,10 @@ describe("--preset and --config reach the engine", () => {
     ]);
     expect(JSON.parse(d.stdout).symbols.BTCUSDT.score.score).not.toBe(JSON.parse(u.stdout).symbols.BTCUSDT.score.score);
     const table = await confluence(["replay", BTCUSDT, "-p", "ultraFast"]);
-    expect(table.stdout).toMatch(/actionable once its confidence reaches 0\.3 \(preset ultraFast\)/);
+    // the fitted threshold has 16 digits: the table shows 4 significant ones
+    const shown = String(Number(PRESETS.ultraFast.confidenceThreshold.toPrecision(4)));
+    expect(shown).toMatch(/^0\.\d{1,4}$/);
+    expect(table.stdout).toContain(`actionable once its confidence reaches ${shown} (preset ultraFast)`);
   });
 });
 

@@ -123,7 +123,7 @@ describe("bad invocations: one line naming what is wrong, exit 2, before any wor
     array = join(tmp, "array.json");
   writeFileSync(notJson, "{ preset: ultraFast }");
   writeFileSync(unknownKey, JSON.stringify({ preset: "ultraFast", dpeth: 5 }));
-  writeFileSync(badWeights, JSON.stringify({ weights: { orderbook: 0.9 } }));
+  writeFileSync(badWeights, JSON.stringify({ weights: { orderbook: 0.9, orderflow: 0.75 } }));
   writeFileSync(array, "[1, 2]");
 
   test.each([

@@ -23,6 +23,8 @@ import { LIMITS } from "../../src/feeds/validate.js";
 import { backends } from "../support/backends.js";
 import { BTCUSDT, ETHUSDT } from "../support/capture.js";
 import { captureEvents, type Event } from "../support/replay.js";
+import { BOOK_FLOW_VOLUME, EVERY_COMPONENT } from "../support/weights.js";
+import { FITTED } from "../../src/confluence/fittedPresets.js";
 
 function feed(a: ConfluenceAnalyzer, events: readonly Event[], onUpdate?: (u: ConfluenceUpdate | null, e: Event) => void): void {
   for (const e of events) {
@@ -69,9 +71,10 @@ function expectInRange(u: ConfluenceUpdate): void {
 }
 
 describe("configuration", () => {
-  test("presets: default and the seed's ultraFast", () => {
+  test("presets: default and ultraFast, fitted values from fittedPresets.ts and the rest as set", () => {
+    const fit = FITTED.ultraFast;
     expect(resolveConfig({ preset: "ultraFast" })).toEqual({
-      weights: { orderbook: 0.6, orderflow: 0.35, volume: 0.05, price_structure: 0, technical: 0, sentiment: 0 },
+      weights: fit.weights,
       depth: 5,
       lookback: 10,
       ofiWindow: 10,
@@ -80,20 +83,29 @@ describe("configuration", () => {
       tradeFlowWeight: 0.5,
       updateIntervalMs: 100,
       sensitivity: 0.5,
-      confidenceThreshold: 0.3,
-      calibration: null,
+      confidenceThreshold: fit.confidenceThreshold,
+      calibration: fit.calibration,
       sentimentStaleMs: 60_000,
       approximations: false,
       caching: false,
-      decision: { enter: 0.3, exit: 0, minHoldMs: 6000, horizonMs: 5000, urgencyMedium: 0.1, urgencyHigh: 0.3 },
+      decision: {
+        enter: 0.3,
+        exit: 0,
+        minHoldMs: 6000,
+        horizonMs: 5000,
+        urgencyMedium: fit.urgencyMedium,
+        urgencyHigh: fit.urgencyHigh,
+      },
     });
     expect(resolveConfig()).toEqual(PRESETS.default);
+    expect(PRESETS.default.weights).toEqual(FITTED.default.weights);
     expect(Object.values(PRESETS.default.weights).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
   });
   test("overrides merge onto the preset, weights by component", () => {
-    const c = resolveConfig({ preset: "ultraFast", lookback: 20, weights: { orderbook: 0.5, volume: 0.15 } });
+    const { orderbook, orderflow } = FITTED.ultraFast.weights;
+    const c = resolveConfig({ preset: "ultraFast", lookback: 20, weights: { orderbook: orderbook - 0.15, volume: 0.15 } });
     expect(c.lookback).toBe(20);
-    expect(c.weights).toMatchObject({ orderbook: 0.5, orderflow: 0.35, volume: 0.15 });
+    expect(c.weights, "orderflow kept from the preset").toMatchObject({ orderbook: orderbook - 0.15, orderflow, volume: 0.15 });
     expect(resolveConfig({ preset: "ultraFast", decision: { minHoldMs: 0, exit: -0.1 } }).decision, "decision keys by key").toEqual({
       ...PRESETS.ultraFast.decision,
       minHoldMs: 0,
@@ -108,8 +120,9 @@ describe("configuration", () => {
     );
     expect(() => resolveConfig({ weights: { orderbok: 1 } as never })).toThrow("unknown configuration key 'weights.orderbok'");
     expect(() => resolveConfig({ weights: { orderbook: -0.1, orderflow: 0.6 } })).toThrow(InvalidWeightsError);
-    expect(() => resolveConfig({ weights: { orderbook: 0.3 } })).toThrow(/sum to 1\.05.*expected 1 within 1e-9/);
-    expect(() => resolveConfig({ weights: { orderbook: 0.25 + 2e-9 } })).toThrow(InvalidWeightsError);
+    expect(() => resolveConfig({ weights: { ...EVERY_COMPONENT, orderbook: 0.3 } })).toThrow(/sum to 1\.05.*expected 1 within 1e-9/);
+    expect(() => resolveConfig({ weights: { ...EVERY_COMPONENT, orderbook: 0.25 + 2e-9 } })).toThrow(InvalidWeightsError);
+    expect(resolveConfig({ weights: { ...EVERY_COMPONENT, orderbook: 0.25 + 5e-10 } }).weights.orderbook, "within 1e-9").toBe(0.25 + 5e-10);
     expect(() => resolveConfig({ depth: 0 })).toThrow(InvalidConfigError);
     expect(() => resolveConfig({ lookback: 0 })).toThrow("lookback = 0: expected an integer from 1");
     expect(() => resolveConfig({ lookback: 2.5 })).toThrow(InvalidConfigError);
@@ -138,7 +151,7 @@ describe("configuration", () => {
 
 describe.each(backends)("analyzer on $backend", (k: Kernels) => {
   test("warm-up: null with what is still needed, then a score", () => {
-    const a = new ConfluenceAnalyzer(k, { preset: "ultraFast", lookback: 2, ofiWindow: 2, flowWindow: 3 });
+    const a = new ConfluenceAnalyzer(k, { preset: "ultraFast", weights: BOOK_FLOW_VOLUME, lookback: 2, ofiWindow: 2, flowWindow: 3 });
     expect(a.compute(0)).toBeNull();
     // volume needs 4L trades, orderflow K + 1 quotes (and F trades), the touch a quote or a book
     expect(a.needed).toEqual({ trades: 8, quotes: 3, books: 0 });
@@ -176,7 +189,7 @@ describe.each(backends)("analyzer on $backend", (k: Kernels) => {
   });
 
   test("bad events are typed errors and change nothing", () => {
-    const a = new ConfluenceAnalyzer(k, { preset: "ultraFast" });
+    const a = new ConfluenceAnalyzer(k, { preset: "ultraFast", weights: BOOK_FLOW_VOLUME });
     a.onTrade({ price: 100, qty: 1, buyerInitiated: true, time: 10 });
     expect(() => a.onTrade({ price: NaN, qty: 1, buyerInitiated: true, time: 11 })).toThrow(InvalidValueError);
     expect(() => a.onTrade({ price: 100, qty: -1, buyerInitiated: true, time: 11 })).toThrow("trade qty[0] = -1");
@@ -193,7 +206,7 @@ describe.each(backends)("analyzer on $backend", (k: Kernels) => {
     expect(() => a.onSentiment(1.5, 0)).toThrow(InvalidValueError);
     expect(() => a.compute(NaN)).toThrow(InvalidValueError);
     expect(a.compute(12)!, "the rejected events did not count").toBeNull();
-    expect(a.needed.trades).toBe(39);
+    expect(a.needed.trades, "volume needs 4 × lookback 10 trades: one came").toBe(39);
     a.dispose();
   });
 });
@@ -261,7 +274,7 @@ describe("symmetry and monotonicity", () => {
     fc.assert(
       fc.property(flows, levels, levels, (trades, bq, aq) => {
         const build = (mirror: boolean): ConfluenceUpdate => {
-          const a = new ConfluenceAnalyzer(k, { lookback: 5, depth: 5, weights: { sentiment: 0, orderbook: 0.35 } });
+          const a = new ConfluenceAnalyzer(k, { lookback: 5, depth: 5, weights: { ...EVERY_COMPONENT, sentiment: 0, orderbook: 0.35 } });
           const px = (p: number): number => (mirror ? C - p : p);
           trades.forEach((t, i) => {
             a.onTrade({ price: px(t.price), qty: t.qty, buyerInitiated: mirror ? !t.buyer : t.buyer, time: i });

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { ConfluenceAnalyzer, type ConfluenceUpdate } from "../../src/confluence/analyzer.js";
 import { calibratedConfidence, type ConfidenceCalibration } from "../../src/confluence/calibration.js";
 import { resolveConfig } from "../../src/confluence/config.js";
+import { FITTED } from "../../src/confluence/fittedPresets.js";
 import { InvalidConfigError } from "../../src/errors.js";
 import type { Kernels } from "../../src/kernels/types.js";
 import { backends } from "../support/backends.js";
@@ -74,6 +75,8 @@ describe("calibrated confidence in the analyzer", () => {
     expect(() => resolveConfig({ calibration: "yes" } as never)).toThrow(InvalidConfigError);
     expect(resolveConfig({ calibration }).calibration).toEqual(calibration);
     expect(Object.isFrozen(resolveConfig({ calibration }).calibration!.strength)).toBe(true);
-    expect(resolveConfig({}).calibration).toBeNull();
+    expect(resolveConfig({ calibration: null }).calibration, "null: confidence from the components' agreement").toBeNull();
+    expect(resolveConfig({}).calibration, "the presets carry their fitted calibration").toEqual(FITTED.default.calibration);
+    expect(FITTED.default.calibration!.strength.length).toBeGreaterThan(1);
   });
 });

@@ -11,6 +11,7 @@
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { DecisionTracker } from "../../src/strategy/decisionTracker.js";
+import { PRESETS } from "../../src/confluence/config.js";
 import { ArgumentTypeError, InvalidConfigError, InvalidValueError, UnknownConfigKeyError } from "../../src/errors.js";
 import type { DecisionConfig, DecisionConfigInput } from "../../src/confluence/decisionConfig.js";
 import type { ExecutionInput, Side } from "../../src/strategy/execution.js";
@@ -121,7 +122,7 @@ describe("DecisionTracker: scripted sequences", () => {
   });
 
   test("the plan is for the side held: a buy held through a bearish bias keeps a buy limit above mid", () => {
-    const t = new DecisionTracker({ enter: 0.3, exit: 0, minHoldMs: 5000 });
+    const t = new DecisionTracker({ enter: 0.3, exit: 0, minHoldMs: 5000, urgencyMedium: 0.07, urgencyHigh: 0.24 });
     t.onSignal({ ...signal, directionalBias: 0.5 }, 0);
     const d = t.onSignal({ ...signal, directionalBias: -0.6, signalStrength: 0.8, stability: 0.5 }, 100);
     expect(d.side).toBe("buy");
@@ -131,14 +132,8 @@ describe("DecisionTracker: scripted sequences", () => {
   });
 
   test("the default keys are the default preset's; a full configuration passes through", () => {
-    expect(new DecisionTracker().config).toEqual({
-      enter: 0.3,
-      exit: 0,
-      minHoldMs: 6000,
-      horizonMs: 3000,
-      urgencyMedium: 0.07,
-      urgencyHigh: 0.24,
-    });
+    expect(new DecisionTracker().config).toEqual({ ...PRESETS.default.decision });
+    expect(PRESETS.default.decision).toMatchObject({ enter: 0.3, exit: 0, minHoldMs: 6000, horizonMs: 3000 });
     expect(new DecisionTracker({ exit: 0.1 }).config).toMatchObject({ enter: 0.3, exit: 0.1 });
   });
 });

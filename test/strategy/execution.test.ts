@@ -10,6 +10,7 @@ import fc from "fast-check";
 import { InvalidConfigError, InvalidValueError, UnknownConfigKeyError } from "../../src/errors.js";
 import { executionDecision, type ExecutionInput } from "../../src/strategy/execution.js";
 import { expectClose } from "../support/close.js";
+import { PRESETS } from "../../src/confluence/config.js";
 
 const RUNS = { numRuns: 500 };
 const unit = fc.oneof(fc.constantFrom(-1, 0, 1, 0.3, -0.3, 0.7, -0.7), fc.double({ min: -1, max: 1, noNaN: true }));
@@ -36,8 +37,17 @@ const input = fc.record({
 const base: ExecutionInput = { directionalBias: 0.5, signalStrength: 0.5, stability: 0.5, mid: 100, spread: 0.1, volatility: 0.001 };
 
 describe("executionDecision", () => {
-  test("urgency and algorithm: u = strength·stability against urgencyMedium 0.07 and urgencyHigh 0.24 (the default preset's)", () => {
-    const at = (signalStrength: number, stability: number) => executionDecision({ ...base, signalStrength, stability });
+  test("urgency and algorithm: u = strength·stability against urgencyMedium and urgencyHigh (0.07 and 0.24 here; by default the default preset's)", () => {
+    const grades = { urgencyMedium: 0.07, urgencyHigh: 0.24 };
+    const at = (signalStrength: number, stability: number) => executionDecision({ ...base, signalStrength, stability }, grades);
+    const { urgencyMedium, urgencyHigh } = PRESETS.default.decision;
+    const byDefault = (u: number) => executionDecision({ ...base, signalStrength: u, stability: 1 }).urgency;
+    expect([byDefault(urgencyMedium - 1e-9), byDefault(urgencyMedium), byDefault(urgencyHigh - 1e-9), byDefault(urgencyHigh)]).toEqual([
+      "low",
+      "medium",
+      "medium",
+      "high",
+    ]);
     expect([at(0.6, 0.4).urgency, at(0.6, 0.4).algorithm], "u = 0.24 itself is high").toEqual(["high", "aggressive_twap"]);
     expect([at(0.9, 0.9).urgency, at(0.5, 0.47).urgency, at(0.25, 0.28).urgency], "0.81, 0.235, 0.07").toEqual([
       "high",
