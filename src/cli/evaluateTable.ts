@@ -3,7 +3,8 @@
  * row per horizon with the score's IC and its 95% block-bootstrap interval, the IC on
  * non-overlapping samples with its t-statistic, the baselines' ICs (top of book with its
  * interval), the partial IC of the score given the best baseline, and the hit rates; then a
- * line on the decisions (side changes a minute, median hold, urgencies and algorithms), and a
+ * line on the decisions (side changes a minute, median hold, urgencies and algorithms), a line
+ * per horizon on the calibration (mean confidence against hit rate per confidence decile), and a
  * legend saying what each figure means.
  */
 import type { CaptureReport, EvaluationReport, IcEstimate } from "../evaluate/evaluationReport.js";
@@ -73,7 +74,12 @@ function captureBlock(c: CaptureReport): string[] {
     `decisions: ${d.sideChangesPerMinute === null ? "–" : d.sideChangesPerMinute.toFixed(1)} side changes a minute, median hold ` +
     `${d.medianHoldMs === null ? "–" : duration(d.medianHoldMs)}; actionable ${pct(d.actionableShare)}; urgency ${counts(d.urgency)}; ${counts(d.algorithm)}; ` +
     `confidence vs |score − 50| ${ic(c.confidenceVsStrength).trim()}`;
-  return [head, ...table, decisions];
+  const calibration = c.horizons.map(
+    (h) =>
+      `calibration ${horizonLabel(h.horizonMs)} (largest gap ${h.hitRates.calibrationGap === null ? "–" : h.hitRates.calibrationGap.toFixed(3)}): ` +
+      h.hitRates.byConfidence.map((d) => `${d.confidenceMean.toFixed(2)}/${d.rate!.toFixed(2)}`).join("  "),
+  );
+  return [head, ...table, decisions, ...calibration];
 }
 
 export function evaluateTable(report: EvaluationReport, scoring: string): string {
@@ -85,5 +91,6 @@ export function evaluateTable(report: EvaluationReport, scoring: string): string
     `[95% CI]: block bootstrap (${b.replicates} replicates, blocks of max(${b.minBlockMs / 1000} s, horizon), seed ${b.seed}); non-overlapping: one update per horizon, t = IC·√((n − 2)/(1 − IC²)).`,
     "baselines: top-of-book (Bq − Aq)/(Bq + Aq) of the best quote, top-5 book levels, OFI over 10 quotes, trade volume delta over 50 trades. partial IC: the score's IC given the best baseline.",
     "hit: share of updates whose side (score above or below 50) the mid then moved to, zero moves left out; persistence: rank correlation of the score with itself one horizon later.",
+    "calibration: mean confidence / hit rate per confidence decile, lowest first; with a calibrated preset the two agree (confidence is then the probability of a hit).",
   ].join("\n");
 }

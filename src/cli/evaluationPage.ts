@@ -4,7 +4,8 @@
  * look (report.ts: its style, chart helpers and script). A summary table per capture and horizon;
  * a turnover chart (side changes a minute per capture); and per capture, and pooled, three charts
  * — the IC by horizon of the score, the bias and each baseline (the partial IC dashed), the hit
- * rate by confidence decile for each horizon (calibration: observed per decile; 50% is a coin),
+ * rate by confidence decile for each horizon (calibration: observed per decile against the decile's
+ * mean confidence, dashed; 50% is a coin),
  * and the score's persistence by horizon (its rank correlation with itself one horizon later).
  * What Alphalens' tear sheet shows a factor researcher: IC by horizon, returns by quantile,
  * turnover. Node-only (report.ts reads the charting library's file).
@@ -108,7 +109,8 @@ for (const s of data.sections) {
   const panels = [
     ["IC by horizon", legend([[C.score, "score"], [C.bias, "composite bias"], ...BASELINES.map(([k, t]) => [C[k], t]),
       [C.partial, "partial IC of the score given the best baseline", "dashed"]]) + axis(data.horizons)],
-    ["hit rate by confidence decile", legend([...data.horizons.map((h, i) => [HORIZON_COLOURS[i % 6], h]), [C.neutral, "50%: a coin", "dashed"]]) +
+    ["hit rate by confidence decile", legend([...data.horizons.map((h, i) => [HORIZON_COLOURS[i % 6], h]),
+      [C.neutral, "dashed in a horizon's colour: the decile's mean confidence (predicted)", "dashed"], [C.neutral, "50%: a coin", "dashed"]]) +
       '<div class="axis note">x: confidence decile, lowest first</div>'],
     ["persistence by horizon", legend([[C.score, "rank correlation of the score with itself one horizon later"]]) + axis(data.horizons)],
   ];
@@ -121,7 +123,7 @@ for (const s of data.sections) {
   main.appendChild(section);
   const [icEl, hitEl, persistEl] = section.querySelectorAll(".chart");
   const ic = chart(icEl);
-  const exposed = { capture: s.capture, symbol: s.symbol, ic: {}, hit: {}, persistence: null };
+  const exposed = { capture: s.capture, symbol: s.symbol, ic: {}, hit: {}, predicted: {}, persistence: null };
   exposed.ic.score = line(ic, C.score, s.horizons.map((h) => h.score.ic)).data().map((p) => p.value);
   exposed.ic.bias = line(ic, C.bias, s.horizons.map((h) => h.bias.ic)).data().map((p) => p.value);
   for (const [k] of BASELINES) exposed.ic[k] = line(ic, C[k], s.horizons.map((h) => h.baselines[k].ic)).data().map((p) => p.value);
@@ -129,6 +131,7 @@ for (const s of data.sections) {
   const hit = chart(hitEl);
   s.horizons.forEach((h, i) => {
     exposed.hit[data.horizons[i]] = line(hit, HORIZON_COLOURS[i % 6], h.hitRates.byConfidence.map((d) => d.rate)).data().map((p) => p.value);
+    exposed.predicted[data.horizons[i]] = line(hit, HORIZON_COLOURS[i % 6], h.hitRates.byConfidence.map((d) => d.confidenceMean), true).data().map((p) => p.value);
   });
   if (deciles > 0) line(hit, C.neutral, Array(deciles).fill(0.5), true);
   const persist = chart(persistEl);

@@ -25,6 +25,12 @@ export interface HitRates {
   readonly actionable: HitRate;
   /** Equal-count buckets of confidence, lowest first (ties split in time order). */
   readonly byConfidence: readonly ConfidenceBucket[];
+  /**
+   * The calibration: the largest |mean confidence − hit rate| over the confidence deciles (null
+   * without one). Within a few hundredths when confidence is a calibrated probability of a hit
+   * (a preset with a `calibration`); otherwise confidence is no probability and the gap says so.
+   */
+  readonly calibrationGap: number | null;
   /** The same within the weaker and the stronger half of |score − 50|. */
   readonly byConfidenceWithinStrength: { readonly weak: readonly ConfidenceBucket[]; readonly strong: readonly ConfidenceBucket[] };
   /** Left out: the mid did not move, or the score was exactly 50. */
@@ -98,10 +104,14 @@ export function hitRates(input: HitRateInput, bucketCount = 10): HitRates {
   const strength = (i: number): number => Math.abs(score[i]! - 50);
   const byStrength = [...scored].sort((a, b) => strength(a) - strength(b) || a - b);
   const half = Math.floor(byStrength.length / 2);
+  const byConfidence = buckets(scored, hit, confidence, bucketCount);
+  let calibrationGap: number | null = null;
+  for (const b of byConfidence) calibrationGap = Math.max(calibrationGap ?? 0, Math.abs(b.confidenceMean - b.rate!));
   return {
     overall: rate(hits, scored.length),
     actionable: rate(actionableHits, actionableN),
-    byConfidence: buckets(scored, hit, confidence, bucketCount),
+    byConfidence,
+    calibrationGap,
     byConfidenceWithinStrength: {
       weak: buckets(byStrength.slice(0, half), hit, confidence, bucketCount),
       strong: buckets(byStrength.slice(half), hit, confidence, bucketCount),

@@ -73,6 +73,12 @@ describe("confluence evaluate", () => {
       expect(lines[at + 2]).toMatch(/^100ms\s+\d+\s+ ?−?0\.\d{3} \[/);
       expect(lines[at + 3]).toMatch(/^1s\s+\d+/);
       expect(lines[at + 4]).toMatch(/^decisions: \d+\.\d side changes a minute, median hold/);
+      // the preset is calibrated: mean confidence and hit rate per decile, ten pairs
+      for (const [k, h] of ["100ms", "1s"].entries()) {
+        expect(lines[at + 5 + k]).toMatch(
+          new RegExp(`^calibration ${h} \\(largest gap 0\\.\\d{3}\\): (0\\.\\d\\d/[01]\\.\\d\\d {0,2}){10}$`),
+        );
+      }
     }
     expect(r.stdout).toMatch(/preset default\. IC: Spearman rank correlation/);
   });
@@ -102,7 +108,14 @@ describe("confluence evaluate", () => {
 interface Exposed {
   ready: boolean;
   charts: number;
-  sections: { capture: string; symbol: string; ic: Record<string, number[]>; hit: Record<string, number[]>; persistence: number[] }[];
+  sections: {
+    capture: string;
+    symbol: string;
+    ic: Record<string, number[]>;
+    hit: Record<string, number[]>;
+    predicted: Record<string, number[]>;
+    persistence: number[];
+  }[];
 }
 
 describe.skipIf(skipBrowser)("the evaluation report in Chromium", () => {
@@ -152,6 +165,9 @@ describe.skipIf(skipBrowser)("the evaluation report in Chromium", () => {
       expect(s.ic.topOfBook, `${s.symbol}: top-of-book IC`).toEqual(c.horizons.map((h) => h.baselines.topOfBook.ic));
       expect(s.ic.partial, `${s.symbol}: partial IC`).toEqual(c.horizons.map((h) => h.partial.ic));
       expect(s.hit["1s"], `${s.symbol}: hit rate by decile at 1 s`).toEqual(c.horizons[1]!.hitRates.byConfidence.map((b) => b.rate));
+      expect(s.predicted["1s"], `${s.symbol}: mean confidence by decile at 1 s`).toEqual(
+        c.horizons[1]!.hitRates.byConfidence.map((b) => b.confidenceMean),
+      );
       expect(s.persistence).toEqual(c.horizons.map((h) => h.scoreAutocorrelation.ic));
     });
   });

@@ -301,6 +301,9 @@ describe("hit rates and decisions, by hand", () => {
       [3, 1, 0.1, 0.6],
       [3, 3, 0.7, 0.9],
     ]);
+    // mean confidence 0.3 against 1/3, 0.8 against 1: the largest gap 0.2
+    expect(h.calibrationGap).toBeCloseTo(0.2, 15);
+    expect(hitRates({ score: f64([50]), move: f64([1]), confidence: f64([0.5]), actionable: Uint8Array.of(0) }).calibrationGap).toBeNull();
     // strength |score − 50|: 2 (5), 5 (2), 10 (0, 1), 15 (6), 20 (7): weak = 5, 2, 0; strong = 1, 6, 7
     expect(h.byConfidenceWithinStrength.weak.map((b) => b.n)).toEqual([1, 2]);
     expect(h.byConfidenceWithinStrength.strong.map((b) => b.hits)).toEqual([1, 2]);
