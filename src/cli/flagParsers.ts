@@ -33,7 +33,8 @@ export function duration(flag: string, maxMs: number): (text: string) => number 
   return (text) => {
     const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
     const ms = m ? Number(m[1]) * UNIT_MS[m[2]!]! : Number.NaN;
-    if (!(ms > 0 && ms <= maxMs)) throw new UsageError(`${flag} ${text}: expected a duration like 500ms, 30s, 5m or 2h (> 0, at most ${maxMs / 3_600_000}h)`);
+    if (!(ms > 0 && ms <= maxMs))
+      throw new UsageError(`${flag} ${text}: expected a duration like 500ms, 30s, 5m or 2h (> 0, at most ${maxMs / 3_600_000}h)`);
     return ms;
   };
 }

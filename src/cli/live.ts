@@ -12,9 +12,11 @@
  * Node-only.
  */
 import { createWriteStream, type WriteStream } from "node:fs";
+import { rm } from "node:fs/promises";
 import { once } from "node:events";
 import { createGzip, type Gzip } from "node:zlib";
 import type { Redis } from "ioredis";
+import { DuplicateSymbolError, InvalidParameterError } from "../errors.js";
 import type { BinanceConnection, BinanceMarket } from "../live/binanceConnection.js";
 import { captureLine } from "../live/captureLine.js";
 import { connectBinance } from "../node/connectBinance.js";
@@ -110,23 +112,35 @@ export async function live(options: LiveOptions, io: LiveIo): Promise<void> {
     if (options.json) io.stdout(line);
     let l = latency.get(u.symbol);
     if (!l) latency.set(u.symbol, (l = new RecentLatency()));
-    l.record(Date.now() + (connection?.stats.serverTimeOffsetMs ?? 0) - u.time);
+    const offset = connection?.stats.serverTimeOffsetMs ?? Number.NaN;
+    l.record(Date.now() + (Number.isNaN(offset) ? 0 : offset) - u.time);
   };
   const engine = new StreamingEngine(kernels, { config: options.scoring.input, onScore });
   const eventsAt = new Map<string, number>();
   const started = Date.now();
-  connection = connectBinance({
-    symbols: options.symbols,
-    market: options.market,
-    depthSpeed: options.depthSpeed,
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(options.restEndpoint ? { restEndpoint: options.restEndpoint } : {}),
-    onEvent: (event, raw) => {
-      record?.write(`${captureLine(raw)}\n`);
-      publisher?.push(event);
-      engine.process(event);
-    },
-  });
+  try {
+    connection = connectBinance({
+      symbols: options.symbols,
+      market: options.market,
+      depthSpeed: options.depthSpeed,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(options.restEndpoint ? { restEndpoint: options.restEndpoint } : {}),
+      onEvent: (event, raw) => {
+        record?.write(`${captureLine(raw)}\n`);
+        publisher?.push(event);
+        engine.process(event);
+      },
+    });
+  } catch (e) {
+    // the connection checks its options before it connects: a bad symbol is the user's, and leaves no files
+    redis?.disconnect();
+    engine.dispose();
+    await out?.end();
+    await record?.end();
+    await Promise.all([options.out, options.record].map((p) => (p ? rm(p, { force: true }) : undefined)));
+    if (e instanceof InvalidParameterError || e instanceof DuplicateSymbolError) throw new UsageError(e.message);
+    throw e;
+  }
   const rows = (intervalMs: number): LiveRow[] =>
     options.symbols.map((symbol) => {
       const s = engine.symbolState(symbol);
@@ -159,8 +173,8 @@ export async function live(options: LiveOptions, io: LiveIo): Promise<void> {
         market: options.market,
         endpoint: options.endpoint ?? "Binance",
         uptimeMs: now - started,
-        serverOffsetMs: stats.serverTimeOffsetMs,
-        reconnects: stats.reconnects,
+        serverOffsetMs: Number.isNaN(stats.serverTimeOffsetMs) ? null : stats.serverTimeOffsetMs,
+        reconnects: stats.reconnects.unplanned + stats.reconnects.planned,
         garbage: stats.garbage,
         threshold: options.scoring.resolved.confidenceThreshold,
         scoring: options.scoring.label,

@@ -8,7 +8,7 @@
  * on a terminal and prints it now and then otherwise.
  */
 import { columns } from "./replayTable.js";
-import { thresholdText } from "./traderView.js";
+import { midAndSpread, thresholdText } from "./traderView.js";
 import type { ScoreUpdate } from "../pipeline/engine.js";
 
 export interface LiveRow {
@@ -41,11 +41,6 @@ export interface LiveHeader {
 
 const fixed = (x: number | null, digits: number): string => (x === null || !Number.isFinite(x) ? "–" : x.toFixed(digits));
 
-function priceText(x: number): string {
-  // enough digits to tell the levels apart, not more
-  return Number(x.toPrecision(10)).toString();
-}
-
 function uptime(ms: number): string {
   const s = Math.floor(ms / 1000);
   const h = Math.floor(s / 3600),
@@ -56,13 +51,13 @@ function uptime(ms: number): string {
 /** One row of cells per symbol. */
 function cells(r: LiveRow): string[] {
   const u = r.score;
-  const mid = r.bestBid !== null && r.bestAsk !== null ? (r.bestBid + r.bestAsk) / 2 : null;
-  const spread = r.bestBid !== null && r.bestAsk !== null && mid !== null ? r.bestAsk - r.bestBid : null;
-  const decision = !u || !u.actionable || !u.decision ? "–" : `${u.decision.side === "none" ? "no side" : u.decision.side}, ${u.decision.urgency}`;
+  const { mid, spread } = midAndSpread(r.bestBid, r.bestAsk);
+  const decision =
+    !u || !u.actionable || !u.decision ? "–" : `${u.decision.side === "none" ? "no side" : u.decision.side}, ${u.decision.urgency}`;
   return [
     r.symbol,
-    mid === null ? "–" : priceText(mid),
-    spread === null || mid === null ? "–" : `${priceText(spread)} (${fixed((spread / mid) * 1e4, 2)} bp)`,
+    mid,
+    spread,
     u ? u.score.toFixed(1) : "–",
     u ? (u.score > 50 ? "bullish" : u.score < 50 ? "bearish" : "neutral") : "warming up",
     u ? u.confidence.toFixed(2) : "–",
@@ -79,7 +74,9 @@ function cells(r: LiveRow): string[] {
 export function liveView(header: LiveHeader, rows: readonly LiveRow[]): string {
   const head = [
     `confluence live: ${header.market} via ${header.endpoint}, up ${uptime(header.uptimeMs)}; server clock ${
-      header.serverOffsetMs === null ? "not measured yet" : `${header.serverOffsetMs >= 0 ? "+" : "−"}${fixed(Math.abs(header.serverOffsetMs), 0)} ms from local`
+      header.serverOffsetMs === null
+        ? "not measured yet"
+        : `${header.serverOffsetMs >= 0 ? "+" : "−"}${fixed(Math.abs(header.serverOffsetMs), 0)} ms from local`
     }; ${header.reconnects} reconnects; ${header.garbage} garbage frames`,
   ];
   const table = columns(

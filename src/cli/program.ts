@@ -343,10 +343,18 @@ export function createProgram(): Command {
     )
     .argument("<symbols...>", "Binance symbols, e.g. BTCUSDT ETHUSDT (futures: ETHUSDT, COIN-M: ETHUSD_PERP)")
     .option("-m, --market <market>", "spot, usdm (USD-M futures) or coinm (COIN-M futures)", oneOf("--market", MARKETS), "spot")
-    .option("--depth-speed <speed>", "depth diff stream: 100ms, or 0ms (futures only: every update)", oneOf("--depth-speed", DEPTH_SPEEDS), "100ms")
+    .option(
+      "--depth-speed <speed>",
+      "depth diff stream: 100ms, or 0ms (futures only: every update)",
+      oneOf("--depth-speed", DEPTH_SPEEDS),
+      "100ms",
+    )
     .option("-j, --json", "print every score update as a JSON line instead of the view")
     .option("-o, --out <file>", "also write every score update to <file>, one JSON line each (gzip when it ends in .gz)")
-    .option("--record <file>", "record what arrives, snapshots included, in the capture format that replay reads (gzip when it ends in .gz)")
+    .option(
+      "--record <file>",
+      "record what arrives, snapshots included, in the capture format that replay reads (gzip when it ends in .gz)",
+    )
     .option("--redis <url>", "also publish every event to the Redis input streams of the scale-out, as publish does")
     .option("--endpoint <url>", "the WebSocket base URL (a testnet, a proxy, a local fake exchange)")
     .option("--rest-endpoint <url>", "the REST base URL the depth snapshots and the server time come from")
@@ -382,6 +390,10 @@ export function createProgram(): Command {
           config?: string;
         },
       ) => {
+        if (flags.market === "spot" && flags.depthSpeed === "0ms")
+          throw new UsageError(
+            "--depth-speed 0ms: Binance spot has no 0ms depth stream: expected 100ms (0ms is for futures: --market usdm or coinm)",
+          );
         const scoring = scoringConfig(flags);
         const { live } = await import("./live.js");
         const stop = new AbortController();

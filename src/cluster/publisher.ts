@@ -62,7 +62,8 @@ export class StreamPublisher {
     private readonly redis: Redis,
     batch = 1_000,
   ) {
-    if (!Number.isInteger(batch) || batch < 1 || batch > 100_000) throw new InvalidConfigError("batch", batch, "an integer from 1 to 100,000");
+    if (!Number.isInteger(batch) || batch < 1 || batch > 100_000)
+      throw new InvalidConfigError("batch", batch, "an integer from 1 to 100,000");
     this.size = batch;
   }
 
@@ -126,5 +127,11 @@ export async function publishCaptures(redis: Redis, files: readonly string[], op
   const t0 = performance.now();
   const capture = await replayCaptureFiles(files, (e) => publisher.push(e), options.stdin ? { stdin: options.stdin } : {});
   await publisher.flush();
-  return { symbols: publisher.symbols, events: publisher.events, skipped: publisher.skipped, capture, seconds: (performance.now() - t0) / 1000 };
+  return {
+    symbols: publisher.symbols,
+    events: publisher.events,
+    skipped: publisher.skipped,
+    capture,
+    seconds: (performance.now() - t0) / 1000,
+  };
 }
