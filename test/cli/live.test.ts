@@ -11,7 +11,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { BTCUSDT, ETHUSDT } from "../support/capture.js";
+import { Redis } from "ioredis";
+import { inputKey, SYMBOLS_KEY } from "../../src/cluster/keys.js";
+import type { MarketEvent } from "../../src/feeds/events.js";
+import { decodeEvent } from "../../src/feeds/wire.js";
+import { replayCaptureFiles } from "../../src/node/captureReader.js";
 import { FakeBinance } from "../support/fakeBinance.js";
+import { RedisServer, skipRedis } from "../support/redis.js";
 import { until } from "../support/liveClient.js";
 import { CLI, confluence } from "./runCli.js";
 
@@ -109,6 +115,42 @@ describe("confluence live against the fake exchange", () => {
       const printed = r.stdout.split("\n").filter((l) => l.length > 0);
       for (const l of printed.slice(0, 5)) expect(JSON.parse(l)).toMatchObject({ symbol: "BTCUSDT" });
       expect(printed).toEqual(lines(out));
+    },
+    TIMEOUT,
+  );
+
+  test.skipIf(skipRedis)(
+    "--redis publishes every event received to the symbol's input stream, as publish does: the recording's events, in order",
+    async () => {
+      const server = await RedisServer.start();
+      const redis = new Redis(server.url);
+      try {
+        fake = await FakeBinance.start({ captures: [BTCUSDT], market: "spot", pace: "fast" });
+        const f = fake;
+        const record = join(tmp, "published.jsonl");
+        const recorded = (): number => {
+          try {
+            return lines(record).filter((l) => !l.includes("@depthSnapshot")).length;
+          } catch {
+            return 0;
+          }
+        };
+        const r = await runLive(
+          ["BTCUSDT", "--json", "--record", record, "--redis", server.url],
+          () => f.done && recorded() === f.framesSent,
+        );
+        expect(r.code, r.stderr).toBe(0);
+        const entries = await redis.xrange(inputKey("BTCUSDT"), "-", "+");
+        const published = entries.map(([, fields]) => decodeEvent(fields[1]!));
+        const events: MarketEvent[] = [];
+        await replayCaptureFiles([record], (e) => events.push(e));
+        expect(published.length, "every event, the snapshot included").toBe(events.length);
+        expect(published).toEqual(events);
+        expect(await redis.sismember(SYMBOLS_KEY, "BTCUSDT")).toBe(1);
+      } finally {
+        redis.disconnect();
+        await server.stop();
+      }
     },
     TIMEOUT,
   );
