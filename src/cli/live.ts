@@ -141,11 +141,14 @@ export async function live(options: LiveOptions, io: LiveIo): Promise<void> {
     if (e instanceof InvalidParameterError || e instanceof DuplicateSymbolError) throw new UsageError(e.message);
     throw e;
   }
-  const rows = (intervalMs: number): LiveRow[] =>
+  /** Per symbol: events a second since the last view, or over the whole run for the last one. */
+  const rows = (intervalMs: number, final: boolean): LiveRow[] =>
     options.symbols.map((symbol) => {
       const s = engine.symbolState(symbol);
       const events = s ? s.events.trade + s.events.depth + s.events.quote + s.events.snapshot : 0;
-      const perSecond = ((events - (eventsAt.get(symbol) ?? 0)) * 1000) / Math.max(intervalMs, 1);
+      const perSecond = final
+        ? (events * 1000) / Math.max(Date.now() - started, 1)
+        : ((events - (eventsAt.get(symbol) ?? 0)) * 1000) / Math.max(intervalMs, 1);
       eventsAt.set(symbol, events);
       const book = s?.book();
       const symbolStats = connection!.stats.symbols[symbol];
@@ -165,7 +168,7 @@ export async function live(options: LiveOptions, io: LiveIo): Promise<void> {
     });
   let drawnLines = 0;
   let lastDraw = Date.now();
-  const draw = (): void => {
+  const draw = (final: boolean): void => {
     const stats = connection!.stats;
     const now = Date.now();
     const text = liveView(
@@ -179,7 +182,7 @@ export async function live(options: LiveOptions, io: LiveIo): Promise<void> {
         threshold: options.scoring.resolved.confidenceThreshold,
         scoring: options.scoring.label,
       },
-      rows(now - lastDraw),
+      rows(now - lastDraw, final),
     );
     lastDraw = now;
     // on a terminal, move up over the previous view and clear to the end of the screen
@@ -187,7 +190,7 @@ export async function live(options: LiveOptions, io: LiveIo): Promise<void> {
     drawnLines = text.split("\n").length;
   };
   // with --json, standard output is the score updates' alone
-  const timer = options.json ? null : setInterval(draw, options.refreshMs);
+  const timer = options.json ? null : setInterval(() => draw(false), options.refreshMs);
   await new Promise<void>((resolve) => {
     if (io.signal.aborted) return resolve();
     io.signal.addEventListener("abort", () => resolve(), { once: true });
@@ -201,7 +204,7 @@ export async function live(options: LiveOptions, io: LiveIo): Promise<void> {
     redis?.disconnect();
     await out?.end();
     await record?.end();
-    if (!options.json) draw();
+    if (!options.json) draw(true);
     engine.dispose();
   }
 }

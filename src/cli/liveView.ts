@@ -39,7 +39,13 @@ export interface LiveHeader {
   readonly scoring: string;
 }
 
+const LATENCY_CAP_MS = (2 ** 31 - 1) / 1e6;
 const fixed = (x: number | null, digits: number): string => (x === null || !Number.isFinite(x) ? "–" : x.toFixed(digits));
+
+/** The latency histogram holds up to 2³¹ ns: beyond, "> 2147" (a clock far off, or a recording served as live). */
+function latencyText(ms: number | null): string {
+  return ms !== null && ms >= LATENCY_CAP_MS ? `> ${LATENCY_CAP_MS.toFixed(0)}` : fixed(ms, 0);
+}
 
 function uptime(ms: number): string {
   const s = Math.floor(ms / 1000);
@@ -66,7 +72,7 @@ function cells(r: LiveRow): string[] {
     r.book,
     String(r.gaps),
     String(r.resyncs),
-    r.latencyP50Ms === null ? "–" : `${fixed(r.latencyP50Ms, 0)} / ${fixed(r.latencyP99Ms, 0)} ms`,
+    r.latencyP50Ms === null ? "–" : `${latencyText(r.latencyP50Ms)} / ${latencyText(r.latencyP99Ms)} ms`,
   ];
 }
 

@@ -89,6 +89,22 @@ describe("liveView", () => {
     expect(text).toContain("a decision shows once confidence reaches 0.8471 (preset default).");
   });
 
+  test("a latency at the histogram's cap reads as beyond it", () => {
+    const row: LiveRow = {
+      symbol: "X",
+      bestBid: null,
+      bestAsk: null,
+      book: "gap",
+      gaps: 2,
+      resyncs: 1,
+      score: null,
+      eventsPerSecond: 0,
+      latencyP50Ms: 12,
+      latencyP99Ms: (2 ** 31 - 1) / 1e6,
+    };
+    expect(rowsOf(liveView(header, [row]))[0]!.at(-1)).toBe("12 / > 2147 ms");
+  });
+
   test("the server offset before it is measured, and a positive one", () => {
     expect(liveView({ ...header, serverOffsetMs: null }, []).split("\n")[0]).toContain("server clock not measured yet");
     expect(liveView({ ...header, serverOffsetMs: 12.6 }, []).split("\n")[0]).toContain("server clock +13 ms from local");
