@@ -35,7 +35,7 @@ export interface Live {
 }
 
 /** Every component weighted, so every one of them is compared. */
-export const ENGINE_CONFIG = { weights: EVERY_COMPONENT };
+const ENGINE_CONFIG = { weights: EVERY_COMPONENT };
 
 export function startLive(
   kernels: Kernels,
