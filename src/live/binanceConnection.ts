@@ -323,7 +323,8 @@ class Client implements BinanceConnection {
     this.WS = WS;
     const f = o.fetch ?? globalThis.fetch;
     if (typeof f !== "function") throw new InvalidParameterError("fetch", f, "a fetch function");
-    this.fetch = f;
+    // called as a method of this object, a browser's own fetch throws "Illegal invocation": bind the default to its global
+    this.fetch = o.fetch ?? globalThis.fetch.bind(globalThis);
     if (typeof o.onEvent !== "function") throw new InvalidParameterError("onEvent", o.onEvent, "a function");
     this.now = o.now ?? defaultNow;
     this.nowNs = o.nowNs ?? (() => BigInt(Math.round(this.now() * 1e6)));
