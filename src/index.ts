@@ -66,6 +66,20 @@ export {
   type CaptureFileStats,
   type CaptureRejection,
 } from "./feeds/capture.js";
+export {
+  connectBinance,
+  type BinanceConnection,
+  type BinanceConnectionOptions,
+  type BinanceMarket,
+  type ConnectionStats,
+  type ConnectionStatus,
+  type GarbageReason,
+  type RawMessage,
+  type SymbolConnectionStats,
+  type WebSocketConstructorLike,
+  type WebSocketLike,
+} from "./live/binanceConnection.js";
+export { captureLine } from "./live/captureLine.js";
 export { fromCcxtOrderBook, fromCcxtTrade, type CcxtOrderBook, type CcxtTrade } from "./feeds/ccxt.js";
 export { encodeEvent, decodeEvent } from "./feeds/wire.js";
 export {

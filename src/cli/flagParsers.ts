@@ -26,7 +26,18 @@ export function oneOf<T extends string>(flag: string, choices: readonly T[]): (t
   };
 }
 
-const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000 };
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** One duration with its unit (`500ms`, `30s`, `5m`, `2h`), > 0 and at most `maxMs`, as ms. */
+export function duration(flag: string, maxMs: number): (text: string) => number {
+  return (text) => {
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
+    const ms = m ? Number(m[1]) * UNIT_MS[m[2]!]! : Number.NaN;
+    if (!(ms > 0 && ms <= maxMs))
+      throw new UsageError(`${flag} ${text}: expected a duration like 500ms, 30s, 5m or 2h (> 0, at most ${maxMs / 3_600_000}h)`);
+    return ms;
+  };
+}
 
 /** A comma-separated list of durations with units (`100ms,1s,5s,30s`; ms, s or m), each > 0 and at most an hour, as ms. */
 export function durationList(flag: string): (text: string) => number[] {
@@ -35,7 +46,7 @@ export function durationList(flag: string): (text: string) => number[] {
       throw new UsageError(`${flag} ${text}: ${why}: expected durations like 100ms,1s,5s,30s (ms, s or m; each > 0 and at most 1h)`);
     };
     const values = text.split(",").map((part) => {
-      const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(part.trim());
+      const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(part.trim()); // no hours: a horizon is at most 1h
       if (!m) return fail(`'${part}' is not a duration`);
       const ms = Number(m[1]) * UNIT_MS[m[2]!]!;
       if (!(ms > 0 && ms <= 3_600_000)) return fail(`'${part}' is out of range`);

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { Command, type CommanderError } from "commander";
 import { PRESETS, type PresetName } from "../confluence/config.js";
 import { checkCaptures } from "./checkCaptures.js";
-import { durationList, integerIn, oneOf } from "./flagParsers.js";
+import { duration, durationList, integerIn, oneOf } from "./flagParsers.js";
 import { scoringConfig } from "./scoringConfig.js";
 import { UsageError } from "./usageError.js";
 
@@ -23,6 +23,8 @@ const BTC = `data/${BUNDLED_CAPTURE}`,
   ETH = "data/binance-spot-ethusdt-2024-08-08.jsonl.gz";
 
 const BACKENDS = ["wasm", "js"] as const;
+const MARKETS = ["spot", "usdm", "coinm"] as const;
+const DEPTH_SPEEDS = ["100ms", "0ms"] as const;
 const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
 
 /** The worker's numeric flags (ClusterWorker validates the values; commander names each value after its flag: leaseMs, claimIdleMs…, the options' own names). */
@@ -328,6 +330,99 @@ export function createProgram(): Command {
         const scoring = scoringConfig(flags);
         const { workerCommand } = await import("./workerCommand.js");
         await workerCommand(flags, scoring.input);
+      },
+    );
+
+  const liveCommand = subcommand(program, "live")
+    .summary("score a live Binance market: a view per symbol, JSON lines, a recording")
+    .description(
+      "Connects to Binance's public streams (trades, depth diffs, best quotes of every symbol on one connection), keeps each book right " +
+        "with the documented REST snapshot procedure (a fresh snapshot after a gap, reconnect with backoff after a drop, a planned " +
+        "reconnect before the 24-hour limit) and scores each symbol as replay does. Shows a view per symbol that refreshes in place " +
+        "(mid, spread, score, confidence, decision, events/s, book state, latency from exchange time to score) until Ctrl-C.",
+    )
+    .argument("<symbols...>", "Binance symbols, e.g. BTCUSDT ETHUSDT (futures: ETHUSDT, COIN-M: ETHUSD_PERP)")
+    .option("-m, --market <market>", "spot, usdm (USD-M futures) or coinm (COIN-M futures)", oneOf("--market", MARKETS), "spot")
+    .option(
+      "--depth-speed <speed>",
+      "depth diff stream: 100ms, or 0ms (futures only: every update)",
+      oneOf("--depth-speed", DEPTH_SPEEDS),
+      "100ms",
+    )
+    .option("-j, --json", "print every score update as a JSON line instead of the view")
+    .option("-o, --out <file>", "also write every score update to <file>, one JSON line each (gzip when it ends in .gz)")
+    .option(
+      "--record <file>",
+      "record what arrives, snapshots included, in the capture format that replay reads (gzip when it ends in .gz)",
+    )
+    .option("--redis <url>", "also publish every event to the Redis input streams of the scale-out, as publish does")
+    .option("--endpoint <url>", "the WebSocket base URL (a testnet, a proxy, a local fake exchange)")
+    .option("--rest-endpoint <url>", "the REST base URL the depth snapshots and the server time come from")
+    .option("--duration <time>", "stop after this long (e.g. 30s, 5m, 8h); default: at Ctrl-C", duration("--duration", 7 * 24 * 3_600_000))
+    .option("--refresh <time>", "how often the view is redrawn", duration("--refresh", 3_600_000), 1000)
+    .option("-b, --backend <name>", "kernels: wasm or js; the results are the same", oneOf("--backend", BACKENDS), "wasm");
+  addScoringFlags(liveCommand)
+    .addHelpText(
+      "after",
+      examples([
+        "confluence live BTCUSDT ETHUSDT",
+        "confluence live ETHUSDT --market usdm --depth-speed 0ms --preset ultraFast",
+        "confluence live BTCUSDT --record btcusdt.jsonl.gz --duration 10m    # then: confluence replay btcusdt.jsonl.gz",
+        "confluence live BTCUSDT --json | jq .score",
+      ]),
+    )
+    .action(
+      async (
+        symbols: string[],
+        flags: {
+          market: (typeof MARKETS)[number];
+          depthSpeed: (typeof DEPTH_SPEEDS)[number];
+          json?: true;
+          out?: string;
+          record?: string;
+          redis?: string;
+          endpoint?: string;
+          restEndpoint?: string;
+          duration?: number;
+          refresh: number;
+          backend: "wasm" | "js";
+          preset?: PresetName;
+          config?: string;
+        },
+      ) => {
+        if (flags.market === "spot" && flags.depthSpeed === "0ms")
+          throw new UsageError(
+            "--depth-speed 0ms: Binance spot has no 0ms depth stream: expected 100ms (0ms is for futures: --market usdm or coinm)",
+          );
+        const scoring = scoringConfig(flags);
+        const { live } = await import("./live.js");
+        const stop = new AbortController();
+        const onSignal = (): void => stop.abort();
+        process.once("SIGINT", onSignal);
+        process.once("SIGTERM", onSignal);
+        try {
+          await live(
+            {
+              symbols,
+              market: flags.market,
+              depthSpeed: flags.depthSpeed,
+              scoring,
+              backend: flags.backend,
+              json: flags.json === true,
+              refreshMs: flags.refresh,
+              ...(flags.out ? { out: flags.out } : {}),
+              ...(flags.record ? { record: flags.record } : {}),
+              ...(flags.redis ? { redis: flags.redis } : {}),
+              ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
+              ...(flags.restEndpoint ? { restEndpoint: flags.restEndpoint } : {}),
+              ...(flags.duration !== undefined ? { durationMs: flags.duration } : {}),
+            },
+            { stdout: out, tty: process.stdout.isTTY === true, signal: stop.signal },
+          );
+        } finally {
+          process.off("SIGINT", onSignal);
+          process.off("SIGTERM", onSignal);
+        }
       },
     );
 

@@ -55,21 +55,25 @@ export function thresholdText(threshold: number): string {
   return String(Number(threshold.toPrecision(4)));
 }
 
+/** Mid and spread of a best bid and ask as a trader reads them: `61685.995`, `0.01 (0.0016 bp)`; – without both. */
+export function midAndSpread(bid: number | null, ask: number | null): { mid: string; spread: string } {
+  if (bid === null || ask === null) return { mid: "–", spread: "–" };
+  const d = decimals(bid) > decimals(ask) ? decimals(bid) : decimals(ask);
+  const m = (bid + ask) / 2;
+  return {
+    // one digit more than the prices have (a mid can fall between two ticks), without a trailing zero
+    mid: m
+      .toFixed(d + 1)
+      .replace(/0$/, "")
+      .replace(/\.$/, ""),
+    spread: `${(ask - bid).toFixed(d)} (${(((ask - bid) / m) * 1e4).toPrecision(2)} bp)`,
+  };
+}
+
 export function traderView(symbol: string, s: SymbolSummary, span: TimeSpan | null, threshold: number): TraderView {
   const bid = s.book.bestBid ?? null,
     ask = s.book.bestAsk ?? null;
-  let mid = "–",
-    spread = "–";
-  if (s.book.synced && bid !== null && ask !== null) {
-    const d = decimals(bid) > decimals(ask) ? decimals(bid) : decimals(ask);
-    const m = (bid + ask) / 2;
-    // one digit more than the prices have (a mid can fall between two ticks), without a trailing zero
-    mid = m
-      .toFixed(d + 1)
-      .replace(/0$/, "")
-      .replace(/\.$/, "");
-    spread = `${(ask - bid).toFixed(d)} (${(((ask - bid) / m) * 1e4).toPrecision(2)} bp)`;
-  }
+  const { mid, spread } = s.book.synced ? midAndSpread(bid, ask) : { mid: "–", spread: "–" };
   const u = s.score;
   const score = u ? u.score.toFixed(1) : "–";
   const reading = !u ? "warming up" : score === "50.0" ? "neutral" : u.score > 50 ? "bullish" : "bearish";

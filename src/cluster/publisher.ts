@@ -14,6 +14,7 @@
 import type { Redis } from "ioredis";
 import { InvalidConfigError, PublishIncompleteError } from "../errors.js";
 import type { CaptureStats } from "../feeds/capture.js";
+import type { MarketEvent } from "../feeds/events.js";
 import { encodeEvent } from "../feeds/wire.js";
 import { replayCaptureFiles } from "../node/captureReader.js";
 import { inputKey, SYMBOLS_KEY, taggableSymbol } from "./keys.js";
@@ -38,57 +39,99 @@ export interface PublishResult {
   readonly seconds: number;
 }
 
-/** Reads `files` as one stream (replayCaptureFiles) into the input streams. */
-export async function publishCaptures(redis: Redis, files: readonly string[], options: PublishOptions = {}): Promise<PublishResult> {
-  const size = options.batch ?? 1_000;
-  if (!Number.isInteger(size) || size < 1 || size > 100_000) throw new InvalidConfigError("batch", size, "an integer from 1 to 100,000");
-  const t0 = performance.now();
-  const counts = new Map<string, number>();
-  const pending = new Map<string, string[]>();
-  const sent: Promise<void>[] = [];
-  let failure: unknown = null;
-  let events = 0,
-    skipped = 0,
-    confirmed = 0;
-  // the first failure is kept and thrown once every call has settled
-  const send = (call: Promise<unknown>, count = 0): void => {
-    sent.push(
+/**
+ * Publishes events one by one into the input streams (what `publish` does from files and
+ * `live --redis` from the exchange): per symbol, events are batched into one script call of up
+ * to `batch` XADDs, sent without waiting for the reply; `flush()` sends what is pending and
+ * waits for every call. The first failure is kept and thrown by `flush()` as a
+ * PublishIncompleteError naming how many events Redis confirmed.
+ */
+export class StreamPublisher {
+  private readonly size: number;
+  private readonly counts = new Map<string, number>();
+  private readonly pending = new Map<string, string[]>();
+  private sent: Promise<void>[] = [];
+  private failure: unknown = null;
+  private confirmed = 0;
+  /** Events accepted for publishing. */
+  events = 0;
+  /** Events not published because their symbol cannot be a hash tag (empty, containing { or } or a lone surrogate, or longer than MAX_SYMBOL_LENGTH). */
+  skipped = 0;
+
+  constructor(
+    private readonly redis: Redis,
+    batch = 1_000,
+  ) {
+    if (!Number.isInteger(batch) || batch < 1 || batch > 100_000)
+      throw new InvalidConfigError("batch", batch, "an integer from 1 to 100,000");
+    this.size = batch;
+  }
+
+  /** Queues one event; a full batch of its symbol goes out at once. */
+  push(e: MarketEvent): void {
+    const symbol = e.symbol;
+    if (!taggableSymbol(symbol)) {
+      this.skipped++;
+      return;
+    }
+    let texts = this.pending.get(symbol);
+    if (!texts) {
+      if (!this.counts.has(symbol)) this.send(this.redis.sadd(SYMBOLS_KEY, symbol));
+      this.pending.set(symbol, (texts = []));
+    }
+    this.counts.set(symbol, (this.counts.get(symbol) ?? 0) + 1);
+    texts.push(encodeEvent(e));
+    this.events++;
+    if (texts.length >= this.size) this.sendBatch(symbol, texts);
+  }
+
+  /** Sends every pending batch and waits for all calls; throws the first failure. */
+  async flush(): Promise<void> {
+    for (const [symbol, texts] of this.pending) this.sendBatch(symbol, texts);
+    const sent = this.sent;
+    this.sent = [];
+    await Promise.all(sent);
+    if (this.failure) {
+      const f = this.failure;
+      throw new PublishIncompleteError(this.confirmed, this.events, f instanceof Error ? f.message : String(f));
+    }
+  }
+
+  /** Events published per symbol, in order of first appearance. */
+  get symbols(): Record<string, number> {
+    return Object.fromEntries(this.counts);
+  }
+
+  private send(call: Promise<unknown>, count = 0): void {
+    this.sent.push(
       call.then(
         () => {
-          confirmed += count;
+          this.confirmed += count;
         },
         (err: unknown) => {
-          failure ??= err;
+          this.failure ??= err;
         },
       ),
     );
+  }
+
+  private sendBatch(symbol: string, texts: string[]): void {
+    if (texts.length > 0) this.send(this.redis.eval(XADD_BATCH, 1, inputKey(symbol), ...texts), texts.length);
+    this.pending.set(symbol, []);
+  }
+}
+
+/** Reads `files` as one stream (replayCaptureFiles) into the input streams. */
+export async function publishCaptures(redis: Redis, files: readonly string[], options: PublishOptions = {}): Promise<PublishResult> {
+  const publisher = new StreamPublisher(redis, options.batch ?? 1_000);
+  const t0 = performance.now();
+  const capture = await replayCaptureFiles(files, (e) => publisher.push(e), options.stdin ? { stdin: options.stdin } : {});
+  await publisher.flush();
+  return {
+    symbols: publisher.symbols,
+    events: publisher.events,
+    skipped: publisher.skipped,
+    capture,
+    seconds: (performance.now() - t0) / 1000,
   };
-  const flush = (symbol: string, texts: string[]): void => {
-    if (texts.length > 0) send(redis.eval(XADD_BATCH, 1, inputKey(symbol), ...texts), texts.length);
-    pending.set(symbol, []);
-  };
-  const capture = await replayCaptureFiles(
-    files,
-    (e) => {
-      const symbol = e.symbol;
-      if (!taggableSymbol(symbol)) {
-        skipped++;
-        return;
-      }
-      let texts = pending.get(symbol);
-      if (!texts) {
-        send(redis.sadd(SYMBOLS_KEY, symbol));
-        pending.set(symbol, (texts = []));
-      }
-      counts.set(symbol, (counts.get(symbol) ?? 0) + 1);
-      texts.push(encodeEvent(e));
-      events++;
-      if (texts.length >= size) flush(symbol, texts);
-    },
-    options.stdin ? { stdin: options.stdin } : {},
-  );
-  for (const [symbol, texts] of pending) flush(symbol, texts);
-  await Promise.all(sent);
-  if (failure) throw new PublishIncompleteError(confirmed, events, failure instanceof Error ? failure.message : String(failure));
-  return { symbols: Object.fromEntries(counts), events, skipped, capture, seconds: (performance.now() - t0) / 1000 };
 }

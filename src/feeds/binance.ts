@@ -11,6 +11,10 @@
  * trades take their exchange time from `T` (trade time), the other kinds from `E`
  * (event time) when present; `pu` (futures) is the previous diff's `u`. This is the
  * reference decoder: the capture parser's byte-level fast path must agree with it.
+ *
+ * A REST depth snapshot names no symbol. Recordings of several symbols (src/live/captureLine.ts)
+ * wrap it in the envelope `{"stream":"<symbol lowercase>@depthSnapshot","data":{…}}`, which
+ * gives it its symbol (upper case), so that such a recording replays to the same events.
  */
 import { FeedDecodeError } from "../errors.js";
 import type { DepthDiffEvent, DepthSnapshotEvent, MarketEvent, QuoteEvent, TradeEvent } from "./events.js";
@@ -38,6 +42,12 @@ export function decodeBinanceMessage(text: string, receiveTime: number, snapshot
     if (!isObject(msg.data))
       throw new FeedDecodeError("invalid-field", `combined-stream data ${preview(JSON.stringify(msg.data))}`, "an object");
     p = msg.data;
+    const named = snapshotStreamSymbol(msg.stream);
+    if (named !== null) {
+      if (p.lastUpdateId === undefined)
+        throw new FeedDecodeError("missing-field", `${preview(String(msg.stream))} data has no "lastUpdateId"`, "a depth snapshot");
+      return snapshot(p, receiveTime, named);
+    }
   }
   const kind = p.e;
   if (kind === undefined) {
@@ -65,6 +75,15 @@ export function decodeBinanceMessage(text: string, receiveTime: number, snapshot
         "trade, aggTrade, depthUpdate or bookTicker",
       );
   }
+}
+
+/** The suffix of a recorded snapshot's stream name. */
+export const SNAPSHOT_STREAM_SUFFIX = "@depthSnapshot";
+
+/** The symbol a `<symbol>@depthSnapshot` stream name gives its snapshot (upper case); null for any other stream. */
+function snapshotStreamSymbol(stream: unknown): string | null {
+  if (typeof stream !== "string" || !stream.endsWith(SNAPSHOT_STREAM_SUFFIX)) return null;
+  return stream.slice(0, -SNAPSHOT_STREAM_SUFFIX.length).toUpperCase();
 }
 
 function trade(p: Json, receiveTime: number, kind: string, idKey: string): TradeEvent {

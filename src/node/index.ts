@@ -23,3 +23,4 @@ export { ClusterWorker, type WorkerOptions, type WorkerSummary } from "../cluste
 export type { SymbolStats } from "../cluster/symbolProcessor.js";
 export { connectRedis } from "../cluster/connect.js";
 export { SYMBOLS_KEY, inputKey, outputKey, symbolKeys, workersKey, type SymbolKeys } from "../cluster/keys.js";
+export { connectBinance } from "./connectBinance.js";
