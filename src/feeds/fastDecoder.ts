@@ -10,7 +10,6 @@
  */
 import type { MarketEvent } from "./events.js";
 
-
 /** Field slots of a payload: the one- and two-letter keys the hot kinds use. */
 const K_e = 0,
   K_E = 1,

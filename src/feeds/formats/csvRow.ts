@@ -25,7 +25,11 @@ export function csvFields(b: Uint8Array, start: number, end: number): string[] {
 /** The row's fields, checked to be `count` (or one of `counts`) in number. */
 export function checkColumns(fields: readonly string[], counts: readonly number[], header: string): void {
   if (!counts.includes(fields.length))
-    throw new FeedDecodeError("missing-field", `a row of ${fields.length} column${fields.length === 1 ? "" : "s"}`, `${counts.join(" or ")} columns: ${header}`);
+    throw new FeedDecodeError(
+      "missing-field",
+      `a row of ${fields.length} column${fields.length === 1 ? "" : "s"}`,
+      `${counts.join(" or ")} columns: ${header}`,
+    );
 }
 
 function present(text: string, column: string, expected: string): string {
@@ -71,7 +75,8 @@ export function csvId(text: string, column: string): number {
  */
 export function csvTime(text: string, column: string, unit: "us" | "auto"): number {
   const expected = unit === "us" ? "a time in µs since the epoch" : "a time in ms or µs since the epoch";
-  if (!INTEGER.test(present(text, column, expected))) throw new FeedDecodeError("bad-timestamp", `column ${column} = ${JSON.stringify(text.slice(0, 40))}`, expected);
+  if (!INTEGER.test(present(text, column, expected)))
+    throw new FeedDecodeError("bad-timestamp", `column ${column} = ${JSON.stringify(text.slice(0, 40))}`, expected);
   const t = Number(text);
   return unit === "us" || t > 1e14 ? t / 1000 : t;
 }

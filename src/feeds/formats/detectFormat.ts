@@ -64,7 +64,10 @@ export function detectFormat(head: Uint8Array, file: string): DetectedFormat {
     if (found !== null) return found;
   }
   const first = lines[0]!;
-  throw new UnknownFormatError(file, `no line in a known format (first: ${JSON.stringify(first.length > 80 ? `${first.slice(0, 77)}...` : first)})`);
+  throw new UnknownFormatError(
+    file,
+    `no line in a known format (first: ${JSON.stringify(first.length > 80 ? `${first.slice(0, 77)}...` : first)})`,
+  );
 }
 
 function formatOf(line: string): DetectedFormat | null {

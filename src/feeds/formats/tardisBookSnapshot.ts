@@ -47,7 +47,11 @@ export class TardisBookSnapshot implements LineDecoder {
       bids = this.side(f, 6);
     let id = this.ids.get(symbol);
     if (id === undefined && this.ids.size >= MAX_SYMBOLS)
-      throw new FeedDecodeError("invalid-field", `symbol ${symbol} is past the ${MAX_SYMBOLS} symbols of this file`, `at most ${MAX_SYMBOLS} symbols a file`);
+      throw new FeedDecodeError(
+        "invalid-field",
+        `symbol ${symbol} is past the ${MAX_SYMBOLS} symbols of this file`,
+        `at most ${MAX_SYMBOLS} symbols a file`,
+      );
     id = (id ?? 0) + 1;
     this.ids.set(symbol, id);
     sink.emit({ type: "snapshot", symbol, exchangeTime, receiveTime, lastUpdateId: id, bids, asks });

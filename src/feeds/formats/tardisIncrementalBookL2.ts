@@ -59,14 +59,22 @@ export class TardisIncrementalBookL2 implements LineDecoder {
     const qty = csvQty(f[7]!, "amount");
     if (!this.ids.has(symbol)) {
       if (this.ids.size >= MAX_SYMBOLS)
-        throw new FeedDecodeError("invalid-field", `symbol ${symbol} is past the ${MAX_SYMBOLS} symbols of this file`, `at most ${MAX_SYMBOLS} symbols a file`);
+        throw new FeedDecodeError(
+          "invalid-field",
+          `symbol ${symbol} is past the ${MAX_SYMBOLS} symbols of this file`,
+          `at most ${MAX_SYMBOLS} symbols a file`,
+        );
       this.ids.set(symbol, 0);
     }
     if (this.open && (symbol !== this.symbol || local !== this.local || snapshot !== this.snapshot)) this.flush(sink);
     const full = (side === "bid" ? this.bidCount : this.askCount) >= 2 * LIMITS.maxLevels;
     if (this.open && full) {
       if (snapshot)
-        throw new FeedDecodeError("invalid-field", `a snapshot of more than ${LIMITS.maxLevels} levels a side`, `at most ${LIMITS.maxLevels} levels a side`);
+        throw new FeedDecodeError(
+          "invalid-field",
+          `a snapshot of more than ${LIMITS.maxLevels} levels a side`,
+          `at most ${LIMITS.maxLevels} levels a side`,
+        );
       this.flush(sink);
     }
     if (!this.open) {

@@ -27,7 +27,11 @@ export class TardisTrades implements LineDecoder {
     checkColumns(f, COLUMNS, TARDIS_TRADES_HEADER);
     const side = f[5];
     if (side !== "buy" && side !== "sell")
-      throw new FeedDecodeError("invalid-field", `column side = ${JSON.stringify(side!.slice(0, 40))}`, '"buy" or "sell" (the taker\'s side)');
+      throw new FeedDecodeError(
+        "invalid-field",
+        `column side = ${JSON.stringify(side!.slice(0, 40))}`,
+        '"buy" or "sell" (the taker\'s side)',
+      );
     const id = f[4]!;
     const tradeId = INTEGER_ID.test(id) && Number.isSafeInteger(Number(id)) ? Number(id) : NaN;
     const event: TradeEvent = {
