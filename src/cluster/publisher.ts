@@ -25,6 +25,8 @@ export interface PublishOptions {
   readonly batch?: number;
   /** The stream a capture named `-` is read from (replayCaptureFiles). */
   readonly stdin?: NodeJS.ReadableStream;
+  /** The symbol of input that names none (replayCaptureFiles). */
+  readonly symbol?: string;
 }
 
 export interface PublishResult {
@@ -85,7 +87,7 @@ export async function publishCaptures(redis: Redis, files: readonly string[], op
       events++;
       if (texts.length >= size) flush(symbol, texts);
     },
-    options.stdin ? { stdin: options.stdin } : {},
+    { ...(options.stdin ? { stdin: options.stdin } : {}), ...(options.symbol ? { symbol: options.symbol } : {}) },
   );
   for (const [symbol, texts] of pending) flush(symbol, texts);
   await Promise.all(sent);

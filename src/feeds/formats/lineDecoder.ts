@@ -19,6 +19,18 @@ export type InputFormat =
   | "binance-trades" // data.binance.vision trades CSV, spot or futures
   | "binance-agg-trades"; // data.binance.vision aggTrades CSV, spot or futures
 
+/** Each format in words, for summaries. */
+export const FORMAT_NAMES: Readonly<Record<InputFormat, string>> = {
+  capture: "capture",
+  "binance-ws": "raw Binance websocket lines",
+  "tardis-trades": "tardis.dev trades CSV",
+  "tardis-quotes": "tardis.dev quotes CSV",
+  "tardis-incremental-book-l2": "tardis.dev incremental_book_L2 CSV (synthesised update ids)",
+  "tardis-book-snapshot": "tardis.dev book_snapshot CSV (a snapshot a row)",
+  "binance-trades": "Binance public trades CSV",
+  "binance-agg-trades": "Binance public aggTrades CSV",
+};
+
 /**
  * Which clock an event's `receiveTime` holds: the local receive time the format recorded,
  * or — where it recorded none — the exchange's own time standing in for it.
