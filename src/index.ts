@@ -66,7 +66,8 @@ export {
   type CaptureFileStats,
   type CaptureRejection,
 } from "./feeds/capture.js";
-export { fromCcxtOrderBook, fromCcxtTrade, type CcxtOrderBook, type CcxtTrade } from "./feeds/ccxt.js";
+export { fromCcxtOrderBook, fromCcxtTrade, type CcxtOptions, type CcxtOrderBook, type CcxtTrade } from "./feeds/ccxt.js";
+export { ccxtSymbol } from "./feeds/ccxtSymbol.js";
 export { encodeEvent, decodeEvent } from "./feeds/wire.js";
 export {
   StreamingEngine,
