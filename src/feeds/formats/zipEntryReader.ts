@@ -22,7 +22,7 @@ export class ZipEntryReader {
   constructor(private readonly file: string) {}
 
   /** The first entry's bytes, from the archive's chunks. */
-  async *read(archive: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  async *read(archive: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
     const out: Uint8Array[] = [];
     let failure: string | null = null;
     let done = false;
