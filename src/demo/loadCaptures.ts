@@ -14,7 +14,8 @@ import { CaptureParser } from "../feeds/capture.js";
 import type { MarketEvent } from "../feeds/events.js";
 import { DETECT_BYTES, detectFormat } from "../feeds/formats/detectFormat.js";
 import { lineDecoderFor } from "../feeds/formats/lineDecoderFor.js";
-import { isZip, ZipEntryReader } from "../feeds/formats/zipEntryReader.js";
+import { isZip } from "../feeds/formats/isZip.js";
+import { ZipEntryReader } from "../feeds/formats/zipEntryReader.js";
 import type { CaptureSource, FileStats } from "./pageProtocol.js";
 
 export interface LoadedCaptures {

@@ -19,7 +19,7 @@ import { CaptureParser, type CaptureParserOptions, type CaptureStats } from "../
 import type { MarketEvent } from "../feeds/events.js";
 import { DETECT_BYTES, detectFormat } from "../feeds/formats/detectFormat.js";
 import { lineDecoderFor } from "../feeds/formats/lineDecoderFor.js";
-import { isZip, ZipEntryReader } from "../feeds/formats/zipEntryReader.js";
+import { isZip } from "../feeds/formats/isZip.js";
 
 export interface ReplayOptions extends CaptureParserOptions {
   /** Called as the files are read, with the bytes read so far (as stored, i.e. compressed), over all files. */
@@ -128,7 +128,7 @@ async function openFile(file: string): Promise<OpenSource> {
     throw captureFileError(file, e);
   }
   const raw = handle.createReadStream({ start: 0, highWaterMark: CHUNK_BYTES });
-  return decompress(raw, magic.subarray(0, length), raw, file);
+  return await decompress(raw, magic.subarray(0, length), raw, file);
 }
 
 /** A stream (stdin): its first bytes, read before anything is decoded, say whether it is gzip or zip. */
@@ -153,17 +153,18 @@ async function openStream(stream: NodeJS.ReadableStream): Promise<OpenSource> {
     if (head.length > 0) yield head;
     for (let c = await next(); c !== null; c = await next()) yield c;
   }
-  return decompress(Readable.from(bytes(), { objectMode: false }), head.subarray(0, 4), raw, STDIN_NAME);
+  return await decompress(Readable.from(bytes(), { objectMode: false }), head.subarray(0, 4), raw, STDIN_NAME);
 }
 
-/** The stored bytes `stored` as decoded bytes, by their first bytes `magic`: gzip, zip or plain. */
-function decompress(stored: Readable, magic: Uint8Array, raw: { readonly bytesRead: number }, file: string): OpenSource {
+/** The stored bytes `stored` as decoded bytes, by their first bytes `magic`: gzip, zip (fflate, loaded only then) or plain. */
+async function decompress(stored: Readable, magic: Uint8Array, raw: { readonly bytesRead: number }, file: string): Promise<OpenSource> {
   if (magic.length >= 2 && magic[0] === 0x1f && magic[1] === 0x8b) {
     // pipeline: an error on either side destroys both and surfaces in the iteration.
     const input = pipeline(stored, createGunzip({ chunkSize: CHUNK_BYTES }), () => {});
     return { input, raw, entry: () => null, close: () => input.destroy() };
   }
   if (isZip(magic)) {
+    const { ZipEntryReader } = await import("../feeds/formats/zipEntryReader.js");
     const zip = new ZipEntryReader(file);
     return { input: zip.read(stored), raw, entry: () => zip.name, close: () => stored.destroy() };
   }

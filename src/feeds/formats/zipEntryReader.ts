@@ -10,11 +10,6 @@
 import { Unzip, UnzipInflate, type UnzipFile } from "fflate";
 import { CaptureFileError } from "../../errors.js";
 
-/** The four bytes a zip archive (a local file header) starts with. */
-export function isZip(head: Uint8Array): boolean {
-  return head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
-}
-
 export class ZipEntryReader {
   /** The first entry's name, once its header was read; null before. */
   name: string | null = null;
