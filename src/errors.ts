@@ -229,7 +229,7 @@ export class DuplicateSymbolError extends ConfluenceError {
 
 /** Why a feed message was rejected (stable values, safe to match on and to count by). */
 export type FeedDecodeReason =
-  | "bad-timestamp" // a capture line without its `<ns> ` prefix
+  | "bad-timestamp" // a capture line without its `<ns> ` prefix; a line with no time to place it at (a CSV time that is not µs/ms digits, a raw bookTicker before any timed message of its symbol)
   | "not-json" // not JSON text (or not valid UTF-8)
   | "unknown-kind" // JSON, but no message kind this decoder knows
   | "missing-field"
@@ -279,17 +279,48 @@ export class CaptureFileError extends ConfluenceError {
   }
 }
 
-/** A capture file that holds no valid capture line at all (a CSV, random bytes, a README): not a capture. */
+/** A file whose format was recognised but that holds no valid line of it at all: nothing to replay. */
 export class EmptyCaptureError extends ConfluenceError {
   override name = "EmptyCaptureError";
   constructor(
     readonly file: string,
     readonly lines: number,
     readonly firstRejection: string | null,
+    /** What its lines should have been (the format detected); the capture format by default. */
+    readonly expected = "lines of `<receive time, ns since epoch> <Binance JSON message>`, gzip or plain text",
   ) {
     super(
       `no valid capture lines in ${file} (${lines} line${lines === 1 ? "" : "s"} read${firstRejection ? `; first: ${firstRejection}` : ""}): ` +
-        "expected lines of `<receive time, ns since epoch> <Binance JSON message>`, gzip or plain text",
+        `expected ${expected}`,
+    );
+  }
+}
+
+/** A file in none of the formats the readers know (a CSV of other columns, random bytes, an empty file). */
+export class UnknownFormatError extends ConfluenceError {
+  override name = "UnknownFormatError";
+  constructor(
+    readonly file: string,
+    /** What was found instead, in words. */
+    readonly found: string,
+  ) {
+    super(
+      `${file}: ${found}: expected a format confluence reads — a capture (\`<ns> <json>\` lines), raw Binance websocket JSON lines, ` +
+        "tardis.dev CSV (trades, quotes, incremental_book_L2, book_snapshot_5/25) or Binance public data trades/aggTrades CSV; gzip, zip or plain",
+    );
+  }
+}
+
+/** A file that names no symbol (Binance public trades CSV), read without one being given. */
+export class MissingSymbolError extends ConfluenceError {
+  override name = "MissingSymbolError";
+  constructor(
+    readonly file: string,
+    readonly format: string,
+  ) {
+    super(
+      `${file}: ${format} names no symbol and none was given: expected a file (or zip entry) named like ` +
+        "BTCUSDT-trades-2024-08-08.csv or BTCUSDT-aggTrades-2024-08-08.csv, or the symbol given (--symbol)",
     );
   }
 }

@@ -80,7 +80,8 @@ export {
   type WebSocketLike,
 } from "./live/binanceConnection.js";
 export { captureLine } from "./live/captureLine.js";
-export { fromCcxtOrderBook, fromCcxtTrade, type CcxtOrderBook, type CcxtTrade } from "./feeds/ccxt.js";
+export { fromCcxtOrderBook, fromCcxtTrade, type CcxtOptions, type CcxtOrderBook, type CcxtTrade } from "./feeds/ccxt.js";
+export { ccxtSymbol } from "./feeds/ccxtSymbol.js";
 export { encodeEvent, decodeEvent } from "./feeds/wire.js";
 export {
   StreamingEngine,

@@ -32,6 +32,8 @@ export interface EvaluateCommandOptions {
   readonly json: boolean;
   readonly report?: string;
   readonly scoring: ScoringConfig;
+  /** The symbol of input that names none. */
+  readonly symbol?: string;
 }
 
 export async function evaluateCommand(options: EvaluateCommandOptions, stdout: (s: string) => void): Promise<void> {
@@ -42,6 +44,7 @@ export async function evaluateCommand(options: EvaluateCommandOptions, stdout: (
     const { sets, files } = await captureSamples(options.files, kernels, {
       config: options.scoring.input,
       ...(options.files.includes("-") ? { stdin: process.stdin } : {}),
+      ...(options.symbol ? { symbol: options.symbol } : {}),
     });
     const report = evaluate(sets, { horizonsMs: options.horizonsMs, replicates: options.replicates });
     if (page) {

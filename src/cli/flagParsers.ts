@@ -26,6 +26,15 @@ export function oneOf<T extends string>(flag: string, choices: readonly T[]): (t
   };
 }
 
+/** A market symbol as exchanges spell them: letters, digits and _ . : / - (1 to 64). */
+export function symbolName(flag: string): (text: string) => string {
+  return (text) => {
+    if (!/^[A-Za-z0-9_.:/-]{1,64}$/.test(text))
+      throw new UsageError(`${flag} ${text}: expected a symbol like BTCUSDT (letters, digits and _ . : / -, at most 64)`);
+    return text;
+  };
+}
+
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** One duration with its unit (`500ms`, `30s`, `5m`, `2h`), > 0 and at most `maxMs`, as ms. */

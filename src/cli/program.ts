@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { Command, type CommanderError } from "commander";
 import { PRESETS, type PresetName } from "../confluence/config.js";
 import { checkCaptures } from "./checkCaptures.js";
-import { duration, durationList, integerIn, oneOf } from "./flagParsers.js";
+import { duration, durationList, integerIn, oneOf, symbolName } from "./flagParsers.js";
 import { scoringConfig } from "./scoringConfig.js";
 import { UsageError } from "./usageError.js";
 
@@ -114,9 +114,19 @@ export function createProgram(): Command {
     .description(
       "Replays recorded Binance captures through the streaming engine and reports, per symbol, the mid, the spread and the time covered, " +
         "the latest score with what it means and the decision it leads to; then the engine's throughput and latency. Several files are one " +
-        "stream, read in the order given; gzip or plain text, told apart by their bytes.",
+        "stream, read in the order given. Reads captures, raw Binance websocket lines, tardis.dev CSV (trades, quotes, incremental_book_L2, " +
+        "book_snapshot_5/25) and Binance public trades/aggTrades CSV, plain, gzip or zip, told apart by their content; the summary says per " +
+        "file which format and which clock (the recorded receive time, or the exchange time where a format records none).",
     )
-    .argument("<captures...>", "capture files (`<receive time, ns> <Binance JSON>` a line, as data/ holds), or - for standard input")
+    .argument(
+      "<captures...>",
+      "market data files — captures (`<receive time, ns> <Binance JSON>` a line, as data/ holds), raw Binance websocket lines, tardis.dev CSV, Binance public trades CSV; plain, gzip or zip, told apart by content — or - for standard input",
+    )
+    .option(
+      "-s, --symbol <name>",
+      "the symbol of input that names none (a Binance public trades CSV piped in or renamed; otherwise from the file or zip entry name)",
+      symbolName("--symbol"),
+    )
     .option("-j, --json", "print one JSON object { symbols, input } instead of the table (docs/replay-summary.schema.json)")
     .option("-o, --out <file>", "write every score update to <file>, one JSON line each")
     .option("-r, --report <file>", "write an HTML report with charts, markers of the actionable decisions and a summary table to <file>")
@@ -150,6 +160,7 @@ export function createProgram(): Command {
           report?: string;
           backend: "wasm" | "js";
           workers?: number;
+          symbol?: string;
           preset?: PresetName;
           config?: string;
         },
@@ -166,6 +177,7 @@ export function createProgram(): Command {
             ...(flags.out ? { out: flags.out } : {}),
             ...(flags.report ? { report: flags.report } : {}),
             ...(flags.workers ? { workers: flags.workers } : {}),
+            ...(flags.symbol ? { symbol: flags.symbol } : {}),
           },
           out,
         );
@@ -182,7 +194,15 @@ export function createProgram(): Command {
         "when actionable and by confidence decile; and how often the decision changes side. Each file is a capture of its own (per file " +
         "and symbol), and all of them are also pooled.",
     )
-    .argument("<captures...>", "capture files (`<receive time, ns> <Binance JSON>` a line, as data/ holds), or - for standard input")
+    .argument(
+      "<captures...>",
+      "market data files — captures (`<receive time, ns> <Binance JSON>` a line, as data/ holds), raw Binance websocket lines, tardis.dev CSV, Binance public trades CSV; plain, gzip or zip, told apart by content — or - for standard input",
+    )
+    .option(
+      "-s, --symbol <name>",
+      "the symbol of input that names none (a Binance public trades CSV piped in or renamed; otherwise from the file or zip entry name)",
+      symbolName("--symbol"),
+    )
     .option(
       "-H, --horizons <list>",
       "forward horizons, comma-separated, with units ms, s or m (each > 0, at most 1h)",
@@ -210,7 +230,15 @@ export function createProgram(): Command {
     .action(
       async (
         captures: string[],
-        flags: { horizons: number[]; json?: true; report?: string; replicates: number; preset?: PresetName; config?: string },
+        flags: {
+          horizons: number[];
+          json?: true;
+          report?: string;
+          replicates: number;
+          symbol?: string;
+          preset?: PresetName;
+          config?: string;
+        },
       ) => {
         checkCaptures(captures);
         const scoring = scoringConfig(flags);
@@ -223,6 +251,7 @@ export function createProgram(): Command {
             json: flags.json === true,
             scoring,
             ...(flags.report ? { report: flags.report } : {}),
+            ...(flags.symbol ? { symbol: flags.symbol } : {}),
           },
           out,
         );
@@ -432,9 +461,17 @@ export function createProgram(): Command {
       "Reads capture files as one stream and appends every event to its symbol's Redis input stream (cf:in:{SYMBOL}), where workers " +
         "pick them up; prints the events published per symbol and in total. Publishing twice appends twice.",
     )
-    .argument("<captures...>", "capture files, or - for standard input")
+    .argument(
+      "<captures...>",
+      "market data files — captures (`<receive time, ns> <Binance JSON>` a line, as data/ holds), raw Binance websocket lines, tardis.dev CSV, Binance public trades CSV; plain, gzip or zip, told apart by content — or - for standard input",
+    )
     .requiredOption("-r, --redis <url>", "the Redis server: redis://[user:password@]host[:port][/db]")
     .option("--batch <n>", "events per Redis script call, per symbol, 1 to 100000", integerIn("--batch", 1, 100_000), 1000)
+    .option(
+      "-s, --symbol <name>",
+      "the symbol of input that names none (a Binance public trades CSV piped in or renamed; otherwise from the file or zip entry name)",
+      symbolName("--symbol"),
+    )
     .addHelpText(
       "after",
       examples([
@@ -442,7 +479,7 @@ export function createProgram(): Command {
         `zcat ${BTC} | confluence publish -r redis://127.0.0.1:6379 -`,
       ]),
     )
-    .action(async (captures: string[], flags: { redis: string; batch: number }) => {
+    .action(async (captures: string[], flags: { redis: string; batch: number; symbol?: string }) => {
       checkCaptures(captures);
       const { publishCommand } = await import("./publish.js");
       await publishCommand(captures, flags);

@@ -11,13 +11,19 @@ import { redisUrl } from "./redisUrl.js";
 export interface PublishFlags {
   readonly redis: string;
   readonly batch: number;
+  /** The symbol of input that names none. */
+  readonly symbol?: string;
 }
 
 export async function publishCommand(files: readonly string[], flags: PublishFlags): Promise<void> {
   const url = redisUrl(flags.redis);
   const redis = await connectRedis(url);
   try {
-    const r = await publishCaptures(redis, files, { batch: flags.batch, ...(files.includes("-") ? { stdin: process.stdin } : {}) });
+    const r = await publishCaptures(redis, files, {
+      batch: flags.batch,
+      ...(files.includes("-") ? { stdin: process.stdin } : {}),
+      ...(flags.symbol ? { symbol: flags.symbol } : {}),
+    });
     const width = Math.max(6, ...Object.keys(r.symbols).map((s) => s.length));
     for (const [symbol, n] of Object.entries(r.symbols))
       console.log(`${symbol.padEnd(width)}  ${String(n).padStart(9)} events → ${inputKey(symbol)}`);

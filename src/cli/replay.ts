@@ -13,6 +13,7 @@
 import { statSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type { CaptureFileStats } from "../feeds/capture.js";
+import { FORMAT_NAMES } from "../feeds/formats/lineDecoder.js";
 import { jsKernels, loadKernels } from "../kernels/index.js";
 import type { Kernels } from "../kernels/types.js";
 import { StreamingEngine, type DropCounts, type ScoreUpdate } from "../pipeline/engine.js";
@@ -50,10 +51,21 @@ export interface ReplayOptions {
   /** Spread symbols over this many worker threads (src/parallel/). */
   readonly workers?: number;
   readonly scoring: ScoringConfig;
+  /** The symbol of input that names none (a Binance public trades CSV piped in or renamed). */
+  readonly symbol?: string;
 }
 
-/** How the input went, in words: per file the lines rejected by reason, and the events dropped. */
+/**
+ * How the input went, in words: per file not in the capture format its format and clock,
+ * per file the lines rejected by reason, and the events dropped.
+ */
 function inputNotes(files: readonly CaptureFileStats[], dropped: DropCounts): string[] {
+  const formats = files
+    .filter((f) => f.format !== "capture")
+    .map(
+      (f) =>
+        `${f.file}: ${FORMAT_NAMES[f.format]}; clock: ${f.clock === "receive" ? "the recorded receive time" : "the exchange time (the format records no receive time)"}`,
+    );
   const notes = files
     .filter((f) => f.rejected > 0)
     .map(
@@ -62,6 +74,7 @@ function inputNotes(files: readonly CaptureFileStats[], dropped: DropCounts): st
           .map(([r, n]) => `${r} ${n}`)
           .join(", ")})`,
     );
+  notes.unshift(...formats);
   if (dropped.unroutable + dropped.symbolLimit > 0)
     notes.push(`events dropped: ${dropped.unroutable} without a symbol, ${dropped.symbolLimit} beyond the symbol limit`);
   return notes;
@@ -144,7 +157,11 @@ export async function replay(options: ReplayOptions, stdout: (s: string) => void
           spans.add(e);
           sink.process(e);
         },
-        { ...(options.files.includes("-") ? { stdin: process.stdin } : {}), onProgress: (bytes: number) => bar?.update(bytes, { events }) },
+        {
+          ...(options.files.includes("-") ? { stdin: process.stdin } : {}),
+          ...(options.symbol ? { symbol: options.symbol } : {}),
+          onProgress: (bytes: number) => bar?.update(bytes, { events }),
+        },
       );
     } finally {
       bar?.stop();

@@ -26,6 +26,8 @@ export interface PublishOptions {
   readonly batch?: number;
   /** The stream a capture named `-` is read from (replayCaptureFiles). */
   readonly stdin?: NodeJS.ReadableStream;
+  /** The symbol of input that names none (replayCaptureFiles). */
+  readonly symbol?: string;
 }
 
 export interface PublishResult {
@@ -125,7 +127,10 @@ export class StreamPublisher {
 export async function publishCaptures(redis: Redis, files: readonly string[], options: PublishOptions = {}): Promise<PublishResult> {
   const publisher = new StreamPublisher(redis, options.batch ?? 1_000);
   const t0 = performance.now();
-  const capture = await replayCaptureFiles(files, (e) => publisher.push(e), options.stdin ? { stdin: options.stdin } : {});
+  const capture = await replayCaptureFiles(files, (e) => publisher.push(e), {
+    ...(options.stdin ? { stdin: options.stdin } : {}),
+    ...(options.symbol ? { symbol: options.symbol } : {}),
+  });
   await publisher.flush();
   return {
     symbols: publisher.symbols,

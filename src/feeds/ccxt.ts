@@ -7,9 +7,13 @@
  *
  * ccxt's `side` is the taker's side: "buy" means the aggressor bought (buyerInitiated).
  * An order book's `nonce` is the exchange's update id where it has one (Binance's
- * `lastUpdateId`); ccxt symbols are unified ("BTC/USDT") and pass through unchanged.
+ * `lastUpdateId`). ccxt symbols are unified ("BTC/USDT"); the events carry them mapped by
+ * the `symbol` option, by default ccxtSymbol ('BTC/USDT' → 'BTCUSDT', 'BTC/USDT:USDT' →
+ * 'BTCUSDT'), so that they meet the Binance feeds' and files' symbols; `(s) => s` keeps
+ * them as they are.
  */
 import { FeedDecodeError } from "../errors.js";
+import { ccxtSymbol } from "./ccxtSymbol.js";
 import type { DepthSnapshotEvent, TradeEvent } from "./events.js";
 
 /** A ccxt order book: levels best first, [price, amount] (some exchanges add a count, ignored). */
@@ -18,6 +22,11 @@ export interface CcxtOrderBook {
   readonly asks: readonly (readonly number[])[];
   readonly timestamp?: number | undefined;
   readonly nonce?: number | undefined;
+}
+
+export interface CcxtOptions {
+  /** The event's symbol from ccxt's unified one; default ccxtSymbol (drops the '/' and a ':SETTLE' suffix). */
+  readonly symbol?: (unified: string) => string;
 }
 
 /** The fields of a ccxt trade the adapter reads. */
@@ -31,12 +40,17 @@ export interface CcxtTrade {
 }
 
 /**
- * A ccxt order book as a depth snapshot of `symbol`: lastUpdateId = nonce (NaN when the
- * exchange gives none), exchangeTime = timestamp (NaN when absent), receiveTime = now
- * unless given.
+ * A ccxt order book as a depth snapshot of `symbol` (mapped by options.symbol):
+ * lastUpdateId = nonce (NaN when the exchange gives none), exchangeTime = timestamp (NaN
+ * when absent), receiveTime = now unless given.
  */
-export function fromCcxtOrderBook(symbol: string, ob: CcxtOrderBook, receiveTime: number = Date.now()): DepthSnapshotEvent {
-  checkSymbol(symbol, "ccxt order book symbol");
+export function fromCcxtOrderBook(
+  symbol: string,
+  ob: CcxtOrderBook,
+  receiveTime: number = Date.now(),
+  options: CcxtOptions = {},
+): DepthSnapshotEvent {
+  symbol = mapped(symbol, "ccxt order book symbol", options);
   const nonce = ob.nonce ?? NaN;
   if (nonce === nonce && !(Number.isSafeInteger(nonce) && nonce >= 0)) {
     throw new FeedDecodeError("invalid-field", `ccxt order book nonce = ${nonce}`, "an integer update id ≥ 0, or none");
@@ -52,16 +66,16 @@ export function fromCcxtOrderBook(symbol: string, ob: CcxtOrderBook, receiveTime
   };
 }
 
-/** A ccxt trade as a trade event: tradeId = Number(id) when the id is an integer, else NaN. */
-export function fromCcxtTrade(t: CcxtTrade, receiveTime: number = Date.now()): TradeEvent {
-  checkSymbol(t.symbol, "ccxt trade symbol");
+/** A ccxt trade as a trade event (its symbol mapped by options.symbol): tradeId = Number(id) when the id is an integer, else NaN. */
+export function fromCcxtTrade(t: CcxtTrade, receiveTime: number = Date.now(), options: CcxtOptions = {}): TradeEvent {
+  const symbol = mapped(t.symbol, "ccxt trade symbol", options);
   if (t.side !== "buy" && t.side !== "sell") {
     throw new FeedDecodeError("invalid-field", `ccxt trade side = ${JSON.stringify(t.side)}`, `"buy" or "sell" (the taker's side)`);
   }
   const id = typeof t.id === "string" && /^[0-9]+$/.test(t.id) ? Number(t.id) : NaN;
   return {
     type: "trade",
-    symbol: t.symbol,
+    symbol,
     exchangeTime: checkTime(t.timestamp, "ccxt trade timestamp"),
     receiveTime: checkTime(receiveTime, "receiveTime"),
     price: checkPrice(t.price, "ccxt trade price"),
@@ -71,7 +85,15 @@ export function fromCcxtTrade(t: CcxtTrade, receiveTime: number = Date.now()): T
   };
 }
 
-function checkSymbol(symbol: unknown, what: string): void {
+/** The unified symbol checked, mapped, and the mapping's result checked. */
+function mapped(symbol: unknown, what: string, options: CcxtOptions): string {
+  checkSymbol(symbol, what);
+  const out: unknown = (options.symbol ?? ccxtSymbol)(symbol);
+  checkSymbol(out, `${what} ${JSON.stringify(symbol)} mapped`);
+  return out;
+}
+
+function checkSymbol(symbol: unknown, what: string): asserts symbol is string {
   if (typeof symbol !== "string") throw new FeedDecodeError("invalid-field", `${what} = ${String(symbol)}`, "a symbol string");
   if (symbol === "") throw new FeedDecodeError("empty-symbol", `${what} = ""`, "a non-empty symbol");
 }

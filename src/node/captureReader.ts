@@ -1,12 +1,14 @@
 /**
- * Replays recorded capture files (hftbacktest collector format, gzip or plain text,
- * detected by the gzip magic bytes, not the name) into typed events: the way to run a
- * strategy or the engine over a day the market already had. Several files given
- * together are ONE continuous stream, read in the order given (a capture split across
- * files has one snapshot, in its first part). Decompression runs on libuv's thread pool
- * while the main thread parses, so the two overlap. A file named `-` is the `stdin`
- * stream when one is given (a capture piped in: `zcat a.gz | confluence replay -`), its
- * gzip detected by its first bytes as a file's is. Node-only (node:fs, node:zlib).
+ * Replays recorded market-data files into typed events: the way to run a strategy or the
+ * engine over a day the market already had. Reads every format the feeds know, told
+ * apart by content, not name (feeds/formats/detectFormat.ts): hftbacktest captures, raw
+ * Binance websocket lines, tardis.dev CSV, Binance public-data trades CSV — each plain,
+ * gzip (magic bytes 1f 8b) or zip (50 4b 03 04; its first entry, streamed). Several files
+ * given together are ONE continuous stream, read in the order given (a capture split
+ * across files has one snapshot, in its first part). Gzip is decompressed on libuv's
+ * thread pool while the main thread parses, so the two overlap. A file named `-` is the
+ * `stdin` stream when one is given (`zcat a.gz | confluence replay -`), detected by its
+ * first bytes as a file is. Node-only (node:fs, node:zlib).
  */
 import type { FileHandle } from "node:fs/promises";
 import { open } from "node:fs/promises";
@@ -15,12 +17,17 @@ import { createGunzip } from "node:zlib";
 import { CaptureFileError, EmptyCaptureError } from "../errors.js";
 import { CaptureParser, type CaptureParserOptions, type CaptureStats } from "../feeds/capture.js";
 import type { MarketEvent } from "../feeds/events.js";
+import { DETECT_BYTES, detectFormat } from "../feeds/formats/detectFormat.js";
+import { lineDecoderFor } from "../feeds/formats/lineDecoderFor.js";
+import { isZip } from "../feeds/formats/isZip.js";
 
 export interface ReplayOptions extends CaptureParserOptions {
   /** Called as the files are read, with the bytes read so far (as stored, i.e. compressed), over all files. */
   readonly onProgress?: (bytesRead: number) => void;
   /** The stream read for a file named `-` (the CLI passes process.stdin); without it, `-` is a file name like any other. */
   readonly stdin?: NodeJS.ReadableStream;
+  /** The symbol of a file that names none (a Binance public-data trades CSV piped in or renamed); default: from the file's name. */
+  readonly symbol?: string;
 }
 
 /** The name a file given as `-` has in the counters and errors when it is read from `stdin`. */
@@ -30,10 +37,12 @@ export const STDIN_NAME = "<stdin>";
 const CHUNK_BYTES = 1 << 20;
 
 /**
- * Parses `files` in order into `onEvent`; resolves to the parser's counters. Malformed
- * lines are counted, not thrown. A missing or unreadable file or a corrupt or truncated
- * gzip rejects with a CaptureFileError, and a file without a single valid capture line
- * with an EmptyCaptureError (the events before either were delivered). What `onEvent`
+ * Parses `files` in order into `onEvent`; resolves to the parser's counters (per file its
+ * format and clock). Malformed lines are counted, not thrown. A file in no known format
+ * rejects with an UnknownFormatError; a Binance public trades CSV whose symbol is nowhere
+ * with a MissingSymbolError; a missing or unreadable file or a corrupt or truncated gzip
+ * or zip with a CaptureFileError; a file without a single valid line of its format with
+ * an EmptyCaptureError (the events before any of these were delivered). What `onEvent`
  * throws is rethrown as it is: it is not the file's fault.
  */
 export async function replayCaptureFiles(
@@ -47,65 +56,83 @@ export async function replayCaptureFiles(
   for (const given of files) {
     const fromStdin = given === "-" && options.stdin !== undefined;
     const file = fromStdin ? STDIN_NAME : given;
-    parser.startFile(file);
-    const { input, raw } = fromStdin ? await openStream(options.stdin!) : await openCapture(file);
-    const chunks = input[Symbol.asyncIterator]();
+    const source = fromStdin ? await openStream(options.stdin!) : await openFile(file);
+    let expected: string | undefined;
     try {
-      for (;;) {
-        let next: IteratorResult<Buffer>;
+      const chunks = source.input[Symbol.asyncIterator]();
+      const next = async (): Promise<Uint8Array | null> => {
         try {
-          next = await chunks.next();
+          const r = await chunks.next();
+          return r.done ? null : r.value;
         } catch (e) {
           throw captureFileError(file, e);
         }
-        if (next.done) break;
-        parser.push(next.value);
-        onProgress?.(done + raw.bytesRead);
+      };
+      // enough of the decoded bytes to tell the format
+      const head: Uint8Array[] = [];
+      let headBytes = 0;
+      for (let c = await next(); c !== null; c = headBytes < DETECT_BYTES ? await next() : null) {
+        head.push(c);
+        headBytes += c.length;
+      }
+      const first = head.length === 1 ? head[0]! : Buffer.concat(head);
+      const decoder = lineDecoderFor(detectFormat(first, file), {
+        file,
+        name: source.entry() ?? file.split(/[\\/]/).pop() ?? file,
+        symbol: options.symbol,
+      });
+      expected = decoder?.expected;
+      parser.startFile(file, decoder);
+      parser.push(first);
+      onProgress?.(done + source.raw.bytesRead);
+      for (let c = await next(); c !== null; c = await next()) {
+        parser.push(c);
+        onProgress?.(done + source.raw.bytesRead);
       }
     } finally {
-      input.destroy();
+      source.close();
     }
-    done += raw.bytesRead;
+    done += source.raw.bytesRead;
     parser.end();
     const stats = parser.stats().files.at(-1)!;
     if (stats.events === 0) {
       const first = parser.rejections.find((r) => r.file === file);
-      throw new EmptyCaptureError(file, stats.lines, first ? `line ${first.line}: ${first.message}` : null);
+      throw new EmptyCaptureError(file, stats.lines, first ? `line ${first.line}: ${first.message}` : null, expected);
     }
   }
   return parser.stats();
 }
 
-/** The decoded bytes (`input`), and the stored bytes read so far (`raw.bytesRead`). */
-interface OpenCapture {
-  readonly input: Readable;
+/** The decoded bytes (`input`), the stored bytes read so far (`raw.bytesRead`), and a zip's entry name. */
+interface OpenSource {
+  readonly input: AsyncIterable<Uint8Array>;
   readonly raw: { readonly bytesRead: number };
+  /** The name of the zip entry read (null for gzip and plain). */
+  entry(): string | null;
+  close(): void;
 }
 
-async function openCapture(file: string): Promise<OpenCapture> {
+async function openFile(file: string): Promise<OpenSource> {
   let handle: FileHandle;
-  let gzip: boolean;
+  const magic = Buffer.alloc(4);
   try {
     handle = await open(file, "r");
   } catch (e) {
     throw captureFileError(file, e);
   }
+  let length: number;
   try {
-    const { bytesRead, buffer } = await handle.read(Buffer.alloc(2), 0, 2, 0);
-    gzip = bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+    length = (await handle.read(magic, 0, 4, 0)).bytesRead;
   } catch (e) {
     await handle.close();
     throw captureFileError(file, e);
   }
   const raw = handle.createReadStream({ start: 0, highWaterMark: CHUNK_BYTES });
-  if (!gzip) return { input: raw, raw };
-  // pipeline: an error on either side destroys both and surfaces in the iteration.
-  const input = pipeline(raw, createGunzip({ chunkSize: CHUNK_BYTES }), () => {});
-  return { input, raw };
+  return await decompress(raw, magic.subarray(0, length), raw, file);
 }
 
-/** A stream (stdin): its first two bytes, read before anything is decoded, say whether it is gzip. */
-async function openStream(stream: NodeJS.ReadableStream): Promise<OpenCapture> {
+/** A stream (stdin): its first bytes, read before anything is decoded, say whether it is gzip or zip. */
+async function openStream(stream: NodeJS.ReadableStream): Promise<OpenSource> {
   const chunks = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
   const raw = { bytesRead: 0 };
   const next = async (): Promise<Buffer | null> => {
@@ -121,14 +148,27 @@ async function openStream(stream: NodeJS.ReadableStream): Promise<OpenCapture> {
     return chunk;
   };
   let head = Buffer.alloc(0);
-  for (let c = await next(); c !== null; c = head.length < 2 ? await next() : null) head = Buffer.concat([head, c]);
+  for (let c = await next(); c !== null; c = head.length < 4 ? await next() : null) head = Buffer.concat([head, c]);
   async function* bytes(): AsyncGenerator<Buffer> {
     if (head.length > 0) yield head;
     for (let c = await next(); c !== null; c = await next()) yield c;
   }
-  const plain = Readable.from(bytes(), { objectMode: false });
-  if (!(head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) return { input: plain, raw };
-  return { input: pipeline(plain, createGunzip({ chunkSize: CHUNK_BYTES }), () => {}), raw };
+  return await decompress(Readable.from(bytes(), { objectMode: false }), head.subarray(0, 4), raw, STDIN_NAME);
+}
+
+/** The stored bytes `stored` as decoded bytes, by their first bytes `magic`: gzip, zip (fflate, loaded only then) or plain. */
+async function decompress(stored: Readable, magic: Uint8Array, raw: { readonly bytesRead: number }, file: string): Promise<OpenSource> {
+  if (magic.length >= 2 && magic[0] === 0x1f && magic[1] === 0x8b) {
+    // pipeline: an error on either side destroys both and surfaces in the iteration.
+    const input = pipeline(stored, createGunzip({ chunkSize: CHUNK_BYTES }), () => {});
+    return { input, raw, entry: () => null, close: () => input.destroy() };
+  }
+  if (isZip(magic)) {
+    const { ZipEntryReader } = await import("../feeds/formats/zipEntryReader.js");
+    const zip = new ZipEntryReader(file);
+    return { input: zip.read(stored), raw, entry: () => zip.name, close: () => stored.destroy() };
+  }
+  return { input: stored, raw, entry: () => null, close: () => stored.destroy() };
 }
 
 function captureFileError(file: string, e: unknown): CaptureFileError {

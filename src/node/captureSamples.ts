@@ -17,6 +17,8 @@ export interface CaptureSamplesOptions {
   readonly config?: ConfluenceConfigInput;
   /** The stream read for a file named `-`. */
   readonly stdin?: NodeJS.ReadableStream;
+  /** The symbol of input that names none (replayCaptureFiles). */
+  readonly symbol?: string;
 }
 
 export interface CaptureSamples {
@@ -38,7 +40,10 @@ export async function captureSamples(
     const fromStdin = file === "-" && options.stdin !== undefined;
     const name = fromStdin ? STDIN_NAME : (file.split(/[\\/]/).pop() ?? file);
     const collector = new SampleCollector(kernels, { capture: name, ...(options.config ? { config: options.config } : {}) });
-    const read = await replayCaptureFiles([file], (e) => collector.process(e), fromStdin ? { stdin: options.stdin! } : {});
+    const read = await replayCaptureFiles([file], (e) => collector.process(e), {
+      ...(fromStdin ? { stdin: options.stdin! } : {}),
+      ...(options.symbol ? { symbol: options.symbol } : {}),
+    });
     stats.push(...read.files);
     sets.push(...collector.finish());
   }

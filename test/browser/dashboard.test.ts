@@ -282,19 +282,40 @@ describe.skipIf(skipBrowser)("the dashboard in Chromium", () => {
     TIMEOUT,
   );
 
+  for (const name of ["binance_incremental_book_L2_2024-08-08_BTCUSDT.csv.gz", "BTCUSDT-aggTrades-2024-08-08.zip"]) {
+    test(
+      `${name} given to the page is detected and replayed as the CLI replays it`,
+      async () => {
+        const file = new URL(`../fixtures/formats/${name}`, import.meta.url).pathname;
+        const node = await runEngine(await loadKernels(), [file]);
+        node.engine.dispose();
+        const page = await open("?autoplay=0&speed=max");
+        await page.setInputFiles("#file", { name, mimeType: "application/octet-stream", buffer: readFileSync(file) });
+        const x = await settled(page);
+        expect(x.error).toBeNull();
+        expect(x.events).toBeGreaterThan(100);
+        expect(withoutPerf(x.summary!)).toEqual(JSON.parse(JSON.stringify(node.summary)));
+        await page.close();
+        expect(errors).toEqual([]);
+      },
+      TIMEOUT,
+    );
+  }
+
   const truncated = readFileSync(BTCUSDT).subarray(0, 600_000);
   const bad: { name: string; buffer: Buffer; mimeType: string; message: RegExp }[] = [
     {
       name: "capture.txt",
       mimeType: "text/plain",
       buffer: Buffer.from("hello, this is a shopping list\n- milk\n- bread\n"),
-      message: /^capture\.txt: no valid capture lines in 3 lines \(first error: line 1: .*receive time/,
+      message: /^capture\.txt: no line in a known format \(first: "hello, this is a shopping list"\): expected a format confluence reads/,
     },
     {
       name: "not-a-capture.json.gz",
       mimeType: "application/gzip",
       buffer: gzipSync('{"e":"trade","s":"BTCUSDT"}\n'),
-      message: /^not-a-capture\.json\.gz: no valid capture lines in 1 line \(first error: line 1: /,
+      message:
+        /^not-a-capture\.json\.gz: no valid lines in 1 line \(first error: line 1: .*\): expected lines of one Binance websocket message/,
     },
     // a real capture cut in the middle: its first half decodes, and still nothing may be replayed
     {

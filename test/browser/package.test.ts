@@ -51,8 +51,12 @@ const REQUIRED = [
   "data/binance-spot-ethusdt-2024-08-08.jsonl.gz",
   "data/README.md",
 ];
-/** Bytes unpacked outside data/ (the library, types, CLI, dashboard, README): ~1.6 MB today; benchmarks alone were 6 MB. */
-const MAX_CODE_BYTES = 2_000_000;
+/**
+ * Bytes unpacked outside data/ (the library, types, CLI, dashboard, README): 1.91 MB before the input formats of
+ * issue 13, 2.00 MB with them (+92 KB: the readers in the chunks, the worker thread and the dashboard, fflate in the
+ * dashboard, their types); benchmarks alone were 6 MB.
+ */
+const MAX_CODE_BYTES = 2_100_000;
 
 describe("npm pack", () => {
   test("ships the library, its types, the CLI, the bundled captures and the dashboard, and nothing else", () => {

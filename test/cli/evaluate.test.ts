@@ -49,13 +49,13 @@ describe("confluence evaluate", () => {
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
   });
 
-  test("a missing file is a usage error (exit 2, as for every command); a file that is not a capture fails the work (exit 1)", async () => {
+  test("a missing file is a usage error (exit 2, as for every command); a file in no known format fails the work (exit 1)", async () => {
     const missing = await confluence(["evaluate", join(tmp, "nope.jsonl.gz")]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^confluence: no such file: .*nope\.jsonl\.gz\n$/);
     const notCapture = await confluence(["evaluate", join(root, "README.md")]);
     expect(notCapture.code).toBe(1);
-    expect(notCapture.stderr).toMatch(/^confluence: no valid capture lines in .*README\.md/);
+    expect(notCapture.stderr).toMatch(/^confluence: .*README\.md: no line in a known format .*: expected a format confluence reads/);
   });
 
   test("the table: per capture and pooled, a row per horizon with the score's IC, the baselines and the partial IC, then the decisions", async () => {

@@ -39,8 +39,8 @@ describe("confluence replay", () => {
     expect(a.symbols.BTCUSDT.book.synced).toBe(true);
     expect(a.input).toEqual({
       files: [
-        { file: BTCUSDT, lines: 41249, events: 41249, rejected: 0, rejectedBy: {} },
-        { file: ETHUSDT, lines: 33618, events: 33618, rejected: 0, rejectedBy: {} },
+        { file: BTCUSDT, format: "capture", clock: "receive", lines: 41249, events: 41249, rejected: 0, rejectedBy: {} },
+        { file: ETHUSDT, format: "capture", clock: "receive", lines: 33618, events: 33618, rejected: 0, rejectedBy: {} },
       ],
       dropped: { unroutable: 0, symbolLimit: 0 },
     });
@@ -117,14 +117,16 @@ describe("confluence replay on bad input: a clear reason, visible counts, no par
     ["a CSV", Buffer.from("time,price,qty\n1723161254087,61837.63,0.02\n1723161254088,61837.64,0.1\n")],
     ["a README", readFileSync(new URL("../../README.md", import.meta.url))],
     ["an empty file", Buffer.alloc(0)],
-  ])("a file with no valid capture line (%s): exit 1 with the reason, nothing on stdout", async (name, bytes) => {
+  ])("a file in no known format (%s): exit 1 with the reason, nothing on stdout", async (name, bytes) => {
     const file = join(tmp, `${name.replace(/ /g, "-")}.txt`);
     writeFileSync(file, bytes);
     const r = await cli("replay", file, "--json");
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stderr).toMatch(new RegExp(`no valid capture lines in ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}.*expected lines of`));
+    expect(r.stderr).toMatch(
+      new RegExp(`^confluence: ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: .*: expected a format confluence reads`),
+    );
   });
 
   test("lines the capture reader rejects show in --json per file, by reason; a line over the length limit too", async () => {
@@ -141,6 +143,8 @@ describe("confluence replay on bad input: a clear reason, visible counts, no par
     expect(out.input.files).toEqual([
       {
         file,
+        format: "capture",
+        clock: "receive",
         lines: eth.length + bad.length,
         events: eth.length,
         rejected: bad.length,

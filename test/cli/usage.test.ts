@@ -185,6 +185,6 @@ describe("exit status of a failure that is not the user's", () => {
   test("bad input is exit 1 with the typed error's line", async () => {
     const r = await confluence(["replay", "-"], { input: "hello\n" });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^confluence: no valid capture lines in <stdin> \(1 line read; first: line 1: .*\): expected lines of/);
+    expect(r.stderr).toMatch(/^confluence: <stdin>: no line in a known format \(first: "hello"\): expected a format confluence reads/);
   });
 });

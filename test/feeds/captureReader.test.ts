@@ -151,9 +151,9 @@ describe("replayCaptureFiles", () => {
     expect(firstDifference(events, reference.events), "a file, then the rest of the capture piped in").toBeNull();
   });
 
-  test("`-` on an empty or failing stdin: EmptyCaptureError or CaptureFileError naming stdin; without a stdin stream `-` is a file name", async () => {
+  test("`-` on an empty or failing stdin: UnknownFormatError or CaptureFileError naming stdin; without a stdin stream `-` is a file name", async () => {
     await expect(replayCaptureFiles(["-"], () => {}, { stdin: Readable.from([]) })).rejects.toThrow(
-      /no valid capture lines in <stdin> \(0 lines read\)/,
+      /^<stdin>: an empty file: expected a format confluence reads/,
     );
     const failing = new Readable({
       read() {

@@ -1,5 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { fromCcxtOrderBook, fromCcxtTrade, type CcxtTrade } from "../../src/feeds/ccxt.js";
+import { ccxtSymbol } from "../../src/feeds/ccxtSymbol.js";
+import { replayCaptureFiles } from "../../src/node/captureReader.js";
 import { FeedDecodeError, type FeedDecodeReason } from "../../src/errors.js";
 
 // Shapes from ccxt's manual ("Order Book Structure", "Trade Structure").
@@ -30,7 +32,7 @@ describe("ccxt adapters", () => {
   test("an order book becomes a depth snapshot: nonce → lastUpdateId, timestamp → exchangeTime", () => {
     expect(fromCcxtOrderBook("BTC/USDT", BOOK, 1723161255300.5)).toEqual({
       type: "snapshot",
-      symbol: "BTC/USDT",
+      symbol: "BTCUSDT",
       exchangeTime: 1723161255208,
       receiveTime: 1723161255300.5,
       lastUpdateId: 50093239218,
@@ -52,7 +54,7 @@ describe("ccxt adapters", () => {
   test("a trade: side buy = the taker bought; a numeric id becomes tradeId, any other id NaN", () => {
     expect(fromCcxtTrade(TRADE, 5)).toEqual({
       type: "trade",
-      symbol: "BTC/USDT",
+      symbol: "BTCUSDT",
       exchangeTime: 1723161255342,
       receiveTime: 5,
       price: 61837.63,
@@ -63,6 +65,30 @@ describe("ccxt adapters", () => {
     expect(fromCcxtTrade({ ...TRADE, side: "buy" }, 5).buyerInitiated).toBe(true);
     expect(fromCcxtTrade({ ...TRADE, id: "a1b2" }, 5).tradeId).toBeNaN();
     expect(fromCcxtTrade({ symbol: "X", side: "buy", price: 1, amount: 1, timestamp: 1 }, 5).tradeId).toBeNaN();
+  });
+
+  test("symbols: 'BTC/USDT' meets 'BTCUSDT' by default (the '/' and a ':SETTLE' suffix dropped); a mapping of one's own replaces it", () => {
+    expect(["BTC/USDT", "BTC/USDT:USDT", "ETH/USD:ETH", "BTC/USDT:USDT-240927", "BTCUSDT", "ETHUSD_PERP"].map(ccxtSymbol)).toEqual([
+      "BTCUSDT",
+      "BTCUSDT",
+      "ETHUSD",
+      "BTCUSDT-240927",
+      "BTCUSDT",
+      "ETHUSD_PERP",
+    ]);
+    expect(fromCcxtTrade({ ...TRADE, symbol: "BTC/USDT:USDT" }, 5).symbol).toBe("BTCUSDT");
+    expect(fromCcxtTrade(TRADE, 5, { symbol: (s) => s }).symbol).toBe("BTC/USDT");
+    const perp = (s: string): string => (s === "ETH/USD:ETH" ? "ETHUSD_PERP" : ccxtSymbol(s));
+    expect(fromCcxtOrderBook("ETH/USD:ETH", BOOK, 5, { symbol: perp }).symbol).toBe("ETHUSD_PERP");
+    expect(reason(() => fromCcxtTrade(TRADE, 5, { symbol: () => "" }))).toBe("empty-symbol");
+  });
+
+  test("a ccxt trade meets the capture's trades of the same symbol", async () => {
+    const symbols = new Set<string>();
+    await replayCaptureFiles([new URL("../fixtures/formats/btcusdt-spot.capture.jsonl.gz", import.meta.url).pathname], (e) => {
+      symbols.add(e.symbol);
+    });
+    expect(symbols.has(fromCcxtTrade(TRADE, 5).symbol), [...symbols].join()).toBe(true);
   });
 
   test("bad values throw FeedDecodeError with the reason", () => {
