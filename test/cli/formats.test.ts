@@ -26,6 +26,11 @@ const SAMPLES: [string, string, string, string][] = [
   ["binance-futures_incremental_book_L2_2024-08-08_ETHUSDT.csv.gz", "ETHUSDT", "tardis-incremental-book-l2", "receive"],
   ["BTCUSDT-aggTrades-2024-08-08.zip", "BTCUSDT", "binance-agg-trades", "exchange"],
   ["ETHUSDT-trades-2024-08-08.zip", "ETHUSDT", "binance-trades", "exchange"],
+  ["ethusdt-usdm.ws.jsonl.gz", "ETHUSDT", "binance-ws", "exchange"],
+  ["binance-futures_trades_2024-08-08_ETHUSDT.csv.gz", "ETHUSDT", "tardis-trades", "receive"],
+  ["binance-futures_quotes_2024-08-08_ETHUSDT.csv.gz", "ETHUSDT", "tardis-quotes", "receive"],
+  ["BTCUSDT-trades-2024-08-08.csv", "BTCUSDT", "binance-trades", "exchange"],
+  ["ETHUSDT-aggTrades-2024-08-08.csv", "ETHUSDT", "binance-agg-trades", "exchange"],
 ];
 
 describe("confluence replay on every format", () => {

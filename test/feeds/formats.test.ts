@@ -178,6 +178,29 @@ describe("each reader yields what the capture holds, for the information its for
     }
   });
 
+  test("raw websocket lines: a spot bookTicker (no exchange time) before any timed message of its symbol is rejected, after one it takes the latest", async () => {
+    const ticker = (u: number, s = "BTCUSDT"): string => `{"u":${u},"s":"${s}","b":"61837.63","B":"1.5","a":"61837.64","A":"2.5"}`;
+    const trade = (t: number, T: number): string =>
+      `{"stream":"btcusdt@trade","data":{"e":"trade","E":${T + 1},"s":"BTCUSDT","t":${t},"p":"61837.63","q":"0.02","T":${T},"m":true,"M":true}}`;
+    const file = join(dir, "raw.jsonl");
+    writeFileSync(
+      file,
+      `${[ticker(1), trade(10, 1723161255342), ticker(2), trade(11, 1723161255300), ticker(3), ticker(4, "ETHUSDT")].join("\n")}\n`,
+    );
+    const { events, stats } = await read([file]);
+    expect(events.map((e) => [e.type, e.receiveTime])).toEqual([
+      ["trade", 1723161255342],
+      ["quote", 1723161255342],
+      ["trade", 1723161255300],
+      ["quote", 1723161255342],
+    ]);
+    expect(stats.rejections.map((r) => [r.line, r.reason])).toEqual([
+      [1, "bad-timestamp"],
+      [6, "bad-timestamp"],
+    ]);
+    expect(stats.rejections[0]!.message).toMatch(/a quote of BTCUSDT with no exchange time before any timed message of BTCUSDT/);
+  });
+
   test("tardis trades: the capture's trades, same ids, prices, quantities, sides and times (receive time to the µs)", async () => {
     for (const [name, reference] of [
       ["binance_trades_2024-08-08_BTCUSDT.csv", () => spot],
