@@ -70,6 +70,27 @@ describe("confluence replay on every format", () => {
     expect(bad.code).toBe(2);
   });
 
+  test("--merge: tardis.dev's book, trades and quotes of a day replayed as they arrived, the book in sync", async () => {
+    const files = [
+      "binance_incremental_book_L2_2024-08-08_BTCUSDT.csv.gz",
+      "binance_trades_2024-08-08_BTCUSDT.csv",
+      "binance_quotes_2024-08-08_BTCUSDT.csv.gz",
+    ].map(fixture);
+    const r = await confluence(["replay", "--merge", ...files, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(validate(out), JSON.stringify(validate.errors)).toBe(true);
+    expect(out.input.files.map((f: { format: string }) => f.format)).toEqual([
+      "tardis-incremental-book-l2",
+      "tardis-trades",
+      "tardis-quotes",
+    ]);
+    const s = out.symbols.BTCUSDT;
+    expect(s.events).toMatchObject({ trade: 297, snapshot: 1, rejected: 0 });
+    expect(s.events.quote).toBeGreaterThan(1000);
+    expect(s.book.synced).toBe(true);
+  });
+
   test("evaluate reads a tardis incremental_book_L2 file and says which format and clock it read", async () => {
     const r = await confluence([
       "evaluate",
