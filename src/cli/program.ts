@@ -391,7 +391,11 @@ export function createProgram(): Command {
         `zcat ${BTC} | confluence publish -r redis://127.0.0.1:6379 -`,
       ]),
     )
-    .action(async (captures: string[], flags: { redis: string; batch: number; symbol?: string }) => {
+    .option(
+      "-m, --merge",
+      "merge the files by receive time, each keeping its order (files recorded side by side), instead of one after another",
+    )
+    .action(async (captures: string[], flags: { redis: string; batch: number; symbol?: string; merge?: true }) => {
       checkCaptures(captures);
       const { publishCommand } = await import("./publish.js");
       await publishCommand(captures, flags);

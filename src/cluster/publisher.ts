@@ -27,6 +27,8 @@ export interface PublishOptions {
   readonly stdin?: NodeJS.ReadableStream;
   /** The symbol of input that names none (replayCaptureFiles). */
   readonly symbol?: string;
+  /** Merge the files by receive time (replayCaptureFiles). */
+  readonly merge?: boolean;
 }
 
 export interface PublishResult {
@@ -87,7 +89,11 @@ export async function publishCaptures(redis: Redis, files: readonly string[], op
       events++;
       if (texts.length >= size) flush(symbol, texts);
     },
-    { ...(options.stdin ? { stdin: options.stdin } : {}), ...(options.symbol ? { symbol: options.symbol } : {}) },
+    {
+      ...(options.stdin ? { stdin: options.stdin } : {}),
+      ...(options.symbol ? { symbol: options.symbol } : {}),
+      ...(options.merge ? { merge: true } : {}),
+    },
   );
   for (const [symbol, texts] of pending) flush(symbol, texts);
   await Promise.all(sent);

@@ -130,4 +130,18 @@ describe.skipIf(skipRedis)("confluence publish on the formats", () => {
     expect(piped.code, piped.stderr).toBe(0);
     expect(await redis.xlen(inputKey("ETHUSDT"))).toBeGreaterThan(100);
   });
+
+  test("--merge: the trades and quotes of a day in receive-time order in the stream", async () => {
+    await redis.del(inputKey("BTCUSDT"));
+    const files = ["binance_trades_2024-08-08_BTCUSDT.csv", "binance_quotes_2024-08-08_BTCUSDT.csv.gz"].map(fixture);
+    const r = await confluence(["publish", "-r", server.url, "--merge", ...files]);
+    expect(r.code, r.stderr).toBe(0);
+    const entries = await redis.xrange(inputKey("BTCUSDT"), "-", "+");
+    const times = entries.map(([, fields]) => JSON.parse(fields[fields.indexOf("e") + 1]!).r as number);
+    expect(new Set(entries.map(([, fields]) => JSON.parse(fields[fields.indexOf("e") + 1]!).t))).toEqual(new Set(["trade", "quote"]));
+    expect(
+      times.every((t, i) => i === 0 || t >= times[i - 1]!),
+      "receive times never go back",
+    ).toBe(true);
+  });
 });
