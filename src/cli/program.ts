@@ -127,6 +127,10 @@ export function createProgram(): Command {
       "the symbol of input that names none (a Binance public trades CSV piped in or renamed; otherwise from the file or zip entry name)",
       symbolName("--symbol"),
     )
+    .option(
+      "-m, --merge",
+      "merge the files by receive time, each keeping its order, instead of reading them one after another (files recorded side by side: tardis.dev's incremental_book_L2, trades and quotes of one day)",
+    )
     .option("-j, --json", "print one JSON object { symbols, input } instead of the table (docs/replay-summary.schema.json)")
     .option("-o, --out <file>", "write every score update to <file>, one JSON line each")
     .option("-r, --report <file>", "write an HTML report with charts, markers of the actionable decisions and a summary table to <file>")
@@ -149,6 +153,7 @@ export function createProgram(): Command {
         `confluence replay ${BTC} --preset ultraFast --report report.html`,
         `confluence replay ${BTC} -o scores.jsonl --config my-weights.json`,
         `zcat ${BTC} | confluence replay - --json`,
+        "confluence replay --merge binance_incremental_book_L2_2024-08-08_BTCUSDT.csv.gz binance_trades_2024-08-08_BTCUSDT.csv.gz",
       ]),
     )
     .action(
@@ -161,6 +166,7 @@ export function createProgram(): Command {
           backend: "wasm" | "js";
           workers?: number;
           symbol?: string;
+          merge?: true;
           preset?: PresetName;
           config?: string;
         },
@@ -178,6 +184,7 @@ export function createProgram(): Command {
             ...(flags.report ? { report: flags.report } : {}),
             ...(flags.workers ? { workers: flags.workers } : {}),
             ...(flags.symbol ? { symbol: flags.symbol } : {}),
+            ...(flags.merge ? { merge: true } : {}),
           },
           out,
         );
@@ -479,7 +486,11 @@ export function createProgram(): Command {
         `zcat ${BTC} | confluence publish -r redis://127.0.0.1:6379 -`,
       ]),
     )
-    .action(async (captures: string[], flags: { redis: string; batch: number; symbol?: string }) => {
+    .option(
+      "-m, --merge",
+      "merge the files by receive time, each keeping its order (files recorded side by side), instead of one after another",
+    )
+    .action(async (captures: string[], flags: { redis: string; batch: number; symbol?: string; merge?: true }) => {
       checkCaptures(captures);
       const { publishCommand } = await import("./publish.js");
       await publishCommand(captures, flags);

@@ -13,6 +13,8 @@ export interface PublishFlags {
   readonly batch: number;
   /** The symbol of input that names none. */
   readonly symbol?: string;
+  /** Merge the files by receive time. */
+  readonly merge?: true;
 }
 
 export async function publishCommand(files: readonly string[], flags: PublishFlags): Promise<void> {
@@ -23,6 +25,7 @@ export async function publishCommand(files: readonly string[], flags: PublishFla
       batch: flags.batch,
       ...(files.includes("-") ? { stdin: process.stdin } : {}),
       ...(flags.symbol ? { symbol: flags.symbol } : {}),
+      ...(flags.merge ? { merge: true } : {}),
     });
     const width = Math.max(6, ...Object.keys(r.symbols).map((s) => s.length));
     for (const [symbol, n] of Object.entries(r.symbols))

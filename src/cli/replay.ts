@@ -53,6 +53,8 @@ export interface ReplayOptions {
   readonly scoring: ScoringConfig;
   /** The symbol of input that names none (a Binance public trades CSV piped in or renamed). */
   readonly symbol?: string;
+  /** Merge the files by receive time instead of reading them one after another. */
+  readonly merge?: boolean;
 }
 
 /**
@@ -160,6 +162,7 @@ export async function replay(options: ReplayOptions, stdout: (s: string) => void
         {
           ...(options.files.includes("-") ? { stdin: process.stdin } : {}),
           ...(options.symbol ? { symbol: options.symbol } : {}),
+          ...(options.merge ? { merge: true } : {}),
           onProgress: (bytes: number) => bar?.update(bytes, { events }),
         },
       );

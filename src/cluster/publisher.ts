@@ -28,6 +28,8 @@ export interface PublishOptions {
   readonly stdin?: NodeJS.ReadableStream;
   /** The symbol of input that names none (replayCaptureFiles). */
   readonly symbol?: string;
+  /** Merge the files by receive time (replayCaptureFiles). */
+  readonly merge?: boolean;
 }
 
 export interface PublishResult {
@@ -130,6 +132,7 @@ export async function publishCaptures(redis: Redis, files: readonly string[], op
   const capture = await replayCaptureFiles(files, (e) => publisher.push(e), {
     ...(options.stdin ? { stdin: options.stdin } : {}),
     ...(options.symbol ? { symbol: options.symbol } : {}),
+    ...(options.merge ? { merge: true } : {}),
   });
   await publisher.flush();
   return {

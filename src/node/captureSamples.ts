@@ -10,7 +10,8 @@ import type { ConfluenceConfigInput } from "../confluence/config.js";
 import type { Kernels } from "../kernels/types.js";
 import { SampleCollector } from "../evaluate/sampleCollector.js";
 import type { SampleSet } from "../evaluate/sampleSet.js";
-import { replayCaptureFiles, STDIN_NAME } from "./captureReader.js";
+import { replayCaptureFiles } from "./captureReader.js";
+import { STDIN_NAME } from "./openInput.js";
 
 export interface CaptureSamplesOptions {
   /** The scoring configuration under test. */

@@ -26,6 +26,11 @@ const SAMPLES: [string, string, string, string][] = [
   ["binance-futures_incremental_book_L2_2024-08-08_ETHUSDT.csv.gz", "ETHUSDT", "tardis-incremental-book-l2", "receive"],
   ["BTCUSDT-aggTrades-2024-08-08.zip", "BTCUSDT", "binance-agg-trades", "exchange"],
   ["ETHUSDT-trades-2024-08-08.zip", "ETHUSDT", "binance-trades", "exchange"],
+  ["ethusdt-usdm.ws.jsonl.gz", "ETHUSDT", "binance-ws", "exchange"],
+  ["binance-futures_trades_2024-08-08_ETHUSDT.csv.gz", "ETHUSDT", "tardis-trades", "receive"],
+  ["binance-futures_quotes_2024-08-08_ETHUSDT.csv.gz", "ETHUSDT", "tardis-quotes", "receive"],
+  ["BTCUSDT-trades-2024-08-08.csv", "BTCUSDT", "binance-trades", "exchange"],
+  ["ETHUSDT-aggTrades-2024-08-08.csv", "ETHUSDT", "binance-agg-trades", "exchange"],
 ];
 
 describe("confluence replay on every format", () => {
@@ -63,6 +68,27 @@ describe("confluence replay on every format", () => {
     expect(unnamed.stderr).toMatch(/^confluence: <stdin>: a Binance public trades CSV names no symbol and none was given: .*--symbol/);
     const bad = await confluence(["replay", "-", "--symbol", "BTC USDT"], { input: bytes });
     expect(bad.code).toBe(2);
+  });
+
+  test("--merge: tardis.dev's book, trades and quotes of a day replayed as they arrived, the book in sync", async () => {
+    const files = [
+      "binance_incremental_book_L2_2024-08-08_BTCUSDT.csv.gz",
+      "binance_trades_2024-08-08_BTCUSDT.csv",
+      "binance_quotes_2024-08-08_BTCUSDT.csv.gz",
+    ].map(fixture);
+    const r = await confluence(["replay", "--merge", ...files, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(validate(out), JSON.stringify(validate.errors)).toBe(true);
+    expect(out.input.files.map((f: { format: string }) => f.format)).toEqual([
+      "tardis-incremental-book-l2",
+      "tardis-trades",
+      "tardis-quotes",
+    ]);
+    const s = out.symbols.BTCUSDT;
+    expect(s.events).toMatchObject({ trade: 297, snapshot: 1, rejected: 0 });
+    expect(s.events.quote).toBeGreaterThan(1000);
+    expect(s.book.synced).toBe(true);
   });
 
   test("evaluate reads a tardis incremental_book_L2 file and says which format and clock it read", async () => {
@@ -103,5 +129,19 @@ describe.skipIf(skipRedis)("confluence publish on the formats", () => {
     });
     expect(piped.code, piped.stderr).toBe(0);
     expect(await redis.xlen(inputKey("ETHUSDT"))).toBeGreaterThan(100);
+  });
+
+  test("--merge: the trades and quotes of a day in receive-time order in the stream", async () => {
+    await redis.del(inputKey("BTCUSDT"));
+    const files = ["binance_trades_2024-08-08_BTCUSDT.csv", "binance_quotes_2024-08-08_BTCUSDT.csv.gz"].map(fixture);
+    const r = await confluence(["publish", "-r", server.url, "--merge", ...files]);
+    expect(r.code, r.stderr).toBe(0);
+    const entries = await redis.xrange(inputKey("BTCUSDT"), "-", "+");
+    const times = entries.map(([, fields]) => JSON.parse(fields[fields.indexOf("e") + 1]!).r as number);
+    expect(new Set(entries.map(([, fields]) => JSON.parse(fields[fields.indexOf("e") + 1]!).t))).toEqual(new Set(["trade", "quote"]));
+    expect(
+      times.every((t, i) => i === 0 || t >= times[i - 1]!),
+      "receive times never go back",
+    ).toBe(true);
   });
 });

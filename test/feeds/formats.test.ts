@@ -13,7 +13,8 @@ import type { MarketEvent, QuoteEvent, TradeEvent } from "../../src/feeds/events
 import { detectFormat } from "../../src/feeds/formats/detectFormat.js";
 import type { InputFormat } from "../../src/feeds/formats/lineDecoder.js";
 import { lineDecoderFor } from "../../src/feeds/formats/lineDecoderFor.js";
-import { replayCaptureFiles, STDIN_NAME, type ReplayOptions } from "../../src/node/captureReader.js";
+import { replayCaptureFiles, type ReplayOptions } from "../../src/node/captureReader.js";
+import { STDIN_NAME } from "../../src/node/openInput.js";
 import { firstDifference } from "./support.js";
 
 const fixture = (name: string): string => new URL(`../fixtures/formats/${name}`, import.meta.url).pathname;
@@ -178,6 +179,29 @@ describe("each reader yields what the capture holds, for the information its for
     }
   });
 
+  test("raw websocket lines: a spot bookTicker (no exchange time) before any timed message of its symbol is rejected, after one it takes the latest", async () => {
+    const ticker = (u: number, s = "BTCUSDT"): string => `{"u":${u},"s":"${s}","b":"61837.63","B":"1.5","a":"61837.64","A":"2.5"}`;
+    const trade = (t: number, T: number): string =>
+      `{"stream":"btcusdt@trade","data":{"e":"trade","E":${T + 1},"s":"BTCUSDT","t":${t},"p":"61837.63","q":"0.02","T":${T},"m":true,"M":true}}`;
+    const file = join(dir, "raw.jsonl");
+    writeFileSync(
+      file,
+      `${[ticker(1), trade(10, 1723161255342), ticker(2), trade(11, 1723161255300), ticker(3), ticker(4, "ETHUSDT")].join("\n")}\n`,
+    );
+    const { events, stats } = await read([file]);
+    expect(events.map((e) => [e.type, e.receiveTime])).toEqual([
+      ["trade", 1723161255342],
+      ["quote", 1723161255342],
+      ["trade", 1723161255300],
+      ["quote", 1723161255342],
+    ]);
+    expect(stats.rejections.map((r) => [r.line, r.reason])).toEqual([
+      [1, "bad-timestamp"],
+      [6, "bad-timestamp"],
+    ]);
+    expect(stats.rejections[0]!.message).toMatch(/a quote of BTCUSDT with no exchange time before any timed message of BTCUSDT/);
+  });
+
   test("tardis trades: the capture's trades, same ids, prices, quantities, sides and times (receive time to the µs)", async () => {
     for (const [name, reference] of [
       ["binance_trades_2024-08-08_BTCUSDT.csv", () => spot],
@@ -315,6 +339,55 @@ describe("each reader yields what the capture holds, for the information its for
       expect(k, `${name}: every trade in an aggregate`).toBe(want.length);
       if (text) expect(text.startsWith("agg_trade_id,")).toBe(true);
     }
+  });
+});
+
+describe("files recorded side by side, merged by receive time", () => {
+  test("tardis trades and quotes merged: each file in its order, receive times never going back, ties to the file given first", async () => {
+    const files = [fixture("binance_trades_2024-08-08_BTCUSDT.csv"), fixture("binance_quotes_2024-08-08_BTCUSDT.csv.gz")];
+    const seen: number[] = [];
+    const { events, stats } = await read(files, { merge: true, onProgress: (b) => seen.push(b) });
+    // a merge is each file in its own order, receive times never going back, and at a tie the file given first
+    const alone = await Promise.all(files.map(async (f) => (await read([f])).events));
+    expect(firstDifference(trades(events), alone[0]!), "the trades file's order").toBeNull();
+    expect(firstDifference(quotes(events), alone[1]!), "the quotes file's order").toBeNull();
+    expect(
+      events.every(
+        (e, i) => i === 0 || e.receiveTime !== events[i - 1]!.receiveTime || !(e.type === "trade" && events[i - 1]!.type === "quote"),
+      ),
+      "at a tie the trade (the file given first) comes first",
+    ).toBe(true);
+    const want = spot.filter((e) => e.type === "trade" || e.type === "quote");
+    expect(
+      events.every((e, i) => i === 0 || e.receiveTime >= events[i - 1]!.receiveTime),
+      "receive times never go back",
+    ).toBe(true);
+    expect(stats.files.map((f) => [f.file, f.format])).toEqual([
+      [files[0], "tardis-trades"],
+      [files[1], "tardis-quotes"],
+    ]);
+    expect(stats.events).toBe(want.length);
+    expect(seen.at(-1), "progress counts the stored bytes of both files").toBe(files.reduce((n, f) => n + readFileSync(f).length, 0));
+  });
+
+  test("the book merged with the trades: the same books after each diff as the L2 file alone", async () => {
+    const l2 = fixture("binance_incremental_book_L2_2024-08-08_BTCUSDT.csv.gz");
+    const merged = await read([l2, fixture("binance_trades_2024-08-08_BTCUSDT.csv")], { merge: true });
+    const alone = await read([l2]);
+    const book = (events: readonly MarketEvent[]): MarketEvent[] => events.filter((e) => e.type === "depth" || e.type === "snapshot");
+    expect(firstDifference(book(merged.events), alone.events)).toBeNull();
+    expect(trades(merged.events).length).toBe(trades(spot).length);
+  });
+
+  test("a file in the merge with no valid line: EmptyCaptureError naming it; one in no format: UnknownFormatError", async () => {
+    const bad = join(dir, "bad-trades.csv");
+    writeFileSync(bad, "exchange,symbol,timestamp,local_timestamp,id,side,price,amount\nbinance,BTCUSDT,1,2,3,buy,x,1\n");
+    const error = await failure([fixture("binance_quotes_2024-08-08_BTCUSDT.csv.gz"), bad], { merge: true });
+    expect(error.name).toBe("EmptyCaptureError");
+    expect(error.message).toContain(bad);
+    const empty = join(dir, "empty.csv");
+    writeFileSync(empty, "");
+    expect(await failure([fixture("binance_quotes_2024-08-08_BTCUSDT.csv.gz"), empty], { merge: true })).toBeInstanceOf(UnknownFormatError);
   });
 });
 

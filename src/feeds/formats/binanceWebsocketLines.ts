@@ -4,7 +4,8 @@
  * payload, and REST depth snapshots, with no receive time. The exchange's own time stands
  * in for the receive time (clock "exchange"): a trade's `T`, a depth diff's or futures
  * bookTicker's `E`. Spot bookTicker and the spot REST snapshot carry no time: they get the
- * latest exchange time seen for their symbol (the stream's clock where they arrived); one
+ * greatest exchange time seen so far for their symbol (the stream's clock where they
+ * arrived, never moving back when a trade's T trails a diff's E); one
  * before any timed message of its symbol has no time to stand at and is rejected
  * ("bad-timestamp"). Decoding is the capture parser's: the byte-level fast path, then
  * decodeBinanceMessage, the reference. Bounded: the latest times of at most MAX_SYMBOLS
@@ -24,7 +25,7 @@ export class BinanceWebsocketLines implements LineDecoder {
   readonly expected = "lines of one Binance websocket message (JSON), combined-stream or bare";
   private readonly fast = new FastDecoder();
   private readonly utf8 = new TextDecoder("utf-8", { fatal: true });
-  /** The latest exchange time per symbol. */
+  /** The greatest exchange time seen per symbol. */
   private readonly latest = new Map<string, number>();
 
   line(b: Uint8Array, start: number, end: number, sink: LineSink): void {
