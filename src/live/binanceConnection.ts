@@ -195,7 +195,8 @@ interface Settings {
 
 function settings(o: BinanceConnectionOptions): Settings {
   const market = o.market ?? "spot";
-  if (market !== "spot" && market !== "usdm" && market !== "coinm") throw new InvalidParameterError("market", market, '"spot", "usdm" or "coinm"');
+  if (market !== "spot" && market !== "usdm" && market !== "coinm")
+    throw new InvalidParameterError("market", market, '"spot", "usdm" or "coinm"');
   if (!Array.isArray(o.symbols) || o.symbols.length === 0 || o.symbols.length > MAX_SYMBOLS)
     throw new InvalidParameterError("symbols", o.symbols, `an array of 1 to ${MAX_SYMBOLS} symbols`);
   const symbols: string[] = [];
@@ -314,7 +315,11 @@ class Client implements BinanceConnection {
     this.s = settings(o);
     const WS = o.webSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
     if (WS === undefined)
-      throw new InvalidParameterError("webSocket", undefined, "a WebSocket constructor (Node 20 has none built in: use confluence-hft/node)");
+      throw new InvalidParameterError(
+        "webSocket",
+        undefined,
+        "a WebSocket constructor (Node 20 has none built in: use confluence-hft/node)",
+      );
     this.WS = WS;
     const f = o.fetch ?? globalThis.fetch;
     if (typeof f !== "function") throw new InvalidParameterError("fetch", f, "a fetch function");
@@ -717,7 +722,12 @@ class Client implements BinanceConnection {
     const bridgeable = this.futures ? id >= state.chainU || id === state.chainPu : id + 1 >= state.chainU;
     if (!bridgeable) {
       state.stats.staleSnapshots++;
-      this.status({ type: "sync", symbol: state.symbol, synced: false, reason: `stale snapshot ${id} before the chain's first update ${state.chainU}` });
+      this.status({
+        type: "sync",
+        symbol: state.symbol,
+        synced: false,
+        reason: `stale snapshot ${id} before the chain's first update ${state.chainU}`,
+      });
       return this.failed(state, 0);
     }
     state.failures = 0;
