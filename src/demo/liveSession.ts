@@ -63,6 +63,8 @@ export class LiveSession {
       market: this.source.market,
       ...(this.source.endpoint !== undefined && { endpoint: this.source.endpoint }),
       ...(this.source.restEndpoint !== undefined && { restEndpoint: this.source.restEndpoint }),
+      // connectBinance calls its fetch as a method, and a browser's fetch called on another `this` throws "Illegal invocation"
+      fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init),
       onEvent: (e, raw) => this.onEvent(e, raw),
       onStatus: (s) => this.onStatus(s),
     });

@@ -46,6 +46,8 @@ interface Exposed {
   points: Record<string, ReturnType<SymbolChart["pointCounts"]>>;
   /** Chart points dropped per symbol to the chart's bound (a series keeps the latest 20,000). */
   trimmed: Record<string, number>;
+  /** Score updates so far per symbol. */
+  scoreUpdates: Record<string, number>;
   /** A live session's connection, as of the last frame (null in a replay). */
   live: LiveFrame | null;
   /** A stopped live session's recording (capture format), when recording was on. */
@@ -331,6 +333,7 @@ class Dashboard {
     x.events = frame.processed;
     x.eventsPerSec = frame.eventsPerSec;
     x.points = Object.fromEntries([...this.charts].map(([symbol, c]) => [symbol, c.pointCounts()]));
+    for (const s of frame.symbols) x.scoreUpdates[s.symbol] = s.scoreUpdates;
     x.trimmed = Object.fromEntries([...this.charts].map(([symbol, c]) => [symbol, c.trimmed]));
   }
 
@@ -459,6 +462,7 @@ function initial(state: State): Exposed {
     backend: null,
     points: {},
     trimmed: {},
+    scoreUpdates: {},
     live: null,
     recording: null,
   };
