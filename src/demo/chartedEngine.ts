@@ -3,8 +3,13 @@
  * changes that gave none: while the analyzer warms up or the book waits for a snapshot,
  * the price already moves) are sampled into chart points per symbol, and whose state is
  * turned into the frames the page draws. The replay and the live session feed it the
- * same way, event by event, so a live run and the replay of its recording draw the same.
- * Sampling happens outside the engine's own latency timing.
+ * same way, event by event. Sampling happens outside the engine's own latency timing.
+ *
+ * The chart's time axis: a replay draws on event time (the market's own clock); a live
+ * session on the local receive time, which every live message has — the exchange's
+ * clocks differ between the streams and the REST snapshot (a spot snapshot has none, so
+ * its point would fall at the local time among exchange times: on a recording served
+ * later, years apart), and on a live screen "now" is the browser's clock.
  */
 import type { Kernels } from "../kernels/types.js";
 import { eventTime, type MarketEvent } from "../feeds/events.js";
@@ -23,6 +28,7 @@ export class ChartedEngine {
   constructor(
     kernels: Kernels,
     private readonly bucketMs: number,
+    private readonly axis: "event" | "receive",
   ) {
     this.engine = new StreamingEngine(kernels, { onScore: (u) => this.scored.push(u) });
   }
@@ -69,7 +75,7 @@ export class ChartedEngine {
     for (const u of this.scored) {
       const view = this.engine.symbolState(u.symbol)!;
       const t = view.trades;
-      this.collector(u.symbol).add(u.time, u, view.book(), t.buyVolume - t.sellVolume);
+      this.collector(u.symbol).add(this.axis === "receive" ? u.receiveTime : u.time, u, view.book(), t.buyVolume - t.sellVolume);
     }
     this.scored.length = 0;
   }
@@ -78,7 +84,7 @@ export class ChartedEngine {
   private sampleBook(e: MarketEvent): void {
     const view = this.engine.symbolState(e.symbol)!;
     const t = view.trades;
-    this.collector(e.symbol).add(eventTime(e), null, view.book(), t.buyVolume - t.sellVolume);
+    this.collector(e.symbol).add(this.axis === "receive" ? e.receiveTime : eventTime(e), null, view.book(), t.buyVolume - t.sellVolume);
   }
 
   private collector(symbol: string): SeriesCollector {

@@ -24,7 +24,7 @@ import { ChartedEngine } from "./chartedEngine.js";
 import type { Frame, FromWorker, LinkState, LiveFrame, LiveSource } from "./pageProtocol.js";
 
 const FRAME_MS = 16;
-/** One chart point per second of event time: a day is 86,400 points a series (the chart keeps the latest). */
+/** One chart point per second of local receive time: a day is 86,400 points a series (the chart keeps the latest). */
 export const LIVE_BUCKET_MS = 1000;
 /** The recording holds at most this many characters of capture lines (~128 MB in the browser); later messages are counted, not kept. */
 const MAX_RECORD_CHARS = 64 * 2 ** 20;
@@ -52,7 +52,7 @@ export class LiveSession {
     private readonly source: LiveSource,
     private readonly post: (message: FromWorker) => void,
   ) {
-    this.engine = new ChartedEngine(kernels, LIVE_BUCKET_MS);
+    this.engine = new ChartedEngine(kernels, LIVE_BUCKET_MS, "receive");
     this.recording = source.record ? [] : null;
   }
 

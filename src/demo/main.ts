@@ -284,7 +284,7 @@ class Dashboard {
           $("#backend").textContent = m.backend;
           this.exposed().backend = m.backend;
           this.perf.setTimer(m.timerResolutionUs);
-          this.span = `one chart point per ${duration(m.bucketMs)} of event time`;
+          this.span = `one chart point per ${duration(m.bucketMs)} of local time`;
           this.message(`connecting to ${m.url}`, "info");
           this.showState();
           break;
@@ -328,6 +328,7 @@ class Dashboard {
       if (this.linkState !== frame.live.state) {
         this.linkState = frame.live.state;
         this.showState();
+        if (frame.live.state === "open") this.message(`live from ${frame.live.url} · ${this.span}`, "info");
       }
     }
     x.events = frame.processed;

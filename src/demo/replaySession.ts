@@ -40,7 +40,7 @@ export class ReplaySession {
     speed: Speed,
     private readonly post: (message: FromWorker) => void,
   ) {
-    this.engine = new ChartedEngine(kernels, bucketMs);
+    this.engine = new ChartedEngine(kernels, bucketMs, "event");
     this.speed = speed;
     this.anchorEvent = events[0]!.receiveTime;
     this.yieldChannel.port1.onmessage = () => this.step();

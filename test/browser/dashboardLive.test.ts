@@ -162,6 +162,13 @@ describe.skipIf(skipBrowser)("the dashboard live against the fake exchange, in C
       const later = await received(page, fake.framesSent);
       for (const s of symbols)
         expect(later.scoreUpdates[s]!, `${s}: the score updated as 3,000 more lines arrived`).toBeGreaterThan(first.scoreUpdates[s]!);
+      const points = await page.evaluate(
+        () => (window as unknown as { __confluence: { points: Record<string, Record<string, number>> } }).__confluence.points,
+      );
+      for (const s of symbols) {
+        expect(points[s]!.mid, `${s}: the mid price charted`).toBeGreaterThan(0);
+        expect(points[s]!.score, `${s}: the score charted`).toBeGreaterThan(0);
+      }
 
       await fake.run();
       const end = await received(page, fake.framesSent);
