@@ -8,7 +8,7 @@
 
 /** The delay before retry number `attempt` (0-based): initial·2^attempt capped at max, scaled by a jitter in [0.5, 1). */
 export function backoffDelay(attempt: number, initialMs: number, maxMs: number, random: () => number = Math.random): number {
-  const base = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 30));
+  const base = Math.min(maxMs, initialMs * (1 << Math.min(attempt, 30)));
   return base * (0.5 + random() / 2);
 }
 
