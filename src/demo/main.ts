@@ -9,15 +9,23 @@
  * so the worker never sends faster than the page draws. One worker per replay: a new
  * replay terminates the previous one. URL parameters: speed=1|10|max, backend=wasm|js,
  * scalar=1 (the scalar WASM build), autoplay=0, symbol=<selected>.
- * For tests: window.__confluence ({ done, summary, events, eventsPerSec, … }) and
+ *
+ * Live mode, `?live=BTCUSDT,ETHUSDT&market=spot|usdm|coinm` (and `endpoint=` / `rest=`
+ * for a testnet or a local exchange, `record=1` to keep what arrives): the worker
+ * connects to Binance's public streams itself and runs the same engine on them, drawing
+ * the same charts and panels, plus the connection's state; "stop" closes it and gives
+ * the summary (and the recording, to save and replay).
+ * For tests: window.__confluence ({ done, summary, events, eventsPerSec, live, … }) and
  * body[data-state] = idle | running | done | error.
  */
 import { PRESETS } from "../confluence/config.js";
 import type { SymbolSummary } from "../pipeline/summary.js";
+import type { BinanceMarket } from "../live/binanceConnection.js";
+import { ConnectionPanel } from "./connectionPanel.js";
 import { DetailPanel } from "./detailPanel.js";
 import { bytes, clock, duration, fixed, int, price, priceDigits, rate } from "./format.js";
 import { PerfPanel } from "./perfPanel.js";
-import type { CaptureSource, Frame, FromWorker, Speed, SymbolFrame, ToWorker } from "./pageProtocol.js";
+import type { CaptureSource, Frame, FromWorker, LiveFrame, LiveSource, Speed, SymbolFrame, ToWorker } from "./pageProtocol.js";
 import { SymbolChart } from "./symbolChart.js";
 import { Watchlist } from "./watchlist.js";
 
@@ -36,6 +44,14 @@ interface Exposed {
   backend: string | null;
   /** Chart points per symbol and series. */
   points: Record<string, ReturnType<SymbolChart["pointCounts"]>>;
+  /** Chart points dropped per symbol to the chart's bound (a series keeps the latest 20,000). */
+  trimmed: Record<string, number>;
+  /** Score updates so far per symbol. */
+  scoreUpdates: Record<string, number>;
+  /** A live session's connection, as of the last frame (null in a replay). */
+  live: LiveFrame | null;
+  /** A stopped live session's recording (capture format), when recording was on. */
+  recording: string | null;
 }
 declare global {
   interface Window {
@@ -48,6 +64,25 @@ const BACKEND = params.get("backend") === "js" ? "js" : "wasm";
 const SCALAR = params.get("scalar") === "1";
 const $ = <T extends HTMLElement = HTMLElement>(selector: string): T => document.querySelector<T>(selector)!;
 
+/** The live session the URL asks for (`live=` symbols, comma-separated), or null for a replay. */
+function liveSource(): LiveSource | null {
+  const symbols = params.get("live");
+  if (symbols === null) return null;
+  const endpoint = params.get("endpoint"),
+    rest = params.get("rest");
+  return {
+    symbols: symbols
+      .split(",")
+      .map((x) => x.trim())
+      .filter((x) => x !== ""),
+    // checked by connectBinance in the worker: a bad value comes back as its typed error's message
+    market: (params.get("market") ?? "spot") as BinanceMarket,
+    ...(endpoint !== null && { endpoint }),
+    ...(rest !== null && { restEndpoint: rest }),
+    record: params.get("record") === "1",
+  };
+}
+
 function parseSpeed(text: string | null): Speed {
   return text === "max" ? "max" : text === "10" ? 10 : 1;
 }
@@ -59,6 +94,10 @@ class Dashboard {
   private readonly watchlist = new Watchlist($<HTMLTableSectionElement>("#watchlist tbody"), (s) => this.select(s));
   private readonly detail = new DetailPanel($("#side"));
   private readonly perf = new PerfPanel($("#side"));
+  private readonly connection = new ConnectionPanel($("#connection"));
+  private linkState: LiveFrame["state"] | null = null;
+  /** A stopped live session's recording, as a blob URL and a file name. */
+  private recording: { url: string; name: string } | null = null;
   private queue: FromWorker[] = [];
   private drawing = false;
   private selected: string | null = params.get("symbol");
@@ -71,7 +110,7 @@ class Dashboard {
   private warned = false;
 
   constructor() {
-    this.expose({ done: false, state: "idle", events: 0, eventsPerSec: 0, summary: null, error: null, backend: null, points: {} });
+    this.expose(initial("idle"));
     this.showSpeed();
   }
 
@@ -111,7 +150,7 @@ class Dashboard {
   }
 
   togglePause(): void {
-    if (document.body.dataset.state !== "running") return;
+    if (document.body.dataset.state !== "running" || this.linkState !== null) return;
     this.paused = !this.paused;
     document.body.classList.toggle("paused", this.paused);
     $("#pause").textContent = this.paused ? "▶" : "❚❚";
@@ -119,8 +158,29 @@ class Dashboard {
     this.showState();
   }
 
+  /** Connects to the live streams in a new worker. */
+  goLive(live: LiveSource): void {
+    this.spawn(`live · ${live.market} · ${live.symbols.join(", ")}`, true);
+    this.send({ type: "live", live, backend: BACKEND, scalar: SCALAR });
+  }
+
+  /** Ends the live session: the worker closes the connection and sends the summary. */
+  stopLive(): void {
+    if (this.linkState === null || document.body.dataset.state !== "running") return;
+    $<HTMLButtonElement>("#stop").disabled = true;
+    this.send({ type: "stop" });
+  }
+
   private start(sources: CaptureSource[], label: string): void {
+    this.spawn(label, false);
+    this.send({ type: "start", sources, speed: this.speed, backend: BACKEND, scalar: SCALAR });
+  }
+
+  /** A clean board and a new worker, for a replay or a live session. */
+  private spawn(label: string, live: boolean): void {
     this.reset(label);
+    document.body.classList.toggle("live", live);
+    this.linkState = live ? "connecting" : null;
     this.setState("running");
     const worker = new Worker(new URL("./replayWorker.js", import.meta.url), { type: "module" });
     this.worker = worker;
@@ -136,7 +196,6 @@ class Dashboard {
     worker.onmessageerror = () => {
       if (worker === this.worker) this.fail("replay worker sent a message the page could not read");
     };
-    this.send({ type: "start", sources, speed: this.speed, backend: BACKEND, scalar: SCALAR });
   }
 
   /** Stops the current replay and clears the board. */
@@ -150,6 +209,11 @@ class Dashboard {
     this.watchlist.clear();
     this.detail.show(undefined);
     this.perf.clear();
+    this.connection.clear();
+    this.linkState = null;
+    if (this.recording !== null) URL.revokeObjectURL(this.recording.url);
+    this.recording = null;
+    $("#save").hidden = true;
     this.paused = false;
     document.body.classList.remove("paused");
     $("#pause").textContent = "❚❚";
@@ -162,7 +226,7 @@ class Dashboard {
     $("#backend").textContent = "–";
     this.progress(0);
     this.message(null);
-    this.expose({ done: false, state: "running", events: 0, eventsPerSec: 0, summary: null, error: null, backend: null, points: {} });
+    this.expose(initial("running"));
   }
 
   /** Says what was decoded — or, when lines were skipped, which and why. */
@@ -216,13 +280,21 @@ class Dashboard {
           this.described(m);
           this.showState();
           break;
+        case "connecting":
+          $("#backend").textContent = m.backend;
+          this.exposed().backend = m.backend;
+          this.perf.setTimer(m.timerResolutionUs);
+          this.span = `one chart point per ${duration(m.bucketMs)} of local time`;
+          this.message(`connecting to ${m.url}`, "info");
+          this.showState();
+          break;
         case "frame":
           this.apply(m.frame);
           framed = true;
           break;
         case "done":
           this.apply(m.frame);
-          this.finish(m.frame, m.summary);
+          this.finish(m.frame, m.summary, m.recording);
           break;
         case "error":
           this.fail(m.message);
@@ -248,11 +320,22 @@ class Dashboard {
     this.select(this.selected);
     this.perf.update(frame);
     $("#clock").textContent = frame.processed > 0 ? clock(frame.eventTime) : "–";
-    this.progress(frame.total > 0 ? frame.processed / frame.total : 0);
+    this.progress(frame.live === undefined && frame.total > 0 ? frame.processed / frame.total : 0);
     const x = this.exposed();
+    if (frame.live !== undefined) {
+      this.connection.update(frame.live);
+      x.live = frame.live;
+      if (this.linkState !== frame.live.state) {
+        this.linkState = frame.live.state;
+        this.showState();
+        if (frame.live.state === "open") this.message(`live from ${frame.live.url} · ${this.span}`, "info");
+      }
+    }
     x.events = frame.processed;
     x.eventsPerSec = frame.eventsPerSec;
     x.points = Object.fromEntries([...this.charts].map(([symbol, c]) => [symbol, c.pointCounts()]));
+    for (const s of frame.symbols) x.scoreUpdates[s.symbol] = s.scoreUpdates;
+    x.trimmed = Object.fromEntries([...this.charts].map(([symbol, c]) => [symbol, c.trimmed]));
   }
 
   private select(symbol: string | null): void {
@@ -263,7 +346,7 @@ class Dashboard {
     this.detail.show(this.latest.get(symbol));
   }
 
-  private finish(frame: Frame, summary: Record<string, SymbolSummary>): void {
+  private finish(frame: Frame, summary: Record<string, SymbolSummary>, recording: string | undefined): void {
     this.worker?.terminate();
     this.worker = null;
     this.setState("done");
@@ -271,13 +354,40 @@ class Dashboard {
     x.summary = summary;
     x.done = true;
     const rejected = frame.symbols.reduce((n, s) => n + s.events.rejected, 0);
-    if (!this.warned) {
+    if (frame.live !== undefined) {
+      if (recording !== undefined) this.offerRecording(recording, frame.live);
+      this.message(
+        `${int(frame.processed)} events scored live over ${fixed(frame.wallMs / 1000, 1)} s (${int(rejected)} rejected by the engine, ` +
+          `${int(frame.live.stats.garbage)} garbage frames) · ${this.span}`,
+        "info",
+      );
+    } else if (!this.warned) {
       this.message(
         `${int(frame.processed)} events replayed in ${fixed(frame.busyMs, 0)} ms of worker time (${rate(frame.eventsPerSec)}), ` +
           `${int(rejected)} rejected by the engine · ${this.span}`,
         "info",
       );
     }
+  }
+
+  /** Offers the recording as a capture file to save (drop it on the page to replay it). */
+  private offerRecording(recording: string, live: LiveFrame): void {
+    this.recording = {
+      url: URL.createObjectURL(new Blob([recording], { type: "text/plain" })),
+      name: `confluence-live-${Object.keys(live.stats.symbols).join("-").toLowerCase()}-${new Date().toISOString().replace(/[:.]/g, "-")}.jsonl`,
+    };
+    const save = $("#save");
+    save.textContent = `save recording (${int(live.recorded)} messages)`;
+    save.hidden = false;
+    this.exposed().recording = recording;
+  }
+
+  saveRecording(): void {
+    if (this.recording === null) return;
+    const a = document.createElement("a");
+    a.href = this.recording.url;
+    a.download = this.recording.name;
+    a.click();
   }
 
   private fail(message: string): void {
@@ -293,13 +403,24 @@ class Dashboard {
     document.body.dataset.state = state;
     this.exposed().state = state;
     $<HTMLButtonElement>("#pause").disabled = state !== "running";
+    $<HTMLButtonElement>("#stop").disabled = state !== "running";
     this.showState();
   }
 
   private showState(): void {
     const state = document.body.dataset.state as State;
     const pace = this.speed === "max" ? "max" : `${this.speed}×`;
-    $("#state").textContent = state === "running" ? (this.paused ? "paused" : this.total ? `replay ${pace}` : "loading") : state;
+    const running =
+      this.linkState !== null
+        ? this.linkState === "open"
+          ? "live"
+          : this.linkState
+        : this.paused
+          ? "paused"
+          : this.total
+            ? `replay ${pace}`
+            : "loading";
+    $("#state").textContent = state === "running" ? running : state;
   }
 
   private showSpeed(): void {
@@ -331,6 +452,23 @@ class Dashboard {
   }
 }
 
+function initial(state: State): Exposed {
+  return {
+    done: false,
+    state,
+    events: 0,
+    eventsPerSec: 0,
+    summary: null,
+    error: null,
+    backend: null,
+    points: {},
+    trimmed: {},
+    scoreUpdates: {},
+    live: null,
+    recording: null,
+  };
+}
+
 /** The chart header's quote line. */
 function quote(s: SymbolFrame): string {
   const b = s.book;
@@ -359,6 +497,8 @@ for (const b of document.querySelectorAll<HTMLButtonElement>("#speed button")) {
   b.addEventListener("click", () => dashboard.setSpeed(parseSpeed(b.dataset.speed ?? null)));
 }
 $("#pause").addEventListener("click", () => dashboard.togglePause());
+$("#stop").addEventListener("click", () => dashboard.stopLive());
+$("#save").addEventListener("click", () => dashboard.saveRecording());
 document.addEventListener("keydown", (e) => {
   if (e.code === "Space" && !(e.target instanceof HTMLInputElement || e.target instanceof HTMLButtonElement)) {
     e.preventDefault();
@@ -391,4 +531,6 @@ document.addEventListener("drop", (e) => {
   dashboard.playFiles([...(e.dataTransfer?.files ?? [])]);
 });
 
-if (params.get("autoplay") !== "0") void dashboard.playBundled();
+const live = liveSource();
+if (live !== null) dashboard.goLive(live);
+else if (params.get("autoplay") !== "0") void dashboard.playBundled();

@@ -1,11 +1,14 @@
 /**
- * The messages between the dashboard page and its replay worker. The page starts a
- * replay (captures, speed, backend), changes speed or pauses, and acknowledges each
- * frame once it has drawn it; the worker answers with load progress, then frames (at
- * most one per animation frame of the page: what changed since the last one), then a
- * final frame with the replay summary — or one error message, after which nothing is
- * replayed. Types only: both sides are bundled separately.
+ * The messages between the dashboard page and its worker. The page starts a replay
+ * (captures, speed, backend) or a live session (symbols, market, endpoints), changes
+ * speed or pauses a replay, stops a live session, and acknowledges each frame once it
+ * has drawn it; the worker answers with load progress (a replay) or the connection
+ * opening (live), then frames (at most one per animation frame of the page: what
+ * changed since the last one; live frames carry the connection's state), then a final
+ * frame with the summary — or one error message, after which nothing runs. Types only:
+ * both sides are bundled separately.
  */
+import type { BinanceMarket, ConnectionStats } from "../live/binanceConnection.js";
 import type { BookSummary, EventCounts, ScoreUpdate } from "../pipeline/engine.js";
 import type { SymbolSummary } from "../pipeline/summary.js";
 
@@ -15,6 +18,17 @@ export type Speed = 1 | 10 | "max";
 /** A capture to replay: a URL to fetch (the bundled ones) or a file the user gave. */
 export type CaptureSource = { readonly name: string; readonly url: string } | { readonly name: string; readonly file: Blob };
 
+/** A live session: the public streams of these symbols, through connectBinance in the worker. */
+export interface LiveSource {
+  readonly symbols: readonly string[];
+  readonly market: BinanceMarket;
+  /** WebSocket and REST bases (testnets, tests); Binance's by default. */
+  readonly endpoint?: string;
+  readonly restEndpoint?: string;
+  /** Keep what arrives as capture lines (bounded), to save and replay later. */
+  readonly record: boolean;
+}
+
 export type ToWorker =
   | {
       readonly type: "start";
@@ -23,6 +37,9 @@ export type ToWorker =
       readonly backend: "wasm" | "js";
       readonly scalar: boolean;
     }
+  | { readonly type: "live"; readonly live: LiveSource; readonly backend: "wasm" | "js"; readonly scalar: boolean }
+  /** Ends a live session: the worker closes the connection and answers "done". */
+  | { readonly type: "stop" }
   | { readonly type: "speed"; readonly speed: Speed }
   | { readonly type: "pause"; readonly paused: boolean }
   /** The page drew the last frame: the worker may send the next. */
@@ -65,9 +82,25 @@ export interface SymbolFrame {
   readonly rejections: readonly string[];
 }
 
+/** Where a live connection stands. */
+export type LinkState = "connecting" | "open" | "reconnecting" | "closed";
+
+export interface LiveFrame {
+  readonly state: LinkState;
+  /** The stream URL. */
+  readonly url: string;
+  /** The connection's counters (per-symbol sync, gaps, resyncs, garbage, reconnects, server-time offset), copied. */
+  readonly stats: ConnectionStats;
+  /** The last non-fatal trouble the connection reported (a failed snapshot, a drop), with its local time (ms). */
+  readonly lastIssue: { readonly time: number; readonly message: string } | null;
+  /** Messages kept for the recording, and those the recording's bound turned away. */
+  readonly recorded: number;
+  readonly recordDropped: number;
+}
+
 export interface Frame {
   readonly symbols: readonly SymbolFrame[];
-  /** Events replayed so far, of `total`. */
+  /** Events processed so far, of `total` (live: total = processed). */
   readonly processed: number;
   readonly total: number;
   /** Receive time (ms since the epoch) of the last event replayed. */
@@ -80,6 +113,8 @@ export interface Frame {
   readonly eventsPerSec: number;
   /** All symbols' latency histograms merged. */
   readonly latencyNs: LatencyNs;
+  /** Live sessions only. */
+  readonly live?: LiveFrame;
 }
 
 export interface FileStats {
@@ -108,6 +143,19 @@ export type FromWorker =
       /** Lines rejected while decoding, with where and why (the replay goes on without them). */
       readonly warnings: readonly string[];
     }
+  | {
+      readonly type: "connecting";
+      readonly backend: string;
+      readonly url: string;
+      readonly bucketMs: number;
+      readonly timerResolutionUs: number;
+    }
   | { readonly type: "frame"; readonly frame: Frame }
-  | { readonly type: "done"; readonly frame: Frame; readonly summary: Record<string, SymbolSummary> }
+  | {
+      readonly type: "done";
+      readonly frame: Frame;
+      readonly summary: Record<string, SymbolSummary>;
+      /** A live session with recording on: what arrived, in the capture format (one line per message). */
+      readonly recording?: string;
+    }
   | { readonly type: "error"; readonly message: string };

@@ -38,7 +38,7 @@ export class PerfPanel {
       if (s.book.synced) synced++;
       gaps += s.book.gaps;
     }
-    this.field("events").textContent = `${int(frame.processed)} / ${int(frame.total)}`;
+    this.field("events").textContent = frame.live ? int(frame.processed) : `${int(frame.processed)} / ${int(frame.total)}`;
     this.field("rejected").textContent = int(rejected);
     this.field("synced").textContent = `${synced} / ${frame.symbols.length}`;
     this.field("gaps").textContent = int(gaps);

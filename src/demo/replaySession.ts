@@ -1,19 +1,15 @@
 /**
- * One replay in the worker: decoded events through a StreamingEngine, paced at event
+ * One replay in the worker: decoded events through the dashboard's engine
+ * (chartedEngine.ts: a StreamingEngine sampled into chart points), paced at event
  * time × 1 or × 10 or as fast as possible, in short slices so speed changes and pauses
  * take effect at once. After each slice it may send the page a frame — only when the
  * page has drawn the previous one (its ack) and at most every 16 ms, so updates follow
- * the page's animation frames however fast events go. The engine's latency histograms
- * time each event; sampling the book for the charts (at each score update, and at book
- * events that gave none) happens outside that timing.
+ * the page's animation frames however fast events go.
  */
 import type { Kernels } from "../kernels/types.js";
-import { eventTime, type MarketEvent } from "../feeds/events.js";
-import { StreamingEngine, type ScoreUpdate } from "../pipeline/engine.js";
-import { LatencyHistogram } from "../pipeline/latencyHistogram.js";
-import { summarize } from "../pipeline/summary.js";
-import { SeriesCollector } from "./seriesCollector.js";
-import type { Frame, FromWorker, LatencyNs, Speed, SymbolFrame } from "./pageProtocol.js";
+import type { MarketEvent } from "../feeds/events.js";
+import { ChartedEngine } from "./chartedEngine.js";
+import type { Frame, FromWorker, Speed } from "./pageProtocol.js";
 
 /** Longest stretch of work between two looks at the message queue, ms. */
 const SLICE_MS = { paced: 8, max: 25 };
@@ -22,10 +18,7 @@ const FRAME_MS = 16;
 const CLOCK_EVERY = 256;
 
 export class ReplaySession {
-  private readonly engine: StreamingEngine;
-  private readonly collectors = new Map<string, SeriesCollector>();
-  /** Score updates of the event being processed, sampled once it is done. */
-  private readonly scored: ScoreUpdate[] = [];
+  private readonly engine: ChartedEngine;
   private next = 0;
   private busyMs = 0;
   private readonly started = performance.now();
@@ -43,11 +36,11 @@ export class ReplaySession {
   constructor(
     kernels: Kernels,
     private readonly events: readonly MarketEvent[],
-    private readonly bucketMs: number,
+    bucketMs: number,
     speed: Speed,
     private readonly post: (message: FromWorker) => void,
   ) {
-    this.engine = new StreamingEngine(kernels, { onScore: (u) => this.scored.push(u) });
+    this.engine = new ChartedEngine(kernels, bucketMs, "event");
     this.speed = speed;
     this.anchorEvent = events[0]!.receiveTime;
     this.yieldChannel.port1.onmessage = () => this.step();
@@ -114,16 +107,13 @@ export class ReplaySession {
     const deadline = t0 + (speed === Infinity ? SLICE_MS.max : SLICE_MS.paced);
     const due = speed === Infinity ? Infinity : this.anchorEvent + (t0 - this.anchorWall) * speed;
     const events = this.events,
-      engine = this.engine,
-      scored = this.scored;
+      engine = this.engine;
     let i = this.next;
     while (i < events.length) {
       const e = events[i]!;
       if (e.receiveTime > due) break;
       engine.process(e);
       i++;
-      if (scored.length > 0) this.sample();
-      else if (e.type === "depth" || e.type === "snapshot") this.sampleBook(e);
       if ((i & (CLOCK_EVERY - 1)) === 0 && performance.now() > deadline) break;
     }
     this.next = i;
@@ -140,71 +130,25 @@ export class ReplaySession {
     this.schedule(Math.min((events[i]!.receiveTime - due) / speed, FRAME_MS));
   }
 
-  private sample(): void {
-    for (const u of this.scored) {
-      const view = this.engine.symbolState(u.symbol)!;
-      const t = view.trades;
-      this.collector(u.symbol).add(u.time, u, view.book(), t.buyVolume - t.sellVolume);
-    }
-    this.scored.length = 0;
-  }
-
-  /** A book event that gave no score (warming up, or buffered until a snapshot): the price still moves. */
-  private sampleBook(e: MarketEvent): void {
-    const view = this.engine.symbolState(e.symbol)!;
-    const t = view.trades;
-    this.collector(e.symbol).add(eventTime(e), null, view.book(), t.buyVolume - t.sellVolume);
-  }
-
-  private collector(symbol: string): SeriesCollector {
-    let c = this.collectors.get(symbol);
-    if (!c) this.collectors.set(symbol, (c = new SeriesCollector(this.bucketMs)));
-    return c;
-  }
-
   private finish(): void {
     this.finished = true;
     const frame = this.frame();
-    const summary = summarize(this.engine, this.busyMs / 1000);
+    const summary = this.engine.summary(this.busyMs / 1000);
     this.post({ type: "done", frame, summary });
     this.yieldChannel.port1.close();
     this.engine.dispose();
   }
 
   private frame(): Frame {
-    const all = new LatencyHistogram();
-    const symbols: SymbolFrame[] = [];
-    for (const symbol of this.engine.symbols) {
-      const v = this.engine.symbolState(symbol)!;
-      all.merge(v.latency);
-      const t = v.trades;
-      symbols.push({
-        symbol,
-        points: this.collector(symbol).take(),
-        score: v.lastScore,
-        scoreUpdates: v.scoreUpdates,
-        book: v.book(),
-        events: { ...v.events },
-        buyVolume: t.buyVolume,
-        sellVolume: t.sellVolume,
-        latencyNs: quantiles(v.latency),
-        rejections: [...v.rejections],
-      });
-    }
     const last = this.events[Math.max(this.next - 1, 0)]!;
     return {
-      symbols,
+      ...this.engine.symbolFrames(),
       processed: this.next,
       total: this.events.length,
       eventTime: last.receiveTime,
       busyMs: this.busyMs,
       wallMs: performance.now() - this.started,
       eventsPerSec: this.busyMs > 0 ? Math.round(this.next / (this.busyMs / 1000)) : 0,
-      latencyNs: quantiles(all),
     };
   }
-}
-
-function quantiles(h: LatencyHistogram): LatencyNs {
-  return { p50: h.quantile(0.5), p99: h.quantile(0.99), p999: h.quantile(0.999), max: Math.round(h.max) };
 }

@@ -1,12 +1,14 @@
 /**
- * The dashboard's replay worker: loads the kernels (WASM SIMD or scalar, whichever this
- * browser supports, or the JS twin when asked), decodes the captures, and replays them
- * through the streaming engine off the page's thread, so the page stays responsive at
- * any speed. Every failure comes back to the page as an error message, never as an
+ * The dashboard's worker: loads the kernels (WASM SIMD or scalar, whichever this browser
+ * supports, or the JS twin when asked), then either decodes the captures and replays
+ * them through the streaming engine, or connects to the live streams (liveSession.ts)
+ * and scores them as they arrive — off the page's thread, so the page stays responsive
+ * at any speed. Every failure comes back to the page as an error message, never as an
  * uncaught exception.
  */
 import { jsKernels, loadKernels } from "../kernels/index.js";
 import type { Kernels } from "../kernels/types.js";
+import { LIVE_BUCKET_MS, LiveSession } from "./liveSession.js";
 import { loadCaptures } from "./loadCaptures.js";
 import { ReplaySession } from "./replaySession.js";
 import { bucketWidth } from "./seriesCollector.js";
@@ -20,7 +22,7 @@ interface WorkerScope {
 const scope = self as unknown as WorkerScope;
 const post = (message: FromWorker): void => scope.postMessage(message);
 
-let session: ReplaySession | null = null;
+let session: ReplaySession | LiveSession | null = null;
 /** Settings that arrived while the captures were still loading. */
 let pending: { speed?: Speed; paused?: boolean } = {};
 
@@ -30,12 +32,18 @@ scope.onmessage = (event) => {
     case "start":
       start(m).catch(fail);
       break;
+    case "live":
+      live(m).catch(fail);
+      break;
+    case "stop":
+      if (session instanceof LiveSession) session.finish().catch(fail);
+      break;
     case "speed":
-      if (session) session.setSpeed(m.speed);
+      if (session instanceof ReplaySession) session.setSpeed(m.speed);
       else pending.speed = m.speed;
       break;
     case "pause":
-      if (session) session.setPaused(m.paused);
+      if (session instanceof ReplaySession) session.setPaused(m.paused);
       else pending.paused = m.paused;
       break;
     case "ack":
@@ -85,6 +93,16 @@ async function start(m: ToWorker & { type: "start" }): Promise<void> {
   session = new ReplaySession(kernels, events, bucketMs, pending.speed ?? m.speed, post);
   if (pending.paused) session.setPaused(true);
   session.start();
+}
+
+async function live(m: ToWorker & { type: "live" }): Promise<void> {
+  session?.stop();
+  session = null;
+  const kernels: Kernels = m.backend === "js" ? jsKernels() : await loadKernels({ forceScalar: m.scalar });
+  const s = new LiveSession(kernels, m.live, post);
+  const url = s.start();
+  session = s;
+  post({ type: "connecting", backend: kernels.backend, url, bucketMs: LIVE_BUCKET_MS, timerResolutionUs: timerResolutionUs() });
 }
 
 /** The smallest non-zero step of performance.now() seen in a short busy loop, µs. */

@@ -5,7 +5,8 @@
  * book imbalance (bars, green when bids outweigh asks); and the cumulative volume delta
  * (who has been taking liquidity, buyers or sellers). A legend on each pane reads the latest value, or the
  * value under the crosshair. The chart follows the replay until the user zooms or
- * scrolls it; a double click follows again.
+ * scrolls it; a double click follows again. It keeps the latest MAX_POINTS points a
+ * series (a live session runs for days): older ones are dropped in blocks and counted.
  */
 import {
   AreaSeries,
@@ -35,6 +36,10 @@ const COLORS = {
   cvd: "#a98bff",
 } as const;
 
+/** Points a series keeps at most; past it the oldest TRIM_POINTS go at once (setData is a full redraw). */
+const MAX_POINTS = 20_000;
+const TRIM_POINTS = 5_000;
+
 const up = (alpha: number): string => `rgba(38, 194, 129, ${alpha})`;
 const down = (alpha: number): string => `rgba(240, 82, 91, ${alpha})`;
 
@@ -57,6 +62,11 @@ export class SymbolChart {
   private follow = true;
   private crosshairTime: number | null = null;
   private readonly latest = new Map<ISeriesApi<SeriesType>, number | null>();
+  /** Distinct point times so far, and the last (a point with the same time revises the last). */
+  private points = 0;
+  private lastTime = -Infinity;
+  /** Points dropped per series by the MAX_POINTS bound. */
+  private trimmedPoints = 0;
   /** Decimals of the price axis, set from the first mid price. */
   private digits: number | null = null;
 
@@ -231,6 +241,10 @@ export class SymbolChart {
         ema = points.scoreEma[i]!,
         confidence = points.confidence[i]!;
       if (mid !== null && this.digits === null) this.setDigits(mid);
+      if (time > this.lastTime) {
+        this.lastTime = time;
+        if (++this.points > MAX_POINTS) this.trim();
+      }
       this.mid.update(mid === null ? { time } : { time, value: mid });
       this.score.update(score === null ? { time } : { time, value: score });
       this.scoreEma.update(ema === null ? { time } : { time, value: ema });
@@ -271,6 +285,22 @@ export class SymbolChart {
       imbalance: valued(this.imbalance),
       cvd: valued(this.cvd),
     };
+  }
+
+  /** Points a series dropped to the MAX_POINTS bound. */
+  get trimmed(): number {
+    return this.trimmedPoints;
+  }
+
+  /** Drops the oldest TRIM_POINTS points of every series. */
+  private trim(): void {
+    for (const s of [this.mid, this.score, this.scoreEma, this.confidence, this.imbalance, this.cvd] as ISeriesApi<SeriesType>[]) {
+      s.setData(s.data().slice(TRIM_POINTS));
+    }
+    this.points -= TRIM_POINTS;
+    this.trimmedPoints += TRIM_POINTS;
+    this.element.querySelector<HTMLButtonElement>(".fit")!.title =
+      `follow the replay (double click on the chart); ${this.trimmedPoints} oldest points dropped (the chart keeps ${MAX_POINTS})`;
   }
 
   dispose(): void {

@@ -347,8 +347,11 @@ export class FakeBinance {
   }
 }
 
+/** Binance's REST API answers any origin (a dashboard page fetches it); Retry-After must be exposed for a page's script to read it. */
+const CORS = { "Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "Retry-After" };
+
 function json(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { "Content-Type": "application/json" });
+  res.writeHead(status, { "Content-Type": "application/json", ...CORS });
   res.end(body);
 }
 
