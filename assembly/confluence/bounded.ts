@@ -11,10 +11,11 @@
   return x / (1 + abs(x));
 }
 
-/** 1 − |a − b|/2. */
+/** 1 − |a − b|/2, never below 0 (a reading a rounding error outside [−1, 1] cannot make it negative). */
 // @ts-ignore: decorator
 @inline export function agree(a: f64, b: f64): f64 {
-  return 1 - abs(a - b) * 0.5;
+  const d = 1 - abs(a - b) * 0.5;
+  return d < 0 ? 0 : d;
 }
 
 // @ts-ignore: decorator

@@ -103,11 +103,12 @@ export function orderbookSignal(p: usize, s: CoreState): void {
  */
 export function orderflowSignal(p: usize, s: CoreState): void {
   const vd = changetype<VolumeDeltaWindow>(s.vd);
-  const vdi = vd.buy + vd.sell > 0 ? vd.imbalance : 0.0;
+  // ratios of running sums: a rounding error can put them just outside [−1, 1]; held inside
+  const vdi = vd.buy + vd.sell > 0 ? clamp(vd.imbalance, -1, 1) : 0.0;
   const flow = changetype<VolumeDeltaWindow>(s.flow);
-  const tfi = flow.buy + flow.sell > 0 ? flow.imbalance : 0.0;
+  const tfi = flow.buy + flow.sell > 0 ? clamp(flow.imbalance, -1, 1) : 0.0;
   const ofi = changetype<OfiWindow>(s.ofi);
-  const ofn = ofi.absSum > 0 ? ofi.sum / ofi.absSum : 0.0;
+  const ofn = ofi.absSum > 0 ? clamp(ofi.sum / ofi.absSum, -1, 1) : 0.0;
   const m = s.tradeFlowWeight;
   out(p, O.F_VOLUME_DELTA_IMBALANCE, vdi);
   out(p, O.F_ORDER_FLOW_IMBALANCE, ofn);

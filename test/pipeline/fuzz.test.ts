@@ -232,4 +232,30 @@ describe.each([
     expect(mutated).toBeGreaterThan(RUNS * 200);
     expect(updates, "score updates checked").toBeGreaterThan(RUNS * 1000);
   }, 300_000);
+
+  test("the plan that found an orderflow confidence of −4.4e-16 (running sums put OFI a rounding error past ±1): in range now", async () => {
+    const kernels = await load();
+    let bad: string | null = null,
+      updates = 0;
+    fc.assert(
+      fc.property(
+        fc.noBias(fc.integer({ min: 200, max: 3000 })).chain((n) => fc.array(mutation, { minLength: n, maxLength: n })),
+        fc.noBias(fc.integer({ min: 0, max: 3 })).chain((n) => fc.array(mutation, { minLength: n, maxLength: n })),
+        (flow, book) => {
+          const e = new StreamingEngine(kernels, {
+            maxSymbols: 50,
+            onScore: (u) => {
+              updates++;
+              bad ??= updateError(u);
+            },
+          });
+          for (const ev of plan(flow, book)) e.process(ev);
+          e.dispose();
+        },
+      ),
+      { seed: -787603796, path: "12", numRuns: 1 },
+    );
+    expect(updates, "the plan's score updates").toBeGreaterThan(1000);
+    expect(bad).toBeNull();
+  }, 120_000);
 });

@@ -69,11 +69,12 @@ export function orderbookSignal(o: Float64Array, s: CoreState): void {
 
 export function orderflowSignal(o: Float64Array, s: CoreState): void {
   const vd = s.vd.results;
-  const vdi = vd.buyVolume + vd.sellVolume > 0 ? vd.imbalance : 0;
+  // ratios of running sums: a rounding error can put them just outside [−1, 1]; held inside
+  const vdi = vd.buyVolume + vd.sellVolume > 0 ? clamp(vd.imbalance, -1, 1) : 0;
   const flow = s.flow.results;
-  const tfi = flow.buyVolume + flow.sellVolume > 0 ? flow.imbalance : 0;
+  const tfi = flow.buyVolume + flow.sellVolume > 0 ? clamp(flow.imbalance, -1, 1) : 0;
   const ofi = s.ofi.results;
-  const ofn = ofi.absSum > 0 ? ofi.sum / ofi.absSum : 0;
+  const ofn = ofi.absSum > 0 ? clamp(ofi.sum / ofi.absSum, -1, 1) : 0;
   const m = s.tradeFlowWeight;
   o[O.F_VOLUME_DELTA_IMBALANCE] = vdi;
   o[O.F_ORDER_FLOW_IMBALANCE] = ofn;
