@@ -59,7 +59,7 @@ function cells(r: LiveRow): string[] {
   const u = r.score;
   const { mid, spread } = midAndSpread(r.bestBid, r.bestAsk);
   const decision =
-    !u || !u.actionable || !u.decision ? "–" : `${u.decision.side === "none" ? "no side" : u.decision.side}, ${u.decision.urgency}`;
+    !u?.actionable || !u.decision ? "–" : `${u.decision.side === "none" ? "no side" : u.decision.side}, ${u.decision.urgency}`;
   return [
     r.symbol,
     mid,

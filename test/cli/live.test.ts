@@ -16,6 +16,8 @@ import { inputKey, SYMBOLS_KEY } from "../../src/cluster/keys.js";
 import type { MarketEvent } from "../../src/feeds/events.js";
 import { decodeEvent } from "../../src/feeds/wire.js";
 import { replayCaptureFiles } from "../../src/node/captureReader.js";
+import { live } from "../../src/cli/live.js";
+import { scoringConfig } from "../../src/cli/scoringConfig.js";
 import { FakeBinance } from "../support/fakeBinance.js";
 import { RedisServer, skipRedis } from "../support/redis.js";
 import { until } from "../support/liveClient.js";
@@ -85,13 +87,13 @@ describe("confluence live against the fake exchange", () => {
         expect(row!.split(/ {2,}/)[3], `${symbol} has a score`).toMatch(/^\d+\.\d$/);
       }
       expect(view).toMatch(/server clock [+−]\d+ ms from local; 0 reconnects; 0 garbage frames/);
-      const live = lines(out);
-      expect(live.length, "score updates written").toBeGreaterThan(1000);
+      const scores = lines(out);
+      expect(scores.length, "score updates written").toBeGreaterThan(1000);
       expect(lines(record).filter((l) => l.includes("@depthSnapshot")).length, "a snapshot per symbol recorded").toBe(2);
       const replayed = join(tmp, "replayed.jsonl");
       const rr = await confluence(["replay", record, "--out", replayed]);
       expect(rr.code, rr.stderr).toBe(0);
-      expect(lines(replayed), "the recording's replay: the same score updates, the same JSON").toEqual(live);
+      expect(lines(replayed), "the recording's replay: the same score updates, the same JSON").toEqual(scores);
     },
     TIMEOUT,
   );
@@ -150,6 +152,41 @@ describe("confluence live against the fake exchange", () => {
       } finally {
         redis.disconnect();
         await server.stop();
+      }
+    },
+    TIMEOUT,
+  );
+
+  test(
+    "on a terminal the view is redrawn in place: each view after the first moves up over the one before and clears",
+    async () => {
+      fake = await FakeBinance.start({ captures: [BTCUSDT], market: "spot", pace: "fast" });
+      const f = fake;
+      const written: string[] = [];
+      const stop = new AbortController();
+      const run = live(
+        {
+          symbols: ["BTCUSDT"],
+          market: "spot",
+          depthSpeed: "100ms",
+          scoring: scoringConfig({}),
+          backend: "js",
+          json: false,
+          refreshMs: 20,
+          endpoint: f.wsUrl,
+          restEndpoint: f.restUrl,
+        },
+        { stdout: (text) => written.push(text), tty: true, signal: stop.signal },
+      );
+      await until(() => written.length >= 3, "three views");
+      stop.abort();
+      await run;
+      expect(written[0]!.startsWith("confluence live: spot via"), "the first view is drawn as is").toBe(true);
+      for (let k = 1; k < written.length; k++) {
+        // the view without the escape sequence that put it in place
+        const previous = written[k - 1]!;
+        const up = previous.slice(previous.indexOf("confluence live:")).split("\n").length;
+        expect(written[k]!.startsWith(`\u001b[${up}F\u001b[J`), `view ${k}: up ${up} lines, then clear`).toBe(true);
       }
     },
     TIMEOUT,

@@ -3,7 +3,7 @@
  * fake exchange in step mode (each misbehaviour at a known point of the BTCUSDT capture):
  * a dropped diff, a dropped connection, 429 with Retry-After, slow snapshots (one request
  * in flight per symbol), a snapshot older than the diffs, garbage frames, pings, a
- * planned reconnect. After each, the engine's book is synced again, and the scores still
+ * planned reconnect, a connection gone silent. After each, the engine's book is synced again, and the scores still
  * equal a replay of the recording. No timing assertions: every wait is for a condition.
  */
 import { afterEach, describe, expect, test } from "vitest";
@@ -200,5 +200,36 @@ describe("connectBinance recovers", () => {
     expect(engineSynced(l)).toBe(true);
     expect(l.engine.symbolState(SYMBOL)!.events.duplicates, "the engine saw no duplicate").toBe(0);
     expectRecordingReplays(l, "planned reconnect");
+  });
+
+  test("418 (banned) with Retry-After: counted apart from 429, and no request before it has passed", async () => {
+    const f = await FakeBinance.start({ captures: [BTCUSDT], market: "spot", pace: "step" });
+    fake = f;
+    f.rejectSnapshots(1, 418, 1);
+    const l = startLive(kernels, f, { symbols: [SYMBOL], reconnect: { initialMs: 10, maxMs: 50 } });
+    live = l;
+    await until(() => f.connections.length === 1, "the connection");
+    await f.step(3);
+    await until(() => f.snapshotRequests.length === 2 && f.snapshotRequests[1]!.status === 200, "the retried snapshot", 120_000);
+    await until(() => stats(l).synced, "the sync");
+    const [first, second] = f.snapshotRequests;
+    expect(first!.status).toBe(418);
+    expect(second!.arrivedAt - first!.answeredAt, "the second request waited the Retry-After second").toBeGreaterThanOrEqual(999);
+    expect([l.client.stats.banned, l.client.stats.rateLimited]).toEqual([1, 0]);
+  });
+
+  test("a connection silent for staleMs is taken for dropped: reopened, resnapshotted, synced", async () => {
+    const { f, l } = await synced({ symbols: [SYMBOL], staleMs: 2000 });
+    const before = l.client.stats.staleConnections;
+    // the fake sends nothing (step mode, no steps): the silence is the connection's only news
+    await until(() => l.client.stats.staleConnections > before, "the stale timer");
+    await until(() => f.connections.length >= 2, "the new connection");
+    expect(l.client.stats.reconnects.unplanned, "a stale connection is reopened like a dropped one").toBeGreaterThanOrEqual(1);
+    await stepUntil(f, l.client, () => stats(l).synced, "the resync");
+    expect(stats(l).resyncs).toBeGreaterThanOrEqual(1);
+    await f.step(300);
+    await until(() => settled(f, l.client), "more lines");
+    expect(engineSynced(l), "the engine's book is synced again").toBe(true);
+    expectRecordingReplays(l, "stale connection");
   });
 });
