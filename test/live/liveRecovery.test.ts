@@ -40,6 +40,24 @@ async function synced(options: Parameters<typeof startLive>[2] = { symbols: [SYM
 }
 
 const stats = (l: Live) => l.client.stats.symbols[SYMBOL]!;
+
+/** The first snapshot request answered `status` with Retry-After 1 s: the retry waits it out and syncs the book. */
+async function rejectedOnce(status: number): Promise<{ f: FakeBinance; l: Live }> {
+  const f = await FakeBinance.start({ captures: [BTCUSDT], market: "spot", pace: "step" });
+  fake = f;
+  f.rejectSnapshots(1, status, 1);
+  const l = startLive(kernels, f, { symbols: [SYMBOL], reconnect: { initialMs: 10, maxMs: 50 } });
+  live = l;
+  await until(() => f.connections.length === 1, "the connection");
+  await f.step(3);
+  await until(() => f.snapshotRequests.length === 2 && f.snapshotRequests[1]!.status === 200, "the retried snapshot", 120_000);
+  await until(() => stats(l).synced, "the sync");
+  const [first, second] = f.snapshotRequests;
+  expect(first!.status).toBe(status);
+  // Node's timers may fire up to a millisecond before their nominal time on a performance.now() clock
+  expect(second!.arrivedAt - first!.answeredAt, "the second request waited the Retry-After second").toBeGreaterThanOrEqual(999);
+  return { f, l };
+}
 const engineSynced = (l: Live): boolean => l.engine.symbolState(SYMBOL)!.book().synced;
 
 /** The recording replays to the scores seen live. */
@@ -99,19 +117,7 @@ describe("connectBinance recovers", () => {
   });
 
   test("429 with Retry-After: no request before it has passed; one request in flight per symbol", async () => {
-    const f = await FakeBinance.start({ captures: [BTCUSDT], market: "spot", pace: "step" });
-    fake = f;
-    f.rejectSnapshots(1, 429, 1);
-    const l = startLive(kernels, f, { symbols: [SYMBOL], reconnect: { initialMs: 10, maxMs: 50 } });
-    live = l;
-    await until(() => f.connections.length === 1, "the connection");
-    await f.step(3);
-    await until(() => f.snapshotRequests.length === 2 && f.snapshotRequests[1]!.status === 200, "the retried snapshot", 120_000);
-    await until(() => stats(l).synced, "the sync");
-    const [first, second] = f.snapshotRequests;
-    expect(first!.status).toBe(429);
-    // Node's timers may fire up to a millisecond before their nominal time on a performance.now() clock
-    expect(second!.arrivedAt - first!.answeredAt, "the second request waited the Retry-After second").toBeGreaterThanOrEqual(999);
+    const { f, l } = await rejectedOnce(429);
     expect(l.client.stats.rateLimited).toBe(1);
     expect(stats(l).snapshotRetries).toBe(1);
     await f.step(3000);
@@ -203,18 +209,7 @@ describe("connectBinance recovers", () => {
   });
 
   test("418 (banned) with Retry-After: counted apart from 429, and no request before it has passed", async () => {
-    const f = await FakeBinance.start({ captures: [BTCUSDT], market: "spot", pace: "step" });
-    fake = f;
-    f.rejectSnapshots(1, 418, 1);
-    const l = startLive(kernels, f, { symbols: [SYMBOL], reconnect: { initialMs: 10, maxMs: 50 } });
-    live = l;
-    await until(() => f.connections.length === 1, "the connection");
-    await f.step(3);
-    await until(() => f.snapshotRequests.length === 2 && f.snapshotRequests[1]!.status === 200, "the retried snapshot", 120_000);
-    await until(() => stats(l).synced, "the sync");
-    const [first, second] = f.snapshotRequests;
-    expect(first!.status).toBe(418);
-    expect(second!.arrivedAt - first!.answeredAt, "the second request waited the Retry-After second").toBeGreaterThanOrEqual(999);
+    const { l } = await rejectedOnce(418);
     expect([l.client.stats.banned, l.client.stats.rateLimited]).toEqual([1, 0]);
   });
 
