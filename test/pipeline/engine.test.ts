@@ -319,3 +319,26 @@ describe("bad data is rejected and counted, never thrown", () => {
     );
   });
 });
+
+describe("latency sampling", () => {
+  test("one event in latencySample per symbol is timed (its first, then every nth); 1 times every event; the same scores either way", async () => {
+    const events: MarketEvent[] = [];
+    await replayCaptureFiles([BTCUSDT], (e) => events.push(e));
+    const run = (latencySample?: number) => {
+      const updates: unknown[] = [];
+      const engine = new StreamingEngine(jsKernels(), { onScore: (u) => updates.push(u), ...(latencySample ? { latencySample } : {}) });
+      for (const e of events) engine.process(e);
+      const timed = engine.symbolState("BTCUSDT")!.latency.count;
+      engine.dispose();
+      return { timed, updates };
+    };
+    const every = run(1),
+      byDefault = run(),
+      sparse = run(1000);
+    expect(every.timed, "every event").toBe(events.length);
+    expect(byDefault.timed, "the default: one in 16").toBe(Math.ceil(events.length / 16));
+    expect(sparse.timed).toBe(Math.ceil(events.length / 1000));
+    expectSameUpdates(byDefault.updates, every.updates, "timing changes no score");
+    expect(() => new StreamingEngine(jsKernels(), { latencySample: 0 })).toThrow("latencySample = 0: expected an integer ≥ 1");
+  });
+});
