@@ -4,6 +4,7 @@
  * a line saying how to read it, then the engine's own section — events, book state,
  * throughput and latency per event — and how the input went.
  */
+import { DEFAULT_LATENCY_SAMPLE } from "../pipeline/engine.js";
 import type { SymbolSummary } from "../pipeline/summary.js";
 import type { SymbolSpans } from "./symbolSpans.js";
 import { thresholdText, traderView } from "./traderView.js";
@@ -73,7 +74,7 @@ export function replayTable(t: ReplayTableInput): string {
     `score 0–100: above 50 bullish, below 50 bearish; actionable once its confidence reaches ${thresholdText(t.threshold)} (${t.scoring}).`,
     "decision: side and urgency of the latest score update, shown only when it is actionable; mid and spread: the final book.",
     "",
-    `engine: ${t.backend}, ${t.events} events in ${t.wallSeconds.toFixed(2)} s (${Math.round(t.events / t.wallSeconds)} events/s, decoding included); latency per event:`,
+    `engine: ${t.backend}, ${t.events} events in ${t.wallSeconds.toFixed(2)} s (${Math.round(t.events / t.wallSeconds)} events/s, decoding included); latency per event (one event in ${DEFAULT_LATENCY_SAMPLE} timed per symbol):`,
     ...engine,
     ...t.notes,
   ].join("\n");

@@ -91,6 +91,9 @@ export interface ScoreCache {
   putLatestScore(update: ScoreUpdate): void;
 }
 
+/** Latency is timed on one event in this many per symbol unless `latencySample` says otherwise. */
+export const DEFAULT_LATENCY_SAMPLE = 16;
+
 export interface EngineOptions {
   /** Analyzer configuration for every symbol (preset and overrides). */
   readonly config?: ConfluenceConfigInput;
@@ -214,7 +217,7 @@ export class StreamingEngine {
     this.keep = integerOption("keepRejections", options.keepRejections, 0, 5);
     this.maxBuffered = integerOption("maxBufferedDiffs", options.maxBufferedDiffs, 1, 10_000);
     this.maxSymbols = integerOption("maxSymbols", options.maxSymbols, 1, 10_000);
-    this.latencySample = integerOption("latencySample", options.latencySample, 1, 16);
+    this.latencySample = integerOption("latencySample", options.latencySample, 1, DEFAULT_LATENCY_SAMPLE);
     positiveOption("clock.maxAheadMs", options.clock?.maxAheadMs);
     positiveOption("clock.maxBehindMs", options.clock?.maxBehindMs);
     // validates the configuration and the composite options once, up front (typed errors)

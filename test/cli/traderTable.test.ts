@@ -104,7 +104,9 @@ describe("the replay table, for a trader", () => {
     expect(market).toMatch(
       /\ndecision: side and urgency of the latest score update, shown only when it is actionable; mid and spread: the final book\.$/,
     );
-    expect(engine).toMatch(/^engine: wasm-simd, 74867 events in [\d.]+ s \(\d+ events\/s, decoding included\); latency per event:\n/);
+    expect(engine).toMatch(
+      /^engine: wasm-simd, 74867 events in [\d.]+ s \(\d+ events\/s, decoding included\); latency per event \(one event in 16 timed per symbol\):\n/,
+    );
     const engineHead = engine!.split("\n")[1]!.split(/ {2,}/);
     expect(engineHead).toEqual([
       "symbol",
