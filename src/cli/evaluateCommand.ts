@@ -34,6 +34,8 @@ export interface EvaluateCommandOptions {
   readonly scoring: ScoringConfig;
   /** The symbol of input that names none. */
   readonly symbol?: string;
+  /** The files are one capture recorded side by side, merged by receive time. */
+  readonly merge?: boolean;
 }
 
 export async function evaluateCommand(options: EvaluateCommandOptions, stdout: (s: string) => void): Promise<void> {
@@ -45,6 +47,7 @@ export async function evaluateCommand(options: EvaluateCommandOptions, stdout: (
       config: options.scoring.input,
       ...(options.files.includes("-") ? { stdin: process.stdin } : {}),
       ...(options.symbol ? { symbol: options.symbol } : {}),
+      ...(options.merge ? { merge: true } : {}),
     });
     const report = evaluate(sets, { horizonsMs: options.horizonsMs, replicates: options.replicates });
     if (page) {

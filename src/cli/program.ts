@@ -24,6 +24,8 @@ const BTC = `data/${BUNDLED_CAPTURE}`,
 
 const BACKENDS = ["wasm", "js"] as const;
 const MARKETS = ["spot", "usdm", "coinm"] as const;
+const MERGE_HELP =
+  "merge the files by receive time, each keeping its order, instead of reading them one after another (files recorded side by side: tardis.dev's incremental_book_L2, trades and quotes of one day)";
 const DEPTH_SPEEDS = ["100ms", "0ms"] as const;
 const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
 
@@ -127,10 +129,7 @@ export function createProgram(): Command {
       "the symbol of input that names none (a Binance public trades CSV piped in or renamed; otherwise from the file or zip entry name)",
       symbolName("--symbol"),
     )
-    .option(
-      "-m, --merge",
-      "merge the files by receive time, each keeping its order, instead of reading them one after another (files recorded side by side: tardis.dev's incremental_book_L2, trades and quotes of one day)",
-    )
+    .option("-m, --merge", MERGE_HELP)
     .option("-j, --json", "print one JSON object { symbols, input } instead of the table (docs/replay-summary.schema.json)")
     .option("-o, --out <file>", "write every score update to <file>, one JSON line each")
     .option("-r, --report <file>", "write an HTML report with charts, markers of the actionable decisions and a summary table to <file>")
@@ -216,6 +215,7 @@ export function createProgram(): Command {
       durationList("--horizons"),
       [100, 1000, 5000, 30_000],
     )
+    .option("-m, --merge", MERGE_HELP)
     .option("-j, --json", "print the report as one JSON object instead of the table (docs/evaluate-report.schema.json)")
     .option("-r, --report <file>", "write an HTML report: IC by horizon, hit rate by confidence decile, turnover")
     .option(
@@ -243,6 +243,7 @@ export function createProgram(): Command {
           report?: string;
           replicates: number;
           symbol?: string;
+          merge?: true;
           preset?: PresetName;
           config?: string;
         },
@@ -257,6 +258,7 @@ export function createProgram(): Command {
             replicates: flags.replicates,
             json: flags.json === true,
             scoring,
+            ...(flags.merge ? { merge: true } : {}),
             ...(flags.report ? { report: flags.report } : {}),
             ...(flags.symbol ? { symbol: flags.symbol } : {}),
           },
@@ -486,10 +488,7 @@ export function createProgram(): Command {
         `zcat ${BTC} | confluence publish -r redis://127.0.0.1:6379 -`,
       ]),
     )
-    .option(
-      "-m, --merge",
-      "merge the files by receive time, each keeping its order (files recorded side by side), instead of one after another",
-    )
+    .option("-m, --merge", MERGE_HELP)
     .action(async (captures: string[], flags: { redis: string; batch: number; symbol?: string; merge?: true }) => {
       checkCaptures(captures);
       const { publishCommand } = await import("./publish.js");

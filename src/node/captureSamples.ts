@@ -2,7 +2,8 @@
  * The labelled sample sets of capture files, for `evaluate` (src/evaluate/): each file is a
  * capture of its own — its own engine, its own labels, so one day's end never labels the next
  * one's start — and each symbol in it a set of its own (the spot BTCUSDT and ETHUSDT files are
- * two captures of one symbol each; a file holding both symbols gives two sets). A file named
+ * two captures of one symbol each; a file holding both symbols gives two sets) — or, with
+ * `merge`, all the files are one capture, merged by receive time. A file named
  * `-` is `stdin` when one is given. Node-only (reads files through captureReader.ts).
  */
 import type { CaptureFileStats } from "../feeds/capture.js";
@@ -20,6 +21,11 @@ export interface CaptureSamplesOptions {
   readonly stdin?: NodeJS.ReadableStream;
   /** The symbol of input that names none (replayCaptureFiles). */
   readonly symbol?: string;
+  /**
+   * The files were recorded side by side (a tardis.dev book, trades and quotes of one day): one
+   * capture, merged by receive time (replayCaptureFiles' `merge`), named after all of them.
+   */
+  readonly merge?: boolean;
 }
 
 export interface CaptureSamples {
@@ -37,13 +43,17 @@ export async function captureSamples(
 ): Promise<CaptureSamples> {
   const sets: SampleSet[] = [];
   const stats: CaptureFileStats[] = [];
-  for (const file of files) {
-    const fromStdin = file === "-" && options.stdin !== undefined;
-    const name = fromStdin ? STDIN_NAME : (file.split(/[\\/]/).pop() ?? file);
-    const collector = new SampleCollector(kernels, { capture: name, ...(options.config ? { config: options.config } : {}) });
-    const read = await replayCaptureFiles([file], (e) => collector.process(e), {
-      ...(fromStdin ? { stdin: options.stdin! } : {}),
+  const nameOf = (file: string): string => (file === "-" && options.stdin !== undefined ? STDIN_NAME : (file.split(/[\\/]/).pop() ?? file));
+  // one capture per file, or all of them as one when they were recorded side by side
+  for (const group of options.merge ? [files] : files.map((f) => [f])) {
+    const collector = new SampleCollector(kernels, {
+      capture: group.map(nameOf).join("+"),
+      ...(options.config ? { config: options.config } : {}),
+    });
+    const read = await replayCaptureFiles(group, (e) => collector.process(e), {
+      ...(group.includes("-") && options.stdin !== undefined ? { stdin: options.stdin } : {}),
       ...(options.symbol ? { symbol: options.symbol } : {}),
+      ...(options.merge ? { merge: true } : {}),
     });
     stats.push(...read.files);
     sets.push(...collector.finish());

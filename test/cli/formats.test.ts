@@ -91,6 +91,26 @@ describe("confluence replay on every format", () => {
     expect(s.book.synced).toBe(true);
   });
 
+  test("evaluate --merge: tardis.dev's book, trades and quotes of a day are one capture, scored and labelled as they arrived", async () => {
+    const names = [
+      "binance_incremental_book_L2_2024-08-08_BTCUSDT.csv.gz",
+      "binance_trades_2024-08-08_BTCUSDT.csv",
+      "binance_quotes_2024-08-08_BTCUSDT.csv.gz",
+    ];
+    const r = await confluence(["evaluate", "--merge", ...names.map(fixture), "--json", "--replicates", "20", "--horizons", "100ms,1s"]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.input.files.map((f: { format: string }) => f.format)).toEqual(["tardis-incremental-book-l2", "tardis-trades", "tardis-quotes"]);
+    expect(out.captures, "one capture, not three").toHaveLength(1);
+    expect(out.captures[0]).toMatchObject({ capture: names.join("+"), symbol: "BTCUSDT" });
+    expect(out.captures[0].samples, "score updates from the merged stream").toBeGreaterThan(100);
+    expect(out.captures[0].horizons[0].labelled, "labelled by the quotes merged in").toBeGreaterThan(100);
+    // without --merge each file is its own capture: the trades alone have no book, so no score
+    const apart = await confluence(["evaluate", ...names.map(fixture), "--json", "--replicates", "20", "--horizons", "100ms"]);
+    expect(apart.code, apart.stderr).toBe(0);
+    expect(JSON.parse(apart.stdout).captures.length).toBeGreaterThan(1);
+  });
+
   test("evaluate reads a tardis incremental_book_L2 file and says which format and clock it read", async () => {
     const r = await confluence([
       "evaluate",
