@@ -100,7 +100,11 @@ describe("confluence replay on every format", () => {
     const r = await confluence(["evaluate", "--merge", ...names.map(fixture), "--json", "--replicates", "20", "--horizons", "100ms,1s"]);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.input.files.map((f: { format: string }) => f.format)).toEqual(["tardis-incremental-book-l2", "tardis-trades", "tardis-quotes"]);
+    expect(out.input.files.map((f: { format: string }) => f.format)).toEqual([
+      "tardis-incremental-book-l2",
+      "tardis-trades",
+      "tardis-quotes",
+    ]);
     expect(out.captures, "one capture, not three").toHaveLength(1);
     expect(out.captures[0]).toMatchObject({ capture: names.join("+"), symbol: "BTCUSDT" });
     expect(out.captures[0].samples, "score updates from the merged stream").toBeGreaterThan(100);
