@@ -279,6 +279,17 @@ export class CaptureFileError extends ConfluenceError {
   }
 }
 
+/** An output file (`--out`, `--report`, `--record`) that could not be written to the end: a full disk, a lost device. */
+export class OutputWriteError extends ConfluenceError {
+  override name = "OutputWriteError";
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`cannot write ${file}: ${reason}: expected room for the whole file`);
+  }
+}
+
 /** A file whose format was recognised but that holds no valid line of it at all: nothing to replay. */
 export class EmptyCaptureError extends ConfluenceError {
   override name = "EmptyCaptureError";

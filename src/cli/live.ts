@@ -16,7 +16,7 @@ import { rm } from "node:fs/promises";
 import { once } from "node:events";
 import { createGzip, type Gzip } from "node:zlib";
 import type { Redis } from "ioredis";
-import { DuplicateSymbolError, InvalidParameterError } from "../errors.js";
+import { DuplicateSymbolError, InvalidParameterError, OutputWriteError } from "../errors.js";
 import type { BinanceConnection, BinanceMarket } from "../live/binanceConnection.js";
 import { captureLine } from "../live/captureLine.js";
 import { connectBinance } from "../node/connectBinance.js";
@@ -56,7 +56,12 @@ export interface LiveIo {
 }
 
 /** A file written as events arrive (not all-or-nothing: a recording of a live market is worth keeping up to a crash). */
-async function openStream(path: string, flag: string, gzip: boolean): Promise<{ write: (s: string) => void; end: () => Promise<void> }> {
+async function openStream(
+  path: string,
+  flag: string,
+  gzip: boolean,
+  onFailure: (e: OutputWriteError) => void,
+): Promise<{ write: (s: string) => void; end: () => Promise<void> }> {
   const file: WriteStream = createWriteStream(path, { flags: "w" });
   try {
     await once(file, "open");
@@ -66,13 +71,25 @@ async function openStream(path: string, flag: string, gzip: boolean): Promise<{ 
   const zip: Gzip | null = gzip ? createGzip() : null;
   if (zip) zip.pipe(file);
   const sink = zip ?? file;
+  // a write that fails (a full disk) is the run's end, reported as such — never an unhandled 'error' event
+  let failed = false;
+  const fail = (e: Error): void => {
+    if (failed) return;
+    failed = true;
+    onFailure(new OutputWriteError(path, e.message));
+  };
+  file.on("error", fail);
+  zip?.on("error", fail);
   return {
     write: (s) => {
-      sink.write(s);
+      if (!failed) sink.write(s);
     },
     end: async () => {
-      sink.end();
-      await once(file, "close");
+      if (file.closed || file.destroyed) return;
+      const closed = once(file, "close").catch(() => undefined);
+      if (failed) file.destroy();
+      else sink.end();
+      await closed;
     },
   };
 }
@@ -93,8 +110,14 @@ class RecentLatency {
 }
 
 export async function live(options: LiveOptions, io: LiveIo): Promise<void> {
-  const out = options.out ? await openStream(options.out, "--out", options.out.endsWith(".gz")) : null;
-  const record = options.record ? await openStream(options.record, "--record", options.record.endsWith(".gz")) : null;
+  let failure: OutputWriteError | null = null;
+  let stopNow = (): void => {};
+  const onFailure = (e: OutputWriteError): void => {
+    failure ??= e;
+    stopNow();
+  };
+  const out = options.out ? await openStream(options.out, "--out", options.out.endsWith(".gz"), onFailure) : null;
+  const record = options.record ? await openStream(options.record, "--record", options.record.endsWith(".gz"), onFailure) : null;
   let redis: Redis | null = null;
   let publisher: StreamPublisher | null = null;
   if (options.redis) {
@@ -192,7 +215,8 @@ export async function live(options: LiveOptions, io: LiveIo): Promise<void> {
   // with --json, standard output is the score updates' alone
   const timer = options.json ? null : setInterval(() => draw(false), options.refreshMs);
   await new Promise<void>((resolve) => {
-    if (io.signal.aborted) return resolve();
+    stopNow = resolve;
+    if (failure !== null || io.signal.aborted) return resolve();
     io.signal.addEventListener("abort", () => resolve(), { once: true });
     if (options.durationMs !== undefined) setTimeout(resolve, options.durationMs).unref();
   });
@@ -207,4 +231,5 @@ export async function live(options: LiveOptions, io: LiveIo): Promise<void> {
     if (!options.json) draw(true);
     engine.dispose();
   }
+  if (failure !== null) throw failure;
 }

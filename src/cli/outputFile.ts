@@ -10,6 +10,7 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { rename, rm, stat } from "node:fs/promises";
 import { once } from "node:events";
 import { basename, dirname, join } from "node:path";
+import { OutputWriteError } from "../errors.js";
 import { UsageError } from "./usageError.js";
 
 export class OutputFile {
@@ -56,7 +57,7 @@ export class OutputFile {
     }
     if (this.failure !== null) {
       await this.discard();
-      throw new Error(`cannot write ${this.path}: ${this.failure.message}`);
+      throw new OutputWriteError(this.path, this.failure.message);
     }
     await rename(this.temporary, this.path);
   }

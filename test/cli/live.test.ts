@@ -6,7 +6,7 @@
  * errors before any connection.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
@@ -188,6 +188,33 @@ describe("confluence live against the fake exchange", () => {
         const up = previous.slice(previous.indexOf("confluence live:")).split("\n").length;
         expect(written[k]!.startsWith(`\u001b[${up}F\u001b[J`), `view ${k}: up ${up} lines, then clear`).toBe(true);
       }
+    },
+    TIMEOUT,
+  );
+
+  test.skipIf(!existsSync("/dev/full"))(
+    "a recording that cannot be written (a full disk: /dev/full) ends the run: exit 1, one line naming the file, no crash",
+    async () => {
+      fake = await FakeBinance.start({ captures: [BTCUSDT], market: "spot", pace: "fast" });
+      const f = fake;
+      const child = spawn(process.execPath, [
+        CLI,
+        "live",
+        "BTCUSDT",
+        "--record",
+        "/dev/full",
+        "--endpoint",
+        f.wsUrl,
+        "--rest-endpoint",
+        f.restUrl,
+      ]);
+      let stderr = "";
+      child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+      const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+      expect(code, stderr).toBe(1);
+      expect(stderr.trim().split("\n")).toEqual([
+        expect.stringMatching(/^confluence: cannot write \/dev\/full: .*ENOSPC.*: expected room for the whole file$/),
+      ]);
     },
     TIMEOUT,
   );
