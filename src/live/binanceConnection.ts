@@ -28,6 +28,7 @@
  * is bounded: the held frames of a planned switch, the snapshot retries (exponential
  * backoff up to `reconnect.maxMs`, one request per symbol), the symbols per connection.
  */
+import { readBounded } from "./readBounded.js";
 import { DuplicateSymbolError, FeedDecodeError, InvalidParameterError, type FeedDecodeReason } from "../errors.js";
 import { decodeBinanceMessage } from "../feeds/binance.js";
 import type { DepthDiffEvent, MarketEvent } from "../feeds/events.js";
@@ -158,6 +159,8 @@ const REST_PREFIX: Record<BinanceMarket, string> = { spot: "/api/v3", usdm: "/fa
 const FUTURES_LIMITS = [5, 10, 20, 50, 100, 500, 1000];
 /** Binance allows 1024 streams on one connection; three a symbol. */
 const MAX_SYMBOLS = 300;
+/** A REST snapshot is at most a few hundred KB (5,000 levels a side); an answer beyond this is refused and retried. */
+const MAX_SNAPSHOT_BYTES = 8 << 20;
 /** Frames held by a planned switch at most: beyond, it switches at once (the chain check catches what it missed). */
 const MAX_HELD = 100_000;
 /** A planned switch whose streams do not overlap in this long switches anyway. */
@@ -695,7 +698,7 @@ class Client implements BinanceConnection {
         this.snapshotRetry(state, `HTTP ${response.status}, Retry-After ${after} ms`);
         return this.failed(state, after);
       }
-      text = await response.text();
+      text = await readBounded(response, MAX_SNAPSHOT_BYTES);
       if (!response.ok) throw new Error(`HTTP ${response.status}: ${text.slice(0, 120)}`);
     } catch (e) {
       if (this.closed) return;

@@ -213,6 +213,18 @@ describe("connectBinance recovers", () => {
     expect([l.client.stats.banned, l.client.stats.rateLimited]).toEqual([1, 0]);
   });
 
+  test("a snapshot answer too big to take (12 MiB, no Content-Length) is refused while it streams, counted and fetched again", async () => {
+    const { f, l } = await synced();
+    f.hugeSnapshotNext(SYMBOL, 12 << 20);
+    f.dropDepth(SYMBOL, 1);
+    await stepUntil(f, l.client, () => stats(l).gaps === 1, "the gap");
+    await until(() => stats(l).synced, "the resync after the refused answer");
+    expect(stats(l)).toMatchObject({ snapshotsRequested: 3, snapshotsReceived: 2, snapshotRetries: 1, resyncs: 1 });
+    expect(l.statuses.some((s) => s.type === "error" && /more than 8388608 bytes/.test(s.message))).toBe(true);
+    expect(l.events.filter((e) => e.type === "snapshot").length, "the engine never saw the refused answer").toBe(2);
+    expect(engineSynced(l)).toBe(true);
+  });
+
   test("a connection silent for staleMs is taken for dropped: reopened, resnapshotted, synced", async () => {
     const { f, l } = await synced({ symbols: [SYMBOL], staleMs: 2000 });
     const before = l.client.stats.staleConnections;

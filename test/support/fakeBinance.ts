@@ -16,7 +16,7 @@
  * connected; "step" emits only on step(n) / run(), so a test can interleave misbehaviour
  * deterministically. Misbehaviour: dropDepth (a gap), closeConnections, holdSnapshots
  * (slow answers), rejectSnapshots (429/418 + Retry-After), staleSnapshotNext (a snapshot
- * older than the diffs already sent), sendGarbage, ping.
+ * older than the diffs already sent), hugeSnapshotNext (an answer too big to take), sendGarbage, ping.
  */
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -92,6 +92,7 @@ export class FakeBinance {
   private readonly inFlight = new Map<string, number>();
   private readonly drops = new Map<string, number>();
   private readonly staleNext = new Set<string>();
+  private readonly huge = new Map<string, number>();
   private held: (() => void)[] | null = null;
   private rejections: { count: number; status: number; retryAfterS: number } | null = null;
   private running = false;
@@ -178,6 +179,11 @@ export class FakeBinance {
   /** The next snapshot of `symbol` is the previous one served again (older than the diffs sent since). */
   staleSnapshotNext(symbol: string): void {
     this.staleNext.add(symbol);
+  }
+
+  /** The next snapshot answer of `symbol` is `bytes` long (a valid snapshot padded with spaces): too big for a client to take. */
+  hugeSnapshotNext(symbol: string, bytes: number): void {
+    this.huge.set(symbol, bytes);
   }
 
   /** Frames that are not market data, to every connection. */
@@ -326,6 +332,16 @@ export class FakeBinance {
       }
       request.status = 200;
       if (this.staleNext.delete(symbol)) return json(res, 200, book.lastServed);
+      const padTo = this.huge.get(symbol);
+      if (padTo !== undefined) {
+        this.huge.delete(symbol);
+        const text = this.snapshotText(book, limit);
+        // streamed without a Content-Length: the client must count what it reads
+        res.writeHead(200, { "Content-Type": "application/json", ...CORS });
+        res.write(text.slice(0, -1));
+        for (let sent = text.length; sent < padTo; sent += 1 << 16) res.write(" ".repeat(1 << 16));
+        return void res.end("}");
+      }
       book.lastServed = this.snapshotText(book, limit);
       json(res, 200, book.lastServed);
     };
