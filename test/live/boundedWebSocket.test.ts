@@ -6,7 +6,7 @@
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { WebSocketServer } from "ws";
-import { BoundedWebSocket, MAX_FRAME_BYTES } from "../../src/node/connectBinance.js";
+import { BoundedWebSocket, MAX_FRAME_BYTES } from "../../src/node/boundedWebSocket.js";
 
 let server: WebSocketServer;
 let url = "";
