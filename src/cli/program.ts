@@ -24,6 +24,10 @@ const BTC = `data/${BUNDLED_CAPTURE}`,
 
 const BACKENDS = ["wasm", "js"] as const;
 const MARKETS = ["spot", "usdm", "coinm"] as const;
+const CAPTURES_HELP =
+  "market data files — captures (`<receive time, ns> <Binance JSON>` a line, as data/ holds), raw Binance websocket lines, tardis.dev CSV, Binance public trades CSV; plain, gzip or zip, told apart by content — or - for standard input";
+const SYMBOL_HELP =
+  "the symbol of input that names none (a Binance public trades CSV piped in or renamed; otherwise from the file or zip entry name)";
 const MERGE_HELP =
   "merge the files by receive time, each keeping its order, instead of reading them one after another (files recorded side by side: tardis.dev's incremental_book_L2, trades and quotes of one day)";
 const DEPTH_SPEEDS = ["100ms", "0ms"] as const;
@@ -120,15 +124,8 @@ export function createProgram(): Command {
         "book_snapshot_5/25) and Binance public trades/aggTrades CSV, plain, gzip or zip, told apart by their content; the summary says per " +
         "file which format and which clock (the recorded receive time, or the exchange time where a format records none).",
     )
-    .argument(
-      "<captures...>",
-      "market data files — captures (`<receive time, ns> <Binance JSON>` a line, as data/ holds), raw Binance websocket lines, tardis.dev CSV, Binance public trades CSV; plain, gzip or zip, told apart by content — or - for standard input",
-    )
-    .option(
-      "-s, --symbol <name>",
-      "the symbol of input that names none (a Binance public trades CSV piped in or renamed; otherwise from the file or zip entry name)",
-      symbolName("--symbol"),
-    )
+    .argument("<captures...>", CAPTURES_HELP)
+    .option("-s, --symbol <name>", SYMBOL_HELP, symbolName("--symbol"))
     .option("-m, --merge", MERGE_HELP)
     .option("-j, --json", "print one JSON object { symbols, input } instead of the table (docs/replay-summary.schema.json)")
     .option("-o, --out <file>", "write every score update to <file>, one JSON line each")
@@ -200,15 +197,8 @@ export function createProgram(): Command {
         "when actionable and by confidence decile; and how often the decision changes side. Each file is a capture of its own (per file " +
         "and symbol), and all of them are also pooled.",
     )
-    .argument(
-      "<captures...>",
-      "market data files — captures (`<receive time, ns> <Binance JSON>` a line, as data/ holds), raw Binance websocket lines, tardis.dev CSV, Binance public trades CSV; plain, gzip or zip, told apart by content — or - for standard input",
-    )
-    .option(
-      "-s, --symbol <name>",
-      "the symbol of input that names none (a Binance public trades CSV piped in or renamed; otherwise from the file or zip entry name)",
-      symbolName("--symbol"),
-    )
+    .argument("<captures...>", CAPTURES_HELP)
+    .option("-s, --symbol <name>", SYMBOL_HELP, symbolName("--symbol"))
     .option(
       "-H, --horizons <list>",
       "forward horizons, comma-separated, with units ms, s or m (each > 0, at most 1h)",
@@ -470,17 +460,10 @@ export function createProgram(): Command {
       "Reads capture files as one stream and appends every event to its symbol's Redis input stream (cf:in:{SYMBOL}), where workers " +
         "pick them up; prints the events published per symbol and in total. Publishing twice appends twice.",
     )
-    .argument(
-      "<captures...>",
-      "market data files — captures (`<receive time, ns> <Binance JSON>` a line, as data/ holds), raw Binance websocket lines, tardis.dev CSV, Binance public trades CSV; plain, gzip or zip, told apart by content — or - for standard input",
-    )
+    .argument("<captures...>", CAPTURES_HELP)
     .requiredOption("-r, --redis <url>", "the Redis server: redis://[user:password@]host[:port][/db]")
     .option("--batch <n>", "events per Redis script call, per symbol, 1 to 100000", integerIn("--batch", 1, 100_000), 1000)
-    .option(
-      "-s, --symbol <name>",
-      "the symbol of input that names none (a Binance public trades CSV piped in or renamed; otherwise from the file or zip entry name)",
-      symbolName("--symbol"),
-    )
+    .option("-s, --symbol <name>", SYMBOL_HELP, symbolName("--symbol"))
     .addHelpText(
       "after",
       examples([
