@@ -1,5 +1,5 @@
 /**
- * The WebAssembly module's exports: every kernel, and the raw allocator the JS
+ * The WebAssembly module's exports: every kernel, the L2 book, and the raw allocator the JS
  * boundary (src/wasm/) uses to place buffers and streaming state in linear memory.
  */
 export { alloc, free } from "./memory";
@@ -23,4 +23,8 @@ export {
 export {
   coreSize, coreInit, coreReset, coreBookInput, coreBook, coreQuote, coreTrade, coreSentiment, coreCompute,
 } from "./confluence/core";
+export {
+  bookNew, bookFree, bookLoad, bookApply, bookCrossed, bookTickSize, bookSide, sideTop, sideBestPrice, sideBestQty,
+  sideLevels, sideTrimmed, sideRebuilds, sideRelocated, sideMemoryBytes,
+} from "./book/l2Book";
 export { exp, expm1, log, tanh } from "./common/transcendental";

@@ -5,7 +5,9 @@
  * Subjects, interleaved round by round (the starting one rotated) so machine drift lands
  * on all alike:
  *   old      the book before issue 10 (bench/l2BookBaseline.ts, the marked baseline)
- *   new      src/book/l2Book.ts
+ *   new      src/book/l2Book.ts (the JS backend's book)
+ *   wasm     the WASM backend's book: the same structure in linear memory (assembly/book/),
+ *            levels copied in once per update, the top levels copied out
  *   tardis   tardis-dev's OrderBook (red-black trees of {price, amount} objects), what Node
  *            traders use to rebuild books from historical data; fed its own BookChange
  *            objects, built before timing
@@ -29,7 +31,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { OrderBook as TardisBook, type BookChange, type BookPriceLevel } from "tardis-dev";
-import { L2Book } from "../src/index.js";
+import { L2Book, loadKernels, type OrderBook } from "../src/index.js";
 import { replayCaptureFiles } from "../src/node/index.js";
 import { L2Book as BaselineBook } from "./l2BookBaseline.js";
 import { machineMeta, sink, sinkResult } from "./harness.js";
@@ -174,7 +176,7 @@ const L2_STEP = `return function step(i) {
   return nb + na + out[0] + out[2 * D];
 }`;
 
-function l2Driver(stream: Stream, book: L2Book | BaselineBook): Driver {
+function l2Driver(stream: Stream, book: OrderBook | BaselineBook): Driver {
   const out = new Float64Array(4 * DEPTH);
   const stepFn = new Function("book", "steps", "out", "D", L2_STEP)(book, stream.steps, out, DEPTH) as (i: number) => number;
   return {
@@ -186,7 +188,7 @@ function l2Driver(stream: Stream, book: L2Book | BaselineBook): Driver {
       book.asks.top(DEPTH, out, 2 * DEPTH, 3 * DEPTH);
       return [...out];
     },
-    memoryBytes: () => (book instanceof L2Book ? book.memoryBytes : NaN),
+    memoryBytes: () => (book instanceof BaselineBook ? NaN : book.memoryBytes),
   };
 }
 
@@ -228,9 +230,11 @@ interface Subject {
   readonly make: (s: Stream) => Driver;
 }
 
+const wasm = await loadKernels();
 const SUBJECTS: Subject[] = [
   { name: "old", baseline: true, make: (s) => l2Driver(s, new BaselineBook()) },
   { name: "new", make: (s) => l2Driver(s, new L2Book()) },
+  { name: "wasm", make: (s) => l2Driver(s, wasm.orderBook()) },
   { name: "tardis", make: tardisDriver },
 ];
 
@@ -393,6 +397,9 @@ async function main(): Promise<void> {
       tardisOverNewP99: by("tardis").p99Ns / by("new").p99Ns,
       newOverOldThroughput: by("new").eventsPerSec / by("old").eventsPerSec,
       newOverTardisThroughput: by("new").eventsPerSec / by("tardis").eventsPerSec,
+      wasmOverNewThroughput: by("wasm").eventsPerSec / by("new").eventsPerSec,
+      wasmOverTardisThroughput: by("wasm").eventsPerSec / by("tardis").eventsPerSec,
+      newOverWasmMedian: by("new").medianNs / by("wasm").medianNs,
     };
     cases[s.name] = { note: s.note, events: s.steps.length, subjects: results, ratios };
     console.log(`${s.name} — ${s.note} — ${s.steps.length} events`);
@@ -404,7 +411,8 @@ async function main(): Promise<void> {
       );
     }
     console.log(
-      `  old/new: median ${ratios.oldOverNewMedian.toFixed(2)}×, p99 ${ratios.oldOverNewP99.toFixed(2)}×; tardis/new: median ${ratios.tardisOverNewMedian.toFixed(2)}×, p99 ${ratios.tardisOverNewP99.toFixed(2)}×\n`,
+      `  old/new: median ${ratios.oldOverNewMedian.toFixed(2)}×, p99 ${ratios.oldOverNewP99.toFixed(2)}×; tardis/new: median ${ratios.tardisOverNewMedian.toFixed(2)}×, p99 ${ratios.tardisOverNewP99.toFixed(2)}×; ` +
+        `throughput wasm/new ${ratios.wasmOverNewThroughput.toFixed(2)}×, wasm/tardis ${ratios.wasmOverTardisThroughput.toFixed(2)}×\n`,
     );
   }
   const empty = {

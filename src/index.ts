@@ -94,7 +94,8 @@ export {
 } from "./pipeline/engine.js";
 export { LIMITS, REJECT_REASONS, validateEvent, type RejectReason, type Rejection } from "./feeds/validate.js";
 export { ClockCheck, type ClockLimits } from "./pipeline/clockCheck.js";
-export { L2Book, BookSide } from "./book/l2Book.js";
+export { L2Book, BookSide, type L2BookOptions } from "./book/l2Book.js";
+export type { OrderBook, OrderBookSide } from "./book/orderBook.js";
 export { BookSync, type SyncState, type SyncOutcome, type SyncCounters, type BookSyncOptions } from "./book/bookSync.js";
 export { LatencyHistogram } from "./pipeline/latencyHistogram.js";
 export { summarize, type SymbolSummary } from "./pipeline/summary.js";

@@ -29,6 +29,7 @@
 import type { PriceGrid } from "./priceGrid.js";
 import { LevelTree } from "./levelTree.js";
 import { TickWindow } from "./tickWindow.js";
+import type { OrderBookSide } from "./orderBook.js";
 
 /** The smallest window (slots). */
 const MIN_WINDOW = 64;
@@ -37,7 +38,7 @@ const MISS_SLACK = 32;
 /** The window is anchored on the level of this rank from the best (see anchorTick). */
 const ANCHOR_RANK = 8;
 
-export class BookSide {
+export class BookSide implements OrderBookSide {
   /** Levels with a quantity > 0. */
   levels = 0;
   /** Levels dropped as the farthest from the touch because the side held more than `maxLevels`. */

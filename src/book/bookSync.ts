@@ -26,6 +26,7 @@
 import type { DepthDiffEvent, DepthSnapshotEvent } from "../feeds/events.js";
 import { LIMITS, validateEvent, type Rejection } from "../feeds/validate.js";
 import { L2Book, type L2BookOptions } from "./l2Book.js";
+import type { OrderBook } from "./orderBook.js";
 import { RecentIds } from "./recentIds.js";
 
 export type SyncState = "waiting" | "synced" | "gap";
@@ -68,10 +69,12 @@ export interface BookSyncOptions {
   readonly validate?: boolean;
   /** The book's bounds (levels a side, window width). */
   readonly book?: L2BookOptions;
+  /** Makes the book (default: an L2Book in the JS heap; the engine asks its kernels, so a WASM engine keeps it in linear memory). */
+  readonly newBook?: (options: L2BookOptions) => OrderBook;
 }
 
 export class BookSync {
-  readonly book: L2Book;
+  readonly book: OrderBook;
   state: SyncState = "waiting";
   /** The last update id the book reflects (−1 before any snapshot). */
   lastUpdateId = -1;
@@ -92,7 +95,7 @@ export class BookSync {
   constructor(options: BookSyncOptions = {}) {
     this.maxBuffered = options.maxBuffered ?? 10_000;
     this.validate = options.validate ?? true;
-    this.book = new L2Book(options.book);
+    this.book = options.newBook ? options.newBook(options.book ?? {}) : new L2Book(options.book);
   }
 
   get synced(): boolean {

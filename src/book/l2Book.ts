@@ -16,6 +16,7 @@ import { PriceGrid } from "./priceGrid.js";
 import { MAX_WINDOW } from "./tickWindow.js";
 import { InvalidParameterError, InvalidValueError } from "../errors.js";
 import { LIMITS, validPrice, validQty } from "../feeds/validate.js";
+import type { OrderBook } from "./orderBook.js";
 
 export { BookSide };
 
@@ -30,7 +31,7 @@ export interface L2BookOptions {
  * Throws a typed error unless levels is flat [price, qty, …] (a Float64Array, or any array of
  * numbers) with every value inside the event validator's bounds (feeds/validate.ts LIMITS).
  */
-function checkLevels(what: string, levels: Float64Array): void {
+export function checkLevels(what: string, levels: Float64Array): void {
   if (typeof levels !== "object" || levels === null || typeof levels.length !== "number") {
     throw new InvalidParameterError(what, levels, "a Float64Array of [price, qty, …] pairs");
   }
@@ -43,25 +44,32 @@ function checkLevels(what: string, levels: Float64Array): void {
   }
 }
 
-export class L2Book {
+/** The bounds of a book, defaults filled in; a typed error for any out of range. */
+export function resolveBookOptions(options: L2BookOptions = {}): Required<L2BookOptions> {
+  const maxLevels = options.maxLevels ?? 10_000;
+  const maxWindowTicks = options.maxWindowTicks ?? 16_384;
+  if (!(Number.isSafeInteger(maxLevels) && maxLevels >= 1 && maxLevels < 2 ** 31))
+    throw new InvalidParameterError("maxLevels", maxLevels, "an integer from 1 to 2^31 − 1");
+  if (
+    !(
+      Number.isSafeInteger(maxWindowTicks) &&
+      maxWindowTicks >= 64 &&
+      maxWindowTicks <= MAX_WINDOW &&
+      (maxWindowTicks & (maxWindowTicks - 1)) === 0
+    )
+  ) {
+    throw new InvalidParameterError("maxWindowTicks", maxWindowTicks, `a power of two from 64 to ${MAX_WINDOW}`);
+  }
+  return { maxLevels, maxWindowTicks };
+}
+
+export class L2Book implements OrderBook {
   readonly bids: BookSide;
   readonly asks: BookSide;
   private readonly grid = new PriceGrid();
 
   constructor(options: L2BookOptions = {}) {
-    const maxLevels = options.maxLevels ?? 10_000;
-    const maxWindowTicks = options.maxWindowTicks ?? 16_384;
-    if (!(Number.isSafeInteger(maxLevels) && maxLevels >= 1)) throw new InvalidParameterError("maxLevels", maxLevels, "an integer ≥ 1");
-    if (
-      !(
-        Number.isSafeInteger(maxWindowTicks) &&
-        maxWindowTicks >= 64 &&
-        maxWindowTicks <= MAX_WINDOW &&
-        (maxWindowTicks & (maxWindowTicks - 1)) === 0
-      )
-    ) {
-      throw new InvalidParameterError("maxWindowTicks", maxWindowTicks, `a power of two from 64 to ${MAX_WINDOW}`);
-    }
+    const { maxLevels, maxWindowTicks } = resolveBookOptions(options);
     this.bids = new BookSide(true, this.grid, maxLevels, maxWindowTicks);
     this.asks = new BookSide(false, this.grid, maxLevels, maxWindowTicks);
   }
@@ -111,5 +119,11 @@ export class L2Book {
   /** Best bid ≥ best ask: impossible on a consistent book. */
   get crossed(): boolean {
     return this.bids.bestPrice() >= this.asks.bestPrice();
+  }
+
+  /** Releases the sides' arrays (the JS heap collects the rest); counters are kept. */
+  dispose(): void {
+    this.bids.clear();
+    this.asks.clear();
   }
 }

@@ -6,6 +6,8 @@
  * this class names the element. Allocating methods are thin shells over the …Into forms.
  */
 import { ArgumentTypeError, InvalidParameterError, InvalidValueError, LengthMismatchError } from "../errors.js";
+import { resolveBookOptions, type L2BookOptions } from "../book/l2Book.js";
+import type { OrderBook } from "../book/orderBook.js";
 import { CheckedConfluenceCore } from "./checkedCore.js";
 import { COMPONENTS } from "./coreLayout.js";
 import type { RawKernels } from "./raw.js";
@@ -398,6 +400,13 @@ export class CheckedKernels implements Kernels {
     for (let i = 0; i < options.depth; i++) checkNonNegativeFinite(`levelWeights[${i}]`, options.levelWeights[i]!);
     const core = this.raw.confluenceCore(options);
     return trusted ? core : new CheckedConfluenceCore(core, options.depth);
+  }
+
+  orderBook(options: L2BookOptions = {}): OrderBook {
+    requireOptions("options", options);
+    if (options.maxLevels !== undefined) requireNumber("maxLevels", options.maxLevels, "an integer from 1 to 2^31 − 1");
+    if (options.maxWindowTicks !== undefined) requireNumber("maxWindowTicks", options.maxWindowTicks, "a power of two from 64 to 32768");
+    return this.raw.orderBook(resolveBookOptions(options));
   }
 
   // ---- transcendentals ----

@@ -6,6 +6,8 @@
  * or the index of the first non-finite value (−1 when none), and the facade turns
  * that into a typed error.
  */
+import type { L2BookOptions } from "../book/l2Book.js";
+import type { OrderBook } from "../book/orderBook.js";
 import type {
   Backend,
   ConfluenceCore,
@@ -61,6 +63,8 @@ export interface RawKernels {
   orderFlowWindow(window: number): OrderFlowWindow;
   /** Options already validated; events are validated by the checked wrapper. */
   confluenceCore(options: ConfluenceCoreOptions): ConfluenceCore;
+  /** An empty L2 book (options already resolved): the JS heap's src/book/l2Book.ts, or its twin in linear memory. */
+  orderBook(options: Required<L2BookOptions>): OrderBook;
   /** common/transcendental.ts of each backend (arguments already checked to be numbers). */
   exp(x: number): number;
   log(x: number): number;

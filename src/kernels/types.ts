@@ -10,6 +10,8 @@
  * OutOfMemoryError.
  */
 import type { StreamingComponent } from "../streamingComponent.js";
+import type { L2BookOptions } from "../book/l2Book.js";
+import type { OrderBook } from "../book/orderBook.js";
 
 export type Backend = "wasm-simd" | "wasm" | "js";
 
@@ -246,6 +248,12 @@ export interface Kernels {
    * event upstream (the streaming engine does). Options are validated either way.
    */
   confluenceCore(options: ConfluenceCoreOptions, trusted?: boolean): ConfluenceCore;
+  /**
+   * An empty L2 book with these bounds (typed errors for bad ones): on the JS backend an
+   * L2Book in the JS heap, on the WASM backend the same structure in linear memory — the same
+   * levels, counters and bits either way (src/book/orderBook.ts). Free it with dispose().
+   */
+  orderBook(options?: L2BookOptions): OrderBook;
 
   /**
    * e^x by the library's own algorithm (fdlibm's, compiled into the module and ported bit

@@ -44,6 +44,8 @@ import {
 import { REJECT_REASONS, routable, validateEvent, type RejectReason, type Rejection } from "../feeds/validate.js";
 import { InvalidParameterError } from "../errors.js";
 import { BookSync } from "../book/bookSync.js";
+import type { L2BookOptions } from "../book/l2Book.js";
+import type { OrderBook } from "../book/orderBook.js";
 import { ClockCheck, type ClockLimits } from "./clockCheck.js";
 import { LatencyHistogram } from "./latencyHistogram.js";
 import { RecentIds } from "../book/recentIds.js";
@@ -209,6 +211,8 @@ export class StreamingEngine {
   private readonly latencySample: number;
   private readonly maxBuffered: number;
   private readonly cache: ScoreCache | null;
+  /** Each symbol's book comes from the kernels: in linear memory on the WASM backend. */
+  private readonly newBook = (options: L2BookOptions): OrderBook => this.kernels.orderBook(options);
 
   constructor(
     private readonly kernels: Kernels,
@@ -285,7 +289,7 @@ export class StreamingEngine {
   }
 
   private syncOf(s: SymbolState): BookSync {
-    return (s.sync ??= new BookSync({ maxBuffered: this.maxBuffered, validate: false }));
+    return (s.sync ??= new BookSync({ maxBuffered: this.maxBuffered, validate: false, newBook: this.newBook }));
   }
 
   private implausibleTime(s: SymbolState, e: MarketEvent): Rejection {
@@ -440,6 +444,7 @@ export class StreamingEngine {
     for (const s of this.states.values()) {
       s.analyzer.dispose();
       s.composite?.dispose();
+      s.sync?.book.dispose();
     }
     this.states.clear();
     this.lastState = null;

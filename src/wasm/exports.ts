@@ -75,6 +75,26 @@ export interface KernelExports {
   coreCompute(p: number, now: number): number;
 
   /** Our own transcendentals (assembly/common/transcendental.ts), the same bits on every engine. */
+  /** An empty L2 book (assembly/book/l2Book.ts); grows inside the module as its levels spread. */
+  bookNew(maxLevels: number, maxWindowTicks: number): number;
+  bookFree(book: number): void;
+  /** Levels are flat [price, qty, …] f64 at the pointers; nBids and nAsks count pairs. */
+  bookLoad(book: number, bids: number, nBids: number, asks: number, nAsks: number): void;
+  /** Returns 1 when the book is crossed afterwards. */
+  bookApply(book: number, bids: number, nBids: number, asks: number, nAsks: number): number;
+  bookCrossed(book: number): number;
+  bookTickSize(book: number): number;
+  /** A side's address: ask 0 for bids, 1 for asks. */
+  bookSide(book: number, ask: number): number;
+  sideTop(side: number, n: number, out: number, pxAt: number, qtyAt: number): number;
+  sideBestPrice(side: number): number;
+  sideBestQty(side: number): number;
+  sideLevels(side: number): number;
+  sideTrimmed(side: number): number;
+  sideRebuilds(side: number): number;
+  sideRelocated(side: number): number;
+  sideMemoryBytes(side: number): number;
+
   exp(x: number): number;
   expm1(x: number): number;
   log(x: number): number;

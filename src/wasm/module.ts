@@ -51,8 +51,9 @@ export function simdSupported(): boolean {
 }
 
 /**
- * Memory grows only inside the allocator (kernels never allocate), so the views and
- * the current buffer are refreshed after every alloc and are otherwise always current:
+ * Memory grows only inside the allocator and the L2 book (no other kernel allocates), so
+ * the views and the current buffer are refreshed after every alloc and book change and are
+ * otherwise always current:
  * reading `memory.buffer` on every call would cost more than a small kernel.
  */
 export class WasmModule {
@@ -69,8 +70,12 @@ export class WasmModule {
     this.refresh();
   }
 
-  /** Rebuilds the views if memory has grown since they were made. */
-  private refresh(): void {
+  /**
+   * Rebuilds the views if memory has grown since they were made. The allocator calls it; so
+   * must a caller of an export that allocates inside the module (the L2 book grows its window
+   * and trees as its levels spread: src/kernels/wasm/book/l2Book.ts).
+   */
+  refresh(): void {
     const buffer = this.exports.memory.buffer;
     if (buffer === this.buffer) return;
     this.buffer = buffer;

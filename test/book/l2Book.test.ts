@@ -1,18 +1,22 @@
 /**
- * The L2 book against a naive sorted-array book (test/support/referenceBook.ts) under
- * random operation sequences (fast-check): snapshot loads, level sets and removals,
+ * The L2 book of every backend (the JS heap's L2Book, its twin in WASM linear memory on the
+ * SIMD and scalar builds) against a naive sorted-array book (test/support/referenceBook.ts)
+ * under random operation sequences (fast-check): snapshot loads, level sets and removals,
  * removals of absent levels, prices off the grid, far prices, jumps of the touch, tick
  * sizes from 1e-8 to 100, any prices from 1e-12 to 1e12, and the maxLevels bound. After
  * every step the best price and quantity, the level counts, the top N, every level and
- * the trimmed counts agree exactly (prices bit for bit).
+ * the trimmed counts agree exactly (prices bit for bit); and a WASM book agrees with the JS
+ * one on the work done too (window placements, levels moved, memory, tick size).
  */
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { L2Book } from "../../src/book/l2Book.js";
+import type { OrderBook, OrderBookSide } from "../../src/book/orderBook.js";
+import type { Kernels } from "../../src/kernels/types.js";
 import { LIMITS } from "../../src/feeds/validate.js";
 import { LatencyHistogram } from "../../src/pipeline/latencyHistogram.js";
 import { ReferenceBook, type ReferenceSide } from "../support/referenceBook.js";
-import type { BookSide } from "../../src/book/l2Book.js";
+import { backends } from "../support/backends.js";
 
 /** A tick size as (step, decimals): tick = step / 10^decimals, from 1e-8 to 100. */
 const TICKS: [number, number][] = [
@@ -129,7 +133,7 @@ const scenario = fc.record({
   loadFirst: fc.boolean(),
 });
 
-function expectSide(side: BookSide, ref: ReferenceSide, what: string): void {
+function expectSide(side: OrderBookSide, ref: ReferenceSide, what: string): void {
   const expected = ref.entries();
   expect(side.levels, `${what} levels`).toBe(expected.length);
   expect(side.trimmed, `${what} trimmed`).toBe(ref.trimmed);
@@ -146,26 +150,43 @@ function expectSide(side: BookSide, ref: ReferenceSide, what: string): void {
   expect(side.entries(), `${what} entries`).toEqual(expected);
 }
 
-function run(s: {
-  tick: [number, number];
-  base: number;
-  pool: PriceSpec[];
-  ops: Op[];
-  maxLevels: number;
-  maxWindowTicks: number;
-  loadFirst: boolean;
-}): void {
+/** The work a book did and its shape beyond the levels: what two backends must agree on too. */
+function work(book: OrderBook): Record<string, number> {
+  return {
+    tickSize: book.tickSize,
+    memoryBytes: book.memoryBytes,
+    bidRebuilds: book.bids.rebuilds,
+    askRebuilds: book.asks.rebuilds,
+    bidRelocated: book.bids.relocated,
+    askRelocated: book.asks.relocated,
+  };
+}
+
+function run(
+  k: Kernels,
+  s: {
+    tick: [number, number];
+    base: number;
+    pool: PriceSpec[];
+    ops: Op[];
+    maxLevels: number;
+    maxWindowTicks: number;
+    loadFirst: boolean;
+  },
+): void {
   const [step, decimals] = s.tick;
   const prices = s.pool.map((p) => priceOf(p, s.base, step, decimals));
   const px = (at: number): number => prices[at % prices.length]!;
   const flat = (ls: [number, number][]): Float64Array => Float64Array.from(ls.flatMap(([at, q]) => [px(at), q]));
-  const book = new L2Book({ maxLevels: s.maxLevels, maxWindowTicks: s.maxWindowTicks });
+  const book = k.orderBook({ maxLevels: s.maxLevels, maxWindowTicks: s.maxWindowTicks });
+  // the JS backend's book beside it: the same work, step by step
+  const twin = new L2Book({ maxLevels: s.maxLevels, maxWindowTicks: s.maxWindowTicks });
   const ref = new ReferenceBook(s.maxLevels);
   // a first snapshot of the prices on the grid teaches the book the scenario's tick
   const onGrid = s.pool.flatMap((p, i): [number, number][] => (p.kind === "near" || p.kind === "far" ? [[i, 1 + i]] : []));
   const ops: Op[] = s.loadFirst ? [{ kind: "load", bids: onGrid, asks: [] }, ...s.ops] : s.ops;
-  for (let k = 0; k < ops.length; k++) {
-    const o = ops[k]!;
+  for (let i = 0; i < ops.length; i++) {
+    const o = ops[i]!;
     if (o.kind === "set" || o.kind === "remove" || o.kind === "sweep" || o.kind === "push") {
       const side = o.bid ? ref.bids : ref.asks,
         best = side.prices[0] ?? px(0);
@@ -181,30 +202,39 @@ function run(s: {
       if (levels.length > 0 && !(levels[0]! >= LIMITS.minPrice && levels[0]! <= LIMITS.maxPrice)) continue;
       const none = new Float64Array(0);
       book.apply(o.bid ? levels : none, o.bid ? none : levels);
+      twin.apply(o.bid ? levels : none, o.bid ? none : levels);
       ref.apply(o.bid ? levels : none, o.bid ? none : levels);
     } else {
       const b = flat(o.bids),
         a = flat(o.asks);
       if (o.kind === "load") {
         book.load(b, a);
+        twin.load(b, a);
         ref.load(b, a);
       } else {
         book.apply(b, a);
+        twin.apply(b, a);
         ref.apply(b, a);
       }
     }
-    expectSide(book.bids, ref.bids, `after op ${k} (${o.kind}): bids`);
-    expectSide(book.asks, ref.asks, `after op ${k} (${o.kind}): asks`);
+    expectSide(book.bids, ref.bids, `after op ${i} (${o.kind}): bids`);
+    expectSide(book.asks, ref.asks, `after op ${i} (${o.kind}): asks`);
+    expect(work(book), `after op ${i} (${o.kind}): the work done, as the JS book's`).toEqual(work(twin));
+    expect(book.crossed, `after op ${i}: crossed`).toBe(twin.crossed);
   }
+  book.dispose();
 }
 
-describe("L2Book against a naive book", () => {
+describe.each(backends)("the $backend backend's L2 book against a naive book", (k: Kernels) => {
   test("random snapshots, sets, removals, off-grid, far and extreme prices agree exactly after every step", () => {
-    fc.assert(fc.property(scenario, run), { numRuns: 3000 });
+    fc.assert(
+      fc.property(scenario, (s) => run(k, s)),
+      { numRuns: 3000 },
+    );
   });
 
   test("the tick size is learnt from each snapshot and a price off the grid does not change it", () => {
-    const book = new L2Book({ maxWindowTicks: 1024 });
+    const book = k.orderBook({ maxWindowTicks: 1024 });
     book.load(Float64Array.of(100, 1, 99.5, 2), Float64Array.of(101, 1, 102.5, 1));
     expect(book.tickSize).toBe(0.5);
     book.apply(Float64Array.of(100.25, 3), new Float64Array(0));
@@ -219,6 +249,7 @@ describe("L2Book against a naive book", () => {
     expect(book.crossed, "bid 101 >= ask 101").toBe(true);
     book.load(Float64Array.of(61000.01, 1, 61000, 2), Float64Array.of(61000.02, 1));
     expect(book.tickSize, "relearnt from the next snapshot").toBe(0.01);
+    book.dispose();
   });
 });
 

@@ -308,6 +308,7 @@ const CALLS: { readonly [K in KernelFunction]: { readonly params: readonly Param
     ],
     args: () => [coreOptions(), false],
   },
+  orderBook: { params: [["options", "options"]], args: () => [{ maxLevels: 10 }] },
   exp: { params: [["x", "number"]], args: () => [1] },
   log: { params: [["x", "number"]], args: () => [2] },
   tanh: { params: [["x", "number"]], args: () => [0.5] },
@@ -327,6 +328,8 @@ const FIELDS: ReadonlyArray<{ readonly what: string; readonly kind: Kind; readon
   { what: "minPeriods", kind: "optionalNumber", call: (k, x) => k.rollingStats(3, { minPeriods: x }) },
   { what: "options.extrema", kind: "optionalBoolean", call: (k, x) => k.rollingStats(3, { extrema: x }) },
   { what: "options.count", kind: "number", call: (k, x) => k.volumeDeltaWindow({ count: x }) },
+  { what: "maxLevels", kind: "optionalNumber", call: (k, x) => k.orderBook({ maxLevels: x }) },
+  { what: "maxWindowTicks", kind: "optionalNumber", call: (k, x) => k.orderBook({ maxWindowTicks: x }) },
   { what: "options.spanMs", kind: "number", call: (k, x) => k.volumeDeltaWindow({ spanMs: x }) },
   { what: "options.capacity", kind: "optionalNumber", call: (k, x) => k.volumeDeltaWindow({ spanMs: 1000, capacity: x }) },
   ...(["lookback", "depth", "ofiWindow", "flowWindow", "sensitivity", "staleMs", "bookDepthWeight", "tradeFlowWeight"] as const).map(

@@ -16,6 +16,7 @@ import { JsRollingCorrelation, rollingCorrBatch } from "./stats/rollingCorr.js";
 import { JsConfluenceCore } from "./confluence/core.js";
 import { exp, log, tanh } from "./common/transcendental.js";
 import { JsBuffer } from "./jsBuffer.js";
+import { L2Book, type L2BookOptions } from "../../book/l2Book.js";
 
 const orNull = (x: F64Input | null): Float64Array | null => (x ? f64Of(x) : null);
 
@@ -106,6 +107,10 @@ export class JsRawKernels implements RawKernels {
 
   confluenceCore(options: ConfluenceCoreOptions): JsConfluenceCore {
     return new JsConfluenceCore(options);
+  }
+
+  orderBook(options: Required<L2BookOptions>): L2Book {
+    return new L2Book(options);
   }
 
   exp(x: number): number {

@@ -15,6 +15,8 @@ import { WasmRollingStats, rollingStatsBatch } from "./stats/rollingStats.js";
 import { ewm } from "./stats/ewm.js";
 import { WasmRollingCorrelation, rollingCorrBatch } from "./stats/rollingCorr.js";
 import { WasmConfluenceCore } from "./confluence/core.js";
+import { WasmL2Book } from "./book/l2Book.js";
+import type { L2BookOptions } from "../../book/l2Book.js";
 
 export class WasmRawKernels implements RawKernels {
   readonly backend: "wasm-simd" | "wasm";
@@ -115,6 +117,10 @@ export class WasmRawKernels implements RawKernels {
 
   confluenceCore(options: ConfluenceCoreOptions): WasmConfluenceCore {
     return new WasmConfluenceCore(this.mod, this.m, options);
+  }
+
+  orderBook(options: Required<L2BookOptions>): WasmL2Book {
+    return new WasmL2Book(this.mod, this.m, options);
   }
 
   exp(x: number): number {

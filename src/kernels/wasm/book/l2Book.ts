@@ -1,0 +1,167 @@
+/**
+ * The WASM backend's L2 book: the book and both sides live in linear memory
+ * (assembly/book/l2Book.ts, a twin of src/book/l2Book.ts operation for operation); this
+ * wrapper copies a snapshot's or a diff's levels in once per call and reads counters and
+ * the top levels out. Top levels are written straight into the caller's array when it is a
+ * view of the module's memory (the confluence core's book input is), else through scratch.
+ *
+ * The book allocates inside the module as it grows (its window and trees follow its own
+ * width and levels), so after every call that may change levels the module's views are
+ * refreshed. The book's memory is freed by dispose() or, if the owner forgets, when the
+ * wrapper is garbage-collected.
+ */
+import { DisposedError } from "../../../errors.js";
+import { checkLevels, resolveBookOptions, type L2BookOptions } from "../../../book/l2Book.js";
+import type { OrderBook, OrderBookSide } from "../../../book/orderBook.js";
+import type { WasmModule } from "../../../wasm/module.js";
+import { OUT, type Marshal } from "../marshal.js";
+
+const registries = new WeakMap<WasmModule, FinalizationRegistry<number>>();
+
+function registryOf(mod: WasmModule): FinalizationRegistry<number> {
+  let r = registries.get(mod);
+  if (!r) {
+    r = new FinalizationRegistry((ptr: number) => mod.exports.bookFree(ptr));
+    registries.set(mod, r);
+  }
+  return r;
+}
+
+class WasmBookSide implements OrderBookSide {
+  constructor(
+    private readonly book: WasmL2Book,
+    private readonly ptr: number,
+    readonly isBid: boolean,
+    readonly maxLevels: number,
+  ) {}
+
+  get levels(): number {
+    return this.book.exports().sideLevels(this.ptr);
+  }
+
+  get trimmed(): number {
+    return this.book.exports().sideTrimmed(this.ptr);
+  }
+
+  get rebuilds(): number {
+    return this.book.exports().sideRebuilds(this.ptr);
+  }
+
+  get relocated(): number {
+    return this.book.exports().sideRelocated(this.ptr);
+  }
+
+  get memoryBytes(): number {
+    return this.book.exports().sideMemoryBytes(this.ptr);
+  }
+
+  bestPrice(): number {
+    return this.book.exports().sideBestPrice(this.ptr);
+  }
+
+  bestQty(): number {
+    return this.book.exports().sideBestQty(this.ptr);
+  }
+
+  top(n: number, out: Float64Array, pxAt: number, qtyAt: number): number {
+    const e = this.book.exports(),
+      mod = this.book.mod;
+    if (out.buffer === mod.buffer) return e.sideTop(this.ptr, n, out.byteOffset, pxAt, qtyAt);
+    if (n <= 0) return 0;
+    const ptr = this.book.m.scratch(OUT, 16 * n);
+    const k = e.sideTop(this.ptr, n, ptr, 0, n);
+    const base = ptr >>> 3,
+      f64 = mod.f64;
+    for (let i = 0; i < k; i++) {
+      out[pxAt + i] = f64[base + i]!;
+      out[qtyAt + i] = f64[base + n + i]!;
+    }
+    return k;
+  }
+
+  entries(): [number, number][] {
+    const n = this.levels;
+    const flat = new Float64Array(2 * n);
+    const k = this.top(n, flat, 0, n);
+    const out: [number, number][] = [];
+    for (let i = 0; i < k; i++) out.push([flat[i]!, flat[n + i]!]);
+    return out;
+  }
+}
+
+export class WasmL2Book implements OrderBook {
+  readonly bids: OrderBookSide;
+  readonly asks: OrderBookSide;
+  private readonly ptr: number;
+  private live = true;
+
+  constructor(
+    readonly mod: WasmModule,
+    readonly m: Marshal,
+    options: L2BookOptions = {},
+  ) {
+    const { maxLevels, maxWindowTicks } = resolveBookOptions(options);
+    this.ptr = mod.exports.bookNew(maxLevels, maxWindowTicks) >>> 0;
+    mod.refresh();
+    registryOf(mod).register(this, this.ptr, this);
+    this.bids = new WasmBookSide(this, mod.exports.bookSide(this.ptr, 0) >>> 0, true, maxLevels);
+    this.asks = new WasmBookSide(this, mod.exports.bookSide(this.ptr, 1) >>> 0, false, maxLevels);
+  }
+
+  /** The module's exports; DisposedError once the book is freed (its memory may belong to another book). */
+  exports(): WasmModule["exports"] {
+    if (!this.live) throw new DisposedError("L2Book");
+    return this.mod.exports;
+  }
+
+  get tickSize(): number {
+    return this.exports().bookTickSize(this.ptr);
+  }
+
+  get trimmed(): number {
+    return this.bids.trimmed + this.asks.trimmed;
+  }
+
+  get memoryBytes(): number {
+    return this.bids.memoryBytes + this.asks.memoryBytes;
+  }
+
+  get crossed(): boolean {
+    return this.exports().bookCrossed(this.ptr) !== 0;
+  }
+
+  load(bids: Float64Array, asks: Float64Array): void {
+    checkLevels("bids", bids);
+    checkLevels("asks", asks);
+    this.loadValid(bids, asks);
+  }
+
+  apply(bids: Float64Array, asks: Float64Array): void {
+    checkLevels("bids", bids);
+    checkLevels("asks", asks);
+    this.applyValid(bids, asks);
+  }
+
+  loadValid(bids: Float64Array, asks: Float64Array): void {
+    const e = this.exports();
+    const b = this.m.f64In(bids, bids.length, 0),
+      a = this.m.f64In(asks, asks.length, 1);
+    e.bookLoad(this.ptr, b, bids.length >> 1, a, asks.length >> 1);
+    this.mod.refresh();
+  }
+
+  applyValid(bids: Float64Array, asks: Float64Array): void {
+    const e = this.exports();
+    const b = this.m.f64In(bids, bids.length, 0),
+      a = this.m.f64In(asks, asks.length, 1);
+    e.bookApply(this.ptr, b, bids.length >> 1, a, asks.length >> 1);
+    this.mod.refresh();
+  }
+
+  dispose(): void {
+    if (!this.live) return;
+    this.live = false;
+    registryOf(this.mod).unregister(this);
+    this.mod.exports.bookFree(this.ptr);
+  }
+}
