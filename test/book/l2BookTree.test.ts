@@ -170,4 +170,105 @@ describe("LevelTree (B+tree of the book's far and off-grid levels)", () => {
     expect(new LevelTree().remove(1), "on an empty tree").toBe(0);
     expect(new LevelTree().memoryBytes, "an empty tree holds no arrays").toBe(0);
   });
+
+  test("the JS twin's figures that assembly/__tests__/levelTree.spec.ts pins for the AssemblyScript tree (same pools, same cursors)", () => {
+    // [size, depth, memoryBytes, first(), lowerBoundOf(2000.25), lowerBoundOf(-3000.25), lowerBoundOf(9000.25)] every 2,000 operations
+    const TWIN = [
+      [2000, 2, 35088, 0, -1, 0, -1],
+      [4000, 2, 70176, 0, 2001, 0, -1],
+      [4349, 2, 140352, 0, 2000, 5223, 4710],
+      [4737, 2, 140352, 0, 1999, 5232, 4713],
+      [5229, 2, 140352, 0, 1998, 5235, 4715],
+      [5737, 2, 274496, 0, 1998, 5240, 4715],
+      [5396, 2, 274496, 0, 1997, 5237, 4715],
+      [5051, 2, 274496, 0, 1996, 5237, 4715],
+      [4738, 2, 274496, 0, 1993, 5229, 4715],
+      [4482, 2, 274496, 0, 1992, 5228, 4715],
+      [6127, 2, 280704, 0, 1993, 8583, 4715],
+      [7595, 2, 280704, 0, 1996, 8583, 4715],
+      [8976, 2, 280704, 0, 1998, 8584, 4715],
+      [10223, 2, 280704, 0, 1999, 8587, 4715],
+      [9690, 2, 280704, 0, 1999, 8586, 4715],
+      [9175, 2, 280704, 0, 1999, 8586, 4715],
+      [8671, 2, 280704, 0, 1999, 8586, 4714],
+      [8160, 2, 280704, 0, 1998, 8585, 4713],
+      [7643, 2, 280704, 0, 1998, 8584, 4713],
+      [7144, 2, 280704, 0, 1998, 8584, 4712],
+      [6646, 2, 280704, 0, 1997, 8584, 4711],
+      [6149, 2, 280704, 0, 1997, 8584, 4710],
+      [5646, 2, 280704, 0, 1995, 8584, 4710],
+      [5127, 2, 280704, 0, 13984, 8583, 4709],
+      [4618, 2, 280704, 0, 13984, 8581, 4708],
+      [4069, 2, 280704, 0, 13984, 8581, 4708],
+      [3572, 2, 280704, 0, 13984, 8581, 4708],
+      [3053, 2, 280704, 0, 1969, 8579, 4707],
+      [2558, 2, 280704, 0, 1966, 5234, 4706],
+      [2025, 2, 280704, 0, 1964, 5232, 4706],
+      [1507, 2, 35088, 0, 1036, 365, 1521],
+      [1011, 2, 35088, 0, 1033, 360, 1515],
+      [479, 2, 35088, 0, 1028, 332, 1507],
+      [0, 0, 0, -1, -1, -1, -1],
+    ];
+    const tree = new LevelTree(),
+      rows: number[][] = [];
+    let x = 2024;
+    const rand = (m: number): number => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return (x >>> 0) % m;
+    };
+    const halfTick = (lo: number, span: number): number => rand(span) + lo + 0.5 * rand(2);
+    for (let i = 0; i < 68_000; i++) {
+      if (i < 4000) tree.set(i, 1 + (i % 7));
+      else if (i < 12_000) {
+        const r = rand(4);
+        if (r < 2) tree.set(halfTick(-6000, 20_000), 1 + rand(100));
+        else if (r === 2) tree.remove(rand(4000));
+        else tree.remove(halfTick(-6000, 20_000));
+      } else if (i < 20_000) tree.remove(halfTick(-6000, 10_000));
+      else if (i < 28_000) tree.set(halfTick(-6000, 10_000), 1 + rand(100));
+      else tree.remove(-6000 + (((i - 28_000) * 7919) % 40_000) * 0.5);
+      if ((i + 1) % 2000 === 0)
+        rows.push([
+          tree.size,
+          tree.depth,
+          tree.memoryBytes,
+          tree.first(),
+          tree.lowerBoundOf(2000.25),
+          tree.lowerBoundOf(-3000.25),
+          tree.lowerBoundOf(9000.25),
+        ]);
+    }
+    expect(rows, "the twin sequence's table (TWIN in the spec)").toEqual(TWIN);
+
+    const appended = new LevelTree();
+    for (let i = 0; i < 60_000; i++) appended.set(i, 1);
+    let removals = 0,
+      repackedAt = -1;
+    for (let i = 8192; i < 60_000; i++) {
+      if (i % 256 === 0) continue;
+      appended.remove(i);
+      removals++;
+      if (repackedAt < 0 && appended.memoryBytes !== 1_122_816) repackedAt = removals;
+    }
+    expect(repackedAt, "the removal that repacks 60,000 appends thinned from 8,192 up").toBe(43_661);
+
+    const top = new LevelTree(),
+      changes: number[] = [];
+    for (let i = 0; i < 2000; i++) top.set(i, 1);
+    let depth = top.depth,
+      bytes = top.memoryBytes;
+    for (let i = 1999; i >= 0; i--) {
+      top.remove(i);
+      if (top.depth !== depth || top.memoryBytes !== bytes) changes.push(i, (depth = top.depth), (bytes = top.memoryBytes));
+    }
+    expect(changes, "[key, depth, memoryBytes] at each change, 2,000 appends removed from the top").toEqual([
+      736, 1, 35088, 480, 1, 9160, 96, 1, 2872, 32, 0, 2872,
+    ]);
+
+    const descending = new LevelTree();
+    for (let i = 0; i < 10_000; i++) descending.set(-i, i + 1);
+    expect([descending.memoryBytes, descending.depth], "10,000 descending inserts").toEqual([561_408, 3]);
+  });
 });
