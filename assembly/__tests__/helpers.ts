@@ -116,3 +116,29 @@ export function checkSign(actual: f64, what: string = ""): void {
 export function checkNaN(actual: f64, what: string = ""): void {
   expect<f64>(actual).toBeNaN(what + " (check = NaN)");
 }
+
+/**
+ * xorshift32 (Marsaglia 2003), as test/support/twinHash.ts: a spec and its JS twin test
+ * drive the two implementations through the same sequence of operations.
+ */
+export class XorShift32 {
+  constructor(private x: u32) {}
+  next(): u32 {
+    let x = this.x;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    this.x = x;
+    return x;
+  }
+}
+
+/** FNV-1a over the two 32-bit words of each double (low word first), as test/support/twinHash.ts: the twins' answers folded into one hash. */
+export class Fold {
+  h: u32 = 2166136261;
+  add(x: f64): void {
+    const b = reinterpret<u64>(x);
+    this.h = (this.h ^ <u32>b) * 16777619;
+    this.h = (this.h ^ <u32>(b >> 32)) * 16777619;
+  }
+}
