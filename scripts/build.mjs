@@ -9,7 +9,8 @@
 //     dist/index.js            the browser-safe core, ESM (the package root; bundlers take it as is)
 //     dist/node.js             the Node-only entry (confluence-hft/node)
 //     dist/cli.js              the `confluence` command
-//     dist/chunk-*.js          the modules those three share (one copy of each)
+//     dist/parallel/engineThread.js  the worker thread of src/parallel/
+//     dist/chunk-*.js          the modules those four share (one copy of each)
 //     dist/browser/confluence.min.js  the core as one minified ESM file for <script type="module">
 //     dist/demo/               the dashboard (scripts/buildDemo.mjs)
 //     dist/test/               pages the Chromium tests load
@@ -75,20 +76,19 @@ async function bundle() {
     splitting: true,
     outdir: join(root, "dist"),
     chunkNames: "chunk-[hash]",
-    entryPoints: { index: join(root, "src/index.ts"), node: join(root, "src/node/index.ts"), cli: join(root, "src/cli/main.ts") },
+    // the worker thread of src/parallel/ too (found next to dist/node.js and dist/cli.js): it imports the
+    // shared chunks like the other entries instead of carrying its own copy of the library and its WebAssembly
+    entryPoints: {
+      index: join(root, "src/index.ts"),
+      node: join(root, "src/node/index.ts"),
+      cli: join(root, "src/cli/main.ts"),
+      "parallel/engineThread": join(root, "src/parallel/engineThread.ts"),
+    },
     packages: "external",
     external: ["node:*"],
   });
   const cli = join(root, "dist/cli.js");
   await writeFile(cli, `#!/usr/bin/env node\n${await readFile(cli, "utf8")}`, { mode: 0o755 });
-  // the worker thread of src/parallel/ (found next to dist/node.js and dist/cli.js); self-contained, as each thread loads its own copy
-  await esbuild.build({
-    ...shipped,
-    platform: "node",
-    entryPoints: [join(root, "src/parallel/engineThread.ts")],
-    outfile: join(root, "dist/parallel/engineThread.js"),
-    packages: "external",
-  });
   await esbuild.build({
     ...shipped,
     platform: "browser",

@@ -54,7 +54,9 @@ const REQUIRED = [
 /**
  * Bytes unpacked outside data/ (the library, types, CLI, dashboard, README): 1.91 MB before the input formats of
  * issue 13, 2.00 MB with them (+92 KB: the readers in the chunks, the worker thread and the dashboard, fflate in the
- * dashboard, their types); benchmarks alone were 6 MB.
+ * dashboard, their types); 2.21 MB with the L2 book in WebAssembly (issue 14: +13 KB a build, inlined as base64 in
+ * every bundle that carried the module), 1.85 MB once the worker thread imports the shared chunks instead of carrying
+ * its own copy of the library; benchmarks alone were 6 MB.
  */
 const MAX_CODE_BYTES = 2_100_000;
 

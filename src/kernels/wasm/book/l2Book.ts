@@ -144,18 +144,28 @@ export class WasmL2Book implements OrderBook {
 
   loadValid(bids: Float64Array, asks: Float64Array): void {
     const e = this.exports();
-    const b = this.m.f64In(bids, bids.length, 0),
-      a = this.m.f64In(asks, asks.length, 1);
+    const b = this.levelsIn(bids, 0),
+      a = this.levelsIn(asks, 1);
     e.bookLoad(this.ptr, b, bids.length >> 1, a, asks.length >> 1);
     this.mod.refresh();
   }
 
   applyValid(bids: Float64Array, asks: Float64Array): void {
     const e = this.exports();
-    const b = this.m.f64In(bids, bids.length, 0),
-      a = this.m.f64In(asks, asks.length, 1);
+    const b = this.levelsIn(bids, 0),
+      a = this.levelsIn(asks, 1);
     e.bookApply(this.ptr, b, bids.length >> 1, a, asks.length >> 1);
     this.mod.refresh();
+  }
+
+  /** Where the module reads a side's levels: a Float64Array copied in once, or an array of numbers (the validator allows both) written in. */
+  private levelsIn(levels: ArrayLike<number>, slot: number): number {
+    if (levels instanceof Float64Array) return this.m.f64In(levels, levels.length, slot);
+    const ptr = this.m.scratch(slot, 8 * levels.length),
+      f64 = this.mod.f64,
+      base = ptr >>> 3;
+    for (let i = 0; i < levels.length; i++) f64[base + i] = levels[i]!;
+    return ptr;
   }
 
   dispose(): void {
