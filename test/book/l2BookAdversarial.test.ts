@@ -342,21 +342,21 @@ describe.each(backends)("the $backend backend's book", (k: Kernels) => {
     });
 
     test("levels given as plain arrays of numbers (the validator allows them) load and apply as a Float64Array's do", () => {
-    const book = k.orderBook(),
-      twin = k.orderBook();
-    book.load([100, 1, 99.5, 2] as unknown as Float64Array, [] as unknown as Float64Array);
-    twin.load(Float64Array.of(100, 1, 99.5, 2), NONE);
-    book.apply([99.5, 0, 99, 3] as unknown as Float64Array, [101, 1] as unknown as Float64Array);
-    twin.apply(Float64Array.of(99.5, 0, 99, 3), Float64Array.of(101, 1));
-    expect(book.bids.entries()).toEqual([
-      [100, 1],
-      [99, 3],
-    ]);
-    expect(book.asks.entries()).toEqual(twin.asks.entries());
-    expect(work(book)).toEqual(work(twin));
-  });
+      const book = k.orderBook(),
+        twin = k.orderBook();
+      book.load([100, 1, 99.5, 2] as unknown as Float64Array, [] as unknown as Float64Array);
+      twin.load(Float64Array.of(100, 1, 99.5, 2), NONE);
+      book.apply([99.5, 0, 99, 3] as unknown as Float64Array, [101, 1] as unknown as Float64Array);
+      twin.apply(Float64Array.of(99.5, 0, 99, 3), Float64Array.of(101, 1));
+      expect(book.bids.entries()).toEqual([
+        [100, 1],
+        [99, 3],
+      ]);
+      expect(book.asks.entries()).toEqual(twin.asks.entries());
+      expect(work(book)).toEqual(work(twin));
+    });
 
-  test("bad options and bad levels get typed errors, and a rejected update changes nothing", () => {
+    test("bad options and bad levels get typed errors, and a rejected update changes nothing", () => {
       expect(() => k.orderBook({ maxLevels: 0 })).toThrow(InvalidParameterError);
       expect(() => k.orderBook({ maxWindowTicks: 100 })).toThrow(/maxWindowTicks = 100: expected a power of two from 64 to 32768/);
       const book = k.orderBook();
