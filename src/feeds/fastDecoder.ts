@@ -60,6 +60,13 @@ const KIND_BOOK_TICKER = ascii("bookTicker");
 /** The decimal-string slots of a trade and of a quote. */
 const TRADE_DECIMALS = [K_p, K_q];
 const QUOTE_DECIMALS = [K_b, K_B, K_a, K_A];
+/**
+ * A depth diff's levels are views into a shared slab of this many values instead of arrays of their
+ * own: a Float64Array of a few hundred bytes gets its own off-heap backing store (malloc, a
+ * finalizer for the collector) where a view of an existing buffer is one small object. An event a
+ * caller keeps keeps its slab alive (512 KB at most).
+ */
+const SLAB = 65_536;
 const TRUE = ascii("true");
 const FALSE = ascii("false");
 const NULL = ascii("null");
@@ -83,6 +90,8 @@ export class FastDecoder {
   private asks = new Float64Array(4096);
   private bidCount = 0;
   private askCount = 0;
+  private slab = new Float64Array(SLAB);
+  private slabUsed = 0;
   /** Where the last decimal() or levels() stopped. */
   private at = 0;
   private readonly symbols: { bytes: Uint8Array; text: string }[] = [];
@@ -222,8 +231,8 @@ export class FastDecoder {
       firstUpdateId: this.int[K_U]!,
       lastUpdateId: this.int[K_u]!,
       prevUpdateId: hasPrev ? this.int[K_pu]! : NaN,
-      bids: this.bids.slice(0, this.bidCount),
-      asks: this.asks.slice(0, this.askCount),
+      bids: this.take(this.bids, this.bidCount),
+      asks: this.take(this.asks, this.askCount),
     };
   }
 
@@ -250,6 +259,19 @@ export class FastDecoder {
       askPx,
       askQty,
     };
+  }
+
+  /** The first n values of a scratch array, as a view of the slab (a new slab when this one is full). */
+  private take(from: Float64Array, n: number): Float64Array {
+    if (this.slabUsed + n > this.slab.length) {
+      this.slab = new Float64Array(Math.max(SLAB, n));
+      this.slabUsed = 0;
+    }
+    const at = this.slabUsed,
+      slab = this.slab;
+    for (let k = 0; k < n; k++) slab[at + k] = from[k]!;
+    this.slabUsed = at + n;
+    return slab.subarray(at, at + n);
   }
 
   private has(slot: number, type: number): boolean {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { CaptureParser } from "../../src/feeds/capture.js";
-import type { MarketEvent, TradeEvent } from "../../src/feeds/events.js";
+import type { DepthDiffEvent, MarketEvent, TradeEvent } from "../../src/feeds/events.js";
 import { InvalidParameterError } from "../../src/errors.js";
 import { BTCUSDT, ETHUSDT } from "../support/capture.js";
 import { captureBytes, firstDifference, parse, utf8 } from "./support.js";
@@ -47,6 +47,25 @@ describe("CaptureParser: the fast path and the JSON.parse path agree", () => {
       expect(firstDifference(fast.events, slow.events)).toBeNull();
     });
   }
+
+  test("a diff's levels are views of a shared slab: kept events stay intact across slabs, and a diff larger than a slab decodes whole", () => {
+    // 3 × 1,000 diffs of 12 levels fill several 64 Ki-value slabs; one of 40,000 bid levels (80,000 values) needs a slab of its own
+    const diff = (k: number, bids: number): string => {
+      const levels = Array.from({ length: bids }, (_, j) => `["${(1000 + k + j / 100).toFixed(2)}","${(j + 1) / 1000}"]`).join(",");
+      return `${NS} {"stream":"btcusdt@depth@100ms","data":{"e":"depthUpdate","E":${1 + k},"s":"BTCUSDT","U":${10 * k + 1},"u":${10 * k + 10},"b":[${levels}],"a":[["2000.00","${k + 1}"]]}}`;
+    };
+    const lines = Array.from({ length: 3000 }, (_, k) => diff(k, k === 1500 ? 40_000 : 6));
+    const bytes = utf8(lines.join("\n"));
+    const fast = parse([bytes]),
+      slow = parse([bytes], { fastPath: false });
+    expect(fast.stats.fastDecoded, "every diff on the fast path").toBe(3000);
+    expect(firstDifference(fast.events, slow.events), "every kept event equal to JSON.parse's at the end").toBeNull();
+    const big = fast.events[1500] as DepthDiffEvent;
+    expect(big.bids.length).toBe(80_000);
+    const [a, b] = fast.events as DepthDiffEvent[];
+    expect(b!.bids.buffer, "consecutive diffs share one buffer (no backing store of their own)").toBe(a!.bids.buffer);
+    expect(b!.bids.byteOffset, "each in its own region").toBeGreaterThanOrEqual(a!.asks.byteOffset + a!.asks.byteLength);
+  });
 
   test("the BTCUSDT capture gives the published reference values (data/README.md)", () => {
     const { events } = parse([captureBytes(BTCUSDT)]);
