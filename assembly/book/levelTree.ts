@@ -18,10 +18,15 @@
  * merges with a sibling when the two fit in one node, and the node pools shrink (the tree
  * is repacked) when less than a quarter of them is in use, so memory follows the level
  * count both ways. Appending past the last key fills leaves completely (a snapshot loads
- * in order). No managed allocation: a tree is an @unmanaged header from levelTreeNew.
- * Reference: Comer, "The Ubiquitous B-Tree", ACM Computing Surveys 11(2), 1979.
+ * in order); any other insertion into a full leaf first moves pairs to a sibling with room
+ * and splits only when both are full (the B*-tree's overflow rule); the pools grow by a
+ * quarter (grownCapacity.ts). No managed allocation: a tree is an @unmanaged header from
+ * levelTreeNew.
+ * References: Comer, "The Ubiquitous B-Tree", ACM Computing Surveys 11(2), 1979 (B*-trees:
+ * §3); Knuth, TAOCP vol. 3, §6.2.4.
  */
 import { alloc } from "../memory";
+import { grownCapacity } from "./grownCapacity";
 
 const LEAF: i32 = 32;
 const FAN: i32 = 32;
@@ -295,10 +300,16 @@ export class LevelTree {
     setI32(this.count, leaf, n + 1);
   }
 
-  /** Splits a full leaf around an insertion at i; appending past the last key leaves the full leaf full. */
+  /**
+   * Makes room for an insertion at i in a full leaf: appending past the last key starts a
+   * new leaf and leaves the full one full; otherwise a sibling under the same parent with
+   * room takes some of the pairs (the one with more room), else the leaf splits in half.
+   */
   private splitLeaf(leaf: i32, i: i32, key: f64, val: f64): void {
+    const append = leaf == this.tail && i == LEAF;
+    if (!append && this.height > 0 && this.shareLeaf(leaf, i, key, val)) return;
     const right = this.newLeaf();
-    const from = leaf == this.tail && i == LEAF ? LEAF : LEAF >> 1;
+    const from = append ? LEAF : LEAF >> 1;
     const lb = leaf * LEAF,
       rb = right * LEAF;
     copyF64(this.keys, rb, lb + from, lb + LEAF);
@@ -314,6 +325,78 @@ export class LevelTree {
     if (i <= from && from < LEAF) this.insertAt(leaf, i, key, val);
     else this.insertAt(right, i - from, key, val);
     this.insertChild(this.height - 1, right, getF64(this.keys, rb));
+  }
+
+  /**
+   * A full leaf gives pairs to the sibling (same parent) with more room, half of that room
+   * (at least one pair), counting the pair inserted at i: the pairs stay in key order and
+   * the parent's separator of the right one of the two becomes its new first key. False
+   * when neither sibling has room. O(LEAF), like a split, and no new leaf.
+   */
+  private shareLeaf(leaf: i32, i: i32, key: f64, val: f64): bool {
+    const d = this.height - 1,
+      parent = getI32(PATH_NODE, d),
+      slot = getI32(PATH_SLOT, d),
+      pb = parent * FAN;
+    const left = slot > 0 ? getI32(this.kids, pb + slot - 1) : -1,
+      right = slot + 1 < getI32(this.kidCount, parent) ? getI32(this.kids, pb + slot + 1) : -1;
+    const leftRoom = left >= 0 ? LEAF - getI32(this.count, left) : 0,
+      rightRoom = right >= 0 ? LEAF - getI32(this.count, right) : 0;
+    if (leftRoom == 0 && rightRoom == 0) return false;
+    const keys = this.keys,
+      vals = this.vals,
+      lb = leaf * LEAF;
+    if (leftRoom >= rightRoom) {
+      // the first m pairs (the new one among them if i < m) go to the end of `left`
+      const m = (leftRoom + 1) >> 1,
+        n = getI32(this.count, left),
+        to = left * LEAF + n;
+      if (i >= m) {
+        copyF64(keys, to, lb, lb + m);
+        copyF64(vals, to, lb, lb + m);
+        copyF64(keys, lb, lb + m, lb + LEAF);
+        copyF64(vals, lb, lb + m, lb + LEAF);
+        setI32(this.count, leaf, LEAF - m);
+        this.insertAt(leaf, i - m, key, val);
+      } else {
+        copyF64(keys, to, lb, lb + i);
+        copyF64(vals, to, lb, lb + i);
+        setF64(keys, to + i, key);
+        setF64(vals, to + i, val);
+        copyF64(keys, to + i + 1, lb + i, lb + m - 1);
+        copyF64(vals, to + i + 1, lb + i, lb + m - 1);
+        copyF64(keys, lb, lb + m - 1, lb + LEAF);
+        copyF64(vals, lb, lb + m - 1, lb + LEAF);
+        setI32(this.count, leaf, LEAF - m + 1);
+      }
+      setI32(this.count, left, n + m);
+      setF64(this.seps, pb + slot, getF64(keys, lb));
+    } else {
+      // the last m pairs (the new one among them if i > LEAF − m) go to the front of `right`
+      const m = (rightRoom + 1) >> 1,
+        n = getI32(this.count, right),
+        rb = right * LEAF,
+        keep = LEAF - m;
+      copyF64(keys, rb + m, rb, rb + n);
+      copyF64(vals, rb + m, rb, rb + n);
+      if (i <= keep) {
+        copyF64(keys, rb, lb + keep, lb + LEAF);
+        copyF64(vals, rb, lb + keep, lb + LEAF);
+        setI32(this.count, leaf, keep);
+        this.insertAt(leaf, i, key, val);
+      } else {
+        copyF64(keys, rb, lb + keep + 1, lb + i);
+        copyF64(vals, rb, lb + keep + 1, lb + i);
+        setF64(keys, rb + i - keep - 1, key);
+        setF64(vals, rb + i - keep - 1, val);
+        copyF64(keys, rb + i - keep, lb + i, lb + LEAF);
+        copyF64(vals, rb + i - keep, lb + i, lb + LEAF);
+        setI32(this.count, leaf, keep + 1);
+      }
+      setI32(this.count, right, n + m);
+      setF64(this.seps, pb + slot + 1, getF64(keys, rb));
+    }
+    return true;
   }
 
   /** Inserts (sep, child) right after the path's slot at depth d, splitting upwards as needed. */
@@ -477,7 +560,7 @@ export class LevelTree {
     let leaf = this.leafFree;
     if (leaf >= 0) this.leafFree = getI32(this.next, leaf);
     else {
-      if (this.leafTop == this.leafCap) this.growLeaves(max(MIN_LEAVES, this.leafCap * 2));
+      if (this.leafTop == this.leafCap) this.growLeaves(grownCapacity(this.leafCap, MIN_LEAVES));
       leaf = this.leafTop++;
     }
     setI32(this.count, leaf, 0);
@@ -503,7 +586,7 @@ export class LevelTree {
     if (node >= 0) this.innerFree = getI32(this.kids, node * FAN);
     else {
       if (this.innerTop == this.innerCap) {
-        const cap = max(2, this.innerCap * 2);
+        const cap = grownCapacity(this.innerCap, 2);
         const was = <usize>this.innerCap,
           now = <usize>cap;
         this.seps = grow(this.seps, was * FAN << 3, now * FAN << 3);

@@ -8,7 +8,7 @@
  * values in the same places and report the same memoryBytes. The JS typed arrays are
  * blocks of linear memory here: the occupancy words, their summary words and the 16-bit
  * references share one block (fixed by the size), the pool of quantities has its own
- * (it doubles as the JS one does, zero-filled where the JS array is new).
+ * (it grows as the JS one does, zero-filled where the JS array is new).
  *
  * Slot i stands for tick lo + i and holds a 16-bit reference to its quantity in the pool
  * (0: no level); free pool entries are threaded into a list through the pool itself. An
@@ -20,6 +20,7 @@
  * before it calls): they address memory directly.
  */
 import { alloc } from "../memory";
+import { grownCapacity } from "./grownCapacity";
 
 /** The largest window: its levels, at most one a slot, must fit the 16-bit pool references. */
 export const MAX_WINDOW: i32 = 32768;
@@ -161,7 +162,7 @@ export class TickWindow {
     return before;
   }
 
-  /** A free pool entry (the pool doubles when full, up to one entry a slot). */
+  /** A free pool entry (the pool grows by a quarter when full, up to one entry a slot). */
   private allocate(): i32 {
     const e = this.freeHead;
     if (e >= 0) {
@@ -169,7 +170,7 @@ export class TickWindow {
       return e;
     }
     if (this.poolTop == this.poolCap) {
-      const cap = min(this.size, max(16, this.poolCap * 2));
+      const cap = min(this.size, grownCapacity(this.poolCap, 16));
       const bytes = <usize>cap << 3;
       if (this.pool) {
         const old = <usize>this.poolCap << 3;

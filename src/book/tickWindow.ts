@@ -12,6 +12,7 @@
  * or down from any slot in at most size/1024 + 2 word reads; the first and last occupied
  * slots are kept, so the best and the deepest level of the window read in O(1).
  */
+import { grownCapacity } from "./grownCapacity.js";
 
 const NO_F64 = new Float64Array(0);
 const NO_U16 = new Uint16Array(0);
@@ -115,7 +116,7 @@ export class TickWindow {
     return before;
   }
 
-  /** A free pool entry (the pool doubles when full). */
+  /** A free pool entry (the pool grows by a quarter when full, up to one entry a slot). */
   private allocate(): number {
     const e = this.freeHead;
     if (e >= 0) {
@@ -123,7 +124,7 @@ export class TickWindow {
       return e;
     }
     if (this.poolTop === this.pool.length) {
-      const pool = new Float64Array(Math.min(this.size, Math.max(16, this.pool.length * 2)));
+      const pool = new Float64Array(Math.min(this.size, grownCapacity(this.pool.length, 16)));
       pool.set(this.pool);
       this.pool = pool;
     }

@@ -129,9 +129,9 @@ describe("LevelTree (B+tree of the book's far and off-grid levels)", () => {
   test("memory follows the level count: appending in order fills leaves; removing most of them repacks the pools", () => {
     const tree = new LevelTree();
     for (let i = 0; i < 10_000; i++) tree.set(i, 1);
-    // 10,000 pairs need 313 full leaves of 32 (half-full leaves would need 625): the pool is the next power of two, 512
+    // 10,000 pairs need 313 full leaves of 32 (half-full leaves would need 625): the pool grown by quarters from 2 to 366
     const full = tree.memoryBytes;
-    expect(full, "leaves filled by appends in order").toBeLessThanOrEqual(512 * LEAF_BYTES + 32 * INNER_BYTES);
+    expect(full, "leaves filled by appends in order").toBeLessThanOrEqual(366 * LEAF_BYTES + 22 * INNER_BYTES);
     for (let i = 0; i < 9_900; i++) tree.remove(i);
     expect(tree.size).toBe(100);
     expect(tree.memoryBytes, `100 pairs left of 10,000: the pools shrank (${full} bytes before)`).toBeLessThan(full / 16);
@@ -172,42 +172,43 @@ describe("LevelTree (B+tree of the book's far and off-grid levels)", () => {
   });
 
   test("the JS twin's figures that assembly/__tests__/levelTree.spec.ts pins for the AssemblyScript tree (same pools, same cursors)", () => {
+    // derived from this JS tree (issue 14: leaves share with a sibling before they split, pools grow by a quarter); the spec pins the same
     // [size, depth, memoryBytes, first(), lowerBoundOf(2000.25), lowerBoundOf(-3000.25), lowerBoundOf(9000.25)] every 2,000 operations
     const TWIN = [
-      [2000, 2, 35088, 0, -1, 0, -1],
-      [4000, 2, 70176, 0, 2001, 0, -1],
-      [4349, 2, 140352, 0, 2000, 5223, 4710],
-      [4737, 2, 140352, 0, 1999, 5232, 4713],
-      [5229, 2, 140352, 0, 1998, 5235, 4715],
-      [5737, 2, 274496, 0, 1998, 5240, 4715],
-      [5396, 2, 274496, 0, 1997, 5237, 4715],
-      [5051, 2, 274496, 0, 1996, 5237, 4715],
-      [4738, 2, 274496, 0, 1993, 5229, 4715],
-      [4482, 2, 274496, 0, 1992, 5228, 4715],
-      [6127, 2, 280704, 0, 1993, 8583, 4715],
-      [7595, 2, 280704, 0, 1996, 8583, 4715],
-      [8976, 2, 280704, 0, 1998, 8584, 4715],
-      [10223, 2, 280704, 0, 1999, 8587, 4715],
-      [9690, 2, 280704, 0, 1999, 8586, 4715],
-      [9175, 2, 280704, 0, 1999, 8586, 4715],
-      [8671, 2, 280704, 0, 1999, 8586, 4714],
-      [8160, 2, 280704, 0, 1998, 8585, 4713],
-      [7643, 2, 280704, 0, 1998, 8584, 4713],
-      [7144, 2, 280704, 0, 1998, 8584, 4712],
-      [6646, 2, 280704, 0, 1997, 8584, 4711],
-      [6149, 2, 280704, 0, 1997, 8584, 4710],
-      [5646, 2, 280704, 0, 1995, 8584, 4710],
-      [5127, 2, 280704, 0, 13984, 8583, 4709],
-      [4618, 2, 280704, 0, 13984, 8581, 4708],
-      [4069, 2, 280704, 0, 13984, 8581, 4708],
-      [3572, 2, 280704, 0, 13984, 8581, 4708],
-      [3053, 2, 280704, 0, 1969, 8579, 4707],
-      [2558, 2, 280704, 0, 1966, 5234, 4706],
-      [2025, 2, 280704, 0, 1964, 5232, 4706],
-      [1507, 2, 35088, 0, 1036, 365, 1521],
-      [1011, 2, 35088, 0, 1033, 360, 1515],
-      [479, 2, 35088, 0, 1028, 332, 1507],
-      [0, 0, 0, -1, -1, -1, -1],
+      [2000, 2, 34564, 0, -1, 0, -1],
+      [4000, 2, 82228, 0, 2001, 0, -1],
+      [4349, 2, 102392, 0, 2000, 4331, 4944],
+      [4737, 2, 103168, 0, 1999, 5667, 4946],
+      [5229, 2, 127796, 0, 1998, 6708, 4940],
+      [5737, 2, 159352, 0, 1998, 4268, 4942],
+      [5396, 2, 159352, 0, 1997, 4266, 4942],
+      [5051, 2, 159352, 0, 1996, 4266, 4942],
+      [4738, 2, 159352, 0, 1993, 4265, 4942],
+      [4482, 2, 159352, 0, 1992, 4264, 4942],
+      [6127, 2, 159352, 0, 1993, 4105, 4942],
+      [7595, 2, 159352, 0, 1996, 4121, 4942],
+      [8976, 2, 198768, 0, 1998, 4119, 4942],
+      [10223, 2, 200320, 0, 11584, 8449, 4942],
+      [9690, 2, 200320, 0, 11584, 8449, 4942],
+      [9175, 2, 200320, 0, 11584, 8449, 4942],
+      [8671, 2, 200320, 0, 11584, 8449, 4941],
+      [8160, 2, 200320, 0, 11584, 8449, 4940],
+      [7643, 2, 200320, 0, 11584, 8449, 4940],
+      [7144, 2, 200320, 0, 11584, 8449, 4939],
+      [6646, 2, 200320, 0, 11584, 8449, 4938],
+      [6149, 2, 200320, 0, 11584, 8449, 4936],
+      [5646, 2, 200320, 0, 11584, 8449, 4936],
+      [5127, 2, 200320, 0, 11584, 8449, 4934],
+      [4618, 2, 200320, 0, 11584, 8448, 4933],
+      [4069, 2, 200320, 0, 1992, 8448, 4933],
+      [3572, 2, 200320, 0, 1991, 8448, 4933],
+      [3053, 2, 200320, 0, 1991, 8448, 4932],
+      [2558, 2, 200320, 0, 1990, 8448, 4931],
+      [2025, 2, 200320, 0, 1989, 8448, 4931],
+      [1507, 2, 200320, 0, 1989, 8448, 4931],
+      [1011, 2, 23036, 0, 774, 270, 1120],
+      [479, 2, 23036, 0, 771, 260, 1120],
+      [0, 0, 2872, -1, -1, -1, -1],
     ];
     const tree = new LevelTree(),
       rows: number[][] = [];
@@ -250,9 +251,9 @@ describe("LevelTree (B+tree of the book's far and off-grid levels)", () => {
       if (i % 256 === 0) continue;
       appended.remove(i);
       removals++;
-      if (repackedAt < 0 && appended.memoryBytes !== 1_122_816) repackedAt = removals;
+      if (repackedAt < 0 && appended.memoryBytes !== 1_196_716) repackedAt = removals;
     }
-    expect(repackedAt, "the removal that repacks 60,000 appends thinned from 8,192 up").toBe(43_661);
+    expect(repackedAt, "the removal that repacks 60,000 appends thinned from 8,192 up").toBe(42_673);
 
     const top = new LevelTree(),
       changes: number[] = [];
@@ -264,11 +265,14 @@ describe("LevelTree (B+tree of the book's far and off-grid levels)", () => {
       if (top.depth !== depth || top.memoryBytes !== bytes) changes.push(i, (depth = top.depth), (bytes = top.memoryBytes));
     }
     expect(changes, "[key, depth, memoryBytes] at each change, 2,000 appends removed from the top").toEqual([
-      736, 1, 35088, 480, 1, 9160, 96, 1, 2872, 32, 0, 2872,
+      736, 1, 34564, 448, 1, 8636, 64, 1, 1824, 32, 0, 1824,
     ]);
 
     const descending = new LevelTree();
     for (let i = 0; i < 10_000; i++) descending.set(-i, i + 1);
-    expect([descending.memoryBytes, descending.depth], "10,000 descending inserts").toEqual([561_408, 3]);
+    expect(
+      [descending.memoryBytes, descending.depth],
+      "10,000 descending inserts: full leaves too (a leaf passes pairs to its right sibling before it splits)",
+    ).toEqual([200_320, 2]);
   });
 });
