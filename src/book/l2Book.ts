@@ -23,7 +23,7 @@ export { BookSide };
 export interface L2BookOptions {
   /** Levels kept per side; beyond it the level farthest from the touch is dropped (and counted in `trimmed`). Default 10,000. */
   readonly maxLevels?: number;
-  /** The widest tick window per side (a power of two from 64 to 32,768; 2 bytes a tick + 8 a level in it). Default 16,384. */
+  /** The widest tick window per side (a power of two from 64 to 32,768; 2 bytes a tick + 8 a level in it). Default 8,192: at 1,000 symbols of BTCUSDT-like books the books hold 77 MB instead of 100 (bench:universe). */
   readonly maxWindowTicks?: number;
 }
 
@@ -47,7 +47,7 @@ export function checkLevels(what: string, levels: Float64Array): void {
 /** The bounds of a book, defaults filled in; a typed error for any out of range. */
 export function resolveBookOptions(options: L2BookOptions = {}): Required<L2BookOptions> {
   const maxLevels = options.maxLevels ?? 10_000;
-  const maxWindowTicks = options.maxWindowTicks ?? 16_384;
+  const maxWindowTicks = options.maxWindowTicks ?? 8_192;
   if (!(Number.isSafeInteger(maxLevels) && maxLevels >= 1 && maxLevels < 2 ** 31))
     throw new InvalidParameterError("maxLevels", maxLevels, "an integer from 1 to 2^31 − 1");
   if (
