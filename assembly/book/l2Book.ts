@@ -44,12 +44,11 @@ export function bookLoad(p: usize, bids: usize, nBids: i32, asks: usize, nAsks: 
   b.asks.load(asks, nAsks);
 }
 
-/** Applies a diff's absolute quantities (qty 0 removes); returns 1 when the book is then crossed (best bid ≥ best ask). */
-export function bookApply(p: usize, bids: usize, nBids: i32, asks: usize, nAsks: i32): i32 {
+/** Applies a diff's absolute quantities (qty 0 removes). */
+export function bookApply(p: usize, bids: usize, nBids: i32, asks: usize, nAsks: i32): void {
   const b = changetype<L2Book>(p);
   b.bids.setAll(bids, nBids);
   b.asks.setAll(asks, nAsks);
-  return bookCrossed(p);
 }
 
 /** 1 when the best bid is at or above the best ask (an empty side is never crossed). */

@@ -27,11 +27,17 @@ export interface L2BookOptions {
   readonly maxWindowTicks?: number;
 }
 
+/** Throws a typed error unless both sides are valid levels (checkLevels), before anything changes. */
+export function checkSides(bids: Float64Array, asks: Float64Array): void {
+  checkLevels("bids", bids);
+  checkLevels("asks", asks);
+}
+
 /**
  * Throws a typed error unless levels is flat [price, qty, …] (a Float64Array, or any array of
  * numbers) with every value inside the event validator's bounds (feeds/validate.ts LIMITS).
  */
-export function checkLevels(what: string, levels: Float64Array): void {
+function checkLevels(what: string, levels: Float64Array): void {
   if (typeof levels !== "object" || levels === null || typeof levels.length !== "number") {
     throw new InvalidParameterError(what, levels, "a Float64Array of [price, qty, …] pairs");
   }
@@ -91,15 +97,13 @@ export class L2Book implements OrderBook {
 
   /** Replaces the book with a snapshot's levels (flat [p, q, …]; q 0 means no level); learns the tick grid. */
   load(bids: Float64Array, asks: Float64Array): void {
-    checkLevels("bids", bids);
-    checkLevels("asks", asks);
+    checkSides(bids, asks);
     this.loadValid(bids, asks);
   }
 
   /** Applies absolute quantities per level (flat [p, q, …]); qty 0 removes. Invalid input throws before anything changes. */
   apply(bids: Float64Array, asks: Float64Array): void {
-    checkLevels("bids", bids);
-    checkLevels("asks", asks);
+    checkSides(bids, asks);
     this.applyValid(bids, asks);
   }
 

@@ -80,8 +80,7 @@ export interface KernelExports {
   bookFree(book: number): void;
   /** Levels are flat [price, qty, …] f64 at the pointers; nBids and nAsks count pairs. */
   bookLoad(book: number, bids: number, nBids: number, asks: number, nAsks: number): void;
-  /** Returns 1 when the book is crossed afterwards. */
-  bookApply(book: number, bids: number, nBids: number, asks: number, nAsks: number): number;
+  bookApply(book: number, bids: number, nBids: number, asks: number, nAsks: number): void;
   bookCrossed(book: number): number;
   bookTickSize(book: number): number;
   /** A side's address: ask 0 for bids, 1 for asks. */

@@ -11,7 +11,7 @@
  * wrapper is garbage-collected.
  */
 import { DisposedError } from "../../../errors.js";
-import { checkLevels, resolveBookOptions, type L2BookOptions } from "../../../book/l2Book.js";
+import { checkSides, resolveBookOptions, type L2BookOptions } from "../../../book/l2Book.js";
 import type { OrderBook, OrderBookSide } from "../../../book/orderBook.js";
 import type { WasmModule } from "../../../wasm/module.js";
 import { OUT, type Marshal } from "../marshal.js";
@@ -131,30 +131,32 @@ export class WasmL2Book implements OrderBook {
   }
 
   load(bids: Float64Array, asks: Float64Array): void {
-    checkLevels("bids", bids);
-    checkLevels("asks", asks);
+    checkSides(bids, asks);
     this.loadValid(bids, asks);
   }
 
   apply(bids: Float64Array, asks: Float64Array): void {
-    checkLevels("bids", bids);
-    checkLevels("asks", asks);
+    checkSides(bids, asks);
     this.applyValid(bids, asks);
   }
 
   loadValid(bids: Float64Array, asks: Float64Array): void {
-    const e = this.exports();
-    const b = this.levelsIn(bids, 0),
-      a = this.levelsIn(asks, 1);
-    e.bookLoad(this.ptr, b, bids.length >> 1, a, asks.length >> 1);
-    this.mod.refresh();
+    this.change(this.exports().bookLoad, bids, asks);
   }
 
   applyValid(bids: Float64Array, asks: Float64Array): void {
-    const e = this.exports();
+    this.change(this.exports().bookApply, bids, asks);
+  }
+
+  /** Copies both sides' levels in, runs `op` on them, and refreshes the views (the book may have grown memory). */
+  private change(
+    op: (book: number, bids: number, nBids: number, asks: number, nAsks: number) => void,
+    bids: Float64Array,
+    asks: Float64Array,
+  ): void {
     const b = this.levelsIn(bids, 0),
       a = this.levelsIn(asks, 1);
-    e.bookApply(this.ptr, b, bids.length >> 1, a, asks.length >> 1);
+    op(this.ptr, b, bids.length >> 1, a, asks.length >> 1);
     this.mod.refresh();
   }
 
