@@ -35,7 +35,13 @@ export {
   type MultiTimeframeOptions,
   type MultiTimeframeUpdate,
 } from "./score/multiTimeframe.js";
-export { CompositeEngine, type CompositeEngineOptions, type CompositeContext, type CompositeOutput } from "./pipeline/compositeEngine.js";
+export {
+  CompositeEngine,
+  type CompositeEngineOptions,
+  type CompositeContext,
+  type CompositeOutput,
+  type CompositeSummary,
+} from "./pipeline/compositeEngine.js";
 export { marketMakingParameters, type Inventory, type MarketMakingParameters } from "./strategy/marketMaking.js";
 export {
   riskAdjustedOpportunity,

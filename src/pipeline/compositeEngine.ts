@@ -29,7 +29,7 @@
  */
 import { InvalidConfigError } from "../errors.js";
 import type { Kernels, RollingStatsWindow } from "../kernels/types.js";
-import type { ConfluenceUpdate } from "../confluence/analyzer.js";
+import type { ConfluenceFeatures, ConfluenceUpdate } from "../confluence/analyzer.js";
 import { extractComponents, type Components } from "../score/extract.js";
 import { ScoreNormalizer, volatilityAdaptive, type NormalizedScore } from "../score/normalizer.js";
 import { checkCorrelationWindow, riskAdjustedOpportunity, CorrelationTracker, type RiskAdjustedOpportunity } from "../strategy/risk.js";
@@ -80,6 +80,29 @@ export interface CompositeOutput {
   readonly marketMaking: MarketMakingParameters;
 }
 
+/** The numbers a streaming score update carries of one evaluation (`ScoreUpdate.composite`). */
+export interface CompositeSummary {
+  readonly directionalBias: number;
+  readonly executionUrgency: number;
+  readonly riskAdjustedOpportunity: number;
+  readonly stability: number;
+  /** The combined signal's strength, 0–1: with `stability` it grades the decision's urgency. */
+  readonly signalStrength: number;
+}
+
+/** The values of one evaluation that `evaluate` and `summarize` build their outputs from. */
+interface Reading {
+  readonly c: Components;
+  readonly f: ConfluenceFeatures;
+  readonly inventory: Inventory | undefined;
+  readonly inventoryImpact: number;
+  readonly micro: number;
+  readonly liquidity: number;
+  readonly correlation: number;
+  readonly risk: RiskAdjustedOpportunity;
+  readonly summary: CompositeSummary;
+}
+
 const clamp = (x: number, lo: number, hi: number): number => (x < lo ? lo : x > hi ? hi : x);
 
 export class CompositeEngine {
@@ -89,6 +112,7 @@ export class CompositeEngine {
   private readonly normalizer: ScoreNormalizer | null;
   private readonly maxPosition: number | undefined;
   private readonly decisions: DecisionTracker;
+  private execution: ExecutionDecision | null = null;
 
   constructor(
     private readonly kernels: Kernels,
@@ -107,6 +131,64 @@ export class CompositeEngine {
   }
 
   evaluate(update: ConfluenceUpdate, context: CompositeContext = {}): CompositeOutput {
+    const r = this.read(update, context);
+    const { c, f, summary, liquidity, correlation, risk } = r;
+    const normalized = this.normalizer?.onScore(update.score);
+    return {
+      normalized: normalized
+        ? {
+            zscore: normalized.zscore,
+            percentile: normalized.percentile,
+            volatilityAdaptive: volatilityAdaptive(update.score, f.volatility),
+          }
+        : null,
+      directionalBias: summary.directionalBias,
+      executionUrgency: summary.executionUrgency,
+      riskAdjustedOpportunity: risk.opportunity,
+      inventoryImpact: r.inventoryImpact,
+      stability: summary.stability,
+      components: c,
+      microstructure: {
+        signal: r.micro,
+        spread: f.spread,
+        micropriceOffset: f.micropriceOffset,
+        orderFlowImbalance: f.orderFlowImbalance,
+        liquidity,
+      },
+      risk: {
+        opportunity: risk.opportunity,
+        volatilityPenalty: risk.volatilityPenalty,
+        liquidityBonus: risk.liquidityBonus,
+        correlationPenalty: risk.correlationPenalty,
+        volatility: f.volatility,
+        correlation,
+      },
+      execution: this.execution,
+      marketMaking: marketMakingParameters(
+        { directionalBias: summary.directionalBias, signalStrength: c.signalStrength, reliability: c.reliability },
+        r.inventory,
+      ),
+    };
+  }
+
+  /**
+   * What a streaming score update carries of an evaluation (`ScoreUpdate.composite`; the decision
+   * is `decision`): the same state change and the same numbers as `evaluate`, without building the
+   * rest of its output (microstructure, risk breakdown, market making), which a replay discards.
+   */
+  summarize(update: ConfluenceUpdate, context: CompositeContext = {}): CompositeSummary {
+    const summary = this.read(update, context).summary;
+    this.normalizer?.onScore(update.score);
+    return summary;
+  }
+
+  /** The decision held after the last `evaluate` or `summarize`; null before one, or when no price was known. */
+  get decision(): ExecutionDecision | null {
+    return this.execution;
+  }
+
+  /** One evaluation's state change (bias window, correlation, decision) and the values both outputs are built from. */
+  private read(update: ConfluenceUpdate, context: CompositeContext): Reading {
     const c = extractComponents(update);
     const f = update.features;
     const inventory: Inventory | undefined =
@@ -134,7 +216,7 @@ export class CompositeEngine {
     });
     const executionUrgency = clamp(c.signalStrength * (0.5 + 0.5 * stability) * (0.5 + 0.5 * Math.min(liquidity, 1)), 0, 1);
     const mid = f.mid ?? f.lastPrice;
-    const execution =
+    this.execution =
       mid === null
         ? null
         : this.decisions.onSignal(
@@ -148,39 +230,14 @@ export class CompositeEngine {
             },
             update.time,
           );
-    const normalized = this.normalizer?.onScore(update.score);
-    return {
-      normalized: normalized
-        ? {
-            zscore: normalized.zscore,
-            percentile: normalized.percentile,
-            volatilityAdaptive: volatilityAdaptive(update.score, f.volatility),
-          }
-        : null,
+    const summary: CompositeSummary = {
       directionalBias,
       executionUrgency,
       riskAdjustedOpportunity: risk.opportunity,
-      inventoryImpact,
       stability,
-      components: c,
-      microstructure: {
-        signal: micro,
-        spread: f.spread,
-        micropriceOffset: f.micropriceOffset,
-        orderFlowImbalance: f.orderFlowImbalance,
-        liquidity,
-      },
-      risk: {
-        opportunity: risk.opportunity,
-        volatilityPenalty: risk.volatilityPenalty,
-        liquidityBonus: risk.liquidityBonus,
-        correlationPenalty: risk.correlationPenalty,
-        volatility: f.volatility,
-        correlation,
-      },
-      execution,
-      marketMaking: marketMakingParameters({ directionalBias, signalStrength: c.signalStrength, reliability: c.reliability }, inventory),
+      signalStrength: c.signalStrength,
     };
+    return { c, f, inventory, inventoryImpact, micro, liquidity, correlation, risk, summary };
   }
 
   reset(): void {
@@ -188,6 +245,7 @@ export class CompositeEngine {
     this.correlation?.reset();
     this.normalizer?.reset();
     this.decisions.reset();
+    this.execution = null;
   }
 
   dispose(): void {

@@ -31,7 +31,7 @@ import type { Kernels } from "../kernels/types.js";
 import { resolveDecisionConfig } from "../confluence/decisionConfig.js";
 import { ConfluenceAnalyzer } from "../confluence/analyzer.js";
 import type { ComponentName, ConfluenceConfigInput } from "../confluence/config.js";
-import { CompositeEngine, type CompositeEngineOptions } from "./compositeEngine.js";
+import { CompositeEngine, type CompositeEngineOptions, type CompositeSummary } from "./compositeEngine.js";
 import type { ExecutionDecision } from "../strategy/execution.js";
 import {
   eventTime,
@@ -75,14 +75,7 @@ export interface ScoreUpdate {
    * cluster worker's rebuild give the same bits). Holding a position, drive a ConfluenceAnalyzer
    * and a CompositeEngine yourself and pass `{ position }` for the inventory impact.
    */
-  readonly composite: {
-    readonly directionalBias: number;
-    readonly executionUrgency: number;
-    readonly riskAdjustedOpportunity: number;
-    readonly stability: number;
-    /** The combined signal's strength, 0–1: with `stability` it grades the decision's urgency. */
-    readonly signalStrength: number;
-  };
+  readonly composite: CompositeSummary;
   /** The decision held after this update: the side changes only across the deadband (config `decision`). */
   readonly decision: ExecutionDecision | null;
 }
@@ -402,7 +395,7 @@ export class StreamingEngine {
       decision: resolveDecisionConfig(s.analyzer.config.decision, this.options.composite?.decision),
       normalize: false,
     }));
-    const o = composite.evaluate(u, NO_CONTEXT);
+    const summary = composite.summarize(u, NO_CONTEXT);
     const update: ScoreUpdate = {
       symbol: s.symbol,
       time,
@@ -414,14 +407,8 @@ export class StreamingEngine {
       momentum: u.momentum,
       meanReversion: u.meanReversion,
       components: u.componentScores,
-      composite: {
-        directionalBias: o.directionalBias,
-        executionUrgency: o.executionUrgency,
-        riskAdjustedOpportunity: o.riskAdjustedOpportunity,
-        stability: o.stability,
-        signalStrength: o.components.signalStrength,
-      },
-      decision: o.execution,
+      composite: summary,
+      decision: composite.decision,
     };
     s.lastScore = update;
     s.scoreUpdates++;

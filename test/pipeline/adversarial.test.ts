@@ -153,8 +153,8 @@ describe.each(backends.map((k) => [k.backend, k] as const))("on %s", (_, k) => {
   });
 
   test("a bug is not data: an exception from the scoring layer propagates and is not counted as a rejection", () => {
-    const original = CompositeEngine.prototype.evaluate;
-    CompositeEngine.prototype.evaluate = () => {
+    const original = CompositeEngine.prototype.summarize;
+    CompositeEngine.prototype.summarize = () => {
       throw new TypeError("a bug in the composite layer");
     };
     try {
@@ -165,7 +165,7 @@ describe.each(backends.map((k) => [k.backend, k] as const))("on %s", (_, k) => {
       expect(e.symbolState("BTCUSDT")!.events.rejected).toBe(0);
       e.dispose();
     } finally {
-      CompositeEngine.prototype.evaluate = original;
+      CompositeEngine.prototype.summarize = original;
     }
   });
 });

@@ -161,6 +161,52 @@ describe.each(backends)("composite engine on $backend", (k) => {
     e.dispose();
   });
 
+  test("summarize is evaluate without the rest of the output: the same numbers, the same decision, the same state after (fast-check)", () => {
+    const step = fc.record({
+      score: fc.double({ min: 0, max: 100, noNaN: true }),
+      confidence: fc.double({ min: 0, max: 1, noNaN: true }),
+      micro: fc.double({ min: -1, max: 1, noNaN: true }),
+      ofi: fc.double({ min: -1, max: 1, noNaN: true }),
+      spreadRatio: fc.double({ min: 0, max: 10, noNaN: true }),
+      mid: fc.option(fc.double({ min: 1, max: 1e5, noNaN: true }), { nil: null }),
+      dt: fc.integer({ min: 0, max: 3_000 }),
+      position: fc.double({ min: -5, max: 5, noNaN: true }),
+      referencePrice: fc.double({ min: 1, max: 1e5, noNaN: true }),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 60, size: "max" }), (steps) => {
+        const options = { maxPosition: 2, correlationWindow: 5, decision: { minHoldMs: 1_000 } };
+        const full = new CompositeEngine(k, options),
+          lean = new CompositeEngine(k, options);
+        let time = 0;
+        for (const s of steps) {
+          time += s.dt;
+          const u = { ...update(s), time };
+          const context = { position: s.position, referencePrice: s.referencePrice };
+          const o = full.evaluate(u, context);
+          const summary = lean.summarize(u, context);
+          expect(summary).toStrictEqual({
+            directionalBias: o.directionalBias,
+            executionUrgency: o.executionUrgency,
+            riskAdjustedOpportunity: o.riskAdjustedOpportunity,
+            stability: o.stability,
+            signalStrength: o.components.signalStrength,
+          });
+          expect(lean.decision, "the decision after summarize is evaluate's").toStrictEqual(o.execution);
+          expect(full.decision).toBe(o.execution);
+        }
+        // the windows (biases, correlation, normalizer) and the decision moved alike: the next full outputs agree
+        const next = { ...update(steps[0]!), time: time + 5_000 };
+        expect(lean.evaluate(next, { position: 1, referencePrice: 100 })).toStrictEqual(
+          full.evaluate(next, { position: 1, referencePrice: 100 }),
+        );
+        full.dispose();
+        lean.dispose();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   test("ranges on random updates (fast-check)", () => {
     const e = new CompositeEngine(k, { maxPosition: 3 });
     const input = fc.record({
