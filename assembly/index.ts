@@ -21,7 +21,7 @@ export {
   rollingCorrSize, rollingCorrInit, rollingCorrReset, rollingCorrPush, rollingCorrBatch,
 } from "./stats/rollingCorr";
 export {
-  coreSize, coreInit, coreReset, coreBookInput, coreBook, coreQuote, coreTrade, coreSentiment, coreCompute,
+  coreSize, coreInit, coreReset, coreBookInput, coreBook, coreBookFrom, coreQuote, coreTrade, coreSentiment, coreCompute,
 } from "./confluence/core";
 export {
   bookNew, bookFree, bookLoad, bookApply, bookCrossed, bookTickSize, bookSide, sideTop, sideBestPrice, sideBestQty,

@@ -36,6 +36,7 @@ import { rollingStatsSize, rollingStatsInit, rollingStatsReset, rollingStatsPush
 import { volumeWindowSize, volumeWindowInit, volumeWindowReset, volumeWindowPush } from "../flow/volumeDeltaWindow";
 import { ofiWindowSize, ofiWindowInit, ofiWindowReset, ofiWindowPush } from "../book/orderFlowImbalance";
 import * as O from "../generated/coreLayout";
+import { L2Book } from "../book/l2Book";
 import { CoreState, out, state } from "./coreState";
 import { clamp } from "./bounded";
 import {
@@ -197,6 +198,20 @@ export function coreBook(p: usize, nb: i32, na: i32): void {
   s.bookValid = 1;
   s.books++;
   topOfBook(s, load<f64>(book), load<f64>(book + (<usize>n << 3)), load<f64>(book + (<usize>(2 * n) << 3)), load<f64>(book + (<usize>(3 * n) << 3)));
+}
+
+/**
+ * A book's change in one call: the top N levels of each side of the L2 book at `book` (in
+ * linear memory) written straight into the book input, then coreBook — what a depth event
+ * asks of the core, without a crossing per side or a copy through JavaScript.
+ */
+export function coreBookFrom(p: usize, book: usize): void {
+  const s = state(p);
+  const b = changetype<L2Book>(book);
+  const n = s.depth;
+  const nb = b.bids.top(n, s.book, 0, n);
+  const na = b.asks.top(n, s.book, 2 * n, 3 * n);
+  coreBook(p, nb, na);
 }
 
 /** A best quote: top of book and order-flow imbalance. */

@@ -18,6 +18,7 @@ import { calibratedConfidence } from "./calibration.js";
 import { DisposedError, WarmupError } from "../errors.js";
 import type { StreamingComponent } from "../streamingComponent.js";
 import type { ConfluenceCore, Kernels } from "../kernels/types.js";
+import type { OrderBook } from "../book/orderBook.js";
 import * as O from "../kernels/coreLayout.js";
 import { COMPONENT_NAMES, byComponent, readFeatures, type ComponentName, type ConfluenceFeatures } from "../kernels/coreLayout.js";
 import { resolveConfig, type ConfluenceConfig, type ConfluenceConfigInput } from "./config.js";
@@ -238,6 +239,16 @@ export class ConfluenceAnalyzer implements StreamingComponent<ConfluenceUpdate> 
   onBookInput(bidLevels: number, askLevels: number): void {
     this.requireLive();
     this.core.book(bidLevels, askLevels);
+  }
+
+  /**
+   * A book the kernels keep (kernels.orderBook; any OrderBook works): its top `depth` levels a
+   * side, as onBook takes them. On the WASM backend a book of the same kernels is read in place,
+   * in one call, its levels never passing through JavaScript.
+   */
+  onOrderBook(book: OrderBook): void {
+    this.requireLive();
+    this.core.bookFrom(book);
   }
 
   /** An external sentiment in [−1, 1] (funding, news score) at `time` (ms). */

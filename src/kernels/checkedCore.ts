@@ -9,6 +9,8 @@
 import { ArgumentTypeError, InvalidParameterError, InvalidValueError, LengthMismatchError, OutOfOrderError } from "../errors.js";
 import * as O from "./coreLayout.js";
 import type { ConfluenceCore } from "./types.js";
+import type { OrderBook } from "../book/orderBook.js";
+import { bookFromTop } from "./bookFromTop.js";
 import { kindOf, requireBoolean, requireFinite, requireNumber } from "./validate.js";
 import { LIMITS, validPrice, validQty } from "../feeds/validate.js";
 
@@ -62,6 +64,15 @@ export class CheckedConfluenceCore implements ConfluenceCore {
       }
     }
     this.core.book(bidLevels, askLevels);
+  }
+
+  /** Any OrderBook (one a caller wrote included): its top levels are checked as book() checks them. */
+  bookFrom(book: OrderBook): void {
+    const sides = book as Partial<OrderBook> | null;
+    if (typeof sides?.bids?.top !== "function" || typeof sides.asks?.top !== "function") {
+      throw new ArgumentTypeError("book", kindOf(book), "an OrderBook (bids and asks with top())");
+    }
+    bookFromTop(this, book, this.depth);
   }
 
   quote(bidPx: number, bidQty: number, askPx: number, askQty: number): void {

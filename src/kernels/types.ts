@@ -180,6 +180,12 @@ export interface ConfluenceCore {
    */
   readonly bookInput: Float64Array;
   book(bidLevels: number, askLevels: number): void;
+  /**
+   * The top N levels of each side of `book`, best first, as book() takes them: on the WASM
+   * backend one call when `book` is the same kernels' own (kernels.orderBook), the levels never
+   * passing through JavaScript; any other OrderBook is read through its sides' `top`.
+   */
+  bookFrom(book: OrderBook): void;
   quote(bidPx: number, bidQty: number, askPx: number, askQty: number): void;
   trade(price: number, qty: number, buyerInitiated: boolean, time: number): void;
   sentiment(value: number, time: number): void;

@@ -375,12 +375,7 @@ export class StreamingEngine {
   }
 
   private bookChanged(s: SymbolState, sync: BookSync, e: DepthDiffEvent | DepthSnapshotEvent): void {
-    const a = s.analyzer;
-    const n = a.config.depth;
-    const input = a.bookInput;
-    const nb = sync.book.bids.top(n, input, 0, n);
-    const na = sync.book.asks.top(n, input, 2 * n, 3 * n);
-    a.onBookInput(nb, na);
+    s.analyzer.onOrderBook(sync.book);
     this.recalc(s, eventTime(e), e.receiveTime, "book");
   }
 

@@ -69,6 +69,8 @@ export interface KernelExports {
   coreReset(p: number): void;
   coreBookInput(p: number): number;
   coreBook(p: number, bidLevels: number, askLevels: number): void;
+  /** The top N levels of each side of the book at `book` into the core at `p`, then coreBook (assembly/confluence/core.ts). */
+  coreBookFrom(p: number, book: number): void;
   coreQuote(p: number, pb: number, qb: number, pa: number, qa: number): void;
   coreTrade(p: number, price: number, qty: number, buyer: number, time: number): void;
   coreSentiment(p: number, value: number, time: number): void;

@@ -28,6 +28,7 @@ import {
   type RollingStatsWindow,
   type VolumeDelta,
   type VolumeDeltaWindow,
+  L2Book,
 } from "../../src/index.js";
 import * as O from "../../src/kernels/coreLayout.js";
 import { backends } from "../support/backends.js";
@@ -51,7 +52,8 @@ type Kind =
   | "object"
   | "options"
   | "numberList"
-  | "snapshotOut";
+  | "snapshotOut"
+  | "orderBook";
 
 const NOT_F64: ReadonlyArray<readonly [string, unknown]> = [
   ["a plain array", [1, 2, 3]],
@@ -119,6 +121,13 @@ const WRONG: Readonly<Record<Kind, ReadonlyArray<readonly [string, unknown]>>> =
     ["undefined", undefined],
     ["an object", {}],
     ["a number", 6],
+  ],
+  orderBook: [
+    ["null", null],
+    ["undefined", undefined],
+    ["a string", "book"],
+    ["an object", {}],
+    ["an object", { bids: {}, asks: {} }],
   ],
   snapshotOut: [
     ["a string", "x"],
@@ -442,9 +451,13 @@ const orderFlow: Streaming<OrderFlowWindow> = {
     absSum: (w) => w.absSum,
   },
 };
+/** A JS-heap book of one level a side (any OrderBook feeds any core). */
+const bookOf100 = new L2Book();
+bookOf100.load(f64(100, 1), f64(101, 1));
 const coreMembers: Members<ConfluenceCore> = {
   bookInput: (c) => c.bookInput,
   book: (c) => c.book(1, 1),
+  bookFrom: (c) => c.bookFrom(bookOf100),
   quote: (c) => c.quote(100, 1, 101, 1),
   trade: (c) => c.trade(100, 1, true, 1),
   sentiment: (c) => c.sentiment(0.5, 1),
@@ -456,6 +469,7 @@ const coreMembers: Members<ConfluenceCore> = {
 const checkedCore: Streaming<ConfluenceCore> = {
   make: (k) => k.confluenceCore(coreOptions()),
   methods: {
+    bookFrom: { params: [["book", "orderBook"]], args: [bookOf100] },
     book: {
       params: [
         ["bidLevels", "number"],

@@ -6,6 +6,7 @@
  * does nothing.
  */
 import type { ConfluenceCore, ConfluenceCoreOptions } from "../../types.js";
+import type { OrderBook } from "../../../book/orderBook.js";
 import * as O from "../../coreLayout.js";
 import { requireLive } from "../../validate.js";
 import { clamp } from "./bounded.js";
@@ -100,6 +101,18 @@ function coreBook(s: CoreState, nb: number, na: number): void {
   s.bookValid = 1;
   s.books++;
   topOfBook(s, book[0]!, book[n]!, book[2 * n]!, book[3 * n]!);
+}
+
+/**
+ * A book's change in one call: the top N levels of each side of `book` written straight into
+ * the book input, then coreBook (the twin of the WASM core's coreBookFrom; any OrderBook is
+ * read through its sides' `top`).
+ */
+function coreBookFrom(s: CoreState, book: OrderBook): void {
+  const n = s.depth;
+  const nb = book.bids.top(n, s.book, 0, n);
+  const na = book.asks.top(n, s.book, 2 * n, 3 * n);
+  coreBook(s, nb, na);
 }
 
 function coreQuote(s: CoreState, pb: number, qb: number, pa: number, qa: number): void {
@@ -218,6 +231,11 @@ export class JsConfluenceCore implements ConfluenceCore {
   book(bidLevels: number, askLevels: number): void {
     requireLive(this.input, "ConfluenceCore");
     coreBook(this.s, bidLevels, askLevels);
+  }
+
+  bookFrom(book: OrderBook): void {
+    requireLive(this.input, "ConfluenceCore");
+    coreBookFrom(this.s, book);
   }
 
   quote(bidPx: number, bidQty: number, askPx: number, askQty: number): void {

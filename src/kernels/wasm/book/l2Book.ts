@@ -140,6 +140,11 @@ export class WasmL2Book implements OrderBook {
     this.applyValid(bids, asks);
   }
 
+  /** Feeds this book's top levels to the confluence core at `core` of the same module (coreBookFrom: one call). */
+  feedCore(core: number): void {
+    this.exports().coreBookFrom(core, this.ptr);
+  }
+
   loadValid(bids: Float64Array, asks: Float64Array): void {
     this.change(this.exports().bookLoad, bids, asks);
   }

@@ -8,6 +8,9 @@ import { StateBlock } from "../stateBlock.js";
 import type { Marshal } from "../marshal.js";
 import { WEIGHTS } from "../marshal.js";
 import { COMPONENTS, OUTPUTS } from "../../coreLayout.js";
+import type { OrderBook } from "../../../book/orderBook.js";
+import { WasmL2Book } from "../book/l2Book.js";
+import { bookFromTop } from "../../bookFromTop.js";
 
 export class WasmConfluenceCore extends StateBlock implements ConfluenceCore {
   private input: Float64Array;
@@ -52,6 +55,12 @@ export class WasmConfluenceCore extends StateBlock implements ConfluenceCore {
   book(bidLevels: number, askLevels: number): void {
     this.requireLive();
     this.mod.exports.coreBook(this.ptr, bidLevels, askLevels);
+  }
+
+  bookFrom(book: OrderBook): void {
+    this.requireLive();
+    if (book instanceof WasmL2Book && book.mod === this.mod) book.feedCore(this.ptr);
+    else bookFromTop(this, book, this.depth);
   }
 
   quote(bidPx: number, bidQty: number, askPx: number, askQty: number): void {
