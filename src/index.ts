@@ -28,6 +28,7 @@ export { tanhApprox, TANH_APPROX_MAX_ERROR } from "./score/tanhTable.js";
 export { BarBuilder, type Bar } from "./score/bars.js";
 export {
   MultiTimeframeScorer,
+  MULTI_TIMEFRAME_ANALYZER,
   combineTimeframes,
   DEFAULT_TIMEFRAMES,
   type Timeframe,

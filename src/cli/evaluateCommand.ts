@@ -36,6 +36,8 @@ export interface EvaluateCommandOptions {
   readonly symbol?: string;
   /** The files are one capture recorded side by side, merged by receive time. */
   readonly merge?: boolean;
+  /** Also measure the multi-timeframe composite (MultiTimeframeScorer with its defaults). */
+  readonly multiTimeframe?: boolean;
 }
 
 export async function evaluateCommand(options: EvaluateCommandOptions, stdout: (s: string) => void): Promise<void> {
@@ -48,6 +50,7 @@ export async function evaluateCommand(options: EvaluateCommandOptions, stdout: (
       ...(options.files.includes("-") ? { stdin: process.stdin } : {}),
       ...(options.symbol ? { symbol: options.symbol } : {}),
       ...(options.merge ? { merge: true } : {}),
+      ...(options.multiTimeframe ? { multiTimeframe: true } : {}),
     });
     const report = evaluate(sets, { horizonsMs: options.horizonsMs, replicates: options.replicates });
     if (page) {

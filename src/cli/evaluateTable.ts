@@ -1,7 +1,8 @@
 /**
  * What `confluence evaluate` prints by default: per capture (file and symbol) and pooled, one
  * row per horizon with the score's IC and its 95% block-bootstrap interval, the IC on
- * non-overlapping samples with its t-statistic, the baselines' ICs (top of book with its
+ * non-overlapping samples with its t-statistic, the multi-timeframe composite's IC when it was
+ * collected (`--multi-timeframe`), the baselines' ICs (top of book with its
  * interval), the partial IC of the score given the best baseline, and the hit rates; then a
  * line on the decisions (side changes a minute, median hold, urgencies and algorithms), a line
  * per horizon on the calibration (mean confidence against hit rate per confidence decile), and a
@@ -28,6 +29,7 @@ function duration(ms: number): string {
 }
 
 function captureBlock(c: CaptureReport): string[] {
+  const mtf = c.horizons.some((h) => h.multiTimeframe !== null);
   const span = c.firstTime !== null && c.lastTime !== null ? `, ${duration(c.lastTime - c.firstTime)}` : "";
   const head = `${c.symbol}  ${c.capture}: ${c.samples} score updates${span}${c.updatesDropped ? ` (${c.updatesDropped} not kept)` : ""}`;
   const rows = c.horizons.map((h) => {
@@ -37,6 +39,7 @@ function captureBlock(c: CaptureReport): string[] {
       String(h.labelled),
       withCi(h.score),
       `${ic(s.ic)} (${s.t === null ? "–" : s.t.toFixed(1)}, n ${s.n})`,
+      ...(mtf ? [h.multiTimeframe === null ? "–" : withCi(h.multiTimeframe)] : []),
       withCi(h.baselines.topOfBook),
       ic(h.baselines.top5.ic),
       ic(h.baselines.ofi10.ic),
@@ -53,6 +56,7 @@ function captureBlock(c: CaptureReport): string[] {
       "labelled",
       "score IC [95% CI]",
       "non-overlapping IC (t, n)",
+      ...(mtf ? ["multi-timeframe IC [95% CI]"] : []),
       "top-of-book IC [95% CI]",
       "top-5",
       "OFI 10",
@@ -63,7 +67,7 @@ function captureBlock(c: CaptureReport): string[] {
       "persistence",
     ],
     rows,
-    new Set([8]),
+    new Set([mtf ? 9 : 8]),
   );
   const d = c.decisions;
   const counts = (o: Readonly<Record<string, number>>): string =>
@@ -90,6 +94,11 @@ export function evaluateTable(report: EvaluationReport, scoring: string): string
     `${scoring}. IC: Spearman rank correlation with the forward mid move (the first best quote at or after t + horizon against the one at or before t, local receive clock).`,
     `[95% CI]: block bootstrap (${b.replicates} replicates, blocks of max(${b.minBlockMs / 1000} s, horizon), seed ${b.seed}); non-overlapping: one update per horizon, t = IC·√((n − 2)/(1 − IC²)).`,
     "baselines: top-of-book (Bq − Aq)/(Bq + Aq) of the best quote, top-5 book levels, OFI over 10 quotes, trade volume delta over 50 trades. partial IC: the score's IC given the best baseline.",
+    ...(report.pooled.horizons.some((h) => h.multiTimeframe !== null)
+      ? [
+          "multi-timeframe: the directional reading of the 1 s / 5 s / 30 s / 5 min bar analyzers' composite at each update (MultiTimeframeScorer; its slower components are judged at the longer horizons).",
+        ]
+      : []),
     "hit: share of updates whose side (score above or below 50) the mid then moved to, zero moves left out; persistence: rank correlation of the score with itself one horizon later.",
     "calibration: mean confidence / hit rate per confidence decile, lowest first; with a calibrated preset the two agree (confidence is then the probability of a hit).",
   ].join("\n");

@@ -77,7 +77,7 @@ ${b.minBlockMs / 1000} s and one horizon). A six-minute capture holds a few hund
 const data = ${json};
 const LC = LightweightCharts;
 ${CHART_HELPERS}
-const C = { score: "#f5c451", bias: "#ff7a59", topOfBook: "#4aa3ff", top5: "#8f7cf7", ofi10: "#3ddc97", volumeDelta50: "#ff5c8a", partial: "#f5c451", neutral: "#8b98a5" };
+const C = { score: "#f5c451", bias: "#ff7a59", multiTimeframe: "#c9d1d9", topOfBook: "#4aa3ff", top5: "#8f7cf7", ofi10: "#3ddc97", volumeDelta50: "#ff5c8a", partial: "#f5c451", neutral: "#8b98a5" };
 const HORIZON_COLOURS = ["#4aa3ff", "#3ddc97", "#f5c451", "#ff7a59", "#8f7cf7", "#ff5c8a"];
 const BASELINES = [["topOfBook", "top of book (Bq − Aq)/(Bq + Aq)"], ["top5", "top-5 levels"], ["ofi10", "OFI, 10 quotes"], ["volumeDelta50", "volume delta, 50 trades"]];
 // a numeric horizontal axis (lightweight-charts' options chart) counting 1, 2, 3…: the note under the legend names each number
@@ -106,8 +106,9 @@ for (const s of data.sections) {
   section.dataset.capture = s.capture;
   section.dataset.symbol = s.symbol;
   const deciles = Math.max(0, ...s.horizons.map((h) => h.hitRates.byConfidence.length));
+  const mtf = s.horizons.some((h) => h.multiTimeframe !== null);
   const panels = [
-    ["IC by horizon", legend([[C.score, "score"], [C.bias, "composite bias"], ...BASELINES.map(([k, t]) => [C[k], t]),
+    ["IC by horizon", legend([[C.score, "score"], [C.bias, "composite bias"], ...(mtf ? [[C.multiTimeframe, "multi-timeframe composite"]] : []), ...BASELINES.map(([k, t]) => [C[k], t]),
       [C.partial, "partial IC of the score given the best baseline", "dashed"]]) + axis(data.horizons)],
     ["hit rate by confidence decile", legend([...data.horizons.map((h, i) => [HORIZON_COLOURS[i % 6], h]),
       [C.neutral, "dashed in a horizon's colour: the decile's mean confidence (predicted)", "dashed"], [C.neutral, "50%: a coin", "dashed"]]) +
@@ -126,6 +127,7 @@ for (const s of data.sections) {
   const exposed = { capture: s.capture, symbol: s.symbol, ic: {}, hit: {}, predicted: {}, persistence: null };
   exposed.ic.score = line(ic, C.score, s.horizons.map((h) => h.score.ic)).data().map((p) => p.value);
   exposed.ic.bias = line(ic, C.bias, s.horizons.map((h) => h.bias.ic)).data().map((p) => p.value);
+  if (mtf) exposed.ic.multiTimeframe = line(ic, C.multiTimeframe, s.horizons.map((h) => h.multiTimeframe && h.multiTimeframe.ic)).data().map((p) => p.value);
   for (const [k] of BASELINES) exposed.ic[k] = line(ic, C[k], s.horizons.map((h) => h.baselines[k].ic)).data().map((p) => p.value);
   exposed.ic.partial = line(ic, C.partial, s.horizons.map((h) => h.partial.ic), true).data().map((p) => p.value);
   const hit = chart(hitEl);

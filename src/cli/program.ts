@@ -192,7 +192,7 @@ export function createProgram(): Command {
     .description(
       "Replays each capture through the engine and measures the score against what the mid price did next: for each horizon the " +
         "Spearman IC of the score, its components, the composite bias and four one-line baselines (top-of-book imbalance, top-5 levels, " +
-        "OFI over 10 quotes, trade volume delta over 50 trades) with the forward mid move on the local receive clock, with 95% block-bootstrap " +
+        "OFI over 10 quotes, trade volume delta over 50 trades) — and with --multi-timeframe the multi-timeframe composite — with the forward mid move on the local receive clock, with 95% block-bootstrap " +
         "intervals and t-statistics on non-overlapping samples; the partial IC of the score given the best baseline; hit rates overall, " +
         "when actionable and by confidence decile; and how often the decision changes side. Each file is a capture of its own (per file " +
         "and symbol), and all of them are also pooled.",
@@ -206,6 +206,10 @@ export function createProgram(): Command {
       [100, 1000, 5000, 30_000],
     )
     .option("-m, --merge", MERGE_HELP)
+    .option(
+      "--multi-timeframe",
+      "also measure the multi-timeframe composite (1 s, 5 s, 30 s and 5 min bar analyzers, MultiTimeframeScorer) at each update",
+    )
     .option("-j, --json", "print the report as one JSON object instead of the table (docs/evaluate-report.schema.json)")
     .option("-r, --report <file>", "write an HTML report: IC by horizon, hit rate by confidence decile, turnover")
     .option(
@@ -222,6 +226,7 @@ export function createProgram(): Command {
         `confluence evaluate data/binance-*.jsonl.gz --preset ultraFast --horizons 100ms,1s,5s,30s`,
         `confluence evaluate ${BTC} --json > evaluation.json`,
         `confluence evaluate ${BTC} ${ETH} --report eval.html --config my-weights.json`,
+        `confluence evaluate data/binance-*.jsonl.gz --multi-timeframe --horizons 1s,5s,30s`,
       ]),
     )
     .action(
@@ -234,6 +239,7 @@ export function createProgram(): Command {
           replicates: number;
           symbol?: string;
           merge?: true;
+          multiTimeframe?: true;
           preset?: PresetName;
           config?: string;
         },
@@ -249,6 +255,7 @@ export function createProgram(): Command {
             json: flags.json === true,
             scoring,
             ...(flags.merge ? { merge: true } : {}),
+            ...(flags.multiTimeframe ? { multiTimeframe: true } : {}),
             ...(flags.report ? { report: flags.report } : {}),
             ...(flags.symbol ? { symbol: flags.symbol } : {}),
           },

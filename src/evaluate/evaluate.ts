@@ -1,8 +1,8 @@
 /**
  * `evaluate`: the score against the market. From labelled sample sets (sampleCollector.ts; one
  * per capture and symbol) it measures, per set and pooled over all of them, at each horizon:
- * the Spearman IC of the score, the composite bias, each component and each baseline with the
- * forward mid move (forwardMoves.ts), each with a block-bootstrap interval (blockBootstrap.ts)
+ * the Spearman IC of the score, the composite bias, each component, each baseline and (when the
+ * sets carry it) the multi-timeframe composite with the forward mid move (forwardMoves.ts), each with a block-bootstrap interval (blockBootstrap.ts)
  * and its IC on non-overlapping samples with a t-statistic (nonOverlapping.ts); the partial IC
  * of the score given the best baseline (partialSpearman.ts); hit rates (hitRates.ts); the
  * score's own autocorrelation one horizon apart; and how the decisions behave
@@ -52,6 +52,8 @@ interface Labelled {
   readonly actionable: Uint8Array;
   readonly components: readonly Float64Array[];
   readonly baselines: readonly Float64Array[];
+  /** The multi-timeframe composite's reading, when every set carries one. */
+  readonly multiTimeframe: Float64Array | null;
   /** Each sample's bootstrap block (dense ids 0 … blocks − 1) and whether it is a non-overlapping step. */
   readonly block: Int32Array;
   readonly blocks: number;
@@ -71,6 +73,7 @@ function label(sets: readonly SampleSet[], horizonMs: number, blockMs: number): 
     actionable: new Uint8Array(n),
     components: COMPONENT_NAMES.map(() => new Float64Array(n)),
     baselines: BASELINE_NAMES.map(() => new Float64Array(n)),
+    multiTimeframe: sets.every((s) => s.multiTimeframe !== undefined) ? new Float64Array(n) : null,
     block: new Int32Array(n),
     step: new Uint8Array(n),
   };
@@ -96,6 +99,7 @@ function label(sets: readonly SampleSet[], horizonMs: number, blockMs: number): 
       BASELINE_NAMES.forEach((name, b) => {
         out.baselines[b]![k] = s.baselines[name][i]!;
       });
+      if (out.multiTimeframe !== null) out.multiTimeframe[k] = s.multiTimeframe![i]!;
       const key = `${si}:${Math.floor((t - t0) / blockMs)}`;
       let id = dense.get(key);
       if (id === undefined) dense.set(key, (id = dense.size));
@@ -205,6 +209,7 @@ function horizonReport(sets: readonly SampleSet[], horizonMs: number, o: Resolve
     // the components without intervals: the bootstrap is most of the work, and a component's place is judged by the partial ICs of a fit
     components: Object.fromEntries(COMPONENT_NAMES.map((name, c) => [name, icEstimate(l, l.components[c]!, null)])),
     baselines,
+    multiTimeframe: l.multiTimeframe === null ? null : icEstimate(l, l.multiTimeframe, boot),
     partial: partialIc(l, best, boot),
     hitRates: hitRates({ score: l.score, move: l.move, confidence: l.confidence, actionable: l.actionable }, o.buckets),
     scoreAutocorrelation: scoreAutocorrelation(sets, horizonMs),

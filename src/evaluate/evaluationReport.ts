@@ -46,6 +46,8 @@ export interface HorizonReport {
   /** Each component's sub-score, by name (without bootstrap intervals: `ci` is null). */
   readonly components: Readonly<Record<string, IcEstimate>>;
   readonly baselines: Readonly<Record<BaselineName, IcEstimate>>;
+  /** The multi-timeframe composite's directional reading (null unless the samples were collected with it). */
+  readonly multiTimeframe: IcEstimate | null;
   readonly partial: PartialIc;
   readonly hitRates: HitRates;
   /** Spearman correlation of the score with the score one horizon later: near 1, the signal barely changes within a horizon. */

@@ -14,8 +14,10 @@ import { InvalidParameterError } from "../errors.js";
 import type { MarketEvent, QuoteEvent, TradeEvent } from "../feeds/events.js";
 import { COMPONENT_NAMES } from "../kernels/coreLayout.js";
 import type { Kernels, OrderFlowWindow, VolumeDeltaWindow } from "../kernels/types.js";
+import type { OrderBookSide } from "../book/orderBook.js";
 import type { ConfluenceConfigInput } from "../confluence/config.js";
 import { StreamingEngine, type ScoreUpdate, type SymbolView } from "../pipeline/engine.js";
+import { MultiTimeframeScorer, type MultiTimeframeOptions } from "../score/multiTimeframe.js";
 import { ALGORITHMS, BASELINE_NAMES, URGENCIES, type BaselineName, type SampleSet } from "./sampleSet.js";
 
 export interface SampleCollectorOptions {
@@ -27,6 +29,11 @@ export interface SampleCollectorOptions {
   readonly maxSamples?: number;
   /** Quotes kept in a symbol's mid timeline. Default 4,000,000. */
   readonly maxQuotes?: number;
+  /**
+   * Also run a MultiTimeframeScorer per symbol on the accepted events (true: its defaults) and record
+   * its composite's directional reading at every update (the set's `multiTimeframe`). Default off.
+   */
+  readonly multiTimeframe?: boolean | MultiTimeframeOptions;
 }
 
 /** The quotes the OFI baseline sums over, and the trades of the volume-delta baseline. */
@@ -80,6 +87,9 @@ class SymbolSamples {
   readonly mid = f64();
   readonly ofi: OrderFlowWindow;
   readonly flow: VolumeDeltaWindow;
+  /** With `multiTimeframe`: the scorer and its column. */
+  readonly mtf: MultiTimeframeScorer | null;
+  readonly mtfReading = f64();
   /** The latest accepted quote's queue imbalance (NaN before one). */
   topOfBook = NaN;
   /** The latest trade time given to the flow window, whose times must not go backwards. */
@@ -92,9 +102,10 @@ class SymbolSamples {
   firstReceiveTime = NaN;
   lastReceiveTime = NaN;
 
-  constructor(kernels: Kernels) {
+  constructor(kernels: Kernels, mtf: MultiTimeframeOptions | null) {
     this.ofi = kernels.orderFlowWindow(OFI_QUOTES);
     this.flow = kernels.volumeDeltaWindow({ count: FLOW_TRADES });
+    this.mtf = mtf === null ? null : new MultiTimeframeScorer(kernels, mtf);
   }
 }
 
@@ -106,6 +117,9 @@ export class SampleCollector {
   /** The update the event being processed produced (an event produces at most one). */
   private pending: ScoreUpdate | null = null;
   private finished = false;
+  private readonly mtf: MultiTimeframeOptions | null;
+  private readonly mtfDepth: number = 0;
+  private readonly mtfScratch: Float64Array;
 
   constructor(
     private readonly kernels: Kernels,
@@ -113,6 +127,15 @@ export class SampleCollector {
   ) {
     this.maxSamples = limit("maxSamples", options.maxSamples, 1_000_000);
     this.maxQuotes = limit("maxQuotes", options.maxQuotes, 4_000_000);
+    const mtf = options.multiTimeframe ?? false;
+    this.mtf = mtf === false ? null : mtf === true ? {} : mtf;
+    // typed errors for bad scorer options up front, not at the first symbol; its analyzers read `depth` levels a side
+    if (this.mtf !== null) {
+      const probe = new MultiTimeframeScorer(kernels, this.mtf);
+      this.mtfDepth = probe.depth;
+      probe.dispose();
+    }
+    this.mtfScratch = new Float64Array(2 * this.mtfDepth);
     this.engine = new StreamingEngine(kernels, {
       ...(options.config ? { config: options.config } : {}),
       onScore: (u) => {
@@ -139,6 +162,7 @@ export class SampleCollector {
     }
     if (e.type === "quote") this.quote(samples, e);
     else if (e.type === "trade") this.trade(samples, e);
+    else if (samples.mtf !== null) this.book(samples);
     if (this.pending !== null) this.record(samples, this.pending);
   }
 
@@ -150,6 +174,7 @@ export class SampleCollector {
     for (const s of this.symbols.values()) {
       s.ofi.dispose();
       s.flow.dispose();
+      s.mtf?.dispose();
     }
     this.engine.dispose();
     return sets;
@@ -159,7 +184,7 @@ export class SampleCollector {
   private start(symbol: string): SymbolSamples | null {
     const view = this.engine.symbolState(symbol);
     if (!view) return null;
-    const s = new SymbolSamples(this.kernels);
+    const s = new SymbolSamples(this.kernels, this.mtf);
     s.view = view;
     this.symbols.set(symbol, s);
     return s;
@@ -167,6 +192,7 @@ export class SampleCollector {
 
   private quote(s: SymbolSamples, e: QuoteEvent): void {
     s.quotes++;
+    s.mtf?.onQuote(e);
     // the baselines see every quote the engine accepted, as the engine does
     s.topOfBook = (e.bidQty - e.askQty) / (e.bidQty + e.askQty);
     s.ofi.push(e.bidPx, e.bidQty, e.askPx, e.askQty);
@@ -181,11 +207,21 @@ export class SampleCollector {
     s.mid.push((e.bidPx + e.askPx) / 2);
   }
 
+  /** A depth event or snapshot the engine accepted: the synced book's top levels to the multi-timeframe scorer (never a stale book). */
+  private book(s: SymbolSamples): void {
+    const sync = s.view!.sync;
+    if (sync === null || !sync.synced) return;
+    const n = this.mtfDepth,
+      scratch = this.mtfScratch;
+    s.mtf!.onBook(topLevels(sync.book.bids, n, scratch), topLevels(sync.book.asks, n, scratch));
+  }
+
   private trade(s: SymbolSamples, e: TradeEvent): void {
     s.trades++;
     const t = e.exchangeTime === e.exchangeTime ? e.exchangeTime : e.receiveTime;
     if (t > s.flowTime) s.flowTime = t;
     s.flow.push(e.qty, e.buyerInitiated, s.flowTime);
+    s.mtf?.onTrade({ price: e.price, qty: e.qty, buyerInitiated: e.buyerInitiated, time: s.flowTime });
   }
 
   private record(s: SymbolSamples, u: ScoreUpdate): void {
@@ -221,6 +257,7 @@ export class SampleCollector {
       const v = values[name];
       s.baselines[b]!.push(v === v && v - v === 0 ? v : NaN);
     });
+    if (s.mtf !== null) s.mtfReading.push(s.mtf.compute(u.time)?.directional ?? NaN);
   }
 
   private build(symbol: string, s: SymbolSamples): SampleSet {
@@ -242,6 +279,7 @@ export class SampleCollector {
       urgency: s.urgency.take(),
       algorithm: s.algorithm.take(),
       quoteIndex: s.quoteIndex.take(),
+      ...(s.mtf !== null ? { multiTimeframe: s.mtfReading.take() } : {}),
       quotes: { receiveTime: s.quoteTime.take(), mid: s.mid.take() },
       counts: {
         updates: s.updates,
@@ -254,6 +292,12 @@ export class SampleCollector {
       },
     };
   }
+}
+
+/** A side's best `n` levels as [price, qty] pairs, best first (`scratch`: 2n values). */
+function topLevels(side: OrderBookSide, n: number, scratch: Float64Array): [number, number][] {
+  const k = side.top(n, scratch, 0, n);
+  return Array.from({ length: k }, (_, i): [number, number] => [scratch[i]!, scratch[n + i]!]);
 }
 
 /** The events the engine refused for a symbol so far: rejected or duplicate. */

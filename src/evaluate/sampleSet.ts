@@ -15,6 +15,9 @@
  * - ofi10: order-flow imbalance over the last 10 best quotes, Σe/Σ|e| with e the
  *   Cont–Kukanov–Stoikov (2014) event of a quote change, normalised as the core does;
  * - volumeDelta50: (buy − sell)/(buy + sell) volume of the last 50 trades.
+ *
+ * On request a set also carries the multi-timeframe composite (src/score/multiTimeframe.ts) at each
+ * update: the slower components' place is the longer timeframes, judged at the longer horizons.
  */
 import type { ComponentName } from "../kernels/coreLayout.js";
 import type { ExecutionAlgorithm, Urgency } from "../strategy/execution.js";
@@ -64,6 +67,12 @@ export interface SampleSet {
   /** Each component's sub-score, 0–100. */
   readonly components: Readonly<Record<ComponentName, Float64Array>>;
   readonly baselines: Readonly<Record<BaselineName, Float64Array>>;
+  /**
+   * The multi-timeframe composite's directional reading, −1…1 (MultiTimeframeScorer over 1 s, 5 s,
+   * 30 s and 5 min bars, computed at the update's time; NaN while no timeframe scores) — present when
+   * the collector was asked for it (`multiTimeframe`).
+   */
+  readonly multiTimeframe?: Float64Array;
   /** The decision's side: +1 buy, −1 sell, 0 none or no decision. */
   readonly side: Int8Array;
   /** Index into URGENCIES and ALGORITHMS; −1 when the update had no decision. */

@@ -9,7 +9,7 @@
 import type { CaptureFileStats } from "../feeds/capture.js";
 import type { ConfluenceConfigInput } from "../confluence/config.js";
 import type { Kernels } from "../kernels/types.js";
-import { SampleCollector } from "../evaluate/sampleCollector.js";
+import { SampleCollector, type SampleCollectorOptions } from "../evaluate/sampleCollector.js";
 import type { SampleSet } from "../evaluate/sampleSet.js";
 import { replayCaptureFiles } from "./captureReader.js";
 import { STDIN_NAME } from "./openInput.js";
@@ -26,6 +26,8 @@ export interface CaptureSamplesOptions {
    * capture, merged by receive time (replayCaptureFiles' `merge`), named after all of them.
    */
   readonly merge?: boolean;
+  /** Also record the multi-timeframe composite at each update (SampleCollectorOptions.multiTimeframe). */
+  readonly multiTimeframe?: SampleCollectorOptions["multiTimeframe"];
 }
 
 export interface CaptureSamples {
@@ -49,6 +51,7 @@ export async function captureSamples(
     const collector = new SampleCollector(kernels, {
       capture: group.map(nameOf).join("+"),
       ...(options.config ? { config: options.config } : {}),
+      ...(options.multiTimeframe !== undefined ? { multiTimeframe: options.multiTimeframe } : {}),
     });
     const read = await replayCaptureFiles(group, (e) => collector.process(e), {
       ...(group.includes("-") && options.stdin !== undefined ? { stdin: options.stdin } : {}),

@@ -38,9 +38,24 @@ export const DEFAULT_TIMEFRAMES: readonly Timeframe[] = [
   { name: "5m", periodMs: 300_000, weight: 0.25 },
 ];
 
+/**
+ * What every timeframe's analyzer runs unless `analyzer` says otherwise: the seed's component
+ * weights — book, flow, volume, price structure, technical and sentiment all in — over 5 bars,
+ * with the core's own confidence (agreement × sufficiency × regime × coverage; the presets'
+ * calibration is fitted to the 1 s touch and does not apply to bars). The built-in presets give
+ * the slower components no weight at 100 ms and 1 s, where the data gives them none; their
+ * place is here, and `confluence evaluate --multi-timeframe` measures this composite at the
+ * longer horizons (README, "The slow components at their own horizons").
+ */
+export const MULTI_TIMEFRAME_ANALYZER: ConfluenceConfigInput = Object.freeze({
+  weights: Object.freeze({ orderbook: 0.25, orderflow: 0.25, volume: 0.1, price_structure: 0.15, technical: 0.15, sentiment: 0.1 }),
+  lookback: 5,
+  calibration: null,
+});
+
 export interface MultiTimeframeOptions {
   readonly timeframes?: readonly Timeframe[];
-  /** Analyzer configuration for every timeframe (default: the default preset with lookback 5 bars). */
+  /** Analyzer configuration for every timeframe (default MULTI_TIMEFRAME_ANALYZER; one given is taken over lookback 5 bars). */
   readonly analyzer?: ConfluenceConfigInput;
 }
 
@@ -83,6 +98,8 @@ export function combineTimeframes(
 
 export class MultiTimeframeScorer implements StreamingComponent<MultiTimeframeUpdate> {
   readonly timeframes: readonly Timeframe[];
+  /** Book levels a side each timeframe's analyzer reads (its configuration's `depth`). */
+  readonly depth: number;
   private readonly analyzers: ConfluenceAnalyzer[];
   private readonly bars: BarBuilder[];
   private last: MultiTimeframeUpdate | null = null;
@@ -105,8 +122,9 @@ export class MultiTimeframeScorer implements StreamingComponent<MultiTimeframeUp
     }
     if (!(Math.abs(total - 1) <= 1e-9)) throw new InvalidWeightsError("timeframes", `weights sum to ${total}: expected 1 within 1e-9`);
     this.timeframes = timeframes;
-    const config: ConfluenceConfigInput = { lookback: 5, ...options.analyzer };
+    const config: ConfluenceConfigInput = options.analyzer === undefined ? MULTI_TIMEFRAME_ANALYZER : { lookback: 5, ...options.analyzer };
     this.analyzers = timeframes.map(() => new ConfluenceAnalyzer(kernels, config));
+    this.depth = this.analyzers[0]!.config.depth;
     this.bars = timeframes.map((tf) => new BarBuilder(tf.periodMs));
   }
 

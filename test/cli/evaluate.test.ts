@@ -32,7 +32,7 @@ describe("confluence evaluate", () => {
   test("--help names the flags, with examples; help evaluate says the same", async () => {
     const r = await confluence(["evaluate", "--help"]);
     expect(r.code).toBe(0);
-    for (const flag of ["--horizons", "--json", "--report", "--preset", "--config", "--replicates", "Examples:"])
+    for (const flag of ["--horizons", "--json", "--report", "--preset", "--config", "--replicates", "--multi-timeframe", "Examples:"])
       expect(r.stdout).toContain(flag);
     expect((await confluence(["help", "evaluate"])).stdout).toBe(r.stdout);
   });
@@ -82,6 +82,28 @@ describe("confluence evaluate", () => {
     }
     expect(r.stdout).toMatch(/preset default\. IC: Spearman rank correlation/);
   });
+
+  test(
+    "--multi-timeframe: a column of the multi-timeframe composite's IC in the table, and in the JSON (valid against the schema)",
+    async () => {
+      const table = await confluence(["evaluate", BTCUSDT, "--multi-timeframe", "--horizons", "1s,5s", "--replicates", "40"]);
+      expect(table.code, table.stderr).toBe(0);
+      const lines = table.stdout.split("\n");
+      expect(lines[1]).toMatch(
+        /^horizon\s+labelled\s+score IC \[95% CI\]\s+non-overlapping IC \(t, n\)\s+multi-timeframe IC \[95% CI\]\s+top-of-book/,
+      );
+      expect(lines[2]).toMatch(/^1s\s+\d+\s+ ?−?0\.\d{3} \[.*\]\s+ ?−?0\.\d{3} \(.*\)\s+ ?−?0\.\d{3} \[/);
+      expect(table.stdout).toMatch(/multi-timeframe: the directional reading of the 1 s \/ 5 s \/ 30 s \/ 5 min bar analyzers' composite/);
+      const json = await confluence(["evaluate", BTCUSDT, "--multi-timeframe", "--json", ...FAST]);
+      expect(json.code, json.stderr).toBe(0);
+      const out = JSON.parse(json.stdout) as EvaluateOutput;
+      expect(validate(out), JSON.stringify(validate.errors)).toBe(true);
+      for (const h of out.captures[0]!.horizons) expect(h.multiTimeframe?.ic, `${h.horizonMs} ms`).toEqual(expect.any(Number));
+      const plain = JSON.parse((await confluence(["evaluate", BTCUSDT, "--json", ...FAST])).stdout) as EvaluateOutput;
+      expect(plain.captures[0]!.horizons.map((h) => h.multiTimeframe)).toEqual([null, null]);
+    },
+    TIMEOUT,
+  );
 
   test(
     "--json: one object valid against the schema, equal to the library's report; - reads standard input",

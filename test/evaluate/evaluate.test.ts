@@ -15,6 +15,9 @@ import type { MarketEvent } from "../../src/feeds/events.js";
 import { jsKernels, loadKernels } from "../../src/kernels/index.js";
 import type { Kernels } from "../../src/kernels/types.js";
 import { replayCaptureFiles } from "../../src/node/captureReader.js";
+import { MultiTimeframeScorer } from "../../src/score/multiTimeframe.js";
+import { StreamingEngine, type ScoreUpdate } from "../../src/pipeline/engine.js";
+import type { OrderBookSide } from "../../src/book/orderBook.js";
 import { BTCUSDT, USDM_ETHUSDT as ETHUSDT_FUTURES } from "../support/capture.js";
 import { expectIdentical } from "../support/close.js";
 
@@ -175,6 +178,86 @@ describe("evaluate on BTCUSDT spot", () => {
     expect(report.pooled.samples).toBe(0);
     expect(report.pooled.horizons[0]!.score.ic).toBeNull();
     expect(finiteEverywhere(report)).toBeNull();
+  });
+});
+
+describe("the multi-timeframe composite (multiTimeframe: true)", () => {
+  /**
+   * The reference: an engine and a MultiTimeframeScorer driven through their public APIs — the scorer
+   * fed each event the engine accepted (books only while synced, top `depth` levels), then read at the
+   * time of the update that event produced.
+   */
+  async function reference(kernels: Kernels): Promise<Float64Array> {
+    const readings: number[] = [];
+    const scorer = new MultiTimeframeScorer(kernels);
+    let update: ScoreUpdate | null = null;
+    const engine = new StreamingEngine(kernels, { onScore: (u) => (update = u) });
+    let tradeTime = -Infinity;
+    const top = new Float64Array(2 * scorer.depth);
+    const levels = (side: OrderBookSide): [number, number][] => {
+      const k = side.top(scorer.depth, top, 0, scorer.depth);
+      return Array.from({ length: k }, (_, i): [number, number] => [top[i]!, top[scorer.depth + i]!]);
+    };
+    await replayCaptureFiles([BTCUSDT], (e) => {
+      const before = engine.symbolState(e.symbol)?.events;
+      const refused = before ? before.rejected + before.duplicates : 0;
+      update = null;
+      engine.process(e);
+      const view = engine.symbolState(e.symbol)!;
+      if (view.events.rejected + view.events.duplicates !== refused) return;
+      if (e.type === "quote") scorer.onQuote(e);
+      else if (e.type === "trade") {
+        tradeTime = Math.max(tradeTime, e.exchangeTime === e.exchangeTime ? e.exchangeTime : e.receiveTime);
+        scorer.onTrade({ price: e.price, qty: e.qty, buyerInitiated: e.buyerInitiated, time: tradeTime });
+      } else if (view.sync?.synced) scorer.onBook(levels(view.sync.book.bids), levels(view.sync.book.asks));
+      const u = update as ScoreUpdate | null;
+      if (u !== null) readings.push(scorer.compute(u.time)?.directional ?? NaN);
+    });
+    engine.dispose();
+    scorer.dispose();
+    return Float64Array.from(readings);
+  }
+
+  test("each update carries what the scorer fed the accepted events says then, on both backends bit for bit; without the option nothing", async () => {
+    const sets = await Promise.all(
+      [wasm, jsKernels()].map(async (k) => {
+        const collector = new SampleCollector(k, { capture: "btc", multiTimeframe: true });
+        await replayCaptureFiles([BTCUSDT], (e) => collector.process(e));
+        return collector.finish()[0]!;
+      }),
+    );
+    const [onWasm, onJs] = sets as [SampleSet, SampleSet];
+    expect(onWasm.length).toBe(btc.length);
+    expectIdentical(onWasm.multiTimeframe!, await reference(wasm), "the reference on WASM");
+    expectIdentical(onJs.multiTimeframe!, onWasm.multiTimeframe!, "JS against WASM");
+    const values = [...onWasm.multiTimeframe!].filter((x) => !Number.isNaN(x));
+    expect(values.length, "the composite reads once the 1 s bars have warmed up").toBeGreaterThan(btc.length / 2);
+    expect(new Set(values).size, "and it moves").toBeGreaterThan(100);
+    expect(values.every((x) => Math.abs(x) <= 1)).toBe(true);
+    expect(btc.multiTimeframe, "not collected unless asked").toBeUndefined();
+  });
+
+  test("evaluate measures it at every horizon, with an interval; null where the sets do not carry it", async () => {
+    const collector = new SampleCollector(wasm, { capture: "btc", multiTimeframe: true });
+    await replayCaptureFiles([BTCUSDT], (e) => collector.process(e));
+    const [set] = collector.finish() as [SampleSet];
+    const withMtf = evaluate([set], { horizonsMs: [1000, 5000], replicates: 50 });
+    for (const h of withMtf.pooled.horizons) {
+      expect(h.multiTimeframe!.n, `${h.horizonMs} ms: labelled samples with a reading`).toBeGreaterThan(1000);
+      expect(h.multiTimeframe!.ic).not.toBeNull();
+      expect(h.multiTimeframe!.ci).not.toBeNull();
+    }
+    // the same samples without the column: every other figure unchanged, the composite's null
+    const { multiTimeframe: _, ...plain } = set;
+    const without = evaluate([plain], { horizonsMs: [1000, 5000], replicates: 50 });
+    expect(without.pooled.horizons.map((h) => h.multiTimeframe)).toEqual([null, null]);
+    expect(without.pooled.horizons.map((h) => ({ ...h, multiTimeframe: null }))).toEqual(
+      withMtf.pooled.horizons.map((h) => ({ ...h, multiTimeframe: null })),
+    );
+    expect(
+      evaluate([plain, set], { horizonsMs: [1000], replicates: 10 }).pooled.horizons[0]!.multiTimeframe,
+      "pooled only when every set carries it",
+    ).toBeNull();
   });
 });
 
