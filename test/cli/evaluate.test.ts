@@ -148,10 +148,11 @@ describe.skipIf(skipBrowser)("the evaluation report in Chromium", () => {
   const errors: string[] = [];
 
   beforeAll(async () => {
-    const r = await confluence(["evaluate", BTCUSDT, ETHUSDT, ...FAST, "--report", report]);
+    // with the multi-timeframe composite: its series is drawn beside the score's
+    const r = await confluence(["evaluate", BTCUSDT, ETHUSDT, ...FAST, "--multi-timeframe", "--report", report]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`report written to ${report}`);
-    json = JSON.parse((await confluence(["evaluate", BTCUSDT, ETHUSDT, ...FAST, "--json"])).stdout) as EvaluateOutput;
+    json = JSON.parse((await confluence(["evaluate", BTCUSDT, ETHUSDT, ...FAST, "--multi-timeframe", "--json"])).stdout) as EvaluateOutput;
     context = await launch();
     page = await openPage(
       context,
@@ -185,6 +186,7 @@ describe.skipIf(skipBrowser)("the evaluation report in Chromium", () => {
       const c = sections[k]!;
       expect(s.ic.score, `${s.symbol}: score IC by horizon`).toEqual(c.horizons.map((h) => h.score.ic));
       expect(s.ic.topOfBook, `${s.symbol}: top-of-book IC`).toEqual(c.horizons.map((h) => h.baselines.topOfBook.ic));
+      expect(s.ic.multiTimeframe, `${s.symbol}: multi-timeframe IC`).toEqual(c.horizons.map((h) => h.multiTimeframe!.ic));
       expect(s.ic.partial, `${s.symbol}: partial IC`).toEqual(c.horizons.map((h) => h.partial.ic));
       expect(s.hit["1s"], `${s.symbol}: hit rate by decile at 1 s`).toEqual(c.horizons[1]!.hitRates.byConfidence.map((b) => b.rate));
       expect(s.predicted["1s"], `${s.symbol}: mean confidence by decile at 1 s`).toEqual(
