@@ -21,8 +21,8 @@
  * Bounded: at most `maxSymbols` symbols (events of more are dropped and counted), a
  * symbol pays for what it uses (a book from its first depth event, a composite engine
  * from its first score), the book and the buffers have their own limits.
- * The processing time of one event in `latencySample` (16) per symbol — each symbol's first,
- * then every 16th — is recorded in a latency histogram (no allocation): percentiles of a
+ * The processing time of one event in `latencySample` (16) per symbol — the k-th symbol's
+ * (k mod 16 + 1)-th event, then every 16th: symbols fed alike are timed on different events — is recorded in a latency histogram (no allocation): percentiles of a
  * systematic sample, and `max` the largest sampled.
  * With `config.caching` on and a `cache` given, every score update is also published to
  * it (src/cache/: L1, and L2 for other processes); the engine only writes, never reads.
@@ -153,8 +153,8 @@ class SymbolState {
   readonly tradeIds = new RecentIds(256);
   readonly quoteIds = new RecentIds(64);
   readonly latency = new LatencyHistogram();
-  /** Events until the next one whose latency is measured. */
-  untilTimed = 1;
+  /** Events until the next one whose latency is measured (see the constructor). */
+  untilTimed: number;
   readonly events: EventCounts = { trade: 0, depth: 0, quote: 0, snapshot: 0, rejected: 0, duplicates: 0 };
   readonly rejectedBy = reasonCounts();
   readonly rejections: string[] = [];
@@ -169,14 +169,17 @@ class SymbolState {
   lastScore: ScoreUpdate | null = null;
   scoreUpdates = 0;
 
+  /** `firstTimed`: the symbol's first timed event (1 = its first). */
   constructor(
     readonly symbol: string,
     kernels: Kernels,
     options: EngineOptions,
+    firstTimed: number,
   ) {
     // every event is validated here before it reaches the analyzer (trusted core)
     this.analyzer = new ConfluenceAnalyzer(kernels, options.config ?? {}, { trusted: true });
     this.clock = new ClockCheck(options.clock);
+    this.untilTimed = firstTimed;
   }
 }
 
@@ -273,7 +276,8 @@ export class StreamingEngine {
     let s = this.states.get(symbol);
     if (!s) {
       if (this.states.size >= this.maxSymbols) return null;
-      s = new SymbolState(symbol, this.kernels, this.options);
+      // symbols fed alike (a universe replaying one stream) would otherwise all be timed on the same events
+      s = new SymbolState(symbol, this.kernels, this.options, 1 + (this.states.size % this.latencySample));
       this.states.set(symbol, s);
     }
     this.lastSymbol = symbol;

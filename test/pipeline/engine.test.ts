@@ -341,4 +341,26 @@ describe("latency sampling", () => {
     expectSameUpdates(byDefault.updates, every.updates, "timing changes no score");
     expect(() => new StreamingEngine(jsKernels(), { latencySample: 0 })).toThrow("latencySample = 0: expected an integer ≥ 1");
   });
+
+  test("symbols fed alike are timed on different events: the k-th symbol from its (k mod 16 + 1)-th event", () => {
+    const engine = new StreamingEngine(jsKernels());
+    const symbols = Array.from({ length: 20 }, (_, k) => `S${k}`);
+    // 20 quotes a symbol, interleaved: symbol k is timed at its events 1 + k % 16 and 17 + k % 16 (when it has that many)
+    for (let i = 0; i < 20; i++) {
+      for (const symbol of symbols)
+        engine.process({
+          type: "quote",
+          symbol,
+          exchangeTime: NaN,
+          receiveTime: 1 + i,
+          updateId: NaN,
+          bidPx: 99,
+          bidQty: 1,
+          askPx: 101,
+          askQty: 1,
+        });
+    }
+    expect(symbols.map((s) => engine.symbolState(s)!.latency.count)).toEqual(symbols.map((_, k) => (1 + (k % 16) + 16 <= 20 ? 2 : 1)));
+    engine.dispose();
+  });
 });
