@@ -10,7 +10,7 @@
  * batch's levels (its input's size at most).
  */
 import { receiveTimeOf, timestampEnd } from "./captureTimestamp.js";
-import { DEPTH, EventBatch, NOT_DECODED } from "./eventBatch.js";
+import { DEPTH, EventBatch, NOT_DECODED, batchCapacity } from "./eventBatch.js";
 import { FastDecoder } from "./fastDecoder.js";
 import { SymbolTable } from "./symbolTable.js";
 
@@ -38,7 +38,9 @@ export class ColumnDecoder {
   private levels = new Float64Array(1 << 16);
   private levelsUsed = 0;
 
+  /** `capacity`: events (and declined lines) a batch holds at most, 1 … 2^20. */
   constructor(capacity = 4096) {
+    batchCapacity(capacity);
     const f64 = (): Float64Array => new Float64Array(capacity);
     const i32 = (): Int32Array => new Int32Array(capacity);
     this.kind = new Uint8Array(capacity);

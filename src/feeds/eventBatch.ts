@@ -16,6 +16,7 @@
  * Lines the fast path declined are listed in order with the number of events before each,
  * so a caller sends them to the JSON.parse reference path and keeps capture order.
  */
+import { InvalidParameterError } from "../errors.js";
 import type { MarketEvent } from "./events.js";
 import type { LevelSlab } from "./levelSlab.js";
 
@@ -24,6 +25,16 @@ export const QUOTE = 1;
 export const DEPTH = 2;
 /** What a scan returns for a message that is not exactly a hot kind. */
 export const NOT_DECODED = -1;
+
+/** Largest batch: 2^20 events (a batch's columns are ~100 bytes an event). */
+const MAX_BATCH_EVENTS = 1 << 20;
+
+/** `capacity` when it is a valid batch size (an integer from 1 to MAX_BATCH_EVENTS); InvalidParameterError otherwise. */
+export function batchCapacity(capacity: number): number {
+  if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_BATCH_EVENTS)
+    throw new InvalidParameterError("capacity", capacity, `an integer from 1 to ${MAX_BATCH_EVENTS}`);
+  return capacity;
+}
 
 export interface EventColumns {
   readonly kind: Uint8Array;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
-import { DisposedError } from "../../src/errors.js";
+import { DisposedError, InvalidParameterError } from "../../src/errors.js";
 import { ColumnDecoder } from "../../src/feeds/columnDecoder.js";
 import type { EventBatch } from "../../src/feeds/eventBatch.js";
 import type { DepthDiffEvent, MarketEvent } from "../../src/feeds/events.js";
@@ -83,8 +83,8 @@ function decodeLines(bytes: Uint8Array, decoder: { decode(b: Uint8Array, on: (ba
 }
 
 /** The reference: per line, the event the JS fast path (FastDecoder inside CaptureParser) decoded, or "declined". */
-function jsFastPath(bytes: Uint8Array): Map<number, Outcome> {
-  const out = new Map<number, Outcome>();
+function jsFastPath(bytes: Uint8Array): Map<number, MarketEvent> {
+  const out = new Map<number, MarketEvent>();
   let fastBefore = 0;
   const p = new CaptureParser((e) => {
     if (p.fastDecoded > fastBefore) out.set(p.lines, e);
@@ -96,7 +96,7 @@ function jsFastPath(bytes: Uint8Array): Map<number, Outcome> {
 }
 
 /** The lines where `decoded` and the JS fast path differ; declines of inexact decimals are counted apart. */
-function compare(decoded: Decoded, reference: Map<number, Outcome>): { mismatches: string[]; inexactLines: number[] } {
+function compare(decoded: Decoded, reference: Map<number, MarketEvent>): { mismatches: string[]; inexactLines: number[] } {
   const mismatches: string[] = [],
     inexactLines: number[] = [];
   for (const [line, outcome] of decoded.byLine) {
@@ -191,7 +191,14 @@ const SEEDS = [
  * number made huge (long mantissas, around 2^53 too), tiny (up to 30 fraction digits with
  * a short mantissa) or negative.
  */
-const structural = fc.record({
+interface Mutation {
+  readonly seed: string;
+  readonly op: string;
+  readonly pick: number;
+  readonly shuffle: readonly number[];
+  readonly digits: string;
+}
+const structural: fc.Arbitrary<Mutation> = fc.record({
   seed: fc.constantFrom(...SEEDS),
   op: fc.constantFrom("reorder", "duplicate", "escape", "huge", "tiny", "negative", "whitespace", "unwrap"),
   pick: fc.nat(),
@@ -199,7 +206,7 @@ const structural = fc.record({
   digits: fc.stringMatching(/^[0-9]{14,30}$/),
 });
 
-function mutate({ seed, op, pick, shuffle, digits }: fc.RecordValue<typeof structural>): string {
+function mutate({ seed, op, pick, shuffle, digits }: Mutation): string {
   const space = seed.indexOf(" ");
   const message = JSON.parse(seed.slice(space + 1)) as Record<string, unknown>;
   const wrapped = "data" in message;
@@ -260,7 +267,7 @@ const edits = fc.array(
   { minLength: 1, maxLength: 3 },
 );
 
-function damage(line: string, list: fc.RecordValue<fc.Arbitrary<{ at: number; kind: string; char: string }>>[]): string {
+function damage(line: string, list: readonly { at: number; kind: string; char: string }[]): string {
   let s = line;
   for (const e of list) {
     const at = e.at % (s.length + 1);
@@ -353,6 +360,17 @@ describe("the WebAssembly capture decoder: batches and bounds", () => {
     expect(symbols.slice(MAX_SYMBOLS)).toEqual(["declined", "declined", "declined", "S7", "declined"]);
     expect(decoder.symbolDeclined, "three past the table, one too long").toBe(4);
     decoder.dispose();
+  });
+
+  test("bad sizes are refused with InvalidParameterError, before anything is allocated", () => {
+    const memory = mod.buffer.byteLength;
+    for (const capacity of [0, -1, 1.5, Number.NaN, 2 ** 20 + 1]) {
+      expect(() => new WasmCaptureDecoder(mod, { capacity }), `capacity ${capacity}`).toThrow(InvalidParameterError);
+      expect(() => new ColumnDecoder(capacity), `twin capacity ${capacity}`).toThrow(InvalidParameterError);
+    }
+    for (const inputBytes of [0, 63, 100.5, 2 ** 28 + 1, Number.POSITIVE_INFINITY])
+      expect(() => new WasmCaptureDecoder(mod, { inputBytes }), `inputBytes ${inputBytes}`).toThrow(InvalidParameterError);
+    expect(mod.buffer.byteLength).toBe(memory);
   });
 
   test("a disposed decoder refuses to run", () => {

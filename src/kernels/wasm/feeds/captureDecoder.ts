@@ -11,17 +11,20 @@
  * Bounded at creation (input block, batch, slab, symbol table); freed by dispose() or,
  * if the owner forgets, when the decoder is garbage-collected.
  */
-import { DisposedError } from "../../../errors.js";
-import { EventBatch, type EventColumns } from "../../../feeds/eventBatch.js";
+import { DisposedError, InvalidParameterError } from "../../../errors.js";
+import { EventBatch, batchCapacity, type EventColumns } from "../../../feeds/eventBatch.js";
 import { MAX_SYMBOL_BYTES } from "../../../feeds/symbolTable.js";
 import type { WasmModule } from "../../../wasm/module.js";
 
 export interface CaptureDecoderOptions {
-  /** Events (and declined lines) a batch holds at most; default 4096. */
+  /** Events (and declined lines) a batch holds at most, 1 … 2^20; default 4096. */
   readonly capacity?: number;
-  /** Bytes copied in per run, the longest line decoded here; default 256 KiB. */
+  /** Bytes copied in per run, the longest line decoded here, 64 … 2^28; default 256 KiB. */
   readonly inputBytes?: number;
 }
+
+/** Largest input block: 256 MiB (its level slab is twice that). */
+const MAX_INPUT_BYTES = 1 << 28;
 
 const NEWLINE = 10;
 const CR = 13;
@@ -65,8 +68,11 @@ export class WasmCaptureDecoder {
     readonly mod: WasmModule,
     options: CaptureDecoderOptions = {},
   ) {
-    this.capacity = options.capacity ?? 4096;
-    this.inputBytes = options.inputBytes ?? 1 << 18;
+    this.capacity = batchCapacity(options.capacity ?? 4096);
+    const inputBytes = options.inputBytes ?? 1 << 18;
+    if (!Number.isInteger(inputBytes) || inputBytes < 64 || inputBytes > MAX_INPUT_BYTES)
+      throw new InvalidParameterError("inputBytes", inputBytes, `an integer from 64 to ${MAX_INPUT_BYTES}`);
+    this.inputBytes = inputBytes;
     let registry = registries.get(mod);
     if (!registry) {
       registry = new FinalizationRegistry((ptr: number) => mod.exports.decoderFree(ptr));
