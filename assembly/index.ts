@@ -28,3 +28,7 @@ export {
   sideLevels, sideTrimmed, sideRebuilds, sideRelocated, sideMemoryBytes,
 } from "./book/l2Book";
 export { exp, expm1, log, tanh } from "./common/transcendental";
+export {
+  decoderNew, decoderFree, decoderField, decoderRun, decoderCount, decoderDeclined, decoderLines, decoderSymbols,
+  decoderInexact, decoderSymbolDeclined,
+} from "./feeds/fastDecoder";

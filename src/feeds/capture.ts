@@ -27,6 +27,7 @@
 import { FEED_DECODE_REASONS, FeedDecodeError, InvalidParameterError, type FeedDecodeReason } from "../errors.js";
 import { decodeBinanceMessage } from "./binance.js";
 import type { MarketEvent } from "./events.js";
+import { receiveTimeOf, timestampEnd } from "./captureTimestamp.js";
 import { FastDecoder } from "./fastDecoder.js";
 import type { InputClock, InputFormat, LineDecoder, LineSink } from "./formats/lineDecoder.js";
 
@@ -109,9 +110,6 @@ function occurred(counts: Record<FeedDecodeReason, number>): Partial<Record<Feed
 
 const NEWLINE = 10;
 const CR = 13;
-const SPACE = 32;
-/** 19 digits reach the year 2286 in ns since the epoch. */
-const MAX_TIMESTAMP_DIGITS = 19;
 
 export class CaptureParser {
   lines = 0;
@@ -287,22 +285,13 @@ export class CaptureParser {
       return this.decoded(() => decoder.line(b, start, end, this.sink));
     }
 
-    let i = start;
-    while (i < end && (b[i]! - 48) >>> 0 < 10) i++;
-    const digits = i - start;
-    if (digits === 0 || digits > MAX_TIMESTAMP_DIGITS || i === end || b[i] !== SPACE) {
+    const space = timestampEnd(b, start, end);
+    if (space < 0) {
       this.reject(new FeedDecodeError("bad-timestamp", "the line does not start with its receive time", "`<ns since epoch> <json>`"));
       return;
     }
-    // ms = the digits before the last six, plus the last six as a fraction: each part exact.
-    const split = digits > 6 ? i - 6 : start;
-    let ms = 0,
-      ns = 0;
-    for (let k = start; k < split; k++) ms = ms * 10 + (b[k]! - 48);
-    for (let k = split; k < i; k++) ns = ns * 10 + (b[k]! - 48);
-    const receiveTime = ms + ns / 1e6;
-
-    const json = i + 1;
+    const receiveTime = receiveTimeOf(b, start, space);
+    const json = space + 1;
     if (this.fast !== null) {
       const event = this.fast.decode(b, json, end, receiveTime);
       if (event !== null) {

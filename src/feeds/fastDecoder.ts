@@ -7,8 +7,14 @@
  * recognise exactly returns null and goes to decodeBinanceMessage (JSON.parse), the
  * reference, so the two paths cannot disagree on what is valid. Used by the capture
  * parser and by the raw websocket-lines reader; browser-safe.
+ *
+ * Two steps: scan() parses and checks a message into plain fields (kind, times, ids, four
+ * values, the symbol's bytes, the level arrays), decode() turns them into an event object.
+ * ColumnDecoder (columnDecoder.ts) writes the same fields into an EventBatch instead.
  */
+import { DEPTH, NOT_DECODED, QUOTE as QUOTE_KIND, TRADE } from "./eventBatch.js";
 import type { MarketEvent } from "./events.js";
+import { LevelSlab } from "./levelSlab.js";
 
 /** Field slots of a payload: the one- and two-letter keys the hot kinds use. */
 const K_e = 0,
@@ -60,13 +66,6 @@ const KIND_BOOK_TICKER = ascii("bookTicker");
 /** The decimal-string slots of a trade and of a quote. */
 const TRADE_DECIMALS = [K_p, K_q];
 const QUOTE_DECIMALS = [K_b, K_B, K_a, K_A];
-/**
- * A depth diff's levels are views into a shared slab of this many values instead of arrays of their
- * own: a Float64Array of a few hundred bytes gets its own off-heap backing store (malloc, a
- * finalizer for the collector) where a view of an existing buffer is one small object. An event a
- * caller keeps keeps its slab alive (512 KB at most).
- */
-const SLAB = 65_536;
 const TRUE = ascii("true");
 const FALSE = ascii("false");
 const NULL = ascii("null");
@@ -86,52 +85,108 @@ export class FastDecoder {
   /** A string slot's bytes [from, to) (to = its closing quote). */
   private readonly from = new Int32Array(KEYS);
   private readonly to = new Int32Array(KEYS);
-  private bids = new Float64Array(4096);
-  private asks = new Float64Array(4096);
-  private bidCount = 0;
-  private askCount = 0;
-  private slab = new Float64Array(SLAB);
-  private slabUsed = 0;
+  /** The levels of the last depth diff scanned: bidCount and askCount values ([price, qty, …]). */
+  bids = new Float64Array(4096);
+  asks = new Float64Array(4096);
+  bidCount = 0;
+  askCount = 0;
+  /** What scan() found (valid when it returned a kind): see EventBatch for the meaning per kind. */
+  exchangeTime = NaN;
+  id = NaN;
+  firstId = NaN;
+  prevId = NaN;
+  a = NaN;
+  b = NaN;
+  c = NaN;
+  d = NaN;
+  /** The symbol's bytes [symbolFrom, symbolTo) in the scanned buffer (never empty). */
+  symbolFrom = 0;
+  symbolTo = 0;
+  private readonly slab = new LevelSlab();
   /** Where the last decimal() or levels() stopped. */
   private at = 0;
   private readonly symbols: { bytes: Uint8Array; text: string }[] = [];
 
   decode(b: Uint8Array, start: number, end: number, receiveTime: number): MarketEvent | null {
+    const kind = this.scan(b, start, end);
+    if (kind === NOT_DECODED) return null;
+    const symbol = this.symbol(b);
+    if (kind === TRADE)
+      return {
+        type: "trade",
+        symbol,
+        exchangeTime: this.exchangeTime,
+        receiveTime,
+        price: this.a,
+        qty: this.b,
+        buyerInitiated: this.c === 1,
+        tradeId: this.id,
+      };
+    if (kind === DEPTH)
+      return {
+        type: "depth",
+        symbol,
+        exchangeTime: this.exchangeTime,
+        receiveTime,
+        firstUpdateId: this.firstId,
+        lastUpdateId: this.id,
+        prevUpdateId: this.prevId,
+        bids: this.slab.take(this.bids, 0, this.bidCount),
+        asks: this.slab.take(this.asks, 0, this.askCount),
+      };
+    return {
+      type: "quote",
+      symbol,
+      exchangeTime: this.exchangeTime,
+      receiveTime,
+      updateId: this.id,
+      bidPx: this.a,
+      bidQty: this.b,
+      askPx: this.c,
+      askQty: this.d,
+    };
+  }
+
+  /**
+   * Parses and checks the message in b[start, end): its kind (TRADE, QUOTE, DEPTH) with
+   * the fields set, or NOT_DECODED when it does not have exactly a hot kind's shape.
+   */
+  scan(b: Uint8Array, start: number, end: number): number {
     let i = start;
     let wrapped = false;
     if (startsWith(b, i, end, WRAPPER_HEAD)) {
       i = stringEnd(b, i + WRAPPER_HEAD.length, end);
-      if (i < 0 || !startsWith(b, i + 1, end, WRAPPER_DATA)) return null;
+      if (i < 0 || !startsWith(b, i + 1, end, WRAPPER_DATA)) return NOT_DECODED;
       i += 1 + WRAPPER_DATA.length;
       wrapped = true;
     }
     // One JSON object of one- and two-letter keys with scalar or level-array values.
-    if (i >= end || b[i] !== LBRACE) return null;
+    if (i >= end || b[i] !== LBRACE) return NOT_DECODED;
     i++;
     let seen = 0;
     for (;;) {
-      if (i >= end || b[i] !== QUOTE) return null;
+      if (i >= end || b[i] !== QUOTE) return NOT_DECODED;
       const keyFrom = i + 1;
       i = stringEnd(b, keyFrom, end);
-      if (i < 0) return null;
+      if (i < 0) return NOT_DECODED;
       const keyLength = i - keyFrom;
-      if (++i >= end || b[i] !== COLON) return null;
+      if (++i >= end || b[i] !== COLON) return NOT_DECODED;
       i++;
       let slot = -1;
       if (keyLength === 1) slot = slotOf1(b[keyFrom]!);
       else if (keyLength === 2 && b[keyFrom] === 112 && b[keyFrom + 1] === 117) slot = K_pu;
       // Only unknown one-letter keys (Binance sends "M", "f", "l", "X") are skipped, so
       // "stream", "data" and "lastUpdateId" always go to the reference path.
-      else return null;
+      else return NOT_DECODED;
       if (slot >= 0) {
-        if ((seen & (1 << slot)) !== 0) return null; // a duplicate key: JSON.parse keeps the last
+        if ((seen & (1 << slot)) !== 0) return NOT_DECODED; // a duplicate key: JSON.parse keeps the last
         seen |= 1 << slot;
       }
-      if (i >= end) return null;
+      if (i >= end) return NOT_DECODED;
       const c = b[i]!;
       if (c === QUOTE) {
         const to = stringEnd(b, i + 1, end);
-        if (to < 0) return null;
+        if (to < 0) return NOT_DECODED;
         if (slot >= 0) {
           this.type[slot] = V_STRING;
           this.from[slot] = i + 1;
@@ -143,42 +198,42 @@ export class FastDecoder {
         const from = i;
         let x = 0;
         while (i < end && (b[i]! - 48) >>> 0 < 10) x = x * 10 + (b[i++]! - 48);
-        if (i - from > 15 || (c === 48 && i - from > 1)) return null;
+        if (i - from > 15 || (c === 48 && i - from > 1)) return NOT_DECODED;
         if (slot >= 0) {
           this.type[slot] = V_INT;
           this.int[slot] = x;
         }
       } else if (c === LBRACKET) {
-        if ((slot !== K_b && slot !== K_a) || !this.levels(b, i + 1, end, slot)) return null;
+        if ((slot !== K_b && slot !== K_a) || !this.levels(b, i + 1, end, slot)) return NOT_DECODED;
         i = this.at;
       } else {
         const literal = c === 116 ? TRUE : c === 102 ? FALSE : c === 110 ? NULL : null;
-        if (literal === null || !startsWith(b, i, end, literal)) return null;
+        if (literal === null || !startsWith(b, i, end, literal)) return NOT_DECODED;
         if (slot >= 0) this.type[slot] = literal === TRUE ? V_TRUE : literal === FALSE ? V_FALSE : V_OTHER;
         i += literal.length;
       }
-      if (i >= end) return null;
+      if (i >= end) return NOT_DECODED;
       const separator = b[i++];
       if (separator === RBRACE) break;
-      if (separator !== COMMA) return null;
+      if (separator !== COMMA) return NOT_DECODED;
     }
     if (wrapped) {
-      if (i >= end || b[i] !== RBRACE) return null;
+      if (i >= end || b[i] !== RBRACE) return NOT_DECODED;
       i++;
     }
-    if (i !== end) return null;
+    if (i !== end) return NOT_DECODED;
     this.seen = seen;
-    return this.build(b, receiveTime);
+    return this.kind(b);
   }
 
-  private build(b: Uint8Array, receiveTime: number): MarketEvent | null {
-    if ((this.seen & (1 << K_e)) === 0) return this.quote(b, receiveTime);
-    if (this.type[K_e] !== V_STRING) return null;
-    if (this.slotIs(b, K_e, KIND_DEPTH)) return this.depth(b, receiveTime);
-    if (this.slotIs(b, K_e, KIND_BOOK_TICKER)) return this.quote(b, receiveTime);
-    if (this.slotIs(b, K_e, KIND_TRADE)) return this.trade(b, receiveTime, K_t);
-    if (this.slotIs(b, K_e, KIND_AGG_TRADE)) return this.trade(b, receiveTime, K_a);
-    return null;
+  private kind(b: Uint8Array): number {
+    if ((this.seen & (1 << K_e)) === 0) return this.quote(b);
+    if (this.type[K_e] !== V_STRING) return NOT_DECODED;
+    if (this.slotIs(b, K_e, KIND_DEPTH)) return this.depth();
+    if (this.slotIs(b, K_e, KIND_BOOK_TICKER)) return this.quote(b);
+    if (this.slotIs(b, K_e, KIND_TRADE)) return this.trade(b, K_t);
+    if (this.slotIs(b, K_e, KIND_AGG_TRADE)) return this.trade(b, K_a);
+    return NOT_DECODED;
   }
 
   /**
@@ -196,82 +251,55 @@ export class FastDecoder {
     return true;
   }
 
-  private trade(b: Uint8Array, receiveTime: number, idSlot: number): MarketEvent | null {
-    if (!this.has(K_T, V_INT) || !this.has(idSlot, V_INT) || !this.numbers(b, TRADE_DECIMALS)) return null;
+  private trade(b: Uint8Array, idSlot: number): number {
+    if (!this.has(K_T, V_INT) || !this.has(idSlot, V_INT) || !this.numbers(b, TRADE_DECIMALS)) return NOT_DECODED;
     const m = this.type[K_m];
-    if ((this.seen & (1 << K_m)) === 0 || (m !== V_TRUE && m !== V_FALSE)) return null;
-    const symbol = this.symbol(b);
+    if ((this.seen & (1 << K_m)) === 0 || (m !== V_TRUE && m !== V_FALSE)) return NOT_DECODED;
     const price = this.number[K_p]!,
       qty = this.number[K_q]!;
-    if (symbol === null || !(price > 0) || !(qty >= 0)) return null;
-    return {
-      type: "trade",
-      symbol,
-      exchangeTime: this.int[K_T]!,
-      receiveTime,
-      price,
-      qty,
-      buyerInitiated: m === V_FALSE,
-      tradeId: this.int[idSlot]!,
-    };
+    if (!this.hasSymbol() || !(price > 0) || !(qty >= 0)) return NOT_DECODED;
+    this.exchangeTime = this.int[K_T]!;
+    this.id = this.int[idSlot]!;
+    this.a = price;
+    this.b = qty;
+    this.c = m === V_FALSE ? 1 : 0;
+    this.d = this.firstId = this.prevId = NaN;
+    return TRADE;
   }
 
-  private depth(b: Uint8Array, receiveTime: number): MarketEvent | null {
+  private depth(): number {
     if (!this.has(K_E, V_INT) || !this.has(K_U, V_INT) || !this.has(K_u, V_INT) || !this.has(K_b, V_LEVELS) || !this.has(K_a, V_LEVELS))
-      return null;
+      return NOT_DECODED;
     const hasPrev = (this.seen & (1 << K_pu)) !== 0;
-    if (hasPrev && this.type[K_pu] !== V_INT) return null;
-    const symbol = this.symbol(b);
-    if (symbol === null) return null;
-    return {
-      type: "depth",
-      symbol,
-      exchangeTime: this.int[K_E]!,
-      receiveTime,
-      firstUpdateId: this.int[K_U]!,
-      lastUpdateId: this.int[K_u]!,
-      prevUpdateId: hasPrev ? this.int[K_pu]! : NaN,
-      bids: this.take(this.bids, this.bidCount),
-      asks: this.take(this.asks, this.askCount),
-    };
+    if (hasPrev && this.type[K_pu] !== V_INT) return NOT_DECODED;
+    if (!this.hasSymbol()) return NOT_DECODED;
+    this.exchangeTime = this.int[K_E]!;
+    this.id = this.int[K_u]!;
+    this.firstId = this.int[K_U]!;
+    this.prevId = hasPrev ? this.int[K_pu]! : NaN;
+    this.a = this.b = this.c = this.d = NaN;
+    return DEPTH;
   }
 
   /** Spot bookTicker (no "e"; "E" only if present) or futures bookTicker. */
-  private quote(b: Uint8Array, receiveTime: number): MarketEvent | null {
-    if (!this.has(K_u, V_INT) || !this.numbers(b, QUOTE_DECIMALS)) return null;
+  private quote(b: Uint8Array): number {
+    if (!this.has(K_u, V_INT) || !this.numbers(b, QUOTE_DECIMALS)) return NOT_DECODED;
     const hasTime = (this.seen & (1 << K_E)) !== 0;
-    if (hasTime && this.type[K_E] !== V_INT) return null;
-    const symbol = this.symbol(b);
+    if (hasTime && this.type[K_E] !== V_INT) return NOT_DECODED;
     const n = this.number;
     const bidPx = n[K_b]!,
       bidQty = n[K_B]!,
       askPx = n[K_a]!,
       askQty = n[K_A]!;
-    if (symbol === null || !(bidPx > 0) || !(bidQty >= 0) || !(askPx > 0) || !(askQty >= 0)) return null;
-    return {
-      type: "quote",
-      symbol,
-      exchangeTime: hasTime ? this.int[K_E]! : NaN,
-      receiveTime,
-      updateId: this.int[K_u]!,
-      bidPx,
-      bidQty,
-      askPx,
-      askQty,
-    };
-  }
-
-  /** The first n values of a scratch array, as a view of the slab (a new slab when this one is full). */
-  private take(from: Float64Array, n: number): Float64Array {
-    if (this.slabUsed + n > this.slab.length) {
-      this.slab = new Float64Array(Math.max(SLAB, n));
-      this.slabUsed = 0;
-    }
-    const at = this.slabUsed,
-      slab = this.slab;
-    for (let k = 0; k < n; k++) slab[at + k] = from[k]!;
-    this.slabUsed = at + n;
-    return slab.subarray(at, at + n);
+    if (!this.hasSymbol() || !(bidPx > 0) || !(bidQty >= 0) || !(askPx > 0) || !(askQty >= 0)) return NOT_DECODED;
+    this.exchangeTime = hasTime ? this.int[K_E]! : NaN;
+    this.id = this.int[K_u]!;
+    this.a = bidPx;
+    this.b = bidQty;
+    this.c = askPx;
+    this.d = askQty;
+    this.firstId = this.prevId = NaN;
+    return QUOTE_KIND;
   }
 
   private has(slot: number, type: number): boolean {
@@ -284,12 +312,18 @@ export class FastDecoder {
     return this.to[slot]! - from === bytes.length && startsWith(b, from, from + bytes.length, bytes);
   }
 
-  /** The "s" slot as a string, interned: the same symbol bytes give the same string. */
-  private symbol(b: Uint8Array): string | null {
-    if (!this.has(K_s, V_STRING)) return null;
-    const from = this.from[K_s]!,
-      length = this.to[K_s]! - from;
-    if (length === 0) return null;
+  /** Whether the "s" slot is a non-empty string; sets symbolFrom and symbolTo. */
+  private hasSymbol(): boolean {
+    if (!this.has(K_s, V_STRING)) return false;
+    this.symbolFrom = this.from[K_s]!;
+    this.symbolTo = this.to[K_s]!;
+    return this.symbolTo > this.symbolFrom;
+  }
+
+  /** The scanned symbol as a string, interned: the same symbol bytes give the same string. */
+  private symbol(b: Uint8Array): string {
+    const from = this.symbolFrom,
+      length = this.symbolTo - from;
     const symbols = this.symbols;
     for (let n = 0; n < symbols.length; n++) {
       const known = symbols[n]!;

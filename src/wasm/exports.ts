@@ -96,6 +96,20 @@ export interface KernelExports {
   sideRelocated(side: number): number;
   sideMemoryBytes(side: number): number;
 
+  /** The capture decoder (assembly/feeds/fastDecoder.ts): capture lines into a batch of event columns. */
+  decoderNew(inputBytes: number, capacity: number): number;
+  decoderFree(decoder: number): void;
+  /** The address of a field (input block, a column, the slab, …) by its number in decoderField. */
+  decoderField(decoder: number, field: number): number;
+  /** Decodes the lines of input[from, length); returns where it stopped. */
+  decoderRun(decoder: number, from: number, length: number, final: number): number;
+  decoderCount(decoder: number): number;
+  decoderDeclined(decoder: number): number;
+  decoderLines(decoder: number): number;
+  decoderSymbols(decoder: number): number;
+  decoderInexact(decoder: number): number;
+  decoderSymbolDeclined(decoder: number): number;
+
   exp(x: number): number;
   expm1(x: number): number;
   log(x: number): number;

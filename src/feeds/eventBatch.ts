@@ -1,0 +1,122 @@
+/**
+ * A batch of decoded events as columns (struct of arrays), what a replay decodes capture
+ * bytes into so the engine can read its events without a JS object per message: the
+ * layout the WebAssembly capture decoder (assembly/feeds/fastDecoder.ts) writes in linear
+ * memory and its plain-TS twin ColumnDecoder writes in typed arrays. Per event k:
+ *
+ *   kind          TRADE, QUOTE or DEPTH (SNAPSHOT is never decoded into a batch)
+ *   symbol        index of the symbol's name (symbolName())
+ *   exchangeTime  ms, NaN when absent; receiveTime ms (captures: ns / 1e6, sub-ms kept)
+ *   id            trade id, quote update id, depth last update id (u)
+ *   firstId       depth first update id (U); prevId depth previous u (futures pu), NaN when absent
+ *   a, b, c, d    trade: price, qty, buyer-initiated 1/0, NaN; quote: bidPx, bidQty, askPx, askQty
+ *   levelStart    depth: where its values start in `levels`: bidValues [price, qty, …]
+ *                 values of bids, then askValues of asks (values, i.e. 2 × levels)
+ *
+ * Lines the fast path declined are listed in order with the number of events before each,
+ * so a caller sends them to the JSON.parse reference path and keeps capture order.
+ */
+import { InvalidParameterError } from "../errors.js";
+import type { MarketEvent } from "./events.js";
+import type { LevelSlab } from "./levelSlab.js";
+
+export const TRADE = 0;
+export const QUOTE = 1;
+export const DEPTH = 2;
+/** What a scan returns for a message that is not exactly a hot kind. */
+export const NOT_DECODED = -1;
+
+/** Largest batch: 2^20 events (a batch's columns are ~100 bytes an event). */
+const MAX_BATCH_EVENTS = 1 << 20;
+
+/** `capacity` when it is a valid batch size (an integer from 1 to MAX_BATCH_EVENTS); InvalidParameterError otherwise. */
+export function batchCapacity(capacity: number): number {
+  if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_BATCH_EVENTS)
+    throw new InvalidParameterError("capacity", capacity, `an integer from 1 to ${MAX_BATCH_EVENTS}`);
+  return capacity;
+}
+
+export interface EventColumns {
+  readonly kind: Uint8Array;
+  readonly symbol: Int32Array;
+  readonly exchangeTime: Float64Array;
+  readonly receiveTime: Float64Array;
+  readonly id: Float64Array;
+  readonly firstId: Float64Array;
+  readonly prevId: Float64Array;
+  readonly a: Float64Array;
+  readonly b: Float64Array;
+  readonly c: Float64Array;
+  readonly d: Float64Array;
+  readonly levelStart: Int32Array;
+  readonly bidValues: Int32Array;
+  readonly askValues: Int32Array;
+  readonly levels: Float64Array;
+}
+
+export class EventBatch {
+  /** Events in the batch. */
+  count = 0;
+  /** Lines read into this batch, blank lines included. */
+  lines = 0;
+  /** Lines declined (left to the reference path). */
+  declined = 0;
+  /** Per declined line: events before it in the batch, its start and its end in the caller's bytes (newline and CR excluded). */
+  readonly declinedLines: Int32Array;
+  columns: EventColumns;
+
+  constructor(
+    columns: EventColumns,
+    /** Events (and declined lines) a batch holds at most. */
+    readonly capacity: number,
+    /** The name of interned symbol `index`. */
+    readonly symbolName: (index: number) => string,
+  ) {
+    this.columns = columns;
+    this.declinedLines = new Int32Array(3 * capacity);
+  }
+
+  /** Event k as the object FastDecoder.decode returns for its line (same fields, same order, same values); levels copied into `slab`. */
+  event(k: number, slab: LevelSlab): MarketEvent {
+    const c = this.columns;
+    const symbol = this.symbolName(c.symbol[k]!);
+    const kind = c.kind[k];
+    if (kind === TRADE)
+      return {
+        type: "trade",
+        symbol,
+        exchangeTime: c.exchangeTime[k]!,
+        receiveTime: c.receiveTime[k]!,
+        price: c.a[k]!,
+        qty: c.b[k]!,
+        buyerInitiated: c.c[k] === 1,
+        tradeId: c.id[k]!,
+      };
+    if (kind === DEPTH) {
+      const at = c.levelStart[k]!,
+        nb = c.bidValues[k]!;
+      return {
+        type: "depth",
+        symbol,
+        exchangeTime: c.exchangeTime[k]!,
+        receiveTime: c.receiveTime[k]!,
+        firstUpdateId: c.firstId[k]!,
+        lastUpdateId: c.id[k]!,
+        prevUpdateId: c.prevId[k]!,
+        bids: slab.take(c.levels, at, nb),
+        asks: slab.take(c.levels, at + nb, c.askValues[k]!),
+      };
+    }
+    return {
+      type: "quote",
+      symbol,
+      exchangeTime: c.exchangeTime[k]!,
+      receiveTime: c.receiveTime[k]!,
+      updateId: c.id[k]!,
+      bidPx: c.a[k]!,
+      bidQty: c.b[k]!,
+      askPx: c.c[k]!,
+      askQty: c.d[k]!,
+    };
+  }
+}
