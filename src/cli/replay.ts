@@ -111,6 +111,8 @@ export async function replay(options: ReplayOptions, stdout: (s: string) => void
   let engine: StreamingEngine | null = null,
     parallel: ParallelEngine | null = null,
     backend: string;
+  // the backend's kernels: the engine's, and on WASM the decoder of the capture's lines (in linear memory)
+  const kernels: Kernels = options.backend === "js" ? jsKernels() : await loadKernels();
   const config = options.scoring.input;
   if (options.workers) {
     const { ParallelEngine } = await import("../parallel/parallelEngine.js");
@@ -122,7 +124,6 @@ export async function replay(options: ReplayOptions, stdout: (s: string) => void
     });
     backend = `${options.backend} on ${options.workers} worker thread${options.workers > 1 ? "s" : ""}`;
   } else {
-    const kernels: Kernels = options.backend === "js" ? jsKernels() : await loadKernels();
     const single: StreamingEngine = new StreamingEngine(kernels, {
       config,
       ...(onScore ? { onScore: (u: ScoreUpdate) => onScore(u, collector ? scoreContext(single.symbolState(u.symbol)!) : undefined) } : {}),
@@ -163,6 +164,8 @@ export async function replay(options: ReplayOptions, stdout: (s: string) => void
           ...(options.files.includes("-") ? { stdin: process.stdin } : {}),
           ...(options.symbol ? { symbol: options.symbol } : {}),
           ...(options.merge ? { merge: true } : {}),
+          // the lines decoded in linear memory on WASM; on JS, FastDecoder line by line (its fastest path)
+          ...(kernels.backend === "js" ? {} : { decoders: kernels }),
           onProgress: (bytes: number) => bar?.update(bytes, { events }),
         },
       );

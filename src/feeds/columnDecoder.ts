@@ -12,12 +12,14 @@
 import { receiveTimeOf, timestampEnd } from "./captureTimestamp.js";
 import { DEPTH, EventBatch, NOT_DECODED, batchCapacity } from "./eventBatch.js";
 import { FastDecoder } from "./fastDecoder.js";
+import type { CaptureBlockDecoder } from "./captureBlockDecoder.js";
+import { InvalidParameterError } from "../errors.js";
 import { SymbolTable } from "./symbolTable.js";
 
 const NEWLINE = 10;
 const CR = 13;
 
-export class ColumnDecoder {
+export class ColumnDecoder implements CaptureBlockDecoder {
   readonly batch: EventBatch;
   private readonly fast = new FastDecoder();
   private readonly symbols = new SymbolTable();
@@ -38,9 +40,18 @@ export class ColumnDecoder {
   private levels = new Float64Array(1 << 16);
   private levelsUsed = 0;
 
-  /** `capacity`: events (and declined lines) a batch holds at most, 1 … 2^20. */
-  constructor(capacity = 4096) {
+  /**
+   * `capacity`: events (and declined lines) a batch holds at most, 1 … 2^20; `maxLineBytes`: the
+   * longest line decoded (newline and CR excluded), ≥ 64 — a longer one is declined, as the WASM
+   * decoder declines a line longer than its input block.
+   */
+  constructor(
+    capacity = 4096,
+    private readonly maxLineBytes = 1 << 18,
+  ) {
     batchCapacity(capacity);
+    if (!Number.isInteger(maxLineBytes) || maxLineBytes < 64)
+      throw new InvalidParameterError("maxLineBytes", maxLineBytes, "an integer ≥ 64");
     const f64 = (): Float64Array => new Float64Array(capacity);
     const i32 = (): Int32Array => new Int32Array(capacity);
     this.kind = new Uint8Array(capacity);
@@ -77,7 +88,7 @@ export class ColumnDecoder {
       if (end < 0) end = bytes.length;
       batch.lines++;
       if (end > start && bytes[end - 1] === CR) end--;
-      if (end > start && !this.line(bytes, start, end)) {
+      if (end > start && (end - start > this.maxLineBytes || !this.line(bytes, start, end))) {
         const k = 3 * batch.declined++;
         batch.declinedLines[k] = batch.count;
         batch.declinedLines[k + 1] = start;
@@ -91,6 +102,9 @@ export class ColumnDecoder {
     }
     if (batch.lines > 0) onBatch(batch);
   }
+
+  /** Nothing to release (the columns are on the JS heap): for the CaptureBlockDecoder contract. */
+  dispose(): void {}
 
   private clear(): void {
     const batch = this.batch;

@@ -8,6 +8,7 @@
 import { ArgumentTypeError, InvalidParameterError, InvalidValueError, LengthMismatchError } from "../errors.js";
 import { resolveBookOptions, type L2BookOptions } from "../book/l2Book.js";
 import type { OrderBook } from "../book/orderBook.js";
+import { CAPTURE_INPUT_BYTES, type CaptureBlockDecoder, type CaptureDecoderLimits } from "../feeds/captureBlockDecoder.js";
 import { CheckedConfluenceCore } from "./checkedCore.js";
 import { COMPONENTS } from "./coreLayout.js";
 import type { RawKernels } from "./raw.js";
@@ -400,6 +401,15 @@ export class CheckedKernels implements Kernels {
     for (let i = 0; i < options.depth; i++) checkNonNegativeFinite(`levelWeights[${i}]`, options.levelWeights[i]!);
     const core = this.raw.confluenceCore(options);
     return trusted ? core : new CheckedConfluenceCore(core, options.depth);
+  }
+
+  captureDecoder(limits: CaptureDecoderLimits = {}): CaptureBlockDecoder {
+    requireOptions("limits", limits);
+    const maxLineBytes = limits.maxLineBytes === undefined ? CAPTURE_INPUT_BYTES : limits.maxLineBytes;
+    requireNumber("maxLineBytes", maxLineBytes, "an integer from 64 to 2^30");
+    if (!Number.isInteger(maxLineBytes) || maxLineBytes < 64 || maxLineBytes > 2 ** 30)
+      throw new InvalidParameterError("maxLineBytes", maxLineBytes, "an integer from 64 to 2^30");
+    return this.raw.captureDecoder(maxLineBytes);
   }
 
   orderBook(options: L2BookOptions = {}): OrderBook {

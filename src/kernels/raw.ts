@@ -8,6 +8,7 @@
  */
 import type { L2BookOptions } from "../book/l2Book.js";
 import type { OrderBook } from "../book/orderBook.js";
+import type { CaptureBlockDecoder } from "../feeds/captureBlockDecoder.js";
 import type {
   Backend,
   ConfluenceCore,
@@ -65,6 +66,8 @@ export interface RawKernels {
   confluenceCore(options: ConfluenceCoreOptions): ConfluenceCore;
   /** An empty L2 book (options already resolved): the JS heap's src/book/l2Book.ts, or its twin in linear memory. */
   orderBook(options: Required<L2BookOptions>): OrderBook;
+  /** A capture decoder declining lines longer than `maxLineBytes` (already checked). */
+  captureDecoder(maxLineBytes: number): CaptureBlockDecoder;
   /** common/transcendental.ts of each backend (arguments already checked to be numbers). */
   exp(x: number): number;
   log(x: number): number;

@@ -12,6 +12,7 @@
 import type { StreamingComponent } from "../streamingComponent.js";
 import type { L2BookOptions } from "../book/l2Book.js";
 import type { OrderBook } from "../book/orderBook.js";
+import type { CaptureBlockDecoder, CaptureDecoderLimits } from "../feeds/captureBlockDecoder.js";
 
 export type Backend = "wasm-simd" | "wasm" | "js";
 
@@ -260,6 +261,12 @@ export interface Kernels {
    * levels, counters and bits either way (src/book/orderBook.ts). Free it with dispose().
    */
   orderBook(options?: L2BookOptions): OrderBook;
+  /**
+   * A decoder of capture lines into columns for the capture parser (src/feeds/captureBlockDecoder.ts):
+   * the WebAssembly one in linear memory on the WASM backend, its plain-TS twin ColumnDecoder on
+   * JS — the same events either way. Free it with dispose().
+   */
+  captureDecoder(limits?: CaptureDecoderLimits): CaptureBlockDecoder;
 
   /**
    * e^x by the library's own algorithm (fdlibm's, compiled into the module and ported bit

@@ -39,6 +39,14 @@ export async function replayCaptureFiles(
 ): Promise<CaptureStats> {
   if (options.merge && files.length > 1) return mergeCaptureFiles(files, onEvent, options);
   const parser = new CaptureParser(onEvent, options);
+  try {
+    return await parse(parser, files, options);
+  } finally {
+    parser.dispose();
+  }
+}
+
+async function parse(parser: CaptureParser, files: readonly string[], options: ReplayOptions): Promise<CaptureStats> {
   const onProgress = options.onProgress;
   let done = 0;
   for (const given of files) {

@@ -54,7 +54,10 @@ export async function mergeCaptureFiles(
       options.onProgress?.(bytesRead());
     }
   } finally {
-    for (const lane of lanes) lane.input.close();
+    for (const lane of lanes) {
+      lane.input.close();
+      lane.parser.dispose();
+    }
   }
   return combined(
     lanes.map((l) => l.parser.stats()),

@@ -1,9 +1,11 @@
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
-import { CaptureParser } from "../../src/feeds/capture.js";
+import { CaptureParser, type CaptureParserOptions } from "../../src/feeds/capture.js";
+import { jsKernels, loadKernels } from "../../src/kernels/index.js";
+import type { Kernels } from "../../src/kernels/types.js";
 import type { DepthDiffEvent, MarketEvent, TradeEvent } from "../../src/feeds/events.js";
 import { InvalidParameterError } from "../../src/errors.js";
-import { BTCUSDT, ETHUSDT } from "../support/capture.js";
+import { BTCUSDT, COINM_ETHUSD, ETHUSDT, USDM_ETHUSDT } from "../support/capture.js";
 import { captureBytes, firstDifference, parse, utf8 } from "./support.js";
 
 const NS = "1723161254087891268";
@@ -274,4 +276,94 @@ describe("CaptureParser: several files are one stream", () => {
     expect(p.stats()).toMatchObject({ lines: 4, events: 2, rejected: 2 });
     expect(p.rejections.map((r) => `${r.file}:${r.line}`)).toEqual(["part1:2", "part2:1"]);
   });
+});
+
+describe("CaptureParser with a block decoder (decoders: kernels — the WASM decoder, or the JS column twin)", () => {
+  const run = (k: Kernels, chunks: readonly Uint8Array[], options: CaptureParserOptions = {}) => parse(chunks, { ...options, decoders: k });
+
+  test.each([
+    ["BTCUSDT", BTCUSDT],
+    ["ETHUSDT", ETHUSDT],
+    ["USD-M ETHUSDT", USDM_ETHUSDT],
+    ["COIN-M ETHUSD_PERP", COINM_ETHUSD],
+  ])("%s: the same events and counters as FastDecoder line by line, chunked as a gunzip stream delivers it", async (_, path) => {
+    const bytes = captureBytes(path);
+    const chunks = Array.from({ length: Math.ceil(bytes.length / 65_536) }, (_, i) => bytes.subarray(i * 65_536, (i + 1) * 65_536));
+    const js = parse(chunks);
+    for (const k of [await loadKernels(), await loadKernels({ forceScalar: true }), jsKernels()]) {
+      const wasm = run(k, chunks);
+      expect(firstDifference(wasm.events, js.events), k.backend).toBeNull();
+      expect(wasm.stats, k.backend).toEqual(js.stats);
+    }
+  });
+
+  test.each([
+    ["WASM", () => loadKernels()],
+    ["JS column twin", async () => jsKernels()],
+  ])(
+    "%s: the sample split at every offset, one byte at a time, and malformed lines: the same events, counters and line numbers",
+    async (_, kernels) => {
+      const k = await kernels();
+      const bytes = utf8(SAMPLE);
+      const whole = parse([bytes]);
+      expect(run(k, [bytes]).stats.fastDecoded, "the fast path decodes the same lines").toBe(whole.stats.fastDecoded);
+      for (let at = 0; at <= bytes.length; at++) {
+        const split = run(k, [bytes.subarray(0, at), bytes.subarray(at)]);
+        expect(firstDifference(split.events, whole.events), `split at ${at}`).toBeNull();
+        expect(split.stats, `split at ${at}`).toEqual(whole.stats);
+      }
+      const single = run(
+        k,
+        Array.from(bytes, (_, i) => bytes.subarray(i, i + 1)),
+      );
+      expect(single.stats).toEqual(whole.stats);
+      const bad = utf8(
+        [
+          DEPTH_LINE,
+          `abc {"u":1}`,
+          "",
+          tradeLine("61837.63", "-0.5"),
+          `${NS} {"stream":"x@trade","data":`,
+          QUOTE_LINE,
+          `${"1".repeat(20)} {"u":1}`,
+        ].join("\n"),
+      );
+      expect(run(k, [bad], { maxRejections: 100 }).stats).toEqual(parse([bad], { maxRejections: 100 }).stats);
+    },
+  );
+
+  test("a line over maxLineBytes is rejected as too long whichever decoder reads it", async () => {
+    const k = await loadKernels();
+    const long = tradeLine().replace(`"M":true`, `"M":true,"x":"${"y".repeat(200)}"`);
+    const bytes = utf8([QUOTE_LINE, long, QUOTE_LINE].join("\n"));
+    for (const result of [parse([bytes], { maxLineBytes: 200 }), run(k, [bytes], { maxLineBytes: 200 })]) {
+      expect(result.stats.rejections.map((r) => [r.line, r.reason])).toEqual([[2, "line-too-long"]]);
+      expect(result.events.map((e) => e.type)).toEqual(["quote", "quote"]);
+    }
+  });
+});
+
+test("the WASM decoder's batches survive an onEvent that grows the module's memory (the engine on the same kernels does)", async () => {
+  const k = await loadKernels();
+  const bytes = captureBytes(USDM_ETHUSDT);
+  const chunks = Array.from({ length: Math.ceil(bytes.length / 65_536) }, (_, i) => bytes.subarray(i * 65_536, (i + 1) * 65_536));
+  const reference = parse(chunks);
+  const events: MarketEvent[] = [];
+  const held: { free(): void }[] = [];
+  const before = k.memoryBytes;
+  const p = new CaptureParser(
+    (e) => {
+      events.push(e);
+      // a megabyte of linear memory now and then: the memory grows under the decoder's batch
+      if (events.length % 500 === 0) held.push(k.allocFloat64(1 << 17));
+    },
+    { decoders: k },
+  );
+  p.startFile("test");
+  for (const c of chunks) p.push(c);
+  p.end();
+  p.dispose();
+  expect(k.memoryBytes - before, "the memory did grow").toBeGreaterThan(64 << 20);
+  expect(firstDifference(events, reference.events)).toBeNull();
+  for (const h of held) h.free();
 });

@@ -10,7 +10,8 @@ import { WasmCaptureDecoder, type CaptureDecoderOptions } from "../../src/kernel
 import { loadWasm } from "../../src/wasm/module.js";
 import { BTCUSDT, COINM_ETHUSD, ETHUSDT, USDM_ETHUSDT } from "../support/capture.js";
 import { captureBytes, difference, utf8 } from "./support.js";
-import { CaptureParser } from "../../src/feeds/capture.js";
+import { FastDecoder } from "../../src/feeds/fastDecoder.js";
+import { receiveTimeOf, timestampEnd } from "../../src/feeds/captureTimestamp.js";
 
 const builds = [
   ["simd", await loadWasm()],
@@ -82,16 +83,21 @@ function decodeLines(bytes: Uint8Array, decoder: { decode(b: Uint8Array, on: (ba
   return { byLine, lines, batches };
 }
 
-/** The reference: per line, the event the JS fast path (FastDecoder inside CaptureParser) decoded, or "declined". */
+/** The reference: per line, the event the JS fast path (FastDecoder, line by line, as the parser once ran it) decodes; a line it declines is absent. */
 function jsFastPath(bytes: Uint8Array): Map<number, MarketEvent> {
   const out = new Map<number, MarketEvent>();
-  let fastBefore = 0;
-  const p = new CaptureParser((e) => {
-    if (p.fastDecoded > fastBefore) out.set(p.lines, e);
-    fastBefore = p.fastDecoded;
-  });
-  p.push(bytes);
-  p.end();
+  const fast = new FastDecoder();
+  let line = 0;
+  for (let start = 0; start < bytes.length; ) {
+    const nl = bytes.indexOf(10, start);
+    let end = nl < 0 ? bytes.length : nl;
+    line++;
+    if (end > start && bytes[end - 1] === 13) end--;
+    const space = timestampEnd(bytes, start, end);
+    const event = space < 0 ? null : fast.decode(bytes, space + 1, end, receiveTimeOf(bytes, start, space));
+    if (event !== null) out.set(line, event);
+    start = nl < 0 ? bytes.length : nl + 1;
+  }
   return out;
 }
 

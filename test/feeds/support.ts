@@ -17,6 +17,7 @@ export function parse(
   p.startFile(file);
   for (const c of chunks) p.push(c);
   p.end();
+  p.dispose();
   return { events, stats: p.stats() };
 }
 

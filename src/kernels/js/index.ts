@@ -17,6 +17,8 @@ import { JsConfluenceCore } from "./confluence/core.js";
 import { exp, log, tanh } from "./common/transcendental.js";
 import { JsBuffer } from "./jsBuffer.js";
 import { L2Book, type L2BookOptions } from "../../book/l2Book.js";
+import { ColumnDecoder } from "../../feeds/columnDecoder.js";
+import { CAPTURE_BATCH } from "../../feeds/captureBlockDecoder.js";
 
 const orNull = (x: F64Input | null): Float64Array | null => (x ? f64Of(x) : null);
 
@@ -111,6 +113,10 @@ export class JsRawKernels implements RawKernels {
 
   orderBook(options: Required<L2BookOptions>): L2Book {
     return new L2Book(options);
+  }
+
+  captureDecoder(maxLineBytes: number): ColumnDecoder {
+    return new ColumnDecoder(CAPTURE_BATCH, maxLineBytes);
   }
 
   exp(x: number): number {

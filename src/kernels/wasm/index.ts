@@ -17,6 +17,8 @@ import { WasmRollingCorrelation, rollingCorrBatch } from "./stats/rollingCorr.js
 import { WasmConfluenceCore } from "./confluence/core.js";
 import { WasmL2Book } from "./book/l2Book.js";
 import type { L2BookOptions } from "../../book/l2Book.js";
+import { WasmCaptureDecoder } from "./feeds/captureDecoder.js";
+import { CAPTURE_BATCH, CAPTURE_INPUT_BYTES } from "../../feeds/captureBlockDecoder.js";
 
 export class WasmRawKernels implements RawKernels {
   readonly backend: "wasm-simd" | "wasm";
@@ -121,6 +123,11 @@ export class WasmRawKernels implements RawKernels {
 
   orderBook(options: Required<L2BookOptions>): WasmL2Book {
     return new WasmL2Book(this.mod, this.m, options);
+  }
+
+  captureDecoder(maxLineBytes: number): WasmCaptureDecoder {
+    // a line of maxLineBytes needs one byte more with its newline: such a line is declined, and the parser's reference path takes it
+    return new WasmCaptureDecoder(this.mod, { capacity: CAPTURE_BATCH, inputBytes: Math.min(CAPTURE_INPUT_BYTES, maxLineBytes) });
   }
 
   exp(x: number): number {

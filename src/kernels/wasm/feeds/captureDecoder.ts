@@ -15,6 +15,7 @@ import { DisposedError, InvalidParameterError } from "../../../errors.js";
 import { EventBatch, batchCapacity, type EventColumns } from "../../../feeds/eventBatch.js";
 import { MAX_SYMBOL_BYTES } from "../../../feeds/symbolTable.js";
 import type { WasmModule } from "../../../wasm/module.js";
+import type { CaptureBlockDecoder } from "../../../feeds/captureBlockDecoder.js";
 
 export interface CaptureDecoderOptions {
   /** Events (and declined lines) a batch holds at most, 1 … 2^20; default 4096. */
@@ -53,7 +54,7 @@ const FIELD = {
 
 const registries = new WeakMap<WasmModule, FinalizationRegistry<number>>();
 
-export class WasmCaptureDecoder {
+export class WasmCaptureDecoder implements CaptureBlockDecoder {
   readonly batch: EventBatch;
   readonly capacity: number;
   readonly inputBytes: number;
@@ -105,6 +106,8 @@ export class WasmCaptureDecoder {
     const declinedAt = this.field("declinedLines") >>> 2;
     let pos = 0;
     while (pos < bytes.length) {
+      // a batch handed out before (a line too long included) may have had the memory grown under it
+      mod.refresh();
       const length = Math.min(bytes.length - pos, this.inputBytes);
       mod.u8.set(bytes.subarray(pos, pos + length), this.input);
       const final = pos + length === bytes.length ? 1 : 0;
@@ -112,6 +115,8 @@ export class WasmCaptureDecoder {
       for (;;) {
         const to = e.decoderRun(this.ptr, from, length, final);
         if (to === from) break;
+        // the views of the last batch are stale if what ran on it grew the memory
+        if (this.viewsOf !== mod.buffer) batch.columns = this.views();
         batch.count = e.decoderCount(this.ptr);
         batch.lines = e.decoderLines(this.ptr);
         const declined = (batch.declined = e.decoderDeclined(this.ptr));
@@ -124,6 +129,7 @@ export class WasmCaptureDecoder {
           }
         }
         onBatch(batch);
+        mod.refresh();
         from = to;
         if (from === length) break;
       }
