@@ -57,6 +57,8 @@ export async function captureSamples(
       ...(group.includes("-") && options.stdin !== undefined ? { stdin: options.stdin } : {}),
       ...(options.symbol ? { symbol: options.symbol } : {}),
       ...(options.merge ? { merge: true } : {}),
+      // on WASM the lines are decoded in linear memory too
+      ...(kernels.backend === "js" ? {} : { decoders: kernels }),
     });
     stats.push(...read.files);
     sets.push(...collector.finish());
