@@ -395,8 +395,8 @@ function message(d: CaptureDecoder, i: usize, end: usize, receiveTime: f64): boo
     let slot: i32 = -1;
     if (keyLength == 1) slot = slotOf1(byteAt(keyFrom));
     else if (keyLength == 2 && byteAt(keyFrom) == 112 && byteAt(keyFrom + 1) == 117) slot = K_pu;
-    // Only unknown one-letter keys are skipped, as FastDecoder does.
-    else return false;
+    // Only unknown one-letter keys and "ps" (COIN-M's pair) are skipped, as FastDecoder does.
+    else if (!(keyLength == 2 && byteAt(keyFrom) == 112 && byteAt(keyFrom + 1) == 115)) return false;
     if (slot >= 0) {
       if ((seen & (1 << slot)) != 0) return false; // a duplicate key: JSON.parse keeps the last
       seen |= 1 << slot;

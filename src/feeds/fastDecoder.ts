@@ -175,9 +175,10 @@ export class FastDecoder {
       let slot = -1;
       if (keyLength === 1) slot = slotOf1(b[keyFrom]!);
       else if (keyLength === 2 && b[keyFrom] === 112 && b[keyFrom + 1] === 117) slot = K_pu;
-      // Only unknown one-letter keys (Binance sends "M", "f", "l", "X") are skipped, so
-      // "stream", "data" and "lastUpdateId" always go to the reference path.
-      else return NOT_DECODED;
+      // Only unknown one-letter keys (Binance sends "M", "f", "l", "X") and "ps" (COIN-M's pair,
+      // on every depth diff and bookTicker) are skipped, so "stream", "data" and "lastUpdateId"
+      // always go to the reference path.
+      else if (!(keyLength === 2 && b[keyFrom] === 112 && b[keyFrom + 1] === 115)) return NOT_DECODED;
       if (slot >= 0) {
         if ((seen & (1 << slot)) !== 0) return NOT_DECODED; // a duplicate key: JSON.parse keeps the last
         seen |= 1 << slot;

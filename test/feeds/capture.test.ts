@@ -36,6 +36,7 @@ describe("CaptureParser: the fast path and the JSON.parse path agree", () => {
   for (const [name, path] of [
     ["BTCUSDT", BTCUSDT],
     ["ETHUSDT", ETHUSDT],
+    ["COIN-M ETHUSD_PERP", COINM_ETHUSD],
   ] as const) {
     test(`on every line of the real ${name} capture`, () => {
       const bytes = captureBytes(path);
