@@ -5,13 +5,17 @@
  *   replay     end to end   replayCaptureFiles: file → gunzip (thread pool) → CaptureParser
  *   naive      end to end   (baseline) file → gunzip → readline → JSON.parse + Number() per line
  *                           (decodeBinanceMessage: the same events, the same checks)
+ *   replay-wasm end to end  the same, the lines decoded in linear memory (CaptureParser's decoders: the WASM kernels)
  *   parser     bytes only   CaptureParser on the decompressed bytes (byte-level fast path)
+ *   parser-wasm bytes only  the same through the WASM decoder
  *   parser-json bytes only  CaptureParser with fastPath: false (every line through JSON.parse)
  *   naive-lines bytes only  (baseline) TextDecoder + split + JSON.parse + Number() per line
  *
  * Warm: interleaved rounds after warm-up (medians, paired ratios; the async end-to-end
  * group uses the same method as harness.ts). Cold: each variant run once in a fresh
  * process, as a one-shot CLI replay runs (JIT warm-up included), median of several.
+ *   loop-js / loop-wasm end to end  the replay loop: gunzip, decoding and the streaming engine, each backend as
+ *                           `confluence replay` runs it (issue 14's target: ≥ 1.2M events/s)
  * Target: replay (decoding included) ≥ 300,000 events/s.
  *
  *   npm run build && node dist/bench/decode.bench.js   (from the repository root; writes
@@ -30,6 +34,9 @@ import { decodeBinanceMessage } from "../src/feeds/binance.js";
 import type { MarketEvent } from "../src/feeds/events.js";
 import { FeedDecodeError } from "../src/errors.js";
 import { replayCaptureFiles } from "../src/node/captureReader.js";
+import { jsKernels, loadKernels } from "../src/kernels/index.js";
+import { StreamingEngine } from "../src/pipeline/engine.js";
+import type { Kernels } from "../src/kernels/types.js";
 import {
   DEFAULT_OPTIONS,
   formatGroup,
@@ -65,6 +72,27 @@ async function replay(): Promise<number> {
   return (await replayCaptureFiles([FILE], consume)).events;
 }
 
+/** The WASM backend's kernels: their capture decoder reads the lines in linear memory (what `confluence replay` does on WASM). */
+const wasm = await loadKernels();
+
+async function replayWasm(): Promise<number> {
+  return (await replayCaptureFiles([FILE], consume, { decoders: wasm })).events;
+}
+
+/**
+ * The replay loop (issue 14's target): gunzip, decoding and the streaming engine, as `confluence
+ * replay` runs it — on JS with FastDecoder line by line, on WASM with the lines decoded in linear memory.
+ */
+async function loop(kernels: Kernels): Promise<number> {
+  let updates = 0;
+  const engine = new StreamingEngine(kernels, { onScore: () => updates++ });
+  const stats = await replayCaptureFiles([FILE], (e) => engine.process(e), kernels.backend === "js" ? {} : { decoders: kernels });
+  engine.dispose();
+  checksum += updates;
+  return stats.events;
+}
+const js = jsKernels();
+
 /** One capture line the naive way (JSON.parse + Number()): 1 when it was an event, 0 when skipped. */
 function naiveLine(line: string, state: { snapshotSymbol: string | null }): number {
   if (line.length === 0) return 0;
@@ -89,10 +117,11 @@ async function naive(): Promise<number> {
   return events;
 }
 
-function parser(bytes: Uint8Array, fastPath: boolean): number {
-  const p = new CaptureParser(consume, { fastPath });
+function parser(bytes: Uint8Array, fastPath: boolean, decoders?: Kernels): number {
+  const p = new CaptureParser(consume, { fastPath, ...(decoders ? { decoders } : {}) });
   p.push(bytes);
   p.end();
+  p.dispose();
   return p.events;
 }
 
@@ -107,14 +136,14 @@ function naiveLines(bytes: Uint8Array): number {
 
 async function coldRun(variant: string): Promise<void> {
   let ms: number, events: number;
-  if (variant === "parser") {
+  if (variant === "parser" || variant === "parser-wasm") {
     const bytes = new Uint8Array(gunzipSync(readFileSync(FILE)));
     const t0 = performance.now();
-    events = parser(bytes, true);
+    events = parser(bytes, true, variant === "parser-wasm" ? wasm : undefined);
     ms = performance.now() - t0;
   } else {
     const t0 = performance.now();
-    events = variant === "replay" ? await replay() : await naive();
+    events = variant === "replay" ? await replay() : variant === "replay-wasm" ? await replayWasm() : await naive();
     ms = performance.now() - t0;
   }
   process.stdout.write(JSON.stringify({ variant, ms, events, checksum }));
@@ -129,7 +158,7 @@ interface ColdResult {
 
 function coldGroup(): ColdResult[] {
   const self = fileURLToPath(import.meta.url);
-  const names = ["replay", "naive", "parser"];
+  const names = ["replay", "replay-wasm", "naive", "parser", "parser-wasm"];
   const samples = new Map<string, number[]>(names.map((n) => [n, []]));
   for (let r = 0; r < coldRuns; r++) {
     for (const name of names) {
@@ -224,8 +253,15 @@ async function main(): Promise<void> {
   const endToEnd = await runAsyncGroup("decodeEndToEnd", [
     { name: "naive", run: naive, baseline: true, note: "readline + JSON.parse + Number()" },
     { name: "replay", run: replay, note: "replayCaptureFiles: gunzip stream + CaptureParser" },
+    { name: "replay-wasm", run: replayWasm, note: "the same, lines decoded in linear memory (decoders: WASM kernels)" },
   ]);
   console.log(formatGroup(endToEnd), "\n");
+
+  const replayLoop = await runAsyncGroup("replayLoop", [
+    { name: "loop-js", run: () => loop(js), baseline: true, note: "gunzip + FastDecoder + the engine on the JS backend" },
+    { name: "loop-wasm", run: () => loop(wasm), note: "gunzip + the WASM decoder + the engine on the WASM backend" },
+  ]);
+  console.log(formatGroup(replayLoop), "\n");
 
   const bytes = new Uint8Array(gunzipSync(readFileSync(FILE)));
   const bytesOnly = runGroup(
@@ -238,6 +274,7 @@ async function main(): Promise<void> {
         { name: "naive-lines", run: () => naiveLines(bytes), baseline: true, note: "TextDecoder + split + JSON.parse + Number()" },
         { name: "parser-json", run: () => parser(bytes, false), note: "CaptureParser, fastPath: false" },
         { name: "parser", run: () => parser(bytes, true), note: "CaptureParser, byte-level fast path" },
+        { name: "parser-wasm", run: () => parser(bytes, true, wasm), note: "CaptureParser, blocks of lines decoded in linear memory" },
       ],
     },
     { ...DEFAULT_OPTIONS, groupBudgetMs: 8_000, minRounds: rounds },
@@ -245,10 +282,15 @@ async function main(): Promise<void> {
   console.log(formatGroup(bytesOnly), "\n");
 
   const figures = {
+    loopJsWarm: eventsPerSec(replayLoop, "loop-js"),
+    loopWasmWarm: eventsPerSec(replayLoop, "loop-wasm"),
     replayWarm: eventsPerSec(endToEnd, "replay"),
+    replayWasmWarm: eventsPerSec(endToEnd, "replay-wasm"),
     naiveWarm: eventsPerSec(endToEnd, "naive"),
     parserWarm: eventsPerSec(bytesOnly, "parser"),
+    parserWasmWarm: eventsPerSec(bytesOnly, "parser-wasm"),
     replayCold: cold.find((c) => c.name === "replay")!.eventsPerSec,
+    replayWasmCold: cold.find((c) => c.name === "replay-wasm")!.eventsPerSec,
     naiveCold: cold.find((c) => c.name === "naive")!.eventsPerSec,
     parserCold: cold.find((c) => c.name === "parser")!.eventsPerSec,
   };
@@ -267,7 +309,7 @@ async function main(): Promise<void> {
   mkdirSync(dirname(outPath), { recursive: true });
   writeFileSync(
     outPath,
-    `${JSON.stringify({ meta: { ...meta, loadavgEnd, seconds }, cold, results: [endToEnd, bytesOnly], figures, targets, sink: sinkResult() }, null, 2)}\n`,
+    `${JSON.stringify({ meta: { ...meta, loadavgEnd, seconds }, cold, results: [endToEnd, replayLoop, bytesOnly], figures, targets, sink: sinkResult() }, null, 2)}\n`,
   );
   const mdPath = `${outPath.replace(/\.json$/, "")}.md`;
   writeFileSync(
