@@ -11,6 +11,7 @@
  */
 import { CaptureFileError } from "../errors.js";
 import { CaptureParser } from "../feeds/capture.js";
+import type { CaptureDecoderSource } from "../feeds/captureBlockDecoder.js";
 import type { MarketEvent } from "../feeds/events.js";
 import { DETECT_BYTES, detectFormat } from "../feeds/formats/detectFormat.js";
 import { lineDecoderFor } from "../feeds/formats/lineDecoderFor.js";
@@ -30,63 +31,70 @@ export interface LoadedCaptures {
 /** Rejections kept with their reason across all files (all are counted). */
 const KEEP_REJECTIONS = 1000;
 
+/** `decoders`: decode capture lines with these (the WASM kernels: in linear memory) instead of FastDecoder. */
 export async function loadCaptures(
   sources: readonly CaptureSource[],
   onProgress: (file: string, bytes: number, events: number) => void,
+  decoders?: CaptureDecoderSource,
 ): Promise<LoadedCaptures> {
   const t0 = performance.now();
   let current: MarketEvent[] = [];
-  const parser = new CaptureParser((e) => current.push(e), { maxRejections: KEEP_REJECTIONS });
+  const parser = new CaptureParser((e) => current.push(e), { maxRejections: KEEP_REJECTIONS, ...(decoders ? { decoders } : {}) });
   const perFile: MarketEvent[][] = [];
   const files: FileStats[] = [];
-  for (const source of sources) {
-    const bytes = await read(source);
-    if (bytes.length === 0) throw new CaptureFileError(source.name, "empty file");
-    current = [];
-    perFile.push(current);
-    const before = { lines: parser.lines, rejected: parser.rejected, kept: parser.rejections.length };
-    // the decoded bytes' head tells the format (feeds/formats/detectFormat.ts), then everything goes to the parser
-    const input = decoded(source.name, bytes);
-    const chunks = input.chunks[Symbol.asyncIterator]();
-    const head: Uint8Array[] = [];
-    let headBytes = 0;
-    for (let r = await chunks.next(); !r.done; r = headBytes < DETECT_BYTES ? await chunks.next() : { done: true, value: undefined }) {
-      head.push(r.value);
-      headBytes += r.value.length;
-    }
-    const first = concat(head, headBytes);
-    const decoder = lineDecoderFor(detectFormat(first, source.name), { file: source.name, name: input.entry() ?? source.name });
-    parser.startFile(source.name, decoder);
-    parser.push(first);
-    let inflated = first.length;
-    onProgress(source.name, inflated, current.length);
-    for (let r = await chunks.next(); !r.done; r = await chunks.next()) {
-      parser.push(r.value);
-      inflated += r.value.length;
+  // the parser's decoder holds linear memory on the WASM backend: freed whatever happens
+  try {
+    for (const source of sources) {
+      const bytes = await read(source);
+      if (bytes.length === 0) throw new CaptureFileError(source.name, "empty file");
+      current = [];
+      perFile.push(current);
+      const before = { lines: parser.lines, rejected: parser.rejected, kept: parser.rejections.length };
+      // the decoded bytes' head tells the format (feeds/formats/detectFormat.ts), then everything goes to the parser
+      const input = decoded(source.name, bytes);
+      const chunks = input.chunks[Symbol.asyncIterator]();
+      const head: Uint8Array[] = [];
+      let headBytes = 0;
+      for (let r = await chunks.next(); !r.done; r = headBytes < DETECT_BYTES ? await chunks.next() : { done: true, value: undefined }) {
+        head.push(r.value);
+        headBytes += r.value.length;
+      }
+      const first = concat(head, headBytes);
+      const decoder = lineDecoderFor(detectFormat(first, source.name), { file: source.name, name: input.entry() ?? source.name });
+      parser.startFile(source.name, decoder);
+      parser.push(first);
+      let inflated = first.length;
       onProgress(source.name, inflated, current.length);
+      for (let r = await chunks.next(); !r.done; r = await chunks.next()) {
+        parser.push(r.value);
+        inflated += r.value.length;
+        onProgress(source.name, inflated, current.length);
+      }
+      parser.end();
+      const stats: FileStats = {
+        name: source.name,
+        bytes: bytes.length,
+        lines: parser.lines - before.lines,
+        events: current.length,
+        rejected: parser.rejected - before.rejected,
+      };
+      if (stats.events === 0) {
+        const first = parser.rejections[before.kept];
+        const why = first && first.file === source.name ? ` (first error: line ${first.line}: ${first.message})` : "";
+        throw new CaptureFileError(
+          source.name,
+          `no valid ${decoder ? "lines" : "capture lines"} in ${stats.lines} line${stats.lines === 1 ? "" : "s"}${why}${decoder ? `: expected ${decoder.expected}` : ""}`,
+        );
+      }
+      files.push(stats);
+      onProgress(source.name, bytes.length, current.length);
     }
-    parser.end();
-    const stats: FileStats = {
-      name: source.name,
-      bytes: bytes.length,
-      lines: parser.lines - before.lines,
-      events: current.length,
-      rejected: parser.rejected - before.rejected,
-    };
-    if (stats.events === 0) {
-      const first = parser.rejections[before.kept];
-      const why = first && first.file === source.name ? ` (first error: line ${first.line}: ${first.message})` : "";
-      throw new CaptureFileError(
-        source.name,
-        `no valid ${decoder ? "lines" : "capture lines"} in ${stats.lines} line${stats.lines === 1 ? "" : "s"}${why}${decoder ? `: expected ${decoder.expected}` : ""}`,
-      );
-    }
-    files.push(stats);
-    onProgress(source.name, bytes.length, current.length);
+    const warnings = parser.rejections.map((r) => `${r.file}:${r.line}: ${r.message}`);
+    if (parser.rejected > parser.rejections.length) warnings.push(`… ${parser.rejected - parser.rejections.length} more rejected lines`);
+    return { events: mergeByReceiveTime(perFile), files, warnings, decodeMs: performance.now() - t0 };
+  } finally {
+    parser.dispose();
   }
-  const warnings = parser.rejections.map((r) => `${r.file}:${r.line}: ${r.message}`);
-  if (parser.rejected > parser.rejections.length) warnings.push(`… ${parser.rejected - parser.rejections.length} more rejected lines`);
-  return { events: mergeByReceiveTime(perFile), files, warnings, decodeMs: performance.now() - t0 };
 }
 
 /** The file's bytes decoded — a zip's first entry (`entry` its name, once read), gunzipped, or as they are. */

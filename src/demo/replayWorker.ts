@@ -68,12 +68,17 @@ async function start(m: ToWorker & { type: "start" }): Promise<void> {
   pending = {};
   const kernels: Kernels = m.backend === "js" ? jsKernels() : await loadKernels({ forceScalar: m.scalar });
   let lastProgress = 0;
-  const loaded = await loadCaptures(m.sources, (file, bytes, events) => {
-    const now = performance.now();
-    if (now - lastProgress < 50) return;
-    lastProgress = now;
-    post({ type: "loading", file, bytes, events });
-  });
+  const loaded = await loadCaptures(
+    m.sources,
+    (file, bytes, events) => {
+      const now = performance.now();
+      if (now - lastProgress < 50) return;
+      lastProgress = now;
+      post({ type: "loading", file, bytes, events });
+    },
+    // on WASM the capture's lines are decoded in linear memory, as `confluence replay` does
+    kernels.backend === "js" ? undefined : kernels,
+  );
   const events = loaded.events;
   const firstTime = events[0]!.receiveTime,
     lastTime = events[events.length - 1]!.receiveTime;
