@@ -13,7 +13,7 @@ import { receiveTimeOf, timestampEnd } from "./captureTimestamp.js";
 import { DEPTH, EventBatch, NOT_DECODED, batchCapacity } from "./eventBatch.js";
 import { FastDecoder } from "./fastDecoder.js";
 import type { CaptureBlockDecoder } from "./captureBlockDecoder.js";
-import { InvalidParameterError } from "../errors.js";
+import { DisposedError, InvalidParameterError } from "../errors.js";
 import { SymbolTable } from "./symbolTable.js";
 
 const NEWLINE = 10;
@@ -39,6 +39,7 @@ export class ColumnDecoder implements CaptureBlockDecoder {
   private readonly askValues: Int32Array;
   private levels = new Float64Array(1 << 16);
   private levelsUsed = 0;
+  private live = true;
 
   /**
    * `capacity`: events (and declined lines) a batch holds at most, 1 … 2^20; `maxLineBytes`: the
@@ -78,6 +79,7 @@ export class ColumnDecoder implements CaptureBlockDecoder {
 
   /** Decodes every line of `bytes` (the last may lack its newline), handing each full batch and the last to `onBatch`. */
   decode(bytes: Uint8Array, onBatch: (batch: EventBatch) => void): void {
+    if (!this.live) throw new DisposedError("CaptureDecoder");
     const batch = this.batch,
       capacity = batch.capacity;
     this.clear();
@@ -103,8 +105,10 @@ export class ColumnDecoder implements CaptureBlockDecoder {
     if (batch.lines > 0) onBatch(batch);
   }
 
-  /** Nothing to release (the columns are on the JS heap): for the CaptureBlockDecoder contract. */
-  dispose(): void {}
+  /** The columns are on the JS heap (nothing to free): afterwards decode() throws DisposedError, as the WASM decoder's does. */
+  dispose(): void {
+    this.live = false;
+  }
 
   private clear(): void {
     const batch = this.batch;

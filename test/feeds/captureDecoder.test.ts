@@ -379,10 +379,11 @@ describe("the WebAssembly capture decoder: batches and bounds", () => {
     expect(mod.buffer.byteLength).toBe(memory);
   });
 
-  test("a disposed decoder refuses to run", () => {
-    const decoder = new WasmCaptureDecoder(mod);
-    decoder.dispose();
-    decoder.dispose();
-    expect(() => decoder.decode(utf8(SEEDS[0]!), () => {})).toThrow(DisposedError);
+  test("a disposed decoder refuses to run (the WASM decoder and its twin)", () => {
+    for (const decoder of [new WasmCaptureDecoder(mod), new ColumnDecoder()]) {
+      decoder.dispose();
+      decoder.dispose();
+      expect(() => decoder.decode(utf8(SEEDS[0]!), () => {})).toThrow(DisposedError);
+    }
   });
 });
