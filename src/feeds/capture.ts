@@ -274,37 +274,31 @@ export class CaptureParser {
    * line counted — the lines before a declined one first, so that its number is right.
    */
   private blockLines(bytes: Uint8Array): void {
-    let counted = 0;
+    const base = this.lineNo;
+    let lines = 0;
+    // newlines before `scanned`: counted only as far as the last declined line (its number); the rest is the batches' totals
+    let scanned = 0,
+      newlines = 0;
     this.block!.decode(bytes, (batch) => {
       // every event out of the columns first: what runs on an event may grow the memory the columns are views of (the WASM engine does)
       const events = this.decodedEvents(batch);
+      lines += batch.lines;
+      // the batch's lines but the declined ones, which line() counts as it reads each
+      this.lines += batch.lines - batch.declined;
+      this.current.lines += batch.lines - batch.declined;
       let next = 0;
       const declined = batch.declinedLines;
       for (let j = 0; j < 3 * batch.declined; j += 3) {
         for (const before = declined[j]!; next < before; next++) this.fastEvent(events[next]!);
-        const from = declined[j + 1]!,
-          to = declined[j + 2]!;
-        this.countLines(bytes, counted, from);
-        this.line(bytes, from, to);
-        const nl = bytes.indexOf(NEWLINE, to);
-        counted = nl < 0 ? bytes.length : nl + 1;
+        const from = declined[j + 1]!;
+        for (let nl = bytes.indexOf(NEWLINE, scanned); nl >= 0 && nl < from; nl = bytes.indexOf(NEWLINE, nl + 1)) newlines++;
+        scanned = from;
+        this.lineNo = base + newlines;
+        this.line(bytes, from, declined[j + 2]!);
       }
       for (; next < events.length; next++) this.fastEvent(events[next]!);
     });
-    // the lines after the last declined one, and a last line without its newline
-    const end = this.countLines(bytes, counted, bytes.length);
-    if (end < bytes.length) this.addLines(1);
-  }
-
-  /** Counts the lines that end in bytes[from, to) (its newlines); returns where the last of them ends. */
-  private countLines(bytes: Uint8Array, from: number, to: number): number {
-    let n = 0;
-    for (let nl = bytes.indexOf(NEWLINE, from); nl >= 0 && nl < to; nl = bytes.indexOf(NEWLINE, from)) {
-      n++;
-      from = nl + 1;
-    }
-    this.addLines(n);
-    return from;
+    this.lineNo = base + lines;
   }
 
   /** The batch's events as the objects the reference path would give (their levels in this parser's slab). */
@@ -336,13 +330,9 @@ export class CaptureParser {
   }
 
   private countLine(): void {
-    this.addLines(1);
-  }
-
-  private addLines(n: number): void {
-    this.lines += n;
-    this.lineNo += n;
-    this.current.lines += n;
+    this.lines++;
+    this.lineNo++;
+    this.current.lines++;
   }
 
   private keep(chunk: Uint8Array, from: number, to: number): void {
