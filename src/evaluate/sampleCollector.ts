@@ -14,7 +14,6 @@ import { InvalidParameterError } from "../errors.js";
 import type { MarketEvent, QuoteEvent, TradeEvent } from "../feeds/events.js";
 import { COMPONENT_NAMES } from "../kernels/coreLayout.js";
 import type { Kernels, OrderFlowWindow, VolumeDeltaWindow } from "../kernels/types.js";
-import type { OrderBookSide } from "../book/orderBook.js";
 import type { ConfluenceConfigInput } from "../confluence/config.js";
 import { StreamingEngine, type ScoreUpdate, type SymbolView } from "../pipeline/engine.js";
 import { MultiTimeframeScorer, type MultiTimeframeOptions } from "../score/multiTimeframe.js";
@@ -118,8 +117,6 @@ export class SampleCollector {
   private pending: ScoreUpdate | null = null;
   private finished = false;
   private readonly mtf: MultiTimeframeOptions | null;
-  private readonly mtfDepth: number = 0;
-  private readonly mtfScratch: Float64Array;
 
   constructor(
     private readonly kernels: Kernels,
@@ -129,13 +126,8 @@ export class SampleCollector {
     this.maxQuotes = limit("maxQuotes", options.maxQuotes, 4_000_000);
     const mtf = options.multiTimeframe ?? false;
     this.mtf = mtf === false ? null : mtf === true ? {} : mtf;
-    // typed errors for bad scorer options up front, not at the first symbol; its analyzers read `depth` levels a side
-    if (this.mtf !== null) {
-      const probe = new MultiTimeframeScorer(kernels, this.mtf);
-      this.mtfDepth = probe.depth;
-      probe.dispose();
-    }
-    this.mtfScratch = new Float64Array(2 * this.mtfDepth);
+    // typed errors for bad scorer options up front, not at the first symbol
+    if (this.mtf !== null) new MultiTimeframeScorer(kernels, this.mtf).dispose();
     this.engine = new StreamingEngine(kernels, {
       ...(options.config ? { config: options.config } : {}),
       onScore: (u) => {
@@ -207,13 +199,10 @@ export class SampleCollector {
     s.mid.push((e.bidPx + e.askPx) / 2);
   }
 
-  /** A depth event or snapshot the engine accepted: the synced book's top levels to the multi-timeframe scorer (never a stale book). */
+  /** A depth event or snapshot the engine accepted: the synced book to the multi-timeframe scorer (never a stale book). */
   private book(s: SymbolSamples): void {
     const sync = s.view!.sync;
-    if (sync === null || !sync.synced) return;
-    const n = this.mtfDepth,
-      scratch = this.mtfScratch;
-    s.mtf!.onBook(topLevels(sync.book.bids, n, scratch), topLevels(sync.book.asks, n, scratch));
+    if (sync?.synced) s.mtf!.onOrderBook(sync.book);
   }
 
   private trade(s: SymbolSamples, e: TradeEvent): void {
@@ -292,12 +281,6 @@ export class SampleCollector {
       },
     };
   }
-}
-
-/** A side's best `n` levels as [price, qty] pairs, best first (`scratch`: 2n values). */
-function topLevels(side: OrderBookSide, n: number, scratch: Float64Array): [number, number][] {
-  const k = side.top(n, scratch, 0, n);
-  return Array.from({ length: k }, (_, i): [number, number] => [scratch[i]!, scratch[n + i]!]);
 }
 
 /** The events the engine refused for a symbol so far: rejected or duplicate. */

@@ -24,6 +24,7 @@ import type { Kernels } from "../kernels/types.js";
 import { ConfluenceAnalyzer, type ConfluenceUpdate, type Levels, type QuoteInput, type TradeInput } from "../confluence/analyzer.js";
 import type { ConfluenceConfigInput } from "../confluence/config.js";
 import { BarBuilder } from "./bars.js";
+import type { OrderBook } from "../book/orderBook.js";
 
 export interface Timeframe {
   readonly name: string;
@@ -151,6 +152,12 @@ export class MultiTimeframeScorer implements StreamingComponent<MultiTimeframeUp
   onBook(bids: Levels, asks: Levels): void {
     this.requireLive();
     for (const a of this.analyzers) a.onBook(bids, asks);
+  }
+
+  /** A book the kernels keep (kernels.orderBook; any OrderBook): each timeframe reads its top levels (ConfluenceAnalyzer.onOrderBook). */
+  onOrderBook(book: OrderBook): void {
+    this.requireLive();
+    for (const a of this.analyzers) a.onOrderBook(book);
   }
 
   onSentiment(value: number, time: number): void {
