@@ -100,6 +100,7 @@ function coreVariant(k: Kernels, flat: Flat, span: number, preset: "default" | "
     ofiWindow: a.config.ofiWindow,
     flowWindow: a.config.flowWindow,
     sensitivity: a.config.sensitivity,
+    signalShape: a.config.signalShape,
     staleMs: a.config.sentimentStaleMs,
     bookDepthWeight: a.config.bookDepthWeight,
     tradeFlowWeight: a.config.tradeFlowWeight,

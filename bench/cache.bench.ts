@@ -205,6 +205,7 @@ function coreUpdate(k: Kernels, events: Awaited<ReturnType<typeof captureEvents>
       ofiWindow: a.config.ofiWindow,
       flowWindow: a.config.flowWindow,
       sensitivity: a.config.sensitivity,
+      signalShape: a.config.signalShape,
       staleMs: a.config.sentimentStaleMs,
       bookDepthWeight: a.config.bookDepthWeight,
       tradeFlowWeight: a.config.tradeFlowWeight,

@@ -9,6 +9,9 @@
  * Notation: L = lookback (events), N = book depth, K = ofiWindow (quotes), F = flowWindow
  * (trades), d = bookDepthWeight, m = tradeFlowWeight, g = 4·sensitivity,
  * squash(x) = x/(1 + |x|) (odd, monotone, into (−1, 1)), agree(a, b) = 1 − |a − b|/2,
+ * shape(x) = squash(g·x), or clamp(g·x, −1, 1) when the core's signal shape is linear (a
+ * linear signal keeps the spacing of strong readings that squash flattens, so a small weight
+ * on a second component reorders only near-ties of the first),
  * σ = sample std of the last 4L trade prices, p = last trade price, p_L = the price L
  * trades earlier. A component's signal is in [−1, 1] (sub-score 50 + 50·signal), its
  * confidence in [0, 1]; a ratio whose denominator is 0 (no spread, σ = 0, no volume)
@@ -20,6 +23,13 @@ import { OfiWindow } from "../book/orderFlowImbalance";
 import * as O from "../generated/coreLayout";
 import { CoreState, out, slot, weight } from "./coreState";
 import { agree, clamp, squash } from "./bounded";
+
+/** A component's raw reading `x` as its signal: squash(g·x), or clamp(g·x, −1, 1) when linear. */
+// @ts-ignore: decorator
+@inline function shape(s: CoreState, x: f64): f64 {
+  const y = s.gain * x;
+  return s.linear != 0 ? clamp(y, -1, 1) : squash(y);
+}
 
 /** Writes component `c`'s slots; it contributes when `present` and its weight is above 0. */
 // @ts-ignore: decorator
@@ -71,11 +81,11 @@ export function priceMove(p: usize, s: CoreState): f64 {
 }
 
 /**
- * orderbook, led by the touch: ti = touch imbalance (Bq − Aq)/(Bq + Aq) of the freshest
- * source, dwi = depth-weighted imbalance over the top N levels (0 without a complete book),
- * r = touch size/its mean; signal = squash(g·((1 − d)·ti + d·dwi)), confidence =
+ * orderbook, led by the touch: ti = touch imbalance (Bq − Aq)/(Bq + Aq) at the best quote
+ * (core.ts says which source), dwi = depth-weighted imbalance over the top N levels (0 without a complete book),
+ * r = touch size/its mean; signal = shape((1 − d)·ti + d·dwi), confidence =
  * min(r, 1)·(1 − d + d·levels/N): a thin touch flips with any order, an incomplete book
- * backs the depth part less. Both 0 while the freshest source has no touch (a book with an
+ * backs the depth part less. Both 0 while the touch's source has none (a book with an
  * empty side). The microprice offset is no separate term: microprice − mid = spread·ti/2,
  * so it is the touch imbalance (Stoikov's weighted mid).
  */
@@ -90,7 +100,7 @@ export function orderbookSignal(p: usize, s: CoreState): void {
   out(p, O.F_DEPTH_WEIGHTED_IMBALANCE, s.dwi);
   out(p, O.F_MICROPRICE_OFFSET, s.microOffset);
   component(p, s, O.ORDERBOOK,
-    touch ? squash(s.gain * ((1 - d) * ti + d * dwi)) : 0.0,
+    touch ? shape(s, (1 - d) * ti + d * dwi) : 0.0,
     touch ? min(ratio, 1.0) * (1 - d + d * (book ? <f64>s.levels / <f64>s.depth : 0.0)) : 0.0,
     true);
 }
@@ -98,7 +108,7 @@ export function orderbookSignal(p: usize, s: CoreState): void {
 /**
  * orderflow over short windows: ofn = Σe/Σ|e| over the last K quotes (Cont, Kukanov &
  * Stoikov 2014, eq. 10), tfi = volume-delta imbalance of the last F trades;
- * signal = squash(g·((1 − m)·ofn + m·tfi)), confidence = agree(tfi, ofn). Also writes
+ * signal = shape((1 − m)·ofn + m·tfi), confidence = agree(tfi, ofn). Also writes
  * the volume-delta imbalance of the last L trades (a feature, not in the signal).
  */
 export function orderflowSignal(p: usize, s: CoreState): void {
@@ -114,24 +124,24 @@ export function orderflowSignal(p: usize, s: CoreState): void {
   out(p, O.F_ORDER_FLOW_IMBALANCE, ofn);
   out(p, O.F_TRADE_FLOW_IMBALANCE, tfi);
   out(p, O.F_OFI_SUM, ofi.sum == ofi.sum ? ofi.sum : 0.0);
-  component(p, s, O.ORDERFLOW, squash(s.gain * ((1 - m) * ofn + m * tfi)), agree(tfi, ofn), true);
+  component(p, s, O.ORDERFLOW, shape(s, (1 - m) * ofn + m * tfi), agree(tfi, ofn), true);
 }
 
 /**
  * volume: rel = (volume of the last L trades)/(L·mean size over 4L) (1 before 4L trades);
- * signal = squash(g·direction·max(rel − 1, 0)), confidence = min(rel, 1).
+ * signal = shape(direction·max(rel − 1, 0)), confidence = min(rel, 1).
  */
 export function volumeSignal(p: usize, s: CoreState, direction: f64): void {
   const vd = changetype<VolumeDeltaWindow>(s.vd);
   const sizes = changetype<RollingStats>(s.sizes);
   const rel = s.trades >= 4 * s.lookback && sizes.mean > 0 ? (vd.buy + vd.sell) / (<f64>s.lookback * sizes.mean) : 1.0;
   out(p, O.F_RELATIVE_VOLUME, rel);
-  component(p, s, O.VOLUME, squash(s.gain * direction * max(rel - 1, 0)), min(rel, 1.0), true);
+  component(p, s, O.VOLUME, shape(s, direction * max(rel - 1, 0)), min(rel, 1.0), true);
 }
 
 /**
  * price_structure: rp = 2·(p − low)/(high − low) − 1 over 4L (0 before 4L trades),
- * vz = (p − vwap)/σ; signal = squash(g·(0.4·rp + 0.3·squash(vz) + 0.3·breakout)),
+ * vz = (p − vwap)/σ; signal = shape(0.4·rp + 0.3·squash(vz) + 0.3·breakout),
  * confidence = agree(rp, squash(vz)); meanReversion = −squash(vz).
  */
 export function priceStructureSignal(p: usize, s: CoreState): void {
@@ -147,12 +157,12 @@ export function priceStructureSignal(p: usize, s: CoreState): void {
   out(p, O.F_BREAKOUT, s.breakout);
   // 0 − x, not −x: a flat price gives +0, never −0 (which a JSON round trip would change)
   out(p, O.MEAN_REVERSION, 0.0 - svz);
-  component(p, s, O.PRICE_STRUCTURE, squash(s.gain * (0.4 * rp + 0.3 * svz + 0.3 * s.breakout)), agree(rp, svz), true);
+  component(p, s, O.PRICE_STRUCTURE, shape(s, 0.4 * rp + 0.3 * svz + 0.3 * s.breakout), agree(rp, svz), true);
 }
 
 /**
  * technical: es = (emaFast − emaSlow)/σ, rs = (RSI − 50)/50;
- * signal = squash(g·(0.4·squash(es) + 0.3·rs + 0.3·direction)), confidence =
+ * signal = shape(0.4·squash(es) + 0.3·rs + 0.3·direction), confidence =
  * agree(squash(es), direction); momentum = squash(g·(squash(es) + direction)/2).
  */
 export function technicalSignal(p: usize, s: CoreState, direction: f64): void {
@@ -165,7 +175,7 @@ export function technicalSignal(p: usize, s: CoreState, direction: f64): void {
   out(p, O.F_EMA_SPREAD, es);
   out(p, O.F_RSI, rsi);
   out(p, O.MOMENTUM, squash(s.gain * (ses + direction) * 0.5));
-  component(p, s, O.TECHNICAL, squash(s.gain * (0.4 * ses + 0.3 * (rsi - 50) / 50 + 0.3 * direction)), agree(ses, direction), true);
+  component(p, s, O.TECHNICAL, shape(s, 0.4 * ses + 0.3 * (rsi - 50) / 50 + 0.3 * direction), agree(ses, direction), true);
 }
 
 /**

@@ -11,12 +11,13 @@
  * Events
  *   book:  depth-weighted imbalance dwi = (Σ wᵢQbidᵢ − Σ wᵢQaskᵢ)/(Σ wᵢQbidᵢ + Σ wᵢQaskᵢ)
  *          over the top N levels (wᵢ = exp(−2i/N), passed in), and the touch from its
- *          best levels (below). A book with an empty side has no touch: the orderbook
- *          component is silent until the next quote or complete book.
+ *          best levels (below) when it is the touch's source. A book with an empty side then
+ *          has no touch: the orderbook component is silent until the next quote or complete book.
  *   quote: the touch from a best quote, plus order-flow imbalance e
  *          (Cont–Kukanov–Stoikov) into an ofiWindow window.
- *   touch: from whichever of the two arrived last (the freshest source; the best-quote
- *          stream updates on every change at the touch, a depth stream every 100 ms):
+ *   touch: from the latest best quote, or from a book when no quote came since the book
+ *          before it (the best-quote stream updates on every change at the touch, a depth
+ *          stream every 100 ms; a book takes over within one book of a quote stream that stops):
  *          mid, spread, microprice, microprice offset mo = 2·(microprice − mid)/spread,
  *          touch imbalance (Bq − Aq)/(Bq + Aq), touch size Bq + Aq and its mean (EW,
  *          α = 2/(4L + 1)); the relative spread into a 4L window.
@@ -75,7 +76,7 @@ export function coreSize(lookback: i32, depth: i32, ofiWindow: i32, flowWindow: 
  */
 export function coreInit(
   p: usize, lookback: i32, depth: i32, ofiWindow: i32, flowWindow: i32, sensitivity: f64, staleMs: f64,
-  bookDepthWeight: f64, tradeFlowWeight: f64, weights: usize, levelWeights: usize,
+  bookDepthWeight: f64, tradeFlowWeight: f64, weights: usize, levelWeights: usize, linear: i32,
 ): void {
   const s = state(p);
   const stats = statsBytes(lookback);
@@ -104,6 +105,7 @@ export function coreInit(
   s.depth = depth;
   s.ofiWindow = ofiWindow;
   s.flowWindow = flowWindow;
+  s.linear = linear != 0 ? 1 : 0;
   s.gain = 4 * sensitivity;
   s.staleMs = staleMs;
   s.bookDepthWeight = bookDepthWeight;
@@ -123,6 +125,7 @@ export function coreReset(p: usize): void {
   const s = state(p);
   s.trades = 0;
   s.quotes = 0;
+  s.quotesAtBook = 0;
   s.books = 0;
   s.bookValid = 0;
   s.touchValid = 0;
@@ -162,7 +165,12 @@ export function coreBookInput(p: usize): usize {
   return state(p).book;
 }
 
-/** The touch: from the freshest source, a best quote or a book's best levels. */
+/**
+ * The touch (mid, spread, microprice, queue imbalance at the best quote) from a best quote, or
+ * from a book's best levels when no quote came since the previous book: the exchange's
+ * best-quote stream where it exists (real time, where a depth stream is batched every 100 ms),
+ * otherwise the book — and the book again within one book of a quote stream that stops.
+ */
 function topOfBook(s: CoreState, pb: f64, qb: f64, pa: f64, qa: f64): void {
   const mid = (pb + pa) * 0.5, spread = pa - pb;
   const size = qb + qa;
@@ -183,10 +191,12 @@ function topOfBook(s: CoreState, pb: f64, qb: f64, pa: f64, qa: f64): void {
 export function coreBook(p: usize, nb: i32, na: i32): void {
   const s = state(p);
   const n = s.depth;
+  const touch = s.quotes == s.quotesAtBook;
+  s.quotesAtBook = s.quotes;
   const db = min(nb, n), da = min(na, n);
   if (db < 1 || da < 1) {
     s.bookValid = 0;
-    s.touchValid = 0;
+    if (touch) s.touchValid = 0;
     return;
   }
   const book = s.book, w = s.levelWeights;
@@ -197,7 +207,7 @@ export function coreBook(p: usize, nb: i32, na: i32): void {
   s.levels = min(db, da);
   s.bookValid = 1;
   s.books++;
-  topOfBook(s, load<f64>(book), load<f64>(book + (<usize>n << 3)), load<f64>(book + (<usize>(2 * n) << 3)), load<f64>(book + (<usize>(3 * n) << 3)));
+  if (touch) topOfBook(s, load<f64>(book), load<f64>(book + (<usize>n << 3)), load<f64>(book + (<usize>(2 * n) << 3)), load<f64>(book + (<usize>(3 * n) << 3)));
 }
 
 /**

@@ -14,12 +14,14 @@ export class CoreState {
   flowWindow: i32;
   trades: i32;
   quotes: i32;
+  quotesAtBook: i32; // quotes counted at the last book: none since, and the book sets the touch
   books: i32;
   bookValid: i32;
   touchValid: i32;
   levels: i32;
   hasSentiment: i32;
   ringPos: i32;
+  linear: i32; // 1: signals are clamp(g·raw, −1, 1); 0: squash(g·raw)
   gain: f64;
   staleMs: f64;
   bookDepthWeight: f64;

@@ -1,7 +1,8 @@
 /**
  * `confluence fit <captures…> --horizon 1s`: a preset from data. Replays each capture once
- * under the base configuration (`--preset`/`--config`) with every component weighted, so each
- * one's sub-score is measured; fits the component weights, the confidence calibration and the
+ * under the base configuration (`--preset`/`--config`) with every component the fit may weigh
+ * (`--components`) weighted, so each one's sub-score is measured; fits the component weights
+ * (`--objective`: the mean IC, or the worst gain over the touch across captures), the confidence calibration and the
  * actionable threshold (src/fit/fitWeights.ts, time-blocked cross-validation across captures);
  * replays once more under the fitted preset to set the urgency grades at quantiles of what it
  * produces (src/fit/urgencyGrades.ts). Prints in-sample and out-of-sample IC against the
@@ -9,10 +10,11 @@
  * that `replay`, `evaluate` and `worker` load with `--config` and the API takes as is. Node-only.
  */
 import type { ConfluenceConfigInput } from "../confluence/config.js";
-import { COMPONENT_NAMES } from "../kernels/coreLayout.js";
+import { COMPONENT_NAMES, type ComponentName } from "../kernels/coreLayout.js";
 import { loadKernels } from "../kernels/index.js";
 import { captureSamples } from "../node/captureSamples.js";
 import { fitWeights, type FitResult } from "../fit/fitWeights.js";
+import type { FitObjective } from "../fit/objective.js";
 import { urgencyGrades } from "../fit/urgencyGrades.js";
 import { OutputFile } from "./outputFile.js";
 import type { ScoringConfig } from "./scoringConfig.js";
@@ -20,6 +22,9 @@ import type { ScoringConfig } from "./scoringConfig.js";
 export interface FitCommandOptions {
   readonly files: readonly string[];
   readonly horizonMs: number;
+  readonly objective: FitObjective;
+  /** The components the fit may weigh (the rest get 0); all when absent. */
+  readonly components?: readonly ComponentName[];
   readonly blocks: number;
   readonly actionableShare: number;
   readonly json: boolean;
@@ -36,10 +41,19 @@ export interface FitOutput extends FitResult {
 /** The fitted preset: the base configuration with the fitted weights, calibration, threshold and urgency grades. */
 export async function fitPreset(options: Omit<FitCommandOptions, "json" | "out">): Promise<FitOutput> {
   const kernels = await loadKernels();
-  // every component weighted while measuring, so each is warmed up and scored
-  const equal = Object.fromEntries(COMPONENT_NAMES.map((name) => [name, 1 / COMPONENT_NAMES.length]));
+  // every component the fit may weigh is weighted while measuring, so each is warmed up and scored;
+  // the others get 0, so the updates measured are the ones the fitted preset will produce (the
+  // slower components' warm-up of 4 × lookback trades does not hold the score back)
+  const allowed = options.components ?? COMPONENT_NAMES;
+  const equal = Object.fromEntries(COMPONENT_NAMES.map((name) => [name, allowed.includes(name) ? 1 / allowed.length : 0]));
   const measured = await captureSamples(options.files, kernels, { config: { ...options.scoring.input, weights: equal } });
-  const fit = fitWeights(measured.sets, { horizonMs: options.horizonMs, blocks: options.blocks, actionableShare: options.actionableShare });
+  const fit = fitWeights(measured.sets, {
+    horizonMs: options.horizonMs,
+    objective: options.objective,
+    ...(options.components ? { components: options.components } : {}),
+    blocks: options.blocks,
+    actionableShare: options.actionableShare,
+  });
   const base = options.scoring.input;
   const scored: ConfluenceConfigInput = {
     ...base,
@@ -60,7 +74,7 @@ const f3 = (x: number | null): string => (x === null || x !== x ? "—" : x.toFi
 /** The terminal table: weights, then IC in and out of sample against the top-of-book baseline. */
 function fitTable(o: FitOutput): string {
   const lines = [
-    `fit at ${o.horizonMs} ms on ${o.inSample.length} captures (${o.base}): ${o.folds.length} folds, each one time block of one capture scored with weights fitted on the other captures outside those minutes`,
+    `fit at ${o.horizonMs} ms on ${o.inSample.length} captures (${o.base}, objective ${o.objective}): ${o.folds.length} folds, each one time block of one capture scored with weights fitted on the other captures outside those minutes`,
     "",
     `weights      ${COMPONENT_NAMES.map((n) => `${n} ${o.weights[n].toFixed(3)}`).join("  ")}`,
     `actionable   confidence ≥ ${o.confidenceThreshold.toFixed(3)} (calibrated probability; ${o.calibration.strength.length} knots)`,

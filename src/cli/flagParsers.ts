@@ -26,6 +26,17 @@ export function oneOf<T extends string>(flag: string, choices: readonly T[]): (t
   };
 }
 
+/** A comma-separated list of distinct names out of `choices` (at least one). */
+export function listOf<T extends string>(flag: string, choices: readonly T[]): (text: string) => T[] {
+  const one = oneOf(flag, choices);
+  return (text) => {
+    const names = text.split(",").map((s) => one(s.trim()));
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice !== undefined) throw new UsageError(`${flag} ${text}: ${twice} is named twice`);
+    return names;
+  };
+}
+
 /** A market symbol as exchanges spell them: letters, digits and _ . : / - (1 to 64). */
 export function symbolName(flag: string): (text: string) => string {
   return (text) => {

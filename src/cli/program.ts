@@ -11,8 +11,10 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, type CommanderError } from "commander";
 import { PRESETS, type PresetName } from "../confluence/config.js";
+import { FIT_OBJECTIVES, type FitObjective } from "../fit/objective.js";
+import { COMPONENT_NAMES, type ComponentName } from "../kernels/coreLayout.js";
 import { checkCaptures } from "./checkCaptures.js";
-import { duration, durationList, integerIn, oneOf, symbolName } from "./flagParsers.js";
+import { duration, durationList, integerIn, listOf, oneOf, symbolName } from "./flagParsers.js";
 import { scoringConfig } from "./scoringConfig.js";
 import { UsageError } from "./usageError.js";
 
@@ -267,8 +269,9 @@ export function createProgram(): Command {
   const fitCommandSpec = subcommand(program, "fit")
     .summary("fit a preset to captures: component weights, calibrated confidence, thresholds")
     .description(
-      "Replays each capture under the base configuration with every component weighted and fits the component weights (non-negative, " +
-        "summing to 1) that maximise the rank IC of the score against the forward mid move at --horizon, by time-blocked cross-validation " +
+      "Replays each capture under the base configuration with every component it may weigh (--components) weighted and fits the " +
+        "component weights (non-negative, summing to 1) that maximise --objective: the mean rank IC of the score against the forward mid " +
+        "move at --horizon, or its worst gain over the top-of-book imbalance across captures; by time-blocked cross-validation " +
         "across captures: each time block of each capture is scored with weights fitted on the other captures, outside those minutes. " +
         "Then calibrates confidence as the probability that the score's side matches the move (isotonic on signal strength), sets the " +
         "actionable threshold so that --actionable-share of the training updates pass it, and the urgency grades at quantiles of what the " +
@@ -283,6 +286,18 @@ export function createProgram(): Command {
     })
     .option("-o, --out <file>", "write the fitted preset as a JSON configuration file (load it with --config)")
     .option("-j, --json", "print the fit as one JSON object instead of the table")
+    .option(
+      "--objective <name>",
+      "what the weights maximise over the training captures: mean (the mean IC) or worst-gain (the smallest gain of IC over the " +
+        "capture's top-of-book imbalance: weights that add to the touch on every market)",
+      oneOf("--objective", FIT_OBJECTIVES),
+      "mean" as FitObjective,
+    )
+    .option(
+      "--components <names>",
+      `the components the fit may weigh, comma-separated (the rest get 0): ${COMPONENT_NAMES.join(", ")}; default all`,
+      listOf("--components", COMPONENT_NAMES),
+    )
     .option("--blocks <n>", "time blocks per capture in the cross-validation, 1 to 20", integerIn("--blocks", 1, 20), 3)
     .option(
       "--actionable-share <percent>",
@@ -306,6 +321,8 @@ export function createProgram(): Command {
           horizon: number;
           out?: string;
           json?: true;
+          objective: FitObjective;
+          components?: ComponentName[];
           blocks: number;
           actionableShare: number;
           preset?: PresetName;
@@ -321,6 +338,8 @@ export function createProgram(): Command {
           {
             files: captures,
             horizonMs: flags.horizon,
+            objective: flags.objective,
+            ...(flags.components ? { components: flags.components } : {}),
             blocks: flags.blocks,
             actionableShare: flags.actionableShare / 100,
             json: flags.json === true,

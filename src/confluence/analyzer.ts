@@ -179,8 +179,18 @@ export class ConfluenceAnalyzer implements StreamingComponent<ConfluenceUpdate> 
    */
   constructor(kernels: Kernels, config: ConfluenceConfigInput | ConfluenceConfig = {}, options: { readonly trusted?: boolean } = {}) {
     this.config = resolveConfig(config as ConfluenceConfigInput);
-    const { depth, lookback, ofiWindow, flowWindow, sensitivity, sentimentStaleMs, bookDepthWeight, tradeFlowWeight, weights } =
-      this.config;
+    const {
+      depth,
+      lookback,
+      ofiWindow,
+      flowWindow,
+      sensitivity,
+      signalShape,
+      sentimentStaleMs,
+      bookDepthWeight,
+      tradeFlowWeight,
+      weights,
+    } = this.config;
     this.core = kernels.confluenceCore(
       {
         lookback,
@@ -188,6 +198,7 @@ export class ConfluenceAnalyzer implements StreamingComponent<ConfluenceUpdate> 
         ofiWindow,
         flowWindow,
         sensitivity,
+        signalShape,
         staleMs: sentimentStaleMs,
         bookDepthWeight,
         tradeFlowWeight,

@@ -14,6 +14,7 @@ import { FITTED } from "./fittedPresets.js";
 import { validateCalibration, type ConfidenceCalibration } from "./calibration.js";
 import { InvalidConfigError, InvalidWeightsError, UnknownConfigKeyError } from "../errors.js";
 import { COMPONENT_NAMES, type ComponentName } from "../kernels/coreLayout.js";
+import { SIGNAL_SHAPES, type SignalShape } from "../kernels/types.js";
 import { resolveDecisionConfig, type DecisionConfig, type DecisionConfigInput } from "./decisionConfig.js";
 
 // the components are defined once, in assembly/confluence/coreSpec.json
@@ -37,8 +38,15 @@ export interface ConfluenceConfig {
   readonly tradeFlowWeight: number;
   /** Recalculate on trades at most this often (event time, ms); books always recalculate. */
   readonly updateIntervalMs: number;
-  /** Gain of the sub-signals (signal = squash(4·sensitivity·raw)); 1 is neutral. */
+  /** Gain of the sub-signals: signal = shape(4·sensitivity·raw). */
   readonly sensitivity: number;
+  /**
+   * The shape: "squash" x/(1 + |x|), or "linear" clamp(x, −1, 1). The fitted presets are linear with
+   * sensitivity 0.25, so the touch and order-flow imbalances enter the score as they are
+   * (README, "Fitting a preset": squash flattens the strongest touches, and a weight on order flow
+   * then reorders them).
+   */
+  readonly signalShape: SignalShape;
   /** A score is `actionable` when its confidence reaches this. */
   readonly confidenceThreshold: number;
   /**
@@ -75,19 +83,20 @@ export const PRESETS: Readonly<Record<PresetName, ConfluenceConfig>> = {
     ofiWindow: 10,
     flowWindow: 10,
     bookDepthWeight: 0,
-    tradeFlowWeight: 0.5,
+    tradeFlowWeight: 0,
     updateIntervalMs: 100,
-    sensitivity: 1,
+    sensitivity: 0.25,
+    signalShape: "linear",
     confidenceThreshold: FITTED.default.confidenceThreshold,
     calibration: FITTED.default.calibration,
     sentimentStaleMs: 60_000,
     approximations: false,
     caching: false,
     decision: {
-      enter: 0.3,
+      enter: 0.55,
       exit: 0,
       minHoldMs: 6_000,
-      horizonMs: 3_000,
+      horizonMs: 5_000,
       urgencyMedium: FITTED.default.urgencyMedium,
       urgencyHigh: FITTED.default.urgencyHigh,
     },
@@ -99,16 +108,17 @@ export const PRESETS: Readonly<Record<PresetName, ConfluenceConfig>> = {
     ofiWindow: 10,
     flowWindow: 10,
     bookDepthWeight: 0,
-    tradeFlowWeight: 0.5,
+    tradeFlowWeight: 0,
     updateIntervalMs: 100,
-    sensitivity: 0.5,
+    sensitivity: 0.25,
+    signalShape: "linear",
     confidenceThreshold: FITTED.ultraFast.confidenceThreshold,
     calibration: FITTED.ultraFast.calibration,
     sentimentStaleMs: 60_000,
     approximations: false,
     caching: false,
     decision: {
-      enter: 0.3,
+      enter: 0.55,
       exit: 0,
       minHoldMs: 6_000,
       horizonMs: 5_000,
@@ -177,6 +187,7 @@ export function resolveConfig(input: ConfluenceConfigInput = {}): ConfluenceConf
     tradeFlowWeight: input.tradeFlowWeight ?? preset.tradeFlowWeight,
     updateIntervalMs: input.updateIntervalMs ?? preset.updateIntervalMs,
     sensitivity: input.sensitivity ?? preset.sensitivity,
+    signalShape: input.signalShape ?? preset.signalShape,
     confidenceThreshold: input.confidenceThreshold ?? preset.confidenceThreshold,
     calibration: input.calibration === undefined ? preset.calibration : input.calibration,
     sentimentStaleMs: input.sentimentStaleMs ?? preset.sentimentStaleMs,
@@ -192,6 +203,8 @@ export function resolveConfig(input: ConfluenceConfigInput = {}): ConfluenceConf
   numberIn("tradeFlowWeight", config.tradeFlowWeight, 0, 1);
   numberIn("updateIntervalMs", config.updateIntervalMs, 0, Number.MAX_SAFE_INTEGER);
   numberIn("sensitivity", config.sensitivity, 0, 1e6, true);
+  if (!(SIGNAL_SHAPES as readonly unknown[]).includes(config.signalShape))
+    throw new InvalidConfigError("signalShape", config.signalShape, `one of ${SIGNAL_SHAPES.join(", ")}`);
   numberIn("confidenceThreshold", config.confidenceThreshold, 0, 1);
   numberIn("sentimentStaleMs", config.sentimentStaleMs, 0, Number.MAX_SAFE_INTEGER, true);
   for (const flag of ["approximations", "caching"] as const) {

@@ -13,6 +13,11 @@
  * cover the same minutes in different markets, so this never fits and scores on the same
  * market or the same minutes. The score is 50 + 50·Σ w·signal (the core's combine), so the
  * rank IC of Σ w·signal is the score's.
+ *
+ * Two objectives: `mean`, the mean IC over the training captures (each counts once); and
+ * `worst-gain`, the smallest gain of IC over the capture's own top-of-book imbalance — weights
+ * that add to the touch on every training market rather than on average (a component that
+ * helps three markets a lot and hurts the fourth scores by the fourth).
  */
 import { InvalidParameterError } from "../errors.js";
 import { COMPONENT_NAMES, type ComponentName } from "../kernels/coreLayout.js";
@@ -23,11 +28,14 @@ import { forwardMoves } from "../evaluate/forwardMoves.js";
 import type { SampleSet } from "../evaluate/sampleSet.js";
 import { averageRanks, pearson, spearman } from "../evaluate/spearman.js";
 import { fitCalibration } from "./calibrate.js";
+import { FIT_OBJECTIVES, type FitObjective } from "./objective.js";
 import { maximizeOnSimplex } from "./simplexSearch.js";
 
 export interface FitOptions {
   /** The horizon the score is fitted for (ms). */
   readonly horizonMs: number;
+  /** `mean` IC (default), or the `worst-gain` of IC over the top-of-book imbalance, across training captures. */
+  readonly objective?: FitObjective;
   /** Time blocks per capture in the cross-validation. Default 3. */
   readonly blocks?: number;
   /** Labelled samples per capture the weight search reads (evenly thinned beyond it). Default 8,000. */
@@ -59,6 +67,9 @@ interface CalibrationDecile {
 
 export interface FitResult {
   readonly horizonMs: number;
+  readonly objective: FitObjective;
+  /** The components the fit could weigh (FitOptions.components). */
+  readonly components: readonly ComponentName[];
   /** Fitted on every capture: what a preset takes. */
   readonly weights: ComponentWeights;
   readonly calibration: ConfidenceCalibration;
@@ -126,15 +137,21 @@ function combined(l: Labelled, w: ArrayLike<number>): Float64Array {
   return x;
 }
 
-/** The weights maximising the mean rank IC over `train` (each capture counts once). */
-function searchWeights(train: readonly Labelled[], frozen: readonly boolean[]): Float64Array {
+/** The weights maximising `objective` over `train`: the mean rank IC (each capture counts once), or the worst gain over the touch. */
+function searchWeights(train: readonly Labelled[], frozen: readonly boolean[], objective: FitObjective): Float64Array {
   const moveRanks = train.map((l) => averageRanks(l.move));
-  const objective = (w: Float64Array): number => {
-    let sum = 0;
-    for (let k = 0; k < train.length; k++) sum += pearson(averageRanks(combined(train[k]!, w)), moveRanks[k]!);
-    return sum / train.length;
+  const touchIc = train.map((l, k) => (objective === "mean" ? 0 : pearson(averageRanks(l.topOfBook), moveRanks[k]!)));
+  const value = (w: Float64Array): number => {
+    let sum = 0,
+      worst = Infinity;
+    for (let k = 0; k < train.length; k++) {
+      const ic = pearson(averageRanks(combined(train[k]!, w)), moveRanks[k]!);
+      sum += ic;
+      worst = Math.min(worst, ic - touchIc[k]!);
+    }
+    return objective === "mean" ? sum / train.length : worst;
   };
-  return maximizeOnSimplex(objective, COMPONENT_NAMES.length, { frozen, initialStep: 0.25, minStep: 1 / 64 }).weights;
+  return maximizeOnSimplex(value, COMPONENT_NAMES.length, { frozen, initialStep: 0.25, minStep: 1 / 64 }).weights;
 }
 
 /**
@@ -181,7 +198,9 @@ const asWeights = (w: ArrayLike<number>): ComponentWeights =>
 
 /** Fits weights, calibration and threshold on `sets` (one per capture and symbol) and cross-validates them. */
 export function fitWeights(sets: readonly SampleSet[], options: FitOptions): FitResult {
-  const { horizonMs, blocks = 3, maxSamplesPerSet = 8_000, actionableShare = 0.3 } = options;
+  const { horizonMs, blocks = 3, maxSamplesPerSet = 8_000, actionableShare = 0.3, objective = "mean" } = options;
+  if (!(FIT_OBJECTIVES as readonly unknown[]).includes(objective))
+    throw new InvalidParameterError("objective", objective, `one of ${FIT_OBJECTIVES.join(", ")}`);
   if (!(horizonMs > 0 && horizonMs < Infinity)) throw new InvalidParameterError("horizonMs", horizonMs, "a finite number of ms > 0");
   if (!Number.isInteger(blocks) || blocks < 1 || blocks > 100)
     throw new InvalidParameterError("blocks", blocks, "an integer from 1 to 100");
@@ -212,7 +231,7 @@ export function fitWeights(sets: readonly SampleSet[], options: FitOptions): Fit
         .map((l) => subset(l, (t) => t < lo - horizonMs || t >= hi + horizonMs, maxSamplesPerSet))
         .filter((l) => l.time.length >= 2);
       if (train.length === 0) continue;
-      const w = searchWeights(train, frozen);
+      const w = searchWeights(train, frozen, objective);
       const calibration = fitCalibration(...hits(train, w));
       const [strength, hit] = hits([fold], w);
       for (const [i, s] of strength.entries()) {
@@ -241,6 +260,7 @@ export function fitWeights(sets: readonly SampleSet[], options: FitOptions): Fit
   const w = searchWeights(
     all.map((l) => subset(l, () => true, maxSamplesPerSet)),
     frozen,
+    objective,
   );
   const inSample = all.map((l) => ({
     capture: l.capture,
@@ -258,6 +278,8 @@ export function fitWeights(sets: readonly SampleSet[], options: FitOptions): Fit
   const deciles = calibrationDeciles(predicted, observed);
   return {
     horizonMs,
+    objective,
+    components: [...allowed],
     weights: asWeights(w),
     calibration,
     confidenceThreshold,

@@ -33,6 +33,7 @@ import type {
   VolumeDeltaWindow,
   VolumeWindowOptions,
 } from "./types.js";
+import { SIGNAL_SHAPES } from "./types.js";
 import {
   checkAlpha,
   checkCount,
@@ -385,6 +386,8 @@ export class CheckedKernels implements Kernels {
     checkWindow(options.ofiWindow, MAX_LOOKBACK, "ofiWindow");
     checkWindow(options.flowWindow, MAX_LOOKBACK, "flowWindow");
     checkPositiveFinite("sensitivity", options.sensitivity);
+    if (options.signalShape !== undefined && !(SIGNAL_SHAPES as readonly unknown[]).includes(options.signalShape))
+      throw new InvalidParameterError("signalShape", options.signalShape, `one of ${SIGNAL_SHAPES.join(", ")}`);
     checkPositiveFinite("staleMs", options.staleMs);
     checkShare("bookDepthWeight", options.bookDepthWeight);
     checkShare("tradeFlowWeight", options.tradeFlowWeight);

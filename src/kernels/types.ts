@@ -145,6 +145,10 @@ export interface OrderFlowWindow extends StreamingWindow {
   readonly absSum: number;
 }
 
+/** How a component's raw reading becomes its signal (ConfluenceCoreOptions.signalShape). */
+export const SIGNAL_SHAPES = ["squash", "linear"] as const;
+export type SignalShape = (typeof SIGNAL_SHAPES)[number];
+
 export interface ConfluenceCoreOptions {
   /** L: events in the short windows (4L in the long ones). */
   readonly lookback: number;
@@ -154,8 +158,14 @@ export interface ConfluenceCoreOptions {
   readonly ofiWindow: number;
   /** F: trades in the orderflow component's trade-flow (volume-delta) window. */
   readonly flowWindow: number;
-  /** Signal gain: sub-signals are squash(4·sensitivity·raw). */
+  /** Signal gain g = 4·sensitivity: a component's signal is shape(g·raw), shape as `signalShape` says. */
   readonly sensitivity: number;
+  /**
+   * How a component's raw reading g·raw becomes its signal in [−1, 1]: "squash" (the default),
+   * x/(1 + |x|), or "linear", clamp(x, −1, 1) — with sensitivity 0.25 a linear touch imbalance or
+   * order-flow imbalance (both in [−1, 1]) is its signal unchanged.
+   */
+  readonly signalShape?: SignalShape;
   /** Age after which a sentiment value no longer counts (ms). */
   readonly staleMs: number;
   /** d in [0, 1]: the depth-weighted imbalance's share of the orderbook signal; the touch imbalance takes 1 − d. */

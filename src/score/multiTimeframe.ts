@@ -41,8 +41,8 @@ export const DEFAULT_TIMEFRAMES: readonly Timeframe[] = [
 
 /**
  * What every timeframe's analyzer runs unless `analyzer` says otherwise: the seed's component
- * weights — book, flow, volume, price structure, technical and sentiment all in — over 5 bars,
- * with the core's own confidence (agreement × sufficiency × regime × coverage; the presets'
+ * weights and signals — book, flow, volume, price structure, technical and sentiment all in,
+ * squashed — over 5 bars, with the core's own confidence (agreement × sufficiency × regime × coverage; the presets'
  * calibration is fitted to the 1 s touch and does not apply to bars). The built-in presets give
  * the slower components no weight at 100 ms and 1 s, where the data gives them none; their
  * place is here, and `confluence evaluate --multi-timeframe` measures this composite at the
@@ -51,6 +51,10 @@ export const DEFAULT_TIMEFRAMES: readonly Timeframe[] = [
 export const MULTI_TIMEFRAME_ANALYZER: ConfluenceConfigInput = Object.freeze({
   weights: Object.freeze({ orderbook: 0.25, orderflow: 0.25, volume: 0.1, price_structure: 0.15, technical: 0.15, sentiment: 0.1 }),
   lookback: 5,
+  // the seed's signals: squashed at gain 4, order flow half trade flow (the presets' linear touch is fitted to 1 s)
+  sensitivity: 1,
+  signalShape: "squash",
+  tradeFlowWeight: 0.5,
   calibration: null,
 });
 

@@ -65,6 +65,7 @@ export interface KernelExports {
     tradeFlowWeight: number,
     weights: number,
     levelWeights: number,
+    linear: number,
   ): void;
   coreReset(p: number): void;
   coreBookInput(p: number): number;

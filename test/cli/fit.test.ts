@@ -29,6 +29,9 @@ describe("confluence fit: usage", () => {
     [["fit", BTCUSDT, ETHUSDT, "--horizon", "soon"], "is not a duration"],
     [["fit", BTCUSDT, ETHUSDT, "--horizon", "1s", "--blocks", "0"], "--blocks"],
     [["fit", BTCUSDT, ETHUSDT, "--horizon", "1s", "--preset", "slow"], "--preset"],
+    [["fit", BTCUSDT, ETHUSDT, "--horizon", "1s", "--objective", "median"], "--objective"],
+    [["fit", BTCUSDT, ETHUSDT, "--horizon", "1s", "--components", "orderbook,news"], "--components"],
+    [["fit", BTCUSDT, ETHUSDT, "--horizon", "1s", "--components", "orderbook,orderbook"], "named twice"],
   ])("%j exits 2 with one line saying why", async (args, why) => {
     const r = await confluence(args);
     expect(r.code, r.stderr).toBe(2);
@@ -39,7 +42,18 @@ describe("confluence fit: usage", () => {
   test("--help describes every flag with an example", async () => {
     const r = await confluence(["fit", "--help"]);
     expect(r.code).toBe(0);
-    for (const flag of ["--horizon", "--out", "--json", "--blocks", "--actionable-share", "--preset", "--config", "Examples:"]) {
+    for (const flag of [
+      "--horizon",
+      "--out",
+      "--json",
+      "--objective",
+      "--components",
+      "--blocks",
+      "--actionable-share",
+      "--preset",
+      "--config",
+      "Examples:",
+    ]) {
       expect(r.stdout).toContain(flag);
     }
   });
@@ -80,7 +94,7 @@ describe("confluence fit on the spot captures", () => {
     async () => {
       const r = await confluence(["fit", BTCUSDT, ETHUSDT, "--horizon", "100ms", "--blocks", "2"]);
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(/^fit at 100 ms on 2 captures \(preset default\): 4 folds/);
+      expect(r.stdout).toMatch(/^fit at 100 ms on 2 captures \(preset default, objective mean\): 4 folds/);
       expect(r.stdout).toMatch(/out of sample {2}score IC 0\.\d{3} {3}top-of-book IC 0\.\d{3}/);
       expect(r.stdout).toContain("calibration    predicted / observed hit rate per decile");
     },
@@ -99,6 +113,8 @@ describe("the built-in presets", () => {
       const fit = await fitPreset({
         files: [COINM_ETHUSD, BTCUSDT, ETHUSDT, USDM_ETHUSDT],
         horizonMs,
+        objective: FITTED[preset].objective,
+        components: FITTED[preset].components,
         blocks: 3,
         actionableShare: 0.3,
         scoring: scoringConfig({ preset }),
@@ -106,6 +122,8 @@ describe("the built-in presets", () => {
       expect(
         {
           horizonMs: fit.horizonMs,
+          objective: fit.objective,
+          components: fit.components,
           weights: fit.preset.weights,
           calibration: fit.preset.calibration,
           confidenceThreshold: fit.preset.confidenceThreshold,

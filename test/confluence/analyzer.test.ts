@@ -80,16 +80,17 @@ describe("configuration", () => {
       ofiWindow: 10,
       flowWindow: 10,
       bookDepthWeight: 0,
-      tradeFlowWeight: 0.5,
+      tradeFlowWeight: 0,
       updateIntervalMs: 100,
-      sensitivity: 0.5,
+      sensitivity: 0.25,
+      signalShape: "linear",
       confidenceThreshold: fit.confidenceThreshold,
       calibration: fit.calibration,
       sentimentStaleMs: 60_000,
       approximations: false,
       caching: false,
       decision: {
-        enter: 0.3,
+        enter: 0.55,
         exit: 0,
         minHoldMs: 6000,
         horizonMs: 5000,
@@ -133,6 +134,7 @@ describe("configuration", () => {
     expect(() => resolveConfig({ bookDepthWeight: NaN })).toThrow(InvalidConfigError);
     expect(() => resolveConfig({ tradeFlowWeight: "0.5" } as never)).toThrow(InvalidConfigError);
     expect(() => resolveConfig({ sensitivity: 0 })).toThrow(InvalidConfigError);
+    expect(() => resolveConfig({ signalShape: "tanh" } as never)).toThrow('signalShape = "tanh": expected one of squash, linear');
     expect(() => resolveConfig({ confidenceThreshold: 1.5 })).toThrow(InvalidConfigError);
     expect(() => resolveConfig({ caching: "yes" } as never)).toThrow(InvalidConfigError);
     expect(() => resolveConfig({ preset: "fast" } as never)).toThrow(InvalidConfigError);

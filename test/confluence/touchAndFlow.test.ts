@@ -1,12 +1,14 @@
 /**
- * The two short-horizon components: orderbook, led by the touch imbalance of the freshest
- * source with depth in only through bookDepthWeight, and orderflow over its own short
+ * The two short-horizon components: orderbook, led by the touch imbalance at the best quote
+ * (from the best-quote stream, or from a book when no quote came since the book before it)
+ * with depth in only through bookDepthWeight, and orderflow over its own short
  * windows (the order-flow imbalance of the last ofiWindow quotes, the trade flow of the last
  * flowWindow trades, mixed by tradeFlowWeight). Reference values computed by hand on small
  * scripted sequences (the order-flow imbalance per Cont, Kukanov & Stoikov 2014, "The Price
  * Impact of Order Book Events", eq. 10), a property test against a naive reference on every
  * backend, and the identity that makes the microprice offset the touch imbalance, checked on
- * real captures. (The new options' typed errors: test/kernels/contract.test.ts and
+ * real captures; both signal shapes (squash, and the presets' linear, where the default's orderbook
+ * signal is the touch imbalance itself). (The new options' typed errors: test/kernels/contract.test.ts and
  * test/confluence/analyzer.test.ts.)
  */
 import { describe, expect, test } from "vitest";
@@ -17,6 +19,7 @@ import { BTCUSDT, USDM_ETHUSDT } from "../support/capture.js";
 import { captureEvents } from "../support/replay.js";
 
 const squash = (x: number): number => x / (1 + Math.abs(x));
+const linear = (x: number): number => Math.min(1, Math.max(-1, x));
 const ONLY = { orderbook: 0, orderflow: 0, volume: 0, price_structure: 0, technical: 0, sentiment: 0 };
 
 type Quote = { bidPx: number; bidQty: number; askPx: number; askQty: number };
@@ -33,17 +36,18 @@ function ofiStep(p: Quote, q: Quote): number {
 }
 
 describe.each(backends)("by hand on $backend", (k: Kernels) => {
-  test("orderbook: the touch of the freshest source, depth in by bookDepthWeight, confidence from the touch's size", () => {
+  test("orderbook: the touch from the quote stream (a book's when no quote came since the book before), depth in by bookDepthWeight, confidence from the touch's size", () => {
     // lookback 1: the touch size's mean is EW with α = 2/(4·1 + 1) = 0.4
     const a = new ConfluenceAnalyzer(k, {
       weights: { ...ONLY, orderbook: 1 },
       depth: 2,
       lookback: 1,
       sensitivity: 1,
+      signalShape: "squash",
       bookDepthWeight: 0.5,
     });
     const ob = (u: ConfluenceUpdate | null) => u!.components.orderbook;
-    // 1. a book: bids 3@100 1@99, asks 1@101 1@102; touch (3 − 1)/(3 + 1) = 0.5, level weights 1, e^−1
+    // 1. a book before any quote sets the touch: bids 3@100 1@99, asks 1@101 1@102; touch (3 − 1)/(3 + 1) = 0.5, level weights 1, e^−1
     a.onBook(
       [
         [100, 3],
@@ -61,7 +65,7 @@ describe.each(backends)("by hand on $backend", (k: Kernels) => {
     expect(u.features.touchSizeRatio, "the first touch is its own mean").toBe(1);
     expect(ob(u).signal).toBeCloseTo(squash(4 * (0.5 * 0.5 + 0.5 * dwi)), 14);
     expect(ob(u).confidence, "size ratio 1 × (1 − d + d·levels/N) = 1").toBe(1);
-    // 2. a best quote after it is the freshest touch: 100×1 / 101×3, imbalance −0.5; the depth part stays the book's
+    // 2. a best quote sets the touch: 100×1 / 101×3, imbalance −0.5; the depth part stays the book's
     a.onQuote({ bidPx: 100, bidQty: 1, askPx: 101, askQty: 3 });
     u = a.compute(1)!;
     expect(u.features.touchImbalance).toBe(-0.5);
@@ -74,42 +78,72 @@ describe.each(backends)("by hand on $backend", (k: Kernels) => {
     expect(u.features.touchSizeRatio).toBeCloseTo(1 / 2.8, 14);
     expect(ob(u).signal).toBeCloseTo(squash(4 * (0.5 * dwi)), 14);
     expect(ob(u).confidence, "a thin touch lowers the confidence").toBeCloseTo(1 / 2.8, 14);
-    // 4. a book with an empty side: the freshest source has no touch, the component is silent
+    // 4. a book with an empty side after quotes: the quote stream keeps the touch; the depth part is gone
     a.onBook([[100, 1]], []);
     u = a.compute(3)!;
-    expect([ob(u).signal, ob(u).confidence, u.score], "no touch: signal 0, confidence 0, score 50").toEqual([0, 0, 50]);
-    // 5. a quote brings the touch back; without a complete book the depth part is 0 and backs nothing
-    a.onQuote({ bidPx: 100, bidQty: 3, askPx: 101, askQty: 1 });
+    expect(u.features.touchImbalance).toBe(0);
+    expect(ob(u).signal, "touch 0, no depth part").toBe(0);
+    expect(ob(u).confidence, "size ratio × (1 − d): the touch still counts").toBeCloseTo((1 / 2.8) * 0.5, 14);
+    // 5. another one with no quote since: the book is the touch's source, and it has none: silent
+    a.onBook([[100, 1]], []);
     u = a.compute(4)!;
+    expect([ob(u).signal, ob(u).confidence, u.score], "no touch: signal 0, confidence 0, score 50").toEqual([0, 0, 50]);
+    // 6. a quote brings the touch back; without a complete book the depth part is 0 and backs nothing
+    a.onQuote({ bidPx: 100, bidQty: 3, askPx: 101, askQty: 1 });
+    u = a.compute(5)!;
     const mean = 2.8 + 0.4 * (4 - 2.8);
     expect(ob(u).signal).toBeCloseTo(squash(4 * (0.5 * 0.5)), 14);
     expect(ob(u).confidence, "size ratio × (1 − d)").toBeCloseTo(Math.min(4 / mean, 1) * 0.5, 14);
-    // 6. a complete book after the quote takes over: bids 1@100 2@99, asks 3@101 1@102
-    a.onBook(
-      [
-        [100, 1],
-        [99, 2],
-      ],
-      [
-        [101, 3],
-        [102, 1],
-      ],
-    );
-    u = a.compute(5)!;
+    // 7. a complete book after the quote: its depth part counts, the quote's touch stays: bids 1@100 2@99, asks 3@101 1@102
+    const book2 = (): void =>
+      a.onBook(
+        [
+          [100, 1],
+          [99, 2],
+        ],
+        [
+          [101, 3],
+          [102, 1],
+        ],
+      );
+    book2();
+    u = a.compute(6)!;
     const dwi2 = (1 + 2 * Math.exp(-1) - (3 + Math.exp(-1))) / (1 + 2 * Math.exp(-1) + 3 + Math.exp(-1));
-    expect(u.features.touchImbalance).toBe(-0.5);
+    expect(u.features.touchImbalance, "the quote's").toBe(0.5);
+    expect(ob(u).signal).toBeCloseTo(squash(4 * (0.5 * 0.5 + 0.5 * dwi2)), 14);
+    // 8. the next book with no quote between takes the touch over (a quote stream that stopped)
+    book2();
+    u = a.compute(7)!;
+    expect(u.features.touchImbalance, "the book's: (1 − 3)/(1 + 3)").toBe(-0.5);
     expect(ob(u).signal).toBeCloseTo(squash(4 * (0.5 * -0.5 + 0.5 * dwi2)), 14);
     a.dispose();
   });
 
-  test("orderbook with the default share: the touch alone, exactly, and a quote is enough to score", () => {
-    const a = new ConfluenceAnalyzer(k, { weights: { ...ONLY, orderbook: 1 }, depth: 2, sensitivity: 1 });
+  test("the linear shape: clamp(4·sensitivity·raw, −1, 1); at the presets' sensitivity 0.25 the touch and OFI as they are", () => {
+    const quote = { bidPx: 100, bidQty: 3, askPx: 101, askQty: 1 }; // touch imbalance 0.5
+    for (const [sensitivity, expected] of [
+      [0.25, 0.5],
+      [0.1, 0.2],
+      [1, 1], // 4·0.5 = 2, clamped
+    ] as const) {
+      const a = new ConfluenceAnalyzer(k, { weights: { ...ONLY, orderbook: 1 }, sensitivity, signalShape: "linear" });
+      a.onQuote(quote);
+      const u = a.compute(0)!;
+      expect(u.components.orderbook.signal, `sensitivity ${sensitivity}`).toBeCloseTo(expected, 15);
+      a.onQuote({ bidPx: 100, bidQty: 1, askPx: 101, askQty: 3 });
+      expect(a.compute(1)!.components.orderbook.signal, "odd: the mirror image").toBeCloseTo(-expected, 15);
+      a.dispose();
+    }
+  });
+
+  test("orderbook with the default preset's share and shape: the touch imbalance itself, exactly, and a quote is enough to score", () => {
+    const a = new ConfluenceAnalyzer(k, { weights: { ...ONLY, orderbook: 1 }, depth: 2 });
     expect(a.compute(0)).toBeNull();
     expect(a.needed, "a touch is missing: a quote (or a book)").toEqual({ trades: 0, quotes: 1, books: 0 });
     a.onQuote({ bidPx: 100, bidQty: 3, askPx: 101, askQty: 1 });
     const u = a.compute(1)!;
-    expect(u.components.orderbook.signal).toBe(squash(4 * 0.5));
-    expect(u.score).toBe(50 + 50 * squash(4 * 0.5));
+    expect(u.components.orderbook.signal, "(3 − 1)/(3 + 1)").toBe(0.5);
+    expect(u.score).toBe(75);
     a.dispose();
   });
 
@@ -121,6 +155,7 @@ describe.each(backends)("by hand on $backend", (k: Kernels) => {
       flowWindow: 3,
       tradeFlowWeight: 0.25,
       sensitivity: 1,
+      signalShape: "squash",
     });
     expect(a.compute(0)).toBeNull();
     expect(a.needed, "F trades and K + 1 quotes, whatever the lookback").toEqual({ trades: 3, quotes: 4, books: 0 });
@@ -183,6 +218,8 @@ describe("against a naive reference (fast-check)", () => {
     touchValid = false;
     book: { dwi: number; levels: number } | null = null;
     books = 0;
+    /** Quotes seen at the last book: a book sets the touch only when none came since. */
+    quotesAtBook = 0;
 
     constructor(
       readonly c: {
@@ -192,6 +229,8 @@ describe("against a naive reference (fast-check)", () => {
         flowWindow: number;
         bookDepthWeight: number;
         tradeFlowWeight: number;
+        sensitivity: number;
+        signalShape: "squash" | "linear";
       },
     ) {}
 
@@ -204,9 +243,11 @@ describe("against a naive reference (fast-check)", () => {
       const n = this.c.depth,
         b = bids.slice(0, n),
         s = asks.slice(0, n);
+      const touch = this.quotes.length === this.quotesAtBook;
+      this.quotesAtBook = this.quotes.length;
       if (b.length === 0 || s.length === 0) {
         this.book = null;
-        this.touchValid = false;
+        if (touch) this.touchValid = false;
         return;
       }
       const w = (i: number): number => Math.exp((-2 * i) / n);
@@ -214,7 +255,7 @@ describe("against a naive reference (fast-check)", () => {
         sa = s.reduce((acc, [, q], i) => acc + w(i) * q, 0);
       this.book = { dwi: sb + sa > 0 ? (sb - sa) / (sb + sa) : 0, levels: Math.min(b.length, s.length) };
       this.books++;
-      this.setTouch(b[0]![1], s[0]![1]);
+      if (touch) this.setTouch(b[0]![1], s[0]![1]);
     }
 
     private setTouch(qb: number, qa: number): void {
@@ -234,7 +275,8 @@ describe("against a naive reference (fast-check)", () => {
     }
 
     expected(): Record<string, number> {
-      const { lookback, ofiWindow, flowWindow, bookDepthWeight: d, tradeFlowWeight: m } = this.c;
+      const { lookback, ofiWindow, flowWindow, bookDepthWeight: d, tradeFlowWeight: m, sensitivity } = this.c;
+      const shape = (x: number): number => (this.c.signalShape === "linear" ? linear : squash)(4 * sensitivity * x);
       const last = this.sizes[this.sizes.length - 1]!;
       let mean = this.sizes[0]!;
       for (const s of this.sizes.slice(1)) mean += (2 / (4 * lookback + 1)) * (s - mean);
@@ -260,9 +302,9 @@ describe("against a naive reference (fast-check)", () => {
         ofiSum: e.length >= ofiWindow ? sum : 0,
         ofiScale: abs,
         tradeFlowImbalance: tfi,
-        orderbookSignal: valid ? squash(4 * ((1 - d) * ti + d * depthPart)) : 0,
+        orderbookSignal: valid ? shape((1 - d) * ti + d * depthPart) : 0,
         orderbookConfidence: valid ? Math.min(ratio, 1) * (1 - d + d * levels) : 0,
-        orderflowSignal: squash(4 * ((1 - m) * ofn + m * tfi)),
+        orderflowSignal: shape((1 - m) * ofn + m * tfi),
         orderflowConfidence: 1 - Math.abs(tfi - ofn) / 2,
       };
     }
@@ -284,6 +326,8 @@ describe("against a naive reference (fast-check)", () => {
     flowWindow: fc.integer({ min: 1, max: 6 }),
     bookDepthWeight: share,
     tradeFlowWeight: share,
+    sensitivity: fc.oneof(fc.constantFrom(0.25, 1), fc.double({ min: 0.01, max: 10, noNaN: true })),
+    signalShape: fc.constantFrom("squash" as const, "linear" as const),
   });
 
   test.each(backends.map((k) => [k.backend, k] as const))(
@@ -292,7 +336,7 @@ describe("against a naive reference (fast-check)", () => {
       let scored = 0;
       fc.assert(
         fc.property(config, fc.array(event, { minLength: 15, maxLength: 60, size: "max" }), (c, events) => {
-          const input: ConfluenceConfigInput = { ...c, sensitivity: 1, weights: { ...ONLY, orderbook: 0.5, orderflow: 0.5 } };
+          const input: ConfluenceConfigInput = { ...c, weights: { ...ONLY, orderbook: 0.5, orderflow: 0.5 } };
           const a = new ConfluenceAnalyzer(k, input);
           const naive = new Naive(c);
           try {

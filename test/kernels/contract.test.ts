@@ -909,6 +909,13 @@ describe.each(backends)("Kernels contract on $backend", (k: Kernels) => {
       expect(() => k.confluenceCore({ ...coreOptions(), tradeFlowWeight: Number.NaN })).toThrow(InvalidParameterError);
       for (const edge of [0, 1]) k.confluenceCore({ ...coreOptions(), bookDepthWeight: edge, tradeFlowWeight: edge }).dispose();
     });
+    test("the confluence core's signal shape is squash (the default) or linear, nothing else", () => {
+      expect(() => k.confluenceCore({ ...coreOptions(), signalShape: "tanh" as never })).toThrow(
+        "signalShape = tanh: expected one of squash, linear",
+      );
+      expect(() => k.confluenceCore({ ...coreOptions(), signalShape: 1 as never })).toThrow(InvalidParameterError);
+      for (const signalShape of [undefined, "squash", "linear"] as const) k.confluenceCore({ ...coreOptions(), signalShape }).dispose();
+    });
   });
 
   describe("freed buffers: DisposedError wherever one is passed", () => {

@@ -132,6 +132,7 @@ describe("real captures", () => {
       flowWindow: 10,
       bookDepthWeight: 0,
       tradeFlowWeight: 0.5,
+      signalShape: "squash" as const,
       weights: [0.25, 0.25, 0.1, 0.15, 0.15, 0.1],
     },
     {
@@ -139,6 +140,7 @@ describe("real captures", () => {
       lookback: 10,
       depth: 5,
       sensitivity: 0.5,
+      signalShape: "linear" as const,
       ofiWindow: 5,
       flowWindow: 30,
       bookDepthWeight: 0.4,
@@ -212,6 +214,7 @@ describe("generated states (fast-check)", () => {
     ofiWindow: fc.integer({ min: 1, max: 6 }),
     flowWindow: fc.integer({ min: 1, max: 6 }),
     sensitivity: fc.constantFrom(0.25, 1, 3),
+    signalShape: fc.constantFrom("squash" as const, "linear" as const),
     staleMs: fc.constantFrom(2, 1_000),
     bookDepthWeight: share,
     tradeFlowWeight: share,

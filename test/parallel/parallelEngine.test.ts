@@ -87,7 +87,7 @@ describe.each(["wasm", "js"] as const)("backend %s", (backend) => {
       expect(withoutPerf(summary)).toEqual(reference.summary);
       const got = bySymbol(updates),
         want = bySymbol(reference.updates);
-      expect(got.BTCUSDT!.length).toBe(4672);
+      expect(got.BTCUSDT!.length).toBe(4668);
       expectSameUpdates(got, want, "updates per symbol");
       expectSameUpdates(JSON.stringify(got), JSON.stringify(want), "updates per symbol: the same JSON text, same key order");
       for (const [symbol, s] of Object.entries(summary)) {

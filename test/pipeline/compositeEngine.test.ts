@@ -140,7 +140,7 @@ describe.each(backends)("composite engine on $backend", (k) => {
   });
 
   test("the execution decision is held: hysteresis on the directional bias at the update's time, the decision keys passed through", () => {
-    const e = new CompositeEngine(k, { decision: { minHoldMs: 1000 } });
+    const e = new CompositeEngine(k, { decision: { minHoldMs: 1000, enter: 0.3 } });
     // no microstructure, no inventory: directional bias = 0.6·(score − 50)/50
     const at = (score: number, time: number) => e.evaluate({ ...update({ score, micro: 0, ofi: 0 }), time }).execution!.side;
     expect(at(90, 0), "bias 0.48 > 0.3").toBe("buy");

@@ -122,7 +122,7 @@ describe("DecisionTracker: scripted sequences", () => {
   });
 
   test("the plan is for the side held: a buy held through a bearish bias keeps a buy limit above mid", () => {
-    const t = new DecisionTracker({ enter: 0.3, exit: 0, minHoldMs: 5000, urgencyMedium: 0.07, urgencyHigh: 0.24 });
+    const t = new DecisionTracker({ enter: 0.3, exit: 0, minHoldMs: 5000, horizonMs: 3000, urgencyMedium: 0.07, urgencyHigh: 0.24 });
     t.onSignal({ ...signal, directionalBias: 0.5 }, 0);
     const d = t.onSignal({ ...signal, directionalBias: -0.6, signalStrength: 0.8, stability: 0.5 }, 100);
     expect(d.side).toBe("buy");
@@ -133,8 +133,8 @@ describe("DecisionTracker: scripted sequences", () => {
 
   test("the default keys are the default preset's; a full configuration passes through", () => {
     expect(new DecisionTracker().config).toEqual({ ...PRESETS.default.decision });
-    expect(PRESETS.default.decision).toMatchObject({ enter: 0.3, exit: 0, minHoldMs: 6000, horizonMs: 3000 });
-    expect(new DecisionTracker({ exit: 0.1 }).config).toMatchObject({ enter: 0.3, exit: 0.1 });
+    expect(PRESETS.default.decision).toMatchObject({ enter: 0.55, exit: 0, minHoldMs: 6000, horizonMs: 5000 });
+    expect(new DecisionTracker({ exit: 0.1 }).config).toMatchObject({ enter: 0.55, exit: 0.1 });
   });
 });
 
@@ -274,7 +274,7 @@ describe("DecisionTracker: typed errors", () => {
   });
 
   test("a bad reading is a typed error and changes nothing", () => {
-    const t = new DecisionTracker({ minHoldMs: 0 });
+    const t = new DecisionTracker({ minHoldMs: 0, enter: 0.3 });
     const buy = t.onSignal({ ...signal, directionalBias: 0.5 }, 0);
     expect(() => t.onSignal({ ...signal, directionalBias: NaN }, 1)).toThrow(InvalidValueError);
     expect(() => t.onSignal({ ...signal, directionalBias: -2 }, 1)).toThrow("directionalBias[0] = -2: expected a number from -1 to 1");

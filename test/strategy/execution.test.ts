@@ -67,8 +67,8 @@ describe("executionDecision", () => {
     ]);
   });
 
-  test("participation (the seed's thresholds on |bias|) and the side of a single reading: beyond ±enter (0.3), strictly", () => {
-    const at = (directionalBias: number) => executionDecision({ ...base, directionalBias });
+  test("participation (the seed's thresholds on |bias|) and the side of a single reading: beyond ±enter (0.3 here), strictly", () => {
+    const at = (directionalBias: number) => executionDecision({ ...base, directionalBias }, { enter: 0.3 });
     expect([0.9, -0.71, 0.7, -0.5, 0.31, 0.3, -0.1, 0].map((b) => at(b).participationRate)).toEqual([
       0.3, 0.3, 0.2, 0.2, 0.2, 0.1, 0.1, 0.1,
     ]);
@@ -77,12 +77,13 @@ describe("executionDecision", () => {
   });
 
   test("time horizon = horizonMs·(1.5 − strength): hand-computed", () => {
-    // default horizonMs 3000: strength 0.9 → 3000·0.6 = 1800 ms; 0.2 → 3000·1.3 = 3900; the extremes 1 → 1500, 0 → 4500
-    expect([0.9, 0.2, 1, 0, 0.5].map((s) => executionDecision({ ...base, signalStrength: s }).timeHorizonMs)).toEqual([
+    // horizonMs 3000: strength 0.9 → 3000·0.6 = 1800 ms; 0.2 → 3000·1.3 = 3900; the extremes 1 → 1500, 0 → 4500
+    const keys = { horizonMs: 3000 };
+    expect([0.9, 0.2, 1, 0, 0.5].map((s) => executionDecision({ ...base, signalStrength: s }, keys).timeHorizonMs)).toEqual([
       1800, 3900, 1500, 4500, 3000,
     ]);
     // urgency does not change it: the same strength at any stability
-    expect([0, 0.5, 1].map((st) => executionDecision({ ...base, signalStrength: 0.6, stability: st }).timeHorizonMs)).toEqual([
+    expect([0, 0.5, 1].map((st) => executionDecision({ ...base, signalStrength: 0.6, stability: st }, keys).timeHorizonMs)).toEqual([
       2700, 2700, 2700,
     ]);
     expect(executionDecision({ ...base, signalStrength: 0.25 }, { horizonMs: 800 }).timeHorizonMs, "800·1.25").toBe(1000);
@@ -92,10 +93,17 @@ describe("executionDecision", () => {
   test("price limit = mid ± max(spread/2, vol·mid)·(0.5 + strength)·(0.25 + 0.75·stability): hand-computed", () => {
     // buy, mid 100, spread 0.2 (half 0.1), vol 0.002 (0.2 in price): offset 0.2·(0.5 + 0.6)·(0.25 + 0.75·0.6)
     //   = 0.2·1.1·0.7 = 0.154 → limit 100.154
-    const buy = executionDecision({ directionalBias: 0.6, signalStrength: 0.6, stability: 0.6, mid: 100, spread: 0.2, volatility: 0.002 });
+    const keys = { enter: 0.3 };
+    const buy = executionDecision(
+      { directionalBias: 0.6, signalStrength: 0.6, stability: 0.6, mid: 100, spread: 0.2, volatility: 0.002 },
+      keys,
+    );
     expectClose(buy.priceLimit!, 100.154, 1e-15, 0, "100 + 0.154");
     // sell, the half-spread dominates: 0.5·(0.5 + 0.4)·(0.25 + 0.75·0.2) = 0.5·0.9·0.4 = 0.18 → 99.82
-    const sell = executionDecision({ directionalBias: -0.4, signalStrength: 0.4, stability: 0.2, mid: 100, spread: 1, volatility: 0.001 });
+    const sell = executionDecision(
+      { directionalBias: -0.4, signalStrength: 0.4, stability: 0.2, mid: 100, spread: 1, volatility: 0.001 },
+      keys,
+    );
     expectClose(sell.priceLimit!, 99.82, 1e-15, 0, "100 − 0.18");
     // no side, no limit
     expect(executionDecision({ ...base, directionalBias: 0 }).priceLimit).toBeNull();
@@ -104,23 +112,24 @@ describe("executionDecision", () => {
       0,
     );
     // no spread and no volatility: the limit is mid itself
-    expect(executionDecision({ ...base, spread: 0, volatility: 0 }).priceLimit).toBe(100);
+    expect(executionDecision({ ...base, spread: 0, volatility: 0 }, keys).priceLimit).toBe(100);
   });
 
   test("outputs in range and never NaN; the limit is on the bias's side of mid (property)", () => {
     fc.assert(
       fc.property(input, (x) => {
         const d = executionDecision(x);
+        const { enter, horizonMs } = PRESETS.default.decision;
         expect([0.1, 0.2, 0.3]).toContain(d.participationRate);
         expect(
-          d.timeHorizonMs >= 1500 && d.timeHorizonMs <= 4500 && Number.isInteger(d.timeHorizonMs),
-          `horizon ${d.timeHorizonMs} within 0.5–1.5 × 3000 ms`,
+          d.timeHorizonMs >= 0.5 * horizonMs && d.timeHorizonMs <= 1.5 * horizonMs && Number.isInteger(d.timeHorizonMs),
+          `horizon ${d.timeHorizonMs} within 0.5–1.5 × the default's ${horizonMs} ms`,
         ).toBe(true);
         if (d.side === "none") expect(d.priceLimit).toBeNull();
         else if (d.side === "buy") expect(d.priceLimit! >= x.mid, `buy limit ${d.priceLimit} ≥ mid ${x.mid}`).toBe(true);
         else expect(d.priceLimit! <= x.mid && d.priceLimit! >= 0, `sell limit ${d.priceLimit} in [0, mid ${x.mid}]`).toBe(true);
         expect(Number.isNaN(d.priceLimit), "no NaN limit").toBe(false);
-        expect(d.side).toBe(x.directionalBias > 0.3 ? "buy" : x.directionalBias < -0.3 ? "sell" : "none");
+        expect(d.side).toBe(x.directionalBias > enter ? "buy" : x.directionalBias < -enter ? "sell" : "none");
       }),
       RUNS,
     );
@@ -141,7 +150,7 @@ describe("executionDecision", () => {
   test("the limit's distance from mid never shrinks when stability rises (property)", () => {
     fc.assert(
       fc.property(
-        input.filter((x) => Math.abs(x.directionalBias) > 0.3),
+        input.filter((x) => Math.abs(x.directionalBias) > PRESETS.default.decision.enter),
         fraction,
         (x, s2) => {
           const [lo, hi] = x.stability <= s2 ? [x.stability, s2] : [s2, x.stability];

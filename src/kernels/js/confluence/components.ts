@@ -7,6 +7,12 @@ import * as O from "../../coreLayout.js";
 import { agree, clamp, squash } from "./bounded.js";
 import { weight, type CoreState } from "./coreState.js";
 
+/** A component's raw reading `x` as its signal: squash(g·x), or clamp(g·x, −1, 1) when linear. */
+function shape(s: CoreState, x: number): number {
+  const y = s.gain * x;
+  return s.linear !== 0 ? clamp(y, -1, 1) : squash(y);
+}
+
 /** Writes component `c`'s slots; it contributes when `present` and its weight is above 0. */
 function component(o: Float64Array, s: CoreState, c: number, signal: number, confidence: number, present: boolean): void {
   o[O.SIGNAL + c] = signal;
@@ -61,7 +67,7 @@ export function orderbookSignal(o: Float64Array, s: CoreState): void {
     o,
     s,
     O.ORDERBOOK,
-    touch ? squash(s.gain * ((1 - d) * ti + d * dwi)) : 0,
+    touch ? shape(s, (1 - d) * ti + d * dwi) : 0,
     touch ? Math.min(ratio, 1) * (1 - d + d * (book ? s.levels / s.depth : 0)) : 0,
     true,
   );
@@ -80,7 +86,7 @@ export function orderflowSignal(o: Float64Array, s: CoreState): void {
   o[O.F_ORDER_FLOW_IMBALANCE] = ofn;
   o[O.F_TRADE_FLOW_IMBALANCE] = tfi;
   o[O.F_OFI_SUM] = ofi.sum === ofi.sum ? ofi.sum : 0;
-  component(o, s, O.ORDERFLOW, squash(s.gain * ((1 - m) * ofn + m * tfi)), agree(tfi, ofn), true);
+  component(o, s, O.ORDERFLOW, shape(s, (1 - m) * ofn + m * tfi), agree(tfi, ofn), true);
 }
 
 export function volumeSignal(o: Float64Array, s: CoreState, direction: number): void {
@@ -88,7 +94,7 @@ export function volumeSignal(o: Float64Array, s: CoreState, direction: number): 
   const sizes = s.sizes.results;
   const rel = s.trades >= 4 * s.lookback && sizes.mean > 0 ? (vd.buyVolume + vd.sellVolume) / (s.lookback * sizes.mean) : 1;
   o[O.F_RELATIVE_VOLUME] = rel;
-  component(o, s, O.VOLUME, squash(s.gain * direction * Math.max(rel - 1, 0)), Math.min(rel, 1), true);
+  component(o, s, O.VOLUME, shape(s, direction * Math.max(rel - 1, 0)), Math.min(rel, 1), true);
 }
 
 export function priceStructureSignal(o: Float64Array, s: CoreState): void {
@@ -106,7 +112,7 @@ export function priceStructureSignal(o: Float64Array, s: CoreState): void {
   o[O.F_BREAKOUT] = s.breakout;
   // 0 − x, not −x: a flat price gives +0, never −0 (which a JSON round trip would change)
   o[O.MEAN_REVERSION] = 0 - svz;
-  component(o, s, O.PRICE_STRUCTURE, squash(s.gain * (0.4 * rp + 0.3 * svz + 0.3 * s.breakout)), agree(rp, svz), true);
+  component(o, s, O.PRICE_STRUCTURE, shape(s, 0.4 * rp + 0.3 * svz + 0.3 * s.breakout), agree(rp, svz), true);
 }
 
 export function technicalSignal(o: Float64Array, s: CoreState, direction: number): void {
@@ -119,7 +125,7 @@ export function technicalSignal(o: Float64Array, s: CoreState, direction: number
   o[O.F_EMA_SPREAD] = es;
   o[O.F_RSI] = rsi;
   o[O.MOMENTUM] = squash(s.gain * (ses + direction) * 0.5);
-  component(o, s, O.TECHNICAL, squash(s.gain * (0.4 * ses + (0.3 * (rsi - 50)) / 50 + 0.3 * direction)), agree(ses, direction), true);
+  component(o, s, O.TECHNICAL, shape(s, 0.4 * ses + (0.3 * (rsi - 50)) / 50 + 0.3 * direction), agree(ses, direction), true);
 }
 
 export function sentimentSignal(o: Float64Array, s: CoreState, now: number): void {

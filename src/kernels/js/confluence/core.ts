@@ -29,6 +29,7 @@ import {
 function coreReset(o: Float64Array, s: CoreState): void {
   s.trades = 0;
   s.quotes = 0;
+  s.quotesAtBook = 0;
   s.books = 0;
   s.bookValid = 0;
   s.touchValid = 0;
@@ -63,7 +64,12 @@ function coreReset(o: Float64Array, s: CoreState): void {
   o.fill(NaN);
 }
 
-/** The touch: from the freshest source, a best quote or a book's best levels. */
+/**
+ * The touch (mid, spread, microprice, queue imbalance at the best quote) from a best quote, or
+ * from a book's best levels when no quote came since the previous book: the exchange's
+ * best-quote stream where it exists (real time, where a depth stream is batched every 100 ms),
+ * otherwise the book — and the book again within one book of a quote stream that stops.
+ */
 function topOfBook(s: CoreState, pb: number, qb: number, pa: number, qa: number): void {
   const mid = (pb + pa) * 0.5,
     spread = pa - pb;
@@ -83,11 +89,13 @@ function topOfBook(s: CoreState, pb: number, qb: number, pa: number, qa: number)
 
 function coreBook(s: CoreState, nb: number, na: number): void {
   const n = s.depth;
+  const touch = s.quotes === s.quotesAtBook;
+  s.quotesAtBook = s.quotes;
   const db = Math.min(nb, n),
     da = Math.min(na, n);
   if (db < 1 || da < 1) {
     s.bookValid = 0;
-    s.touchValid = 0;
+    if (touch) s.touchValid = 0;
     return;
   }
   const book = s.book,
@@ -100,7 +108,7 @@ function coreBook(s: CoreState, nb: number, na: number): void {
   s.levels = Math.min(db, da);
   s.bookValid = 1;
   s.books++;
-  topOfBook(s, book[0]!, book[n]!, book[2 * n]!, book[3 * n]!);
+  if (touch) topOfBook(s, book[0]!, book[n]!, book[2 * n]!, book[3 * n]!);
 }
 
 /**

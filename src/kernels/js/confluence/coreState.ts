@@ -15,12 +15,14 @@ export class CoreState {
   readonly flowWindow: number;
   trades = 0;
   quotes = 0;
+  quotesAtBook = 0; // quotes counted at the last book: none since, and the book sets the touch
   books = 0;
   bookValid = 0;
   touchValid = 0;
   levels = 0;
   hasSentiment = 0;
   ringPos = 0;
+  readonly linear: number; // 1: signals are clamp(g·raw, −1, 1); 0: squash(g·raw)
   readonly gain: number;
   readonly staleMs: number;
   readonly bookDepthWeight: number;
@@ -62,6 +64,7 @@ export class CoreState {
     this.depth = depth;
     this.ofiWindow = options.ofiWindow;
     this.flowWindow = options.flowWindow;
+    this.linear = options.signalShape === "linear" ? 1 : 0;
     this.gain = 4 * options.sensitivity;
     this.staleMs = options.staleMs;
     this.bookDepthWeight = options.bookDepthWeight;

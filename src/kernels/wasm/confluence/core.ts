@@ -37,6 +37,7 @@ export class WasmConfluenceCore extends StateBlock implements ConfluenceCore {
       options.tradeFlowWeight,
       weights,
       levels,
+      options.signalShape === "linear" ? 1 : 0,
     );
     this.input = new Float64Array(mod.buffer, e.coreBookInput(this.ptr) >>> 0, 4 * options.depth);
     this.tradeFn = e.coreTrade;

@@ -1,0 +1,77 @@
+/**
+ * The weight fit's two objectives on synthetic captures with a known truth: the mid moves by
+ * touch + b·flow + noise, with the flow's coefficient b chosen per capture. Where the flow helps
+ * two markets and hurts the third, the mean IC still buys some flow weight (and the third market
+ * then scores below its own touch), while `worst-gain` buys none; where it helps every market,
+ * both buy it and every market scores above its touch. (The fit on the real captures:
+ * test/cli/fit.test.ts.)
+ */
+import { describe, expect, test } from "vitest";
+import { fitWeights } from "../../src/fit/fitWeights.js";
+import { mulberry32 } from "../../src/evaluate/mulberry32.js";
+import type { SampleSet } from "../../src/evaluate/sampleSet.js";
+import { COMPONENT_NAMES } from "../../src/kernels/coreLayout.js";
+import { InvalidParameterError } from "../../src/errors.js";
+
+/** A capture of n updates 10 ms apart, one quote each; the move from quote i to i + 1 is touch + b·flow + noise (bp). */
+function capture(name: string, b: number, seed: number, n = 3000): SampleSet {
+  const next = mulberry32(seed);
+  const u = (): number => (next() / 4294967296) * 2 - 1;
+  const touch = Float64Array.from({ length: n }, u);
+  const flow = Float64Array.from({ length: n }, u);
+  const mid = new Float64Array(n + 1);
+  mid[0] = 100;
+  for (let i = 0; i < n; i++) mid[i + 1] = mid[i]! * (1 + (touch[i]! + b * flow[i]! + 1.5 * (u() + u() + u())) / 10_000);
+  const constant = new Float64Array(n).fill(50);
+  const components = Object.fromEntries(COMPONENT_NAMES.map((c) => [c, constant]));
+  components.orderbook = touch.map((x) => 50 + 50 * x);
+  components.orderflow = flow.map((x) => 50 + 50 * x);
+  const set = {
+    capture: name,
+    symbol: "SYN",
+    length: n,
+    receiveTime: Float64Array.from({ length: n }, (_, i) => i * 10),
+    quoteIndex: Int32Array.from({ length: n }, (_, i) => i),
+    quotes: { receiveTime: Float64Array.from({ length: n + 1 }, (_, i) => i * 10), mid },
+    components,
+    baselines: { topOfBook: touch },
+  };
+  return set as unknown as SampleSet;
+}
+
+const fitBy = (sets: SampleSet[], objective: "mean" | "worst-gain") =>
+  fitWeights(sets, { horizonMs: 10, blocks: 3, objective, components: ["orderbook", "orderflow"] });
+
+describe("fitWeights: the objective", () => {
+  const mixed = [capture("a", 0.6, 1), capture("b", 0.6, 2), capture("c", -0.4, 3)];
+
+  test("flow that helps two markets and hurts the third: the mean buys it, worst-gain does not", () => {
+    const mean = fitBy(mixed, "mean");
+    expect(mean.objective).toBe("mean");
+    expect(mean.weights.orderflow, "the mean IC gains on a and b more than it loses on c").toBeGreaterThan(0);
+    const c = mean.inSample.find((s) => s.capture === "c")!;
+    expect(c.ic, "c scores below its own touch").toBeLessThan(c.topOfBookIc);
+
+    const worst = fitBy(mixed, "worst-gain");
+    expect(worst.objective).toBe("worst-gain");
+    expect(worst.components).toEqual(["orderbook", "orderflow"]);
+    expect(worst.weights.orderflow, "any flow weight costs c").toBe(0);
+    expect(worst.weights.orderbook).toBe(1);
+    for (const s of worst.inSample) expect(s.ic, s.capture).toBeCloseTo(s.topOfBookIc, 12);
+  });
+
+  test("flow that helps every market: both buy it, and every market scores above its touch", () => {
+    const helps = [capture("a", 0.5, 4), capture("b", 0.3, 5), capture("c", 0.2, 6)];
+    for (const objective of ["mean", "worst-gain"] as const) {
+      const r = fitBy(helps, objective);
+      expect(r.weights.orderflow, objective).toBeGreaterThan(0);
+      for (const s of r.inSample) expect(s.ic, `${objective} ${s.capture}`).toBeGreaterThan(s.topOfBookIc);
+      expect(r.outOfSample.ic, `${objective}: out of sample too`).toBeGreaterThan(r.outOfSample.topOfBookIc);
+    }
+  });
+
+  test("an unknown objective is a typed error", () => {
+    expect(() => fitWeights(mixed, { horizonMs: 10, objective: "median" as never })).toThrow(InvalidParameterError);
+    expect(() => fitWeights(mixed, { horizonMs: 10, objective: "median" as never })).toThrow("objective = median");
+  });
+});
