@@ -396,3 +396,18 @@ export class WorkerFailedError extends ConfluenceError {
     super(`worker ${worker} of ${workers} (${held}) failed: ${reason}: expected it to run until close(); its symbols' state is lost`);
   }
 }
+
+/**
+ * A checkpoint (src/checkpoint/) that cannot be restored: truncated or corrupt bytes, another
+ * format version, or state written under another configuration or for another kind of object.
+ * Nothing is restored: the engine keeps what it had.
+ */
+export class CheckpointError extends ConfluenceError {
+  override name = "CheckpointError";
+  constructor(
+    readonly reason: string,
+    readonly at: number,
+  ) {
+    super(`checkpoint rejected at byte ${at}: ${reason}; nothing was restored`);
+  }
+}
