@@ -124,7 +124,7 @@ export async function live(options: LiveOptions, io: LiveIo): Promise<void> {
     const { connectRedis } = await import("../cluster/connect.js");
     const { StreamPublisher } = await import("../cluster/publisher.js");
     redis = await connectRedis(redisUrl(options.redis));
-    publisher = new StreamPublisher(redis);
+    publisher = new StreamPublisher(redis, { live: true });
   }
   const kernels = options.backend === "js" ? jsKernels() : await loadKernels();
   const latency = new Map<string, RecentLatency>();
@@ -225,6 +225,10 @@ export async function live(options: LiveOptions, io: LiveIo): Promise<void> {
   try {
     await publisher?.flush();
   } finally {
+    if (publisher && publisher.overflowed > 0)
+      process.stderr.write(
+        `confluence live: ${publisher.overflowed} events not published to Redis: it fell more than ${publisher.maxHeld} events behind the exchange\n`,
+      );
     redis?.disconnect();
     await out?.end();
     await record?.end();

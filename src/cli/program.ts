@@ -489,6 +489,12 @@ export function createProgram(): Command {
     .argument("<captures...>", CAPTURES_HELP)
     .requiredOption("-r, --redis <url>", "the Redis server: redis://[user:password@]host[:port][/db]")
     .option("--batch <n>", "events per Redis script call, per symbol, 1 to 100000", integerIn("--batch", 1, 100_000), 1000)
+    .option(
+      "--max-in-flight <n>",
+      "events held (queued or not yet confirmed by Redis) before reading waits for Redis, 1 to 10000000: the memory bound",
+      integerIn("--max-in-flight", 1, 10_000_000),
+      100_000,
+    )
     .option("-s, --symbol <name>", SYMBOL_HELP, symbolName("--symbol"))
     .addHelpText(
       "after",
@@ -498,7 +504,7 @@ export function createProgram(): Command {
       ]),
     )
     .option("-m, --merge", MERGE_HELP)
-    .action(async (captures: string[], flags: { redis: string; batch: number; symbol?: string; merge?: true }) => {
+    .action(async (captures: string[], flags: { redis: string; batch: number; maxInFlight: number; symbol?: string; merge?: true }) => {
       checkCaptures(captures);
       const { publishCommand } = await import("./publish.js");
       await publishCommand(captures, flags);

@@ -11,6 +11,8 @@ import { redisUrl } from "./redisUrl.js";
 export interface PublishFlags {
   readonly redis: string;
   readonly batch: number;
+  /** Events held (queued or unconfirmed) at most before reading waits for Redis. */
+  readonly maxInFlight: number;
   /** The symbol of input that names none. */
   readonly symbol?: string;
   /** Merge the files by receive time. */
@@ -23,6 +25,7 @@ export async function publishCommand(files: readonly string[], flags: PublishFla
   try {
     const r = await publishCaptures(redis, files, {
       batch: flags.batch,
+      maxInFlight: flags.maxInFlight,
       ...(files.includes("-") ? { stdin: process.stdin } : {}),
       ...(flags.symbol ? { symbol: flags.symbol } : {}),
       ...(flags.merge ? { merge: true } : {}),

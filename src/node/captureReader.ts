@@ -20,6 +20,11 @@ export interface ReplayOptions extends CaptureParserOptions, InputOptions {
   readonly onProgress?: (bytesRead: number) => void;
   /** Merge the files by receive time (each keeps its order) instead of reading them one after another. */
   readonly merge?: boolean;
+  /**
+   * Backpressure: called after each chunk of input (each event when merging); while it returns a
+   * promise, reading waits for it (a consumer that must not be outrun, like a Redis publisher).
+   */
+  readonly drain?: () => Promise<void> | null;
 }
 
 /**
@@ -56,9 +61,11 @@ async function parse(parser: CaptureParser, files: readonly string[], options: R
       parser.startFile(file, input.decoder);
       parser.push(input.first);
       onProgress?.(done + input.raw.bytesRead);
+      await options.drain?.();
       for (let c = await input.next(); c !== null; c = await input.next()) {
         parser.push(c);
         onProgress?.(done + input.raw.bytesRead);
+        await options.drain?.();
       }
     } finally {
       input.close();

@@ -52,6 +52,8 @@ export async function mergeCaptureFiles(
       if (best === null) break;
       onEvent(best.queue[best.at++]!);
       options.onProgress?.(bytesRead());
+      const wait = options.drain?.();
+      if (wait) await wait;
     }
   } finally {
     for (const lane of lanes) {
