@@ -13,6 +13,19 @@ import { CheckpointError } from "../errors.js";
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
+/** Marks a JSON string that stands for a number JSON cannot hold (−0, NaN, ±Infinity), or escapes a string that starts with it. */
+const MARK = "\u0000";
+const exactReplacer = (_key: string, v: unknown): unknown => {
+  if (typeof v === "number") return Object.is(v, -0) || !Number.isFinite(v) ? `${MARK}${Object.is(v, -0) ? "-0" : String(v)}` : v;
+  if (typeof v === "string" && v.startsWith(MARK)) return `${MARK}${v}`;
+  return v;
+};
+const exactReviver = (_key: string, v: unknown): unknown => {
+  if (typeof v !== "string" || !v.startsWith(MARK)) return v;
+  const rest = v.slice(1);
+  return rest.startsWith(MARK) ? rest : rest === "-0" ? -0 : Number(rest);
+};
+
 export class StateWriter {
   private buf = new Uint8Array(256);
   private view = new DataView(this.buf.buffer);
@@ -89,6 +102,11 @@ export class StateWriter {
   /** UTF-8, length-prefixed. */
   string(s: string): void {
     this.bytes(encoder.encode(s));
+  }
+
+  /** A plain value (objects, arrays, strings, numbers, booleans, null) as JSON that keeps −0, NaN and ±Infinity. */
+  value(v: unknown): void {
+    this.string(JSON.stringify(v, exactReplacer) ?? "null");
   }
 
   /** The bytes written (a copy). */
@@ -200,6 +218,16 @@ export class StateReader {
       return decoder.decode(b);
     } catch {
       throw this.fail("a string that is not UTF-8");
+    }
+  }
+
+  /** A value written by StateWriter.value, at most `maxBytes` of JSON. */
+  value(maxBytes: number): unknown {
+    const text = this.string(maxBytes);
+    try {
+      return JSON.parse(text, exactReviver);
+    } catch {
+      throw this.fail("a value that is not JSON");
     }
   }
 

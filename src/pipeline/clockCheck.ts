@@ -15,6 +15,7 @@
  * agree with each other but not with the old offset (the local clock was stepped, or
  * the first event was the outlier) — is adopted. Events with one clock only pass.
  */
+import type { StateReader, StateWriter } from "../checkpoint/stateCodec.js";
 export interface ClockLimits {
   /** How far an exchange time may run ahead of the receive clock plus the learnt offset, ms. Default 10,000. */
   readonly maxAheadMs?: number;
@@ -70,6 +71,32 @@ export class ClockCheck {
       this.streak = 1;
     }
     return false;
+  }
+
+  /** Appends the learnt offset and the candidate for a new one (a checkpoint part, src/checkpoint/stateCodec.ts). */
+  writeState(w: StateWriter): void {
+    w.tag("CLCK");
+    w.f64(this.ahead);
+    w.f64(this.behind);
+    w.f64(this.offset);
+    w.f64(this.candidate);
+    w.u32(this.streak);
+  }
+
+  /** Restores what writeState wrote into this check (same limits); a CheckpointError when the bytes do not fit. */
+  readState(r: StateReader): void {
+    r.tag("CLCK");
+    const ahead = r.f64(),
+      behind = r.f64();
+    if (ahead !== this.ahead || behind !== this.behind)
+      throw r.fail(`clock limits ${ahead}/${behind} ms where this engine has ${this.ahead}/${this.behind}`);
+    const offset = r.f64(),
+      candidate = r.f64();
+    const streak = r.u32In("clock streak", 0, CONFIRM - 1);
+    if (Math.abs(offset) === Infinity || Math.abs(candidate) === Infinity) throw r.fail("an infinite clock offset");
+    this.offset = offset;
+    this.candidate = candidate;
+    this.streak = streak;
   }
 
   /** How far `exchangeTime` is from the receive clock plus the learnt offset, ms (for messages). */

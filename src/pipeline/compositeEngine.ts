@@ -37,6 +37,7 @@ import type { ExecutionDecision } from "../strategy/execution.js";
 import { DecisionTracker } from "../strategy/decisionTracker.js";
 import type { DecisionConfigInput } from "../confluence/decisionConfig.js";
 import { marketMakingParameters, type Inventory, type MarketMakingParameters } from "../strategy/marketMaking.js";
+import type { StateReader, StateWriter } from "../checkpoint/stateCodec.js";
 
 export interface CompositeEngineOptions {
   /** Position limit for the inventory term (omit to ignore inventory). */
@@ -238,6 +239,34 @@ export class CompositeEngine {
       signalStrength: c.signalStrength,
     };
     return { c, f, inventory, inventoryImpact, micro, liquidity, correlation, risk, summary };
+  }
+
+  /**
+   * Appends the engine's complete state — the bias window, the correlation tracker once there is
+   * one, the normalizer, the decision held and the last decision (a checkpoint part,
+   * src/checkpoint/stateCodec.ts).
+   */
+  writeState(w: StateWriter): void {
+    w.tag("COMP");
+    this.biases.writeState(w);
+    w.bool(this.normalizer !== null);
+    this.normalizer?.writeState(w);
+    w.bool(this.correlation !== null);
+    this.correlation?.writeState(w);
+    this.decisions.writeState(w);
+    w.bool(this.execution !== null);
+  }
+
+  /** Restores what writeState wrote into this engine (same options, freshly made); a CheckpointError when the bytes do not fit. */
+  readState(r: StateReader): void {
+    r.tag("COMP");
+    this.biases.readState(r);
+    if (r.bool() !== (this.normalizer !== null)) throw r.fail("a composite engine written with the other `normalize` option");
+    this.normalizer?.readState(r);
+    if (r.bool()) (this.correlation ??= new CorrelationTracker(this.kernels, this.correlationWindow)).readState(r);
+    this.decisions.readState(r);
+    // the decision held is the tracker's last one, or none when the last reading had no price
+    this.execution = r.bool() ? this.decisions.latest : null;
   }
 
   reset(): void {

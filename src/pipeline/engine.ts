@@ -49,6 +49,9 @@ import type { OrderBook } from "../book/orderBook.js";
 import { ClockCheck, type ClockLimits } from "./clockCheck.js";
 import { LatencyHistogram } from "./latencyHistogram.js";
 import { RecentIds } from "../book/recentIds.js";
+import { configurationFingerprint, frameCheckpoint, openCheckpoint } from "../checkpoint/checkpointFrame.js";
+import type { StateReader, StateWriter } from "../checkpoint/stateCodec.js";
+import { CheckpointError } from "../errors.js";
 
 export interface ScoreUpdate {
   readonly symbol: string;
@@ -181,6 +184,89 @@ class SymbolState {
     this.clock = new ClockCheck(options.clock);
     this.untilTimed = firstTimed;
   }
+
+  /** Everything but the latency histogram (instrumentation, not state a score depends on), part by part. */
+  writeState(w: StateWriter): void {
+    w.tag("SYMB");
+    w.bool(this.sync !== null);
+    this.sync?.writeState(w);
+    this.analyzer.writeState(w);
+    w.bool(this.composite !== null);
+    this.composite?.writeState(w);
+    this.clock.writeState(w);
+    this.tradeIds.writeState(w);
+    this.quoteIds.writeState(w);
+    w.u32(this.untilTimed);
+    const e = this.events;
+    for (const n of [e.trade, e.depth, e.quote, e.snapshot, e.rejected, e.duplicates]) w.f64(n);
+    for (const reason of REJECT_REASONS) w.f64(this.rejectedBy[reason]);
+    w.u32(this.rejections.length);
+    for (const m of this.rejections) w.string(m);
+    for (const x of [this.buyVolume, this.sellVolume, this.lastTradeTime, this.analyzerTime, this.lastTradeRecalc]) w.f64(x);
+    w.u32(this.outOfOrder);
+    w.value(this.lastScore);
+    w.f64(this.scoreUpdates);
+  }
+
+  /** Reads what writeState wrote into this fresh state; `sync` and `composite` make the parts the checkpoint holds. */
+  readState(r: StateReader, keep: number, latencySample: number, sync: () => BookSync, composite: () => CompositeEngine): void {
+    r.tag("SYMB");
+    if (r.bool()) (this.sync = sync()).readState(r);
+    this.analyzer.readState(r);
+    if (r.bool()) (this.composite = composite()).readState(r);
+    this.clock.readState(r);
+    this.tradeIds.readState(r);
+    this.quoteIds.readState(r);
+    this.untilTimed = r.u32In("events until the next timed one", 1, latencySample);
+    const count = (): number => {
+      const n = r.f64();
+      if (!(Number.isSafeInteger(n) && n >= 0)) throw r.fail(`a count of ${n}`);
+      return n;
+    };
+    const e = this.events;
+    e.trade = count();
+    e.depth = count();
+    e.quote = count();
+    e.snapshot = count();
+    e.rejected = count();
+    e.duplicates = count();
+    for (const reason of REJECT_REASONS) this.rejectedBy[reason] = count();
+    const kept = r.u32In("rejection messages", 0, keep);
+    for (let i = 0; i < kept; i++) this.rejections.push(r.string(MAX_REJECTION_BYTES));
+    this.buyVolume = r.f64();
+    this.sellVolume = r.f64();
+    this.lastTradeTime = r.f64();
+    this.analyzerTime = r.f64();
+    this.lastTradeRecalc = r.f64();
+    if (!(this.buyVolume >= 0 && this.sellVolume >= 0)) throw r.fail(`trade volumes ${this.buyVolume}, ${this.sellVolume}`);
+    this.outOfOrder = r.u32In("out-of-order trades in a row", 0, REANCHOR);
+    const last = r.value(MAX_SCORE_BYTES);
+    if (last !== null && !isScoreUpdate(last, this.symbol)) throw r.fail("a last score update that is not one of this symbol");
+    this.lastScore = last;
+    this.scoreUpdates = count();
+  }
+}
+
+/** A rejection message is a line; a score update's JSON a couple of kilobytes. */
+const MAX_REJECTION_BYTES = 4096;
+const MAX_SCORE_BYTES = 65_536;
+
+/** Whether `v` has a score update's shape, for `symbol` (what a checkpoint's bytes must hold to be taken for one). */
+function isScoreUpdate(v: unknown, symbol: string): v is ScoreUpdate {
+  if (typeof v !== "object" || v === null) return false;
+  const u = v as Record<string, unknown>;
+  return (
+    u.symbol === symbol &&
+    typeof u.time === "number" &&
+    typeof u.score === "number" &&
+    u.score >= 0 &&
+    u.score <= 100 &&
+    typeof u.confidence === "number" &&
+    typeof u.components === "object" &&
+    u.components !== null &&
+    typeof u.composite === "object" &&
+    u.composite !== null
+  );
 }
 
 function integerOption(name: string, value: number | undefined, min: number, fallback: number): number {
@@ -207,6 +293,8 @@ export class StreamingEngine {
   private readonly latencySample: number;
   private readonly maxBuffered: number;
   private readonly cache: ScoreCache | null;
+  /** The fingerprint of what shapes a symbol's state (checkpoints carry it). */
+  private readonly fingerprint: string;
   /** Each symbol's book comes from the kernels: in linear memory on the WASM backend. */
   private readonly newBook = (options: L2BookOptions): OrderBook => this.kernels.orderBook(options);
 
@@ -225,7 +313,58 @@ export class StreamingEngine {
     const probe = new ConfluenceAnalyzer(kernels, options.config ?? {});
     this.interval = probe.config.updateIntervalMs;
     this.cache = probe.config.caching ? (options.cache ?? null) : null;
+    // everything that shapes a symbol's state: a checkpoint made under anything else is refused
+    this.fingerprint = configurationFingerprint({
+      config: probe.config,
+      composite: options.composite ?? null,
+      maxBufferedDiffs: this.maxBuffered,
+      keepRejections: this.keep,
+      clock: options.clock ?? null,
+      latencySample: this.latencySample,
+    });
     probe.dispose();
+  }
+
+  /**
+   * The complete state of `symbol` — book and sync, the analyzer's windows, the composite and
+   * the decision held, clocks, duplicate filters, counters, the last score — as a checkpoint
+   * (src/checkpoint/): `restore` into an engine of the same configuration, on either backend,
+   * and it continues bit for bit as this one would. A symbol the engine has not seen is an
+   * InvalidParameterError.
+   */
+  checkpoint(symbol: string): Uint8Array {
+    const s = this.states.get(symbol);
+    if (!s) throw new InvalidParameterError("symbol", symbol, `a symbol this engine has seen (${this.states.size} so far)`);
+    return frameCheckpoint(this.fingerprint, symbol, (w) => s.writeState(w));
+  }
+
+  /**
+   * Replaces `symbol`'s state (or adds the symbol) with a checkpoint's. The checkpoint is read
+   * into fresh objects first: one of another format version, another configuration, another
+   * symbol, or with bytes changed or cut is a CheckpointError, and then nothing has changed.
+   */
+  restore(symbol: string, bytes: Uint8Array): void {
+    const old = this.states.get(symbol);
+    if (!old && this.states.size >= this.maxSymbols)
+      throw new CheckpointError(`the engine holds ${this.maxSymbols} symbols already (maxSymbols)`, 0);
+    const r = openCheckpoint(bytes, this.fingerprint, symbol);
+    const s = new SymbolState(symbol, this.kernels, this.options, 1);
+    try {
+      s.readState(
+        r,
+        this.keep,
+        this.latencySample,
+        () => this.newSync(),
+        () => this.newComposite(s),
+      );
+      r.end();
+    } catch (e) {
+      disposeState(s);
+      throw e;
+    }
+    if (old) disposeState(old);
+    this.states.set(symbol, s);
+    if (this.lastSymbol === symbol) this.lastState = s;
   }
 
   /**
@@ -286,7 +425,22 @@ export class StreamingEngine {
   }
 
   private syncOf(s: SymbolState): BookSync {
-    return (s.sync ??= new BookSync({ maxBuffered: this.maxBuffered, validate: false, newBook: this.newBook }));
+    return (s.sync ??= this.newSync());
+  }
+
+  private newSync(): BookSync {
+    return new BookSync({ maxBuffered: this.maxBuffered, validate: false, newBook: this.newBook });
+  }
+
+  // decision keys given with the composite options override the configured preset's, key by key;
+  // a score update carries no normalized readings: the engine keeps no normalizer
+  private newComposite(s: SymbolState): CompositeEngine {
+    return new CompositeEngine(this.kernels, {
+      approximate: s.analyzer.config.approximations,
+      ...this.options.composite,
+      decision: resolveDecisionConfig(s.analyzer.config.decision, this.options.composite?.decision),
+      normalize: false,
+    });
   }
 
   private implausibleTime(s: SymbolState, e: MarketEvent): Rejection {
@@ -386,14 +540,7 @@ export class StreamingEngine {
   private recalc(s: SymbolState, time: number, receiveTime: number, trigger: "book" | "trade"): void {
     const u = s.analyzer.compute(time);
     if (!u) return;
-    // a score update carries no normalized readings: the engine keeps no normalizer
-    // decision keys given with the composite options override the configured preset's, key by key
-    const composite = (s.composite ??= new CompositeEngine(this.kernels, {
-      approximate: s.analyzer.config.approximations,
-      ...this.options.composite,
-      decision: resolveDecisionConfig(s.analyzer.config.decision, this.options.composite?.decision),
-      normalize: false,
-    }));
+    const composite = (s.composite ??= this.newComposite(s));
     const summary = composite.summarize(u, NO_CONTEXT);
     const update: ScoreUpdate = {
       symbol: s.symbol,
@@ -427,15 +574,18 @@ export class StreamingEngine {
   }
 
   dispose(): void {
-    for (const s of this.states.values()) {
-      s.analyzer.dispose();
-      s.composite?.dispose();
-      s.sync?.book.dispose();
-    }
+    for (const s of this.states.values()) disposeState(s);
     this.states.clear();
     this.lastState = null;
     this.lastSymbol = "";
   }
+}
+
+/** Releases what a symbol's state holds (kernel memory on the WASM backend). */
+function disposeState(s: SymbolState): void {
+  s.analyzer.dispose();
+  s.composite?.dispose();
+  s.sync?.book.dispose();
 }
 
 /** A read-only view of one symbol's state: counts, book, latest score, latency. */

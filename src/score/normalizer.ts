@@ -28,6 +28,7 @@ import { MAX_WINDOW } from "../kernels/validate.js";
 import { requireInRange } from "../checks.js";
 import { tanhApprox } from "./tanhTable.js";
 import { tanh } from "../kernels/js/common/transcendental.js";
+import type { StateReader, StateWriter } from "../checkpoint/stateCodec.js";
 
 export interface ScoreNormalizerOptions {
   /** Scores in the z-score window, 2 … MAX_WINDOW. Default 1000. */
@@ -127,6 +128,33 @@ export class ScoreNormalizer implements StreamingComponent<NormalizedScore> {
     this.zStats.reset();
     this.pStats.reset();
     this.last = null;
+  }
+
+  /** Appends both windows and the last reading (a checkpoint part, src/checkpoint/stateCodec.ts). */
+  writeState(w: StateWriter): void {
+    this.requireLive();
+    w.tag("NORM");
+    this.zStats.writeState(w);
+    this.pStats.writeState(w);
+    w.bool(this.last !== null);
+    if (this.last) {
+      w.f64(this.last.zscore);
+      w.f64(this.last.percentile);
+    }
+  }
+
+  /** Restores what writeState wrote into this normalizer (same windows); a CheckpointError when the bytes do not fit. */
+  readState(r: StateReader): void {
+    this.requireLive();
+    r.tag("NORM");
+    this.zStats.readState(r);
+    this.pStats.readState(r);
+    if (r.bool()) {
+      const zscore = r.f64(),
+        percentile = r.f64();
+      if (!(Math.abs(zscore) <= 1 && Math.abs(percentile) <= 1)) throw r.fail(`a normalized reading ${zscore}, ${percentile} outside [−1, 1]`);
+      this.last = { zscore, percentile };
+    } else this.last = null;
   }
 
   /** Releases the kernel windows; any later use throws DisposedError. */

@@ -30,6 +30,25 @@ import { PRESETS } from "../confluence/config.js";
 import { resolveDecisionConfig, type DecisionConfig, type DecisionConfigInput } from "../confluence/decisionConfig.js";
 import type { StreamingComponent } from "../streamingComponent.js";
 import { planExecution, type ExecutionDecision, type ExecutionInput, type Side } from "./execution.js";
+import type { StateReader, StateWriter } from "../checkpoint/stateCodec.js";
+
+const SIDES: readonly Side[] = ["none", "buy", "sell"];
+/** A decision's JSON is a few hundred bytes. */
+const MAX_DECISION_JSON = 4096;
+
+/** Whether `v` has a decision's fields (what a checkpoint's bytes must hold to be taken for one). */
+function isDecision(v: unknown): v is ExecutionDecision {
+  if (typeof v !== "object" || v === null) return false;
+  const d = v as Record<string, unknown>;
+  return (
+    SIDES.includes(d.side as Side) &&
+    ["high", "medium", "low"].includes(d.urgency as string) &&
+    typeof d.algorithm === "string" &&
+    typeof d.participationRate === "number" &&
+    typeof d.timeHorizonMs === "number" &&
+    (d.priceLimit === null || typeof d.priceLimit === "number")
+  );
+}
 
 export class DecisionTracker implements StreamingComponent<ExecutionDecision> {
   /** The resolved decision keys. */
@@ -86,6 +105,30 @@ export class DecisionTracker implements StreamingComponent<ExecutionDecision> {
   get isStable(): boolean {
     this.requireLive();
     return this.last !== null;
+  }
+
+  /** Appends the side held, when it was taken and the last decision (a checkpoint part, src/checkpoint/stateCodec.ts). */
+  writeState(w: StateWriter): void {
+    this.requireLive();
+    w.tag("DECI");
+    w.u8(SIDES.indexOf(this.side));
+    w.f64(this.changedAt);
+    w.value(this.last);
+  }
+
+  /** Restores what writeState wrote into this tracker (same decision keys); a CheckpointError when the bytes do not fit. */
+  readState(r: StateReader): void {
+    this.requireLive();
+    r.tag("DECI");
+    const side = SIDES[r.u8()];
+    if (side === undefined) throw r.fail("a side that is not buy, sell or none");
+    const changedAt = r.f64();
+    if (changedAt !== changedAt || changedAt === Infinity) throw r.fail(`a side taken at ${changedAt}`);
+    const last = r.value(MAX_DECISION_JSON);
+    if (last !== null && !isDecision(last)) throw r.fail("a decision that is not one");
+    this.side = side;
+    this.changedAt = changedAt;
+    this.last = last;
   }
 
   /** No side, no change yet, no decision; the configuration is kept. */

@@ -17,6 +17,7 @@ import type { Kernels, RollingCorrelationWindow, RollingStatsWindow } from "../k
 import { MAX_WINDOW } from "../kernels/validate.js";
 import { requireInRange, requirePositive } from "../checks.js";
 import type { Components } from "../score/extract.js";
+import type { StateReader, StateWriter } from "../checkpoint/stateCodec.js";
 
 export interface MarketConditions {
   /** ≥ 0, a fraction (0.02 = 2 %); the penalty saturates at 0.02. */
@@ -168,6 +169,45 @@ export class CorrelationTracker implements StreamingComponent<CorrelationReading
     this.price = NaN;
     this.reference = NaN;
     this.last = null;
+  }
+
+  /** Appends both windows, the last prices and the last reading (a checkpoint part, src/checkpoint/stateCodec.ts). */
+  writeState(w: StateWriter): void {
+    this.requireLive();
+    w.tag("CORR");
+    this.pair.writeState(w);
+    this.returns.writeState(w);
+    w.f64(this.price);
+    w.f64(this.reference);
+    w.bool(this.last !== null);
+    if (this.last) {
+      w.f64(this.last.correlation);
+      w.f64(this.last.volatility);
+    }
+  }
+
+  /** Restores what writeState wrote into this tracker (same window); a CheckpointError when the bytes do not fit. */
+  readState(r: StateReader): void {
+    this.requireLive();
+    r.tag("CORR");
+    this.pair.readState(r);
+    this.returns.readState(r);
+    const price = r.f64(),
+      reference = r.f64();
+    // NaN before the first pair, else two prices the tracker accepted
+    const fine = (p: number): boolean => p !== p || (p > 0 && p < Infinity);
+    if (!fine(price) || !fine(reference) || (price !== price) !== (reference !== reference))
+      throw r.fail(`last prices ${price}, ${reference}: expected both finite and > 0, or both unset`);
+    let last: CorrelationReading | null = null;
+    if (r.bool()) {
+      const correlation = r.f64(),
+        volatility = r.f64();
+      if (!(Math.abs(correlation) <= 1 && volatility >= 0)) throw r.fail(`a correlation reading ${correlation}, ${volatility}`);
+      last = { correlation, volatility };
+    }
+    this.price = price;
+    this.reference = reference;
+    this.last = last;
   }
 
   /** Releases the kernel windows; any later use throws DisposedError. */
