@@ -13,6 +13,7 @@ import type { StreamingComponent } from "../streamingComponent.js";
 import type { L2BookOptions } from "../book/l2Book.js";
 import type { OrderBook } from "../book/orderBook.js";
 import type { CaptureBlockDecoder, CaptureDecoderLimits } from "../feeds/captureBlockDecoder.js";
+import type { StateReader, StateWriter } from "../checkpoint/stateCodec.js";
 
 export type Backend = "wasm-simd" | "wasm" | "js";
 
@@ -93,10 +94,26 @@ export interface StreamingWindow extends Pick<StreamingComponent<unknown>, "isSt
 }
 
 /**
+ * A kernel object whose complete state is a checkpoint part (src/checkpoint/stateCodec.ts): the
+ * same bytes on both backends, so a checkpoint taken on one restores on the other.
+ */
+export interface Checkpointable {
+  /** Appends this object's complete state (a checkpoint part, src/checkpoint/stateCodec.ts). */
+  writeState(w: StateWriter): void;
+  /**
+   * Restores what writeState wrote into this object, freshly constructed with the same
+   * options. A CheckpointError when the bytes do not fit (wrong tag, sizes that do not match
+   * this object's configuration, truncated); the object must then be discarded (the engine
+   * restores into fresh objects and swaps them in only when every part was read).
+   */
+  readState(r: StateReader): void;
+}
+
+/**
  * Streaming rolling statistics over the last `window` values, O(1) amortized per push.
  * mean, std, zscore, min and max are NaN until `minPeriods` values are in.
  */
-export interface RollingStatsWindow extends StreamingWindow {
+export interface RollingStatsWindow extends StreamingWindow, Checkpointable {
   readonly window: number;
   readonly minPeriods: number;
   push(x: number): void;
@@ -112,7 +129,7 @@ export interface RollingStatsWindow extends StreamingWindow {
   rank(): number;
 }
 
-export interface RollingCorrelationWindow extends StreamingWindow {
+export interface RollingCorrelationWindow extends StreamingWindow, Checkpointable {
   readonly window: number;
   push(x: number, y: number): void;
   readonly cov: number;

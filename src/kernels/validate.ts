@@ -18,6 +18,7 @@ import {
   SumOverflowError,
 } from "../errors.js";
 import type { F64Input, U8Input } from "./types.js";
+import { StateReader, StateWriter } from "../checkpoint/stateCodec.js";
 
 /** Largest window or capacity a streaming object accepts (16 Mi entries). */
 export const MAX_WINDOW = 1 << 24;
@@ -41,6 +42,16 @@ export function requireNumber(what: string, value: number, expected = "a number"
 
 export function requireBoolean(what: string, value: boolean): void {
   if (typeof value !== "boolean") wrongType(what, value, "a boolean (true or false)");
+}
+
+/** writeState's argument: a StateWriter (src/checkpoint/stateCodec.ts). */
+export function requireStateWriter(w: StateWriter): void {
+  if (!(w instanceof StateWriter)) wrongType("writeState writer", w, "a StateWriter");
+}
+
+/** readState's argument: a StateReader. */
+export function requireStateReader(r: StateReader): void {
+  if (!(r instanceof StateReader)) wrongType("readState reader", r, "a StateReader");
 }
 
 /** An options or output object: present, not null, not an array. */

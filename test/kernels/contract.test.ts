@@ -22,6 +22,7 @@ import {
   SumOverflowError,
   type ConfluenceCore,
   type Kernels,
+  jsKernels,
   type OrderFlowWindow,
   type RollingCorrelationWindow,
   type RollingResult,
@@ -33,6 +34,8 @@ import {
 import * as O from "../../src/kernels/coreLayout.js";
 import { backends } from "../support/backends.js";
 import { expectIdentical } from "../support/close.js";
+import { StateReader, StateWriter } from "../../src/checkpoint/stateCodec.js";
+import type { Checkpointable } from "../../src/kernels/types.js";
 
 const f64 = (...v: number[]): Float64Array => Float64Array.from(v);
 const u8 = (...v: number[]): Uint8Array => Uint8Array.from(v);
@@ -53,7 +56,9 @@ type Kind =
   | "options"
   | "numberList"
   | "snapshotOut"
-  | "orderBook";
+  | "orderBook"
+  | "stateWriter"
+  | "stateReader";
 
 const NOT_F64: ReadonlyArray<readonly [string, unknown]> = [
   ["a plain array", [1, 2, 3]],
@@ -128,6 +133,18 @@ const WRONG: Readonly<Record<Kind, ReadonlyArray<readonly [string, unknown]>>> =
     ["a string", "book"],
     ["an object", {}],
     ["an object", { bids: {}, asks: {} }],
+  ],
+  stateWriter: [
+    ["null", null],
+    ["undefined", undefined],
+    ["an object", {}],
+    ["a Uint8Array", new Uint8Array(4)],
+  ],
+  stateReader: [
+    ["null", null],
+    ["undefined", undefined],
+    ["an object", {}],
+    ["a Uint8Array", new Uint8Array(4)],
   ],
   snapshotOut: [
     ["a string", "x"],
@@ -365,6 +382,37 @@ type Streaming<T> = {
   readonly members: Members<T>;
 };
 
+/** An object's checkpoint, taken the first time readState is exercised (while it is live), so readState is then called on its own. */
+const checkpoints = new WeakMap<object, Uint8Array>();
+function checkpointOf(o: Checkpointable): Uint8Array {
+  let bytes = checkpoints.get(o);
+  if (!bytes) {
+    const w = new StateWriter();
+    o.writeState(w);
+    bytes = w.finish();
+    checkpoints.set(o, bytes);
+  }
+  return bytes;
+}
+const stateMembers = {
+  writeState: (o: Checkpointable) => o.writeState(new StateWriter()),
+  readState: (o: Checkpointable) => o.readState(new StateReader(checkpointOf(o))),
+};
+/** writeState and readState with their argument types; the reader holds the checkpoint of what `make` returns, fresh per call. */
+function stateMethods(make: (k: Kernels) => Checkpointable): Streaming<object>["methods"] {
+  const o = make(jsKernels());
+  const bytes = checkpointOf(o);
+  (o as unknown as { dispose(): void }).dispose();
+  return {
+    writeState: { params: [["writeState writer", "stateWriter"]], args: [new StateWriter()] },
+    readState: {
+      params: [["readState reader", "stateReader"]],
+      get args() {
+        return [new StateReader(bytes)];
+      },
+    },
+  };
+}
 const windowMembers = {
   isStable: (w: { isStable: boolean }) => w.isStable,
   count: (w: { count: number }) => w.count,
@@ -372,9 +420,10 @@ const windowMembers = {
 };
 const rollingStats: Streaming<RollingStatsWindow> = {
   make: (k) => k.rollingStats(3),
-  methods: { push: { params: [["RollingStats.push", "number"]], args: [1.5] } },
+  methods: { push: { params: [["RollingStats.push", "number"]], args: [1.5] }, ...stateMethods((k) => k.rollingStats(3)) },
   members: {
     ...windowMembers,
+    ...stateMembers,
     window: null,
     minPeriods: null,
     push: (w) => w.push(1),
@@ -398,8 +447,9 @@ const rollingCorrelation: Streaming<RollingCorrelationWindow> = {
       ],
       args: [1, 2],
     },
+    ...stateMethods((k) => k.rollingCorrelation(3)),
   },
-  members: { ...windowMembers, window: null, push: (w) => w.push(1, 2), cov: (w) => w.cov, corr: (w) => w.corr },
+  members: { ...windowMembers, ...stateMembers, window: null, push: (w) => w.push(1, 2), cov: (w) => w.cov, corr: (w) => w.corr },
 };
 const volumeMembers: Members<VolumeDeltaWindow> = {
   ...windowMembers,

@@ -4,7 +4,9 @@
  */
 import type { RollingCorrelationWindow } from "../../types.js";
 import { ringSum, ringSumSq, ringSumProd } from "../common/reduce.js";
-import { requireFinite, requireLive } from "../../validate.js";
+import { requireFinite, requireLive, requireStateReader, requireStateWriter } from "../../validate.js";
+import type { StateReader, StateWriter } from "../../../checkpoint/stateCodec.js";
+import { readRollingCorr, writeRollingCorr } from "../../state/rollingCorrState.js";
 
 const EPS = 2.220446049250313e-16;
 const TOL = 1.4551915228366852e-11; // 2^-36
@@ -91,6 +93,63 @@ export class JsRollingCorrelation implements RollingCorrelationWindow {
     requireFinite("RollingCorrelation.push x", x);
     requireFinite("RollingCorrelation.push y", y);
     this.pushRaw(x, y);
+  }
+
+  writeState(w: StateWriter): void {
+    requireLive(this.xs, "RollingCorrelation");
+    requireStateWriter(w);
+    const { cov, corr, rebuilds } = this.results;
+    writeRollingCorr(w, this.window, {
+      xs: this.xs.subarray(0, this.n),
+      ys: this.ys.subarray(0, this.n),
+      pos: this.pos,
+      runX: this.runX,
+      runY: this.runY,
+      lastX: this.lastX,
+      lastY: this.lastY,
+      kx: this.kx,
+      ky: this.ky,
+      mx: this.mx,
+      my: this.my,
+      sxx: this.sxx,
+      syy: this.syy,
+      sxy: this.sxy,
+      errX: this.errX,
+      errY: this.errY,
+      errXY: this.errXY,
+      errMeanX: this.errMeanX,
+      errMeanY: this.errMeanY,
+      rebuilds,
+      cov,
+      corr,
+    });
+  }
+
+  readState(r: StateReader): void {
+    requireLive(this.xs, "RollingCorrelation");
+    requireStateReader(r);
+    const s = readRollingCorr(r, this.window);
+    this.n = s.xs.length;
+    this.xs.set(s.xs);
+    this.ys.set(s.ys);
+    this.pos = s.pos;
+    this.runX = s.runX;
+    this.runY = s.runY;
+    this.lastX = s.lastX;
+    this.lastY = s.lastY;
+    this.kx = s.kx;
+    this.ky = s.ky;
+    this.mx = s.mx;
+    this.my = s.my;
+    this.sxx = s.sxx;
+    this.syy = s.syy;
+    this.sxy = s.sxy;
+    this.errX = s.errX;
+    this.errY = s.errY;
+    this.errXY = s.errXY;
+    this.errMeanX = s.errMeanX;
+    this.errMeanY = s.errMeanY;
+    Object.assign(this.results, { cov: s.cov, corr: s.corr, count: this.n, rebuilds: s.rebuilds });
   }
 
   private clearBudget(): void {

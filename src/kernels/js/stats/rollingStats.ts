@@ -6,7 +6,9 @@
  */
 import type { RollingStatsWindow } from "../../types.js";
 import { ringSum, ringSumSq } from "../common/reduce.js";
-import { requireFinite, requireLive } from "../../validate.js";
+import { requireFinite, requireLive, requireStateReader, requireStateWriter } from "../../validate.js";
+import type { StateReader, StateWriter } from "../../../checkpoint/stateCodec.js";
+import { readRollingStats, writeRollingStats } from "../../state/rollingStatsState.js";
 
 const EPS = 2.220446049250313e-16;
 const TOL = 1.4551915228366852e-11; // 2^-36
@@ -236,11 +238,72 @@ export class JsRollingStats implements RollingStatsWindow {
     this.results.zscore = std > 0 ? (x - this.shift - this.my) / std : NaN;
   }
 
+  writeState(w: StateWriter): void {
+    requireLive(this.ring, "RollingStats");
+    requireStateWriter(w);
+    const res = this.results;
+    writeRollingStats(w, this, {
+      ring: this.ring.subarray(0, this.n),
+      pos: this.pos,
+      run: this.run,
+      total: this.total,
+      ema: res.ema,
+      last: res.last,
+      rebuilds: res.rebuilds,
+      shift: this.shift,
+      my: this.my,
+      m2: this.m2,
+      errM2: this.errM2,
+      errMean: this.errMean,
+      mean: res.mean,
+      std: res.std,
+      zscore: res.zscore,
+      min: res.min,
+      max: res.max,
+      maxHead: this.maxHead,
+      maxQ: dequeOf(this.maxQ, this.maxHead, this.maxLen),
+      minHead: this.minHead,
+      minQ: dequeOf(this.minQ, this.minHead, this.minLen),
+    });
+  }
+
+  readState(r: StateReader): void {
+    requireLive(this.ring, "RollingStats");
+    requireStateReader(r);
+    const s = readRollingStats(r, this);
+    this.ring.set(s.ring);
+    this.n = s.ring.length;
+    this.pos = s.pos;
+    this.run = s.run;
+    this.total = s.total;
+    this.shift = s.shift;
+    this.my = s.my;
+    this.m2 = s.m2;
+    this.errM2 = s.errM2;
+    this.errMean = s.errMean;
+    Object.assign(this.results, { mean: s.mean, std: s.std, zscore: s.zscore, min: s.min, max: s.max, ema: s.ema, last: s.last });
+    this.results.count = this.n;
+    this.results.rebuilds = s.rebuilds;
+    this.maxHead = s.maxHead;
+    this.maxLen = s.maxQ.length;
+    this.minHead = s.minHead;
+    this.minLen = s.minQ.length;
+    for (let i = 0; i < s.maxQ.length; i++) this.maxQ[(s.maxHead + i) % this.window] = s.maxQ[i]!;
+    for (let i = 0; i < s.minQ.length; i++) this.minQ[(s.minHead + i) % this.window] = s.minQ[i]!;
+  }
+
   rank(): number {
     requireLive(this.ring, "RollingStats");
     if (this.n < this.minPeriods) return NaN;
     return percentileRank(this.ring, 0, this.n, this.results.last);
   }
+}
+
+/** The `len` entries of a circular deque from `head`, front first. */
+function dequeOf(q: Int32Array, head: number, len: number): Int32Array {
+  const out = new Int32Array(len);
+  for (let i = 0; i < len; i++) out[i] = q[(head + i) % q.length]!;
+  return out;
 }
 
 /** (count below x + (count equal + 1)/2) / n over values[from, from + n). */

@@ -4,14 +4,46 @@
  */
 import type { WasmModule } from "../../../wasm/module.js";
 import type { F64Input, RollingCorrelationWindow } from "../../types.js";
-import { requireFinite } from "../../validate.js";
+import { requireFinite, requireStateReader, requireStateWriter } from "../../validate.js";
 import { StateBlock } from "../stateBlock.js";
+import { StructView, structLayout } from "../structView.js";
+import type { StateReader, StateWriter } from "../../../checkpoint/stateCodec.js";
+import { ROLLING_CORR_FLOATS as FLOATS, readRollingCorr, writeRollingCorr } from "../../state/rollingCorrState.js";
 import { OUT, type Marshal } from "../marshal.js";
 
 const COV = 0,
   CORR = 1,
   COUNT = 2,
   REBUILDS = 3;
+
+/** The fields of assembly/stats/rollingCorr.ts's RollingCorr, in its order. */
+const F = structLayout({
+  cov: "f64",
+  corr: "f64",
+  count: "f64",
+  rebuilds: "f64",
+  lastX: "f64",
+  lastY: "f64",
+  kx: "f64",
+  ky: "f64",
+  mx: "f64",
+  my: "f64",
+  sxx: "f64",
+  syy: "f64",
+  sxy: "f64",
+  errX: "f64",
+  errY: "f64",
+  errXY: "f64",
+  errMeanX: "f64",
+  errMeanY: "f64",
+  window: "i32",
+  n: "i32",
+  pos: "i32",
+  runX: "i32",
+  runY: "i32",
+  xs: "usize",
+  ys: "usize",
+});
 
 export class WasmRollingCorrelation extends StateBlock implements RollingCorrelationWindow {
   constructor(
@@ -49,6 +81,40 @@ export class WasmRollingCorrelation extends StateBlock implements RollingCorrela
   reset(): void {
     this.requireLive();
     this.mod.exports.rollingCorrReset(this.ptr);
+  }
+
+  /** The layout of rollingCorrState.ts, which the JS twin writes too. */
+  writeState(w: StateWriter): void {
+    this.requireLive();
+    requireStateWriter(w);
+    const v = new StructView(this.mod, this.ptr);
+    const n = v.i32(F.n);
+    const f = {} as Record<(typeof FLOATS)[number], number>;
+    for (const k of FLOATS) f[k] = v.f64(F[k]);
+    writeRollingCorr(w, this.window, {
+      ...f,
+      xs: v.f64s(v.usize(F.xs), n),
+      ys: v.f64s(v.usize(F.ys), n),
+      pos: v.i32(F.pos),
+      runX: v.i32(F.runX),
+      runY: v.i32(F.runY),
+    });
+  }
+
+  readState(r: StateReader): void {
+    this.requireLive();
+    requireStateReader(r);
+    const s = readRollingCorr(r, this.window);
+    const v = new StructView(this.mod, this.ptr);
+    const n = s.xs.length;
+    for (const k of FLOATS) v.setF64(F[k], s[k]);
+    v.f64s(v.usize(F.xs), n).set(s.xs);
+    v.f64s(v.usize(F.ys), n).set(s.ys);
+    v.setF64(F.count, n);
+    v.setI32(F.n, n);
+    v.setI32(F.pos, s.pos);
+    v.setI32(F.runX, s.runX);
+    v.setI32(F.runY, s.runY);
   }
 }
 

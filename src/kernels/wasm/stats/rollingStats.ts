@@ -6,8 +6,16 @@
 import type { WasmModule } from "../../../wasm/module.js";
 import type { RawRollingOutputs } from "../../raw.js";
 import type { F64Input, RollingStatsWindow } from "../../types.js";
-import { requireFinite } from "../../validate.js";
+import { requireFinite, requireStateReader, requireStateWriter } from "../../validate.js";
 import { StateBlock } from "../stateBlock.js";
+import { StructView, structLayout } from "../structView.js";
+import type { StateReader, StateWriter } from "../../../checkpoint/stateCodec.js";
+import {
+  ROLLING_STATS_FLOATS as FLOATS,
+  readRollingStats,
+  writeRollingStats,
+  type RollingStatsConfig,
+} from "../../state/rollingStatsState.js";
 import { OUT, type Marshal } from "../marshal.js";
 
 // Output slots, in the order of the fields of RollingStats.
@@ -20,6 +28,93 @@ const MEAN = 0,
   LAST = 6,
   COUNT = 7,
   REBUILDS = 8;
+
+/** The fields of assembly/stats/rollingStats.ts's RollingStats, in its order. */
+const F = structLayout({
+  mean: "f64",
+  std: "f64",
+  zscore: "f64",
+  min: "f64",
+  max: "f64",
+  ema: "f64",
+  last: "f64",
+  count: "f64",
+  rebuilds: "f64",
+  shift: "f64",
+  my: "f64",
+  m2: "f64",
+  errM2: "f64",
+  errMean: "f64",
+  alpha: "f64",
+  total: "f64",
+  window: "i32",
+  minPeriods: "i32",
+  extrema: "i32",
+  n: "i32",
+  pos: "i32",
+  run: "i32",
+  ring: "usize",
+  minQ: "usize",
+  maxQ: "usize",
+  minHead: "i32",
+  minLen: "i32",
+  maxHead: "i32",
+  maxLen: "i32",
+});
+
+function configAt(v: StructView): RollingStatsConfig {
+  return { window: v.i32(F.window), minPeriods: v.i32(F.minPeriods), alpha: v.f64(F.alpha), extrema: v.i32(F.extrema) !== 0 };
+}
+
+function dequeAt(v: StructView, q: number, head: number, len: number, window: number): Int32Array {
+  const out = new Int32Array(len);
+  for (let i = 0; i < len; i++) out[i] = v.i32At(q + 4 * ((head + i) % window));
+  return out;
+}
+
+/** Writes the state of the RollingStats at `ptr` (rollingStatsState.ts: the layout the JS twin writes too). */
+function writeRollingStatsAt(mod: WasmModule, ptr: number, w: StateWriter): void {
+  const v = new StructView(mod, ptr);
+  const c = configAt(v);
+  const f = {} as Record<(typeof FLOATS)[number], number>;
+  for (const k of FLOATS) f[k] = v.f64(F[k]);
+  const maxHead = v.i32(F.maxHead),
+    minHead = v.i32(F.minHead);
+  writeRollingStats(w, c, {
+    ...f,
+    ring: v.f64s(v.usize(F.ring), v.i32(F.n)),
+    pos: v.i32(F.pos),
+    run: v.i32(F.run),
+    maxHead,
+    maxQ: dequeAt(v, v.usize(F.maxQ), maxHead, v.i32(F.maxLen), c.window),
+    minHead,
+    minQ: dequeAt(v, v.usize(F.minQ), minHead, v.i32(F.minLen), c.window),
+  });
+}
+
+/** Restores what writeRollingStatsAt (or the JS twin) wrote into the RollingStats at `ptr`; a CheckpointError when it does not fit. */
+function readRollingStatsAt(mod: WasmModule, ptr: number, r: StateReader): void {
+  const v = new StructView(mod, ptr);
+  const c = configAt(v);
+  const s = readRollingStats(r, c);
+  for (const k of FLOATS) v.setF64(F[k], s[k]);
+  const n = s.ring.length;
+  v.f64s(v.usize(F.ring), n).set(s.ring);
+  v.setF64(F.count, n);
+  v.setI32(F.n, n);
+  v.setI32(F.pos, s.pos);
+  v.setI32(F.run, s.run);
+  setDeque(v, F.maxQ, F.maxHead, F.maxLen, s.maxHead, s.maxQ, c.window);
+  setDeque(v, F.minQ, F.minHead, F.minLen, s.minHead, s.minQ, c.window);
+}
+
+/** A deque's fields and slots from its positions, front first, starting at `head`. */
+function setDeque(v: StructView, q: number, headField: number, lenField: number, head: number, deque: Int32Array, window: number): void {
+  const at = v.usize(q);
+  v.setI32(headField, head);
+  v.setI32(lenField, deque.length);
+  for (let i = 0; i < deque.length; i++) v.setI32At(at + 4 * ((head + i) % window), deque[i]!);
+}
 
 export class WasmRollingStats extends StateBlock implements RollingStatsWindow {
   private readonly pushFn: (p: number, x: number) => void;
@@ -72,6 +167,18 @@ export class WasmRollingStats extends StateBlock implements RollingStatsWindow {
 
   get isStable(): boolean {
     return this.count === this.window;
+  }
+
+  writeState(w: StateWriter): void {
+    this.requireLive();
+    requireStateWriter(w);
+    writeRollingStatsAt(this.mod, this.ptr, w);
+  }
+
+  readState(r: StateReader): void {
+    this.requireLive();
+    requireStateReader(r);
+    readRollingStatsAt(this.mod, this.ptr, r);
   }
 
   rank(): number {

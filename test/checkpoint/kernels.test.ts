@@ -1,0 +1,226 @@
+/**
+ * Checkpoints of the kernels' streaming objects (writeState/readState, src/checkpoint/stateCodec.ts)
+ * on every backend and across backends: feed a stream, cut at N (drawn by fast-check, 0 and the
+ * end included), write the state, read it into a fresh object — of the same backend or another —
+ * and continue both with the rest: every output must stay bit-identical (Object.is) after every
+ * event, and the restored object must write the same bytes back. Then the refusals: a truncated
+ * part at every length, a wrong tag, another configuration and corrupted bytes are a
+ * CheckpointError and nothing else, and corrupted bytes that happen to parse leave an object that
+ * still runs without a crash.
+ */
+import { describe, expect, test } from "vitest";
+import fc from "fast-check";
+import { CheckpointError, type Kernels } from "../../src/index.js";
+import { StateReader, StateWriter } from "../../src/checkpoint/stateCodec.js";
+import type { Checkpointable } from "../../src/kernels/types.js";
+import { backends } from "../support/backends.js";
+import { expectIdentical } from "../support/close.js";
+
+type Disposable = Checkpointable & { dispose(): void };
+
+/** A kind of object, its stream, and what it outputs after each event. */
+interface Subject<T extends Disposable, E> {
+  readonly make: (k: Kernels) => T;
+  readonly feed: (o: T, e: E) => void;
+  readonly outputs: (o: T) => number[];
+}
+
+const pairs: [Kernels, Kernels][] = backends.flatMap((a) => backends.map((b) => [a, b] as [Kernels, Kernels]));
+const pairName = ([a, b]: [Kernels, Kernels]): string => `${a.backend} → ${b.backend}`;
+
+function checkpoint(o: Checkpointable): Uint8Array {
+  const w = new StateWriter();
+  o.writeState(w);
+  return w.finish();
+}
+
+function restore<T extends Checkpointable>(o: T, bytes: Uint8Array): T {
+  const r = new StateReader(bytes);
+  o.readState(r);
+  r.end();
+  return o;
+}
+
+/**
+ * Feeds events[0, cut) to an object on `from`, restores its checkpoint into a fresh object on
+ * `to`, then feeds both the rest and compares every output after every event.
+ */
+function expectContinuation<T extends Disposable, E>(
+  s: Subject<T, E>,
+  from: Kernels,
+  to: Kernels,
+  events: readonly E[],
+  cut: number,
+): void {
+  const a = s.make(from);
+  for (let i = 0; i < cut; i++) s.feed(a, events[i]!);
+  const bytes = checkpoint(a);
+  const b = restore(s.make(to), bytes);
+  expect(checkpoint(b), "the restored object writes the same checkpoint").toEqual(bytes);
+  expectIdentical(s.outputs(b), s.outputs(a), `outputs right after the restore at ${cut}`);
+  for (let i = cut; i < events.length; i++) {
+    s.feed(a, events[i]!);
+    s.feed(b, events[i]!);
+    expectIdentical(s.outputs(b), s.outputs(a), `outputs after event ${i} (cut at ${cut})`);
+  }
+  a.dispose();
+  b.dispose();
+}
+
+/** Any exception other than a CheckpointError fails; returns whether the bytes were accepted. */
+function readsOrRefuses<T extends Checkpointable>(o: T, bytes: Uint8Array): boolean {
+  try {
+    restore(o, bytes);
+    return true;
+  } catch (e) {
+    if (!(e instanceof CheckpointError)) throw e;
+    return false;
+  }
+}
+
+/**
+ * Refusals for the checkpoint `bytes` of an object made by `make`: every truncation, a wrong tag,
+ * and (after each refusal) a fresh object restored from the good bytes still continues.
+ */
+function expectRefusals<T extends Disposable>(make: () => T, bytes: Uint8Array, other: readonly (() => T)[]): void {
+  for (let n = 0; n < bytes.length; n++) {
+    const o = make();
+    expect(() => restore(o, bytes.subarray(0, n)), `truncated to ${n} of ${bytes.length} bytes`).toThrow(CheckpointError);
+    o.dispose();
+  }
+  const wrongTag = bytes.slice();
+  wrongTag[0] = wrongTag[0]! ^ 0x20;
+  const o = make();
+  expect(() => restore(o, wrongTag), "a wrong tag").toThrow(/expected part/);
+  o.dispose();
+  const longer = new Uint8Array(bytes.length + 1);
+  longer.set(bytes);
+  const p = make();
+  expect(() => restore(p, longer), "a byte left over").toThrow(CheckpointError);
+  p.dispose();
+  for (const [i, makeOther] of other.entries()) {
+    const q = makeOther();
+    expect(() => restore(q, bytes), `another configuration (${i})`).toThrow(CheckpointError);
+    q.dispose();
+  }
+  const good = restore(make(), bytes);
+  expect(checkpoint(good), "a fresh object restores the good bytes").toEqual(bytes);
+  good.dispose();
+}
+
+/**
+ * Corrupted checkpoints (random bytes overwritten): a CheckpointError, or accepted — and then the
+ * object runs `events` without any exception (no read outside its memory on WASM).
+ */
+function expectCorruptionSafe<T extends Disposable, E>(s: Subject<T, E>, k: Kernels, bytes: Uint8Array, events: readonly E[]): void {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.nat(bytes.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), (edits) => {
+      const bad = bytes.slice();
+      for (const [at, v] of edits) bad[at] = v;
+      const o = s.make(k);
+      if (readsOrRefuses(o, bad)) for (const e of events) s.feed(o, e);
+      o.dispose();
+    }),
+    { numRuns: 150 },
+  );
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 200 }), (random) => {
+      const o = s.make(k);
+      expect(() => restore(o, random), "random bytes").toThrow(CheckpointError);
+      o.dispose();
+    }),
+    { numRuns: 100 },
+  );
+}
+
+// ---- streams ----
+
+/** Finite values with the extremes (±max, subnormals, −0) and runs of repeats (the constant-window path). */
+const value = fc.oneof(
+  { weight: 4, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }) },
+  { weight: 1, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }) },
+  { weight: 2, arbitrary: fc.constantFrom(0, -0, 1, 60_000.01, 60_000.02, 5e-324, 1.7976931348623157e308) },
+);
+const values = fc.array(value, { maxLength: 40 }).chain((xs) => fc.tuple(fc.constant(xs), fc.nat(xs.length)));
+
+interface StatsCase {
+  window: number;
+  minPeriods: number;
+  extrema: boolean;
+}
+const statsCase = fc
+  .integer({ min: 1, max: 8 })
+  .chain((window) => fc.record({ window: fc.constant(window), minPeriods: fc.integer({ min: 1, max: window }), extrema: fc.boolean() }));
+
+const statsSubject = (c: StatsCase): Subject<ReturnType<Kernels["rollingStats"]>, number> => ({
+  make: (k) => k.rollingStats(c.window, { minPeriods: c.minPeriods, extrema: c.extrema }),
+  feed: (o, x) => o.push(x),
+  outputs: (o) => [o.mean, o.std, o.zscore, o.min, o.max, o.ema, o.last, o.count, Number(o.isStable), o.rank()],
+});
+
+const corrSubject = (window: number): Subject<ReturnType<Kernels["rollingCorrelation"]>, [number, number]> => ({
+  make: (k) => k.rollingCorrelation(window),
+  feed: (o, [x, y]) => o.push(x, y),
+  outputs: (o) => [o.cov, o.corr, o.count, Number(o.isStable)],
+});
+
+describe("RollingStatsWindow checkpoints", () => {
+  test.each(pairs.map((p) => [pairName(p), p] as const))("%s: continues bit-identically from any cut", (_, [from, to]) => {
+    fc.assert(
+      fc.property(statsCase, values, (c, [xs, cut]) => expectContinuation(statsSubject(c), from, to, xs, cut)),
+      { numRuns: 120 },
+    );
+  });
+
+  test.each(backends.map((k) => [k.backend, k] as const))("%s: refusals (truncation, tag, configuration, corruption)", (_, k) => {
+    const c: StatsCase = { window: 5, minPeriods: 3, extrema: true };
+    const s = statsSubject(c);
+    const o = s.make(k);
+    for (const x of [3, 1, 4, 1, 5, 9, 2, 6]) o.push(x); // wrapped, with a rebuild-free history and deques in use
+    const bytes = checkpoint(o);
+    o.dispose();
+    expectRefusals(() => s.make(k), bytes, [
+      () => k.rollingStats(4, { minPeriods: 3 }),
+      () => k.rollingStats(5, { minPeriods: 2 }),
+      () => k.rollingStats(5, { minPeriods: 3, extrema: false }),
+      () => k.rollingStats(5, { minPeriods: 3, alpha: 0.5 }),
+    ]);
+    expectCorruptionSafe(s, k, bytes, [7, -1e300, 1e300, 0, 0, 0, 2, 8]);
+  });
+});
+
+describe("RollingCorrelationWindow checkpoints", () => {
+  const pairsOfValues = fc
+    .array(fc.tuple(value, value), { maxLength: 40 })
+    .chain((xs) => fc.tuple(fc.constant(xs), fc.nat(xs.length), fc.integer({ min: 1, max: 8 })));
+
+  test.each(pairs.map((p) => [pairName(p), p] as const))("%s: continues bit-identically from any cut", (_, [from, to]) => {
+    fc.assert(
+      fc.property(pairsOfValues, ([xs, cut, window]) => expectContinuation(corrSubject(window), from, to, xs, cut)),
+      { numRuns: 120 },
+    );
+  });
+
+  test.each(backends.map((k) => [k.backend, k] as const))("%s: refusals (truncation, tag, configuration, corruption)", (_, k) => {
+    const s = corrSubject(4);
+    const o = s.make(k);
+    for (const [x, y] of [
+      [1, 2],
+      [2, 1],
+      [3, 5],
+      [4, 4],
+      [5, 0],
+      [6, 1],
+    ] as const)
+      o.push(x, y);
+    const bytes = checkpoint(o);
+    o.dispose();
+    expectRefusals(() => s.make(k), bytes, [() => k.rollingCorrelation(3), () => k.rollingCorrelation(5)]);
+    expectCorruptionSafe(s, k, bytes, [
+      [1, 1],
+      [1e300, -1e300],
+      [0, 0],
+      [2, 3],
+    ]);
+  });
+});
