@@ -453,6 +453,7 @@ const rollingCorrelation: Streaming<RollingCorrelationWindow> = {
 };
 const volumeMembers: Members<VolumeDeltaWindow> = {
   ...windowMembers,
+  ...stateMembers,
   push: (w) => w.push(1, true, 1),
   advance: (w) => w.advance(2),
   buyVolume: (w) => w.buyVolume,
@@ -473,12 +474,12 @@ const volumeMethods: Streaming<VolumeDeltaWindow>["methods"] = {
 };
 const countVolume: Streaming<VolumeDeltaWindow> = {
   make: (k) => k.volumeDeltaWindow({ count: 3 }),
-  methods: volumeMethods,
+  methods: { ...volumeMethods, ...stateMethods((k) => k.volumeDeltaWindow({ count: 3 })) },
   members: volumeMembers,
 };
 const timeVolume: Streaming<VolumeDeltaWindow> = {
   make: (k) => k.volumeDeltaWindow({ spanMs: 1000 }),
-  methods: volumeMethods,
+  methods: { ...volumeMethods, ...stateMethods((k) => k.volumeDeltaWindow({ spanMs: 1000 })) },
   members: volumeMembers,
 };
 const orderFlow: Streaming<OrderFlowWindow> = {
@@ -493,9 +494,11 @@ const orderFlow: Streaming<OrderFlowWindow> = {
       ],
       args: [10, 1, 11, 2],
     },
+    ...stateMethods((k) => k.orderFlowWindow(3)),
   },
   members: {
     ...windowMembers,
+    ...stateMembers,
     window: null,
     push: (w) => w.push(10, 1, 11, 2),
     last: (w) => w.last,
