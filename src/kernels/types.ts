@@ -200,7 +200,7 @@ export interface ConfluenceCoreOptions {
  * and the score computed from them by one more (assembly/confluence/core.ts has every
  * formula). Results are read from `output(slot)` with the slots of coreLayout.ts.
  */
-export interface ConfluenceCore {
+export interface ConfluenceCore extends Checkpointable {
   /**
    * 4·N values the caller fills before book(): bid prices, bid quantities, ask prices,
    * ask quantities, best level first. (A view of kernel memory on the WASM backend:

@@ -520,6 +520,7 @@ const coreMembers: Members<ConfluenceCore> = {
   output: (c) => c.output(O.SCORE),
   snapshot: (c) => c.snapshot(new Float64Array(O.OUTPUTS)),
   reset: (c) => c.reset(),
+  ...stateMembers,
 };
 const checkedCore: Streaming<ConfluenceCore> = {
   make: (k) => k.confluenceCore(coreOptions()),
@@ -560,6 +561,7 @@ const checkedCore: Streaming<ConfluenceCore> = {
     compute: { params: [["now", "number"]], args: [2] },
     output: { params: [["slot", "number"]], args: [O.SCORE] },
     snapshot: { params: [["snapshot out", "snapshotOut"]], args: [new Float64Array(O.OUTPUTS)] },
+    ...stateMethods((k) => k.confluenceCore(coreOptions())),
   },
   members: coreMembers,
 };

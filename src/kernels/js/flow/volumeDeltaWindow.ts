@@ -17,7 +17,8 @@ const OUT_OF_ORDER = 3,
 export class JsVolumeDeltaWindow implements VolumeDeltaWindow {
   /** The results, read unchecked by the owners of internal windows (see JsRollingStats.results). */
   readonly results = { buyVolume: 0, sellVolume: 0, delta: 0, imbalance: NaN, count: 0 };
-  private lastTime = -Infinity;
+  /** Time of the latest trade or clock move (−Infinity before any), read unchecked by the confluence core (its last trade's). */
+  lastTime = -Infinity;
   private firstTime = -Infinity;
   private readonly buyAcc = new NeumaierSum();
   private readonly sellAcc = new NeumaierSum();

@@ -61,7 +61,7 @@ const F = structLayout({
 });
 
 /** Writes the state of the window at `ptr` (ofiWindowState.ts: the layout the JS twin writes too). */
-function writeOfiWindowAt(mod: WasmModule, ptr: number, w: StateWriter): void {
+export function writeOfiWindowAt(mod: WasmModule, ptr: number, w: StateWriter): void {
   const v = new StructView(mod, ptr);
   const f = v.floats(FLOATS, F);
   writeOfiWindow(w, v.i32(F.window), {
@@ -74,7 +74,7 @@ function writeOfiWindowAt(mod: WasmModule, ptr: number, w: StateWriter): void {
 }
 
 /** Restores what writeOfiWindowAt (or the JS twin) wrote into the window at `ptr`; a CheckpointError when it does not fit. */
-function readOfiWindowAt(mod: WasmModule, ptr: number, r: StateReader): void {
+export function readOfiWindowAt(mod: WasmModule, ptr: number, r: StateReader): void {
   const v = new StructView(mod, ptr);
   const s = readOfiWindow(r, v.i32(F.window));
   const n = s.ring.length;

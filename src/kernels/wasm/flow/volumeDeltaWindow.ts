@@ -52,7 +52,7 @@ const F = structLayout({
 });
 
 /** Writes the state of the window at `ptr` (volumeWindowState.ts: the layout the JS twin writes too). */
-function writeVolumeWindowAt(mod: WasmModule, ptr: number, w: StateWriter): void {
+export function writeVolumeWindowAt(mod: WasmModule, ptr: number, w: StateWriter): void {
   const v = new StructView(mod, ptr);
   const capacity = v.i32(F.capacity),
     head = v.i32(F.head),
@@ -80,8 +80,13 @@ function writeVolumeWindowAt(mod: WasmModule, ptr: number, w: StateWriter): void
   });
 }
 
+/** The time of the latest trade or clock move of the window at `ptr` (−Infinity before any). */
+export function volumeWindowLastTime(mod: WasmModule, ptr: number): number {
+  return new StructView(mod, ptr).f64(F.lastTime);
+}
+
 /** Restores what writeVolumeWindowAt (or the JS twin) wrote into the window at `ptr`; a CheckpointError when it does not fit. */
-function readVolumeWindowAt(mod: WasmModule, ptr: number, r: StateReader): void {
+export function readVolumeWindowAt(mod: WasmModule, ptr: number, r: StateReader): void {
   const v = new StructView(mod, ptr);
   const capacity = v.i32(F.capacity);
   const s = readVolumeWindow(r, capacity, v.f64(F.span));

@@ -73,7 +73,7 @@ function dequeAt(v: StructView, q: number, head: number, len: number, window: nu
 }
 
 /** Writes the state of the RollingStats at `ptr` (rollingStatsState.ts: the layout the JS twin writes too). */
-function writeRollingStatsAt(mod: WasmModule, ptr: number, w: StateWriter): void {
+export function writeRollingStatsAt(mod: WasmModule, ptr: number, w: StateWriter): void {
   const v = new StructView(mod, ptr);
   const c = configAt(v);
   const f = v.floats(FLOATS, F);
@@ -92,7 +92,7 @@ function writeRollingStatsAt(mod: WasmModule, ptr: number, w: StateWriter): void
 }
 
 /** Restores what writeRollingStatsAt (or the JS twin) wrote into the RollingStats at `ptr`; a CheckpointError when it does not fit. */
-function readRollingStatsAt(mod: WasmModule, ptr: number, r: StateReader): void {
+export function readRollingStatsAt(mod: WasmModule, ptr: number, r: StateReader): void {
   const v = new StructView(mod, ptr);
   const c = configAt(v);
   const s = readRollingStats(r, c);
