@@ -16,6 +16,7 @@
  */
 import { calibratedConfidence } from "./calibration.js";
 import { DisposedError, WarmupError } from "../errors.js";
+import type { StateReader, StateWriter } from "../checkpoint/stateCodec.js";
 import type { StreamingComponent } from "../streamingComponent.js";
 import type { ConfluenceCore, Kernels } from "../kernels/types.js";
 import type { OrderBook } from "../book/orderBook.js";
@@ -168,6 +169,11 @@ export interface QuoteInput {
 /** [price, quantity] levels, best first (the ccxt order-book shape). */
 export type Levels = ReadonlyArray<readonly [number, number]>;
 
+/** What the last compute left (the analyzer's checkpoint): none since construction or reset, a warm-up, a score. */
+const IDLE = 0,
+  WARMING = 1,
+  SCORED = 2;
+
 export class ConfluenceAnalyzer implements StreamingComponent<ConfluenceUpdate> {
   readonly config: ConfluenceConfig;
   private readonly core: ConfluenceCore;
@@ -275,16 +281,27 @@ export class ConfluenceAnalyzer implements StreamingComponent<ConfluenceUpdate> 
     this.requireLive();
     const c = this.core;
     if (!c.compute(now)) {
-      this.needs = { trades: c.output(O.NEED_TRADES), quotes: c.output(O.NEED_QUOTES), books: c.output(O.NEED_BOOKS) };
+      this.needs = this.warmupNeeds();
       this.last = null;
       return null;
     }
     this.needs = READY;
+    this.last = this.update(now);
+    return this.last;
+  }
+
+  /** What the core's last compute said is missing. */
+  private warmupNeeds(): WarmupNeeds {
+    const c = this.core;
+    return { trades: c.output(O.NEED_TRADES), quotes: c.output(O.NEED_QUOTES), books: c.output(O.NEED_BOOKS) };
+  }
+
+  /** The update of the core's output slots at `now`. */
+  private update(now: number): ConfluenceUpdate {
     // a plain array: a small on-heap allocation (a Float64Array would need its own backing store)
     const out = new Array<number>(O.OUTPUTS);
-    c.snapshot(out);
-    this.last = new CoreUpdate(now, out, this.config);
-    return this.last;
+    this.core.snapshot(out);
+    return new CoreUpdate(now, out, this.config);
   }
 
   /**
@@ -349,6 +366,35 @@ export class ConfluenceAnalyzer implements StreamingComponent<ConfluenceUpdate> 
       throw new WarmupError("ConfluenceAnalyzer", `${n.trades} trades, ${n.quotes} quotes, ${n.books} books (call compute() first)`);
     }
     return this.last;
+  }
+
+  /**
+   * Appends the analyzer's state (a checkpoint part, src/checkpoint/stateCodec.ts): whether the
+   * last compute scored, was still warming up, or none came since construction or reset, the
+   * time of the last update, then the core's part (kernels/state/coreCheckpointHead.ts). The
+   * update itself and what is still needed are the core's output slots, restored with it.
+   */
+  writeState(w: StateWriter): void {
+    this.requireLive();
+    w.tag("ANLZ");
+    w.u8(this.last ? SCORED : this.needs === READY ? IDLE : WARMING);
+    w.f64(this.last ? this.last.time : Number.NaN);
+    this.core.writeState(w);
+  }
+
+  /**
+   * Restores what writeState wrote into this analyzer, freshly constructed with the same
+   * configuration: a CheckpointError when the bytes do not fit (the analyzer is then to be discarded).
+   */
+  readState(r: StateReader): void {
+    this.requireLive();
+    r.tag("ANLZ");
+    const phase = r.u8();
+    if (phase > SCORED) throw r.fail(`an analyzer phase of ${phase}: expected 0 to ${SCORED}`);
+    const time = r.f64();
+    this.core.readState(r);
+    this.needs = phase === WARMING ? this.warmupNeeds() : READY;
+    this.last = phase === SCORED ? this.update(time) : null;
   }
 
   reset(): void {

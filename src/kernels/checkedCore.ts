@@ -9,6 +9,8 @@
 import { ArgumentTypeError, InvalidParameterError, InvalidValueError, LengthMismatchError, OutOfOrderError } from "../errors.js";
 import * as O from "./coreLayout.js";
 import type { ConfluenceCore } from "./types.js";
+import type { RawConfluenceCore } from "./raw.js";
+import type { StateReader, StateWriter } from "../checkpoint/stateCodec.js";
 import type { OrderBook } from "../book/orderBook.js";
 import { bookFromTop } from "./bookFromTop.js";
 import { kindOf, requireBoolean, requireFinite, requireNumber } from "./validate.js";
@@ -36,7 +38,7 @@ export class CheckedConfluenceCore implements ConfluenceCore {
   private lastTradeTime = -Infinity;
 
   constructor(
-    private readonly core: ConfluenceCore,
+    private readonly core: RawConfluenceCore,
     private readonly depth: number,
   ) {}
 
@@ -118,6 +120,16 @@ export class CheckedConfluenceCore implements ConfluenceCore {
       throw new ArgumentTypeError("snapshot out", kindOf(out), "a Float64Array or an array");
     if (out.length < O.OUTPUTS) throw new LengthMismatchError("snapshot out", O.OUTPUTS, out.length);
     this.core.snapshot(out);
+  }
+
+  /** The core's state: the same part as a trusted core's (the time order of trades is the core's own last trade time). */
+  writeState(w: StateWriter): void {
+    this.core.writeState(w);
+  }
+
+  readState(r: StateReader): void {
+    this.core.readState(r);
+    this.lastTradeTime = this.core.lastTradeTime;
   }
 
   reset(): void {

@@ -33,6 +33,12 @@ export interface RawRollingOutputs {
   rank: F64Input | null;
 }
 
+/** A backend's confluence core: the public interface, and what the checked layer takes back from a restored core. */
+export interface RawConfluenceCore extends ConfluenceCore {
+  /** Time of the latest trade (−Infinity before any and after reset), restored with the core's state. */
+  readonly lastTradeTime: number;
+}
+
 export interface RawKernels {
   readonly backend: Backend;
   readonly memoryBytes: number;
@@ -63,7 +69,7 @@ export interface RawKernels {
   volumeDeltaWindow(capacity: number, span: number): VolumeDeltaWindow;
   orderFlowWindow(window: number): OrderFlowWindow;
   /** Options already validated; events are validated by the checked wrapper. */
-  confluenceCore(options: ConfluenceCoreOptions): ConfluenceCore;
+  confluenceCore(options: ConfluenceCoreOptions): RawConfluenceCore;
   /** An empty L2 book (options already resolved): the JS heap's src/book/l2Book.ts, or its twin in linear memory. */
   orderBook(options: Required<L2BookOptions>): OrderBook;
   /** A capture decoder declining lines longer than `maxLineBytes` (already checked). */

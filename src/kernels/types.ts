@@ -139,7 +139,7 @@ export interface RollingCorrelationWindow extends StreamingWindow, Checkpointabl
 export type VolumeWindowOptions = { readonly count: number } | { readonly spanMs: number; readonly capacity?: number };
 
 /** Volume delta over the last N trades or the trades of the last span of time. */
-export interface VolumeDeltaWindow extends StreamingWindow {
+export interface VolumeDeltaWindow extends StreamingWindow, Checkpointable {
   /** Adds a trade; `time` (ms) must not go backwards. */
   push(qty: number, buyerInitiated: boolean, time: number): void;
   /** Moves the clock forward without a trade so a time window forgets old trades. */
@@ -151,7 +151,7 @@ export interface VolumeDeltaWindow extends StreamingWindow {
 }
 
 /** Streaming order-flow imbalance: e per quote and its rolling sum over `window` e values. */
-export interface OrderFlowWindow extends StreamingWindow {
+export interface OrderFlowWindow extends StreamingWindow, Checkpointable {
   readonly window: number;
   push(bidPx: number, bidQty: number, askPx: number, askQty: number): void;
   /** e of the latest quote against the one before (NaN after the first quote). */
@@ -200,7 +200,7 @@ export interface ConfluenceCoreOptions {
  * and the score computed from them by one more (assembly/confluence/core.ts has every
  * formula). Results are read from `output(slot)` with the slots of coreLayout.ts.
  */
-export interface ConfluenceCore {
+export interface ConfluenceCore extends Checkpointable {
   /**
    * 4·N values the caller fills before book(): bid prices, bid quantities, ask prices,
    * ask quantities, best level first. (A view of kernel memory on the WASM backend:

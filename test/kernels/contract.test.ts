@@ -453,6 +453,7 @@ const rollingCorrelation: Streaming<RollingCorrelationWindow> = {
 };
 const volumeMembers: Members<VolumeDeltaWindow> = {
   ...windowMembers,
+  ...stateMembers,
   push: (w) => w.push(1, true, 1),
   advance: (w) => w.advance(2),
   buyVolume: (w) => w.buyVolume,
@@ -473,12 +474,12 @@ const volumeMethods: Streaming<VolumeDeltaWindow>["methods"] = {
 };
 const countVolume: Streaming<VolumeDeltaWindow> = {
   make: (k) => k.volumeDeltaWindow({ count: 3 }),
-  methods: volumeMethods,
+  methods: { ...volumeMethods, ...stateMethods((k) => k.volumeDeltaWindow({ count: 3 })) },
   members: volumeMembers,
 };
 const timeVolume: Streaming<VolumeDeltaWindow> = {
   make: (k) => k.volumeDeltaWindow({ spanMs: 1000 }),
-  methods: volumeMethods,
+  methods: { ...volumeMethods, ...stateMethods((k) => k.volumeDeltaWindow({ spanMs: 1000 })) },
   members: volumeMembers,
 };
 const orderFlow: Streaming<OrderFlowWindow> = {
@@ -493,9 +494,11 @@ const orderFlow: Streaming<OrderFlowWindow> = {
       ],
       args: [10, 1, 11, 2],
     },
+    ...stateMethods((k) => k.orderFlowWindow(3)),
   },
   members: {
     ...windowMembers,
+    ...stateMembers,
     window: null,
     push: (w) => w.push(10, 1, 11, 2),
     last: (w) => w.last,
@@ -517,6 +520,7 @@ const coreMembers: Members<ConfluenceCore> = {
   output: (c) => c.output(O.SCORE),
   snapshot: (c) => c.snapshot(new Float64Array(O.OUTPUTS)),
   reset: (c) => c.reset(),
+  ...stateMembers,
 };
 const checkedCore: Streaming<ConfluenceCore> = {
   make: (k) => k.confluenceCore(coreOptions()),
@@ -557,6 +561,7 @@ const checkedCore: Streaming<ConfluenceCore> = {
     compute: { params: [["now", "number"]], args: [2] },
     output: { params: [["slot", "number"]], args: [O.SCORE] },
     snapshot: { params: [["snapshot out", "snapshotOut"]], args: [new Float64Array(O.OUTPUTS)] },
+    ...stateMethods((k) => k.confluenceCore(coreOptions())),
   },
   members: coreMembers,
 };

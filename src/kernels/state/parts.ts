@@ -39,3 +39,14 @@ export function readFloats<K extends string>(r: StateReader, keys: readonly K[])
   for (const k of keys) out[k] = r.f64();
   return out;
 }
+
+/** A Neumaier-compensated sum's state (common/neumaier.ts): sum, compensation and the error budget since the last rebuild. */
+export interface NeumaierState {
+  sum: number;
+  comp: number;
+  ops: number;
+  mass: number;
+}
+
+/** NeumaierState's fields in the order written, which is also the order of the four f64 in linear memory. */
+export const NEUMAIER_FIELDS = ["sum", "comp", "ops", "mass"] as const;

@@ -7,6 +7,8 @@
  */
 import { DisposedError } from "../../errors.js";
 import type { WasmModule } from "../../wasm/module.js";
+import type { StateReader, StateWriter } from "../../checkpoint/stateCodec.js";
+import { requireStateReader, requireStateWriter } from "../validate.js";
 
 const registries = new WeakMap<WasmModule, FinalizationRegistry<number>>();
 
@@ -41,6 +43,20 @@ export abstract class StateBlock {
   protected read(slot: number): number {
     if (!this.live) throw new DisposedError(this.what);
     return this.mod.f64[this.base + slot]!;
+  }
+
+  /** writeState of a block whose state `write` takes from linear memory (a checkpoint part). */
+  protected writeBlock(w: StateWriter, write: (mod: WasmModule, ptr: number, w: StateWriter) => void): void {
+    this.requireLive();
+    requireStateWriter(w);
+    write(this.mod, this.ptr, w);
+  }
+
+  /** readState of a block whose state `read` puts back into linear memory. */
+  protected readBlock(r: StateReader, read: (mod: WasmModule, ptr: number, r: StateReader) => void): void {
+    this.requireLive();
+    requireStateReader(r);
+    read(this.mod, this.ptr, r);
   }
 
   /** The block's address, for the batch kernels that drive it. */

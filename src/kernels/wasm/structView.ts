@@ -6,6 +6,7 @@
  * and usize 4 on wasm32) — so the field list must copy the class's, name for name.
  */
 import type { WasmModule } from "../../wasm/module.js";
+import { NEUMAIER_FIELDS, type NeumaierState } from "../state/parts.js";
 
 export type FieldType = "f64" | "i32" | "usize";
 
@@ -52,6 +53,23 @@ export class StructView {
   usize(offset: number): number {
     return this.view.getUint32(this.ptr + offset, true);
   }
+  /** The Neumaier sum whose four f64 start at field `offset` (assembly/common/neumaier.ts). */
+  neumaier(offset: number): NeumaierState {
+    const [sum, comp, ops, mass] = NEUMAIER_FIELDS.map((_, i) => this.f64(offset + 8 * i)) as [number, number, number, number];
+    return { sum, comp, ops, mass };
+  }
+  setNeumaier(offset: number, s: NeumaierState): void {
+    for (const [i, k] of NEUMAIER_FIELDS.entries()) this.setF64(offset + 8 * i, s[k]);
+  }
+  /** The f64 fields `keys`, at their offsets in `layout`. */
+  floats<K extends string>(keys: readonly K[], layout: Readonly<Record<K, number>>): Record<K, number> {
+    const out = {} as Record<K, number>;
+    for (const k of keys) out[k] = this.f64(layout[k]);
+    return out;
+  }
+  setFloats<K extends string>(keys: readonly K[], layout: Readonly<Record<K, number>>, s: Readonly<Record<K, number>>): void {
+    for (const k of keys) this.setF64(layout[k], s[k]);
+  }
   /** A view of `n` f64 at byte address `at` (the module's f64 array: no copy). */
   f64s(at: number, n: number): Float64Array {
     return this.mod.f64.subarray(at >>> 3, (at >>> 3) + n);
@@ -63,10 +81,8 @@ export class StructView {
   setI32At(at: number, x: number): void {
     this.view.setInt32(at, x, true);
   }
-  u8At(at: number): number {
-    return this.view.getUint8(at);
-  }
-  setU8At(at: number, x: number): void {
-    this.view.setUint8(at, x);
+  /** A view of `n` bytes at byte address `at`. */
+  u8s(at: number, n: number): Uint8Array {
+    return this.mod.u8.subarray(at, at + n);
   }
 }

@@ -6,7 +6,9 @@
 import type { OrderFlowWindow } from "../../types.js";
 import { checkResult, finiteness, valid } from "../common/check.js";
 import { NeumaierSum } from "../common/neumaier.js";
-import { checkQuote, requireLive } from "../../validate.js";
+import { checkQuote, requireLive, requireStateReader, requireStateWriter } from "../../validate.js";
+import type { StateReader, StateWriter } from "../../../checkpoint/stateCodec.js";
+import { readOfiWindow, writeOfiWindow } from "../../state/ofiWindowState.js";
 
 function ofiStep(pb0: number, qb0: number, pa0: number, qa0: number, pb: number, qb: number, pa: number, qa: number): number {
   const t1 = pb >= pb0 ? qb : 0;
@@ -110,6 +112,43 @@ export class JsOrderFlowWindow implements OrderFlowWindow {
 
   dispose(): void {
     this.ring = null;
+  }
+
+  writeState(w: StateWriter): void {
+    requireLive(this.ring, "OrderFlowWindow");
+    requireStateWriter(w);
+    const { last, sum, absSum } = this.results;
+    writeOfiWindow(w, this.window, {
+      ring: this.ring.subarray(0, this.n),
+      pos: this.pos,
+      quotes: this.quotes,
+      pb: this.pb,
+      qb: this.qb,
+      pa: this.pa,
+      qa: this.qa,
+      last,
+      sum,
+      absSum,
+      acc: this.acc,
+      absAcc: this.absAcc,
+    });
+  }
+
+  readState(r: StateReader): void {
+    requireLive(this.ring, "OrderFlowWindow");
+    requireStateReader(r);
+    const s = readOfiWindow(r, this.window);
+    this.ring.set(s.ring);
+    this.n = s.ring.length;
+    this.pos = s.pos;
+    this.quotes = s.quotes;
+    this.pb = s.pb;
+    this.qb = s.qb;
+    this.pa = s.pa;
+    this.qa = s.qa;
+    Object.assign(this.acc, s.acc);
+    Object.assign(this.absAcc, s.absAcc);
+    Object.assign(this.results, { last: s.last, sum: s.sum, absSum: s.absSum, count: this.n });
   }
 
   /** Pushes one best quote (validated by the caller or by pushChecked). */

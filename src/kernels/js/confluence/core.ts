@@ -5,10 +5,13 @@
  * Disposed like the WASM core: every later call throws DisposedError, and dispose() again
  * does nothing.
  */
-import type { ConfluenceCore, ConfluenceCoreOptions } from "../../types.js";
+import type { ConfluenceCoreOptions } from "../../types.js";
+import type { RawConfluenceCore } from "../../raw.js";
 import type { OrderBook } from "../../../book/orderBook.js";
 import * as O from "../../coreLayout.js";
-import { requireLive } from "../../validate.js";
+import { requireLive, requireStateReader, requireStateWriter } from "../../validate.js";
+import type { StateReader, StateWriter } from "../../../checkpoint/stateCodec.js";
+import { CORE_COUNTERS, CORE_FLOATS, readCoreHead, writeCoreHead } from "../../state/coreCheckpointHead.js";
 import { clamp } from "./bounded.js";
 import { CoreState } from "./coreState.js";
 import {
@@ -199,7 +202,7 @@ function coreCompute(o: Float64Array, s: CoreState, now: number): boolean {
   return true;
 }
 
-export class JsConfluenceCore implements ConfluenceCore {
+export class JsConfluenceCore implements RawConfluenceCore {
   private readonly outputs = new Float64Array(O.OUTPUTS);
   private readonly s: CoreState;
   /** The book input; null once disposed. */
@@ -264,5 +267,32 @@ export class JsConfluenceCore implements ConfluenceCore {
   compute(now: number): boolean {
     requireLive(this.input, "ConfluenceCore");
     return coreCompute(this.outputs, this.s, now);
+  }
+
+  get lastTradeTime(): number {
+    requireLive(this.input, "ConfluenceCore");
+    return this.s.vd.lastTime;
+  }
+
+  /** The head (coreCheckpointHead.ts), then the windows: volume delta L and flowWindow, OFI, prices, sizes, changes, spreads. */
+  writeState(w: StateWriter): void {
+    requireLive(this.input, "ConfluenceCore");
+    requireStateWriter(w);
+    const s = this.s;
+    writeCoreHead(w, s, { ...s, outputs: this.outputs });
+    for (const window of [s.vd, s.flow, s.ofi, s.prices, s.sizes, s.changes, s.spreads]) window.writeState(w);
+  }
+
+  readState(r: StateReader): void {
+    requireLive(this.input, "ConfluenceCore");
+    requireStateReader(r);
+    const s = this.s;
+    const head = readCoreHead(r, s);
+    for (const k of CORE_COUNTERS) s[k] = head[k];
+    for (const k of CORE_FLOATS) s[k] = head[k];
+    s.book.set(head.book);
+    s.priceRing.set(head.priceRing);
+    this.outputs.set(head.outputs);
+    for (const window of [s.vd, s.flow, s.ofi, s.prices, s.sizes, s.changes, s.spreads]) window.readState(r);
   }
 }

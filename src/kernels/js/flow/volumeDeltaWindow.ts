@@ -6,7 +6,9 @@
 import type { VolumeDeltaWindow } from "../../types.js";
 import { CapacityExceededError, OutOfOrderError } from "../../../errors.js";
 import { NeumaierSum } from "../common/neumaier.js";
-import { checkTrade, requireFinite, requireLive } from "../../validate.js";
+import { checkTrade, requireFinite, requireLive, requireStateReader, requireStateWriter } from "../../validate.js";
+import type { StateReader, StateWriter } from "../../../checkpoint/stateCodec.js";
+import { readVolumeWindow, writeVolumeWindow } from "../../state/volumeWindowState.js";
 
 /** pushRaw's codes, as assembly/common/status.ts numbers them (0 is OK). */
 const OUT_OF_ORDER = 3,
@@ -15,7 +17,8 @@ const OUT_OF_ORDER = 3,
 export class JsVolumeDeltaWindow implements VolumeDeltaWindow {
   /** The results, read unchecked by the owners of internal windows (see JsRollingStats.results). */
   readonly results = { buyVolume: 0, sellVolume: 0, delta: 0, imbalance: NaN, count: 0 };
-  private lastTime = -Infinity;
+  /** Time of the latest trade or clock move (−Infinity before any), read unchecked by the confluence core (its last trade's). */
+  lastTime = -Infinity;
   private firstTime = -Infinity;
   private readonly buyAcc = new NeumaierSum();
   private readonly sellAcc = new NeumaierSum();
@@ -78,6 +81,57 @@ export class JsVolumeDeltaWindow implements VolumeDeltaWindow {
 
   dispose(): void {
     this.qty = null;
+  }
+
+  writeState(w: StateWriter): void {
+    requireLive(this.qty, "VolumeDeltaWindow");
+    requireStateWriter(w);
+    const n = this.n,
+      qty = new Float64Array(n),
+      time = new Float64Array(n),
+      side = new Uint8Array(n);
+    for (let j = 0, idx = this.head; j < n; j++, idx = idx + 1 === this.capacity ? 0 : idx + 1) {
+      qty[j] = this.qty[idx]!;
+      time[j] = this.time[idx]!;
+      side[j] = this.side[idx]!;
+    }
+    const { buyVolume: buy, sellVolume: sell, delta, imbalance } = this.results;
+    writeVolumeWindow(w, this.capacity, this.span, {
+      head: this.head,
+      qty,
+      time,
+      side,
+      lastTime: this.lastTime,
+      firstTime: this.firstTime,
+      buy,
+      sell,
+      delta,
+      imbalance,
+      buyAcc: this.buyAcc,
+      sellAcc: this.sellAcc,
+    });
+  }
+
+  readState(r: StateReader): void {
+    requireLive(this.qty, "VolumeDeltaWindow");
+    requireStateReader(r);
+    const s = readVolumeWindow(r, this.capacity, this.span);
+    const n = s.qty.length;
+    this.head = s.head;
+    this.n = n;
+    this.buys = 0;
+    for (let j = 0, idx = s.head; j < n; j++, idx = idx + 1 === this.capacity ? 0 : idx + 1) {
+      this.qty[idx] = s.qty[j]!;
+      this.time[idx] = s.time[j]!;
+      this.side[idx] = s.side[j]!;
+      this.buys += s.side[j]!;
+    }
+    this.sells = n - this.buys;
+    this.lastTime = s.lastTime;
+    this.firstTime = s.firstTime;
+    Object.assign(this.buyAcc, s.buyAcc);
+    Object.assign(this.sellAcc, s.sellAcc);
+    Object.assign(this.results, { buyVolume: s.buy, sellVolume: s.sell, delta: s.delta, imbalance: s.imbalance, count: n });
   }
 
   private publish(): void {

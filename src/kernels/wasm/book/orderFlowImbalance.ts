@@ -6,6 +6,9 @@ import type { WasmModule } from "../../../wasm/module.js";
 import type { F64Input, OrderFlowWindow } from "../../types.js";
 import { checkQuote } from "../../validate.js";
 import { StateBlock } from "../stateBlock.js";
+import { StructView, structLayout } from "../structView.js";
+import type { StateReader, StateWriter } from "../../../checkpoint/stateCodec.js";
+import { OFI_WINDOW_FLOATS as FLOATS, readOfiWindow, writeOfiWindow } from "../../state/ofiWindowState.js";
 import { OUT, type Marshal } from "../marshal.js";
 
 const LAST = 0,
@@ -30,6 +33,58 @@ export function orderFlowImbalance(
   const check = m.mod.exports.orderFlowImbalance(pb, qb, pa, qa, n, o);
   m.f64Done(out, o, n);
   return check;
+}
+
+/** The fields of assembly/book/orderFlowImbalance.ts's OfiWindow, in its order. */
+const F = structLayout({
+  last: "f64",
+  sum: "f64",
+  count: "f64",
+  absSum: "f64",
+  pb: "f64",
+  qb: "f64",
+  pa: "f64",
+  qa: "f64",
+  acc: "f64",
+  accC: "f64",
+  accOps: "f64",
+  accMass: "f64",
+  absAcc: "f64",
+  absC: "f64",
+  absOps: "f64",
+  absMass: "f64",
+  quotes: "f64",
+  window: "i32",
+  n: "i32",
+  pos: "i32",
+  ring: "usize",
+});
+
+/** Writes the state of the window at `ptr` (ofiWindowState.ts: the layout the JS twin writes too). */
+export function writeOfiWindowAt(mod: WasmModule, ptr: number, w: StateWriter): void {
+  const v = new StructView(mod, ptr);
+  const f = v.floats(FLOATS, F);
+  writeOfiWindow(w, v.i32(F.window), {
+    ...f,
+    ring: v.f64s(v.usize(F.ring), v.i32(F.n)),
+    pos: v.i32(F.pos),
+    acc: v.neumaier(F.acc),
+    absAcc: v.neumaier(F.absAcc),
+  });
+}
+
+/** Restores what writeOfiWindowAt (or the JS twin) wrote into the window at `ptr`; a CheckpointError when it does not fit. */
+export function readOfiWindowAt(mod: WasmModule, ptr: number, r: StateReader): void {
+  const v = new StructView(mod, ptr);
+  const s = readOfiWindow(r, v.i32(F.window));
+  const n = s.ring.length;
+  v.f64s(v.usize(F.ring), n).set(s.ring);
+  v.setFloats(FLOATS, F, s);
+  v.setNeumaier(F.acc, s.acc);
+  v.setNeumaier(F.absAcc, s.absAcc);
+  v.setF64(F.count, n);
+  v.setI32(F.n, n);
+  v.setI32(F.pos, s.pos);
 }
 
 export class WasmOrderFlowWindow extends StateBlock implements OrderFlowWindow {
@@ -67,6 +122,14 @@ export class WasmOrderFlowWindow extends StateBlock implements OrderFlowWindow {
   reset(): void {
     this.requireLive();
     this.mod.exports.ofiWindowReset(this.ptr);
+  }
+
+  writeState(w: StateWriter): void {
+    this.writeBlock(w, writeOfiWindowAt);
+  }
+
+  readState(r: StateReader): void {
+    this.readBlock(r, readOfiWindowAt);
   }
 }
 

@@ -3,7 +3,14 @@
  * score; outputs are read from the state block (maths in assembly/confluence/core.ts).
  */
 import type { WasmModule } from "../../../wasm/module.js";
-import type { ConfluenceCore, ConfluenceCoreOptions } from "../../types.js";
+import type { ConfluenceCoreOptions } from "../../types.js";
+import type { RawConfluenceCore } from "../../raw.js";
+import type { StateReader, StateWriter } from "../../../checkpoint/stateCodec.js";
+import { CORE_COUNTERS, CORE_FLOATS, readCoreHead, writeCoreHead, type CoreConfig, type CoreHead } from "../../state/coreCheckpointHead.js";
+import { StructView, structLayout } from "../structView.js";
+import { readVolumeWindowAt, volumeWindowLastTime, writeVolumeWindowAt } from "../flow/volumeDeltaWindow.js";
+import { readOfiWindowAt, writeOfiWindowAt } from "../book/orderFlowImbalance.js";
+import { readRollingStatsAt, writeRollingStatsAt } from "../stats/rollingStats.js";
 import { StateBlock } from "../stateBlock.js";
 import type { Marshal } from "../marshal.js";
 import { WEIGHTS } from "../marshal.js";
@@ -12,7 +19,122 @@ import type { OrderBook } from "../../../book/orderBook.js";
 import { WasmL2Book } from "../book/l2Book.js";
 import { bookFromTop } from "../../bookFromTop.js";
 
-export class WasmConfluenceCore extends StateBlock implements ConfluenceCore {
+/** The fields of assembly/confluence/coreState.ts's CoreState (right after the output slots), in its order. */
+const F = structLayout({
+  lookback: "i32",
+  depth: "i32",
+  ofiWindow: "i32",
+  flowWindow: "i32",
+  trades: "i32",
+  quotes: "i32",
+  quotesAtBook: "i32",
+  books: "i32",
+  bookValid: "i32",
+  touchValid: "i32",
+  levels: "i32",
+  hasSentiment: "i32",
+  ringPos: "i32",
+  linear: "i32",
+  gain: "f64",
+  staleMs: "f64",
+  bookDepthWeight: "f64",
+  tradeFlowWeight: "f64",
+  lastPrice: "f64",
+  emaFast: "f64",
+  avgGain: "f64",
+  avgLoss: "f64",
+  vwapPQ: "f64",
+  vwapQ: "f64",
+  breakout: "f64",
+  dp2Long: "f64",
+  dwi: "f64",
+  microOffset: "f64",
+  touchImbalance: "f64",
+  touchSize: "f64",
+  touchSizeMean: "f64",
+  mid: "f64",
+  spread: "f64",
+  microprice: "f64",
+  sentiment: "f64",
+  sentimentTime: "f64",
+  weights: "usize",
+  levelWeights: "usize",
+  book: "usize",
+  priceRing: "usize",
+  vd: "usize",
+  flow: "usize",
+  ofi: "usize",
+  prices: "usize",
+  sizes: "usize",
+  changes: "usize",
+  spreads: "usize",
+});
+/** The core's windows in the order their parts follow the head (the JS twin's order too). */
+const WINDOWS = [
+  ["vd", writeVolumeWindowAt, readVolumeWindowAt],
+  ["flow", writeVolumeWindowAt, readVolumeWindowAt],
+  ["ofi", writeOfiWindowAt, readOfiWindowAt],
+  ["prices", writeRollingStatsAt, readRollingStatsAt],
+  ["sizes", writeRollingStatsAt, readRollingStatsAt],
+  ["changes", writeRollingStatsAt, readRollingStatsAt],
+  ["spreads", writeRollingStatsAt, readRollingStatsAt],
+] as const;
+
+/** The state of the core at `p` (its CoreState right after the output slots). */
+function stateView(mod: WasmModule, p: number): StructView {
+  return new StructView(mod, p + 8 * OUTPUTS);
+}
+
+function configAt(v: StructView): CoreConfig {
+  const depth = v.i32(F.depth);
+  return {
+    lookback: v.i32(F.lookback),
+    depth,
+    ofiWindow: v.i32(F.ofiWindow),
+    flowWindow: v.i32(F.flowWindow),
+    linear: v.i32(F.linear),
+    gain: v.f64(F.gain),
+    staleMs: v.f64(F.staleMs),
+    bookDepthWeight: v.f64(F.bookDepthWeight),
+    tradeFlowWeight: v.f64(F.tradeFlowWeight),
+    weights: v.f64s(v.usize(F.weights), COMPONENTS),
+    levelWeights: v.f64s(v.usize(F.levelWeights), depth),
+  };
+}
+
+/** Views of the head's arrays in linear memory. */
+function arraysAt(v: StructView, p: number, c: CoreConfig): Pick<CoreHead, "book" | "priceRing" | "outputs"> {
+  return {
+    book: v.f64s(v.usize(F.book), 4 * c.depth),
+    priceRing: v.f64s(v.usize(F.priceRing), c.lookback + 1),
+    outputs: v.f64s(p, OUTPUTS),
+  };
+}
+
+/** Writes the core at `p`: the head (coreCheckpointHead.ts, the layout the JS twin writes too), then its windows. */
+function writeCoreAt(mod: WasmModule, p: number, w: StateWriter): void {
+  const v = stateView(mod, p);
+  const c = configAt(v);
+  const counters = {} as Record<(typeof CORE_COUNTERS)[number], number>;
+  for (const k of CORE_COUNTERS) counters[k] = v.i32(F[k]);
+  writeCoreHead(w, c, { ...counters, ...v.floats(CORE_FLOATS, F), ...arraysAt(v, p, c) });
+  for (const [field, write] of WINDOWS) write(mod, v.usize(F[field]), w);
+}
+
+function readCoreAt(mod: WasmModule, p: number, r: StateReader): void {
+  const v = stateView(mod, p);
+  const c = configAt(v);
+  const head = readCoreHead(r, c);
+  for (const k of CORE_COUNTERS) v.setI32(F[k], head[k]);
+  v.setFloats(CORE_FLOATS, F, head);
+  const arrays = arraysAt(v, p, c);
+  arrays.book.set(head.book);
+  arrays.priceRing.set(head.priceRing);
+  arrays.outputs.set(head.outputs);
+  for (const [field, , read] of WINDOWS) read(mod, v.usize(F[field]), r);
+}
+
+export class WasmConfluenceCore extends StateBlock implements RawConfluenceCore {
   private input: Float64Array;
   private readonly depth: number;
   private readonly tradeFn: (p: number, price: number, qty: number, buyer: number, time: number) => void;
@@ -98,5 +220,18 @@ export class WasmConfluenceCore extends StateBlock implements ConfluenceCore {
   reset(): void {
     this.requireLive();
     this.mod.exports.coreReset(this.ptr);
+  }
+
+  get lastTradeTime(): number {
+    this.requireLive();
+    return volumeWindowLastTime(this.mod, stateView(this.mod, this.ptr).usize(F.vd));
+  }
+
+  writeState(w: StateWriter): void {
+    this.writeBlock(w, writeCoreAt);
+  }
+
+  readState(r: StateReader): void {
+    this.readBlock(r, readCoreAt);
   }
 }

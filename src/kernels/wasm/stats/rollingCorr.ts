@@ -4,7 +4,7 @@
  */
 import type { WasmModule } from "../../../wasm/module.js";
 import type { F64Input, RollingCorrelationWindow } from "../../types.js";
-import { requireFinite, requireStateReader, requireStateWriter } from "../../validate.js";
+import { requireFinite } from "../../validate.js";
 import { StateBlock } from "../stateBlock.js";
 import { StructView, structLayout } from "../structView.js";
 import type { StateReader, StateWriter } from "../../../checkpoint/stateCodec.js";
@@ -45,6 +45,36 @@ const F = structLayout({
   ys: "usize",
 });
 
+/** Writes the state of the window at `ptr` (rollingCorrState.ts: the layout the JS twin writes too). */
+function writeRollingCorrAt(mod: WasmModule, ptr: number, w: StateWriter): void {
+  const v = new StructView(mod, ptr);
+  const n = v.i32(F.n);
+  const f = v.floats(FLOATS, F);
+  writeRollingCorr(w, v.i32(F.window), {
+    ...f,
+    xs: v.f64s(v.usize(F.xs), n),
+    ys: v.f64s(v.usize(F.ys), n),
+    pos: v.i32(F.pos),
+    runX: v.i32(F.runX),
+    runY: v.i32(F.runY),
+  });
+}
+
+/** Restores what writeRollingCorrAt (or the JS twin) wrote into the window at `ptr`; a CheckpointError when it does not fit. */
+function readRollingCorrAt(mod: WasmModule, ptr: number, r: StateReader): void {
+  const v = new StructView(mod, ptr);
+  const s = readRollingCorr(r, v.i32(F.window));
+  const n = s.xs.length;
+  v.setFloats(FLOATS, F, s);
+  v.f64s(v.usize(F.xs), n).set(s.xs);
+  v.f64s(v.usize(F.ys), n).set(s.ys);
+  v.setF64(F.count, n);
+  v.setI32(F.n, n);
+  v.setI32(F.pos, s.pos);
+  v.setI32(F.runX, s.runX);
+  v.setI32(F.runY, s.runY);
+}
+
 export class WasmRollingCorrelation extends StateBlock implements RollingCorrelationWindow {
   constructor(
     mod: WasmModule,
@@ -83,38 +113,12 @@ export class WasmRollingCorrelation extends StateBlock implements RollingCorrela
     this.mod.exports.rollingCorrReset(this.ptr);
   }
 
-  /** The layout of rollingCorrState.ts, which the JS twin writes too. */
   writeState(w: StateWriter): void {
-    this.requireLive();
-    requireStateWriter(w);
-    const v = new StructView(this.mod, this.ptr);
-    const n = v.i32(F.n);
-    const f = {} as Record<(typeof FLOATS)[number], number>;
-    for (const k of FLOATS) f[k] = v.f64(F[k]);
-    writeRollingCorr(w, this.window, {
-      ...f,
-      xs: v.f64s(v.usize(F.xs), n),
-      ys: v.f64s(v.usize(F.ys), n),
-      pos: v.i32(F.pos),
-      runX: v.i32(F.runX),
-      runY: v.i32(F.runY),
-    });
+    this.writeBlock(w, writeRollingCorrAt);
   }
 
   readState(r: StateReader): void {
-    this.requireLive();
-    requireStateReader(r);
-    const s = readRollingCorr(r, this.window);
-    const v = new StructView(this.mod, this.ptr);
-    const n = s.xs.length;
-    for (const k of FLOATS) v.setF64(F[k], s[k]);
-    v.f64s(v.usize(F.xs), n).set(s.xs);
-    v.f64s(v.usize(F.ys), n).set(s.ys);
-    v.setF64(F.count, n);
-    v.setI32(F.n, n);
-    v.setI32(F.pos, s.pos);
-    v.setI32(F.runX, s.runX);
-    v.setI32(F.runY, s.runY);
+    this.readBlock(r, readRollingCorrAt);
   }
 }
 

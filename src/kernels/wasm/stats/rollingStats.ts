@@ -6,7 +6,7 @@
 import type { WasmModule } from "../../../wasm/module.js";
 import type { RawRollingOutputs } from "../../raw.js";
 import type { F64Input, RollingStatsWindow } from "../../types.js";
-import { requireFinite, requireStateReader, requireStateWriter } from "../../validate.js";
+import { requireFinite } from "../../validate.js";
 import { StateBlock } from "../stateBlock.js";
 import { StructView, structLayout } from "../structView.js";
 import type { StateReader, StateWriter } from "../../../checkpoint/stateCodec.js";
@@ -73,11 +73,10 @@ function dequeAt(v: StructView, q: number, head: number, len: number, window: nu
 }
 
 /** Writes the state of the RollingStats at `ptr` (rollingStatsState.ts: the layout the JS twin writes too). */
-function writeRollingStatsAt(mod: WasmModule, ptr: number, w: StateWriter): void {
+export function writeRollingStatsAt(mod: WasmModule, ptr: number, w: StateWriter): void {
   const v = new StructView(mod, ptr);
   const c = configAt(v);
-  const f = {} as Record<(typeof FLOATS)[number], number>;
-  for (const k of FLOATS) f[k] = v.f64(F[k]);
+  const f = v.floats(FLOATS, F);
   const maxHead = v.i32(F.maxHead),
     minHead = v.i32(F.minHead);
   writeRollingStats(w, c, {
@@ -93,11 +92,11 @@ function writeRollingStatsAt(mod: WasmModule, ptr: number, w: StateWriter): void
 }
 
 /** Restores what writeRollingStatsAt (or the JS twin) wrote into the RollingStats at `ptr`; a CheckpointError when it does not fit. */
-function readRollingStatsAt(mod: WasmModule, ptr: number, r: StateReader): void {
+export function readRollingStatsAt(mod: WasmModule, ptr: number, r: StateReader): void {
   const v = new StructView(mod, ptr);
   const c = configAt(v);
   const s = readRollingStats(r, c);
-  for (const k of FLOATS) v.setF64(F[k], s[k]);
+  v.setFloats(FLOATS, F, s);
   const n = s.ring.length;
   v.f64s(v.usize(F.ring), n).set(s.ring);
   v.setF64(F.count, n);
@@ -170,15 +169,11 @@ export class WasmRollingStats extends StateBlock implements RollingStatsWindow {
   }
 
   writeState(w: StateWriter): void {
-    this.requireLive();
-    requireStateWriter(w);
-    writeRollingStatsAt(this.mod, this.ptr, w);
+    this.writeBlock(w, writeRollingStatsAt);
   }
 
   readState(r: StateReader): void {
-    this.requireLive();
-    requireStateReader(r);
-    readRollingStatsAt(this.mod, this.ptr, r);
+    this.readBlock(r, readRollingStatsAt);
   }
 
   rank(): number {
