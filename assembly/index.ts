@@ -26,6 +26,7 @@ export {
 export {
   bookNew, bookFree, bookLoad, bookApply, bookCrossed, bookTickSize, bookSide, sideTop, sideBestPrice, sideBestQty,
   sideLevels, sideTrimmed, sideRebuilds, sideRelocated, sideMemoryBytes,
+  bookGridPart, bookGridRestore, sideWindowSize, sideWindowLo, sideMisses, sideRestore,
 } from "./book/l2Book";
 export { exp, expm1, log, tanh } from "./common/transcendental";
 export {

@@ -61,6 +61,33 @@ export class BookSide {
     return this.bestKey == Infinity ? NaN : this.sign * this.bestKey;
   }
 
+  /**
+   * Rebuilds the side from a checkpoint (the TS wrapper checks every value first): the window
+   * placed at `lo` with `size` slots, the misses and counters as they were, and n levels (flat
+   * [price, qty, …] f64 at `levels`, best first) each where the side keeps it, without the
+   * moves, growth or trims a `set` could make — the twin of the JS BookSide.restore.
+   */
+  restore(size: i32, lo: f64, misses: i32, trimmed: f64, rebuilds: f64, relocated: f64, levels: usize, n: i32): void {
+    this.empty(size, lo, false);
+    const w = this.window;
+    for (let i = 0; i < n; i++) {
+      const a = levels + (<usize>i << 4);
+      const price = load<f64>(a),
+        q = load<f64>(a, 8),
+        t = this.grid.tickOf(price),
+        at = this.sign * t - lo;
+      if (t != t) this.stray.set(this.sign * price, q);
+      else if (at >= 0 && at < <f64>size) w.put(<i32>at, q);
+      else this.far.set(this.sign * price, q);
+    }
+    this.levels = n;
+    this.misses = misses;
+    this.trimmed = trimmed;
+    this.rebuilds = rebuilds;
+    this.relocated = relocated;
+    this.findBest();
+  }
+
   /** Removes every level and releases the side's memory (counters are kept). */
   clear(): void {
     this.empty(0, 0, false);

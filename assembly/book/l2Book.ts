@@ -100,3 +100,43 @@ export function sideMemoryBytes(side: usize): f64 {
   return changetype<BookSide>(side).memoryBytes;
 }
 
+
+/** The grid's defining numbers for a checkpoint: 0 10^decimals, 1 the origin, 2 the step. */
+export function bookGridPart(p: usize, i: i32): f64 {
+  return changetype<L2Book>(p).grid.part(i);
+}
+
+/** Restores the grid from a checkpoint's numbers (checked by the TS wrapper). */
+export function bookGridRestore(p: usize, scale: f64, origin: f64, step: f64): void {
+  changetype<L2Book>(p).grid.restore(scale, origin, step);
+}
+
+/** The side's window slots (0 before it is placed), for a checkpoint. */
+export function sideWindowSize(side: usize): i32 {
+  return changetype<BookSide>(side).window.size;
+}
+
+/** The tick of the side's first window slot, for a checkpoint. */
+export function sideWindowLo(side: usize): f64 {
+  return changetype<BookSide>(side).window.lo;
+}
+
+/** Changes that landed in `far` since the window was placed, for a checkpoint. */
+export function sideMisses(side: usize): i32 {
+  return changetype<BookSide>(side).misses;
+}
+
+/** Rebuilds a side from a checkpoint (BookSide.restore): n levels as flat [price, qty, …] f64 at `levels`, best first. */
+export function sideRestore(
+  side: usize,
+  size: i32,
+  lo: f64,
+  misses: i32,
+  trimmed: f64,
+  rebuilds: f64,
+  relocated: f64,
+  levels: usize,
+  n: i32,
+): void {
+  changetype<BookSide>(side).restore(size, lo, misses, trimmed, rebuilds, relocated, levels, n);
+}

@@ -92,6 +92,19 @@ export class PriceGrid {
     return (this.origin + tick * this.step) / this.scale;
   }
 
+  /** The grid's defining numbers for a checkpoint: 0 10^decimals, 1 the origin, 2 the step. */
+  part(i: i32): f64 {
+    return i == 0 ? this.scale : i == 1 ? this.origin : this.step;
+  }
+
+  /** Takes back the numbers `part` gave (checked by the caller); the rest follows from them. */
+  restore(scale: f64, origin: f64, step: f64): void {
+    this.scale = scale;
+    this.origin = origin;
+    this.step = step;
+    this.perUnit = step > 0 ? 1 / step : NaN;
+  }
+
   /**
    * Learns the grid from a snapshot's levels: `nBids` and `nAsks` levels as flat
    * [price, qty, …] f64 at `bids` and `asks` (prices > 0). A snapshot with no level keeps

@@ -81,6 +81,48 @@ export class BookSide implements OrderBookSide {
     return this.bestQ;
   }
 
+  /** The window's slots (0 before it is placed), for a checkpoint (src/book/bookState.ts). */
+  get windowSize(): number {
+    return this.window.size;
+  }
+
+  /** The tick of the window's first slot, for a checkpoint. */
+  get windowLo(): number {
+    return this.window.lo;
+  }
+
+  /** Changes that landed in `far` since the window was placed, for a checkpoint. */
+  get missCount(): number {
+    return this.misses;
+  }
+
+  /**
+   * Rebuilds the side from a checkpoint (src/book/bookState.ts checks every value first): the
+   * window placed at `lo` with `size` slots, the misses and counters as they were, and the
+   * levels (flat [price, qty, …], best first) each where the side keeps it — the window when
+   * its tick is in the window, `far` when it is on the grid outside, `stray` off the grid —
+   * without the moves, growth or trims a `set` could make. Call after the grid is restored.
+   */
+  restore(size: number, lo: number, misses: number, trimmed: number, rebuilds: number, relocated: number, levels: Float64Array): void {
+    this.empty(size, lo, false);
+    const w = this.window;
+    for (let i = 0; i < levels.length; i += 2) {
+      const price = levels[i]!,
+        q = levels[i + 1]!,
+        t = this.grid.tickOf(price),
+        at = this.sign * t - lo;
+      if (t !== t) this.stray.set(this.sign * price, q);
+      else if (at >= 0 && at < size) w.put(at, q);
+      else this.far.set(this.sign * price, q);
+    }
+    this.levels = levels.length >> 1;
+    this.misses = misses;
+    this.trimmed = trimmed;
+    this.rebuilds = rebuilds;
+    this.relocated = relocated;
+    this.findBest();
+  }
+
   /** Removes every level and releases the side's memory (counters are kept). */
   clear(): void {
     this.empty(0, 0, false);

@@ -24,7 +24,9 @@
  *    the reference that later events are judged against.
  */
 import type { DepthDiffEvent, DepthSnapshotEvent } from "../feeds/events.js";
-import { LIMITS, validateEvent, type Rejection } from "../feeds/validate.js";
+import { LIMITS, REJECT_REASONS, validateEvent, type Rejection } from "../feeds/validate.js";
+import type { StateReader, StateWriter } from "../checkpoint/stateCodec.js";
+import { readCount } from "./bookState.js";
 import { L2Book, type L2BookOptions } from "./l2Book.js";
 import type { OrderBook } from "./orderBook.js";
 import { RecentIds } from "./recentIds.js";
@@ -61,6 +63,13 @@ export interface SyncCounters {
 
 /** Diffs in a row older than a snapshot, with none bridging it, after which the snapshot is taken for a wrong one. */
 const STALE_LIMIT = 1_000;
+
+/** The states and counters in the order a checkpoint writes them. */
+const STATES: readonly SyncState[] = ["waiting", "synced", "gap"];
+const COUNTERS: readonly (keyof SyncCounters)[] = ["applied", "stale", "gaps", "rejected", "overflowed", "duplicates", "staleSnapshots"];
+/** The longest symbol and rejection message a checkpoint may hold (UTF-8 bytes). */
+const MAX_SYMBOL_BYTES = 1024;
+const MAX_MESSAGE_BYTES = 65_536;
 
 export interface BookSyncOptions {
   /** Diffs buffered while waiting for a snapshot (the oldest are discarded and counted beyond). Default 10,000. */
@@ -211,6 +220,71 @@ export class BookSync {
     return "applied";
   }
 
+  /**
+   * Appends the sync's complete state (a checkpoint part, src/checkpoint/stateCodec.ts): its
+   * state and ids, counters, last rejection, buffered diffs, recent ids, and the book.
+   */
+  writeState(w: StateWriter): void {
+    w.tag("SYNC");
+    w.u32(this.maxBuffered);
+    w.u8(STATES.indexOf(this.state));
+    w.f64(this.lastUpdateId);
+    for (const c of COUNTERS) w.f64(this.counters[c]);
+    w.bool(this.bridged);
+    w.u32(this.staleRun);
+    w.f64(this.latestSeen);
+    const rejection = this.lastRejection;
+    w.bool(rejection !== null);
+    if (rejection !== null) {
+      w.u8(REJECT_REASONS.indexOf(rejection.reason));
+      w.string(rejection.message);
+    }
+    w.u32(this.buffer.length);
+    for (const d of this.buffer) writeDiff(w, d);
+    this.recent.writeState(w);
+    this.book.writeState(w);
+  }
+
+  /**
+   * Restores what writeState wrote into this sync, freshly made with the same options (its
+   * book made by the same `newBook`, on either backend). Buffered diffs must pass the event
+   * validator as they did when they arrived. A CheckpointError when the bytes do not fit; the
+   * sync must then be discarded.
+   */
+  readState(r: StateReader): void {
+    r.tag("SYNC");
+    const maxBuffered = r.u32();
+    if (maxBuffered !== this.maxBuffered) throw r.fail(`written with maxBuffered ${maxBuffered}, this sync has ${this.maxBuffered}`);
+    const state = STATES[r.u8()];
+    if (state === undefined) throw r.fail("a sync state that is not waiting, synced or gap");
+    const lastUpdateId = readId(r, "lastUpdateId");
+    if (state === "synced" && lastUpdateId < 0) throw r.fail("a synced book without a snapshot's update id");
+    const counters = { ...this.counters };
+    for (const c of COUNTERS) counters[c] = readCount(r, c);
+    const bridged = r.bool();
+    const staleRun = r.u32In("staleRun", 0, STALE_LIMIT);
+    const latestSeen = readId(r, "latestSeen");
+    let lastRejection: Rejection | null = null;
+    if (r.bool()) {
+      const reason = REJECT_REASONS[r.u8()];
+      if (reason === undefined) throw r.fail("a rejection reason this version does not know");
+      lastRejection = { reason, message: r.string(MAX_MESSAGE_BYTES) };
+    }
+    const n = r.u32In("buffered diffs", 0, state === "synced" ? 0 : this.maxBuffered);
+    const buffer: DepthDiffEvent[] = [];
+    for (let i = 0; i < n; i++) buffer.push(readDiff(r, i));
+    this.recent.readState(r);
+    this.book.readState(r);
+    this.state = state;
+    this.lastUpdateId = lastUpdateId;
+    Object.assign(this.counters, counters);
+    this.bridged = bridged;
+    this.staleRun = staleRun;
+    this.latestSeen = latestSeen;
+    this.lastRejection = lastRejection;
+    this.buffer = buffer;
+  }
+
   /** Whether a diff with these ids was seen recently. */
   private seen(d: DepthDiffEvent): boolean {
     return this.recent.has(d.lastUpdateId, d.firstUpdateId);
@@ -239,6 +313,42 @@ export class BookSync {
     this.lastRejection = rejection;
     return "rejected";
   }
+}
+
+/** −1 (none yet) or an update id. */
+function readId(r: StateReader, what: string): number {
+  const v = r.f64();
+  if (!(v === -1 || (Number.isSafeInteger(v) && v >= 0))) throw r.fail(`${what} is ${v}: expected −1 or an update id`);
+  return v;
+}
+
+function writeDiff(w: StateWriter, d: DepthDiffEvent): void {
+  w.string(d.symbol);
+  w.f64(d.exchangeTime);
+  w.f64(d.receiveTime);
+  w.f64(d.firstUpdateId);
+  w.f64(d.lastUpdateId);
+  w.f64(d.prevUpdateId);
+  w.f64s(d.bids);
+  w.f64s(d.asks);
+}
+
+/** A buffered diff as writeDiff wrote it; it must pass the event validator. */
+function readDiff(r: StateReader, i: number): DepthDiffEvent {
+  const d: DepthDiffEvent = {
+    type: "depth",
+    symbol: r.string(MAX_SYMBOL_BYTES),
+    exchangeTime: r.f64(),
+    receiveTime: r.f64(),
+    firstUpdateId: r.f64(),
+    lastUpdateId: r.f64(),
+    prevUpdateId: r.f64(),
+    bids: r.f64s(2 * LIMITS.maxLevels),
+    asks: r.f64s(2 * LIMITS.maxLevels),
+  };
+  const bad = validateEvent(d);
+  if (bad !== null) throw r.fail(`buffered diff ${i}: ${bad.message}`);
+  return d;
 }
 
 /** The best price among levels with a quantity > 0 (highest bid, lowest ask); NaN when none. */

@@ -17,6 +17,8 @@ import { MAX_WINDOW } from "./tickWindow.js";
 import { InvalidParameterError, InvalidValueError } from "../errors.js";
 import { LIMITS, validPrice, validQty } from "../feeds/validate.js";
 import type { OrderBook } from "./orderBook.js";
+import { readBookState, writeBookState, type RestorableBook } from "./bookState.js";
+import type { StateReader, StateWriter } from "../checkpoint/stateCodec.js";
 
 export { BookSide };
 
@@ -123,6 +125,26 @@ export class L2Book implements OrderBook {
   /** Best bid ≥ best ask: impossible on a consistent book. */
   get crossed(): boolean {
     return this.bids.bestPrice() >= this.asks.bestPrice();
+  }
+
+  /** Appends the book's complete state (a checkpoint part: src/book/bookState.ts, the same layout as the WASM book's). */
+  writeState(w: StateWriter): void {
+    writeBookState(w, this.restorable());
+  }
+
+  /** Restores what writeState wrote (on either backend) into this book, made with the same options; a CheckpointError when the bytes do not fit. */
+  readState(r: StateReader): void {
+    readBookState(r, this.restorable());
+  }
+
+  private restorable(): RestorableBook {
+    const grid = this.grid;
+    return {
+      bids: this.bids,
+      asks: this.asks,
+      gridParts: () => grid.parts(),
+      restoreGrid: (scale, origin, step) => grid.restore(scale, origin, step),
+    };
   }
 
   /** Releases the sides' arrays (the JS heap collects the rest); counters are kept. */

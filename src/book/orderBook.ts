@@ -6,6 +6,8 @@
  * from them is the same bits (test/book/orderBookContract.test.ts runs one suite on both).
  */
 
+import type { StateReader, StateWriter } from "../checkpoint/stateCodec.js";
+
 /** One side of a book, read best level first. */
 export interface OrderBookSide {
   readonly isBid: boolean;
@@ -50,6 +52,17 @@ export interface OrderBook {
   loadValid(bids: Float64Array, asks: Float64Array): void;
   /** `apply` for levels that passed validateEvent already: no second pass over them. */
   applyValid(bids: Float64Array, asks: Float64Array): void;
+  /**
+   * Appends the book's complete state (a checkpoint part, src/checkpoint/stateCodec.ts; one
+   * layout on both backends, src/book/bookState.ts).
+   */
+  writeState(w: StateWriter): void;
+  /**
+   * Restores what writeState wrote (by either backend) into this book, freshly made with the
+   * same options. A CheckpointError when the bytes do not fit (wrong tag, other bounds, a value
+   * no book holds, truncated); the book must then be discarded.
+   */
+  readState(r: StateReader): void;
   /** Releases what the book holds; the book must not be used afterwards (again: nothing happens). */
   dispose(): void;
 }

@@ -79,6 +79,19 @@ export class PriceGrid {
     return (this.origin + tick * this.step) / this.scale;
   }
 
+  /** The grid's defining numbers, for a checkpoint (src/book/bookState.ts): 10^decimals, the origin, the step. */
+  parts(): [scale: number, origin: number, step: number] {
+    return [this.scale, this.origin, this.step];
+  }
+
+  /** Takes back the numbers `parts` gave (checked by the caller); the rest follows from them. */
+  restore(scale: number, origin: number, step: number): void {
+    this.scale = scale;
+    this.origin = origin;
+    this.step = step;
+    this.perUnit = step > 0 ? 1 / step : NaN;
+  }
+
   /**
    * Learns the grid from a snapshot's levels (flat [price, qty, …], prices > 0). A
    * snapshot with no level keeps the grid that was known.

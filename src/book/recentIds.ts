@@ -6,6 +6,8 @@
  * allocation and O(1) per event. An optional tag (a depth diff's first update id) must
  * match too.
  */
+import type { StateReader, StateWriter } from "../checkpoint/stateCodec.js";
+
 export class RecentIds {
   private readonly ids: Float64Array;
   /** Allocated at the first non-zero tag. */
@@ -26,4 +28,38 @@ export class RecentIds {
     this.ids[slot] = id;
     if (tag !== 0 || this.tags !== null) (this.tags ??= new Float64Array(this.size))[slot] = tag;
   }
+
+  /** Appends the remembered ids and tags (a checkpoint part, src/checkpoint/stateCodec.ts). */
+  writeState(w: StateWriter): void {
+    w.tag("RIDS");
+    w.u32(this.size);
+    w.f64s(this.ids);
+    w.bool(this.tags !== null);
+    if (this.tags !== null) w.f64s(this.tags);
+  }
+
+  /**
+   * Restores what writeState wrote into this memory, freshly made with the same size: each slot
+   * empty (−1) or an id that belongs there, tags ids. A CheckpointError when the bytes do not
+   * fit; this object must then be discarded.
+   */
+  readState(r: StateReader): void {
+    r.tag("RIDS");
+    const size = r.u32();
+    if (size !== this.size) throw r.fail(`written with ${size} ids, this memory holds ${this.size}`);
+    const ids = r.f64s(size, new Float64Array(size));
+    for (let slot = 0; slot < size; slot++) {
+      const id = ids[slot]!;
+      if (!(id === -1 || (isId(id) && id % size === slot)))
+        throw r.fail(`slot ${slot} holds ${id}: expected −1 or an id ≡ ${slot} mod ${size}`);
+    }
+    const tags = r.bool() ? r.f64s(size, new Float64Array(size)) : null;
+    if (tags !== null && !tags.every(isId)) throw r.fail("a tag that is not an id (an integer in [0, 2^53))");
+    this.ids.set(ids);
+    this.tags = tags;
+  }
+}
+
+function isId(x: number): boolean {
+  return Number.isSafeInteger(x) && x >= 0;
 }

@@ -96,6 +96,24 @@ export interface KernelExports {
   sideRebuilds(side: number): number;
   sideRelocated(side: number): number;
   sideMemoryBytes(side: number): number;
+  /** A book's grid for a checkpoint: 0 10^decimals, 1 the origin, 2 the step. */
+  bookGridPart(book: number, i: number): number;
+  bookGridRestore(book: number, scale: number, origin: number, step: number): void;
+  sideWindowSize(side: number): number;
+  sideWindowLo(side: number): number;
+  sideMisses(side: number): number;
+  /** Rebuilds a side from a checkpoint: n levels as flat [price, qty, …] f64 at `levels`, best first. */
+  sideRestore(
+    side: number,
+    size: number,
+    lo: number,
+    misses: number,
+    trimmed: number,
+    rebuilds: number,
+    relocated: number,
+    levels: number,
+    n: number,
+  ): void;
 
   /** The capture decoder (assembly/feeds/fastDecoder.ts): capture lines into a batch of event columns. */
   decoderNew(inputBytes: number, capacity: number): number;

@@ -12,7 +12,9 @@
  */
 import { DisposedError } from "../../../errors.js";
 import { checkSides, resolveBookOptions, type L2BookOptions } from "../../../book/l2Book.js";
-import type { OrderBook, OrderBookSide } from "../../../book/orderBook.js";
+import type { OrderBook } from "../../../book/orderBook.js";
+import { readBookState, writeBookState, type RestorableBook, type RestorableSide } from "../../../book/bookState.js";
+import type { StateReader, StateWriter } from "../../../checkpoint/stateCodec.js";
 import type { WasmModule } from "../../../wasm/module.js";
 import { OUT, type Marshal } from "../marshal.js";
 
@@ -27,13 +29,33 @@ function registryOf(mod: WasmModule): FinalizationRegistry<number> {
   return r;
 }
 
-class WasmBookSide implements OrderBookSide {
+class WasmBookSide implements RestorableSide {
   constructor(
     private readonly book: WasmL2Book,
     private readonly ptr: number,
     readonly isBid: boolean,
     readonly maxLevels: number,
+    readonly maxWindowTicks: number,
   ) {}
+
+  get windowSize(): number {
+    return this.book.exports().sideWindowSize(this.ptr);
+  }
+
+  get windowLo(): number {
+    return this.book.exports().sideWindowLo(this.ptr);
+  }
+
+  get missCount(): number {
+    return this.book.exports().sideMisses(this.ptr);
+  }
+
+  restore(size: number, lo: number, misses: number, trimmed: number, rebuilds: number, relocated: number, levels: Float64Array): void {
+    const e = this.book.exports(),
+      at = this.book.m.f64In(levels, levels.length, 0);
+    e.sideRestore(this.ptr, size, lo, misses, trimmed, rebuilds, relocated, at, levels.length >> 1);
+    this.book.mod.refresh();
+  }
 
   get levels(): number {
     return this.book.exports().sideLevels(this.ptr);
@@ -89,9 +111,9 @@ class WasmBookSide implements OrderBookSide {
   }
 }
 
-export class WasmL2Book implements OrderBook {
-  readonly bids: OrderBookSide;
-  readonly asks: OrderBookSide;
+export class WasmL2Book implements OrderBook, RestorableBook {
+  readonly bids: WasmBookSide;
+  readonly asks: WasmBookSide;
   private readonly ptr: number;
   private live = true;
 
@@ -104,8 +126,8 @@ export class WasmL2Book implements OrderBook {
     this.ptr = mod.exports.bookNew(maxLevels, maxWindowTicks) >>> 0;
     mod.refresh();
     registryOf(mod).register(this, this.ptr, this);
-    this.bids = new WasmBookSide(this, mod.exports.bookSide(this.ptr, 0) >>> 0, true, maxLevels);
-    this.asks = new WasmBookSide(this, mod.exports.bookSide(this.ptr, 1) >>> 0, false, maxLevels);
+    this.bids = new WasmBookSide(this, mod.exports.bookSide(this.ptr, 0) >>> 0, true, maxLevels, maxWindowTicks);
+    this.asks = new WasmBookSide(this, mod.exports.bookSide(this.ptr, 1) >>> 0, false, maxLevels, maxWindowTicks);
   }
 
   /** The module's exports; DisposedError once the book is freed (its memory may belong to another book). */
@@ -173,6 +195,25 @@ export class WasmL2Book implements OrderBook {
       base = ptr >>> 3;
     for (let i = 0; i < levels.length; i++) f64[base + i] = levels[i]!;
     return ptr;
+  }
+
+  /** Appends the book's complete state (a checkpoint part: src/book/bookState.ts, the same layout as the JS book's). */
+  writeState(w: StateWriter): void {
+    writeBookState(w, this);
+  }
+
+  /** Restores what writeState wrote (on either backend) into this book, made with the same options; a CheckpointError when the bytes do not fit. */
+  readState(r: StateReader): void {
+    readBookState(r, this);
+  }
+
+  gridParts(): [scale: number, origin: number, step: number] {
+    const e = this.exports();
+    return [e.bookGridPart(this.ptr, 0), e.bookGridPart(this.ptr, 1), e.bookGridPart(this.ptr, 2)];
+  }
+
+  restoreGrid(scale: number, origin: number, step: number): void {
+    this.exports().bookGridRestore(this.ptr, scale, origin, step);
   }
 
   dispose(): void {
