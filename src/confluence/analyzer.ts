@@ -23,7 +23,6 @@ import type { OrderBook } from "../book/orderBook.js";
 import * as O from "../kernels/coreLayout.js";
 import { COMPONENT_NAMES, byComponent, readFeatures, type ComponentName, type ConfluenceFeatures } from "../kernels/coreLayout.js";
 import { resolveConfig, type ConfluenceConfig, type ConfluenceConfigInput } from "./config.js";
-import type { StateReader, StateWriter } from "../checkpoint/stateCodec.js";
 
 export type { ConfluenceFeatures };
 
@@ -58,8 +57,7 @@ class CoreUpdate implements ConfluenceUpdate {
 
   constructor(
     readonly time: number,
-    /** The core's output slots at the compute (what a checkpoint keeps of the update). */
-    readonly out: readonly number[],
+    private readonly out: readonly number[],
     private readonly config: ConfluenceConfig,
   ) {
     this.score = out[O.SCORE]!;
@@ -177,7 +175,7 @@ const IDLE = 0,
 export class ConfluenceAnalyzer implements StreamingComponent<ConfluenceUpdate> {
   readonly config: ConfluenceConfig;
   private readonly core: ConfluenceCore;
-  private last: CoreUpdate | null = null;
+  private last: ConfluenceUpdate | null = null;
   private needs: WarmupNeeds = READY;
   private disposed = false;
 
@@ -302,42 +300,6 @@ export class ConfluenceAnalyzer implements StreamingComponent<ConfluenceUpdate> 
     const out = new Array<number>(O.OUTPUTS);
     this.core.snapshot(out);
     return new CoreUpdate(now, out, this.config);
-  }
-
-  /**
-   * Appends the core's complete state, what the last compute said is missing, and the last update
-   * (its time and output slots; a checkpoint part, src/checkpoint/stateCodec.ts).
-   */
-  writeState(w: StateWriter): void {
-    this.requireLive();
-    w.tag("ANLZ");
-    this.core.writeState(w);
-    w.f64(this.needs.trades);
-    w.f64(this.needs.quotes);
-    w.f64(this.needs.books);
-    w.bool(this.last !== null);
-    if (this.last) {
-      w.f64(this.last.time);
-      w.f64s(this.last.out);
-    }
-  }
-
-  /** Restores what writeState wrote into this analyzer (same configuration); a CheckpointError when the bytes do not fit. */
-  readState(r: StateReader): void {
-    this.requireLive();
-    r.tag("ANLZ");
-    this.core.readState(r);
-    const trades = r.f64(),
-      quotes = r.f64(),
-      books = r.f64();
-    for (const n of [trades, quotes, books]) if (!(Number.isInteger(n) && n >= 0)) throw r.fail(`a warm-up need of ${n}`);
-    let last: CoreUpdate | null = null;
-    if (r.bool()) {
-      const time = r.f64();
-      last = new CoreUpdate(time, Array.from(r.f64s(O.OUTPUTS)), this.config);
-    }
-    this.needs = trades + quotes + books === 0 ? READY : { trades, quotes, books };
-    this.last = last;
   }
 
   /** Inputs still missing before the next compute can produce a score (what a WarmupError reports). */
