@@ -47,7 +47,9 @@ export function openCheckpoint(bytes: Uint8Array, config: string, what: string):
   if (version !== CHECKPOINT_VERSION) throw r.fail(`format version ${version}: this library reads version ${CHECKPOINT_VERSION}`);
   const madeUnder = r.string(MAX_NAME_BYTES);
   if (madeUnder !== config)
-    throw r.fail(`made under another configuration (fingerprint ${madeUnder}, this engine's is ${config}): analyzer, composite, buffer or clock settings differ`);
+    throw r.fail(
+      `made under another configuration (fingerprint ${madeUnder}, this engine's is ${config}): analyzer, composite, buffer or clock settings differ`,
+    );
   const madeFor = r.string(MAX_NAME_BYTES);
   if (madeFor !== what) throw r.fail(`a checkpoint of ${JSON.stringify(madeFor)}, not of ${JSON.stringify(what)}`);
   const payload = r.bytes(MAX_PAYLOAD_BYTES);

@@ -152,7 +152,8 @@ export class ScoreNormalizer implements StreamingComponent<NormalizedScore> {
     if (r.bool()) {
       const zscore = r.f64(),
         percentile = r.f64();
-      if (!(Math.abs(zscore) <= 1 && Math.abs(percentile) <= 1)) throw r.fail(`a normalized reading ${zscore}, ${percentile} outside [−1, 1]`);
+      if (!(Math.abs(zscore) <= 1 && Math.abs(percentile) <= 1))
+        throw r.fail(`a normalized reading ${zscore}, ${percentile} outside [−1, 1]`);
       this.last = { zscore, percentile };
     } else this.last = null;
   }

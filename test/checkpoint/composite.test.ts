@@ -42,7 +42,9 @@ function copyState(a: { writeState(w: StateWriter): void }, b: { readState(r: St
 /** Every prefix of `bytes` but the whole, and a wrong tag: a CheckpointError each time, read into a fresh object. */
 function expectRefusals(bytes: Uint8Array, fresh: () => { readState(r: StateReader): void }): void {
   for (let len = 0; len < bytes.length; len += Math.max(1, Math.floor(bytes.length / 61))) {
-    expect(() => fresh().readState(new StateReader(bytes.slice(0, len))), `cut to ${len} of ${bytes.length} bytes`).toThrow(CheckpointError);
+    expect(() => fresh().readState(new StateReader(bytes.slice(0, len))), `cut to ${len} of ${bytes.length} bytes`).toThrow(
+      CheckpointError,
+    );
   }
   const tag = bytes.slice();
   tag[0] = tag[0]! ^ 0x20;
@@ -51,7 +53,9 @@ function expectRefusals(bytes: Uint8Array, fresh: () => { readState(r: StateRead
 
 // a real update's shape, from the analyzer, with the numbers the composite reads generated
 const template: ConfluenceUpdate = (() => {
-  const a = new ConfluenceAnalyzer(js, { weights: { orderbook: 1, orderflow: 0, volume: 0, price_structure: 0, technical: 0, sentiment: 0 } });
+  const a = new ConfluenceAnalyzer(js, {
+    weights: { orderbook: 1, orderflow: 0, volume: 0, price_structure: 0, technical: 0, sentiment: 0 },
+  });
   a.onQuote({ bidPx: 100, bidQty: 3, askPx: 100.5, askQty: 1 });
   const u = JSON.parse(JSON.stringify(a.compute(0)!)) as ConfluenceUpdate;
   a.dispose();
@@ -114,13 +118,24 @@ describe("CompositeEngine (its bias window, normalizer, correlation tracker, dec
 
   test("refusals: cut bytes, a wrong tag, the other normalize option", () => {
     const a = new CompositeEngine(wasm, { correlationWindow: 5 });
-    for (let i = 0; i < 40; i++) a.evaluate(updateOf({ score: 40 + i, confidence: 0.5, micro: 0.1, ofi: -0.1, volatility: 0.01, mid: 100, reference: 50 + i / 10, dt: 100 }, i * 100), { referencePrice: 50 + i / 10 });
+    for (let i = 0; i < 40; i++)
+      a.evaluate(
+        updateOf(
+          { score: 40 + i, confidence: 0.5, micro: 0.1, ofi: -0.1, volatility: 0.01, mid: 100, reference: 50 + i / 10, dt: 100 },
+          i * 100,
+        ),
+        { referencePrice: 50 + i / 10 },
+      );
     const w = new StateWriter();
     a.writeState(w);
     const bytes = w.finish();
     expectRefusals(bytes, () => new CompositeEngine(wasm, { correlationWindow: 5 }));
-    expect(() => new CompositeEngine(js, { correlationWindow: 5, normalize: false }).readState(new StateReader(bytes))).toThrow(/normalize/);
-    expect(() => new CompositeEngine(js, { correlationWindow: 7 }).readState(new StateReader(bytes)), "another correlation window").toThrow(CheckpointError);
+    expect(() => new CompositeEngine(js, { correlationWindow: 5, normalize: false }).readState(new StateReader(bytes))).toThrow(
+      /normalize/,
+    );
+    expect(() => new CompositeEngine(js, { correlationWindow: 7 }).readState(new StateReader(bytes)), "another correlation window").toThrow(
+      CheckpointError,
+    );
     a.dispose();
   });
 });
@@ -143,15 +158,19 @@ describe("the parts on their own", () => {
 
   test("ClockCheck: the learnt offset and a candidate half confirmed carry over; other limits are refused", () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: -5e6, max: 5e6 }), fc.integer({ min: 0, max: 1e6 })), { maxLength: 60 }), fc.nat(), (pairs, at) => {
-        const a = new ClockCheck({ maxAheadMs: 1_000 });
-        const cut = at % (pairs.length + 1);
-        for (const [off, t] of pairs.slice(0, cut)) a.plausible(t + off, t);
-        const b = new ClockCheck({ maxAheadMs: 1_000 });
-        copyState(a, b);
-        for (const [off, t] of pairs.slice(cut)) expect(b.plausible(t + off, t)).toBe(a.plausible(t + off, t));
-        expect(Object.is(b.offsetMs, a.offsetMs)).toBe(true);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: -5e6, max: 5e6 }), fc.integer({ min: 0, max: 1e6 })), { maxLength: 60 }),
+        fc.nat(),
+        (pairs, at) => {
+          const a = new ClockCheck({ maxAheadMs: 1_000 });
+          const cut = at % (pairs.length + 1);
+          for (const [off, t] of pairs.slice(0, cut)) a.plausible(t + off, t);
+          const b = new ClockCheck({ maxAheadMs: 1_000 });
+          copyState(a, b);
+          for (const [off, t] of pairs.slice(cut)) expect(b.plausible(t + off, t)).toBe(a.plausible(t + off, t));
+          expect(Object.is(b.offsetMs, a.offsetMs)).toBe(true);
+        },
+      ),
     );
     const w = new StateWriter();
     new ClockCheck().writeState(w);

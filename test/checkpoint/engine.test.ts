@@ -96,6 +96,14 @@ describe.each([
       expectSameRun(cutAt(events, n, from!, to!), `cut at ${n} of ${events.length}, ${from!.backend} → ${to!.backend}`);
     }
   }, 240_000);
+
+  test("dense cuts: the first 6,000 events cut every 150, each restored on the other backend", async () => {
+    const events = (await eventsOf(file)).slice(0, 6_000);
+    for (let n = 150, i = 0; n < events.length; n += 150, i++) {
+      const [from, to] = i % 2 === 0 ? [wasm, js] : [js, wasm];
+      expectSameRun(cutAt(events, n, from, to), `cut at ${n}, ${from.backend} → ${to.backend}`);
+    }
+  }, 240_000);
 });
 
 describe("hostile streams (fast-check): gaps, duplicates, out-of-order and invalid events, cut anywhere", () => {
@@ -106,10 +114,38 @@ describe("hostile streams (fast-check): gaps, duplicates, out-of-order and inval
   const side = fc.array(fc.tuple(price, qty), { maxLength: 4 }).map((l) => Float64Array.from(l.flat()));
   const time = fc.integer({ min: 1_000, max: 1_200 });
   const event: fc.Arbitrary<MarketEvent> = fc.oneof(
-    fc.record({ type: fc.constant("trade"), symbol, exchangeTime: time, receiveTime: time, price, qty, buyerInitiated: fc.boolean(), tradeId: id }),
-    fc.record({ type: fc.constant("quote"), symbol, exchangeTime: time, receiveTime: time, updateId: id, bidPx: price, bidQty: qty, askPx: price, askQty: qty }),
+    fc.record({
+      type: fc.constant("trade"),
+      symbol,
+      exchangeTime: time,
+      receiveTime: time,
+      price,
+      qty,
+      buyerInitiated: fc.boolean(),
+      tradeId: id,
+    }),
+    fc.record({
+      type: fc.constant("quote"),
+      symbol,
+      exchangeTime: time,
+      receiveTime: time,
+      updateId: id,
+      bidPx: price,
+      bidQty: qty,
+      askPx: price,
+      askQty: qty,
+    }),
     fc
-      .record({ type: fc.constant("depth"), symbol, exchangeTime: time, receiveTime: time, firstUpdateId: id, span: fc.integer({ min: 0, max: 3 }), bids: side, asks: side })
+      .record({
+        type: fc.constant("depth"),
+        symbol,
+        exchangeTime: time,
+        receiveTime: time,
+        firstUpdateId: id,
+        span: fc.integer({ min: 0, max: 3 }),
+        bids: side,
+        asks: side,
+      })
       .map(({ span, ...d }) => ({ ...d, lastUpdateId: d.firstUpdateId + span, prevUpdateId: Number.NaN })),
     fc.record({ type: fc.constant("snapshot"), symbol, exchangeTime: time, receiveTime: time, lastUpdateId: id, bids: side, asks: side }),
   ) as fc.Arbitrary<MarketEvent>;
@@ -123,7 +159,11 @@ describe("hostile streams (fast-check): gaps, duplicates, out-of-order and inval
           [wasm, js],
           [js, wasm],
         ][pairing]!;
-        const cut = cutAt(events, at % (events.length + 1), from!, to!, { config: { preset: "ultraFast", updateIntervalMs: 0 }, keepRejections: 2 });
+        // trades recalculate at most every 5 ms of event time: the cut must carry when the last one did
+        const cut = cutAt(events, at % (events.length + 1), from!, to!, {
+          config: { preset: "ultraFast", updateIntervalMs: 5 },
+          keepRejections: 2,
+        });
         expectSameRun(cut, `cut at ${at % (events.length + 1)} of ${events.length}`);
       }),
       { numRuns: 150 },
