@@ -11,7 +11,7 @@ import { fingerprint, fnv1a64 } from "../cache/fingerprint.js";
 import { StateReader, StateWriter } from "./stateCodec.js";
 
 /** The checkpoint format's version: bumped whenever any part's layout changes. */
-export const CHECKPOINT_VERSION = 1;
+const CHECKPOINT_VERSION = 1;
 /** Bounds on the frame's strings (a fingerprint is 16 hex digits; a name a symbol). */
 const MAX_NAME_BYTES = 1024;
 /** A symbol's state is tens of kilobytes; a book of 10⁶ levels a few tens of megabytes. */
