@@ -97,6 +97,18 @@ describe.each([
     }
   }, 240_000);
 
+  test("the checkpoint after the whole capture is the same bytes on WASM and on JS", async () => {
+    const events = await eventsOf(file);
+    const [a, b] = [new StreamingEngine(wasm), new StreamingEngine(js)];
+    for (const e of events) {
+      a.process(e);
+      b.process(e);
+    }
+    for (const symbol of a.symbols) expect(Buffer.from(b.checkpoint(symbol)).equals(Buffer.from(a.checkpoint(symbol))), symbol).toBe(true);
+    a.dispose();
+    b.dispose();
+  }, 60_000);
+
   test("dense cuts: the first 6,000 events cut every 150, each restored on the other backend", async () => {
     const events = (await eventsOf(file)).slice(0, 6_000);
     for (let n = 150, i = 0; n < events.length; n += 150, i++) {
