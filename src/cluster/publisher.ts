@@ -11,7 +11,7 @@
  * not EVALSHA: a NOSCRIPT retry could run a batch after a later one and reorder a stream.
  * Each call touches one symbol's stream, so it is valid on Redis Cluster too.
  */
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { InvalidConfigError, PublishIncompleteError } from "../errors.js";
 import type { CaptureStats } from "../feeds/capture.js";
 import type { MarketEvent } from "../feeds/events.js";
@@ -63,7 +63,7 @@ export class StreamPublisher {
   skipped = 0;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     batch = 1_000,
   ) {
     if (!Number.isInteger(batch) || batch < 1 || batch > 100_000)
@@ -126,7 +126,11 @@ export class StreamPublisher {
 }
 
 /** Reads `files` as one stream (replayCaptureFiles) into the input streams. */
-export async function publishCaptures(redis: Redis, files: readonly string[], options: PublishOptions = {}): Promise<PublishResult> {
+export async function publishCaptures(
+  redis: Redis | Cluster,
+  files: readonly string[],
+  options: PublishOptions = {},
+): Promise<PublishResult> {
   const publisher = new StreamPublisher(redis, options.batch ?? 1_000);
   const t0 = performance.now();
   const capture = await replayCaptureFiles(files, (e) => publisher.push(e), {
