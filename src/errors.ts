@@ -347,14 +347,16 @@ export class UnhashableInputError extends ConfluenceError {
   }
 }
 
-/** The Redis server a cluster worker or publisher needs cannot be used: unreachable, refused, or too old. */
+/** The Redis server (or Redis Cluster) a cluster worker or publisher needs cannot be used: unreachable, refused, too old, or not the kind asked for. */
 export class RedisUnavailableError extends ConfluenceError {
   override name = "RedisUnavailableError";
   constructor(
     readonly url: string,
     readonly reason: string,
+    /** What was expected there (a Redis Cluster's seed nodes expect a cluster). */
+    readonly expected = "a reachable Redis server, version 6.2 or later",
   ) {
-    super(`${url}: ${reason}: expected a reachable Redis server, version 6.2 or later`);
+    super(`${url}: ${reason}: expected ${expected}`);
   }
 }
 

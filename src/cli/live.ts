@@ -6,16 +6,16 @@
  * symbol that refreshes in place on a terminal (liveView.ts), or with `--json` every score
  * update as a JSON line. What it keeps: `--out` every score update as JSON lines, `--record`
  * what arrived in the capture format (gzip when the name ends in .gz; snapshots included, so
- * that `replay` of the recording gives the scores seen live), `--redis` the events published
- * to the scale-out's input streams (as `publish` does from files). It runs until Ctrl-C (or
- * `--duration`), then closes the connection, finishes the files and prints a last view.
- * Node-only.
+ * that `replay` of the recording gives the scores seen live), `--redis` (or `--redis-cluster`)
+ * the events published to the scale-out's input streams (as `publish` does from files). It
+ * runs until Ctrl-C (or `--duration`), then closes the connection, finishes the files and
+ * prints a last view. Node-only.
  */
 import { createWriteStream, type WriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import { once } from "node:events";
 import { createGzip, type Gzip } from "node:zlib";
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { DuplicateSymbolError, InvalidParameterError, OutputWriteError } from "../errors.js";
 import type { BinanceConnection, BinanceMarket } from "../live/binanceConnection.js";
 import { captureLine } from "../live/captureLine.js";
@@ -26,7 +26,7 @@ import { StreamingEngine, type ScoreUpdate } from "../pipeline/engine.js";
 import type { StreamPublisher } from "../cluster/publisher.js";
 import { liveView, type LiveRow } from "./liveView.js";
 import type { ScoringConfig } from "./scoringConfig.js";
-import { redisUrl } from "./redisUrl.js";
+import { redisTarget } from "./redisTarget.js";
 import { UsageError } from "./usageError.js";
 
 export interface LiveOptions {
@@ -38,7 +38,10 @@ export interface LiveOptions {
   readonly json: boolean;
   readonly out?: string;
   readonly record?: string;
+  /** Publish every event to the scale-out's input streams on this Redis server (a URL)… */
   readonly redis?: string;
+  /** …or on this Redis Cluster (seed nodes host:port,…). */
+  readonly redisCluster?: string;
   readonly endpoint?: string;
   readonly restEndpoint?: string;
   /** Stop after this long (ms); default: until a signal. */
@@ -110,6 +113,7 @@ class RecentLatency {
 }
 
 export async function live(options: LiveOptions, io: LiveIo): Promise<void> {
+  const target = redisTarget(options, false);
   let failure: OutputWriteError | null = null;
   let stopNow = (): void => {};
   const onFailure = (e: OutputWriteError): void => {
@@ -118,12 +122,12 @@ export async function live(options: LiveOptions, io: LiveIo): Promise<void> {
   };
   const out = options.out ? await openStream(options.out, "--out", options.out.endsWith(".gz"), onFailure) : null;
   const record = options.record ? await openStream(options.record, "--record", options.record.endsWith(".gz"), onFailure) : null;
-  let redis: Redis | null = null;
+  let redis: Redis | Cluster | null = null;
   let publisher: StreamPublisher | null = null;
-  if (options.redis) {
-    const { connectRedis } = await import("../cluster/connect.js");
+  if (target) {
+    const { connectRedisTarget } = await import("../cluster/connect.js");
     const { StreamPublisher } = await import("../cluster/publisher.js");
-    redis = await connectRedis(redisUrl(options.redis));
+    redis = await connectRedisTarget(target);
     publisher = new StreamPublisher(redis, { live: true });
   }
   const kernels = options.backend === "js" ? jsKernels() : await loadKernels();

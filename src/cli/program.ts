@@ -35,6 +35,9 @@ const MERGE_HELP =
 const DEPTH_SPEEDS = ["100ms", "0ms"] as const;
 const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
 
+const REDIS_CLUSTER_HELP =
+  "a Redis Cluster instead of --redis: its seed nodes host:port,host:port,… (one reachable node is enough; masters Redis 6.2 or later)";
+
 /** The worker's numeric flags (ClusterWorker validates the values; commander names each value after its flag: leaseMs, claimIdleMs…, the options' own names). */
 const WORKER_NUMBERS: readonly (readonly [string, string])[] = [
   ["--lease-ms <ms>", "how long a symbol stays owned without renewal (default 5000)"],
@@ -358,7 +361,8 @@ export function createProgram(): Command {
         "updates back (README: Scale-out with Redis Streams). Progress goes to stderr; on SIGTERM/SIGINT, or after --exit-when-idle-ms without " +
         "work, it stops gracefully and prints one JSON line: its consumer name and per-symbol counts.",
     )
-    .requiredOption("-r, --redis <url>", "the Redis server: redis://[user:password@]host[:port][/db] (Redis 6.2 or later)")
+    .option("-r, --redis <url>", "the Redis server: redis://[user:password@]host[:port][/db] (Redis 6.2 or later)")
+    .option("--redis-cluster <nodes>", REDIS_CLUSTER_HELP)
     .requiredOption("-g, --group <name>", "the consumer group; workers of one group share the symbols")
     .option("-b, --backend <name>", "kernels: wasm or js", oneOf("--backend", BACKENDS), "wasm");
   addScoringFlags(worker);
@@ -369,12 +373,12 @@ export function createProgram(): Command {
       examples([
         "confluence worker --redis redis://127.0.0.1:6379 --group scores",
         "confluence worker -r redis://10.0.0.5:6379/2 -g scores --preset ultraFast --exit-when-idle-ms 10000",
+        "confluence worker --redis-cluster 10.0.0.5:7000,10.0.0.6:7000,10.0.0.7:7000 --group scores",
       ]),
     )
     .action(
       async (
         flags: Record<string, string | undefined> & {
-          redis: string;
           group: string;
           backend: "wasm" | "js";
           preset?: PresetName;
@@ -410,6 +414,7 @@ export function createProgram(): Command {
       "record what arrives, snapshots included, in the capture format that replay reads (gzip when it ends in .gz)",
     )
     .option("--redis <url>", "also publish every event to the Redis input streams of the scale-out, as publish does")
+    .option("--redis-cluster <nodes>", "the same on a Redis Cluster: its seed nodes host:port,host:port,…")
     .option("--endpoint <url>", "the WebSocket base URL (a testnet, a proxy, a local fake exchange)")
     .option("--rest-endpoint <url>", "the REST base URL the depth snapshots and the server time come from")
     .option("--duration <time>", "stop after this long (e.g. 30s, 5m, 8h); default: at Ctrl-C", duration("--duration", 7 * 24 * 3_600_000))
@@ -435,6 +440,7 @@ export function createProgram(): Command {
           out?: string;
           record?: string;
           redis?: string;
+          redisCluster?: string;
           endpoint?: string;
           restEndpoint?: string;
           duration?: number;
@@ -466,7 +472,8 @@ export function createProgram(): Command {
               refreshMs: flags.refresh,
               ...(flags.out ? { out: flags.out } : {}),
               ...(flags.record ? { record: flags.record } : {}),
-              ...(flags.redis ? { redis: flags.redis } : {}),
+              ...(flags.redis !== undefined ? { redis: flags.redis } : {}),
+              ...(flags.redisCluster !== undefined ? { redisCluster: flags.redisCluster } : {}),
               ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
               ...(flags.restEndpoint ? { restEndpoint: flags.restEndpoint } : {}),
               ...(flags.duration !== undefined ? { durationMs: flags.duration } : {}),
@@ -487,7 +494,8 @@ export function createProgram(): Command {
         "pick them up; prints the events published per symbol and in total. Publishing twice appends twice.",
     )
     .argument("<captures...>", CAPTURES_HELP)
-    .requiredOption("-r, --redis <url>", "the Redis server: redis://[user:password@]host[:port][/db]")
+    .option("-r, --redis <url>", "the Redis server: redis://[user:password@]host[:port][/db]")
+    .option("--redis-cluster <nodes>", REDIS_CLUSTER_HELP)
     .option("--batch <n>", "events per Redis script call, per symbol, 1 to 100000", integerIn("--batch", 1, 100_000), 1000)
     .option(
       "--max-in-flight <n>",
@@ -501,14 +509,20 @@ export function createProgram(): Command {
       examples([
         "confluence publish --redis redis://127.0.0.1:6379 data/binance-spot-*.jsonl.gz",
         `zcat ${BTC} | confluence publish -r redis://127.0.0.1:6379 -`,
+        "confluence publish --redis-cluster 10.0.0.5:7000,10.0.0.6:7000 data/binance-spot-*.jsonl.gz",
       ]),
     )
     .option("-m, --merge", MERGE_HELP)
-    .action(async (captures: string[], flags: { redis: string; batch: number; maxInFlight: number; symbol?: string; merge?: true }) => {
-      checkCaptures(captures);
-      const { publishCommand } = await import("./publish.js");
-      await publishCommand(captures, flags);
-    });
+    .action(
+      async (
+        captures: string[],
+        flags: { redis?: string; redisCluster?: string; batch: number; maxInFlight: number; symbol?: string; merge?: true },
+      ) => {
+        checkCaptures(captures);
+        const { publishCommand } = await import("./publish.js");
+        await publishCommand(captures, flags);
+      },
+    );
 
   subcommand(program, "kernels")
     .summary("run every kernel on both backends over a capture, side by side")

@@ -1,15 +1,14 @@
 /**
- * `confluence publish --redis URL [--batch N] <captures…>`: feeds recorded captures (`-`:
+ * `confluence publish --redis URL | --redis-cluster NODES [--batch N] <captures…>`: feeds recorded captures (`-`:
  * standard input) into the Redis input streams, one per symbol (src/cluster/publisher.ts),
  * and prints what it published per symbol and in total.
  */
-import { connectRedis } from "../cluster/connect.js";
+import { connectRedisTarget } from "../cluster/connect.js";
 import { inputKey } from "../cluster/keys.js";
 import { publishCaptures } from "../cluster/publisher.js";
-import { redisUrl } from "./redisUrl.js";
+import { redisTarget, type RedisFlags } from "./redisTarget.js";
 
-export interface PublishFlags {
-  readonly redis: string;
+export interface PublishFlags extends RedisFlags {
   readonly batch: number;
   /** Events held (queued or unconfirmed) at most before reading waits for Redis. */
   readonly maxInFlight: number;
@@ -20,8 +19,7 @@ export interface PublishFlags {
 }
 
 export async function publishCommand(files: readonly string[], flags: PublishFlags): Promise<void> {
-  const url = redisUrl(flags.redis);
-  const redis = await connectRedis(url);
+  const redis = await connectRedisTarget(redisTarget(flags, true)!);
   try {
     const r = await publishCaptures(redis, files, {
       batch: flags.batch,

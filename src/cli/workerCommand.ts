@@ -1,5 +1,5 @@
 /**
- * `confluence worker --redis URL --group NAME [flags]`: one worker of a consumer group
+ * `confluence worker --redis URL | --redis-cluster NODES --group NAME [flags]`: one worker of a consumer group
  * (src/cluster/clusterWorker.ts), scoring under the configuration given (`--preset`,
  * `--config`). Progress lines go to stderr; on exit (SIGTERM/SIGINT: graceful — leases
  * released; or idle for --exit-when-idle-ms) it prints one JSON line to stdout: the
@@ -10,16 +10,16 @@
 import { InvalidConfigError } from "../errors.js";
 import type { ConfluenceConfigInput } from "../confluence/config.js";
 import { ClusterWorker, type WorkerOptions } from "../cluster/clusterWorker.js";
-import { redisUrl } from "./redisUrl.js";
+import { redisTarget, type RedisFlags } from "./redisTarget.js";
 import { UsageError } from "./usageError.js";
 
 /** The numeric options, as commander names the values of their flags (--lease-ms → leaseMs). */
 const NUMERIC = ["leaseMs", "claimIdleMs", "exitWhenIdleMs", "batch", "scoreTtlMs", "maxSymbols", "maxEntryBytes"] as const;
 type NumericOption = (typeof NUMERIC)[number];
 
-export type WorkerFlags = { readonly redis: string; readonly group: string; readonly backend: "wasm" | "js" } & Readonly<
-  Partial<Record<NumericOption, string>>
->;
+export type WorkerFlags = RedisFlags & { readonly group: string; readonly backend: "wasm" | "js" } & Readonly<
+    Partial<Record<NumericOption, string>>
+  >;
 
 const flagOf = (option: string): string => `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
@@ -31,7 +31,7 @@ export async function workerCommand(flags: WorkerFlags, config: ConfluenceConfig
   }
   let name = "";
   const options: WorkerOptions = {
-    url: redisUrl(flags.redis),
+    ...redisTarget(flags, true),
     group: flags.group,
     backend: flags.backend,
     ...numbers,

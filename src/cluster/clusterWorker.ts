@@ -1,6 +1,7 @@
 /**
- * A worker of a consumer group: one process (on any machine pointing at the same Redis)
- * that owns some of the symbols and runs their engines. Several workers share the load:
+ * A worker of a consumer group: one process (on any machine pointing at the same Redis, or
+ * the same Redis Cluster) that owns some of the symbols and runs their engines. Several
+ * workers share the load:
  *
  *  - every tick (⅓ of the lease, at most 500 ms) it heartbeats into the group's live set,
  *    renews the leases it holds (a lease found lost stops that symbol at once), and reads
@@ -33,7 +34,7 @@ import { randomBytes } from "node:crypto";
 import { InvalidConfigError } from "../errors.js";
 import { jsKernels, loadKernels } from "../kernels/index.js";
 import type { EngineOptions } from "../pipeline/engine.js";
-import { abandonConnection, connectRedis } from "./connect.js";
+import { abandonConnection, connectRedisTarget, type RedisTarget } from "./connect.js";
 import { DEFAULT_MAX_ENTRY_BYTES } from "./entryBounds.js";
 import { groupInfo } from "./groupInfo.js";
 import { MAX_SYMBOL_LENGTH, SYMBOLS_KEY, symbolKeys, taggableSymbol } from "./keys.js";
@@ -44,8 +45,10 @@ import { SymbolLedger, type SymbolStats } from "./symbolLedger.js";
 import { SymbolProcessor, type ProcessorContext, type ProcessorEnd } from "./symbolProcessor.js";
 
 export interface WorkerOptions {
-  /** The Redis server, e.g. redis://127.0.0.1:6379. */
-  readonly url: string;
+  /** The Redis server, e.g. redis://127.0.0.1:6379 (give this or `cluster`). */
+  readonly url?: string;
+  /** A Redis Cluster's seed nodes, e.g. ["10.0.0.5:7000", "10.0.0.6:7000"] (give this or `url`). */
+  readonly cluster?: readonly string[];
   /** The consumer group: workers of one group share the symbols. */
   readonly group: string;
   /** This worker's consumer name; default `<host>-<pid>-<random>` (unique per run). */
@@ -85,6 +88,20 @@ export interface WorkerSummary {
 
 const MAX_MS = 2 ** 31 - 1;
 
+/** The Redis of the options: exactly one of `url` and `cluster`. */
+function redisTarget(options: WorkerOptions): RedisTarget {
+  if (options.url !== undefined && options.cluster !== undefined)
+    throw new InvalidConfigError(
+      "cluster",
+      options.cluster,
+      "either url (one Redis server) or cluster (a Redis Cluster's seed nodes), not both",
+    );
+  if (options.cluster !== undefined) return { cluster: options.cluster };
+  if (options.url === undefined)
+    throw new InvalidConfigError("url", options.url, "a Redis server's URL, or cluster: a Redis Cluster's seed nodes");
+  return { url: options.url };
+}
+
 function integer(key: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) throw new InvalidConfigError(key, value, `an integer from ${min} to ${max}`);
   return value;
@@ -101,6 +118,7 @@ export class ClusterWorker {
   private readonly abort = new AbortController();
   private readonly maxSymbols: number;
   private readonly maxEntryBytes: number;
+  private readonly target: RedisTarget;
   private readonly owned = new Map<string, { processor: SymbolProcessor; done: Promise<void> }>();
   private readonly ledgers = new Map<string, SymbolLedger>();
   private lastActivity = performance.now();
@@ -117,6 +135,7 @@ export class ClusterWorker {
 
   /** Validates the options (InvalidConfigError, keyed by the option's name). */
   constructor(private readonly options: WorkerOptions) {
+    this.target = redisTarget(options);
     if (options.group.length === 0) throw new InvalidConfigError("group", options.group, "a non-empty consumer group name");
     this.leaseMs = integer("leaseMs", options.leaseMs ?? 5_000, 100, MAX_MS);
     this.claimIdleMs = integer("claimIdleMs", options.claimIdleMs ?? this.leaseMs, 0, MAX_MS);
@@ -138,7 +157,7 @@ export class ClusterWorker {
   /** Connects (RedisUnavailableError when it cannot) and works until stopped or idle. */
   async run(): Promise<WorkerSummary> {
     const t0 = performance.now();
-    const redis = await connectRedis(this.options.url);
+    const redis = await connectRedisTarget(this.target);
     const kernels = this.options.backend === "js" ? jsKernels() : await loadKernels();
     this.lastActivity = performance.now();
     this.log(`joined group ${this.options.group} (${kernels.backend} kernels)`);

@@ -13,7 +13,7 @@
  * k ≥ 0 followed by its k outputs; BAD (not an event of this symbol, recorded as "bad");
  * DEAD followed by the failure's kind and reason (recorded as "dead").
  */
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import type { SymbolKeys } from "./keys.js";
 import { LuaScript } from "./luaScript.js";
 
@@ -78,7 +78,7 @@ export interface CommitResult {
  * no longer holds the lease (nothing was written or acknowledged).
  */
 export async function commitBatch(
-  redis: Redis,
+  redis: Redis | Cluster,
   keys: SymbolKeys,
   token: string,
   group: string,

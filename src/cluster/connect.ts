@@ -1,7 +1,8 @@
 /**
- * Connecting to the Redis server the publisher and the workers share. The first
- * connection must succeed (else RedisUnavailableError, with the reason: refused, unknown
- * host, …) and the server must be Redis ≥ 6.2 (XAUTOCLAIM, exclusive XRANGE bounds).
+ * Connecting to the Redis the publisher and the workers share: one Redis server (a URL) or
+ * a Redis Cluster (its seed nodes). The first connection must succeed (else
+ * RedisUnavailableError, with the reason: refused, unknown host, not a cluster, cluster
+ * down, …) and every server must be Redis ≥ 6.2 (XAUTOCLAIM, exclusive XRANGE bounds).
  * After that, a dropped connection is retried with backoff for as long as it takes;
  * commands issued meanwhile fail after a few retries and the caller decides what to do.
  *
@@ -11,9 +12,24 @@
  * script would append its events twice. Instead the call fails, the worker gives the
  * symbol up and takes it over again (claiming what is pending), and publish stops with
  * an error saying how far it got.
+ *
+ * On a cluster the same holds per node: ioredis would resend a command whose node
+ * connection closed to another node after `retryDelayOnFailover`; that is switched off.
+ * What it still retries is safe, since Redis ran nothing: a MOVED or ASK redirection
+ * (a slot that moved: it follows it and refreshes its slot map), TRYAGAIN and CLUSTERDOWN
+ * (retried for up to ~1.6 s, then the command fails with the server's reason).
+ * Every command and script of the protocol names keys of one slot (keys.ts), so ioredis
+ * routes it to the master of that slot.
  */
-import { Redis } from "ioredis";
-import { RedisUnavailableError } from "../errors.js";
+import { Cluster, Redis } from "ioredis";
+import { InvalidConfigError, RedisUnavailableError } from "../errors.js";
+import { parseClusterNode } from "./clusterNode.js";
+
+/** Where the scale-out's data lives: one Redis server (its URL) or a Redis Cluster (seed nodes, `host:port`). */
+export type RedisTarget = { readonly url: string } | { readonly cluster: readonly string[] };
+
+/** What a Redis Cluster's seed nodes must lead to. */
+const CLUSTER_EXPECTED = "a reachable Redis Cluster (cluster_state:ok), every master Redis 6.2 or later";
 
 /** The URL without its password, for messages. */
 function redactUrl(url: string): string {
@@ -78,20 +94,117 @@ export async function connectRedis(url: string): Promise<Redis> {
       throw new RedisUnavailableError(redactUrl(url), `database ${db}: ${(e as Error).message}`);
     }
   }
-  const version = /redis_version:(\d+)\.(\d+)/.exec(await redis.info("server"));
-  const [major, minor] = version ? [Number(version[1]), Number(version[2])] : [0, 0];
-  if (major < 6 || (major === 6 && minor < 2)) {
+  const refused = await serverRefused(redis, "server");
+  if (refused) {
     redis.disconnect();
-    throw new RedisUnavailableError(redactUrl(url), `server is Redis ${version ? `${major}.${minor}` : "of unknown version"}`);
+    throw new RedisUnavailableError(redactUrl(url), refused);
+  }
+  if (/cluster_enabled:1/.test(await redis.info("cluster"))) {
+    redis.disconnect();
+    throw new RedisUnavailableError(
+      redactUrl(url),
+      "it is a Redis Cluster node (its other masters hold most keys)",
+      "a Redis server outside a cluster; for a Redis Cluster give its nodes (--redis-cluster host:port,…)",
+    );
   }
   return redis;
+}
+
+/**
+ * Connects to a Redis Cluster through its seed nodes (`host:port`; one reachable node is
+ * enough, the others are learnt from it). RedisUnavailableError when no seed answers, a
+ * seed is not a cluster node, the cluster does not report cluster_state:ok, or a master is
+ * older than 6.2; InvalidConfigError for a seed that is not `host:port`.
+ */
+export async function connectRedisCluster(seeds: readonly string[]): Promise<Cluster> {
+  if (seeds.length === 0) throw new InvalidConfigError("cluster", seeds, "at least one seed node host:port");
+  const nodes = seeds.map((seed) => {
+    const node = parseClusterNode(seed);
+    if (!node) throw new InvalidConfigError("cluster", seed, "a seed node host:port (an IPv6 host in brackets), port 1 to 65535");
+    return node;
+  });
+  const where = seeds.join(",");
+  let connected = false;
+  const cluster = new Cluster(nodes, {
+    lazyConnect: true,
+    // a command whose node connection closed may have run: fail it, never resend it elsewhere
+    retryDelayOnFailover: 0,
+    clusterRetryStrategy: (times) => (connected ? Math.min(times * 200, 2_000) : null),
+    redisOptions: { autoResendUnfulfilledCommands: false, commandTimeout: 30_000 },
+  });
+  // ioredis reports a failed first connection as "None of startup nodes is available"; the reason is found by asking the seeds
+  cluster.on("error", () => {});
+  cluster.on("node error", () => {});
+  const refuse = async (reason: Promise<string> | string): Promise<never> => {
+    cluster.disconnect();
+    throw new RedisUnavailableError(where, await reason, CLUSTER_EXPECTED);
+  };
+  try {
+    await cluster.connect();
+  } catch {
+    return refuse(seedsFailure(nodes));
+  }
+  connected = true;
+  try {
+    const state = /cluster_state:(\w+)/.exec(String(await cluster.cluster("INFO")))?.[1] ?? "unknown";
+    if (state !== "ok") return refuse(`the cluster is down (cluster_state:${state})`);
+    for (const node of cluster.nodes("master")) {
+      const refused = await serverRefused(node, `master ${node.options.host}:${node.options.port}`).catch(
+        (e: Error) => `master ${node.options.host}:${node.options.port}: ${connectFailure(e)}`,
+      );
+      if (refused) return refuse(refused);
+    }
+  } catch (e) {
+    return refuse(connectFailure(e as Error));
+  }
+  return cluster;
+}
+
+/** Connects to `target` (connectRedis or connectRedisCluster). */
+export function connectRedisTarget(target: RedisTarget): Promise<Redis | Cluster> {
+  return "cluster" in target ? connectRedisCluster(target.cluster) : connectRedis(target.url);
+}
+
+/** Why no seed led to a cluster, asked of each seed directly: the reason, prefixed by the seed when they differ. */
+async function seedsFailure(nodes: readonly { host: string; port: number }[]): Promise<string> {
+  const reasons = await Promise.all(nodes.map(seedFailure));
+  if (new Set(reasons).size === 1) return reasons[0]!;
+  return nodes.map((n, i) => `${n.host}:${n.port} ${reasons[i]}`).join("; ");
+}
+
+/** What is wrong with one seed node: unreachable, not a cluster node, or its cluster is down. */
+async function seedFailure(node: { host: string; port: number }): Promise<string> {
+  let lastError: Error | undefined;
+  const redis = new Redis({ ...node, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 5_000 });
+  redis.on("error", (e: Error) => {
+    lastError = e;
+  });
+  try {
+    await redis.connect();
+    const info = await redis.info("cluster");
+    if (!/cluster_enabled:1/.test(info)) return "not a Redis Cluster node (cluster support disabled)";
+    const state = /cluster_state:(\w+)/.exec(String(await redis.call("CLUSTER", "INFO")))?.[1] ?? "unknown";
+    return state === "ok" ? "the cluster did not answer in time" : `the cluster is down (cluster_state:${state})`;
+  } catch (e) {
+    return connectFailure(lastError ?? (e as Error));
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Null when `redis` runs Redis 6.2 or later; else why not (`who` names it). */
+async function serverRefused(redis: Redis, who: string): Promise<string | null> {
+  const version = /redis_version:(\d+)\.(\d+)/.exec(await redis.info("server"));
+  const [major, minor] = version ? [Number(version[1]), Number(version[2])] : [0, 0];
+  if (major > 6 || (major === 6 && minor >= 2)) return null;
+  return `${who} is Redis ${version ? `${major}.${minor}` : "of unknown version"}`;
 }
 
 type QueuedCommand = { command: { reject(e: Error): void } };
 type Queue = { length: number; shift(): QueuedCommand | undefined };
 
 /** Rejects the commands waiting in ioredis's queues (its internals: sent and unanswered, or not yet sent). */
-function failQueued(redis: Redis, queues: readonly ("commandQueue" | "offlineQueue")[], message: string): void {
+function failQueued(redis: Redis | Cluster, queues: readonly ("commandQueue" | "offlineQueue")[], message: string): void {
   const internals = redis as unknown as Partial<Record<"commandQueue" | "offlineQueue", Queue>>;
   for (const name of queues) {
     const queue = internals[name];
@@ -104,7 +217,12 @@ function failQueued(redis: Redis, queues: readonly ("commandQueue" | "offlineQue
  * (a disconnect while ioredis is reconnecting leaves queued commands waiting for their
  * timeout). For shutting down when Redis does not answer.
  */
-export function abandonConnection(redis: Redis): void {
+export function abandonConnection(redis: Redis | Cluster): void {
   redis.disconnect();
-  failQueued(redis, ["offlineQueue", "commandQueue"], "the connection to Redis was dropped (shutting down)");
+  // a cluster's own queue holds what waits for the cluster to be ready; its node connections fail their queues as they close
+  failQueued(
+    redis,
+    redis instanceof Cluster ? ["offlineQueue"] : ["offlineQueue", "commandQueue"],
+    "the connection to Redis was dropped (shutting down)",
+  );
 }

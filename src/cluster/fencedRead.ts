@@ -7,7 +7,7 @@
  * Entries come back size-bounded (entryBounds.ts). A stream or group that no longer exists
  * (deleted, or Redis lost its data) is "vanished", not an error: the worker reacts to it.
  */
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { BOUND_LUA } from "./entryBounds.js";
 import type { SymbolKeys } from "./keys.js";
 import { LuaScript } from "./luaScript.js";
@@ -30,7 +30,7 @@ return bound(r[1][2], tonumber(ARGV[5]))`);
  * the lease, "vanished" when the input stream or the group is gone.
  */
 export async function readNewEntries(
-  redis: Redis,
+  redis: Redis | Cluster,
   keys: SymbolKeys,
   token: string,
   group: string,

@@ -3,9 +3,9 @@
  * entry id it delivered, or null when the stream or the group does not exist — deleted,
  * or lost with the rest of Redis's data (a restart without persistence, FLUSHALL).
  */
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 
-export async function groupInfo(redis: Redis, input: string, group: string): Promise<{ lastDelivered: string } | null> {
+export async function groupInfo(redis: Redis | Cluster, input: string, group: string): Promise<{ lastDelivered: string } | null> {
   let groups: (string | number)[][];
   try {
     groups = (await redis.xinfo("GROUPS", input)) as (string | number)[][];

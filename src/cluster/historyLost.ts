@@ -7,7 +7,7 @@
  * that no longer exist. Checked at every take-over, so it holds whichever worker saw the
  * loss first and however long the symbol was owned by others meanwhile.
  */
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import type { SymbolKeys } from "./keys.js";
 import { LuaScript } from "./luaScript.js";
 
@@ -16,6 +16,6 @@ if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then return 1 end
 if #redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1]) == 0 then return 1 end
 return 0`);
 
-export async function historyLost(redis: Redis, keys: SymbolKeys, recordedId: string): Promise<boolean> {
+export async function historyLost(redis: Redis | Cluster, keys: SymbolKeys, recordedId: string): Promise<boolean> {
   return (await LOST.run(redis, [keys.input, keys.done], [recordedId])) === 1;
 }

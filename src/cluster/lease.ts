@@ -9,7 +9,7 @@
  * check it atomically (fencedRead.ts, commit.ts), so a worker whose lease lapsed (a long
  * pause, a network partition) can neither take delivery of entries nor write anything.
  */
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { LuaScript } from "./luaScript.js";
 
 const RENEW = new LuaScript(`
@@ -21,16 +21,16 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0`);
 
 /** Takes the lease if nobody holds it; true when taken. */
-export async function acquireLease(redis: Redis, key: string, token: string, leaseMs: number): Promise<boolean> {
+export async function acquireLease(redis: Redis | Cluster, key: string, token: string, leaseMs: number): Promise<boolean> {
   return (await redis.set(key, token, "PX", leaseMs, "NX")) === "OK";
 }
 
 /** Extends a lease this token holds by `leaseMs` from now; false when it is no longer held. */
-export async function renewLease(redis: Redis, key: string, token: string, leaseMs: number): Promise<boolean> {
+export async function renewLease(redis: Redis | Cluster, key: string, token: string, leaseMs: number): Promise<boolean> {
   return (await RENEW.run(redis, [key], [token, leaseMs])) === 1;
 }
 
 /** Drops a lease this token holds (no effect on anyone else's). */
-export async function releaseLease(redis: Redis, key: string, token: string): Promise<void> {
+export async function releaseLease(redis: Redis | Cluster, key: string, token: string): Promise<void> {
   await RELEASE.run(redis, [key], [token]);
 }

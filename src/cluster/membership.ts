@@ -4,7 +4,7 @@
  * ⌈symbols / live workers⌉. Expiry times come from the Redis server's clock (TIME inside
  * the script), so workers on machines with skewed clocks still agree on who is alive.
  */
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { workersKey } from "./keys.js";
 import { LuaScript } from "./luaScript.js";
 
@@ -16,12 +16,12 @@ redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
 return redis.call('ZCARD', KEYS[1])`);
 
 /** Marks `consumer` alive for `ttlMs`; resolves to the number of live workers, itself included. */
-export async function heartbeat(redis: Redis, group: string, consumer: string, ttlMs: number): Promise<number> {
+export async function heartbeat(redis: Redis | Cluster, group: string, consumer: string, ttlMs: number): Promise<number> {
   return (await HEARTBEAT.run(redis, [workersKey(group)], [consumer, ttlMs])) as number;
 }
 
 /** Removes `consumer` from the live workers (a graceful exit). */
-export async function leave(redis: Redis, group: string, consumer: string): Promise<void> {
+export async function leave(redis: Redis | Cluster, group: string, consumer: string): Promise<void> {
   await redis.zrem(workersKey(group), consumer);
 }
 

@@ -19,7 +19,7 @@
  * counted (`overflowed`) — a Redis that cannot keep up with the exchange loses events it would
  * otherwise have lost with the process's memory.
  */
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { InvalidConfigError, PublishIncompleteError } from "../errors.js";
 import type { CaptureStats } from "../feeds/capture.js";
 import type { MarketEvent } from "../feeds/events.js";
@@ -93,7 +93,7 @@ export class StreamPublisher {
   private readonly live: boolean;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     options: { readonly batch?: number; readonly maxInFlight?: number; readonly live?: boolean } = {},
   ) {
     const { batch = 1_000, maxInFlight = DEFAULT_MAX_IN_FLIGHT, live = false } = options;
@@ -211,7 +211,11 @@ export class StreamPublisher {
 }
 
 /** Reads `files` as one stream (replayCaptureFiles) into the input streams. */
-export async function publishCaptures(redis: Redis, files: readonly string[], options: PublishOptions = {}): Promise<PublishResult> {
+export async function publishCaptures(
+  redis: Redis | Cluster,
+  files: readonly string[],
+  options: PublishOptions = {},
+): Promise<PublishResult> {
   const publisher = new StreamPublisher(redis, {
     ...(options.batch !== undefined ? { batch: options.batch } : {}),
     ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),

@@ -6,7 +6,7 @@
  * a rebuild can check that each entry runs as it did the first time. One script, one
  * round trip per batch.
  */
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { BOUND_LUA } from "./entryBounds.js";
 import type { StreamEntry } from "./fencedRead.js";
 import type { SymbolKeys } from "./keys.js";
@@ -19,7 +19,7 @@ return entries`);
 
 /** Up to `count` entries from `start` to `end` (XRANGE bounds: ids, "(" exclusive, "-"). */
 export async function readRange(
-  redis: Redis,
+  redis: Redis | Cluster,
   keys: SymbolKeys,
   start: string,
   end: string,

@@ -33,7 +33,7 @@
  * before one the engine has already seen (the group's history went back: Redis restored
  * an older state). Its engine goes with it: the next owner rebuilds from what Redis holds.
  */
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { FeedDecodeError } from "../errors.js";
 import type { MarketEvent } from "../feeds/events.js";
 import { decodeEvent } from "../feeds/wire.js";
@@ -54,7 +54,7 @@ export type { SymbolStats } from "./symbolLedger.js";
 
 /** What a worker shares with its symbol processors. */
 export interface ProcessorContext {
-  readonly redis: Redis;
+  readonly redis: Redis | Cluster;
   readonly kernels: Kernels;
   readonly engine: Omit<EngineOptions, "onScore">;
   readonly group: string;

@@ -21,6 +21,6 @@ export { RedisStore, type RedisStoreOptions } from "../cache/redisStore.js";
 export { publishCaptures, type PublishOptions, type PublishResult } from "../cluster/publisher.js";
 export { ClusterWorker, type WorkerOptions, type WorkerSummary } from "../cluster/clusterWorker.js";
 export type { SymbolStats } from "../cluster/symbolProcessor.js";
-export { connectRedis } from "../cluster/connect.js";
+export { connectRedis, connectRedisCluster } from "../cluster/connect.js";
 export { SYMBOLS_KEY, inputKey, outputKey, symbolKeys, workersKey, type SymbolKeys } from "../cluster/keys.js";
 export { connectBinance } from "./connectBinance.js";

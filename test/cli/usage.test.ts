@@ -30,6 +30,7 @@ const FLAGS: Record<string, string[]> = {
   ],
   worker: [
     "-r, --redis <url>",
+    "--redis-cluster <nodes>",
     "-g, --group <name>",
     "-b, --backend <name>",
     "-p, --preset <name>",
@@ -43,7 +44,7 @@ const FLAGS: Record<string, string[]> = {
     "--max-entry-bytes <n>",
     "-h, --help",
   ],
-  publish: ["-r, --redis <url>", "--batch <n>", "-h, --help"],
+  publish: ["-r, --redis <url>", "--redis-cluster <nodes>", "--batch <n>", "-h, --help"],
   kernels: ["-h, --help"],
   demo: ["--port <n>", "-h, --help"],
 };
@@ -146,7 +147,7 @@ describe("bad invocations: one line naming what is wrong, exit 2, before any wor
     [["kernels", BTCUSDT, BTCUSDT], /too many arguments for 'kernels'/],
     [["kernels", "/nonexistent.gz"], /no such file: \/nonexistent\.gz/],
     [["publish", "--redis", "redis://127.0.0.1:1", "--batch", "0", BTCUSDT], /--batch 0: expected an integer from 1 to 100000/],
-    [["publish", BTCUSDT], /required option '-r, --redis <url>' not specified/],
+    [["publish", BTCUSDT], /no Redis given: expected --redis redis:\/\/host\[:port\] \(one Redis server\) or --redis-cluster host:port,…/],
     [["demo", "--port", "70000"], /--port 70000: expected an integer from 0 to 65535/],
     // validated before Redis is contacted (port 1 refuses: that would be exit 1)
     [

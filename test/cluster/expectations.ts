@@ -1,18 +1,19 @@
 /**
  * What the scale-out suites check again and again: a publication that succeeded, the
  * single-process replay every output is compared with, what the protocol promises about a
- * symbol once its input is processed, and two workers caught mid-run (to kill or pause one).
+ * symbol once its input is processed, two workers caught mid-run (to kill or pause one),
+ * and the takeover after one of them is SIGKILLed.
  */
 import { expect } from "vitest";
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { symbolKeys, workersKey } from "../../src/cluster/keys.js";
 import { loadKernels } from "../../src/index.js";
 import { runEngine } from "../support/engineRun.js";
-import { groupState, readOutputs, spawnCli, until, type CliProcess } from "../support/cluster.js";
+import { fullyProcessed, groupState, readOutputs, redisFlags, spawnCli, summaryOf, until, type CliProcess } from "../support/cluster.js";
 
-/** Runs `confluence publish` of `files` to `url` and expects it to succeed. */
+/** Runs `confluence publish` of `files` to `url` (or a cluster's seed nodes: redisFlags) and expects it to succeed. */
 export async function publish(url: string, ...files: string[]): Promise<CliProcess> {
-  const p = spawnCli(["publish", "--redis", url, ...files]);
+  const p = spawnCli(["publish", ...redisFlags(url), ...files]);
   expect(await p.exited, p.stderr).toBe(0);
   return p;
 }
@@ -36,7 +37,13 @@ export function firstDifference(a: readonly string[], b: readonly string[]): num
  * twice, every output tagged with an input id, and the outputs — same JSON, same order —
  * `expected` (a single-process replay, without the updates of poison entries).
  */
-export async function expectExactlyOnce(redis: Redis, symbol: string, group: string, expected: readonly string[], dead = 0): Promise<void> {
+export async function expectExactlyOnce(
+  redis: Redis | Cluster,
+  symbol: string,
+  group: string,
+  expected: readonly string[],
+  dead = 0,
+): Promise<void> {
   const keys = symbolKeys(symbol, group);
   const inputIds = ((await redis.xrange(keys.input, "-", "+")) as [string, string[]][]).map(([id]) => id);
   const marks = await redis.hgetall(keys.done);
@@ -64,12 +71,13 @@ export async function expectExactlyOnce(redis: Redis, symbol: string, group: str
 
 /**
  * Two workers (from `spawnWorker`) of `group` each owning one of `symbols` while both
- * captures are published side by side (one publisher each, so both symbols appear at once
- * and spread); resolves once some symbol has outputs, is unfinished and satisfies `ready`.
+ * captures are published side by side to `url` (or a cluster's seed nodes: redisFlags), one
+ * publisher each, so both symbols appear at once and spread; resolves once some symbol has
+ * outputs, is unfinished and satisfies `ready`.
  * The victim is the worker owning that symbol.
  */
 export async function twoWorkersMidRun(
-  redis: Redis,
+  redis: Redis | Cluster,
   url: string,
   group: string,
   symbols: readonly string[],
@@ -84,7 +92,7 @@ export async function twoWorkersMidRun(
 }> {
   const workers = [spawnWorker(), spawnWorker()];
   await until(async () => (await redis.zcard(workersKey(group))) === 2, "both workers to join");
-  const publishers = files.map((f) => spawnCli(["publish", "--redis", url, f]));
+  const publishers = files.map((f) => spawnCli(["publish", ...redisFlags(url), f]));
   let victim: { symbol: string; consumer: string; outputsAtKill: number } | undefined;
   await until(
     async () => {
@@ -108,4 +116,49 @@ export async function twoWorkersMidRun(
   const target = workers.find((w) => w.stderr.includes(victim!.consumer));
   expect(target, "the victim is one of the spawned workers").toBeDefined();
   return { workers, publishers, target: target!, victim: victim! };
+}
+
+/**
+ * SIGKILLs the victim of `midRun` (twoWorkersMidRun) and expects the survivor to take its
+ * symbol over: once everything is published and processed, every symbol's outputs are the
+ * single-process replay's (`reference`), exactly once; the survivor, stopped with SIGTERM,
+ * exits 0 having claimed what the victim left pending, rebuilt the state from the
+ * acknowledged history, written only the victim's missing outputs and released its leases.
+ */
+export async function expectTakeover(
+  redis: Redis | Cluster,
+  group: string,
+  symbols: readonly string[],
+  reference: Record<string, string[]>,
+  midRun: Awaited<ReturnType<typeof twoWorkersMidRun>>,
+): Promise<void> {
+  const { workers, publishers, victim: killed, target } = midRun;
+  target.child.kill("SIGKILL");
+  expect(await target.exited).toBeNull();
+  const { pending: pendingAtKill, length: lengthAtKill } = await groupState(redis, killed.symbol, group);
+  const survivor = workers.find((w) => w !== target)!;
+
+  for (const p of publishers) expect(await p.exited, p.stderr).toBe(0);
+  await until(() => fullyProcessed(redis, symbols, group), "every input entry acknowledged and nothing pending", 180_000, 50);
+  for (const s of symbols) await expectExactlyOnce(redis, s, group, reference[s]!);
+
+  // the survivor stops gracefully on SIGTERM: releases its leases, reports what it did
+  survivor.child.kill("SIGTERM");
+  expect(await survivor.exited, survivor.stderr).toBe(0);
+  const stats = summaryOf(survivor).symbols[killed.symbol]!;
+  expect(stats.takeovers, `the survivor took ${killed.symbol} over`).toBeGreaterThanOrEqual(1);
+  expect(
+    stats.claimed,
+    `the survivor claimed what the victim left pending (${pendingAtKill} of ${lengthAtKill} entries)`,
+  ).toBeGreaterThanOrEqual(pendingAtKill);
+  expect(stats.rebuilt, "the state was rebuilt from the acknowledged history").toBeGreaterThan(0);
+  expect(stats.duplicates, "the claimed entries had no outputs yet: nothing was skipped").toBe(0);
+  expect(stats.outputs, "the survivor wrote the rest of the victim's outputs, and only those").toBeLessThanOrEqual(
+    reference[killed.symbol]!.length - killed.outputsAtKill,
+  );
+  const own = symbols.find((s) => s !== killed.symbol)!;
+  if (summaryOf(survivor).symbols[own])
+    expect(summaryOf(survivor).symbols[own]!.outputs, `the survivor scored all of ${own}`).toBe(reference[own]!.length);
+  for (const s of symbols) expect(await redis.get(symbolKeys(s, group).lease), `${s}: lease released`).toBeNull();
+  expect(await redis.zcard(workersKey(group)), "the survivor left the live set").toBe(0);
 }

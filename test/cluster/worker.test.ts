@@ -13,8 +13,8 @@ import { RedisStore } from "../../src/cache/redisStore.js";
 import { SYMBOLS_KEY, inputKey, symbolKeys, workersKey } from "../../src/cluster/keys.js";
 import { BTCUSDT, ETHUSDT } from "../support/capture.js";
 import { skipRedis, type RedisServer } from "../support/redis.js";
-import { fullyProcessed, groupState, replyDroppingProxy, spawnCli, summaryOf, until, type CliProcess } from "../support/cluster.js";
-import { expectExactlyOnce, publish, referenceUpdates, twoWorkersMidRun } from "./expectations.js";
+import { fullyProcessed, replyDroppingProxy, spawnCli, summaryOf, until, type CliProcess } from "../support/cluster.js";
+import { expectExactlyOnce, expectTakeover, publish, referenceUpdates, twoWorkersMidRun } from "./expectations.js";
 import { redisSuite } from "./redisSuite.js";
 
 const SYMBOLS = ["BTCUSDT", "ETHUSDT"] as const;
@@ -81,34 +81,7 @@ describe.skipIf(skipRedis)("Redis Streams scale-out", () => {
   });
 
   test("two workers share the symbols; one SIGKILLed mid-run loses nothing and duplicates nothing", { timeout: 240_000 }, async () => {
-    const { workers, publishers, victim: killed, target } = await midRun();
-    target.child.kill("SIGKILL");
-    expect(await target.exited).toBeNull();
-    const { pending: pendingAtKill, length: lengthAtKill } = await groupState(redis, killed.symbol, GROUP);
-    const survivor = workers.find((w) => w !== target)!;
-
-    for (const p of publishers) expect(await p.exited, p.stderr).toBe(0);
-    await until(() => fullyProcessed(redis, SYMBOLS, GROUP), "every input entry acknowledged and nothing pending", 180_000, 50);
-    for (const s of SYMBOLS) await expectExactlyOnce(redis, s, GROUP, reference[s]!);
-
-    // the survivor stops gracefully on SIGTERM: releases its leases, reports what it did
-    survivor.child.kill("SIGTERM");
-    expect(await survivor.exited, survivor.stderr).toBe(0);
-    const stats = summaryOf(survivor).symbols[killed.symbol]!;
-    expect(stats.takeovers, `the survivor took ${killed.symbol} over`).toBeGreaterThanOrEqual(1);
-    expect(
-      stats.claimed,
-      `the survivor claimed what the victim left pending (${pendingAtKill} of ${lengthAtKill} entries)`,
-    ).toBeGreaterThanOrEqual(pendingAtKill);
-    expect(stats.rebuilt, "the state was rebuilt from the acknowledged history").toBeGreaterThan(0);
-    expect(stats.duplicates, "the claimed entries had no outputs yet: nothing was skipped").toBe(0);
-    expect(stats.outputs, "the survivor wrote the rest of the victim's outputs, and only those").toBeLessThanOrEqual(
-      reference[killed.symbol]!.length - killed.outputsAtKill,
-    );
-    const own = SYMBOLS.find((s) => s !== killed.symbol)!;
-    if (summaryOf(survivor).symbols[own])
-      expect(summaryOf(survivor).symbols[own]!.outputs, `the survivor scored all of ${own}`).toBe(reference[own]!.length);
-    for (const s of SYMBOLS) expect(await redis.get(symbolKeys(s, GROUP).lease), `${s}: lease released`).toBeNull();
+    await expectTakeover(redis, GROUP, SYMBOLS, reference, await midRun());
   });
 
   test("a worker paused (SIGSTOP) past its lease is fenced: another takes over, and once resumed it writes nothing", {

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { connect, createServer, type AddressInfo, type Socket } from "node:net";
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { inputKey, outputKey } from "../../src/cluster/keys.js";
 
 const CLI = new URL("../../dist/cli.js", import.meta.url).pathname;
@@ -20,6 +20,9 @@ export interface CliProcess {
 }
 
 const running = new Set<ChildProcess>();
+
+/** The CLI flags naming a Redis: `--redis URL` for a redis:// or rediss:// URL, else `--redis-cluster` (seed nodes host:port,…). */
+export const redisFlags = (where: string): string[] => (/^rediss?:/.test(where) ? ["--redis", where] : ["--redis-cluster", where]);
 
 /** Starts `node dist/cli.js …args`; stdout and stderr are collected. */
 export function spawnCli(args: readonly string[]): CliProcess {
@@ -70,7 +73,7 @@ export async function until(condition: () => Promise<boolean> | boolean, what: s
 
 /** The group's view of a symbol's input stream: entries, delivered, pending. */
 export async function groupState(
-  redis: Redis,
+  redis: Redis | Cluster,
   symbol: string,
   group: string,
 ): Promise<{ length: number; lastId: string; lastDelivered: string | null; pending: number }> {
@@ -90,7 +93,7 @@ export async function groupState(
 }
 
 /** Every input entry of every symbol delivered and acknowledged (nothing pending). */
-export async function fullyProcessed(redis: Redis, symbols: readonly string[], group: string): Promise<boolean> {
+export async function fullyProcessed(redis: Redis | Cluster, symbols: readonly string[], group: string): Promise<boolean> {
   for (const s of symbols) {
     const g = await groupState(redis, s, group);
     if (g.length === 0 || g.lastDelivered !== g.lastId || g.pending !== 0) return false;
@@ -99,7 +102,7 @@ export async function fullyProcessed(redis: Redis, symbols: readonly string[], g
 }
 
 /** A symbol's output stream: per entry the input entry id it was tagged with and the score update JSON. */
-export async function readOutputs(redis: Redis, symbol: string): Promise<{ inputIds: string[]; updates: string[] }> {
+export async function readOutputs(redis: Redis | Cluster, symbol: string): Promise<{ inputIds: string[]; updates: string[] }> {
   const entries = (await redis.xrange(outputKey(symbol), "-", "+")) as [string, string[]][];
   const field = (fields: string[], name: string): string => fields[fields.indexOf(name) + 1]!;
   return { inputIds: entries.map(([, f]) => field(f, "in")), updates: entries.map(([, f]) => field(f, "u")) };
