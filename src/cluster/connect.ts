@@ -17,9 +17,10 @@
  * connection closed to another node after `retryDelayOnFailover`; that is switched off.
  * What it still retries is safe, since Redis ran nothing: a MOVED or ASK redirection
  * (a slot that moved: it follows it and refreshes its slot map), TRYAGAIN and CLUSTERDOWN
- * (retried for up to ~1.6 s, then the command fails with the server's reason).
- * Every command and script of the protocol names keys of one slot (keys.ts), so ioredis
- * routes it to the master of that slot.
+ * (retried for up to ~1.6 s, then the command fails; the worker lets the symbol go). The
+ * first connection checks cluster_state itself: ioredis's ready check, when it fails,
+ * leaves its connect() unsettled for ever. Every command and script of the protocol names
+ * keys of one slot (keys.ts), so ioredis routes it to the master of that slot.
  */
 import { Cluster, Redis } from "ioredis";
 import { InvalidConfigError, RedisUnavailableError } from "../errors.js";
@@ -56,6 +57,7 @@ const CONNECT_FAILURES: Readonly<Record<string, string>> = {
 
 function connectFailure(e: Error): string {
   const code = (e as NodeJS.ErrnoException).code;
+  if (e.message === "Connection is closed.") return "connection closed (the server is down or went away)";
   return (code !== undefined && CONNECT_FAILURES[code]) || e.message;
 }
 
@@ -127,6 +129,8 @@ export async function connectRedisCluster(seeds: readonly string[]): Promise<Clu
   let connected = false;
   const cluster = new Cluster(nodes, {
     lazyConnect: true,
+    // ioredis's ready check of cluster_state leaves connect() unsettled when it fails: the state is checked below instead
+    enableReadyCheck: false,
     // a command whose node connection closed may have run: fail it, never resend it elsewhere
     retryDelayOnFailover: 0,
     clusterRetryStrategy: (times) => (connected ? Math.min(times * 200, 2_000) : null),
@@ -145,19 +149,21 @@ export async function connectRedisCluster(seeds: readonly string[]): Promise<Clu
     return refuse(seedsFailure(nodes));
   }
   connected = true;
-  try {
-    const state = /cluster_state:(\w+)/.exec(String(await cluster.cluster("INFO")))?.[1] ?? "unknown";
-    if (state !== "ok") return refuse(`the cluster is down (cluster_state:${state})`);
-    for (const node of cluster.nodes("master")) {
-      const refused = await serverRefused(node, `master ${node.options.host}:${node.options.port}`).catch(
-        (e: Error) => `master ${node.options.host}:${node.options.port}: ${connectFailure(e)}`,
-      );
-      if (refused) return refuse(refused);
-    }
-  } catch (e) {
-    return refuse(connectFailure(e as Error));
-  }
+  const refused = await clusterRefused(cluster).catch((e: Error) => connectFailure(e));
+  if (refused) return refuse(refused);
   return cluster;
+}
+
+/** Null when the cluster reports cluster_state:ok and every master runs Redis 6.2 or later; else why not. */
+async function clusterRefused(cluster: Cluster): Promise<string | null> {
+  const state = /cluster_state:(\w+)/.exec(String(await cluster.cluster("INFO")))?.[1] ?? "unknown";
+  if (state !== "ok") return `the cluster is down (cluster_state:${state})`;
+  for (const node of cluster.nodes("master")) {
+    const who = `master ${node.options.host}:${node.options.port}`;
+    const refused = await serverRefused(node, who).catch((e: Error) => `${who}: ${connectFailure(e)}`);
+    if (refused) return refused;
+  }
+  return null;
 }
 
 /** Connects to `target` (connectRedis or connectRedisCluster). */

@@ -63,12 +63,13 @@ export class RedisClusterServers {
     return this.ports.map((p) => `127.0.0.1:${p}`);
   }
 
-  static async start(): Promise<RedisClusterServers> {
+  /** `nodeTimeoutMs`: how long a master may not answer before the cluster marks it failed (cluster-node-timeout; default 5,000). */
+  static async start(options: { readonly nodeTimeoutMs?: number } = {}): Promise<RedisClusterServers> {
     if (!hasRedis) throw new Error(`${REDIS_SERVER} is missing: install redis-server (CI installs it)`);
     const servers = new RedisClusterServers([], [], []);
     try {
       const ports: number[] = [];
-      for (let i = 0; i < MASTERS; i++) ports.push(await servers.startNode());
+      for (let i = 0; i < MASTERS; i++) ports.push(await servers.startNode(options.nodeTimeoutMs ?? 5_000));
       (servers as { ports: readonly number[] }).ports = ports;
       await run(REDIS_CLI, ["--cluster", "create", ...servers.nodes, "--cluster-replicas", "0", "--cluster-yes"], { timeout: 60_000 });
       await until(() => servers.ready(), "the cluster to report cluster_state:ok on every node with 3 masters", 60_000, 100);
@@ -80,7 +81,7 @@ export class RedisClusterServers {
   }
 
   /** A node on a free port, in a directory of its own; resolves once it answers PING. */
-  private async startNode(): Promise<number> {
+  private async startNode(nodeTimeoutMs: number): Promise<number> {
     const port = await freeNodePort();
     const dir = mkdtempSync(join(tmpdir(), "cf-redis-cluster-"));
     this.dirs.push(dir);
@@ -98,7 +99,7 @@ export class RedisClusterServers {
         "--cluster-config-file",
         "nodes.conf",
         "--cluster-node-timeout",
-        "5000",
+        String(nodeTimeoutMs),
         "--save",
         "",
         "--appendonly",
@@ -133,10 +134,19 @@ export class RedisClusterServers {
   /** Every node says cluster_state:ok and knows the three masters. */
   private async ready(): Promise<boolean> {
     for (const port of this.ports) {
-      const { stdout: info } = await run(REDIS_CLI, ["-p", String(port), "cluster", "info"]);
+      const info = await this.clusterInfo(port);
       if (!/cluster_state:ok/.test(info) || !new RegExp(`cluster_size:${MASTERS}\\b`).test(info)) return false;
     }
     return true;
+  }
+
+  /** The cluster_state the node on `port` reports (ok, fail). */
+  async state(port: number): Promise<string> {
+    return /cluster_state:(\w+)/.exec(await this.clusterInfo(port))?.[1] ?? "unknown";
+  }
+
+  private async clusterInfo(port: number): Promise<string> {
+    return (await run(REDIS_CLI, ["-p", String(port), "cluster", "info"])).stdout;
   }
 
   /** Runs `args` on every master (FLUSHALL, INFO, …): per node, its reply. */
@@ -156,6 +166,16 @@ export class RedisClusterServers {
     } finally {
       client.disconnect();
     }
+  }
+
+  /** Kills the master on `port` (SIGKILL: a crashed machine) and waits until it is gone. */
+  async kill(port: number): Promise<void> {
+    const child = this.children[this.ports.indexOf(port)];
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once("exit", () => resolve());
+      child.kill("SIGKILL");
+    });
   }
 
   /** Kills every server (SIGKILL) and removes their directories; safe to call twice. */
