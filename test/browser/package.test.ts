@@ -56,9 +56,11 @@ const REQUIRED = [
  * issue 13, 2.00 MB with them (+92 KB: the readers in the chunks, the worker thread and the dashboard, fflate in the
  * dashboard, their types); 2.21 MB with the L2 book in WebAssembly (issue 14: +13 KB a build, inlined as base64 in
  * every bundle that carried the module), 1.85 MB once the worker thread imports the shared chunks instead of carrying
- * its own copy of the library; benchmarks alone were 6 MB.
+ * its own copy of the library; benchmarks alone were 6 MB. 2.00 MB after issue 14; 2.20 MB with issue 15's engine
+ * checkpoints (+~40 KB in each bundle that carries the engine: the Node chunk, the browser bundle, the dashboard's
+ * replay worker, and +43 KB of their types) and the Redis Cluster client code.
  */
-const MAX_CODE_BYTES = 2_100_000;
+const MAX_CODE_BYTES = 2_300_000;
 
 describe("npm pack", () => {
   test("ships the library, its types, the CLI, the bundled captures and the dashboard, and nothing else", () => {

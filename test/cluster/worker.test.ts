@@ -206,7 +206,11 @@ describe.skipIf(skipRedis)("Redis Streams scale-out", () => {
       expect(await p.exited).toBe(1);
       expect(proxy.dropped()).toBe(true);
       expect(p.stderr.trim().split("\n")).toHaveLength(1);
-      expect(p.stderr).toMatch(/publish stopped: .*; \d+ of 41249 events confirmed in their streams/);
+      // the reader stops at the first failure (it waits for Redis between chunks): fewer than the capture's 41,249 read
+      const m = /publish stopped: .*; (\d+) of (\d+) events confirmed in their streams/.exec(p.stderr);
+      expect(m, p.stderr).not.toBeNull();
+      expect(Number(m![1]), "confirmed ≤ read").toBeLessThanOrEqual(Number(m![2]));
+      expect(Number(m![2]), "events read before it stopped").toBeLessThanOrEqual(41_249);
     } finally {
       await proxy.close();
     }
