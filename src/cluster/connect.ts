@@ -143,13 +143,17 @@ export async function connectRedisCluster(seeds: readonly string[]): Promise<Clu
     cluster.disconnect();
     throw new RedisUnavailableError(where, await reason, CLUSTER_EXPECTED);
   };
+  // a cluster that gives up (every node it knows of closed, no retry) ends without settling what is pending:
+  // "end" settles it, or the process would exit with the connection unsettled (exit code 13)
+  const ended = new Promise<never>((_, reject) => cluster.once("end", () => reject(new Error("Connection is closed."))));
+  ended.catch(() => {});
   try {
-    await cluster.connect();
+    await Promise.race([cluster.connect(), ended]);
   } catch {
     return refuse(seedsFailure(nodes));
   }
   connected = true;
-  const refused = await clusterRefused(cluster).catch((e: Error) => connectFailure(e));
+  const refused = await Promise.race([clusterRefused(cluster), ended]).catch((e: Error) => connectFailure(e));
   if (refused) return refuse(refused);
   return cluster;
 }
