@@ -136,6 +136,30 @@ describe.skipIf(skipRedis)("scale-out checkpoints and bounded streams", () => {
     });
   });
 
+  test("a stream deleted and published again: its new group forgets the old stream's checkpoint, which is never restored into the new history", {
+    timeout: 240_000,
+  }, async () => {
+    const keys = symbolKeys("BTCUSDT", GROUP);
+    await publish(server.url, BTCUSDT);
+    const first = worker("--exit-when-idle-ms", "1500");
+    expect(await first.exited, first.stderr).toBe(0);
+    expect(await redis.exists(keys.checkpoint), "the first stream was checkpointed").toBe(1);
+    await redis.del(keys.input);
+    await publish(server.url, BTCUSDT);
+    // no checkpoint of the new stream: a take-over must re-run it from its start, not from the old stream's checkpoint
+    const second = worker("--exit-when-idle-ms", "1500", "--checkpoint-every", "1000000");
+    expect(await second.exited, second.stderr).toBe(0);
+    expect(await redis.exists(keys.checkpoint), "the group created on the new stream dropped the old checkpoint").toBe(0);
+    expect(await redis.hget(keys.checkpoints, GROUP)).toBeNull();
+    const third = worker("--exit-when-idle-ms", "1500");
+    expect(await third.exited, third.stderr).toBe(0);
+    expect(summaryOf(third).symbols.BTCUSDT, "the take-over re-ran the new stream from its start").toMatchObject({
+      restored: 0,
+      rebuilt: BTC_EVENTS,
+      historyTrimmed: 0,
+    });
+  });
+
   test("a refused checkpoint on a trimmed stream: the lost history is said and counted, the symbol carries on from what remains", {
     timeout: 240_000,
   }, async () => {
