@@ -47,6 +47,9 @@ const WORKER_NUMBERS: readonly (readonly [string, string])[] = [
   ["--score-ttl-ms <ms>", "time to live of the latest score cf:score:{SYMBOL} (default 60000)"],
   ["--max-symbols <n>", "symbols this worker owns at most (default 1000)"],
   ["--max-entry-bytes <n>", "input entries larger than this are malformed, not read whole (default 1048576)"],
+  ["--checkpoint-every <n>", "checkpoint each symbol's engine every n input entries; the input stream is trimmed behind (default 10000)"],
+  ["--checkpoint-ms <ms>", "... or every ms milliseconds while entries arrive, whichever comes first (default 60000)"],
+  ["--out-maxlen <n>", "the output stream cf:out:{SYMBOL} keeps about n score updates (XADD MAXLEN ~); 0 keeps all (default 1000000)"],
 ];
 
 const out = (line: string): void => {

@@ -14,7 +14,18 @@ import { redisTarget, type RedisFlags } from "./redisTarget.js";
 import { UsageError } from "./usageError.js";
 
 /** The numeric options, as commander names the values of their flags (--lease-ms → leaseMs). */
-const NUMERIC = ["leaseMs", "claimIdleMs", "exitWhenIdleMs", "batch", "scoreTtlMs", "maxSymbols", "maxEntryBytes"] as const;
+const NUMERIC = [
+  "leaseMs",
+  "claimIdleMs",
+  "exitWhenIdleMs",
+  "batch",
+  "scoreTtlMs",
+  "maxSymbols",
+  "maxEntryBytes",
+  "checkpointEvery",
+  "checkpointMs",
+  "outMaxlen",
+] as const;
 type NumericOption = (typeof NUMERIC)[number];
 
 export type WorkerFlags = RedisFlags & { readonly group: string; readonly backend: "wasm" | "js" } & Readonly<

@@ -68,6 +68,12 @@ export interface WorkerOptions {
   readonly maxSymbols?: number;
   /** Input entries larger than this (bytes of field names and values) are malformed, not read whole. Default 1 MiB; the same for every worker of a group. */
   readonly maxEntryBytes?: number;
+  /** Checkpoint each symbol's engine at least every this many input entries (committed with them; the input is trimmed behind). Default 10,000. */
+  readonly checkpointEvery?: number;
+  /** ...and at least this often (ms) while entries arrive. Default 60,000. */
+  readonly checkpointMs?: number;
+  /** The output stream cf:out:{S} keeps about this many score updates (XADD MAXLEN ~); 0 = all. Default 1,000,000. */
+  readonly outMaxlen?: number;
   /** Engine options (the analyzer configuration) — the same for every worker of a group. */
   readonly engine?: Omit<EngineOptions, "onScore">;
   /** Progress lines (taking over, handing back, losing a symbol, Redis errors). */
@@ -118,6 +124,9 @@ export class ClusterWorker {
   private readonly abort = new AbortController();
   private readonly maxSymbols: number;
   private readonly maxEntryBytes: number;
+  private readonly checkpointEvery: number;
+  private readonly checkpointMs: number;
+  private readonly outMaxlen: number;
   private readonly target: RedisTarget;
   private readonly owned = new Map<string, { processor: SymbolProcessor; done: Promise<void> }>();
   private readonly ledgers = new Map<string, SymbolLedger>();
@@ -144,6 +153,9 @@ export class ClusterWorker {
     this.scoreTtlMs = integer("scoreTtlMs", options.scoreTtlMs ?? 60_000, 1, MAX_MS);
     this.maxSymbols = integer("maxSymbols", options.maxSymbols ?? 1_000, 1, 1_000_000);
     this.maxEntryBytes = integer("maxEntryBytes", options.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES, 1_024, 64 << 20);
+    this.checkpointEvery = integer("checkpointEvery", options.checkpointEvery ?? 10_000, 1, 1_000_000_000);
+    this.checkpointMs = integer("checkpointMs", options.checkpointMs ?? 60_000, 1, MAX_MS);
+    this.outMaxlen = integer("outMaxlen", options.outMaxlen ?? 1_000_000, 0, Number.MAX_SAFE_INTEGER);
     this.tickMs = Math.min(500, Math.floor(this.leaseMs / 3));
     this.consumer = options.consumer ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
     this.log = options.log ?? (() => {});
@@ -171,6 +183,9 @@ export class ClusterWorker {
       claimIdleMs: this.claimIdleMs,
       scoreTtlMs: this.scoreTtlMs,
       maxEntryBytes: this.maxEntryBytes,
+      checkpointEvery: this.checkpointEvery,
+      checkpointMs: this.checkpointMs,
+      outMaxlen: this.outMaxlen,
       onActivity: () => {
         this.lastActivity = performance.now();
       },

@@ -15,6 +15,10 @@
  *   cf:score:{S}         the latest score update (JSON), with a TTL: the L2 cache's
  *                        `scoreKey(S)` under the prefix `cf:` (LatestScores reads it)
  *   cf:lease:{S}:G       who owns S in consumer group G (value: the owner's fencing token)
+ *   cf:ckpt:{S}:G        group G's latest engine checkpoint of S: a hash, `id` (the last input
+ *                        entry it covers) and `state` (StreamingEngine.checkpoint's bytes)
+ *   cf:ckpts:{S}         hash: consumer group → the `id` of its latest checkpoint; the oldest
+ *                        over the stream's groups bounds the trimming of cf:in:{S} (commit.ts)
  *
  * Two keys span symbols and live in slots of their own: the symbol registry `cf:symbols`
  * (a set the publisher adds to and workers read) and `cf:workers:G`, the live workers of
@@ -42,6 +46,8 @@ export interface SymbolKeys {
   readonly dead: string;
   readonly score: string;
   readonly lease: string;
+  readonly checkpoint: string;
+  readonly checkpoints: string;
 }
 
 /** One symbol's keys (the lease is per consumer group). */
@@ -54,6 +60,8 @@ export function symbolKeys(symbol: string, group: string): SymbolKeys {
     dead: `cf:dead:${tag}`,
     score: `cf:${scoreKey(symbol)}`,
     lease: `cf:lease:${tag}:${group}`,
+    checkpoint: `cf:ckpt:${tag}:${group}`,
+    checkpoints: `cf:ckpts:${tag}`,
   };
 }
 

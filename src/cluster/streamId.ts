@@ -17,3 +17,12 @@ export function compareStreamIds(a: string, b: string): number {
   const [bMs = "", bSeq = "0"] = b.split("-");
   return compareDecimal(aMs, bMs) || compareDecimal(aSeq, bSeq);
 }
+
+/** The same order inside the protocol's Lua scripts: `older(a, b)` is true when id `a` comes before `b`. */
+export const OLDER_LUA = `
+local function older(a, b)
+  local am, as = string.match(a, '^(%d+)-(%d+)$')
+  local bm, bs = string.match(b, '^(%d+)-(%d+)$')
+  if am ~= bm then return #am < #bm or (#am == #bm and am < bm) end
+  return #as < #bs or (#as == #bs and as < bs)
+end`;

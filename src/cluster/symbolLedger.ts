@@ -42,6 +42,16 @@ export interface SymbolStats {
   errors: number;
   /** Times the symbol's history vanished from Redis under this worker (the other counters restarted then). */
   dataLosses: number;
+  /** Engine checkpoints this worker committed (cf:ckpt:{S}:G). */
+  checkpoints: number;
+  /** Input entries (with their done marks) trimmed after those checkpoints. */
+  trimmed: number;
+  /** Take-overs that restored the group's checkpoint (and re-ran only the entries after it). */
+  restored: number;
+  /** Take-overs whose checkpoint did not restore (another configuration, version or corrupt bytes): logged, rebuilt from the stream's start. */
+  checkpointsRefused: number;
+  /** Take-overs that had to rebuild from a stream already trimmed: the history before its first entry was gone, so the state started there (logged). */
+  historyTrimmed: number;
 }
 
 export const emptyStats = (): SymbolStats => ({
@@ -57,6 +67,11 @@ export const emptyStats = (): SymbolStats => ({
   takeovers: 0,
   errors: 0,
   dataLosses: 0,
+  checkpoints: 0,
+  trimmed: 0,
+  restored: 0,
+  checkpointsRefused: 0,
+  historyTrimmed: 0,
 });
 
 /** Longest wait before a failing symbol is taken again. */

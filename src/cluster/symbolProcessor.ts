@@ -7,17 +7,29 @@
  *  1. take-over: every entry the group has pending for other consumers (a dead or fenced
  *     previous owner) is claimed with XAUTOCLAIM once idle for `claimIdleMs`; no new
  *     entries can be delivered to anyone else meanwhile (reads are fenced by the lease).
- *  2. rebuild: the symbol's acknowledged history — XRANGE from the start up to the first
- *     pending entry, or through the group's last delivered entry when none is pending —
- *     is re-run through a fresh engine with outputs suppressed, each entry exactly as the
- *     first time (below). The engine is deterministic, so this is exactly the state the
- *     previous owner had; each entry's done mark says how it ran then, and an entry that
- *     runs differently now is counted (`divergent`) and logged as a bug.
+ *  2. rebuild: the group's latest checkpoint (cf:ckpt:{S}:G) is restored into a fresh
+ *     engine, and the acknowledged entries after it — XRANGE from the checkpoint's entry
+ *     (exclusive) up to the first pending entry, or through the group's last delivered
+ *     entry when none is pending — are re-run with outputs suppressed, each entry exactly
+ *     as the first time (below); so a take-over costs at most one checkpoint interval of
+ *     entries, whatever the uptime. The engine is deterministic, so this is exactly the
+ *     state the previous owner had; each entry's done mark says how it ran then, and an
+ *     entry that runs differently now is counted (`divergent`) and logged as a bug.
+ *     Without a checkpoint the re-run starts at the stream's first entry. A checkpoint that
+ *     does not restore (a CheckpointError: the worker runs another configuration or
+ *     version, or the bytes are damaged) is logged and counted, and the re-run starts at
+ *     the stream's first entry too — which is the symbol's whole history only while the
+ *     stream is untrimmed: if it was trimmed, the history before its first entry is gone,
+ *     and that is logged and counted (`historyTrimmed`): the state, and so the scores,
+ *     may then differ from a replay of the whole history.
  *  3. the claimed entries (first pending through last delivered) are processed and
  *     committed; outputs already written for an entry are not written again (commit.ts).
  *  4. then, until it ends: read new entries (fencedRead.ts), run them through the engine,
  *     commit the batch (outputs, done marks, dead letters, latest score, XACK) —
- *     pipelined, so Redis works on one batch while the engine works on the next.
+ *     pipelined, so Redis works on one batch while the engine works on the next. Every
+ *     `checkpointEvery` entries or `checkpointMs` (whichever comes first), the engine is
+ *     checkpointed right after a batch's last entry, before the next batch runs, and the
+ *     checkpoint goes with that batch's commit (which then trims the input: commit.ts).
  *
  * An entry that is not an event of this symbol (not decodable, another symbol's, over the
  * size bound) is acknowledged, marked "bad" and counted as rejected; events the engine
@@ -34,12 +46,13 @@
  * an older state). Its engine goes with it: the next owner rebuilds from what Redis holds.
  */
 import type { Cluster, Redis } from "ioredis";
-import { FeedDecodeError } from "../errors.js";
+import { CheckpointError, FeedDecodeError } from "../errors.js";
 import type { MarketEvent } from "../feeds/events.js";
 import { decodeEvent } from "../feeds/wire.js";
 import type { Kernels } from "../kernels/types.js";
 import { StreamingEngine, type EngineOptions, type SymbolView } from "../pipeline/engine.js";
-import { BAD, commitBatch, DEAD } from "./commit.js";
+import { BAD, type BatchCheckpoint, commitBatch, DEAD } from "./commit.js";
+import { createGroup } from "./createGroup.js";
 import { describeFailure, type EntryFailure } from "./entryFailure.js";
 import { readNewEntries, type StreamEntry } from "./fencedRead.js";
 import { groupInfo } from "./groupInfo.js";
@@ -63,6 +76,12 @@ export interface ProcessorContext {
   readonly claimIdleMs: number;
   readonly scoreTtlMs: number;
   readonly maxEntryBytes: number;
+  /** Checkpoint the engine at least every this many entries... */
+  readonly checkpointEvery: number;
+  /** ...or this often (ms), whichever comes first. */
+  readonly checkpointMs: number;
+  /** The output stream's retention: about this many entries (MAXLEN ~); 0 = unbounded. */
+  readonly outMaxlen: number;
   /** Called when entries were processed (the worker's idle timer). */
   readonly onActivity: () => void;
   readonly log: (line: string) => void;
@@ -82,6 +101,8 @@ interface ProcessedBatch {
   readonly codes: number[];
   /** The failures of the poison entries, by index in the batch. */
   readonly failures: Map<number, EntryFailure>;
+  /** The engine's checkpoint right after the batch's last entry, when one is due (committed with the batch). */
+  checkpoint: BatchCheckpoint | null;
 }
 
 /** How an entry ran: "bad" (not an event of this symbol), its failure (a poison message), or "ran". */
@@ -110,6 +131,9 @@ export class SymbolProcessor {
   private lastSeen = "0-0";
   /** Re-run entries that ran differently from their first run, in the current take-over. */
   private diverged = 0;
+  /** Entries run since the state the latest checkpoint holds, and when that checkpoint was taken (performance.now()). */
+  private sinceCheckpoint = 0;
+  private checkpointAt = performance.now();
   /** True until the take-over (claim, rebuild, claimed entries) is complete. */
   takingOver = true;
 
@@ -197,9 +221,7 @@ export class SymbolProcessor {
       );
       ledger.restart();
     }
-    await redis.xgroup("CREATE", input, group, "0", "MKSTREAM").catch((e: Error) => {
-      if (!e.message.startsWith("BUSYGROUP")) throw e;
-    });
+    await createGroup(redis, this.keys, group);
     const claimed = ledger.stats.claimed;
     let pending = await this.pending();
     while (pending.others > 0) {
@@ -219,8 +241,11 @@ export class SymbolProcessor {
     this.lastSeen = lastDelivered;
     const t0 = performance.now();
     const rebuilt = ledger.stats.rebuilt;
+    const restored = lastDelivered === "0-0" ? null : await this.restoreCheckpoint(pending.first, lastDelivered);
+    if (!restored) await this.checkHistory();
     if (lastDelivered !== "0-0") {
-      await this.scan("-", pending.first ? `(${pending.first}` : lastDelivered, async (entries) => {
+      const end = pending.first ? `(${pending.first}` : lastDelivered;
+      await this.scan(restored ? `(${restored}` : "-", end, async (entries) => {
         this.rebuild(entries);
         return !this.stopping;
       });
@@ -229,12 +254,70 @@ export class SymbolProcessor {
         return this.stopping ? this.end : "lost";
     }
     ledger.stats.takeovers++;
+    this.sinceCheckpoint = ledger.stats.rebuilt - rebuilt;
+    this.checkpointAt = performance.now();
     const diverged = this.diverged > 0 ? `; ${this.diverged} of them ran differently from their first run` : "";
     this.ctx.log(
       `${this.symbol}: owned (claimed ${ledger.stats.claimed - claimed} pending entries; ` +
-        `re-ran ${ledger.stats.rebuilt - rebuilt} acknowledged entries in ${Math.round(performance.now() - t0)} ms${diverged})`,
+        `${restored ? `restored the checkpoint at ${restored} and ` : ""}re-ran ${ledger.stats.rebuilt - rebuilt} acknowledged entries in ${Math.round(performance.now() - t0)} ms${diverged})`,
     );
     return null;
+  }
+
+  /**
+   * Restores the group's checkpoint into the engine; its entry id, or null when there is none
+   * to use: none written, one past the acknowledged entries (at or after the first pending
+   * one, or after the last delivered: the group was recreated behind it), or one that does
+   * not restore (logged and counted; the engine is unchanged).
+   */
+  private async restoreCheckpoint(firstPending: string | null, lastDelivered: string): Promise<string | null> {
+    const { checkpoint } = this.keys;
+    const [rawId, state] = await this.ctx.redis.hmgetBuffer(checkpoint, "id", "state");
+    if (!rawId || !state) return null;
+    const id = rawId.toString();
+    if (firstPending ? compareStreamIds(id, firstPending) >= 0 : compareStreamIds(id, lastDelivered) > 0) {
+      this.ctx.log(
+        `${this.symbol}: the checkpoint in ${checkpoint} is at ${id}, past the group's acknowledged entries (the group was recreated?): not used`,
+      );
+      return null;
+    }
+    try {
+      this.engine.restore(this.symbol, new Uint8Array(state.buffer, state.byteOffset, state.byteLength));
+    } catch (e) {
+      if (!(e instanceof CheckpointError)) throw e;
+      this.ledger.stats.checkpointsRefused++;
+      this.ctx.log(
+        `${this.symbol}: the checkpoint in ${checkpoint} (at ${id}) is refused: ${e.message}; rebuilding from the start of ${this.keys.input}`,
+      );
+      return null;
+    }
+    this.view = undefined;
+    this.ledger.stats.restored++;
+    return id;
+  }
+
+  /**
+   * When the engine starts from the stream's first entry (no checkpoint restored): says (log,
+   * `historyTrimmed`) when that is not the symbol's first entry — the stream was trimmed
+   * behind a checkpoint that cannot be used, so the state starts from what is left. Redis 7 counts the entries ever added
+   * (XINFO STREAM entries-added); on an older Redis any checkpoint of the stream means it may
+   * have been trimmed.
+   */
+  private async checkHistory(): Promise<void> {
+    const { redis } = this.ctx;
+    const { input, checkpoints } = this.keys;
+    const info = (await redis.xinfo("STREAM", input)) as unknown[];
+    const field = (name: string): unknown => info[info.indexOf(name) + 1];
+    const added = info.includes("entries-added") ? Number(field("entries-added")) : null;
+    const length = Number(field("length"));
+    const gone = added === null ? ((await redis.hlen(checkpoints)) > 0 ? "some" : 0) : added - length;
+    if (gone === 0) return;
+    this.ledger.stats.historyTrimmed++;
+    const first = (field("first-entry") as [string, unknown] | null)?.[0] ?? "its end";
+    this.ctx.log(
+      `${this.symbol}: ${input} was trimmed (${gone} entries before ${first} are gone) and no checkpoint restores: ` +
+        `the state starts from the entries that remain, so its scores may differ from a replay of the whole history`,
+    );
   }
 
   /** The group's pending entries of this symbol: how many, the first id, and how many belong to other consumers. */
@@ -291,7 +374,7 @@ export class SymbolProcessor {
 
   /** Runs entries through the engine: the commit arguments and, per entry, how it ran. */
   private process(entries: readonly StreamEntry[]): ProcessedBatch {
-    const batch: ProcessedBatch = { ids: [], args: [], codes: [], failures: new Map() };
+    const batch: ProcessedBatch = { ids: [], args: [], codes: [], failures: new Map(), checkpoint: null };
     const { ids, args, codes } = batch;
     for (const [id, fields] of entries) {
       const at = args.length;
@@ -318,7 +401,23 @@ export class SymbolProcessor {
         batch.failures.set(ids.length - 1, outcome);
       }
     }
+    batch.checkpoint = this.checkpointDue(ids);
     return batch;
+  }
+
+  /**
+   * The engine's checkpoint after the entries `ids` (just run), when `checkpointEvery` entries
+   * or `checkpointMs` have passed since the last one; null otherwise, and while the engine
+   * has seen no event of the symbol (nothing to keep: a re-run from the start is as short).
+   */
+  private checkpointDue(ids: readonly string[]): BatchCheckpoint | null {
+    this.sinceCheckpoint += ids.length;
+    const { checkpointEvery, checkpointMs } = this.ctx;
+    if (ids.length === 0 || (this.sinceCheckpoint < checkpointEvery && performance.now() - this.checkpointAt < checkpointMs)) return null;
+    if (!this.engine.symbolState(this.symbol)) return null;
+    this.sinceCheckpoint = 0;
+    this.checkpointAt = performance.now();
+    return { id: ids[ids.length - 1]!, state: this.engine.checkpoint(this.symbol) };
   }
 
   /** Decodes and processes one entry; nothing it throws escapes (a poison message). */
@@ -335,10 +434,16 @@ export class SymbolProcessor {
 
   /** Commits a processed batch and counts the entries it recorded; false when the lease was lost (nothing written). */
   private async send(batch: ProcessedBatch): Promise<boolean> {
-    const r = await commitBatch(this.ctx.redis, this.keys, this.token, this.ctx.group, this.ctx.scoreTtlMs, batch.ids.length, batch.args);
+    const { redis, group, scoreTtlMs, outMaxlen } = this.ctx;
+    const r = await commitBatch(redis, this.keys, this.token, group, scoreTtlMs, batch.ids.length, batch.args, {
+      outMaxlen,
+      checkpoint: batch.checkpoint,
+    });
     if (!r) return false;
     const ledger = this.ledger;
     const s = ledger.stats;
+    if (batch.checkpoint) s.checkpoints++;
+    s.trimmed += r.trimmed;
     for (let e = 0; e < batch.ids.length; e++) {
       if (r.recorded[e] !== "1") continue;
       const code = batch.codes[e]!;

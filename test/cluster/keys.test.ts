@@ -12,6 +12,8 @@ test("every key of a symbol carries it as one hash tag; the latest score is the 
     dead: "cf:dead:{BTCUSDT}",
     score: "cf:score:{BTCUSDT}",
     lease: "cf:lease:{BTCUSDT}:g",
+    checkpoint: "cf:ckpt:{BTCUSDT}:g",
+    checkpoints: "cf:ckpts:{BTCUSDT}",
   });
   expect(k.score).toBe(`cf:${scoreKey("BTCUSDT")}`);
   expect([inputKey("ETH/USDT:USDT"), outputKey("ETH/USDT:USDT")]).toEqual(["cf:in:{ETH/USDT:USDT}", "cf:out:{ETH/USDT:USDT}"]);

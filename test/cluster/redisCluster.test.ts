@@ -13,17 +13,19 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { Cluster, Redis } from "ioredis";
 import { InvalidParameterError, LatestScores, TieredCache } from "../../src/index.js";
 import { RedisStore } from "../../src/cache/redisStore.js";
-import { SYMBOLS_KEY, inputKey, symbolKeys } from "../../src/cluster/keys.js";
+import { SYMBOLS_KEY, symbolKeys } from "../../src/cluster/keys.js";
 import { BTCUSDT, ETHUSDT } from "../support/capture.js";
 import { RedisServer, skipRedis } from "../support/redis.js";
 import { RedisClusterServers } from "../support/redisCluster.js";
-import { killAll, spawnCli, summaryOf, type CliProcess } from "../support/cluster.js";
+import { groupState, killAll, spawnCli, summaryOf, type CliProcess } from "../support/cluster.js";
 import { expectExactlyOnce, expectTakeover, publish, referenceUpdates, twoWorkersMidRun } from "./expectations.js";
 
 const SYMBOLS = ["BTCUSDT", "ETHUSDT"] as const;
 const GROUP = "scores";
 /** Short leases for a takeover within seconds. */
 const FAST = ["--lease-ms", "2000", "--claim-idle-ms", "1000"];
+/** The checkpoint interval of the take-over test: what its input streams are bounded by (with a batch of 500). */
+const CHECKPOINT_EVERY = 2000;
 
 let servers: RedisClusterServers;
 let redis: Cluster;
@@ -51,19 +53,36 @@ describe.skipIf(skipRedis)("Redis Cluster (three masters on loopback)", () => {
     await servers?.stop();
   });
 
-  test("two workers, one SIGKILLed mid-run: the output streams equal a single-process replay's, and the symbols live on different masters", {
+  test("two workers checkpointing, one SIGKILLed mid-run after a checkpoint: the output streams equal a single-process replay's, the inputs are trimmed, and the symbols live on different masters", {
     timeout: 300_000,
   }, async () => {
-    const midRun = await twoWorkersMidRun(redis, servers.seeds, GROUP, SYMBOLS, [BTCUSDT, ETHUSDT], () => worker(...FAST));
+    const midRun = await twoWorkersMidRun(
+      redis,
+      servers.seeds,
+      GROUP,
+      SYMBOLS,
+      [BTCUSDT, ETHUSDT],
+      () => worker(...FAST, "--checkpoint-every", String(CHECKPOINT_EVERY)),
+      async (s) => (await redis.exists(symbolKeys(s, GROUP).checkpoint)) === 1,
+    );
+    const survivor = midRun.workers.find((w) => w !== midRun.target)!;
     expect((await redis.smembers(SYMBOLS_KEY)).sort(), "both symbols registered (cf:symbols, a slot of its own)").toEqual([...SYMBOLS]);
     await expectTakeover(redis, GROUP, SYMBOLS, reference, midRun);
+    const taken = summaryOf(survivor).symbols[midRun.victim.symbol]!;
+    expect(taken.restored, "the take-over restored the victim's checkpoint").toBe(1);
+    expect(taken.rebuilt, "and re-ran only the entries after it").toBeLessThan(CHECKPOINT_EVERY);
+    for (const s of SYMBOLS) {
+      const { input, done } = symbolKeys(s, GROUP);
+      expect(await redis.xlen(input), `${s}: cf:in trimmed behind the checkpoints`).toBeLessThanOrEqual(CHECKPOINT_EVERY + 500);
+      expect(await redis.hlen(done), `${s}: cf:done trimmed with it`).toBe(await redis.xlen(input));
+    }
 
     // where the keys are: each symbol's keys on one master (the hash tag), the two symbols on two
     const masters = new Map<string, number>();
     for (const s of SYMBOLS) {
       const keys = symbolKeys(s, GROUP);
       const port = await servers.portOf(keys.input);
-      for (const key of [keys.output, keys.done, keys.score, keys.lease])
+      for (const key of [keys.output, keys.done, keys.score, keys.lease, keys.checkpoint, keys.checkpoints])
         expect(await servers.portOf(key), `${key} is served by the master of ${keys.input}`).toBe(port);
       const node = new Redis(port, "127.0.0.1");
       try {
@@ -97,7 +116,7 @@ describe.skipIf(skipRedis)("Redis Cluster (three masters on loopback)", () => {
     for (const s of SYMBOLS) {
       await expectExactlyOnce(redis, s, GROUP, reference[s]!);
       expect(summaryOf(w).symbols[s], s).toMatchObject({
-        processed: await redis.xlen(inputKey(s)),
+        processed: (await groupState(redis, s, GROUP)).added,
         outputs: reference[s]!.length,
         duplicates: 0,
         errors: 0,

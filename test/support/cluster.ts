@@ -71,25 +71,26 @@ export async function until(condition: () => Promise<boolean> | boolean, what: s
   }
 }
 
-/** The group's view of a symbol's input stream: entries, delivered, pending. */
+/** The group's view of a symbol's input stream: entries (now, and ever added: trimmed ones too), delivered, pending. */
 export async function groupState(
   redis: Redis | Cluster,
   symbol: string,
   group: string,
-): Promise<{ length: number; lastId: string; lastDelivered: string | null; pending: number }> {
+): Promise<{ length: number; added: number; lastId: string; lastDelivered: string | null; pending: number }> {
   const input = inputKey(symbol);
   const [length, info] = await Promise.all([
     redis.xlen(input),
     redis.xinfo("STREAM", input).catch(() => null) as Promise<unknown[] | null>,
   ]);
   const lastId = info ? String(info[info.indexOf("last-generated-id") + 1]) : "0-0";
+  const added = info ? Number(info[info.indexOf("entries-added") + 1]) : 0;
   const groups = ((await redis.xinfo("GROUPS", input).catch(() => [])) as unknown[][]).map((g) => {
     const m = new Map<unknown, unknown>();
     for (let i = 0; i + 1 < g.length; i += 2) m.set(g[i], g[i + 1]);
     return m;
   });
   const g = groups.find((m) => m.get("name") === group);
-  return { length, lastId, lastDelivered: g ? String(g.get("last-delivered-id")) : null, pending: g ? Number(g.get("pending")) : 0 };
+  return { length, added, lastId, lastDelivered: g ? String(g.get("last-delivered-id")) : null, pending: g ? Number(g.get("pending")) : 0 };
 }
 
 /** Every input entry of every symbol delivered and acknowledged (nothing pending). */
