@@ -48,7 +48,8 @@ export interface RestorableBook {
 
 /** Integers in the grid's unit stay below this (src/book/priceGrid.ts). */
 const MAX_UNITS = 2 ** 52;
-const MAX_COUNTER = Number.MAX_SAFE_INTEGER;
+/** A window's first tick is an integer a double holds exactly. */
+const MAX_TICK = Number.MAX_SAFE_INTEGER;
 
 /** A side's state as read, checked, before it is restored. */
 interface SideState {
@@ -116,12 +117,12 @@ function readSide(r: StateReader, isBid: boolean, maxLevels: number, maxWindowTi
   if (!(size === 0 || (size >= 64 && size <= maxWindowTicks && size <= MAX_WINDOW && (size & (size - 1)) === 0)))
     throw r.fail(`the ${what} window has ${size} slots: expected 0 or a power of two from 64 to ${maxWindowTicks}`);
   const lo = r.f64();
-  if (size > 0 ? !(Number.isInteger(lo) && Math.abs(lo) <= MAX_COUNTER) : lo !== lo)
+  if (size > 0 ? !(Number.isInteger(lo) && Math.abs(lo) <= MAX_TICK) : lo !== lo)
     throw r.fail(`the ${what} window starts at tick ${lo}: expected an integer (or any number without a window)`);
   const misses = r.u32In(`${what} misses`, 0, 2 ** 31 - 1);
-  const trimmed = readCount(r, `${what} trimmed`),
-    rebuilds = readCount(r, `${what} rebuilds`),
-    relocated = readCount(r, `${what} relocated`);
+  const trimmed = r.count(`${what} trimmed`),
+    rebuilds = r.count(`${what} rebuilds`),
+    relocated = r.count(`${what} relocated`);
   const flat = r.f64s(2 * maxLevels);
   const n = flat.length >> 1;
   if (flat.length !== 2 * n) throw r.fail(`${what} hold ${flat.length} numbers: expected prices and quantities in pairs`);
@@ -144,13 +145,6 @@ function readSide(r: StateReader, isBid: boolean, maxLevels: number, maxWindowTi
 function sameAs(r: StateReader, what: string, expected: number): void {
   const got = r.u32();
   if (got !== expected) throw r.fail(`written with ${what} ${got}, this book has ${expected}`);
-}
-
-/** A count (a non-negative integer a double holds exactly); a CheckpointError naming `what` otherwise. */
-export function readCount(r: StateReader, what: string): number {
-  const v = r.f64();
-  if (!(Number.isInteger(v) && v >= 0 && v <= MAX_COUNTER)) throw r.fail(`${what} is ${v}: expected a count`);
-  return v;
 }
 
 function unitInteger(x: number): boolean {

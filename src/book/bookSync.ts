@@ -26,7 +26,6 @@
 import type { DepthDiffEvent, DepthSnapshotEvent } from "../feeds/events.js";
 import { LIMITS, REJECT_REASONS, validateEvent, type Rejection } from "../feeds/validate.js";
 import type { StateReader, StateWriter } from "../checkpoint/stateCodec.js";
-import { readCount } from "./bookState.js";
 import { L2Book, type L2BookOptions } from "./l2Book.js";
 import type { OrderBook } from "./orderBook.js";
 import { RecentIds } from "./recentIds.js";
@@ -260,7 +259,7 @@ export class BookSync {
     const lastUpdateId = readId(r, "lastUpdateId");
     if (state === "synced" && lastUpdateId < 0) throw r.fail("a synced book without a snapshot's update id");
     const counters = { ...this.counters };
-    for (const c of COUNTERS) counters[c] = readCount(r, c);
+    for (const c of COUNTERS) counters[c] = r.count(c);
     const bridged = r.bool();
     const staleRun = r.u32In("staleRun", 0, STALE_LIMIT);
     const latestSeen = readId(r, "latestSeen");

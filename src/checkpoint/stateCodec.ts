@@ -169,6 +169,13 @@ export class StateReader {
     return v;
   }
 
+  /** A count written as an f64: a non-negative integer a double holds exactly; a CheckpointError naming `what` otherwise. */
+  count(what: string): number {
+    const v = this.f64();
+    if (!(Number.isSafeInteger(v) && v >= 0)) throw new CheckpointError(`${what} is ${v}: expected a count`, this.n - 8);
+    return v;
+  }
+
   /** A u32 that must lie in [min, max]. */
   u32In(what: string, min: number, max: number): number {
     const v = this.u32();

@@ -218,19 +218,14 @@ class SymbolState {
     this.tradeIds.readState(r);
     this.quoteIds.readState(r);
     this.untilTimed = r.u32In("events until the next timed one", 1, latencySample);
-    const count = (): number => {
-      const n = r.f64();
-      if (!(Number.isSafeInteger(n) && n >= 0)) throw r.fail(`a count of ${n}`);
-      return n;
-    };
     const e = this.events;
-    e.trade = count();
-    e.depth = count();
-    e.quote = count();
-    e.snapshot = count();
-    e.rejected = count();
-    e.duplicates = count();
-    for (const reason of REJECT_REASONS) this.rejectedBy[reason] = count();
+    e.trade = r.count("trades");
+    e.depth = r.count("depth diffs");
+    e.quote = r.count("quotes");
+    e.snapshot = r.count("snapshots");
+    e.rejected = r.count("events rejected");
+    e.duplicates = r.count("duplicates");
+    for (const reason of REJECT_REASONS) this.rejectedBy[reason] = r.count(`events rejected as ${reason}`);
     const kept = r.u32In("rejection messages", 0, keep);
     for (let i = 0; i < kept; i++) this.rejections.push(r.string(MAX_REJECTION_BYTES));
     this.buyVolume = r.f64();
@@ -243,7 +238,7 @@ class SymbolState {
     const last = r.value(MAX_SCORE_BYTES);
     if (last !== null && !isScoreUpdate(last, this.symbol)) throw r.fail("a last score update that is not one of this symbol");
     this.lastScore = last;
-    this.scoreUpdates = count();
+    this.scoreUpdates = r.count("score updates");
   }
 }
 
