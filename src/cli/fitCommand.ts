@@ -81,8 +81,9 @@ function fitTable(o: FitOutput): string {
     `urgency      medium from ${o.preset.decision?.urgencyMedium}, high from ${o.preset.decision?.urgencyHigh} (strength × stability)`,
     "",
     `out of sample  score IC ${f3(o.outOfSample.ic)}   top-of-book IC ${f3(o.outOfSample.topOfBookIc)}`,
-    `calibration    predicted / observed hit rate per decile, out of sample (largest gap ${f3(o.outOfSample.calibrationError)}):`,
+    `calibration    predicted / observed hit rate per decile, out of sample (largest gap ${f3(o.outOfSample.calibrationError)}; the prediction outside the observed rate's 95% interval in ${o.outOfSample.calibrationMisses} of ${o.outOfSample.calibration.length}):`,
     `               ${o.outOfSample.calibration.map((d) => `${d.predicted.toFixed(2)}/${d.observed.toFixed(2)}`).join("  ")}`,
+    `  95% interval ${o.outOfSample.calibration.map((d) => (d.observedInterval === null ? "    —    " : `${d.observedInterval[0].toFixed(2)}–${d.observedInterval[1].toFixed(2)}`)).join("  ")}   (observed rate; block bootstrap, 10 s blocks)`,
     "",
     `${"capture".padEnd(56)}  in sample: score  top-of-book   out of sample (per block): score / top-of-book`,
   ];

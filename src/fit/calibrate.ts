@@ -7,7 +7,7 @@
  * the curve non-decreasing; a knot sits at each pooled block's mean strength.
  */
 import { InvalidParameterError } from "../errors.js";
-import type { ConfidenceCalibration } from "../confluence/calibration.js";
+import { calibratedConfidence, type ConfidenceCalibration } from "../confluence/calibration.js";
 import { isotonicBlocks } from "./isotonic.js";
 
 export function fitCalibration(strength: ArrayLike<number>, hit: ArrayLike<boolean>, bins = 20): ConfidenceCalibration {
@@ -48,4 +48,38 @@ export function fitCalibration(strength: ArrayLike<number>, hit: ArrayLike<boole
     return { strength: s / b.weight, probability: b.value };
   });
   return { strength: knots.map((k) => k.strength), probability: knots.map((k) => k.probability) };
+}
+
+/**
+ * The calibration `outer ∘ inner`: strength → inner's probability → outer's probability, as
+ * knots. Both are non-decreasing and piecewise linear, so the composition is too, with a knot
+ * at each of inner's knots and wherever inner crosses one of outer's knots; between those it is
+ * exactly linear, so the knots reproduce outer(inner(s)) at every strength up to rounding.
+ * Outside inner's knots it is flat, as every calibration is. At most as many knots as the two
+ * have together.
+ */
+export function composeCalibrations(outer: ConfidenceCalibration, inner: ConfidenceCalibration): ConfidenceCalibration {
+  const xs = inner.strength,
+    ps = inner.probability,
+    qs = outer.strength;
+  const at: number[] = [];
+  for (let i = 0; i < xs.length; i++) {
+    at.push(xs[i]!);
+    if (i + 1 === xs.length || !(ps[i + 1]! > ps[i]!)) continue;
+    // where the segment's line reaches each of outer's knots strictly inside its probability range
+    for (const q of qs) {
+      if (!(q > ps[i]! && q < ps[i + 1]!)) continue;
+      const s = xs[i]! + ((q - ps[i]!) / (ps[i + 1]! - ps[i]!)) * (xs[i + 1]! - xs[i]!);
+      if (s > at[at.length - 1]! && s < xs[i + 1]!) at.push(s);
+    }
+  }
+  const strength: number[] = [],
+    probability: number[] = [];
+  for (const s of at) {
+    const p = calibratedConfidence(outer, calibratedConfidence(inner, s));
+    strength.push(s);
+    // monotone by construction; the max only guards the last bit of rounding
+    probability.push(probability.length > 0 ? Math.max(p, probability[probability.length - 1]!) : p);
+  }
+  return { strength, probability };
 }

@@ -75,6 +75,16 @@ describe("confluence fit on the spot captures", () => {
       // each fold scores with weights fitted on the OTHER capture only
       for (const f of fit.folds) expect(f.ic, `${f.capture} block ${f.block}`).toBeGreaterThan(0.2);
       expect(fit.outOfSample.calibration.length).toBe(10);
+      // each decile's observed rate with its block-bootstrap interval, which holds it
+      for (const d of fit.outOfSample.calibration) {
+        expect(d.observedInterval![0]).toBeLessThanOrEqual(d.observed);
+        expect(d.observedInterval![1]).toBeGreaterThanOrEqual(d.observed);
+        expect(d.observedInterval![1] - d.observedInterval![0]).toBeGreaterThan(0);
+      }
+      const misses = fit.outOfSample.calibration.filter(
+        (d) => d.predicted < d.observedInterval![0] || d.predicted > d.observedInterval![1],
+      ).length;
+      expect(fit.outOfSample.calibrationMisses).toBe(misses);
       const preset = JSON.parse(readFileSync(out, "utf8"));
       expect(preset).toEqual(fit.preset);
       expect(preset.calibration.strength.length).toBeGreaterThan(1);
@@ -97,6 +107,8 @@ describe("confluence fit on the spot captures", () => {
       expect(r.stdout).toMatch(/^fit at 100 ms on 2 captures \(preset default, objective mean\): 4 folds/);
       expect(r.stdout).toMatch(/out of sample {2}score IC 0\.\d{3} {3}top-of-book IC 0\.\d{3}/);
       expect(r.stdout).toContain("calibration    predicted / observed hit rate per decile");
+      expect(r.stdout).toMatch(/outside the observed rate's 95% interval in \d+ of 10\)/);
+      expect(r.stdout).toMatch(/ {2}95% interval( {1,2}\d\.\d{2}–\d\.\d{2}){10} {3}\(observed rate; block bootstrap, 10 s blocks\)/);
     },
     TIMEOUT,
   );

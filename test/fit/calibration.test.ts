@@ -6,7 +6,7 @@
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { calibratedConfidence, validateCalibration, type ConfidenceCalibration } from "../../src/confluence/calibration.js";
-import { fitCalibration } from "../../src/fit/calibrate.js";
+import { composeCalibrations, fitCalibration } from "../../src/fit/calibrate.js";
 import { InvalidConfigError, InvalidParameterError } from "../../src/errors.js";
 import { mulberry32 } from "../../src/evaluate/mulberry32.js";
 
@@ -94,5 +94,44 @@ describe("fitCalibration", () => {
     expect(() => fitCalibration([0.5], [true, false])).toThrow(InvalidParameterError);
     expect(() => fitCalibration([1.5], [true])).toThrow("strength[0] = 1.5");
     expect(() => fitCalibration([0.5], [true], 0)).toThrow(InvalidParameterError);
+  });
+});
+
+describe("composeCalibrations", () => {
+  /** A valid calibration: strictly increasing strengths in [0, 1], non-decreasing probabilities in [0, 1]. */
+  const curve = fc.uniqueArray(fc.integer({ min: 0, max: 1000 }), { minLength: 1, maxLength: 20 }).chain((xs) =>
+    fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: xs.length, maxLength: xs.length }).map((ps) => ({
+      strength: [...xs].sort((a, b) => a - b).map((x) => x / 1000),
+      probability: [...ps].sort((a, b) => a - b).map((p) => p / 1000),
+    })),
+  );
+
+  test("reproduces outer(inner(s)) at every strength, as a valid calibration with at most both curves' knots (fast-check)", () => {
+    fc.assert(
+      fc.property(
+        curve,
+        curve,
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 30 }),
+        (outer, inner, at) => {
+          const c = composeCalibrations(outer, inner);
+          validateCalibration("composed", c);
+          expect(c.strength.length).toBeLessThanOrEqual(outer.strength.length + inner.strength.length);
+          for (const s of [...at, ...inner.strength]) {
+            expect(Math.abs(calibratedConfidence(c, s) - calibratedConfidence(outer, calibratedConfidence(inner, s)))).toBeLessThan(1e-12);
+          }
+        },
+      ),
+    );
+  });
+
+  test("a knot where the inner curve crosses an outer knot, worked by hand", () => {
+    // inner: 0.2 → 0.5, 0.6 → 0.9; outer: flat 0.55 up to p 0.6, then up to 0.8 at p 0.8
+    const c = composeCalibrations({ strength: [0.6, 0.8], probability: [0.55, 0.8] }, { strength: [0.2, 0.6], probability: [0.5, 0.9] });
+    expect(c.strength).toHaveLength(4);
+    expect(c.strength[0]).toBe(0.2);
+    expect(c.strength[1]).toBeCloseTo(0.3, 15); // inner reaches 0.6 at 0.3
+    expect(c.strength[2]).toBeCloseTo(0.5, 15); // and 0.8 at 0.5
+    expect(c.strength[3]).toBe(0.6);
+    expect(c.probability).toEqual([0.55, 0.55, 0.8, 0.8]);
   });
 });

@@ -8,20 +8,21 @@
  */
 import { describe, expect, test } from "vitest";
 import { fitWeights } from "../../src/fit/fitWeights.js";
+import { fitCalibration } from "../../src/fit/calibrate.js";
 import { mulberry32 } from "../../src/evaluate/mulberry32.js";
 import type { SampleSet } from "../../src/evaluate/sampleSet.js";
 import { COMPONENT_NAMES } from "../../src/kernels/coreLayout.js";
 import { InvalidParameterError } from "../../src/errors.js";
 
 /** A capture of n updates 10 ms apart, one quote each; the move from quote i to i + 1 is touch + b·flow + noise (bp). */
-function capture(name: string, b: number, seed: number, n = 3000): SampleSet {
+function capture(name: string, b: number, seed: number, n = 3000, noise = 1.5): SampleSet {
   const next = mulberry32(seed);
   const u = (): number => (next() / 4294967296) * 2 - 1;
   const touch = Float64Array.from({ length: n }, u);
   const flow = Float64Array.from({ length: n }, u);
   const mid = new Float64Array(n + 1);
   mid[0] = 100;
-  for (let i = 0; i < n; i++) mid[i + 1] = mid[i]! * (1 + (touch[i]! + b * flow[i]! + 1.5 * (u() + u() + u())) / 10_000);
+  for (let i = 0; i < n; i++) mid[i + 1] = mid[i]! * (1 + (touch[i]! + b * flow[i]! + noise * (u() + u() + u())) / 10_000);
   const constant = new Float64Array(n).fill(50);
   const components = Object.fromEntries(COMPONENT_NAMES.map((c) => [c, constant]));
   components.orderbook = touch.map((x) => 50 + 50 * x);
@@ -73,5 +74,49 @@ describe("fitWeights: the objective", () => {
   test("an unknown objective is a typed error", () => {
     expect(() => fitWeights(mixed, { horizonMs: 10, objective: "median" as never })).toThrow(InvalidParameterError);
     expect(() => fitWeights(mixed, { horizonMs: 10, objective: "median" as never })).toThrow("objective = median");
+  });
+});
+
+describe("fitWeights: the confidence calibration", () => {
+  /** Hits of the touch's side, for the pooled curve: strength |touch|, hit when the next move has its sign. */
+  function pooledCurve(sets: SampleSet[]) {
+    const strength: number[] = [],
+      hit: boolean[] = [];
+    for (const s of sets) {
+      const touch = s.baselines.topOfBook,
+        mid = s.quotes.mid;
+      for (let i = 0; i < s.length; i++) {
+        const m = mid[i + 1]! - mid[i]!;
+        if (m === 0 || touch[i] === 0) continue;
+        strength.push(Math.abs(touch[i]!));
+        hit.push(m > 0 === touch[i]! > 0);
+      }
+    }
+    return fitCalibration(strength, hit);
+  }
+  const top = (c: { probability: readonly number[] }): number => c.probability[c.probability.length - 1]!;
+
+  test("on alike markets: calibrated out of sample, and the curve is the pooled one's within noise", () => {
+    const sets = [1, 2, 3, 4].map((k) => capture(`alike${k}`, 0, 100 + k, 3000, 1));
+    const fit = fitBy(sets, "mean");
+    expect(fit.outOfSample.calibrationError).toBeLessThan(0.05);
+    expect(fit.outOfSample.calibrationMisses).toBeLessThanOrEqual(2);
+    for (const d of fit.outOfSample.calibration) {
+      expect(d.observedInterval![0]).toBeLessThanOrEqual(d.observed);
+      expect(d.observedInterval![1]).toBeGreaterThanOrEqual(d.observed);
+    }
+    expect(Math.abs(top(fit.calibration) - top(pooledCurve(sets)))).toBeLessThan(0.03);
+  });
+
+  test("on markets that differ: the strongest updates are promised less than the pooled markets' rate", () => {
+    // three markets where the touch says much, one where noise drowns it
+    const sets = [
+      capture("clear1", 0, 201, 3000, 0.5),
+      capture("clear2", 0, 202, 3000, 0.5),
+      capture("clear3", 0, 203, 3000, 0.5),
+      capture("noisy", 0, 204, 3000, 3),
+    ];
+    const fit = fitBy(sets, "mean");
+    expect(top(fit.calibration)).toBeLessThan(top(pooledCurve(sets)) - 0.02);
   });
 });
