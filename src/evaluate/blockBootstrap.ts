@@ -29,6 +29,14 @@ export function quantile(sorted: Float64Array, p: number): number {
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
+/** The central `level` percentile interval of bootstrap `replicates` (NaN ones left out), or null when none has a value. */
+export function percentileInterval(replicates: Float64Array, level = 0.95): [number, number] | null {
+  const sorted = replicates.filter((v) => v === v).sort();
+  if (sorted.length === 0) return null;
+  const tail = (1 - level) / 2;
+  return [quantile(sorted, tail), quantile(sorted, 1 - tail)];
+}
+
 /** A rank statistic computed from the pairwise (weighted) correlations of the ranks of its series. */
 export type RankStatistic = (corr: (a: number, b: number) => number) => number;
 
@@ -162,11 +170,6 @@ export class BlockBootstrap {
 
   /** The central `level` percentile interval of `statistic` over the replicates (see `values`), or null when no replicate gives a value. */
   interval(blockOf: Int32Array, series: readonly Float64Array[], statistic: RankStatistic, level = 0.95): [number, number] | null {
-    const sorted = this.values(blockOf, series, statistic)
-      .filter((v) => v === v)
-      .sort();
-    if (sorted.length === 0) return null;
-    const tail = (1 - level) / 2;
-    return [quantile(sorted, tail), quantile(sorted, 1 - tail)];
+    return percentileInterval(this.values(blockOf, series, statistic), level);
   }
 }

@@ -28,7 +28,7 @@ import { forwardMoves } from "../evaluate/forwardMoves.js";
 import type { SampleSet } from "../evaluate/sampleSet.js";
 import { averageRanks, pearson, spearman } from "../evaluate/spearman.js";
 import { composeCalibrations, fitCalibration } from "./calibrate.js";
-import { BlockBootstrap, quantile } from "../evaluate/blockBootstrap.js";
+import { BlockBootstrap, percentileInterval } from "../evaluate/blockBootstrap.js";
 import { FIT_OBJECTIVES, type FitObjective } from "./objective.js";
 import { maximizeOnSimplex } from "./simplexSearch.js";
 
@@ -218,23 +218,21 @@ function calibrationDeciles(p: number[], hit: boolean[], blockKey: number[]): Ca
         h[b]!++;
       }
     }
-    const rates = draws
-      .map((counts) => {
-        let nn = 0,
-          hh = 0;
-        for (let b = 0; b < counts.length; b++) {
-          nn += counts[b]! * n[b]!;
-          hh += counts[b]! * h[b]!;
-        }
-        return nn > 0 ? hh / nn : NaN;
-      })
-      .filter((r) => r === r);
-    const sorted = Float64Array.from(rates).sort();
+    // each replicate's rate: its blocks' hits over its blocks' samples, each block counted as often as drawn
+    const rates = Float64Array.from(draws, (counts) => {
+      let nn = 0,
+        hh = 0;
+      for (let b = 0; b < counts.length; b++) {
+        nn += counts[b]! * n[b]!;
+        hh += counts[b]! * h[b]!;
+      }
+      return nn > 0 ? hh / nn : NaN;
+    });
     out.push({
       predicted: predicted / (to - from),
       observed: observed / (to - from),
       samples: to - from,
-      observedInterval: sorted.length > 0 ? [quantile(sorted, 0.025), quantile(sorted, 0.975)] : null,
+      observedInterval: percentileInterval(rates, 0.95),
     });
   }
   return out;
@@ -285,7 +283,8 @@ function* crossFolds(sets: readonly Labelled[], blocks: number, horizonMs: numbe
  * unseen market gets. With a single set there is nothing to cross-validate: the pooled curve.
  */
 function crossFittedCalibration(sets: readonly Labelled[], w: ArrayLike<number>, blocks: number, horizonMs: number): ConfidenceCalibration {
-  const pooled = fitCalibration(...twoOf(hits(sets, w)));
+  const [pooledStrength, pooledHit] = hits(sets, w);
+  const pooled = fitCalibration(pooledStrength, pooledHit);
   const predicted: number[] = [],
     hit: boolean[] = [];
   for (const { fold, train } of crossFolds(sets, blocks, horizonMs)) {
@@ -300,8 +299,6 @@ function crossFittedCalibration(sets: readonly Labelled[], w: ArrayLike<number>,
   }
   return predicted.length === 0 ? pooled : composeCalibrations(fitCalibration(predicted, hit), pooled);
 }
-
-const twoOf = <A, B>([a, b]: [A, B, unknown]): [A, B] => [a, b];
 
 const asWeights = (w: ArrayLike<number>): ComponentWeights =>
   Object.fromEntries(COMPONENT_NAMES.map((name, c) => [name, w[c]!])) as unknown as ComponentWeights;
