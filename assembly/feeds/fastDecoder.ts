@@ -336,16 +336,18 @@ function newlineFrom(i: usize, stop: usize): usize {
   return i;
 }
 
-/** One line [start, end) without its newline: an event, a blank line, or a declined line. */
-function line(d: CaptureDecoder, start: usize, end: usize): void {
+/** One line [start, lineEnd) without its newline: an event, a blank line, or a declined line. */
+function line(d: CaptureDecoder, start: usize, lineEnd: usize): void {
   d.lines++;
+  // a declined line is listed with its CR: the reference path strips one, as it does for every line (never two)
+  let end = lineEnd;
   if (end > start && load<u8>(end - 1) == CR) end--;
   if (end == start) return;
   let i = start;
   while (i < end && <u32>(byteAt(i) - 48) < 10) i++;
   const digits = <i32>(i - start);
   if (digits == 0 || digits > MAX_TIMESTAMP_DIGITS || i == end || load<u8>(i) != SPACE) {
-    decline(d, start, end);
+    decline(d, start, lineEnd);
     return;
   }
   // ms = the digits before the last six, plus the last six as a fraction: each part exact.
@@ -359,7 +361,7 @@ function line(d: CaptureDecoder, start: usize, end: usize): void {
   if (!message(d, i + 1, end, ms + ns / 1e6)) {
     d.slabUsed = mark;
     if (inexactDecimal) d.inexact += 1;
-    decline(d, start, end);
+    decline(d, start, lineEnd);
   }
 }
 

@@ -29,12 +29,12 @@
 import type { PriceGrid } from "./priceGrid.js";
 import { LevelTree } from "./levelTree.js";
 import { TickWindow } from "./tickWindow.js";
-import type { OrderBookSide } from "./orderBook.js";
+import { topCount, type OrderBookSide } from "./orderBook.js";
 
 /** The smallest window (slots). */
 const MIN_WINDOW = 64;
 /** Misses in `far` before a rebuild, besides a quarter of the window's levels. */
-const MISS_SLACK = 32;
+export const MISS_SLACK = 32;
 /** The window is anchored on the level of this rank from the best (see anchorTick). */
 const ANCHOR_RANK = 8;
 
@@ -223,7 +223,8 @@ export class BookSide implements OrderBookSide {
    * returns how many were written. O(n): a merge of the window and the two trees.
    */
   top(n: number, out: Float64Array, pxAt: number, qtyAt: number): number {
-    if (n <= 0 || this.levels === 0) return 0;
+    const count = topCount(n, out, pxAt, qtyAt, this.levels);
+    if (count === 0) return 0;
     const s = this.sign,
       w = this.window,
       far = this.far,
@@ -235,7 +236,7 @@ export class BookSide implements OrderBookSide {
     let fk = fc >= 0 ? far.keyAt(fc) : Infinity;
     let sk = sc >= 0 ? stray.keyAt(sc) : Infinity;
     let k = 0;
-    for (; k < n; k++) {
+    for (; k < count; k++) {
       if (wk < fk && wk < sk) {
         out[pxAt + k] = s * wk;
         out[qtyAt + k] = w.qtyAt(wi);

@@ -23,6 +23,7 @@ import type { StateReader, StateWriter } from "../checkpoint/stateCodec.js";
 import { validPrice, validQty } from "../feeds/validate.js";
 import type { OrderBookSide } from "./orderBook.js";
 import { MAX_WINDOW } from "./tickWindow.js";
+import { MISS_SLACK } from "./bookSide.js";
 
 /** A side as its checkpoint reads and rebuilds it (src/book/bookSide.ts and its WASM wrapper). */
 export interface RestorableSide extends OrderBookSide {
@@ -119,7 +120,8 @@ function readSide(r: StateReader, isBid: boolean, maxLevels: number, maxWindowTi
   const lo = r.f64();
   if (size > 0 ? !(Number.isInteger(lo) && Math.abs(lo) <= MAX_TICK) : lo !== lo)
     throw r.fail(`the ${what} window starts at tick ${lo}: expected an integer (or any number without a window)`);
-  const misses = r.u32In(`${what} misses`, 0, 2 ** 31 - 1);
+  // a side recentres its window once its misses reach MISS_SLACK + a quarter of the window's levels
+  const misses = r.u32In(`${what} misses`, 0, MISS_SLACK + (maxWindowTicks >> 2));
   const trimmed = r.count(`${what} trimmed`),
     rebuilds = r.count(`${what} rebuilds`),
     relocated = r.count(`${what} relocated`);

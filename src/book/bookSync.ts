@@ -23,6 +23,7 @@
  *    snapshot of this stream: the book is unsynced until the next one. Neither can become
  *    the reference that later events are judged against.
  */
+import { InvalidParameterError } from "../errors.js";
 import type { DepthDiffEvent, DepthSnapshotEvent } from "../feeds/events.js";
 import { LIMITS, REJECT_REASONS, validateEvent, type Rejection } from "../feeds/validate.js";
 import type { StateReader, StateWriter } from "../checkpoint/stateCodec.js";
@@ -101,7 +102,7 @@ export class BookSync {
   private readonly recent = new RecentIds(256);
 
   constructor(options: BookSyncOptions = {}) {
-    this.maxBuffered = options.maxBuffered ?? 10_000;
+    this.maxBuffered = bufferBound(options.maxBuffered);
     this.validate = options.validate ?? true;
     this.book = options.newBook ? options.newBook(options.book ?? {}) : new L2Book(options.book);
   }
@@ -141,8 +142,9 @@ export class BookSync {
     for (let i = 0; i < pending.length; i++) {
       outcome = this.onSyncedDiff(pending[i]!, false);
       if (outcome === "gap" || outcome === "rejected") {
-        // the rest cannot be applied on this snapshot; keep them for the next
-        this.buffer = pending.slice(i + 1);
+        // the rest cannot be applied on this snapshot; keep them for the next — with the diff that showed the gap,
+        // as a live one is kept (it may bridge the next snapshot)
+        this.buffer = pending.slice(outcome === "gap" ? i : i + 1);
         break;
       }
     }
@@ -312,6 +314,14 @@ export class BookSync {
     this.lastRejection = rejection;
     return "rejected";
   }
+}
+
+/** The most diffs a sync may buffer: an integer from 1 to 2^32 − 1 (a checkpoint holds it as a u32), 10,000 when not given. */
+export function bufferBound(maxBuffered: number | undefined, name = "maxBuffered"): number {
+  if (maxBuffered === undefined) return 10_000;
+  if (!(Number.isInteger(maxBuffered) && maxBuffered >= 1 && maxBuffered <= 0xffffffff))
+    throw new InvalidParameterError(name, maxBuffered, "an integer from 1 to 2^32 − 1");
+  return maxBuffered;
 }
 
 /** −1 (none yet) or an update id. */

@@ -47,6 +47,11 @@ function checkLevels(what: string, levels: Float64Array): void {
   for (let i = 0; i < levels.length; i += 2) {
     const p = levels[i]!,
       q = levels[i + 1]!;
+    // a numeric string ("100.5", as exchanges send them) compares as a number but is not one: the book would hand it back
+    if (typeof p !== "number" || typeof q !== "number") {
+      const at = typeof p !== "number" ? i : i + 1;
+      throw new InvalidParameterError(`${what}[${at}]`, levels[at], "a number");
+    }
     if (!validPrice(p)) throw new InvalidValueError(what, i, p, `a price in [${LIMITS.minPrice}, ${LIMITS.maxPrice}]`);
     if (!validQty(q)) throw new InvalidValueError(what, i + 1, q, `0 or a quantity in [${LIMITS.minQty}, ${LIMITS.maxQty}]`);
   }

@@ -5,6 +5,7 @@
  * keep the same levels, in the same places, with the same counters, so that everything read
  * from them is the same bits (test/book/orderBookContract.test.ts runs one suite on both).
  */
+import { InvalidParameterError } from "../errors.js";
 
 import type { StateReader, StateWriter } from "../checkpoint/stateCodec.js";
 
@@ -27,7 +28,10 @@ export interface OrderBookSide {
   bestPrice(): number;
   /** NaN while the side is empty. */
   bestQty(): number;
-  /** Writes up to n best levels into out (prices from index pxAt, quantities from qtyAt); returns how many. O(n). */
+  /**
+   * Writes up to n best levels into out (prices from index pxAt, quantities from qtyAt); returns how many. O(n).
+   * n, pxAt and qtyAt are integers ≥ 0 and out has room for the levels written (topCount): else an InvalidParameterError.
+   */
   top(n: number, out: Float64Array, pxAt: number, qtyAt: number): number;
   /** Every level, best first, as [price, qty] pairs (for summaries and tests; O(levels)). */
   entries(): [number, number][];
@@ -66,3 +70,23 @@ export interface OrderBook {
   /** Releases what the book holds; the book must not be used afterwards (again: nothing happens). */
   dispose(): void;
 }
+
+/**
+ * How many levels `top(n, out, pxAt, qtyAt)` writes on a side holding `levels`: min(n, levels).
+ * An InvalidParameterError unless n, pxAt and qtyAt are integers ≥ 0, `out` is a Float64Array
+ * and both runs of that many values fit in it — never a write past `out` (on the WASM
+ * backend such a write would land in other memory of the module).
+ */
+export function topCount(n: number, out: Float64Array, pxAt: number, qtyAt: number, levels: number): number {
+  if (!(out instanceof Float64Array)) throw new InvalidParameterError("out", out, "a Float64Array");
+  if (!(index(n) && index(pxAt) && index(qtyAt))) {
+    const [name, v] = !index(n) ? ["n", n] : !index(pxAt) ? ["pxAt", pxAt] : ["qtyAt", qtyAt];
+    throw new InvalidParameterError(name, v, "an integer ≥ 0");
+  }
+  const k = Math.min(n, levels);
+  if (pxAt + k > out.length || qtyAt + k > out.length)
+    throw new InvalidParameterError("out.length", out.length, `room for ${k} levels from indices ${pxAt} and ${qtyAt}`);
+  return k;
+}
+
+const index = (v: number): boolean => Number.isSafeInteger(v) && v >= 0;

@@ -54,7 +54,9 @@ export interface CaptureParserOptions {
    * Decode blocks of lines with a decoder from here (WASM kernels: `Kernels.captureDecoder`, in
    * linear memory, ~0.6× the time per event) instead of FastDecoder line by line (the default, and
    * the JS backend's fastest path: its column twin ColumnDecoder plus building the objects costs
-   * ~15 % more). The same events, counters and rejections either way.
+   * ~15 % more). The same events, counters and rejections either way, but for `fastDecoded`: a line
+   * the decoder leaves to the reference path (a symbol past its table, and on WASM a decimal it
+   * cannot round exactly) is an event JSON.parse decoded, and is not counted there.
    */
   readonly decoders?: CaptureDecoderSource;
   /** Longest line accepted, in bytes (newline excluded), 64 … 2^30. Default 1 MiB. */

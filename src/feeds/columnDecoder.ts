@@ -89,12 +89,14 @@ export class ColumnDecoder implements CaptureBlockDecoder {
       const next = end < 0 ? bytes.length : end + 1;
       if (end < 0) end = bytes.length;
       batch.lines++;
+      // a declined line is listed with its CR: the reference path strips one, as it does for every line (never two)
+      const lineEnd = end;
       if (end > start && bytes[end - 1] === CR) end--;
       if (end > start && (end - start > this.maxLineBytes || !this.line(bytes, start, end))) {
         const k = 3 * batch.declined++;
         batch.declinedLines[k] = batch.count;
         batch.declinedLines[k + 1] = start;
-        batch.declinedLines[k + 2] = end;
+        batch.declinedLines[k + 2] = lineEnd;
       }
       start = next;
       if (batch.count === capacity || batch.declined === capacity) {

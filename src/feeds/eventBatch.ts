@@ -61,7 +61,7 @@ export class EventBatch {
   lines = 0;
   /** Lines declined (left to the reference path). */
   declined = 0;
-  /** Per declined line: events before it in the batch, its start and its end in the caller's bytes (newline and CR excluded). */
+  /** Per declined line: events before it in the batch, its start and its end in the caller's bytes (newline excluded, a CR before it kept: the reference path strips it). */
   readonly declinedLines: Int32Array;
   columns: EventColumns;
 

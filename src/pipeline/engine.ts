@@ -43,7 +43,7 @@ import {
 } from "../feeds/events.js";
 import { REJECT_REASONS, routable, validateEvent, type RejectReason, type Rejection } from "../feeds/validate.js";
 import { InvalidParameterError } from "../errors.js";
-import { BookSync } from "../book/bookSync.js";
+import { BookSync, bufferBound } from "../book/bookSync.js";
 import type { L2BookOptions } from "../book/l2Book.js";
 import type { OrderBook } from "../book/orderBook.js";
 import { ClockCheck, type ClockLimits } from "./clockCheck.js";
@@ -298,7 +298,7 @@ export class StreamingEngine {
     private readonly options: EngineOptions = {},
   ) {
     this.keep = integerOption("keepRejections", options.keepRejections, 0, 5);
-    this.maxBuffered = integerOption("maxBufferedDiffs", options.maxBufferedDiffs, 1, 10_000);
+    this.maxBuffered = bufferBound(options.maxBufferedDiffs, "maxBufferedDiffs");
     this.maxSymbols = integerOption("maxSymbols", options.maxSymbols, 1, 10_000);
     this.latencySample = integerOption("latencySample", options.latencySample, 1, DEFAULT_LATENCY_SAMPLE);
     positiveOption("clock.maxAheadMs", options.clock?.maxAheadMs);

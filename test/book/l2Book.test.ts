@@ -14,6 +14,7 @@ import { L2Book } from "../../src/book/l2Book.js";
 import type { OrderBook, OrderBookSide } from "../../src/book/orderBook.js";
 import type { Kernels } from "../../src/kernels/types.js";
 import { LIMITS } from "../../src/feeds/validate.js";
+import { InvalidParameterError } from "../../src/errors.js";
 import { LatencyHistogram } from "../../src/pipeline/latencyHistogram.js";
 import { ReferenceBook, type ReferenceSide } from "../support/referenceBook.js";
 import { backends } from "../support/backends.js";
@@ -249,6 +250,50 @@ describe.each(backends)("the $backend backend's L2 book against a naive book", (
     expect(book.crossed, "bid 101 >= ask 101").toBe(true);
     book.load(Float64Array.of(61000.01, 1, 61000, 2), Float64Array.of(61000.02, 1));
     expect(book.tickSize, "relearnt from the next snapshot").toBe(0.01);
+    book.dispose();
+  });
+
+  test("top(): never past `out` (on WASM the memory beside a view of the module stays as it was), never more than the side holds", () => {
+    const book = k.orderBook();
+    book.load(Float64Array.of(100, 1, 99, 2, 98, 3), Float64Array.of(101, 1));
+    const out = k.allocFloat64(4),
+      beside = k.allocFloat64(4);
+    beside.array.fill(7);
+    expect(() => book.bids.top(20, out.array, 0, 20)).toThrow(InvalidParameterError);
+    expect(() => book.bids.top(3, out.array, 0, 2), "the quantities' run would end past out").toThrow(InvalidParameterError);
+    expect([...beside.array]).toEqual([7, 7, 7, 7]);
+    for (const [n, pxAt, qtyAt] of [
+      [2.5, 0, 2],
+      [-1, 0, 2],
+      [Number.NaN, 0, 2],
+      [2, -1, 2],
+      [2, 0, 1.5],
+      [2, 0, Number.POSITIVE_INFINITY],
+    ])
+      expect(() => book.bids.top(n!, out.array, pxAt!, qtyAt!), `top(${n}, out, ${pxAt}, ${qtyAt})`).toThrow(InvalidParameterError);
+    expect(() => book.bids.top(2, [0, 0, 0, 0] as unknown as Float64Array, 0, 2)).toThrow(InvalidParameterError);
+    // n beyond the levels held: as many as there are, the rest of out untouched, no scratch the size of n
+    const before = k.memoryBytes;
+    const wide = new Float64Array(6).fill(-1);
+    expect(book.bids.top(4e6, wide, 0, 3)).toBe(3);
+    expect([...wide]).toEqual([100, 99, 98, 1, 2, 3]);
+    expect(k.memoryBytes, "no scratch sized by n").toBe(before);
+    expect(book.bids.top(2, out.array, 0, 2)).toBe(2);
+    expect([...out.array]).toEqual([100, 99, 1, 2]);
+    expect(book.asks.top(0, new Float64Array(0), 0, 0)).toBe(0);
+    out.free();
+    beside.free();
+    book.dispose();
+  });
+
+  test("levels must be numbers: a numeric string (as exchanges send them) is an InvalidParameterError, not a level", () => {
+    const book = k.orderBook();
+    const strings = ["100.00", "1.5"] as unknown as Float64Array;
+    expect(() => book.load(strings, Float64Array.of(101, 1))).toThrow(InvalidParameterError);
+    expect(() => book.apply(Float64Array.of(100, 1), [101, "0.25"] as unknown as Float64Array)).toThrow("asks[1]");
+    expect(book.bids.levels + book.asks.levels, "nothing changed").toBe(0);
+    book.load([100, 1.5] as unknown as Float64Array, Float64Array.of(101, 1));
+    expect(typeof book.bids.bestQty()).toBe("number");
     book.dispose();
   });
 });

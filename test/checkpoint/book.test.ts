@@ -16,6 +16,8 @@ import fc from "fast-check";
 import { BookSync, type BookSyncOptions, type SyncOutcome } from "../../src/book/bookSync.js";
 import type { OrderBook, OrderBookSide } from "../../src/book/orderBook.js";
 import { RecentIds } from "../../src/book/recentIds.js";
+import { MISS_SLACK } from "../../src/book/bookSide.js";
+import { L2Book } from "../../src/book/l2Book.js";
 import { StateReader, StateWriter } from "../../src/checkpoint/stateCodec.js";
 import { CheckpointError } from "../../src/errors.js";
 import type { DepthDiffEvent, DepthSnapshotEvent } from "../../src/feeds/events.js";
@@ -422,6 +424,40 @@ describe("OrderBook checkpoints", () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  test("a side's misses beyond what a window can gather are refused (an i32 counter on WASM would wrap); at the bound, both backends go on alike", () => {
+    const options = { maxLevels: 1000, maxWindowTicks: 64 };
+    const source = new L2Book(options);
+    const bids: number[] = [],
+      asks: number[] = [];
+    for (let t = 0; t < 40; t++) {
+      bids.push((1000 - t) / 100, 1);
+      asks.push((1001 + t) / 100, 1);
+    }
+    source.load(Float64Array.from(bids), Float64Array.from(asks));
+    const bytes = checkpoint((w) => source.writeState(w));
+    // "BOOK", maxLevels, maxWindowTicks, the grid's three f64s, then the bid side: window slots (u32), first tick (f64), misses (u32)
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    expect([view.getUint32(36, true), view.getFloat64(40, true), view.getUint32(48, true)]).toEqual([
+      source.bids.windowSize,
+      source.bids.windowLo,
+      source.bids.missCount,
+    ]);
+    const bound = MISS_SLACK + (options.maxWindowTicks >> 2);
+    view.setUint32(48, bound + 1, true);
+    for (const k of backends) expect(() => restore(bytes, k.orderBook(options)), k.backend).toThrow(CheckpointError);
+    view.setUint32(48, bound, true);
+    const books = backends.map((k) => k.orderBook(options));
+    for (const b of books) restore(bytes, b);
+    // the touch walks far below the window: every change misses it, and the sides recentre alike
+    for (let i = 0; i < 200; i++) {
+      const change = Float64Array.of((1000 - i) / 100, 0, (900 - i) / 100, 1);
+      for (const b of books) b.apply(change, new Float64Array(0));
+    }
+    for (const b of books.slice(1)) expectSameNumbers(bookView(b), bookView(books[0]!), "after 200 changes off the window");
+    expect(books[0]!.bids.rebuilds).toBeGreaterThan(0);
+    for (const b of [source, ...books]) b.dispose();
   });
 
   test("an empty book's checkpoint restores as an empty book; a book restores into one with other bounds never", () => {

@@ -333,6 +333,26 @@ describe("CaptureParser with a block decoder (decoders: kernels — the WASM dec
     },
   );
 
+  test("lines ending in CR CR LF (line ends converted twice): one CR stripped on every path, as the reference path does", async () => {
+    // a line of CRs only, a bad line with one more CR, and a line exactly maxLineBytes long before its two CRs
+    const long = tradeLine().replace(`"M":true`, `"M":true,"x":"${"y".repeat(200)}"`);
+    const text = [QUOTE_LINE, "\r\r", "1 \r\r", `${long}\r\r`, `${QUOTE_LINE}\r\r`, QUOTE_LINE].join("\n");
+    const bytes = utf8(text);
+    const options = { maxRejections: 100, maxLineBytes: utf8(long).length };
+    const reference = parse([bytes], { ...options, fastPath: false });
+    expect(reference.stats.rejections.map((r) => [r.line, r.reason])).toEqual([
+      [2, "bad-timestamp"],
+      [3, "not-json"],
+      [4, "line-too-long"],
+    ]);
+    for (const k of [await loadKernels(), await loadKernels({ forceScalar: true }), jsKernels()]) {
+      const result = run(k, [bytes], options);
+      expect(firstDifference(result.events, reference.events), k.backend).toBeNull();
+      expect(result.stats.rejections, k.backend).toEqual(reference.stats.rejections);
+      expect(result.stats.lines, k.backend).toBe(reference.stats.lines);
+    }
+  });
+
   test("a line over maxLineBytes is rejected as too long whichever decoder reads it", async () => {
     const k = await loadKernels();
     const long = tradeLine().replace(`"M":true`, `"M":true,"x":"${"y".repeat(200)}"`);

@@ -330,6 +330,47 @@ describe("mutated lines: the WASM decoder accepts nothing JS rejects, and no oth
   });
 });
 
+describe("numbers of every length", () => {
+  // integer and fraction parts of 0–24 digits, leading zeros included, in every numeric field of a quote and a depth diff,
+  // and ids of 1–17 digits
+  const part = (max: number): fc.Arbitrary<string> => fc.stringMatching(new RegExp(`^[0-9]{0,${max}}$`));
+  const number = fc.tuple(part(24), fc.option(part(24), { nil: undefined }));
+  const id = fc.stringMatching(/^[1-9][0-9]{0,16}$/);
+  const text = ([whole, fraction]: [string, string | undefined]): string => (fraction === undefined ? whole : `${whole}.${fraction}`);
+  /** Whether the fast path can give `t` exactly: digits (mantissa below 2^53) with at most 22 fraction digits. */
+  const exact = (t: string): boolean => {
+    const [whole, fraction = ""] = t.split(".");
+    return (
+      whole!.length > 0 && (!t.includes(".") || fraction.length > 0) && fraction.length <= 22 && BigInt(`${whole}${fraction}`) < 2n ** 53n
+    );
+  };
+
+  test("a quote's four decimals and its update id: the same values, and every exact one decoded on every build", () => {
+    fc.assert(
+      fc.property(fc.array(number, { minLength: 4, maxLength: 4 }), id, fc.boolean(), (values, u, wrapped) => {
+        const [b, B, a, A] = values.map(text);
+        const payload = `{"u":${u},"s":"BTCUSDT","b":"${b}","B":"${B}","a":"${a}","A":"${A}"}`;
+        const line = `${NS} ${wrapped ? `{"stream":"btcusdt@bookTicker","data":${payload}}` : payload}`;
+        agrees(line);
+        const { js, wasm } = oneLine(line);
+        if (js !== "declined" && [b, B, a, A].every((t) => exact(t!)) && u.length <= 15)
+          for (const w of wasm) expect(w.outcome, `${w.build}: ${line}`).not.toBe("declined");
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test("a depth diff's levels and update ids", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(number, number), { minLength: 0, maxLength: 6 }), id, id, (levels, first, last) => {
+        const side = JSON.stringify(levels.map(([p, q]) => [text(p), text(q)]));
+        agrees(`${NS} {"e":"depthUpdate","E":1723161255208,"s":"BTCUSDT","U":${first},"u":${last},"b":[],"a":${side}}`);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
 describe("the WebAssembly capture decoder: batches and bounds", () => {
   const [, mod] = builds[0];
 

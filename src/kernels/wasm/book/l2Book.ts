@@ -12,7 +12,7 @@
  */
 import { DisposedError } from "../../../errors.js";
 import { checkSides, resolveBookOptions, type L2BookOptions } from "../../../book/l2Book.js";
-import type { OrderBook } from "../../../book/orderBook.js";
+import { topCount, type OrderBook } from "../../../book/orderBook.js";
 import { readBookState, writeBookState, type RestorableBook, type RestorableSide } from "../../../book/bookState.js";
 import type { StateReader, StateWriter } from "../../../checkpoint/stateCodec.js";
 import type { WasmModule } from "../../../wasm/module.js";
@@ -88,15 +88,17 @@ class WasmBookSide implements RestorableSide {
   top(n: number, out: Float64Array, pxAt: number, qtyAt: number): number {
     const e = this.book.exports(),
       mod = this.book.mod;
-    if (out.buffer === mod.buffer) return e.sideTop(this.ptr, n, out.byteOffset, pxAt, qtyAt);
-    if (n <= 0) return 0;
-    const ptr = this.book.m.scratch(OUT, 16 * n);
-    const k = e.sideTop(this.ptr, n, ptr, 0, n);
+    // never more than the side holds, and never past `out`: a write past a view of the module's memory lands in other memory
+    const count = topCount(n, out, pxAt, qtyAt, this.levels);
+    if (out.buffer === mod.buffer) return e.sideTop(this.ptr, count, out.byteOffset, pxAt, qtyAt);
+    if (count === 0) return 0;
+    const ptr = this.book.m.scratch(OUT, 16 * count);
+    const k = e.sideTop(this.ptr, count, ptr, 0, count);
     const base = ptr >>> 3,
       f64 = mod.f64;
     for (let i = 0; i < k; i++) {
       out[pxAt + i] = f64[base + i]!;
-      out[qtyAt + i] = f64[base + n + i]!;
+      out[qtyAt + i] = f64[base + count + i]!;
     }
     return k;
   }

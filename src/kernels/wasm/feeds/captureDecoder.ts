@@ -28,7 +28,6 @@ export interface CaptureDecoderOptions {
 const MAX_INPUT_BYTES = 1 << 28;
 
 const NEWLINE = 10;
-const CR = 13;
 /** decoderField numbers (assembly/feeds/fastDecoder.ts). */
 const FIELD = {
   input: 0,
@@ -147,8 +146,8 @@ export class WasmCaptureDecoder implements CaptureBlockDecoder {
   /** A line that does not fit the input block: a batch of that one declined line; returns the bytes it spans. */
   private tooLong(bytes: Uint8Array, pos: number, onBatch: (batch: EventBatch) => void): number {
     const nl = bytes.indexOf(NEWLINE, pos);
-    let end = nl < 0 ? bytes.length : nl;
-    if (bytes[end - 1] === CR) end--;
+    // with its CR, if any: the reference path strips it
+    const end = nl < 0 ? bytes.length : nl;
     const batch = this.batch;
     batch.count = 0;
     batch.lines = 1;
