@@ -10,6 +10,7 @@
  */
 import type { CaptureReport, EvaluationReport, IcEstimate } from "../evaluate/evaluationReport.js";
 import { columns } from "./replayTable.js";
+import { MIN_BLOCKS } from "../evaluate/blockBootstrap.js";
 
 /** A horizon in words: 100ms, 1s, 2.5s, 1m. */
 export function horizonLabel(ms: number): string {
@@ -92,7 +93,7 @@ export function evaluateTable(report: EvaluationReport, scoring: string): string
   return [
     ...blocks.flatMap((lines) => [...lines, ""]),
     `${scoring}. IC: Spearman rank correlation with the forward mid move (the first best quote at or after t + horizon against the one at or before t, local receive clock).`,
-    `[95% CI]: block bootstrap (${b.replicates} replicates, blocks of max(${b.minBlockMs / 1000} s, horizon), seed ${b.seed}); non-overlapping: one update per horizon, t = IC·√((n − 2)/(1 − IC²)).`,
+    `[95% CI]: block bootstrap (${b.replicates} replicates, blocks of max(${b.minBlockMs / 1000} s, horizon) on the shared receive clock, none from fewer than ${MIN_BLOCKS}, seed ${b.seed}); non-overlapping: each next update at or after the quote the last one's move ended at (pooled: across the captures in time order), t = IC·√((n − 2)/(1 − IC²)).`,
     "baselines: top-of-book (Bq − Aq)/(Bq + Aq) of the best quote, top-5 book levels, OFI over 10 quotes, trade volume delta over 50 trades. partial IC: the score's IC given the best baseline.",
     ...(report.pooled.horizons.some((h) => h.multiTimeframe !== null)
       ? [

@@ -37,6 +37,18 @@ export function percentileInterval(replicates: Float64Array, level = 0.95): [num
   return [quantile(sorted, tail), quantile(sorted, 1 - tail)];
 }
 
+/**
+ * Blocks a percentile interval needs at least: a resample of fewer whole blocks can take only a
+ * handful of distinct values (one block: a single point), so its percentiles would claim a
+ * precision the data do not have. With fewer, the interval is null (shown as none).
+ */
+export const MIN_BLOCKS = 10;
+
+/** How many distinct blocks `blockOf` holds samples in. */
+function blocksHeld(blockOf: ArrayLike<number>): number {
+  return new Set(Array.from(blockOf)).size;
+}
+
 /** A rank statistic computed from the pairwise (weighted) correlations of the ranks of its series. */
 export type RankStatistic = (corr: (a: number, b: number) => number) => number;
 
@@ -170,6 +182,7 @@ export class BlockBootstrap {
 
   /** The central `level` percentile interval of `statistic` over the replicates (see `values`), or null when no replicate gives a value. */
   interval(blockOf: Int32Array, series: readonly Float64Array[], statistic: RankStatistic, level = 0.95): [number, number] | null {
+    if (blocksHeld(blockOf) < MIN_BLOCKS) return null;
     return percentileInterval(this.values(blockOf, series, statistic), level);
   }
 }

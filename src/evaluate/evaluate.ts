@@ -77,17 +77,17 @@ function label(sets: readonly SampleSet[], horizonMs: number, blockMs: number): 
     block: new Int32Array(n),
     step: new Uint8Array(n),
   };
-  const dense = new Map<string, number>();
+  // bootstrap blocks are slots of the shared receive clock: captures that ran at the same time share them, so a
+  // resample draws whole stretches of time across every market (their moves are correlated, not independent)
+  const dense = new Map<number, number>();
+  const times = new Float64Array(n),
+    ends = new Float64Array(n);
   let k = 0;
   sets.forEach((s, si) => {
-    const move = moves[si]!.move;
-    const times: number[] = [];
-    const start = k;
-    let t0 = NaN;
+    const { move, end } = moves[si]!;
     for (let i = 0; i < s.length; i++) {
       if (move[i] !== move[i]) continue;
       const t = s.receiveTime[i]!;
-      if (t0 !== t0) t0 = t;
       out.move[k] = move[i]!;
       out.score[k] = s.score[i]!;
       out.bias[k] = s.bias[i]!;
@@ -100,15 +100,18 @@ function label(sets: readonly SampleSet[], horizonMs: number, blockMs: number): 
         out.baselines[b]![k] = s.baselines[name][i]!;
       });
       if (out.multiTimeframe !== null) out.multiTimeframe[k] = s.multiTimeframe![i]!;
-      const key = `${si}:${Math.floor((t - t0) / blockMs)}`;
-      let id = dense.get(key);
-      if (id === undefined) dense.set(key, (id = dense.size));
+      const slot = Math.floor(t / blockMs);
+      let id = dense.get(slot);
+      if (id === undefined) dense.set(slot, (id = dense.size));
       out.block[k] = id;
-      times.push(t);
+      times[k] = t;
+      ends[k] = end[i]!;
       k++;
     }
-    for (const p of nonOverlapping(Float64Array.from(times), horizonMs)) out.step[start + p] = 1;
   });
+  // non-overlapping steps in time order across every set (one set: its own order)
+  const order = sets.length > 1 ? Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => times[a]! - times[b]! || a - b) : undefined;
+  for (const p of nonOverlapping(times, ends, order)) out.step[p] = 1;
   return {
     ...out,
     n,

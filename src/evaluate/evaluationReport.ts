@@ -16,9 +16,9 @@ export interface IcEstimate {
   readonly n: number;
   /** Null when it cannot be computed (fewer than 3 samples, or the signal or the moves constant). */
   readonly ic: number | null;
-  /** The block-bootstrap percentile interval (EvaluationMethod.bootstrap.level). */
+  /** The block-bootstrap percentile interval (EvaluationMethod.bootstrap.level); null without an IC or with samples in fewer than 10 blocks. */
   readonly ci: readonly [number, number] | null;
-  /** The IC on one sample per horizon-length step, and its t-statistic. */
+  /** The IC on samples whose moves do not overlap (each next one at or after the quote the last one's move ended at), and its t-statistic. */
   readonly nonOverlapping: { readonly n: number; readonly ic: number | null; readonly t: number | null };
 }
 
@@ -37,7 +37,7 @@ export interface HorizonReport {
   readonly labelled: number;
   readonly pastEnd: number;
   readonly noQuote: number;
-  /** Time blocks the bootstrap drew, and their length (ms). */
+  /** Time blocks the bootstrap drew (slots of the shared receive clock: captures of the same minutes share them), and their length (ms). */
   readonly blocks: number;
   readonly blockMs: number;
   readonly score: IcEstimate;
@@ -84,6 +84,9 @@ export interface EvaluationReport {
   readonly horizonsMs: readonly number[];
   readonly method: EvaluationMethod;
   readonly captures: readonly CaptureReport[];
-  /** Every capture's samples together (per-capture labels, blocks and non-overlapping steps). */
+  /**
+   * Every capture's samples together: labels per capture; bootstrap blocks and non-overlapping steps on the
+   * shared receive clock, so captures of the same minutes are not counted as independent evidence.
+   */
   readonly pooled: CaptureReport;
 }

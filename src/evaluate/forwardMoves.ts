@@ -17,6 +17,8 @@ export interface ForwardMoves {
   readonly horizonMs: number;
   /** Per sample, the move in basis points of the starting mid; NaN when it has no label. */
   readonly move: Float64Array;
+  /** Per sample, the receive time of the quote its move ends at; NaN when it has no label. */
+  readonly end: Float64Array;
   /** Samples with a label. */
   readonly labelled: number;
   /** Samples whose horizon runs past the last quote. */
@@ -41,7 +43,8 @@ export function firstAtOrAfter(times: Float64Array, t: number): number {
 export function forwardMoves(set: Pick<SampleSet, "length" | "receiveTime" | "quoteIndex" | "quotes">, horizonMs: number): ForwardMoves {
   if (!(horizonMs > 0 && horizonMs < Infinity)) throw new InvalidParameterError("horizonMs", horizonMs, "a finite number of ms > 0");
   const { receiveTime: qt, mid } = set.quotes;
-  const move = new Float64Array(set.length);
+  const move = new Float64Array(set.length),
+    end = new Float64Array(set.length).fill(Number.NaN);
   let labelled = 0,
     pastEnd = 0,
     noQuote = 0;
@@ -63,7 +66,8 @@ export function forwardMoves(set: Pick<SampleSet, "length" | "receiveTime" | "qu
     }
     const from = mid[q]!;
     move[i] = ((mid[j]! - from) / from) * 10_000;
+    end[i] = qt[j]!;
     labelled++;
   }
-  return { horizonMs, move, labelled, pastEnd, noQuote };
+  return { horizonMs, move, end, labelled, pastEnd, noQuote };
 }

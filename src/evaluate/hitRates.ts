@@ -36,6 +36,8 @@ export interface HitRates {
   /** Left out: the mid did not move, or the score was exactly 50. */
   readonly zeroMoves: number;
   readonly neutralScores: number;
+  /** Left out too: a score or a confidence that is not a finite number (no side to judge; the engine never gives one). */
+  readonly invalid: number;
 }
 
 /** The inputs, one entry per labelled sample. */
@@ -80,10 +82,15 @@ export function hitRates(input: HitRateInput, bucketCount = 10): HitRates {
   const scored: number[] = [];
   let zeroMoves = 0,
     neutralScores = 0,
+    invalid = 0,
     hits = 0,
     actionableN = 0,
     actionableHits = 0;
   for (let i = 0; i < score.length; i++) {
+    if (!(Number.isFinite(score[i]) && Number.isFinite(confidence[i]))) {
+      invalid++;
+      continue;
+    }
     if (move[i] === 0) {
       zeroMoves++;
       continue;
@@ -118,5 +125,6 @@ export function hitRates(input: HitRateInput, bucketCount = 10): HitRates {
     },
     zeroMoves,
     neutralScores,
+    invalid,
   };
 }

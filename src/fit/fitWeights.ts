@@ -28,7 +28,7 @@ import { forwardMoves } from "../evaluate/forwardMoves.js";
 import type { SampleSet } from "../evaluate/sampleSet.js";
 import { averageRanks, pearson, spearman } from "../evaluate/spearman.js";
 import { composeCalibrations, fitCalibration } from "./calibrate.js";
-import { BlockBootstrap, percentileInterval } from "../evaluate/blockBootstrap.js";
+import { BlockBootstrap, MIN_BLOCKS, percentileInterval } from "../evaluate/blockBootstrap.js";
 import { FIT_OBJECTIVES, type FitObjective } from "./objective.js";
 import { maximizeOnSimplex } from "./simplexSearch.js";
 
@@ -81,9 +81,10 @@ export interface FitResult {
   readonly inSample: readonly { readonly capture: string; readonly symbol: string; readonly ic: number; readonly topOfBookIc: number }[];
   readonly folds: readonly FitFold[];
   /**
-   * Out of sample: the mean IC over the folds, and the calibration — every fold's updates with the
+   * Out of sample: the mean IC over the folds that have one (a block whose moves are all zero has none;
+   * NaN when no fold has), and the calibration — every fold's updates with the
    * probability the calibration fitted on that fold's training captures gives them, pooled and cut
-   * into deciles of prediction; `calibrationError` is the largest |predicted − observed| of them,
+   * into deciles of prediction; `calibrationError` is the largest |predicted − observed| of them (NaN without any),
    * `calibrationMisses` the deciles whose observed rate's 95% interval does not hold the prediction.
    */
   readonly outOfSample: {
@@ -182,6 +183,13 @@ function hits(sets: readonly Labelled[], w: ArrayLike<number>): [number[], boole
   return [strength, hit, time];
 }
 
+/** The signal strength |Σ w·signal| (the score's |score − 50|/50) of every labelled sample. */
+function strengths(sets: readonly Labelled[], w: ArrayLike<number>): number[] {
+  const out: number[] = [];
+  for (const l of sets) for (const x of combined(l, w)) out.push(Math.min(Math.abs(x), 1));
+  return out;
+}
+
 /** Blocks of time the calibration's intervals resample whole (at least the horizon): as `evaluate`'s. */
 const BOOTSTRAP_BLOCK_MS = 10_000;
 const BOOTSTRAP_REPLICATES = 1000;
@@ -228,11 +236,13 @@ function calibrationDeciles(p: number[], hit: boolean[], blockKey: number[]): Ca
       }
       return nn > 0 ? hh / nn : NaN;
     });
+    let held = 0;
+    for (let b = 0; b < n.length; b++) if (n[b]! > 0) held++;
     out.push({
       predicted: predicted / (to - from),
       observed: observed / (to - from),
       samples: to - from,
-      observedInterval: percentileInterval(rates, 0.95),
+      observedInterval: held >= MIN_BLOCKS ? percentileInterval(rates, 0.95) : null,
     });
   }
   return out;
@@ -326,7 +336,7 @@ export function fitWeights(sets: readonly SampleSet[], options: FitOptions): Fit
   const predicted: number[] = [],
     observed: boolean[] = [],
     blockOf: number[] = [];
-  for (const { f, b, fold, train } of crossFolds(all, blocks, horizonMs)) {
+  for (const { b, fold, train } of crossFolds(all, blocks, horizonMs)) {
     const w = searchWeights(
       train.map((l) => subset(l, () => true, maxSamplesPerSet)),
       frozen,
@@ -337,7 +347,8 @@ export function fitWeights(sets: readonly SampleSet[], options: FitOptions): Fit
     for (const [i, s] of strength.entries()) {
       predicted.push(calibratedConfidence(calibration, s));
       observed.push(hit[i]!);
-      blockOf.push(f * 1e9 + Math.floor((time[i]! - all[f]!.time[0]!) / Math.max(BOOTSTRAP_BLOCK_MS, horizonMs)));
+      // slots of the shared receive clock, as evaluate's: captures of the same minutes share a block (their outcomes are correlated)
+      blockOf.push(Math.floor(time[i]! / Math.max(BOOTSTRAP_BLOCK_MS, horizonMs)));
     }
     folds.push({
       capture: fold.capture,
@@ -369,12 +380,18 @@ export function fitWeights(sets: readonly SampleSet[], options: FitOptions): Fit
     topOfBookIc: spearman(l.topOfBook, l.move),
   }));
 
-  const [strength] = hits(all, w);
   const calibration = crossFittedCalibration(all, w, blocks, horizonMs);
-  const confidences = strength.map((s) => calibratedConfidence(calibration, s)).sort((a, b) => a - b);
+  // the share is of every update: zero moves included (whether the mid moved is the outcome, not something known at the update)
+  const confidences = strengths(all, w)
+    .map((s) => calibratedConfidence(calibration, s))
+    .sort((a, b) => a - b);
   const confidenceThreshold = confidences[Math.min(confidences.length - 1, Math.floor(confidences.length * (1 - actionableShare)))]!;
 
-  const mean = (xs: number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
+  // over the folds where the IC is defined (a block whose moves are all zero has none): one such block must not void the rest
+  const mean = (xs: number[]): number => {
+    const defined = xs.filter((x) => x === x);
+    return defined.length > 0 ? defined.reduce((s, x) => s + x, 0) / defined.length : Number.NaN;
+  };
   const deciles = calibrationDeciles(predicted, observed, blockOf);
   return {
     horizonMs,
@@ -389,7 +406,7 @@ export function fitWeights(sets: readonly SampleSet[], options: FitOptions): Fit
       ic: mean(folds.map((f) => f.ic)),
       topOfBookIc: mean(folds.map((f) => f.topOfBookIc)),
       calibration: deciles,
-      calibrationError: Math.max(...deciles.map((d) => Math.abs(d.predicted - d.observed))),
+      calibrationError: deciles.length > 0 ? Math.max(...deciles.map((d) => Math.abs(d.predicted - d.observed))) : Number.NaN,
       calibrationMisses: deciles.filter(
         (d) => d.observedInterval !== null && (d.predicted < d.observedInterval[0] || d.predicted > d.observedInterval[1]),
       ).length,

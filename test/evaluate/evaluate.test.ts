@@ -165,6 +165,29 @@ describe("evaluate on BTCUSDT spot", () => {
     expect(report.pooled.decisions.updates).toBe(btc.length);
   });
 
+  test("captures that ran at the same time share the pooled bootstrap's blocks and its non-overlapping steps: a copy adds no evidence", () => {
+    const options = { horizonsMs: [100, 1000, 30_000], replicates: 200 };
+    const one = evaluate([btc], options).pooled.horizons;
+    const twice = evaluate([btc, { ...btc, capture: "the same minutes again" }], options).pooled.horizons;
+    for (const [i, h] of twice.entries()) {
+      expect(h.labelled, "every sample pooled").toBe(2 * one[i]!.labelled);
+      expect(h.blocks, "blocks are slots of the shared clock").toBe(one[i]!.blocks);
+      expect(h.score.nonOverlapping.n, "one sample a step of the shared clock").toBe(one[i]!.score.nonOverlapping.n);
+      expect(h.score.nonOverlapping.t).toBe(one[i]!.score.nonOverlapping.t);
+    }
+    // captures of other minutes add blocks and steps
+    const later = {
+      ...btc,
+      receiveTime: btc.receiveTime.map((t) => t + 3_600_000),
+      quotes: { ...btc.quotes, receiveTime: btc.quotes.receiveTime.map((t) => t + 3_600_000) },
+    };
+    const apart = evaluate([btc, later], options).pooled.horizons;
+    for (const [i, h] of apart.entries()) {
+      expect(h.blocks).toBe(2 * one[i]!.blocks);
+      expect(h.score.nonOverlapping.n).toBe(2 * one[i]!.score.nonOverlapping.n);
+    }
+  });
+
   test("bad options are typed errors", () => {
     expect(() => evaluate([btc], { horizonsMs: [0] })).toThrow(/horizonsMs = 0: expected a horizon in ms/);
     expect(() => evaluate([btc], { horizonsMs: [] })).toThrow(/horizonsMs/);

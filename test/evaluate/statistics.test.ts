@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { BlockBootstrap, quantile } from "../../src/evaluate/blockBootstrap.js";
+import { MIN_BLOCKS, BlockBootstrap, quantile } from "../../src/evaluate/blockBootstrap.js";
 import { decisionStats } from "../../src/evaluate/decisionStats.js";
 import { forwardMoves } from "../../src/evaluate/forwardMoves.js";
 import { hitRates } from "../../src/evaluate/hitRates.js";
@@ -198,19 +198,39 @@ describe("against naive references (fast-check)", () => {
     );
   });
 
-  test("non-overlapping samples: the first, then each first one at least a horizon after the last kept", () => {
-    expect([...nonOverlapping(f64([0, 50, 100, 120, 199, 200, 450]), 100)]).toEqual([0, 2, 5, 6]);
+  test("non-overlapping samples: the first, then each first one at or after the quote the last kept one's move ended at", () => {
+    // moves end at the first quote at or after t + 100: quotes at 0, 130, 260, 500
+    const quotes = f64([0, 130, 260, 500]);
+    const times = f64([0, 50, 100, 120, 199, 200, 260, 450]);
+    const ends = Float64Array.from(times, (t) => quotes.find((q) => q >= t + 100) ?? Number.NaN);
+    // 0 ends at 130: 199 is the first at or after it (100 and 120 are a horizon on but share the move 0 → 130); 199 ends at 500
+    expect([...nonOverlapping(times, ends)]).toEqual([0, 4]);
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 1000 })), fc.integer({ min: 1, max: 300 }), (raw, h) => {
-        const t = f64(raw.sort((p, q) => p - q));
-        const kept = [...nonOverlapping(t, h)];
-        for (let k = 1; k < kept.length; k++) {
-          expect(t[kept[k]!]! - t[kept[k - 1]!]!, "kept samples are a horizon apart").toBeGreaterThanOrEqual(h);
-          for (let i = kept[k - 1]! + 1; i < kept[k]!; i++) expect(t[i]! - t[kept[k - 1]!]!, "none skipped that qualified").toBeLessThan(h);
-        }
-        if (t.length > 0) expect(kept[0]).toBe(0);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 1000 })),
+        fc.array(fc.integer({ min: 0, max: 1400 })),
+        fc.integer({ min: 1, max: 300 }),
+        (raw, rawQuotes, h) => {
+          const t = f64(raw.sort((p, q) => p - q));
+          const q = f64(rawQuotes.sort((a, b) => a - b));
+          const end = Float64Array.from(t, (x) => q.find((y) => y >= x + h) ?? Number.NaN);
+          const kept = [...nonOverlapping(t, end)];
+          for (let k = 1; k < kept.length; k++) {
+            const previous = kept[k - 1]!;
+            expect(t[kept[k]!]!, "a kept sample starts at or after the previous one's move ended").toBeGreaterThanOrEqual(end[previous]!);
+            expect(t[kept[k]!]! - t[previous]!, "so kept samples are at least a horizon apart").toBeGreaterThanOrEqual(h);
+            for (let i = previous + 1; i < kept[k]!; i++) expect(t[i]!, "none skipped that qualified").toBeLessThan(end[previous]!);
+          }
+          if (t.length > 0) expect(kept[0]).toBe(0);
+          // a sample whose move has no end (past the last quote) keeps every later one out
+          const open = kept.findIndex((i) => end[i] !== end[i]);
+          if (open >= 0) expect(open).toBe(kept.length - 1);
+        },
+      ),
     );
+    // walked in a given order (samples of several captures merged by time), the same rule on that order
+    expect([...nonOverlapping(f64([300, 0, 150]), f64([400, 100, 250]), [1, 2, 0])]).toEqual([1, 2, 0]);
+    expect([...nonOverlapping(f64([300, 0, 50]), f64([400, 100, 150]), [1, 2, 0])]).toEqual([1, 0]);
   });
 
   test("a bootstrap replicate's statistic equals Spearman (and partial Spearman) of the resample written out sample by sample", () => {
@@ -276,6 +296,27 @@ describe("the bootstrap plan", () => {
     expect(boot.interval(blockOf, [a, a], (corr) => corr(0, 1))).toEqual([1, 1]);
   });
 
+  test(`no interval from fewer than ${MIN_BLOCKS} blocks: one block would give a single point, a few a handful of values`, () => {
+    const a = Float64Array.from({ length: 90 }, (_, i) => Math.sin(i)),
+      b = a.map((v, i) => v + Math.cos(3 * i));
+    const boot = new BlockBootstrap(MIN_BLOCKS, 200, 1);
+    for (const held of [1, 2, MIN_BLOCKS - 1])
+      expect(
+        boot.interval(
+          Int32Array.from(a, (_, i) => i % held),
+          [a, b],
+          (corr) => corr(0, 1),
+        ),
+        `${held} blocks`,
+      ).toBeNull();
+    const [lo, hi] = boot.interval(
+      Int32Array.from(a, (_, i) => i % MIN_BLOCKS),
+      [a, b],
+      (corr) => corr(0, 1),
+    )!;
+    expect(lo).toBeLessThan(hi);
+  });
+
   test("bad plans and bad blocks are typed errors", () => {
     expect(() => new BlockBootstrap(0, 10, 1)).toThrow(/blocks = 0: expected an integer ≥ 1/);
     expect(() => new BlockBootstrap(3, 0, 1)).toThrow(/replicates = 0/);
@@ -304,6 +345,14 @@ describe("hit rates and decisions, by hand", () => {
     // mean confidence 0.3 against 1/3, 0.8 against 1: the largest gap 0.2
     expect(h.calibrationGap).toBeCloseTo(0.2, 15);
     expect(hitRates({ score: f64([50]), move: f64([1]), confidence: f64([0.5]), actionable: Uint8Array.of(0) }).calibrationGap).toBeNull();
+    // a score or a confidence that is not a number has no side: left out and counted, never a "down" call
+    const odd = hitRates({
+      score: f64([Number.NaN, 70, 70, Number.POSITIVE_INFINITY]),
+      move: f64([1, 1, 1, 1]),
+      confidence: f64([0.6, 0.6, Number.NaN, 0.6]),
+      actionable: Uint8Array.of(1, 1, 1, 1),
+    });
+    expect([odd.overall, odd.invalid]).toEqual([{ n: 1, hits: 1, rate: 1 }, 3]);
     // strength |score − 50|: 2 (5), 5 (2), 10 (0, 1), 15 (6), 20 (7): weak = 5, 2, 0; strong = 1, 6, 7
     expect(h.byConfidenceWithinStrength.weak.map((b) => b.n)).toEqual([1, 2]);
     expect(h.byConfidenceWithinStrength.strong.map((b) => b.hits)).toEqual([1, 2]);

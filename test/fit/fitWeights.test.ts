@@ -13,8 +13,18 @@ import { mulberry32 } from "../../src/evaluate/mulberry32.js";
 import type { SampleSet } from "../../src/evaluate/sampleSet.js";
 import { COMPONENT_NAMES } from "../../src/kernels/coreLayout.js";
 import { InvalidParameterError } from "../../src/errors.js";
+import { calibratedConfidence } from "../../src/confluence/calibration.js";
 
-/** A capture of n updates 10 ms apart, one quote each; the move from quote i to i + 1 is touch + b·flow + noise (bp). */
+/** `set` with the mid held still over every update where `still(i)`: its move there is 0, the others' as they were. */
+function holdStill(set: SampleSet, still: (i: number) => boolean): SampleSet {
+  const mid = set.quotes.mid;
+  const held = new Float64Array(mid.length);
+  held[0] = mid[0]!;
+  for (let i = 0; i + 1 < mid.length; i++) held[i + 1] = still(i) ? held[i]! : held[i]! * (mid[i + 1]! / mid[i]!);
+  return { ...set, quotes: { ...set.quotes, mid: held } };
+}
+
+/** A capture of n updates 100 ms apart, one quote each; the move from quote i to i + 1 is touch + b·flow + noise (bp). */
 function capture(name: string, b: number, seed: number, n = 3000, noise = 1.5): SampleSet {
   const next = mulberry32(seed);
   const u = (): number => (next() / 4294967296) * 2 - 1;
@@ -31,9 +41,10 @@ function capture(name: string, b: number, seed: number, n = 3000, noise = 1.5): 
     capture: name,
     symbol: "SYN",
     length: n,
-    receiveTime: Float64Array.from({ length: n }, (_, i) => i * 10),
+    // an update and a quote every 100 ms (each move the next quote's): 3,000 updates span 300 s, 30 bootstrap blocks of 10 s
+    receiveTime: Float64Array.from({ length: n }, (_, i) => i * 100),
     quoteIndex: Int32Array.from({ length: n }, (_, i) => i),
-    quotes: { receiveTime: Float64Array.from({ length: n + 1 }, (_, i) => i * 10), mid },
+    quotes: { receiveTime: Float64Array.from({ length: n + 1 }, (_, i) => i * 100), mid },
     components,
     baselines: { topOfBook: touch },
   };
@@ -74,6 +85,37 @@ describe("fitWeights: the objective", () => {
   test("an unknown objective is a typed error", () => {
     expect(() => fitWeights(mixed, { horizonMs: 10, objective: "median" as never })).toThrow(InvalidParameterError);
     expect(() => fitWeights(mixed, { horizonMs: 10, objective: "median" as never })).toThrow("objective = median");
+  });
+});
+
+describe("fitWeights: the actionable threshold and the out-of-sample figures", () => {
+  test("the threshold marks the --actionable-share of every update: those whose mid did not move count too", () => {
+    // the mid stays put after every weak touch: half the updates have no move, and they are the weak half
+    const sets = [1, 2, 3].map((k) => {
+      const c = capture(`still${k}`, 0, 200 + k, 3000, 1);
+      return holdStill(c, (i) => Math.abs(c.baselines.topOfBook[i]!) < 0.5);
+    });
+    const fit = fitWeights(sets, { horizonMs: 10, blocks: 3, components: ["orderbook", "orderflow"], actionableShare: 0.3 });
+    let marked = 0,
+      total = 0;
+    for (const s of sets) {
+      for (let i = 0; i < s.length; i++) {
+        const x = COMPONENT_NAMES.reduce((sum, c) => sum + fit.weights[c] * ((s.components[c][i]! - 50) / 50), 0);
+        if (calibratedConfidence(fit.calibration, Math.min(Math.abs(x), 1)) >= fit.confidenceThreshold) marked++;
+        total++;
+      }
+    }
+    // judged on the updates that moved alone, the cut would mark 30 % of the strong half: 15 % of all
+    expect(marked / total).toBeGreaterThan(0.27);
+    expect(marked / total).toBeLessThan(0.33);
+  });
+
+  test("a block whose moves are all zero has no IC, and the out-of-sample IC is the mean over the blocks that have one", () => {
+    const sets = [1, 2, 3].map((k) => holdStill(capture(`quiet${k}`, 0, 300 + k), (i) => k === 1 && i < 1000));
+    const fit = fitWeights(sets, { horizonMs: 10, blocks: 3, components: ["orderbook", "orderflow"] });
+    const defined = fit.folds.filter((f) => Number.isFinite(f.ic));
+    expect(fit.folds.length - defined.length, "the quiet block").toBe(1);
+    expect(fit.outOfSample.ic).toBeCloseTo(defined.reduce((sum, f) => sum + f.ic, 0) / defined.length, 12);
   });
 });
 
