@@ -223,7 +223,7 @@ export class BookSide implements OrderBookSide {
    * returns how many were written. O(n): a merge of the window and the two trees.
    */
   top(n: number, out: Float64Array, pxAt: number, qtyAt: number): number {
-    const count = topCount(n, out, pxAt, qtyAt, this.levels);
+    const count = topCount(n, out, pxAt, qtyAt, this);
     if (count === 0) return 0;
     const s = this.sign,
       w = this.window,

@@ -72,18 +72,19 @@ export interface OrderBook {
 }
 
 /**
- * How many levels `top(n, out, pxAt, qtyAt)` writes on a side holding `levels`: min(n, levels).
- * An InvalidParameterError unless n, pxAt and qtyAt are integers ≥ 0, `out` is a Float64Array
- * and both runs of that many values fit in it — never a write past `out` (on the WASM
- * backend such a write would land in other memory of the module).
+ * How many levels `top(n, out, pxAt, qtyAt)` may write on `side`: n when `out` has room for n from
+ * both indices (the usual call), else min(n, side.levels) when that fits. An InvalidParameterError
+ * unless n, pxAt and qtyAt are integers ≥ 0, `out` is a Float64Array and the levels fit — never a
+ * write past `out` (on the WASM backend such a write would land in other memory of the module).
  */
-export function topCount(n: number, out: Float64Array, pxAt: number, qtyAt: number, levels: number): number {
+export function topCount(n: number, out: Float64Array, pxAt: number, qtyAt: number, side: { readonly levels: number }): number {
   if (!(out instanceof Float64Array)) throw new InvalidParameterError("out", out, "a Float64Array");
   if (!(index(n) && index(pxAt) && index(qtyAt))) {
     const [name, v] = !index(n) ? ["n", n] : !index(pxAt) ? ["pxAt", pxAt] : ["qtyAt", qtyAt];
     throw new InvalidParameterError(name, v, "an integer ≥ 0");
   }
-  const k = Math.min(n, levels);
+  if (pxAt + n <= out.length && qtyAt + n <= out.length) return n;
+  const k = Math.min(n, side.levels);
   if (pxAt + k > out.length || qtyAt + k > out.length)
     throw new InvalidParameterError("out.length", out.length, `room for ${k} levels from indices ${pxAt} and ${qtyAt}`);
   return k;

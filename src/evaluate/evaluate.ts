@@ -10,9 +10,11 @@
  * horizon, its significance, turnover — for a single-instrument, event-time signal, with the
  * one-line baselines beside it as the honest yardstick.
  *
- * Pooled means the samples of every set together, each labelled, blocked and stepped within
- * its own set (a capture's end never labels another's start). Deterministic: the same sets
- * give the same report, on every engine (seeded bootstrap; + − × ÷ √ only).
+ * Pooled means the samples of every set together, each labelled within its own set (a capture's
+ * end never labels another's start), with bootstrap blocks and non-overlapping steps on the
+ * shared receive clock (captures of the same minutes are not independent evidence).
+ * Deterministic: the same sets give the same report in any order, on every engine (seeded
+ * bootstrap over blocks numbered in time order; + − × ÷ √ only).
  */
 import { InvalidParameterError } from "../errors.js";
 import { COMPONENT_NAMES } from "../kernels/coreLayout.js";
@@ -54,7 +56,9 @@ interface Labelled {
   readonly baselines: readonly Float64Array[];
   /** The multi-timeframe composite's reading, when every set carries one. */
   readonly multiTimeframe: Float64Array | null;
-  /** Each sample's bootstrap block (dense ids 0 … blocks − 1) and whether it is a non-overlapping step. */
+  /** Each sample's receive time (ms). */
+  readonly time: Float64Array;
+  /** Each sample's bootstrap block (dense ids 0 … blocks − 1, in time order) and whether it is a non-overlapping step. */
   readonly block: Int32Array;
   readonly blocks: number;
   readonly step: Uint8Array;
@@ -79,8 +83,8 @@ function label(sets: readonly SampleSet[], horizonMs: number, blockMs: number): 
   };
   // bootstrap blocks are slots of the shared receive clock: captures that ran at the same time share them, so a
   // resample draws whole stretches of time across every market (their moves are correlated, not independent)
-  const dense = new Map<number, number>();
-  const times = new Float64Array(n),
+  const slots = new Float64Array(n),
+    times = new Float64Array(n),
     ends = new Float64Array(n);
   let k = 0;
   sets.forEach((s, si) => {
@@ -100,20 +104,22 @@ function label(sets: readonly SampleSet[], horizonMs: number, blockMs: number): 
         out.baselines[b]![k] = s.baselines[name][i]!;
       });
       if (out.multiTimeframe !== null) out.multiTimeframe[k] = s.multiTimeframe![i]!;
-      const slot = Math.floor(t / blockMs);
-      let id = dense.get(slot);
-      if (id === undefined) dense.set(slot, (id = dense.size));
-      out.block[k] = id;
+      slots[k] = Math.floor(t / blockMs);
       times[k] = t;
       ends[k] = end[i]!;
       k++;
     }
   });
+  // block ids in time order, so the seeded resamples do not depend on the order the sets were given
+  const dense = new Map<number, number>();
+  for (const slot of [...new Set(slots)].sort((a, b) => a - b)) dense.set(slot, dense.size);
+  for (let i = 0; i < n; i++) out.block[i] = dense.get(slots[i]!)!;
   // non-overlapping steps in time order across every set (one set: its own order)
   const order = sets.length > 1 ? Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => times[a]! - times[b]! || a - b) : undefined;
   for (const p of nonOverlapping(times, ends, order)) out.step[p] = 1;
   return {
     ...out,
+    time: times,
     n,
     blocks: dense.size,
     pastEnd: moves.reduce((sum, m) => sum + m.pastEnd, 0),
@@ -214,7 +220,7 @@ function horizonReport(sets: readonly SampleSet[], horizonMs: number, o: Resolve
     baselines,
     multiTimeframe: l.multiTimeframe === null ? null : icEstimate(l, l.multiTimeframe, boot),
     partial: partialIc(l, best, boot),
-    hitRates: hitRates({ score: l.score, move: l.move, confidence: l.confidence, actionable: l.actionable }, o.buckets),
+    hitRates: hitRates({ score: l.score, move: l.move, confidence: l.confidence, actionable: l.actionable, time: l.time }, o.buckets),
     scoreAutocorrelation: scoreAutocorrelation(sets, horizonMs),
   };
 }

@@ -47,13 +47,21 @@ export interface HitRateInput {
   readonly move: Float64Array;
   readonly confidence: Float64Array;
   readonly actionable: Uint8Array;
+  /** Receive times: equal confidences are split between buckets in time order (else in input order). */
+  readonly time?: Float64Array;
 }
 
 const rate = (hits: number, n: number): HitRate => ({ n, hits, rate: n > 0 ? hits / n : null });
 
 /** Equal-count buckets of `indices` ordered by confidence. */
-function buckets(indices: readonly number[], hit: Uint8Array, confidence: Float64Array, count: number): ConfidenceBucket[] {
-  const sorted = [...indices].sort((a, b) => confidence[a]! - confidence[b]! || a - b);
+function buckets(
+  indices: readonly number[],
+  hit: Uint8Array,
+  confidence: Float64Array,
+  time: Float64Array | undefined,
+  count: number,
+): ConfidenceBucket[] {
+  const sorted = [...indices].sort((a, b) => confidence[a]! - confidence[b]! || (time ? time[a]! - time[b]! : 0) || a - b);
   const n = sorted.length;
   const out: ConfidenceBucket[] = [];
   for (let k = 0; k < count; k++) {
@@ -77,7 +85,7 @@ function buckets(indices: readonly number[], hit: Uint8Array, confidence: Float6
 }
 
 export function hitRates(input: HitRateInput, bucketCount = 10): HitRates {
-  const { score, move, confidence, actionable } = input;
+  const { score, move, confidence, actionable, time } = input;
   const hit = new Uint8Array(score.length);
   const scored: number[] = [];
   let zeroMoves = 0,
@@ -109,9 +117,9 @@ export function hitRates(input: HitRateInput, bucketCount = 10): HitRates {
     }
   }
   const strength = (i: number): number => Math.abs(score[i]! - 50);
-  const byStrength = [...scored].sort((a, b) => strength(a) - strength(b) || a - b);
+  const byStrength = [...scored].sort((a, b) => strength(a) - strength(b) || (time ? time[a]! - time[b]! : 0) || a - b);
   const half = Math.floor(byStrength.length / 2);
-  const byConfidence = buckets(scored, hit, confidence, bucketCount);
+  const byConfidence = buckets(scored, hit, confidence, time, bucketCount);
   let calibrationGap: number | null = null;
   for (const b of byConfidence) calibrationGap = Math.max(calibrationGap ?? 0, Math.abs(b.confidenceMean - b.rate!));
   return {
@@ -120,8 +128,8 @@ export function hitRates(input: HitRateInput, bucketCount = 10): HitRates {
     byConfidence,
     calibrationGap,
     byConfidenceWithinStrength: {
-      weak: buckets(byStrength.slice(0, half), hit, confidence, bucketCount),
-      strong: buckets(byStrength.slice(half), hit, confidence, bucketCount),
+      weak: buckets(byStrength.slice(0, half), hit, confidence, time, bucketCount),
+      strong: buckets(byStrength.slice(half), hit, confidence, time, bucketCount),
     },
     zeroMoves,
     neutralScores,

@@ -203,8 +203,9 @@ const BOOTSTRAP_SEED = 1;
  */
 function calibrationDeciles(p: number[], hit: boolean[], blockKey: number[]): CalibrationDecile[] {
   const order = p.map((_, i) => i).sort((a, b) => p[a]! - p[b]! || a - b);
+  // block ids in time order (keys are slots of the clock): the resamples do not depend on the order of the captures
   const ids = new Map<number, number>();
-  for (const k of blockKey) if (!ids.has(k)) ids.set(k, ids.size);
+  for (const k of [...new Set(blockKey)].sort((a, b) => a - b)) ids.set(k, ids.size);
   const boot = new BlockBootstrap(Math.max(ids.size, 1), BOOTSTRAP_REPLICATES, BOOTSTRAP_SEED);
   const draws = Array.from({ length: boot.replicates }, (_, r) => boot.draws(r));
   const out: CalibrationDecile[] = [];

@@ -175,6 +175,18 @@ describe("evaluate on BTCUSDT spot", () => {
       expect(h.score.nonOverlapping.n, "one sample a step of the shared clock").toBe(one[i]!.score.nonOverlapping.n);
       expect(h.score.nonOverlapping.t).toBe(one[i]!.score.nonOverlapping.t);
     }
+    // the order the sets come in changes nothing pooled (blocks are numbered in time order, equal confidences split in
+    // time order): another market of the same minutes, a quarter of a millisecond behind
+    const copy = {
+      ...btc,
+      capture: "the same minutes, another market",
+      score: btc.score.map((x) => 100 - x),
+      receiveTime: btc.receiveTime.map((t) => t + 0.25),
+      quotes: { ...btc.quotes, receiveTime: btc.quotes.receiveTime.map((t) => t + 0.25) },
+    };
+    const { capture: _a, symbol: _b, ...forward } = evaluate([btc, copy], options).pooled;
+    const { capture: _c, symbol: _d, ...backward } = evaluate([copy, btc], options).pooled;
+    expect(backward).toEqual(forward);
     // captures of other minutes add blocks and steps
     const later = {
       ...btc,

@@ -119,6 +119,42 @@ describe("fitWeights: the actionable threshold and the out-of-sample figures", (
   });
 });
 
+describe("fitWeights: the out-of-sample deciles' intervals", () => {
+  /** `set` moved `ms` later on the receive clock (its updates and its quotes). */
+  const later = (set: SampleSet, ms: number): SampleSet => ({
+    ...set,
+    receiveTime: set.receiveTime.map((t) => t + ms),
+    quotes: { ...set.quotes, receiveTime: set.quotes.receiveTime.map((t) => t + ms) },
+  });
+  // 300 updates 100 ms apart: 30 s, three 10 s blocks a capture
+  const short = [1, 2, 3, 4].map((k) => capture(`short${k}`, 0, 400 + k, 300, 1));
+  const fitted = (sets: SampleSet[]) => fitWeights(sets, { horizonMs: 10, blocks: 3, components: ["orderbook", "orderflow"] });
+
+  test("captures of the same 30 s share three blocks: too few for an interval, so none is given", () => {
+    const deciles = fitted(short).outOfSample.calibration;
+    expect(deciles.length).toBeGreaterThan(0);
+    for (const d of deciles) expect(d.observedInterval).toBeNull();
+  });
+
+  test("the same captures an hour apart hold twelve blocks: deciles spread over ten or more have an interval, whatever the order of the captures", () => {
+    const apart = short.map((s, k) => later(s, k * 3_600_000));
+    const deciles = fitted(apart).outOfSample.calibration;
+    const given = deciles.filter((d) => d.observedInterval !== null);
+    expect(given.length).toBeGreaterThan(0);
+    for (const d of given) {
+      expect(d.observedInterval![0]).toBeLessThanOrEqual(d.observed);
+      expect(d.observedInterval![1]).toBeGreaterThanOrEqual(d.observed);
+    }
+    const reversed = fitted([...apart].reverse()).outOfSample.calibration;
+    expect(reversed.map((d) => d.observedInterval)).toEqual(deciles.map((d) => d.observedInterval));
+  });
+
+  test("no move anywhere: nothing to calibrate on is a typed error, not figures of NaN", () => {
+    const still = [1, 2, 3].map((k) => holdStill(capture(`still${k}`, 0, 500 + k), () => true));
+    expect(() => fitted(still)).toThrow(InvalidParameterError);
+  });
+});
+
 describe("fitWeights: the confidence calibration", () => {
   /** Hits of the touch's side, for the pooled curve: strength |touch|, hit when the next move has its sign. */
   function pooledCurve(sets: SampleSet[]) {

@@ -89,7 +89,7 @@ class WasmBookSide implements RestorableSide {
     const e = this.book.exports(),
       mod = this.book.mod;
     // never more than the side holds, and never past `out`: a write past a view of the module's memory lands in other memory
-    const count = topCount(n, out, pxAt, qtyAt, this.levels);
+    const count = topCount(n, out, pxAt, qtyAt, this);
     if (out.buffer === mod.buffer) return e.sideTop(this.ptr, count, out.byteOffset, pxAt, qtyAt);
     if (count === 0) return 0;
     const ptr = this.book.m.scratch(OUT, 16 * count);
