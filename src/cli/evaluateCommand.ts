@@ -7,7 +7,10 @@
  * docs/evaluate-report.schema.json), and writes the HTML report (`--report`; evaluationPage.ts)
  * whole or not at all. Node-only.
  */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
 import type { CaptureFileStats } from "../feeds/capture.js";
+import type { TrainingCapture } from "../confluence/fittedValues.js";
 import { evaluate } from "../evaluate/evaluate.js";
 import type { EvaluationReport } from "../evaluate/evaluationReport.js";
 import { loadKernels } from "../kernels/index.js";
@@ -21,6 +24,8 @@ import type { ScoringConfig } from "./scoringConfig.js";
 export interface EvaluateOutput extends EvaluationReport {
   /** The configuration evaluated, in words. */
   readonly scoring: string;
+  /** The input files (as given) that the built-in preset was fitted on: its figures there are in sample. */
+  readonly inSample: readonly string[];
   /** Per capture file: lines, events and lines rejected by reason. */
   readonly input: { readonly files: readonly CaptureFileStats[] };
 }
@@ -53,6 +58,7 @@ export async function evaluateCommand(options: EvaluateCommandOptions, stdout: (
       ...(options.multiTimeframe ? { multiTimeframe: true } : {}),
     });
     const report = evaluate(sets, { horizonsMs: options.horizonsMs, replicates: options.replicates });
+    const inSample = await trainingFiles(options.files, options.scoring.fittedOn);
     if (page) {
       page.write(
         renderEvaluationPage({
@@ -65,13 +71,31 @@ export async function evaluateCommand(options: EvaluateCommandOptions, stdout: (
       await page.commit();
     }
     if (options.json) {
-      const output: EvaluateOutput = { scoring: options.scoring.label, input: { files }, ...report };
+      const output: EvaluateOutput = { scoring: options.scoring.label, inSample, input: { files }, ...report };
       stdout(JSON.stringify(output));
     } else {
-      stdout(`${evaluateTable(report, options.scoring.label)}${options.report ? `\nreport written to ${options.report}` : ""}`);
+      const note =
+        inSample.length === 0
+          ? ""
+          : `\nin sample: ${options.scoring.label} was fitted on ${inSample.join(", ")}; the figures for ${inSample.length === 1 ? "it" : "them"} (and pooled) describe the fit, not what the preset does on data it has not seen.`;
+      stdout(`${evaluateTable(report, options.scoring.label)}${note}${options.report ? `\nreport written to ${options.report}` : ""}`);
     }
   } catch (e) {
     await page?.discard();
     throw e;
   }
+}
+
+/** The files among `files` whose bytes are one of `fittedOn`'s captures (SHA-256); standard input never is. */
+async function trainingFiles(files: readonly string[], fittedOn: readonly TrainingCapture[]): Promise<string[]> {
+  if (fittedOn.length === 0) return [];
+  const known = new Set(fittedOn.map((c) => c.sha256));
+  const out: string[] = [];
+  for (const file of files) {
+    if (file === "-") continue;
+    const hash = createHash("sha256");
+    for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+    if (known.has(hash.digest("hex"))) out.push(file);
+  }
+  return out;
 }

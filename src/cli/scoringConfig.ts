@@ -9,6 +9,8 @@
 import { readFileSync } from "node:fs";
 import { resolveConfig, type ConfluenceConfig, type ConfluenceConfigInput, type PresetName } from "../confluence/config.js";
 import { ConfluenceError } from "../errors.js";
+import { FITTED } from "../confluence/fittedPresets.js";
+import type { TrainingCapture } from "../confluence/fittedValues.js";
 import { UsageError } from "./usageError.js";
 
 export interface ScoringFlags {
@@ -23,6 +25,11 @@ export interface ScoringConfig {
   readonly resolved: ConfluenceConfig;
   /** In words, for the output: `preset ultraFast`, `preset default with overrides from my.json`. */
   readonly label: string;
+  /**
+   * The captures a built-in preset was fitted on (src/confluence/fittedPresets.ts): figures measured on them are in
+   * sample. Empty with `--config` (a file's preset may have been fitted on anything).
+   */
+  readonly fittedOn: readonly TrainingCapture[];
 }
 
 const EXAMPLE = `expected a JSON object like {"preset": "ultraFast", "depth": 10}`;
@@ -67,5 +74,10 @@ export function scoringConfig(flags: ScoringFlags): ScoringConfig {
     throw e;
   }
   const preset = input.preset ?? "default";
-  return { input, resolved, label: `preset ${preset}${flags.config === undefined ? "" : ` with ${flags.config}`}` };
+  return {
+    input,
+    resolved,
+    label: `preset ${preset}${flags.config === undefined ? "" : ` with ${flags.config}`}`,
+    fittedOn: flags.config === undefined ? FITTED[preset].trainedOn : [],
+  };
 }

@@ -8,6 +8,12 @@ import type { ConfidenceCalibration } from "./calibration.js";
 import type { ComponentName } from "../kernels/coreLayout.js";
 import type { FitObjective } from "../fit/objective.js";
 
+/** A capture a preset was fitted on: its file name and the SHA-256 of its bytes as stored (compressed). */
+export interface TrainingCapture {
+  readonly file: string;
+  readonly sha256: string;
+}
+
 export interface FittedValues {
   /** The forward horizon (ms) the preset's weights and calibration were fitted for. */
   readonly horizonMs: number;
@@ -20,4 +26,6 @@ export interface FittedValues {
   readonly confidenceThreshold: number;
   readonly urgencyMedium: number;
   readonly urgencyHigh: number;
+  /** The captures it was fitted on: figures measured on these are in sample (confluence evaluate says so). */
+  readonly trainedOn: readonly TrainingCapture[];
 }

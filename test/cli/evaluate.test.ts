@@ -6,7 +6,8 @@
  * Chromium: it renders without an error and its charts hold the report's figures. A screenshot
  * goes to test-output/cli/evaluate.png.
  */
-import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv } from "ajv";
@@ -115,13 +116,38 @@ describe("confluence evaluate", () => {
       expect(out.scoring).toBe("preset default");
       expect(out.input.files[0]).toMatchObject({ file: BTCUSDT, lines: 41_249, rejected: 0 });
       const { sets } = await captureSamples([BTCUSDT], await loadKernels());
-      const { scoring: _s, input: _i, ...report } = out;
+      const { scoring: _s, input: _i, inSample: _n, ...report } = out;
       expect(report).toEqual(evaluate(sets, { horizonsMs: [100, 1000], replicates: 40 }));
       const piped = await confluence(["evaluate", "-", "--json", ...FAST], { input: readFileSync(BTCUSDT) });
       expect(piped.code, piped.stderr).toBe(0);
       const fromStdin = JSON.parse(piped.stdout) as EvaluateOutput;
       expect(fromStdin.captures[0]!.capture).toBe("<stdin>");
       expect(fromStdin.captures[0]!.horizons).toEqual(out.captures[0]!.horizons);
+      expect(fromStdin.inSample, "standard input is never taken for a training capture").toEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  test(
+    "a built-in preset on a capture it was fitted on: said in the table and the JSON (by the file's bytes, not its name); not with --config",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "confluence-insample-"));
+      // the same capture under another name is still in sample; the same events decompressed (other bytes) are not
+      const renamed = join(dir, "renamed.jsonl.gz");
+      writeFileSync(renamed, readFileSync(BTCUSDT));
+      const plain = join(dir, "binance-spot-btcusdt-2024-08-08.jsonl");
+      writeFileSync(plain, gunzipSync(readFileSync(BTCUSDT)));
+      const json = await confluence(["evaluate", renamed, plain, "--json", ...FAST]);
+      expect(json.code, json.stderr).toBe(0);
+      const out = JSON.parse(json.stdout) as EvaluateOutput;
+      expect(validate(out), JSON.stringify(validate.errors)).toBe(true);
+      expect(out.inSample).toEqual([renamed]);
+      const table = await confluence(["evaluate", BTCUSDT, "--preset", "ultraFast", ...FAST]);
+      expect(table.stdout).toContain(`in sample: preset ultraFast was fitted on ${BTCUSDT}`);
+      const config = join(dir, "mine.json");
+      writeFileSync(config, JSON.stringify({ preset: "default" }));
+      const configured = await confluence(["evaluate", BTCUSDT, "--config", config, ...FAST]);
+      expect(configured.stdout).not.toContain("in sample");
     },
     TIMEOUT,
   );

@@ -8,6 +8,7 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createHash } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import { type FitOutput, fitPreset } from "../../src/cli/fitCommand.js";
 import { scoringConfig } from "../../src/cli/scoringConfig.js";
@@ -141,6 +142,10 @@ describe("the built-in presets", () => {
           confidenceThreshold: fit.preset.confidenceThreshold,
           urgencyMedium: fit.preset.decision?.urgencyMedium,
           urgencyHigh: fit.preset.decision?.urgencyHigh,
+          trainedOn: [COINM_ETHUSD, BTCUSDT, ETHUSDT, USDM_ETHUSDT].map((f) => ({
+            file: f.split("/").pop(),
+            sha256: createHash("sha256").update(readFileSync(f)).digest("hex"),
+          })),
         },
         "src/confluence/fittedPresets.ts is stale: run node scripts/fitPresets.mjs after a build",
       ).toEqual(FITTED[preset]);
