@@ -6,7 +6,6 @@
  * from them is the same bits (test/book/orderBookContract.test.ts runs one suite on both).
  */
 import { InvalidParameterError } from "../errors.js";
-
 import type { StateReader, StateWriter } from "../checkpoint/stateCodec.js";
 
 /** One side of a book, read best level first. */

@@ -44,9 +44,24 @@ export function percentileInterval(replicates: Float64Array, level = 0.95): [num
  */
 export const MIN_BLOCKS = 10;
 
+/** The bootstrap's defaults, for `evaluate` and the fit's calibration deciles alike: blocks of at least 10 s, 1000 replicates, seed 1. */
+export const DEFAULT_MIN_BLOCK_MS = 10_000;
+export const DEFAULT_REPLICATES = 1000;
+export const DEFAULT_SEED = 1;
+
 /** How many distinct blocks `blockOf` holds samples in. */
-function blocksHeld(blockOf: ArrayLike<number>): number {
-  return new Set(Array.from(blockOf)).size;
+function blocksHeld(blockOf: Iterable<number>): number {
+  return new Set(blockOf).size;
+}
+
+/**
+ * Each key's block id (0 … blocks − 1) in ascending order of the keys (slots of the clock: time
+ * order), so that the seeded resamples do not depend on the order the samples were gathered in.
+ */
+export function denseIds(keys: ArrayLike<number> & Iterable<number>): { readonly ids: Int32Array; readonly blocks: number } {
+  const idOf = new Map<number, number>();
+  for (const k of [...new Set(keys)].sort((a, b) => a - b)) idOf.set(k, idOf.size);
+  return { ids: Int32Array.from(keys, (k) => idOf.get(k)!), blocks: idOf.size };
 }
 
 /** A rank statistic computed from the pairwise (weighted) correlations of the ranks of its series. */

@@ -18,7 +18,7 @@
  */
 import { InvalidParameterError } from "../errors.js";
 import { COMPONENT_NAMES } from "../kernels/coreLayout.js";
-import { BlockBootstrap } from "./blockBootstrap.js";
+import { BlockBootstrap, DEFAULT_MIN_BLOCK_MS, DEFAULT_REPLICATES, DEFAULT_SEED, denseIds } from "./blockBootstrap.js";
 import { decisionStats } from "./decisionStats.js";
 import type { CaptureReport, EvaluationReport, HorizonReport, IcEstimate, PartialIc } from "./evaluationReport.js";
 import { firstAtOrAfter, forwardMoves } from "./forwardMoves.js";
@@ -78,7 +78,6 @@ function label(sets: readonly SampleSet[], horizonMs: number, blockMs: number): 
     components: COMPONENT_NAMES.map(() => new Float64Array(n)),
     baselines: BASELINE_NAMES.map(() => new Float64Array(n)),
     multiTimeframe: sets.every((s) => s.multiTimeframe !== undefined) ? new Float64Array(n) : null,
-    block: new Int32Array(n),
     step: new Uint8Array(n),
   };
   // bootstrap blocks are slots of the shared receive clock: captures that ran at the same time share them, so a
@@ -110,18 +109,16 @@ function label(sets: readonly SampleSet[], horizonMs: number, blockMs: number): 
       k++;
     }
   });
-  // block ids in time order, so the seeded resamples do not depend on the order the sets were given
-  const dense = new Map<number, number>();
-  for (const slot of [...new Set(slots)].sort((a, b) => a - b)) dense.set(slot, dense.size);
-  for (let i = 0; i < n; i++) out.block[i] = dense.get(slots[i]!)!;
+  const { ids, blocks } = denseIds(slots);
   // non-overlapping steps in time order across every set (one set: its own order)
   const order = sets.length > 1 ? Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => times[a]! - times[b]! || a - b) : undefined;
   for (const p of nonOverlapping(times, ends, order)) out.step[p] = 1;
   return {
     ...out,
     time: times,
+    block: ids,
     n,
-    blocks: dense.size,
+    blocks,
     pastEnd: moves.reduce((sum, m) => sum + m.pastEnd, 0),
     noQuote: moves.reduce((sum, m) => sum + m.noQuote, 0),
   };
@@ -271,13 +268,13 @@ function resolve(options: EvaluateOptions): Resolved {
     if (!(typeof h === "number" && h > 0 && h <= 86_400_000))
       throw new InvalidParameterError("horizonsMs", h, "a horizon in ms, > 0 and at most a day");
   }
-  const minBlockMs = options.minBlockMs ?? 10_000;
+  const minBlockMs = options.minBlockMs ?? DEFAULT_MIN_BLOCK_MS;
   if (!(typeof minBlockMs === "number" && minBlockMs > 0 && minBlockMs < Infinity))
     throw new InvalidParameterError("minBlockMs", minBlockMs, "a finite number of ms > 0");
   return {
     horizonsMs: [...horizonsMs],
-    replicates: integer("replicates", options.replicates, 1, 100_000, 1000),
-    seed: integer("seed", options.seed, 0, 0xffffffff, 1),
+    replicates: integer("replicates", options.replicates, 1, 100_000, DEFAULT_REPLICATES),
+    seed: integer("seed", options.seed, 0, 0xffffffff, DEFAULT_SEED),
     minBlockMs,
     buckets: integer("buckets", options.buckets, 1, 1000, 10),
   };

@@ -58,10 +58,10 @@ function buckets(
   indices: readonly number[],
   hit: Uint8Array,
   confidence: Float64Array,
-  time: Float64Array | undefined,
+  tie: (a: number, b: number) => number,
   count: number,
 ): ConfidenceBucket[] {
-  const sorted = [...indices].sort((a, b) => confidence[a]! - confidence[b]! || (time ? time[a]! - time[b]! : 0) || a - b);
+  const sorted = [...indices].sort((a, b) => confidence[a]! - confidence[b]! || tie(a, b));
   const n = sorted.length;
   const out: ConfidenceBucket[] = [];
   for (let k = 0; k < count; k++) {
@@ -117,9 +117,11 @@ export function hitRates(input: HitRateInput, bucketCount = 10): HitRates {
     }
   }
   const strength = (i: number): number => Math.abs(score[i]! - 50);
-  const byStrength = [...scored].sort((a, b) => strength(a) - strength(b) || (time ? time[a]! - time[b]! : 0) || a - b);
+  // equal keys in time order (input order without times)
+  const tie = (a: number, b: number): number => (time ? time[a]! - time[b]! : 0) || a - b;
+  const byStrength = [...scored].sort((a, b) => strength(a) - strength(b) || tie(a, b));
   const half = Math.floor(byStrength.length / 2);
-  const byConfidence = buckets(scored, hit, confidence, time, bucketCount);
+  const byConfidence = buckets(scored, hit, confidence, tie, bucketCount);
   let calibrationGap: number | null = null;
   for (const b of byConfidence) calibrationGap = Math.max(calibrationGap ?? 0, Math.abs(b.confidenceMean - b.rate!));
   return {
@@ -128,8 +130,8 @@ export function hitRates(input: HitRateInput, bucketCount = 10): HitRates {
     byConfidence,
     calibrationGap,
     byConfidenceWithinStrength: {
-      weak: buckets(byStrength.slice(0, half), hit, confidence, time, bucketCount),
-      strong: buckets(byStrength.slice(half), hit, confidence, time, bucketCount),
+      weak: buckets(byStrength.slice(0, half), hit, confidence, tie, bucketCount),
+      strong: buckets(byStrength.slice(half), hit, confidence, tie, bucketCount),
     },
     zeroMoves,
     neutralScores,

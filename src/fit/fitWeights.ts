@@ -28,7 +28,15 @@ import { forwardMoves } from "../evaluate/forwardMoves.js";
 import type { SampleSet } from "../evaluate/sampleSet.js";
 import { averageRanks, pearson, spearman } from "../evaluate/spearman.js";
 import { composeCalibrations, fitCalibration } from "./calibrate.js";
-import { BlockBootstrap, MIN_BLOCKS, percentileInterval } from "../evaluate/blockBootstrap.js";
+import {
+  BlockBootstrap,
+  DEFAULT_MIN_BLOCK_MS,
+  DEFAULT_REPLICATES,
+  DEFAULT_SEED,
+  MIN_BLOCKS,
+  denseIds,
+  percentileInterval,
+} from "../evaluate/blockBootstrap.js";
 import { FIT_OBJECTIVES, type FitObjective } from "./objective.js";
 import { maximizeOnSimplex } from "./simplexSearch.js";
 
@@ -64,7 +72,7 @@ interface CalibrationDecile {
   readonly predicted: number;
   readonly observed: number;
   readonly samples: number;
-  /** 95% interval of the observed rate, block bootstrap over 10 s blocks of each capture; null when no replicate holds the decile. */
+  /** 95% interval of the observed rate: a block bootstrap over 10 s slots of the shared receive clock; null with fewer than MIN_BLOCKS blocks in the decile. */
   readonly observedInterval: readonly [number, number] | null;
 }
 
@@ -190,11 +198,6 @@ function strengths(sets: readonly Labelled[], w: ArrayLike<number>): number[] {
   return out;
 }
 
-/** Blocks of time the calibration's intervals resample whole (at least the horizon): as `evaluate`'s. */
-const BOOTSTRAP_BLOCK_MS = 10_000;
-const BOOTSTRAP_REPLICATES = 1000;
-const BOOTSTRAP_SEED = 1;
-
 /**
  * Predictions cut into deciles of the predicted probability: each one's mean prediction and
  * observed hit rate, with a 95% interval for the observed rate from a block bootstrap (whole
@@ -203,10 +206,8 @@ const BOOTSTRAP_SEED = 1;
  */
 function calibrationDeciles(p: number[], hit: boolean[], blockKey: number[]): CalibrationDecile[] {
   const order = p.map((_, i) => i).sort((a, b) => p[a]! - p[b]! || a - b);
-  // block ids in time order (keys are slots of the clock): the resamples do not depend on the order of the captures
-  const ids = new Map<number, number>();
-  for (const k of [...new Set(blockKey)].sort((a, b) => a - b)) ids.set(k, ids.size);
-  const boot = new BlockBootstrap(Math.max(ids.size, 1), BOOTSTRAP_REPLICATES, BOOTSTRAP_SEED);
+  const { ids, blocks } = denseIds(blockKey);
+  const boot = new BlockBootstrap(Math.max(blocks, 1), DEFAULT_REPLICATES, DEFAULT_SEED);
   const draws = Array.from({ length: boot.replicates }, (_, r) => boot.draws(r));
   const out: CalibrationDecile[] = [];
   for (let d = 0; d < 10; d++) {
@@ -215,11 +216,11 @@ function calibrationDeciles(p: number[], hit: boolean[], blockKey: number[]): Ca
     if (to === from) continue;
     let predicted = 0,
       observed = 0;
-    const n = new Float64Array(ids.size),
-      h = new Float64Array(ids.size);
+    const n = new Float64Array(blocks),
+      h = new Float64Array(blocks);
     for (let k = from; k < to; k++) {
       const i = order[k]!,
-        b = ids.get(blockKey[i]!)!;
+        b = ids[i]!;
       predicted += p[i]!;
       n[b]!++;
       if (hit[i]) {
@@ -251,8 +252,7 @@ function calibrationDeciles(p: number[], hit: boolean[], blockKey: number[]): Ca
 
 /** One fold of the cross-validation: a time block of one capture, and the other captures outside its minutes. */
 interface CrossFold {
-  /** Index of the tested capture in the sets. */
-  readonly f: number;
+  /** The tested block's index within its capture. */
   readonly b: number;
   readonly fold: Labelled;
   readonly train: readonly Labelled[];
@@ -278,7 +278,7 @@ function* crossFolds(sets: readonly Labelled[], blocks: number, horizonMs: numbe
         .filter((_, g) => g !== f)
         .map((l) => subset(l, (t) => t < lo - horizonMs || t >= hi + horizonMs))
         .filter((l) => l.time.length >= 2);
-      if (train.length > 0) yield { f, b, fold, train };
+      if (train.length > 0) yield { b, fold, train };
     }
   }
 }
@@ -349,7 +349,7 @@ export function fitWeights(sets: readonly SampleSet[], options: FitOptions): Fit
       predicted.push(calibratedConfidence(calibration, s));
       observed.push(hit[i]!);
       // slots of the shared receive clock, as evaluate's: captures of the same minutes share a block (their outcomes are correlated)
-      blockOf.push(Math.floor(time[i]! / Math.max(BOOTSTRAP_BLOCK_MS, horizonMs)));
+      blockOf.push(Math.floor(time[i]! / Math.max(DEFAULT_MIN_BLOCK_MS, horizonMs)));
     }
     folds.push({
       capture: fold.capture,
