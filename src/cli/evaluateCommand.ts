@@ -7,10 +7,7 @@
  * docs/evaluate-report.schema.json), and writes the HTML report (`--report`; evaluationPage.ts)
  * whole or not at all. Node-only.
  */
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import type { CaptureFileStats } from "../feeds/capture.js";
-import type { TrainingCapture } from "../confluence/fittedValues.js";
 import { evaluate } from "../evaluate/evaluate.js";
 import type { EvaluationReport } from "../evaluate/evaluationReport.js";
 import { loadKernels } from "../kernels/index.js";
@@ -19,12 +16,13 @@ import { evaluateTable } from "./evaluateTable.js";
 import { renderEvaluationPage } from "./evaluationPage.js";
 import { OutputFile } from "./outputFile.js";
 import type { ScoringConfig } from "./scoringConfig.js";
+import { trainingFiles } from "./trainingCaptures.js";
 
 /** What `confluence evaluate --json` prints (docs/evaluate-report.schema.json). */
 export interface EvaluateOutput extends EvaluationReport {
   /** The configuration evaluated, in words. */
   readonly scoring: string;
-  /** The input files (as given) that the built-in preset was fitted on: its figures there are in sample. */
+  /** The input files (as given) that the configuration was fitted on (its `trainedOn`): its figures there are in sample. */
   readonly inSample: readonly string[];
   /** Per capture file: lines, events and lines rejected by reason. */
   readonly input: { readonly files: readonly CaptureFileStats[] };
@@ -84,18 +82,4 @@ export async function evaluateCommand(options: EvaluateCommandOptions, stdout: (
     await page?.discard();
     throw e;
   }
-}
-
-/** The files among `files` whose bytes are one of `fittedOn`'s captures (SHA-256); standard input never is. */
-async function trainingFiles(files: readonly string[], fittedOn: readonly TrainingCapture[]): Promise<string[]> {
-  if (fittedOn.length === 0) return [];
-  const known = new Set(fittedOn.map((c) => c.sha256));
-  const out: string[] = [];
-  for (const file of files) {
-    if (file === "-") continue;
-    const hash = createHash("sha256");
-    for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-    if (known.has(hash.digest("hex"))) out.push(file);
-  }
-  return out;
 }

@@ -17,6 +17,7 @@ import { fitWeights, type FitResult } from "../fit/fitWeights.js";
 import type { FitObjective } from "../fit/objective.js";
 import { urgencyGrades } from "../fit/urgencyGrades.js";
 import { OutputFile } from "./outputFile.js";
+import { describeCaptures } from "./trainingCaptures.js";
 import type { ScoringConfig } from "./scoringConfig.js";
 
 export interface FitCommandOptions {
@@ -65,6 +66,8 @@ export async function fitPreset(options: Omit<FitCommandOptions, "json" | "out">
   const preset: ConfluenceConfigInput = {
     ...scored,
     decision: { ...base.decision, ...urgencyGrades(rescored.sets) },
+    // what evaluate will call in sample for this preset
+    trainedOn: await describeCaptures(options.files),
   };
   return { ...fit, base: options.scoring.label, preset };
 }

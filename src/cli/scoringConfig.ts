@@ -9,7 +9,6 @@
 import { readFileSync } from "node:fs";
 import { resolveConfig, type ConfluenceConfig, type ConfluenceConfigInput, type PresetName } from "../confluence/config.js";
 import { ConfluenceError } from "../errors.js";
-import { FITTED } from "../confluence/fittedPresets.js";
 import type { TrainingCapture } from "../confluence/fittedValues.js";
 import { UsageError } from "./usageError.js";
 
@@ -26,8 +25,9 @@ export interface ScoringConfig {
   /** In words, for the output: `preset ultraFast`, `preset default with overrides from my.json`. */
   readonly label: string;
   /**
-   * The captures a built-in preset was fitted on (src/confluence/fittedPresets.ts): figures measured on them are in
-   * sample. Empty with `--config` (a file's preset may have been fitted on anything).
+   * The captures the configuration's fitted values were fitted on (its `trainedOn`: a built-in preset's are the
+   * bundled captures, src/confluence/fittedPresets.ts; `confluence fit --out` writes the files it was given): figures
+   * measured on them are in sample.
    */
   readonly fittedOn: readonly TrainingCapture[];
 }
@@ -78,6 +78,6 @@ export function scoringConfig(flags: ScoringFlags): ScoringConfig {
     input,
     resolved,
     label: `preset ${preset}${flags.config === undefined ? "" : ` with ${flags.config}`}`,
-    fittedOn: flags.config === undefined ? FITTED[preset].trainedOn : [],
+    fittedOn: resolved.trainedOn,
   };
 }

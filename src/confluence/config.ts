@@ -16,6 +16,7 @@ import { InvalidConfigError, InvalidWeightsError, UnknownConfigKeyError } from "
 import { COMPONENT_NAMES, type ComponentName } from "../kernels/coreLayout.js";
 import { SIGNAL_SHAPES, type SignalShape } from "../kernels/types.js";
 import { resolveDecisionConfig, type DecisionConfig, type DecisionConfigInput } from "./decisionConfig.js";
+import type { TrainingCapture } from "./fittedValues.js";
 
 // the components are defined once, in assembly/confluence/coreSpec.json
 export { COMPONENT_NAMES, type ComponentName };
@@ -64,6 +65,13 @@ export interface ConfluenceConfig {
   readonly caching: boolean;
   /** When the held side changes, the plan's horizon, the urgency grades (decisionConfig.ts). */
   readonly decision: DecisionConfig;
+  /**
+   * The captures the fitted values (weights, calibration, thresholds) were fitted on, by file name
+   * and SHA-256 of the bytes: what `confluence evaluate` calls in sample. Metadata only, no effect on
+   * a score. A preset's own (the bundled captures); `confluence fit --out` writes the files it was
+   * given; inherited from the preset unless set (`[]`: fitted on nothing known).
+   */
+  readonly trainedOn: readonly TrainingCapture[];
 }
 
 export type PresetName = "default" | "ultraFast";
@@ -100,6 +108,7 @@ export const PRESETS: Readonly<Record<PresetName, ConfluenceConfig>> = {
       urgencyMedium: FITTED.default.urgencyMedium,
       urgencyHigh: FITTED.default.urgencyHigh,
     },
+    trainedOn: FITTED.default.trainedOn,
   },
   ultraFast: {
     weights: FITTED.ultraFast.weights,
@@ -125,6 +134,7 @@ export const PRESETS: Readonly<Record<PresetName, ConfluenceConfig>> = {
       urgencyMedium: FITTED.ultraFast.urgencyMedium,
       urgencyHigh: FITTED.ultraFast.urgencyHigh,
     },
+    trainedOn: FITTED.ultraFast.trainedOn,
   },
 };
 
@@ -147,6 +157,30 @@ function numberIn(key: string, v: unknown, lo: number, hi: number, loOpen = fals
   if (typeof v !== "number" || !(loOpen ? v > lo : v >= lo) || !(v <= hi)) {
     throw new InvalidConfigError(key, v, `a number in ${loOpen ? "(" : "["}${lo}, ${hi}]`);
   }
+}
+
+/** At most this many training captures in a configuration (what `trainedOn` can hold). */
+const MAX_TRAINED_ON = 10_000;
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/** A frozen copy of a `trainedOn` list after checking it: file names (1–4,096 characters) and SHA-256 digests in hex. */
+function trainingCaptures(v: unknown): readonly TrainingCapture[] {
+  if (!Array.isArray(v)) throw new InvalidConfigError("trainedOn", v, 'an array of {"file", "sha256"} objects');
+  if (v.length > MAX_TRAINED_ON) throw new InvalidConfigError("trainedOn.length", v.length, `at most ${MAX_TRAINED_ON}`);
+  return Object.freeze(
+    v.map((c: unknown, i): TrainingCapture => {
+      if (typeof c !== "object" || c === null || Array.isArray(c))
+        throw new InvalidConfigError(`trainedOn[${i}]`, c, 'an object {"file", "sha256"}');
+      for (const key of Object.keys(c))
+        if (key !== "file" && key !== "sha256") throw new UnknownConfigKeyError(`trainedOn[${i}].${key}`, ["file", "sha256"]);
+      const { file, sha256 } = c as Partial<TrainingCapture>;
+      if (typeof file !== "string" || file.length < 1 || file.length > 4096)
+        throw new InvalidConfigError(`trainedOn[${i}].file`, file, "a file name of 1 to 4,096 characters");
+      if (typeof sha256 !== "string" || !SHA256.test(sha256))
+        throw new InvalidConfigError(`trainedOn[${i}].sha256`, sha256, "a SHA-256 digest: 64 lowercase hex digits");
+      return Object.freeze({ file, sha256 });
+    }),
+  );
 }
 
 /** Merges the input onto its preset and validates the result. */
@@ -194,6 +228,7 @@ export function resolveConfig(input: ConfluenceConfigInput = {}): ConfluenceConf
     approximations: input.approximations ?? preset.approximations,
     caching: input.caching ?? preset.caching,
     decision: resolveDecisionConfig(preset.decision, input.decision),
+    trainedOn: input.trainedOn === undefined ? preset.trainedOn : trainingCaptures(input.trainedOn),
   };
   integerAtLeast1("depth", config.depth, 1000);
   integerAtLeast1("lookback", config.lookback, 1 << 20);

@@ -309,8 +309,10 @@ export class StreamingEngine {
     this.interval = probe.config.updateIntervalMs;
     this.cache = probe.config.caching ? (options.cache ?? null) : null;
     // everything that shapes a symbol's state: a checkpoint made under anything else is refused
+    // what the fitted values were fitted on is metadata: it shapes no state
+    const { trainedOn: _metadata, ...shaping } = probe.config;
     this.fingerprint = configurationFingerprint({
-      config: probe.config,
+      config: shaping,
       composite: options.composite ?? null,
       maxBufferedDiffs: this.maxBuffered,
       keepRejections: this.keep,

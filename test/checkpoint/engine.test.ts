@@ -206,6 +206,10 @@ describe("refusals: a CheckpointError, and the engine keeps what it had", () => 
     };
     refuse(good, "BTCUSDT", /another configuration/, new StreamingEngine(wasm, { config: { preset: "ultraFast" } }));
     refuse(good, "BTCUSDT", /another configuration/, new StreamingEngine(wasm, { maxBufferedDiffs: 10 }));
+    // what the fitted values were fitted on is metadata: the same state, the checkpoint fits
+    const relabelled = new StreamingEngine(wasm, { config: { trainedOn: [] } });
+    relabelled.restore("BTCUSDT", good);
+    expect(relabelled.checkpoint("BTCUSDT")).toEqual(good);
     refuse(good, "ETHUSDT", /a checkpoint of "BTCUSDT"/);
     const version = good.slice();
     version[4] = 99;

@@ -129,7 +129,7 @@ describe("confluence evaluate", () => {
   );
 
   test(
-    "a built-in preset on a capture it was fitted on: said in the table and the JSON (by the file's bytes, not its name); not with --config",
+    "a preset on a capture it was fitted on: said in the table and the JSON (by the file's bytes, not its name); a --config file inherits its preset's training captures unless it names its own",
     async () => {
       const dir = mkdtempSync(join(tmpdir(), "confluence-insample-"));
       // the same capture under another name is still in sample; the same events decompressed (other bytes) are not
@@ -144,10 +144,15 @@ describe("confluence evaluate", () => {
       expect(out.inSample).toEqual([renamed]);
       const table = await confluence(["evaluate", BTCUSDT, "--preset", "ultraFast", ...FAST]);
       expect(table.stdout).toContain(`in sample: preset ultraFast was fitted on ${BTCUSDT}`);
+      // a file on top of a preset keeps the preset's fitted calibration and threshold: still in sample
       const config = join(dir, "mine.json");
-      writeFileSync(config, JSON.stringify({ preset: "default" }));
+      writeFileSync(config, JSON.stringify({ preset: "default", depth: 5 }));
       const configured = await confluence(["evaluate", BTCUSDT, "--config", config, ...FAST]);
-      expect(configured.stdout).not.toContain("in sample");
+      expect(configured.stdout).toContain(`in sample: preset default with ${config} was fitted on ${BTCUSDT}`);
+      writeFileSync(config, JSON.stringify({ preset: "default", trainedOn: [{ file: "elsewhere.jsonl.gz", sha256: "ab".repeat(32) }] }));
+      const elsewhere = await confluence(["evaluate", BTCUSDT, "--config", config, ...FAST]);
+      expect(elsewhere.code, elsewhere.stderr).toBe(0);
+      expect(elsewhere.stdout).not.toContain("in sample");
     },
     TIMEOUT,
   );

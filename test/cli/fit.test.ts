@@ -89,6 +89,23 @@ describe("confluence fit on the spot captures", () => {
       const preset = JSON.parse(readFileSync(out, "utf8"));
       expect(preset).toEqual(fit.preset);
       expect(preset.calibration.strength.length).toBeGreaterThan(1);
+      // the preset names what it was fitted on, by the bytes: evaluate calls those figures in sample
+      const sha256 = (f: string) => createHash("sha256").update(readFileSync(f)).digest("hex");
+      expect(preset.trainedOn).toEqual([BTCUSDT, ETHUSDT].map((f) => ({ file: f.split("/").pop(), sha256: sha256(f) })));
+      const judged = await confluence([
+        "evaluate",
+        BTCUSDT,
+        USDM_ETHUSDT,
+        "--config",
+        out,
+        "--json",
+        "--horizons",
+        "1s",
+        "--replicates",
+        "20",
+      ]);
+      expect(judged.code, judged.stderr).toBe(0);
+      expect(JSON.parse(judged.stdout).inSample, "USD-M was not in the fit").toEqual([BTCUSDT]);
 
       const replay = await confluence(["replay", BTCUSDT, "--config", out, "--json"]);
       expect(replay.code, replay.stderr).toBe(0);

@@ -97,6 +97,7 @@ describe("configuration", () => {
         urgencyMedium: fit.urgencyMedium,
         urgencyHigh: fit.urgencyHigh,
       },
+      trainedOn: fit.trainedOn,
     });
     expect(resolveConfig()).toEqual(PRESETS.default);
     expect(PRESETS.default.weights).toEqual(FITTED.default.weights);

@@ -80,3 +80,29 @@ describe("calibrated confidence in the analyzer", () => {
     expect(FITTED.default.calibration!.strength.length).toBeGreaterThan(1);
   });
 });
+
+describe("trainedOn: what the fitted values were fitted on", () => {
+  const capture = { file: "mine.jsonl.gz", sha256: "0123456789abcdef".repeat(4) };
+
+  test("inherited from the preset, replaced when given, frozen", () => {
+    expect(resolveConfig({}).trainedOn).toEqual(FITTED.default.trainedOn);
+    expect(resolveConfig({ preset: "ultraFast", depth: 3 }).trainedOn).toEqual(FITTED.ultraFast.trainedOn);
+    expect(FITTED.default.trainedOn.length, "the bundled captures").toBeGreaterThan(1);
+    const own = resolveConfig({ trainedOn: [capture] }).trainedOn;
+    expect(own).toEqual([capture]);
+    expect(Object.isFrozen(own) && Object.isFrozen(own[0])).toBe(true);
+    expect(resolveConfig({ trainedOn: [] }).trainedOn).toEqual([]);
+  });
+
+  test.each([
+    [{ trainedOn: "data/x.gz" }, 'trainedOn = "data/x.gz": expected an array'],
+    [{ trainedOn: [null] }, "trainedOn[0] = null"],
+    [{ trainedOn: [{ file: "", sha256: capture.sha256 }] }, "trainedOn[0].file"],
+    [{ trainedOn: [capture, { file: "b", sha256: "AB".repeat(32) }] }, "trainedOn[1].sha256"],
+    [{ trainedOn: [{ ...capture, sha256: "ab" }] }, "64 lowercase hex digits"],
+    [{ trainedOn: [{ ...capture, size: 3 }] }, "trainedOn[0].size"],
+    [{ trainedOn: Array.from({ length: 10_001 }, () => capture) }, "trainedOn.length = 10001: expected at most 10000"],
+  ])("%# a bad list is a typed error naming the entry", (input, message) => {
+    expect(() => resolveConfig(input as never)).toThrow(message);
+  });
+});
