@@ -80,6 +80,30 @@ function grow(p: usize, used: usize, bytes: usize): usize {
   return q;
 }
 
+/**
+ * How many of the f64 at indices [from, end) of `p` are below `key` (`strict`) or at most `key`:
+ * a count, not a halving search, so no load waits on the one before (two lanes at a time on
+ * the SIMD build). Over a sorted run it is the index a binary search finds. The JS twin keeps
+ * the binary search: V8 runs the two at the same speed there (measured), the results are
+ * the same index.
+ */
+// @ts-ignore: decorator
+@inline function countBefore(p: usize, from: i32, end: i32, key: f64, strict: bool): i32 {
+  let n = 0,
+    j = from;
+  if (ASC_FEATURE_SIMD) {
+    const k = f64x2.splat(key);
+    let acc = i64x2.splat(0);
+    for (; j + 1 < end; j += 2) {
+      const v = v128.load(p + (<usize>j << 3));
+      acc = i64x2.sub(acc, strict ? f64x2.lt(v, k) : f64x2.le(v, k));
+    }
+    n = <i32>(i64x2.extract_lane(acc, 0) + i64x2.extract_lane(acc, 1));
+  }
+  for (; j < end; j++) n += <i32>(strict ? getF64(p, j) < key : getF64(p, j) <= key);
+  return n;
+}
+
 @unmanaged
 export class LevelTree {
   /** Keys held. */
@@ -245,9 +269,10 @@ export class LevelTree {
 
   /**
    * The leaf that holds `key` or where it would go; records the path for splits and merges.
-   * The searches are branch-free (an add of half × (comparison)): keys far from the touch
-   * arrive in no predictable order, and a mispredicted branch per halving cost more than
-   * the search itself.
+   * The searches are branch-free counts (countBefore): keys far from the touch arrive in no
+   * predictable order, and a mispredicted branch per halving cost more than the search itself;
+   * a count over a node's ≤ 32 keys also beat the branch-free halving (−16 % on the spot
+   * BTCUSDT book, where a third of the changes land here), whose loads each wait on the last.
    */
   private descend(key: f64): i32 {
     let node = this.root;
@@ -259,16 +284,7 @@ export class LevelTree {
       // the child after the separators ≤ key (child 0 takes everything below separator 1)
       const base = node * FAN,
         first = base + 1;
-      let at = first,
-        len = getI32(kidCount, node) - 1;
-      if (len > 0) {
-        while (len > 1) {
-          const half = len >> 1;
-          at += half * <i32>(getF64(seps, at + half) <= key);
-          len -= half;
-        }
-        at += <i32>(getF64(seps, at) <= key);
-      }
+      const at = first + countBefore(seps, first, first + getI32(kidCount, node) - 1, key, false);
       setI32(PATH_NODE, d, node);
       setI32(PATH_SLOT, d, at - first);
       node = getI32(kids, base + at - first);
@@ -278,16 +294,7 @@ export class LevelTree {
 
   /** The first index in a leaf whose key is ≥ `key` (n when none). */
   private lowerBound(base: i32, n: i32, key: f64): i32 {
-    if (n == 0) return 0;
-    const keys = this.keys;
-    let at = base,
-      len = n;
-    while (len > 1) {
-      const half = len >> 1;
-      at += half * <i32>(getF64(keys, at + half) < key);
-      len -= half;
-    }
-    return at - base + <i32>(getF64(keys, at) < key);
+    return countBefore(this.keys, base, base + n, key, true);
   }
 
   private insertAt(leaf: i32, i: i32, key: f64, val: f64): void {
