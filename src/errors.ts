@@ -181,6 +181,24 @@ export class UnknownConfigKeyError extends ConfluenceError {
   }
 }
 
+/** The longest a value is quoted in an error message (characters; the rest is cut with …). */
+const QUOTED_MAX = 200;
+
+/**
+ * A value as an error message quotes it: its JSON, cut to QUOTED_MAX characters — or, for what JSON
+ * cannot write (a BigInt, a circular object, a string too long to quote), a short description. Never throws.
+ */
+function quoted(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = typeof value === "string" && value.length > QUOTED_MAX ? JSON.stringify(value.slice(0, QUOTED_MAX)) : JSON.stringify(value);
+  } catch {
+    text = typeof value === "bigint" ? `${value}n` : `(${typeof value} that JSON cannot write)`;
+  }
+  if (text === undefined) return String(value);
+  return text.length > QUOTED_MAX ? `${text.slice(0, QUOTED_MAX)}…` : text;
+}
+
 /** A configuration value is out of range or of the wrong type. */
 export class InvalidConfigError extends ConfluenceError {
   override name = "InvalidConfigError";
@@ -189,7 +207,7 @@ export class InvalidConfigError extends ConfluenceError {
     readonly value: unknown,
     readonly expected: string,
   ) {
-    super(`${key} = ${JSON.stringify(value)}: expected ${expected}`);
+    super(`${key} = ${quoted(value)}: expected ${expected}`);
   }
 }
 

@@ -9,7 +9,7 @@
  * settings" — asked again from any process, answered from the cache.
  *
  * The cache key is window3:{symbol}:{fingerprint of the resolved config and the events};
- * the flag that cannot change a score (caching) is left out of it. Both
+ * the keys that cannot change a score (caching; trainedOn, metadata) are left out of it. Both
  * backends give the same bits, so the key does not name one. Pass only the symbol's
  * events: every event is part of the key. Hashing a window's events costs about as much
  * as scoring it (its snapshot alone is thousands of levels), so where the window has a
@@ -59,7 +59,7 @@ export function cachedWindowScore(
   config: ConfluenceConfigInput = {},
   options: CachedWindowOptions = {},
 ): Promise<ScoreUpdate | null> {
-  const { caching: _caching, ...scoring } = resolveConfig(config);
+  const { caching: _caching, trainedOn: _trainedOn, ...scoring } = resolveConfig(config);
   const inputs = options.windowId === undefined ? { config: scoring, events } : { config: scoring, windowId: options.windowId };
   const compute = (): ScoreUpdate | null => scoreWindow(kernels, symbol, events, config);
   return cachedScore(cache, symbol, inputs, compute, { namespace: WINDOW_NAMESPACE, ttlMs: options.ttlMs });

@@ -76,6 +76,40 @@ export interface ConfluenceConfig {
 
 export type PresetName = "default" | "ultraFast";
 
+/** At most this many training captures in a configuration (what `trainedOn` can hold). */
+const MAX_TRAINED_ON = 10_000;
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/** An own data field of `c` (inherited ones are not taken: a worker thread's copy of the configuration would lose them). */
+const own = (c: object, key: string): unknown => (Object.hasOwn(c, key) ? (c as Record<string, unknown>)[key] : undefined);
+
+/**
+ * A frozen copy of a `trainedOn` list after checking it: an array (its length read once, every index
+ * an entry: no holes) of plain {"file", "sha256"} entries — a file name of 1–4,096 characters and a
+ * SHA-256 digest in lowercase hex, own fields only.
+ */
+function trainingCaptures(v: unknown): readonly TrainingCapture[] {
+  if (!Array.isArray(v)) throw new InvalidConfigError("trainedOn", v, 'an array of {"file", "sha256"} objects');
+  const n: number = v.length;
+  if (n > MAX_TRAINED_ON) throw new InvalidConfigError("trainedOn.length", n, `at most ${MAX_TRAINED_ON}`);
+  const out: TrainingCapture[] = [];
+  for (let i = 0; i < n; i++) {
+    const c: unknown = v[i];
+    if (typeof c !== "object" || c === null || Array.isArray(c))
+      throw new InvalidConfigError(`trainedOn[${i}]`, c, 'an object {"file", "sha256"}');
+    for (const key of Object.keys(c))
+      if (key !== "file" && key !== "sha256") throw new UnknownConfigKeyError(`trainedOn[${i}].${key}`, ["file", "sha256"]);
+    const file = own(c, "file"),
+      sha256 = own(c, "sha256");
+    if (typeof file !== "string" || file.length < 1 || file.length > 4096)
+      throw new InvalidConfigError(`trainedOn[${i}].file`, file, "a file name of 1 to 4,096 characters");
+    if (typeof sha256 !== "string" || !SHA256.test(sha256))
+      throw new InvalidConfigError(`trainedOn[${i}].sha256`, sha256, "a SHA-256 digest: 64 lowercase hex digits");
+    out.push(Object.freeze({ file, sha256 }));
+  }
+  return Object.freeze(out);
+}
+
 /*
  * The presets. Weights, calibration, actionable threshold and urgency grades are fitted
  * (fittedPresets.ts: `confluence fit` on the bundled captures, default for 1 s, ultraFast for
@@ -108,7 +142,7 @@ export const PRESETS: Readonly<Record<PresetName, ConfluenceConfig>> = {
       urgencyMedium: FITTED.default.urgencyMedium,
       urgencyHigh: FITTED.default.urgencyHigh,
     },
-    trainedOn: FITTED.default.trainedOn,
+    trainedOn: trainingCaptures(FITTED.default.trainedOn),
   },
   ultraFast: {
     weights: FITTED.ultraFast.weights,
@@ -134,7 +168,7 @@ export const PRESETS: Readonly<Record<PresetName, ConfluenceConfig>> = {
       urgencyMedium: FITTED.ultraFast.urgencyMedium,
       urgencyHigh: FITTED.ultraFast.urgencyHigh,
     },
-    trainedOn: FITTED.ultraFast.trainedOn,
+    trainedOn: trainingCaptures(FITTED.ultraFast.trainedOn),
   },
 };
 
@@ -159,33 +193,13 @@ function numberIn(key: string, v: unknown, lo: number, hi: number, loOpen = fals
   }
 }
 
-/** At most this many training captures in a configuration (what `trainedOn` can hold). */
-const MAX_TRAINED_ON = 10_000;
-const SHA256 = /^[0-9a-f]{64}$/;
-
-/** A frozen copy of a `trainedOn` list after checking it: file names (1–4,096 characters) and SHA-256 digests in hex. */
-function trainingCaptures(v: unknown): readonly TrainingCapture[] {
-  if (!Array.isArray(v)) throw new InvalidConfigError("trainedOn", v, 'an array of {"file", "sha256"} objects');
-  if (v.length > MAX_TRAINED_ON) throw new InvalidConfigError("trainedOn.length", v.length, `at most ${MAX_TRAINED_ON}`);
-  return Object.freeze(
-    v.map((c: unknown, i): TrainingCapture => {
-      if (typeof c !== "object" || c === null || Array.isArray(c))
-        throw new InvalidConfigError(`trainedOn[${i}]`, c, 'an object {"file", "sha256"}');
-      for (const key of Object.keys(c))
-        if (key !== "file" && key !== "sha256") throw new UnknownConfigKeyError(`trainedOn[${i}].${key}`, ["file", "sha256"]);
-      const { file, sha256 } = c as Partial<TrainingCapture>;
-      if (typeof file !== "string" || file.length < 1 || file.length > 4096)
-        throw new InvalidConfigError(`trainedOn[${i}].file`, file, "a file name of 1 to 4,096 characters");
-      if (typeof sha256 !== "string" || !SHA256.test(sha256))
-        throw new InvalidConfigError(`trainedOn[${i}].sha256`, sha256, "a SHA-256 digest: 64 lowercase hex digits");
-      return Object.freeze({ file, sha256 });
-    }),
-  );
-}
+/** Configurations resolveConfig made (frozen): handed back as they are, not checked and copied again (a symbol's analyzer takes its engine's). */
+const RESOLVED = new WeakSet<object>();
 
 /** Merges the input onto its preset and validates the result. */
 export function resolveConfig(input: ConfluenceConfigInput = {}): ConfluenceConfig {
   if (typeof input !== "object" || input === null) throw new InvalidConfigError("config", input, "an object");
+  if (RESOLVED.has(input)) return input as ConfluenceConfig;
   for (const key of Object.keys(input)) if (!(KEYS as readonly string[]).includes(key)) throw new UnknownConfigKeyError(key, KEYS);
   const presetName = input.preset ?? "default";
   // own keys only: "constructor" or "toString" name no preset
@@ -250,5 +264,11 @@ export function resolveConfig(input: ConfluenceConfigInput = {}): ConfluenceConf
     strength: Object.freeze([...config.calibration.strength]),
     probability: Object.freeze([...config.calibration.probability]),
   };
-  return Object.freeze({ ...config, weights: Object.freeze({ ...weights }), calibration: calibration && Object.freeze(calibration) });
+  const resolved = Object.freeze({
+    ...config,
+    weights: Object.freeze({ ...weights }),
+    calibration: calibration && Object.freeze(calibration),
+  });
+  RESOLVED.add(resolved);
+  return resolved;
 }

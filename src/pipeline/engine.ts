@@ -288,6 +288,8 @@ export class StreamingEngine {
   private readonly latencySample: number;
   private readonly maxBuffered: number;
   private readonly cache: ScoreCache | null;
+  /** The options each symbol's state is made with: the caller's, with the configuration resolved. */
+  private readonly symbolOptions: EngineOptions;
   /** The fingerprint of what shapes a symbol's state (checkpoints carry it). */
   private readonly fingerprint: string;
   /** Each symbol's book comes from the kernels: in linear memory on the WASM backend. */
@@ -306,6 +308,9 @@ export class StreamingEngine {
     // validates the configuration and the composite options once, up front (typed errors)
     new CompositeEngine(kernels, options.composite).dispose();
     const probe = new ConfluenceAnalyzer(kernels, options.config ?? {});
+    // every symbol's analyzer takes this resolved configuration: checked once, shared, and the
+    // same for all symbols even if the caller changes its options object afterwards
+    this.symbolOptions = { ...options, config: probe.config };
     this.interval = probe.config.updateIntervalMs;
     this.cache = probe.config.caching ? (options.cache ?? null) : null;
     // everything that shapes a symbol's state: a checkpoint made under anything else is refused
@@ -345,7 +350,7 @@ export class StreamingEngine {
     if (!old && this.states.size >= this.maxSymbols)
       throw new CheckpointError(`the engine holds ${this.maxSymbols} symbols already (maxSymbols)`, 0);
     const r = openCheckpoint(bytes, this.fingerprint, symbol);
-    const s = new SymbolState(symbol, this.kernels, this.options, 1);
+    const s = new SymbolState(symbol, this.kernels, this.symbolOptions, 1);
     try {
       s.readState(
         r,
@@ -413,7 +418,7 @@ export class StreamingEngine {
     if (!s) {
       if (this.states.size >= this.maxSymbols) return null;
       // symbols fed alike (a universe replaying one stream) would otherwise all be timed on the same events
-      s = new SymbolState(symbol, this.kernels, this.options, 1 + (this.states.size % this.latencySample));
+      s = new SymbolState(symbol, this.kernels, this.symbolOptions, 1 + (this.states.size % this.latencySample));
       this.states.set(symbol, s);
     }
     this.lastSymbol = symbol;

@@ -146,7 +146,7 @@ describe("cached batch scoring of a window", () => {
     expect(cache.stats).toMatchObject({ misses: 1, l1Hits: 1 });
   });
 
-  test("other events or other settings → another key (computed afresh); the caching flag → the same key", async () => {
+  test("other events or other settings → another key (computed afresh); the caching flag and trainedOn → the same key", async () => {
     const cache = new TieredCache();
     const score = (w: readonly MarketEvent[], config: object) => cachedWindowScore(cache, wasm, "BTCUSDT", w, config);
     const base = await score(WINDOW, { preset: "ultraFast" });
@@ -157,12 +157,15 @@ describe("cached batch scoring of a window", () => {
     expect(otherConfig!.score).not.toBe(base!.score);
     expect(await score(WINDOW, { preset: "ultraFast", caching: true })).toBe(base);
     expect(cache.stats).toMatchObject({ misses: 3, l1Hits: 1 });
+    // what the fitted values were fitted on is metadata: the same score, the same key
+    expect(await score(WINDOW, { preset: "ultraFast", trainedOn: [] })).toBe(base);
+    expect(cache.stats).toMatchObject({ misses: 3, l1Hits: 2 });
     // the short-horizon components' windows and mixes are scoring settings too
     for (const change of [{ ofiWindow: 5 }, { flowWindow: 5 }, { bookDepthWeight: 0.5 }, { tradeFlowWeight: 0.2 }]) {
       await score(WINDOW, { preset: "ultraFast", ...change });
     }
-    expect(cache.stats, "each of them another key").toMatchObject({ misses: 7, l1Hits: 1 });
-    const { caching: _c, ...scoring } = resolveConfig({ preset: "ultraFast" });
+    expect(cache.stats, "each of them another key").toMatchObject({ misses: 7, l1Hits: 2 });
+    const { caching: _c, trainedOn: _t, ...scoring } = resolveConfig({ preset: "ultraFast" });
     const key = cacheKey(WINDOW_NAMESPACE, "BTCUSDT", { config: scoring, events: WINDOW });
     expect(key).toMatch(/^window3:BTCUSDT:[0-9a-f]{16}$/);
     expect(await cache.get(key), "stored under the documented key").toBe(base);

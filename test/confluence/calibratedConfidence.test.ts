@@ -9,7 +9,7 @@ import { ConfluenceAnalyzer, type ConfluenceUpdate } from "../../src/confluence/
 import { calibratedConfidence, type ConfidenceCalibration } from "../../src/confluence/calibration.js";
 import { resolveConfig } from "../../src/confluence/config.js";
 import { FITTED } from "../../src/confluence/fittedPresets.js";
-import { InvalidConfigError } from "../../src/errors.js";
+import { ConfluenceError, InvalidConfigError } from "../../src/errors.js";
 import type { Kernels } from "../../src/kernels/types.js";
 import { backends } from "../support/backends.js";
 import { expectIdentical } from "../support/close.js";
@@ -86,6 +86,11 @@ describe("trainedOn: what the fitted values were fitted on", () => {
 
   test("inherited from the preset, replaced when given, frozen", () => {
     expect(resolveConfig({}).trainedOn).toEqual(FITTED.default.trainedOn);
+    const inherited = resolveConfig({}).trainedOn;
+    expect(
+      Object.isFrozen(inherited) && inherited.every((c) => Object.isFrozen(c)),
+      "a preset's list cannot be changed through a config",
+    ).toBe(true);
     expect(resolveConfig({ preset: "ultraFast", depth: 3 }).trainedOn).toEqual(FITTED.ultraFast.trainedOn);
     expect(FITTED.default.trainedOn.length, "the bundled captures").toBeGreaterThan(1);
     const own = resolveConfig({ trainedOn: [capture] }).trainedOn;
@@ -102,7 +107,47 @@ describe("trainedOn: what the fitted values were fitted on", () => {
     [{ trainedOn: [{ ...capture, sha256: "ab" }] }, "64 lowercase hex digits"],
     [{ trainedOn: [{ ...capture, size: 3 }] }, "trainedOn[0].size"],
     [{ trainedOn: Array.from({ length: 10_001 }, () => capture) }, "trainedOn.length = 10001: expected at most 10000"],
+    // own fields only: a worker thread's structured copy would drop inherited ones
+    [{ trainedOn: [Object.create(capture)] }, "trainedOn[0].file = undefined"],
+    // a hole is no entry
+    [{ trainedOn: Object.assign(new Array(3), { 0: capture, 2: capture }) }, "trainedOn[1] = undefined"],
+    [{ trainedOn: [{ ...capture, file: "x".repeat(5000) }] }, 'trainedOn[0].file = "xxxx'],
   ])("%# a bad list is a typed error naming the entry", (input, message) => {
+    expect(() => resolveConfig(input as never)).toThrow(ConfluenceError);
     expect(() => resolveConfig(input as never)).toThrow(message);
+  });
+
+  test("the list is read by index, once: an array's own map property decides nothing", () => {
+    const list = [capture];
+    Object.defineProperty(list, "map", { value: () => "not a list" });
+    expect(resolveConfig({ trainedOn: list }).trainedOn).toEqual([capture]);
+  });
+
+  test("values JSON cannot write, or too long to quote, still give a typed error with a short message", () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    for (const input of [
+      { depth: 10n },
+      { preset: circular },
+      { trainedOn: 1n },
+      { trainedOn: [{ file: 1n, sha256: capture.sha256 }] },
+      { preset: "p".repeat(1 << 20) },
+    ]) {
+      let thrown: unknown;
+      try {
+        resolveConfig(input as never);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown, JSON.stringify(Object.keys(input))).toBeInstanceOf(InvalidConfigError);
+      expect((thrown as Error).message.length).toBeLessThan(400);
+    }
+    expect(() => resolveConfig({ depth: 10n } as never)).toThrow("depth = 10n: expected an integer");
+  });
+
+  test("a resolved configuration is taken as it is (not checked and copied again); the engine resolves once for all symbols", () => {
+    const resolved = resolveConfig({ trainedOn: [capture] });
+    expect(resolveConfig(resolved)).toBe(resolved);
+    expect(resolveConfig({ ...resolved, depth: 3 }).depth, "a changed copy is resolved afresh").toBe(3);
   });
 });

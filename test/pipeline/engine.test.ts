@@ -364,3 +364,30 @@ describe("latency sampling", () => {
     engine.dispose();
   });
 });
+
+describe("the configuration is resolved once", () => {
+  test("every symbol's analyzer shares it, and changing the options object afterwards changes nothing", () => {
+    const config = { preset: "ultraFast" as const, depth: 3 };
+    const e = new StreamingEngine(js, { config });
+    config.depth = 7;
+    const trade = (symbol: string, tradeId: number): MarketEvent => ({
+      type: "trade",
+      symbol,
+      exchangeTime: 1_000 + tradeId,
+      receiveTime: 1_000 + tradeId,
+      tradeId,
+      price: 100,
+      qty: 1,
+      buyerInitiated: true,
+    });
+    e.process(trade("AAA", 1));
+    e.process(trade("BBB", 2));
+    // white box: the symbols' analyzers
+    const states = (e as unknown as { states: Map<string, { analyzer: { config: { depth: number } } }> }).states;
+    const a = states.get("AAA")!.analyzer.config,
+      b = states.get("BBB")!.analyzer.config;
+    expect(a.depth, "the depth given when the engine was made").toBe(3);
+    expect(b, "one resolved object for all symbols").toBe(a);
+    e.dispose();
+  });
+});
