@@ -5,8 +5,7 @@
 //   node scripts/fitPresets.mjs        (then npm run build, and update the README's tables)
 // default is fitted for a 1 s horizon, ultraFast for 100 ms, both with --objective worst-gain; each fit's table is printed.
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -16,14 +15,10 @@ const captures = readdirSync(join(root, "data"))
   .sort()
   .map((f) => join("data", f));
 const FITS = { default: "1s", ultraFast: "100ms" };
-// what evaluate recognises as the presets' training data: each capture's name and the SHA-256 of its bytes
+// what evaluate recognises as the presets' training data: each capture's name and the SHA-256 of its bytes, as
+// the fit's preset records them (`trainedOn`); both presets are fitted on the same captures, so one list
 const TRAINED_ON = "__TRAINED_ON__";
-const trainedOn = captures.map((f) => ({
-  file: f.split("/").pop(),
-  sha256: createHash("sha256")
-    .update(readFileSync(join(root, f)))
-    .digest("hex"),
-}));
+let trainedOn;
 // weights that add to the touch on every capture, not only on average (issue 12's target; README, "Fitting a preset")
 const OBJECTIVE = "worst-gain";
 // the fast components only: volume, price structure and technical need 4 × lookback trades before the
@@ -58,6 +53,8 @@ for (const [preset, horizon] of Object.entries(FITS)) {
     // one list for both presets, written once below
     trainedOn: TRAINED_ON,
   };
+  trainedOn ??= fit.preset.trainedOn;
+  if (JSON.stringify(fit.preset.trainedOn) !== JSON.stringify(trainedOn)) throw new Error("the presets were fitted on different captures");
 }
 const file = join(root, "src/confluence/fittedPresets.ts");
 writeFileSync(

@@ -189,13 +189,15 @@ const QUOTED_MAX = 200;
  * cannot write (a BigInt, a circular object, a string too long to quote), a short description. Never throws.
  */
 function quoted(value: unknown): string {
-  let text: string | undefined;
+  let text: string;
   try {
-    text = typeof value === "string" && value.length > QUOTED_MAX ? JSON.stringify(value.slice(0, QUOTED_MAX)) : JSON.stringify(value);
+    // undefined, a function or a symbol: JSON writes nothing, the value's own words stand
+    text =
+      (typeof value === "string" && value.length > QUOTED_MAX ? JSON.stringify(value.slice(0, QUOTED_MAX)) : JSON.stringify(value)) ??
+      String(value);
   } catch {
     text = typeof value === "bigint" ? `${value}n` : `(${typeof value} that JSON cannot write)`;
   }
-  if (text === undefined) return String(value);
   return text.length > QUOTED_MAX ? `${text.slice(0, QUOTED_MAX)}…` : text;
 }
 

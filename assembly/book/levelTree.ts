@@ -271,7 +271,7 @@ export class LevelTree {
    * The leaf that holds `key` or where it would go; records the path for splits and merges.
    * The searches are branch-free counts (countBefore): keys far from the touch arrive in no
    * predictable order, and a mispredicted branch per halving cost more than the search itself;
-   * a count over a node's ≤ 32 keys also beat the branch-free halving (−16 % on the spot
+   * a count over a node's ≤ 32 keys also beat the branch-free halving (−14 % on the spot
    * BTCUSDT book, where a third of the changes land here), whose loads each wait on the last.
    */
   private descend(key: f64): i32 {

@@ -56,7 +56,7 @@ export async function evaluateCommand(options: EvaluateCommandOptions, stdout: (
       ...(options.multiTimeframe ? { multiTimeframe: true } : {}),
     });
     const report = evaluate(sets, { horizonsMs: options.horizonsMs, replicates: options.replicates });
-    const inSample = await trainingFiles(options.files, options.scoring.fittedOn);
+    const inSample = await trainingFiles(options.files, options.scoring.resolved.trainedOn);
     if (page) {
       page.write(
         renderEvaluationPage({

@@ -9,7 +9,6 @@
 import { readFileSync } from "node:fs";
 import { resolveConfig, type ConfluenceConfig, type ConfluenceConfigInput, type PresetName } from "../confluence/config.js";
 import { ConfluenceError } from "../errors.js";
-import type { TrainingCapture } from "../confluence/fittedValues.js";
 import { UsageError } from "./usageError.js";
 
 export interface ScoringFlags {
@@ -24,12 +23,6 @@ export interface ScoringConfig {
   readonly resolved: ConfluenceConfig;
   /** In words, for the output: `preset ultraFast`, `preset default with overrides from my.json`. */
   readonly label: string;
-  /**
-   * The captures the configuration's fitted values were fitted on (its `trainedOn`: a built-in preset's are the
-   * bundled captures, src/confluence/fittedPresets.ts; `confluence fit --out` writes the files it was given): figures
-   * measured on them are in sample.
-   */
-  readonly fittedOn: readonly TrainingCapture[];
 }
 
 const EXAMPLE = `expected a JSON object like {"preset": "ultraFast", "depth": 10}`;
@@ -74,10 +67,5 @@ export function scoringConfig(flags: ScoringFlags): ScoringConfig {
     throw e;
   }
   const preset = input.preset ?? "default";
-  return {
-    input,
-    resolved,
-    label: `preset ${preset}${flags.config === undefined ? "" : ` with ${flags.config}`}`,
-    fittedOn: resolved.trainedOn,
-  };
+  return { input, resolved, label: `preset ${preset}${flags.config === undefined ? "" : ` with ${flags.config}`}` };
 }

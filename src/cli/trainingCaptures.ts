@@ -23,10 +23,10 @@ export async function describeCaptures(files: readonly string[]): Promise<Traini
   return out;
 }
 
-/** The files among `files` whose bytes are one of `fittedOn`'s captures; standard input never is. */
-export async function trainingFiles(files: readonly string[], fittedOn: readonly TrainingCapture[]): Promise<string[]> {
-  if (fittedOn.length === 0) return [];
-  const known = new Set(fittedOn.map((c) => c.sha256));
+/** The files among `files` whose bytes are one of `trainedOn`'s captures (a configuration's); standard input never is. */
+export async function trainingFiles(files: readonly string[], trainedOn: readonly TrainingCapture[]): Promise<string[]> {
+  if (trainedOn.length === 0) return [];
+  const known = new Set(trainedOn.map((c) => c.sha256));
   const out: string[] = [];
   for (const file of files) if (file !== "-" && known.has(await sha256Of(file))) out.push(file);
   return out;

@@ -314,7 +314,7 @@ export class StreamingEngine {
     this.interval = probe.config.updateIntervalMs;
     this.cache = probe.config.caching ? (options.cache ?? null) : null;
     // everything that shapes a symbol's state: a checkpoint made under anything else is refused
-    // what the fitted values were fitted on is metadata: it shapes no state
+    // (what the fitted values were fitted on is metadata: it shapes no state)
     const { trainedOn: _metadata, ...shaping } = probe.config;
     this.fingerprint = configurationFingerprint({
       config: shaping,
