@@ -12,7 +12,8 @@
  * twice counts its samples twice), so it keeps their order. Its average ranks follow from one
  * pass over each series' sort order — a tie group of total multiplicity M after C smaller
  * samples ranks C + (M + 1)/2 — and Spearman's correlation is the multiplicity-weighted Pearson
- * correlation of those ranks: no sort per replicate. Seeded (mulberry32), so the same data give
+ * correlation of those ranks: no sort per replicate. Statistics of the same samples share a pass
+ * (valuesOfEach): each series ranked once a replicate, each correlation computed once. Seeded (mulberry32), so the same data give
  * the same interval on every run and every engine (integer arithmetic and + − × ÷ √ only).
  */
 import { InvalidParameterError, LengthMismatchError } from "../errors.js";
@@ -67,6 +68,12 @@ export function denseIds(keys: ArrayLike<number> & Iterable<number>): { readonly
 /** A rank statistic computed from the pairwise (weighted) correlations of the ranks of its series. */
 export type RankStatistic = (corr: (a: number, b: number) => number) => number;
 
+/** One statistic of a shared pass: the series it reads (its index 0 is series[0] of the pass, …) and the statistic on their correlations. */
+export interface BootstrapRequest {
+  readonly series: readonly number[];
+  readonly statistic: RankStatistic;
+}
+
 /** A series prepared once: its sort order, the block of each sample in that order, and where each group of equal values ends. */
 interface Prepared {
   readonly order: Int32Array;
@@ -104,14 +111,25 @@ function resampledRanks(p: Prepared, counts: Float64Array, base: number, rank: F
   }
 }
 
-/** The Pearson correlation of ranks `a` and `b` weighted by multiplicities `m`, whose total is `total` (so the ranks' weighted mean is (total + 1)/2). */
-function weightedRankCorrelation(a: Float64Array, b: Float64Array, m: Float64Array, total: number): number {
+/**
+ * The Pearson correlation of ranks `a` and `b` weighted by the multiplicities of a resample (sample
+ * i counts counts[base + blockOf[i]] times), whose total is `total` (so the ranks' weighted mean
+ * is (total + 1)/2).
+ */
+function weightedRankCorrelation(
+  a: Float64Array,
+  b: Float64Array,
+  blockOf: Int32Array,
+  counts: Float64Array,
+  base: number,
+  total: number,
+): number {
   const mean = (total + 1) / 2;
   let sab = 0,
     saa = 0,
     sbb = 0;
-  for (let i = 0; i < m.length; i++) {
-    const w = m[i]!;
+  for (let i = 0; i < blockOf.length; i++) {
+    const w = counts[base + blockOf[i]!]!;
     const da = a[i]! - mean,
       db = b[i]! - mean;
     sab += w * da * db;
@@ -164,40 +182,86 @@ export class BlockBootstrap {
    * series, by index: corr(0, 1) is the resample's Spearman correlation of series 0 and 1.
    */
   values(blockOf: Int32Array, series: readonly Float64Array[], statistic: RankStatistic): Float64Array {
+    return this.valuesOfEach(blockOf, series, [{ series: series.map((_, i) => i), statistic }])[0]!;
+  }
+
+  /**
+   * Several statistics of the same samples in one pass: each request reads some of `series`
+   * (its corr(0, 1) is the correlation of series request.series[0] and request.series[1]).
+   * Every series is ranked once a replicate and every correlation computed once, however many
+   * requests read it, and each request's replicates are the very values `values(blockOf, its
+   * series, its statistic)` gives: the same ranks, the same sums, the same bits.
+   */
+  valuesOfEach(blockOf: Int32Array, series: readonly Float64Array[], requests: readonly BootstrapRequest[]): Float64Array[] {
     const n = blockOf.length;
     for (const s of series) if (s.length !== n) throw new LengthMismatchError("bootstrap series", n, s.length);
     for (let i = 0; i < n; i++) {
       const b = blockOf[i]!;
       if (!(b >= 0 && b < this.blocks)) throw new InvalidParameterError(`blockOf[${i}]`, b, `a block from 0 to ${this.blocks - 1}`);
     }
+    const k = series.length;
+    for (const q of requests) {
+      for (const s of q.series) {
+        if (!(Number.isSafeInteger(s) && s >= 0 && s < k))
+          throw new InvalidParameterError("request series", s, `an index from 0 to ${k - 1}`);
+      }
+    }
     const prepared = series.map((values) => prepare(values, blockOf));
     const ranks = series.map(() => new Float64Array(n));
-    const m = new Float64Array(n);
-    const out = new Float64Array(this.replicates);
+    // samples a block holds: a resample's total multiplicity is Σ count × size, an integer sum (exact in any order)
+    const sizes = new Float64Array(this.blocks);
+    for (let i = 0; i < n; i++) sizes[blockOf[i]!]!++;
+    const outs = requests.map(() => new Float64Array(this.replicates));
     const counts = this.counts;
-    let total = 0;
-    const corr = (a: number, b: number): number => weightedRankCorrelation(ranks[a]!, ranks[b]!, m, total);
-    for (let r = 0; r < this.replicates; r++) {
-      const base = r * this.blocks;
-      total = 0;
-      for (let i = 0; i < n; i++) {
-        const w = counts[base + blockOf[i]!]!;
-        m[i] = w;
-        total += w;
+    // each pair's correlation in this replicate, computed at its first use (stamped with the replicate)
+    const pairValue = new Float64Array(k * k),
+      pairStamp = new Int32Array(k * k).fill(-1);
+    let total = 0,
+      base = 0,
+      replicate = 0;
+    const corr = (a: number, b: number): number => {
+      const at = a * k + b;
+      if (pairStamp[at] !== replicate) {
+        pairValue[at] = weightedRankCorrelation(ranks[a]!, ranks[b]!, blockOf, counts, base, total);
+        pairStamp[at] = replicate;
       }
+      return pairValue[at]!;
+    };
+    const views = requests.map((q) => (a: number, b: number) => {
+      const sa = q.series[a],
+        sb = q.series[b];
+      if (sa === undefined || sb === undefined)
+        throw new InvalidParameterError("statistic corr", `(${a}, ${b})`, `series indices from 0 to ${q.series.length - 1}`);
+      return corr(sa, sb);
+    });
+    for (let r = 0; r < this.replicates; r++) {
+      base = r * this.blocks;
+      replicate = r;
+      total = 0;
+      for (let b = 0; b < this.blocks; b++) total += counts[base + b]! * sizes[b]!;
       if (total < 2) {
-        out[r] = NaN;
+        for (const out of outs) out[r] = NaN;
         continue;
       }
-      for (let s = 0; s < prepared.length; s++) resampledRanks(prepared[s]!, counts, base, ranks[s]!);
-      out[r] = statistic(corr);
+      for (let s = 0; s < k; s++) resampledRanks(prepared[s]!, counts, base, ranks[s]!);
+      for (let q = 0; q < requests.length; q++) outs[q]![r] = requests[q]!.statistic(views[q]!);
     }
-    return out;
+    return outs;
   }
 
   /** The central `level` percentile interval of `statistic` over the replicates (see `values`), or null when no replicate gives a value. */
   interval(blockOf: Int32Array, series: readonly Float64Array[], statistic: RankStatistic, level = 0.95): [number, number] | null {
-    if (blocksHeld(blockOf) < MIN_BLOCKS) return null;
-    return percentileInterval(this.values(blockOf, series, statistic), level);
+    return this.intervals(blockOf, series, [{ series: series.map((_, i) => i), statistic }], level)[0]!;
+  }
+
+  /** `interval` of each request, from one pass over the replicates (see `valuesOfEach`); all null from fewer than MIN_BLOCKS blocks. */
+  intervals(
+    blockOf: Int32Array,
+    series: readonly Float64Array[],
+    requests: readonly BootstrapRequest[],
+    level = 0.95,
+  ): ([number, number] | null)[] {
+    if (blocksHeld(blockOf) < MIN_BLOCKS) return requests.map(() => null);
+    return this.valuesOfEach(blockOf, series, requests).map((values) => percentileInterval(values, level));
   }
 }

@@ -18,7 +18,7 @@
  */
 import { InvalidParameterError } from "../errors.js";
 import { COMPONENT_NAMES } from "../kernels/coreLayout.js";
-import { BlockBootstrap, DEFAULT_MIN_BLOCK_MS, DEFAULT_REPLICATES, DEFAULT_SEED, denseIds } from "./blockBootstrap.js";
+import { BlockBootstrap, DEFAULT_MIN_BLOCK_MS, DEFAULT_REPLICATES, DEFAULT_SEED, denseIds, type RankStatistic } from "./blockBootstrap.js";
 import { decisionStats } from "./decisionStats.js";
 import type { CaptureReport, EvaluationReport, HorizonReport, IcEstimate, PartialIc } from "./evaluationReport.js";
 import { firstAtOrAfter, forwardMoves } from "./forwardMoves.js";
@@ -139,31 +139,99 @@ function complete(columns: readonly Float64Array[], only?: Uint8Array): { column
 
 const blocksOf = (l: Labelled, keep: Int32Array): Int32Array => Int32Array.from(keep, (i) => l.block[i]!);
 
-/** The IC of `signal`, with its bootstrap interval when `boot` is given. */
-function icEstimate(l: Labelled, signal: Float64Array, boot: BlockBootstrap | null): IcEstimate {
+type Interval = [number, number] | null;
+
+/**
+ * An interval still to be bootstrapped: the samples it keeps, the full columns it reads (by
+ * reference: two intervals reading l.move read the same column), its statistic on their
+ * correlations, and where its result goes.
+ */
+interface Pending {
+  readonly keep: Int32Array;
+  readonly columns: readonly Float64Array[];
+  readonly statistic: RankStatistic;
+  readonly done: (ci: Interval) => void;
+}
+
+/** The IC of `signal`; with `pending`, its bootstrap interval is queued there and filled in by bootstrapAll. */
+function icEstimate(l: Labelled, signal: Float64Array, pending: Pending[] | null): IcEstimate {
   const { columns, keep } = complete([signal, l.move]);
   const [x, y] = columns as [Float64Array, Float64Array];
   const ic = x.length >= 3 ? spearman(x, y) : NaN;
-  const ci = boot && ic === ic ? boot.interval(blocksOf(l, keep), [x, y], (corr) => corr(0, 1), LEVEL) : null;
   const steps = complete([signal, l.move], l.step).columns as [Float64Array, Float64Array];
   const m = steps[0].length;
   const stepIc = m >= 3 ? spearman(steps[0], steps[1]) : NaN;
-  return {
+  const estimate: { -readonly [K in keyof IcEstimate]: IcEstimate[K] } = {
     n: x.length,
     ic: orNull(ic),
-    ci,
+    ci: null,
     nonOverlapping: { n: m, ic: orNull(stepIc), t: orNull(tStatistic(stepIc, m)) },
   };
+  if (pending && ic === ic)
+    pending.push({
+      keep,
+      columns: [signal, l.move],
+      statistic: (corr) => corr(0, 1),
+      done: (ci) => {
+        estimate.ci = ci;
+      },
+    });
+  return estimate;
 }
 
-function partialIc(l: Labelled, baseline: BaselineName | null, boot: BlockBootstrap): PartialIc {
+function partialIc(l: Labelled, baseline: BaselineName | null, pending: Pending[]): PartialIc {
   if (baseline === null) return { baseline, n: 0, ic: null, ci: null };
-  const { columns, keep } = complete([l.score, l.move, l.baselines[BASELINE_NAMES.indexOf(baseline)]!]);
-  const [x, y, z] = columns as [Float64Array, Float64Array, Float64Array];
-  const ic = x.length >= 4 ? partialSpearman(x, y, z) : NaN;
-  const ci =
-    ic === ic ? boot.interval(blocksOf(l, keep), [x, y, z], (corr) => partialCorrelation(corr(0, 1), corr(0, 2), corr(1, 2)), LEVEL) : null;
-  return { baseline, n: x.length, ic: orNull(ic), ci };
+  const z = l.baselines[BASELINE_NAMES.indexOf(baseline)]!;
+  const { columns, keep } = complete([l.score, l.move, z]);
+  const [xs, ys, zs] = columns as [Float64Array, Float64Array, Float64Array];
+  const ic = xs.length >= 4 ? partialSpearman(xs, ys, zs) : NaN;
+  const estimate: { -readonly [K in keyof PartialIc]: PartialIc[K] } = { baseline, n: xs.length, ic: orNull(ic), ci: null };
+  if (ic === ic) {
+    pending.push({
+      keep,
+      columns: [l.score, l.move, z],
+      statistic: (corr) => partialCorrelation(corr(0, 1), corr(0, 2), corr(1, 2)),
+      done: (ci) => {
+        estimate.ci = ci;
+      },
+    });
+  }
+  return estimate;
+}
+
+/** Whether two intervals keep the same samples. */
+function sameSamples(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Bootstraps every queued interval: those that keep the same samples (usually all of a
+ * horizon's) in one pass, so each column is ranked once a replicate however many intervals read
+ * it (the move by all of them). Each interval is the one `boot.interval` gives on its own.
+ */
+function bootstrapAll(l: Labelled, boot: BlockBootstrap, pending: readonly Pending[]): void {
+  const groups: Pending[][] = [];
+  for (const p of pending) {
+    const group = groups.find((g) => sameSamples(g[0]!.keep, p.keep));
+    if (group) group.push(p);
+    else groups.push([p]);
+  }
+  for (const group of groups) {
+    const keep = group[0]!.keep;
+    const columns: Float64Array[] = [];
+    const requests = group.map((p) => ({
+      series: p.columns.map((c) => {
+        const at = columns.indexOf(c);
+        return at >= 0 ? at : columns.push(c) - 1;
+      }),
+      statistic: p.statistic,
+    }));
+    const series = columns.map((c) => Float64Array.from(keep, (i) => c[i]!));
+    const intervals = boot.intervals(blocksOf(l, keep), series, requests, LEVEL);
+    for (let q = 0; q < group.length; q++) group[q]!.done(intervals[q]!);
+  }
 }
 
 /** Spearman correlation of each sample's score with the score of the first update at least `horizonMs` later, within each set. */
@@ -193,8 +261,8 @@ interface Resolved {
 function horizonReport(sets: readonly SampleSet[], horizonMs: number, o: Resolved): HorizonReport {
   const blockMs = Math.max(o.minBlockMs, horizonMs);
   const l = label(sets, horizonMs, blockMs);
-  const boot = new BlockBootstrap(Math.max(l.blocks, 1), o.replicates, o.seed);
-  const baselines = Object.fromEntries(BASELINE_NAMES.map((name, b) => [name, icEstimate(l, l.baselines[b]!, boot)])) as Record<
+  const pending: Pending[] = [];
+  const baselines = Object.fromEntries(BASELINE_NAMES.map((name, b) => [name, icEstimate(l, l.baselines[b]!, pending)])) as Record<
     BaselineName,
     IcEstimate
   >;
@@ -203,6 +271,11 @@ function horizonReport(sets: readonly SampleSet[], horizonMs: number, o: Resolve
     const ic = baselines[name].ic;
     if (ic !== null && (best === null || ic > baselines[best].ic!)) best = name;
   }
+  const score = icEstimate(l, l.score, pending),
+    bias = icEstimate(l, l.bias, pending),
+    multiTimeframe = l.multiTimeframe === null ? null : icEstimate(l, l.multiTimeframe, pending),
+    partial = partialIc(l, best, pending);
+  bootstrapAll(l, new BlockBootstrap(Math.max(l.blocks, 1), o.replicates, o.seed), pending);
   return {
     horizonMs,
     labelled: l.n,
@@ -210,13 +283,13 @@ function horizonReport(sets: readonly SampleSet[], horizonMs: number, o: Resolve
     noQuote: l.noQuote,
     blocks: l.blocks,
     blockMs,
-    score: icEstimate(l, l.score, boot),
-    bias: icEstimate(l, l.bias, boot),
+    score,
+    bias,
     // the components without intervals: the bootstrap is most of the work, and a component's place is judged by the partial ICs of a fit
     components: Object.fromEntries(COMPONENT_NAMES.map((name, c) => [name, icEstimate(l, l.components[c]!, null)])),
     baselines,
-    multiTimeframe: l.multiTimeframe === null ? null : icEstimate(l, l.multiTimeframe, boot),
-    partial: partialIc(l, best, boot),
+    multiTimeframe,
+    partial,
     hitRates: hitRates({ score: l.score, move: l.move, confidence: l.confidence, actionable: l.actionable, time: l.time }, o.buckets),
     scoreAutocorrelation: scoreAutocorrelation(sets, horizonMs),
   };

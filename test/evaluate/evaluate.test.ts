@@ -7,8 +7,10 @@
  */
 import fc from "fast-check";
 import { beforeAll, describe, expect, test } from "vitest";
+import { BlockBootstrap, denseIds, type RankStatistic } from "../../src/evaluate/blockBootstrap.js";
 import { evaluate } from "../../src/evaluate/evaluate.js";
-import { firstAtOrAfter } from "../../src/evaluate/forwardMoves.js";
+import { firstAtOrAfter, forwardMoves } from "../../src/evaluate/forwardMoves.js";
+import { partialCorrelation } from "../../src/evaluate/partialSpearman.js";
 import { SampleCollector } from "../../src/evaluate/sampleCollector.js";
 import { BASELINE_NAMES, type SampleSet } from "../../src/evaluate/sampleSet.js";
 import type { MarketEvent } from "../../src/feeds/events.js";
@@ -133,6 +135,38 @@ describe("evaluate on BTCUSDT spot", () => {
     const h = report.captures[0]!.horizons[1]!;
     expect(h.blockMs).toBe(10_000);
     expect(h.blocks, "5¾ minutes in 10 s blocks").toBeGreaterThanOrEqual(34);
+  });
+
+  test("each interval is its statistic bootstrapped on its own samples (one pass serves them all; no bit changes)", () => {
+    const replicates = 40,
+      horizonMs = 1000,
+      blockMs = 10_000;
+    const h = evaluate([btc], { horizonsMs: [horizonMs], replicates }).captures[0]!.horizons[0]!;
+    // the labelled samples, their blocks in time order, and per statistic the samples where its series are all finite
+    const { move } = forwardMoves(btc, horizonMs);
+    const labelled = [...move.keys()].filter((i) => move[i] === move[i]);
+    const { ids, blocks } = denseIds(labelled.map((i) => Math.floor(btc.receiveTime[i]! / blockMs)));
+    const boot = new BlockBootstrap(blocks, replicates, 1);
+    const alone = (columns: readonly Float64Array[], statistic: RankStatistic) => {
+      const keep = labelled.map((i, k) => [i, k] as const).filter(([i]) => columns.every((c) => Number.isFinite(c[i]!)));
+      const series = columns.map((c) => Float64Array.from(keep, ([i]) => c[i]!));
+      return boot.interval(
+        Int32Array.from(keep, ([, k]) => ids[k]!),
+        series,
+        statistic,
+      );
+    };
+    const ic = (corr: (a: number, b: number) => number) => corr(0, 1);
+    expect(h.score.ci).toEqual(alone([btc.score, move], ic));
+    expect(h.bias.ci).toEqual(alone([btc.bias, move], ic));
+    for (const name of BASELINE_NAMES) expect(h.baselines[name].ci, name).toEqual(alone([btc.baselines[name], move], ic));
+    // volumeDelta50 waits for 50 trades: its samples differ from the score's, so the pass was split in two
+    expect(h.baselines.volumeDelta50.n).toBeLessThan(h.score.n);
+    expect(h.partial.baseline).toBe("topOfBook");
+    expect(h.partial.ci).toEqual(
+      alone([btc.score, move, btc.baselines.topOfBook], (corr) => partialCorrelation(corr(0, 1), corr(0, 2), corr(1, 2))),
+    );
+    expect(h.score.ci![0]).toBeLessThan(h.score.ic!);
   });
 
   test("pooled sets are labelled within each set: the pooled n is the sum, and splitting a capture in two loses only the labels at the cut", () => {

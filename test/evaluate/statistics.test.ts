@@ -317,6 +317,42 @@ describe("the bootstrap plan", () => {
     expect(lo).toBeLessThan(hi);
   });
 
+  test("several statistics in one pass are, bit for bit, each one bootstrapped on its own", () => {
+    const input = fc.integer({ min: 4, max: 40 }).chain((n) =>
+      fc.record({
+        series: fc.array(tied(n), { minLength: 2, maxLength: 5 }),
+        blockOf: fc.array(fc.integer({ min: 0, max: 11 }), { minLength: n, maxLength: n }).map((v) => Int32Array.from(v)),
+        picks: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat(), fc.boolean()), { minLength: 1, maxLength: 6 }),
+        seed: fc.integer({ min: 0, max: 1000 }),
+      }),
+    );
+    fc.assert(
+      fc.property(input, ({ series, blockOf, picks, seed }) => {
+        const k = series.length;
+        const boot = new BlockBootstrap(12, 20, seed);
+        // Spearman of two series, or a partial correlation of three (a series may appear twice)
+        const requests = picks.map(([a, b, c, partial]) =>
+          partial
+            ? {
+                series: [a % k, b % k, c % k],
+                statistic: (corr: (i: number, j: number) => number) => partialCorrelation(corr(0, 1), corr(0, 2), corr(1, 2)),
+              }
+            : { series: [a % k, b % k], statistic: (corr: (i: number, j: number) => number) => corr(0, 1) },
+        );
+        const together = boot.valuesOfEach(blockOf, series, requests);
+        const intervals = boot.intervals(blockOf, series, requests);
+        requests.forEach((q, i) => {
+          const own = q.series.map((s) => series[s]!);
+          const alone = boot.values(blockOf, own, q.statistic);
+          for (let r = 0; r < 20; r++)
+            expect(Object.is(together[i]![r], alone[r]), `request ${i} replicate ${r}: ${together[i]![r]} vs ${alone[r]}`).toBe(true);
+          expect(intervals[i]).toEqual(boot.interval(blockOf, own, q.statistic));
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   test("bad plans and bad blocks are typed errors", () => {
     expect(() => new BlockBootstrap(0, 10, 1)).toThrow(/blocks = 0: expected an integer ≥ 1/);
     expect(() => new BlockBootstrap(3, 0, 1)).toThrow(/replicates = 0/);
@@ -324,6 +360,14 @@ describe("the bootstrap plan", () => {
     const boot = new BlockBootstrap(3, 10, 1);
     expect(() => boot.values(Int32Array.of(0, 3), [f64([1, 2]), f64([1, 2])], (c) => c(0, 1))).toThrow(/blockOf\[1\] = 3/);
     expect(() => boot.values(Int32Array.of(0, 1), [f64([1, 2]), f64([1])], (c) => c(0, 1))).toThrow(/length 1, expected 2/);
+    const two = [f64([1, 2, 3]), f64([3, 1, 2])];
+    expect(() => boot.valuesOfEach(Int32Array.of(0, 1, 2), two, [{ series: [0, 2], statistic: (c) => c(0, 1) }])).toThrow(
+      /request series = 2: expected an index from 0 to 1/,
+    );
+    // a statistic reading a series its request does not name
+    expect(() => boot.values(Int32Array.of(0, 1, 2), two, (c) => c(0, 2))).toThrow(
+      /statistic corr = \(0, 2\): expected series indices from 0 to 1/,
+    );
   });
 });
 
