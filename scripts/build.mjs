@@ -9,7 +9,7 @@
 //     dist/index.js            the browser-safe core, ESM (the package root; bundlers take it as is)
 //     dist/node.js             the Node-only entry (confluence-hft/node)
 //     dist/cli.js              the `confluence` command
-//     dist/parallel/engineThread.js  the worker thread of src/parallel/
+//     dist/parallel/engineThread.js, evaluateThread.js  the worker threads of src/parallel/
 //     dist/chunk-*.js          the modules those four share (one copy of each)
 //     dist/browser/confluence.min.js  the core as one minified ESM file for <script type="module">
 //     dist/demo/               the dashboard (scripts/buildDemo.mjs)
@@ -83,6 +83,7 @@ async function bundle() {
       node: join(root, "src/node/index.ts"),
       cli: join(root, "src/cli/main.ts"),
       "parallel/engineThread": join(root, "src/parallel/engineThread.ts"),
+      "parallel/evaluateThread": join(root, "src/parallel/evaluateThread.ts"),
     },
     packages: "external",
     external: ["node:*"],

@@ -12,6 +12,7 @@ import { evaluate } from "../evaluate/evaluate.js";
 import type { EvaluationReport } from "../evaluate/evaluationReport.js";
 import { loadKernels } from "../kernels/index.js";
 import { captureSamples } from "../node/captureSamples.js";
+import { evaluateOnWorkers } from "../parallel/evaluateOnWorkers.js";
 import { evaluateTable } from "./evaluateTable.js";
 import { renderEvaluationPage } from "./evaluationPage.js";
 import { OutputFile } from "./outputFile.js";
@@ -41,6 +42,8 @@ export interface EvaluateCommandOptions {
   readonly merge?: boolean;
   /** Also measure the multi-timeframe composite (MultiTimeframeScorer with its defaults). */
   readonly multiTimeframe?: boolean;
+  /** Compute the per-capture and pooled reports on this many worker threads (the same report). */
+  readonly workers?: number;
 }
 
 export async function evaluateCommand(options: EvaluateCommandOptions, stdout: (s: string) => void): Promise<void> {
@@ -55,7 +58,8 @@ export async function evaluateCommand(options: EvaluateCommandOptions, stdout: (
       ...(options.merge ? { merge: true } : {}),
       ...(options.multiTimeframe ? { multiTimeframe: true } : {}),
     });
-    const report = evaluate(sets, { horizonsMs: options.horizonsMs, replicates: options.replicates });
+    const evaluateOptions = { horizonsMs: options.horizonsMs, replicates: options.replicates };
+    const report = options.workers ? await evaluateOnWorkers(sets, evaluateOptions, options.workers) : evaluate(sets, evaluateOptions);
     const inSample = await trainingFiles(options.files, options.scoring.resolved.trainedOn);
     if (page) {
       page.write(

@@ -225,6 +225,11 @@ export function createProgram(): Command {
       "bootstrap replicates for the intervals, 1 to 100000 (default 1000; fewer is faster and coarser)",
       integerIn("--replicates", 1, 100_000),
       1000,
+    )
+    .option(
+      "-w, --workers <n>",
+      "compute each capture's report and the pooled one on n worker threads, 1 to 256 (the same report; at most one a report)",
+      integerIn("--workers", 1, 256),
     );
   addScoringFlags(evaluateCommand)
     .addHelpText(
@@ -235,6 +240,7 @@ export function createProgram(): Command {
         `confluence evaluate ${BTC} --json > evaluation.json`,
         `confluence evaluate ${BTC} ${ETH} --report eval.html --config my-weights.json`,
         `confluence evaluate data/binance-*.jsonl.gz --multi-timeframe --horizons 1s,5s,30s`,
+        `confluence evaluate data/binance-*.jsonl.gz --workers 2 --json > evaluation.json`,
       ]),
     )
     .action(
@@ -248,6 +254,7 @@ export function createProgram(): Command {
           symbol?: string;
           merge?: true;
           multiTimeframe?: true;
+          workers?: number;
           preset?: PresetName;
           config?: string;
         },
@@ -266,6 +273,7 @@ export function createProgram(): Command {
             ...(flags.multiTimeframe ? { multiTimeframe: true } : {}),
             ...(flags.report ? { report: flags.report } : {}),
             ...(flags.symbol ? { symbol: flags.symbol } : {}),
+            ...(flags.workers ? { workers: flags.workers } : {}),
           },
           out,
         );

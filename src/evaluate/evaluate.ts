@@ -353,10 +353,30 @@ function resolve(options: EvaluateOptions): Resolved {
   };
 }
 
-/** Evaluates each sample set on its own and all of them pooled. */
-export function evaluate(sets: readonly SampleSet[], options: EvaluateOptions = {}): EvaluationReport {
+/**
+ * The parts of `evaluate`'s report by job: job i < sets.length is set i's own report, job
+ * sets.length the pooled one. Each part depends on the sets and options alone, so threads can
+ * share them out (src/parallel/evaluateOnWorkers.ts) and `evaluateReport` puts them together into
+ * the very report `evaluate` gives. No jobs: just the options checked.
+ */
+export function evaluateParts(sets: readonly SampleSet[], options: EvaluateOptions, jobs: readonly number[]): CaptureReport[] {
   const o = resolve(options);
-  const symbols = [...new Set(sets.map((s) => s.symbol))];
+  for (const j of jobs) {
+    if (!(Number.isSafeInteger(j) && j >= 0 && j <= sets.length))
+      throw new InvalidParameterError("job", j, `an integer from 0 to ${sets.length}`);
+  }
+  return jobs.map((j) => (j < sets.length ? captureReport(sets[j]!.capture, sets[j]!.symbol, [sets[j]!], o) : pooledReport(sets, o)));
+}
+
+function pooledReport(sets: readonly SampleSet[], o: Resolved): CaptureReport {
+  return captureReport("pooled", [...new Set(sets.map((s) => s.symbol))].join("+"), sets, o);
+}
+
+/** The report from its parts: `parts[j]` is what evaluateParts made for job j, for every job 0 … sets.length. */
+export function evaluateReport(sets: readonly SampleSet[], options: EvaluateOptions, parts: readonly CaptureReport[]): EvaluationReport {
+  const o = resolve(options);
+  if (parts.length !== sets.length + 1)
+    throw new InvalidParameterError("parts", parts.length, `one a set and the pooled one: ${sets.length + 1}`);
   return {
     horizonsMs: o.horizonsMs,
     method: {
@@ -365,7 +385,20 @@ export function evaluate(sets: readonly SampleSet[], options: EvaluateOptions = 
       bootstrap: { replicates: o.replicates, seed: o.seed, level: LEVEL, minBlockMs: o.minBlockMs },
       buckets: o.buckets,
     },
-    captures: sets.map((s) => captureReport(s.capture, s.symbol, [s], o)),
-    pooled: captureReport("pooled", symbols.join("+"), sets, o),
+    captures: parts.slice(0, sets.length),
+    pooled: parts[sets.length]!,
   };
+}
+
+/** Evaluates each sample set on its own and all of them pooled. */
+export function evaluate(sets: readonly SampleSet[], options: EvaluateOptions = {}): EvaluationReport {
+  return evaluateReport(
+    sets,
+    options,
+    evaluateParts(
+      sets,
+      options,
+      Array.from({ length: sets.length + 1 }, (_, j) => j),
+    ),
+  );
 }

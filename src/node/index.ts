@@ -6,6 +6,7 @@
  */
 export { replayCaptureFiles, type ReplayOptions } from "./captureReader.js";
 export { captureSamples, type CaptureSamples, type CaptureSamplesOptions } from "./captureSamples.js";
+export { evaluateOnWorkers } from "../parallel/evaluateOnWorkers.js";
 export { ParallelEngine, type ParallelEngineOptions } from "../parallel/parallelEngine.js";
 export {
   scoreUniverse,

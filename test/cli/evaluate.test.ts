@@ -33,7 +33,17 @@ describe("confluence evaluate", () => {
   test("--help names the flags, with examples; help evaluate says the same", async () => {
     const r = await confluence(["evaluate", "--help"]);
     expect(r.code).toBe(0);
-    for (const flag of ["--horizons", "--json", "--report", "--preset", "--config", "--replicates", "--multi-timeframe", "Examples:"])
+    for (const flag of [
+      "--horizons",
+      "--json",
+      "--report",
+      "--preset",
+      "--config",
+      "--replicates",
+      "--multi-timeframe",
+      "--workers",
+      "Examples:",
+    ])
       expect(r.stdout).toContain(flag);
     expect((await confluence(["help", "evaluate"])).stdout).toBe(r.stdout);
   });
@@ -124,6 +134,20 @@ describe("confluence evaluate", () => {
       expect(fromStdin.captures[0]!.capture).toBe("<stdin>");
       expect(fromStdin.captures[0]!.horizons).toEqual(out.captures[0]!.horizons);
       expect(fromStdin.inSample, "standard input is never taken for a training capture").toEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  test(
+    "--workers 2: the same JSON as in one thread, byte for byte; a bad count is a usage error",
+    async () => {
+      const one = await confluence(["evaluate", BTCUSDT, ETHUSDT, "--json", ...FAST]);
+      const two = await confluence(["evaluate", BTCUSDT, ETHUSDT, "--json", "--workers", "2", ...FAST]);
+      expect(two.code, two.stderr).toBe(0);
+      expect(two.stdout).toBe(one.stdout);
+      const bad = await confluence(["evaluate", BTCUSDT, "--workers", "0"]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/--workers 0: expected an integer from 1 to 256/);
     },
     TIMEOUT,
   );

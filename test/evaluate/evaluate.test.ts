@@ -8,7 +8,7 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, test } from "vitest";
 import { BlockBootstrap, denseIds, type RankStatistic } from "../../src/evaluate/blockBootstrap.js";
-import { evaluate } from "../../src/evaluate/evaluate.js";
+import { evaluate, evaluateParts, evaluateReport } from "../../src/evaluate/evaluate.js";
 import { firstAtOrAfter, forwardMoves } from "../../src/evaluate/forwardMoves.js";
 import { partialCorrelation } from "../../src/evaluate/partialSpearman.js";
 import { SampleCollector } from "../../src/evaluate/sampleCollector.js";
@@ -239,6 +239,10 @@ describe("evaluate on BTCUSDT spot", () => {
     expect(() => evaluate([btc], { horizonsMs: [] })).toThrow(/horizonsMs/);
     expect(() => evaluate([btc], { replicates: 0 })).toThrow(/replicates = 0/);
     expect(() => evaluate([btc], { seed: 1.5 })).toThrow(/seed = 1.5/);
+    // the parts a thread computes: set 0's own report or job 1, the pooled one; nothing else
+    expect(() => evaluateParts([btc], {}, [2])).toThrow(/job = 2: expected an integer from 0 to 1/);
+    expect(() => evaluateParts([btc], {}, [-1])).toThrow(/job = -1/);
+    expect(() => evaluateReport([btc], {}, [])).toThrow(/parts = 0: expected one a set and the pooled one: 2/);
   });
 
   test("no sets: a report with nothing measured, not a crash", () => {
