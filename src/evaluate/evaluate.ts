@@ -207,9 +207,10 @@ function sameSamples(a: Int32Array, b: Int32Array): boolean {
 }
 
 /**
- * Bootstraps every queued interval: those that keep the same samples (usually all of a
- * horizon's) in one pass, so each column is ranked once a replicate however many intervals read
- * it (the move by all of them). Each interval is the one `boot.interval` gives on its own.
+ * Bootstraps every queued interval: those that keep the same samples in one pass, so each column
+ * is ranked once a replicate however many of them read it (the move once for each set of kept
+ * samples: on the bundled captures two a horizon, volumeDelta50 waiting for 50 trades). Each
+ * interval is the one `boot.interval` gives on its own.
  */
 function bootstrapAll(l: Labelled, boot: BlockBootstrap, pending: readonly Pending[]): void {
   const groups: Pending[][] = [];
@@ -250,13 +251,15 @@ function scoreAutocorrelation(sets: readonly SampleSet[], horizonMs: number): { 
   return { n: now.length, ic: orNull(ic) };
 }
 
-interface Resolved {
+/** Options with every default filled in: plain data (own properties only), what a worker thread is sent. */
+export interface ResolvedEvaluateOptions {
   readonly horizonsMs: readonly number[];
   readonly replicates: number;
   readonly seed: number;
   readonly minBlockMs: number;
   readonly buckets: number;
 }
+type Resolved = ResolvedEvaluateOptions;
 
 function horizonReport(sets: readonly SampleSet[], horizonMs: number, o: Resolved): HorizonReport {
   const blockMs = Math.max(o.minBlockMs, horizonMs);
@@ -331,6 +334,11 @@ function integer(name: string, value: number | undefined, min: number, max: numb
   if (!(Number.isSafeInteger(value) && value >= min && value <= max))
     throw new InvalidParameterError(name, value, `an integer from ${min} to ${max}`);
   return value;
+}
+
+/** The options checked (typed errors) and completed with the defaults, as a plain object. */
+export function resolveEvaluateOptions(options: EvaluateOptions = {}): ResolvedEvaluateOptions {
+  return resolve(options);
 }
 
 function resolve(options: EvaluateOptions): Resolved {

@@ -30,18 +30,19 @@ const ALLOWED: readonly RegExp[] = [
   /^data\/README\.md$/,
   /^dist\/(index|node|cli)\.js$/,
   /^dist\/chunk-[A-Z0-9]+\.js$/,
-  /^dist\/parallel\/engineThread\.js$/,
+  /^dist\/parallel\/(engineThread|evaluateThread)\.js$/,
   /^dist\/browser\/confluence\.min\.js$/,
   /^dist\/demo\/(index\.html|main\.js|replayWorker\.js|styles\.css)$/,
   /^dist\/types\/.+\.d\.ts$/,
 ];
-/** What it must ship: every entry point package.json names, the worker thread and the dashboard. */
+/** What it must ship: every entry point package.json names, the worker threads and the dashboard. */
 const REQUIRED = [
   "dist/index.js",
   "dist/node.js",
   "dist/cli.js",
   "dist/browser/confluence.min.js",
   "dist/parallel/engineThread.js",
+  "dist/parallel/evaluateThread.js",
   "dist/types/index.d.ts",
   "dist/types/node/index.d.ts",
   "dist/demo/index.html",

@@ -137,15 +137,16 @@ describe("evaluate on BTCUSDT spot", () => {
     expect(h.blocks, "5¾ minutes in 10 s blocks").toBeGreaterThanOrEqual(34);
   });
 
-  test("each interval is its statistic bootstrapped on its own samples (one pass serves them all; no bit changes)", () => {
+  /** Each interval of `set` at 1 s against its statistic bootstrapped on its own samples (the reference: one statistic a pass). */
+  function expectIntervalsAlone(set: SampleSet): ReturnType<typeof evaluate>["captures"][number]["horizons"][number] {
     const replicates = 40,
       horizonMs = 1000,
       blockMs = 10_000;
-    const h = evaluate([btc], { horizonsMs: [horizonMs], replicates }).captures[0]!.horizons[0]!;
+    const h = evaluate([set], { horizonsMs: [horizonMs], replicates }).captures[0]!.horizons[0]!;
     // the labelled samples, their blocks in time order, and per statistic the samples where its series are all finite
-    const { move } = forwardMoves(btc, horizonMs);
+    const { move } = forwardMoves(set, horizonMs);
     const labelled = [...move.keys()].filter((i) => move[i] === move[i]);
-    const { ids, blocks } = denseIds(labelled.map((i) => Math.floor(btc.receiveTime[i]! / blockMs)));
+    const { ids, blocks } = denseIds(labelled.map((i) => Math.floor(set.receiveTime[i]! / blockMs)));
     const boot = new BlockBootstrap(blocks, replicates, 1);
     const alone = (columns: readonly Float64Array[], statistic: RankStatistic) => {
       const keep = labelled.map((i, k) => [i, k] as const).filter(([i]) => columns.every((c) => Number.isFinite(c[i]!)));
@@ -157,16 +158,31 @@ describe("evaluate on BTCUSDT spot", () => {
       );
     };
     const ic = (corr: (a: number, b: number) => number) => corr(0, 1);
-    expect(h.score.ci).toEqual(alone([btc.score, move], ic));
-    expect(h.bias.ci).toEqual(alone([btc.bias, move], ic));
-    for (const name of BASELINE_NAMES) expect(h.baselines[name].ci, name).toEqual(alone([btc.baselines[name], move], ic));
-    // volumeDelta50 waits for 50 trades: its samples differ from the score's, so the pass was split in two
-    expect(h.baselines.volumeDelta50.n).toBeLessThan(h.score.n);
+    expect(h.score.ci).toEqual(alone([set.score, move], ic));
+    expect(h.bias.ci).toEqual(alone([set.bias, move], ic));
+    for (const name of BASELINE_NAMES) expect(h.baselines[name].ci, name).toEqual(alone([set.baselines[name], move], ic));
     expect(h.partial.baseline).toBe("topOfBook");
     expect(h.partial.ci).toEqual(
-      alone([btc.score, move, btc.baselines.topOfBook], (corr) => partialCorrelation(corr(0, 1), corr(0, 2), corr(1, 2))),
+      alone([set.score, move, set.baselines.topOfBook], (corr) => partialCorrelation(corr(0, 1), corr(0, 2), corr(1, 2))),
     );
     expect(h.score.ci![0]).toBeLessThan(h.score.ic!);
+    return h;
+  }
+
+  test("each interval is its statistic bootstrapped on its own samples (one pass serves those that keep the same ones; no bit changes)", () => {
+    const h = expectIntervalsAlone(btc);
+    // volumeDelta50 waits for 50 trades: its samples differ from the score's, so the pass was split in two
+    expect(h.baselines.volumeDelta50.n).toBeLessThan(h.score.n);
+    // the same number of samples is not the same samples: each baseline missing one value, each at another update
+    const baselines = Object.fromEntries(
+      BASELINE_NAMES.map((name, b) => {
+        const v = btc.baselines[name].map((x) => (x === x ? x : 0));
+        v[1000 + 700 * b] = Number.NaN;
+        return [name, v];
+      }),
+    ) as SampleSet["baselines"];
+    const holes = expectIntervalsAlone({ ...btc, baselines });
+    for (const name of BASELINE_NAMES) expect(holes.baselines[name].n, name).toBe(holes.score.n - 1);
   });
 
   test("pooled sets are labelled within each set: the pooled n is the sum, and splitting a capture in two loses only the labels at the cut", () => {

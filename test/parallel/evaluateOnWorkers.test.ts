@@ -5,7 +5,8 @@
  * typed error before any thread starts.
  */
 import { beforeAll, describe, expect, test } from "vitest";
-import { evaluate } from "../../src/evaluate/evaluate.js";
+import { InvalidParameterError } from "../../src/errors.js";
+import { evaluate, type EvaluateOptions } from "../../src/evaluate/evaluate.js";
 import type { SampleSet } from "../../src/evaluate/sampleSet.js";
 import { loadKernels } from "../../src/kernels/index.js";
 import { captureSamples } from "../../src/node/captureSamples.js";
@@ -32,9 +33,83 @@ describe("evaluateOnWorkers", () => {
   }, 60_000);
 
   test("a bad thread count or a bad option is a typed error, before any thread starts", async () => {
+    // an error a thread throws arrives as a plain Error: these are InvalidParameterErrors, so they were thrown here
     await expect(evaluateOnWorkers(sets, OPTIONS, 0)).rejects.toThrow(/workers = 0: expected an integer from 1 to 256/);
-    await expect(evaluateOnWorkers(sets, OPTIONS, 1.5)).rejects.toThrow(/workers = 1.5/);
-    await expect(evaluateOnWorkers(sets, { horizonsMs: [] }, 2)).rejects.toThrow(/horizonsMs/);
-    await expect(evaluateOnWorkers(sets, { replicates: 0 }, 2)).rejects.toThrow(/replicates = 0/);
+    await expect(evaluateOnWorkers(sets, OPTIONS, 1.5)).rejects.toBeInstanceOf(InvalidParameterError);
+    for (const bad of [{ horizonsMs: [] }, { replicates: 0 }, { horizonsMs: [1000, -1] }]) {
+      const error = await evaluateOnWorkers(sets, bad, 2).catch((e: unknown) => e);
+      expect(error, JSON.stringify(bad)).toBeInstanceOf(InvalidParameterError);
+    }
   });
+
+  test("what a thread is sent is what this thread reads: inherited options, getters and extra properties change nothing", async () => {
+    const options = Object.create({ horizonsMs: [1000], replicates: 20 }) as EvaluateOptions;
+    const here = evaluate(sets, options);
+    expect(here.captures[0]!.horizons).toHaveLength(1);
+    expect(await evaluateOnWorkers(sets, options, 2)).toEqual(here);
+    // a set whose fields are getters on a class, with a function beside them; a column that is a view of a larger buffer
+    class Wrapped {
+      constructor(private readonly s: SampleSet) {}
+      readonly describe = () => this.s.capture;
+      get capture() {
+        return this.s.capture;
+      }
+      get symbol() {
+        return this.s.symbol;
+      }
+      get length() {
+        return this.s.length;
+      }
+      get receiveTime() {
+        return this.s.receiveTime;
+      }
+      get time() {
+        return this.s.time;
+      }
+      get score() {
+        const big = new Float64Array(this.s.length + 10);
+        big.set(this.s.score, 5);
+        return big.subarray(5, 5 + this.s.length);
+      }
+      get confidence() {
+        return this.s.confidence;
+      }
+      get actionable() {
+        return this.s.actionable;
+      }
+      get bias() {
+        return this.s.bias;
+      }
+      get urgencyInput() {
+        return this.s.urgencyInput;
+      }
+      get components() {
+        return this.s.components;
+      }
+      get baselines() {
+        return this.s.baselines;
+      }
+      get side() {
+        return this.s.side;
+      }
+      get urgency() {
+        return this.s.urgency;
+      }
+      get algorithm() {
+        return this.s.algorithm;
+      }
+      get quoteIndex() {
+        return this.s.quoteIndex;
+      }
+      get quotes() {
+        return this.s.quotes;
+      }
+      get counts() {
+        return this.s.counts;
+      }
+    }
+    const wrapped = sets.map((s) => new Wrapped(s) as unknown as SampleSet);
+    expect(await evaluateOnWorkers(wrapped, options, 3)).toEqual(evaluate(wrapped, options));
+    expect(evaluate(wrapped, options)).toEqual(here);
+  }, 60_000);
 });
