@@ -13,8 +13,9 @@
  * pass over each series' sort order — a tie group of total multiplicity M after C smaller
  * samples ranks C + (M + 1)/2 — and Spearman's correlation is the multiplicity-weighted Pearson
  * correlation of those ranks: no sort per replicate. Statistics of the same samples share a pass
- * (valuesOfEach): each series ranked once a replicate, each correlation computed once. Seeded (mulberry32), so the same data give
- * the same interval on every run and every engine (integer arithmetic and + − × ÷ √ only).
+ * (valuesOfEach): each series ranked once a replicate, each correlation computed once. Seeded
+ * (mulberry32), so the same data give the same interval on every run and every engine (integer
+ * arithmetic and + − × ÷ √ only).
  */
 import { InvalidParameterError, LengthMismatchError } from "../errors.js";
 import { mulberry32 } from "./mulberry32.js";

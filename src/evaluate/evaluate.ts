@@ -259,9 +259,8 @@ export interface ResolvedEvaluateOptions {
   readonly minBlockMs: number;
   readonly buckets: number;
 }
-type Resolved = ResolvedEvaluateOptions;
 
-function horizonReport(sets: readonly SampleSet[], horizonMs: number, o: Resolved): HorizonReport {
+function horizonReport(sets: readonly SampleSet[], horizonMs: number, o: ResolvedEvaluateOptions): HorizonReport {
   const blockMs = Math.max(o.minBlockMs, horizonMs);
   const l = label(sets, horizonMs, blockMs);
   const pending: Pending[] = [];
@@ -298,7 +297,7 @@ function horizonReport(sets: readonly SampleSet[], horizonMs: number, o: Resolve
   };
 }
 
-function captureReport(capture: string, symbol: string, sets: readonly SampleSet[], o: Resolved): CaptureReport {
+function captureReport(capture: string, symbol: string, sets: readonly SampleSet[], o: ResolvedEvaluateOptions): CaptureReport {
   const samples = sets.reduce((sum, s) => sum + s.length, 0);
   const confidence: number[] = [],
     strength: number[] = [];
@@ -338,10 +337,6 @@ function integer(name: string, value: number | undefined, min: number, max: numb
 
 /** The options checked (typed errors) and completed with the defaults, as a plain object. */
 export function resolveEvaluateOptions(options: EvaluateOptions = {}): ResolvedEvaluateOptions {
-  return resolve(options);
-}
-
-function resolve(options: EvaluateOptions): Resolved {
   const horizonsMs = options.horizonsMs ?? DEFAULT_HORIZONS_MS;
   if (!Array.isArray(horizonsMs) || horizonsMs.length === 0)
     throw new InvalidParameterError("horizonsMs", horizonsMs, "a non-empty array of horizons in ms");
@@ -368,7 +363,7 @@ function resolve(options: EvaluateOptions): Resolved {
  * the very report `evaluate` gives. No jobs: just the options checked.
  */
 export function evaluateParts(sets: readonly SampleSet[], options: EvaluateOptions, jobs: readonly number[]): CaptureReport[] {
-  const o = resolve(options);
+  const o = resolveEvaluateOptions(options);
   for (const j of jobs) {
     if (!(Number.isSafeInteger(j) && j >= 0 && j <= sets.length))
       throw new InvalidParameterError("job", j, `an integer from 0 to ${sets.length}`);
@@ -376,13 +371,13 @@ export function evaluateParts(sets: readonly SampleSet[], options: EvaluateOptio
   return jobs.map((j) => (j < sets.length ? captureReport(sets[j]!.capture, sets[j]!.symbol, [sets[j]!], o) : pooledReport(sets, o)));
 }
 
-function pooledReport(sets: readonly SampleSet[], o: Resolved): CaptureReport {
+function pooledReport(sets: readonly SampleSet[], o: ResolvedEvaluateOptions): CaptureReport {
   return captureReport("pooled", [...new Set(sets.map((s) => s.symbol))].join("+"), sets, o);
 }
 
 /** The report from its parts: `parts[j]` is what evaluateParts made for job j, for every job 0 … sets.length. */
 export function evaluateReport(sets: readonly SampleSet[], options: EvaluateOptions, parts: readonly CaptureReport[]): EvaluationReport {
-  const o = resolve(options);
+  const o = resolveEvaluateOptions(options);
   if (parts.length !== sets.length + 1)
     throw new InvalidParameterError("parts", parts.length, `one a set and the pooled one: ${sets.length + 1}`);
   return {

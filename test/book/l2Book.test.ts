@@ -278,6 +278,13 @@ describe.each(backends)("the $backend backend's L2 book against a naive book", (
     expect(book.bids.top(4e6, wide, 0, 3)).toBe(3);
     expect([...wide]).toEqual([100, 99, 98, 1, 2, 3]);
     expect(k.memoryBytes, "no scratch sized by n").toBe(before);
+    // nor when `out` is large enough for n (the check lets n through): still the three levels, no scratch the size of n
+    const roomy = new Float64Array(2_000_000).fill(-1);
+    expect(book.bids.top(1_000_000, roomy, 0, 1_000_000)).toBe(3);
+    expect([roomy[0], roomy[1], roomy[2], roomy[3], roomy[1_000_000], roomy[1_000_002], roomy[1_000_003]]).toEqual([
+      100, 99, 98, -1, 1, 3, -1,
+    ]);
+    expect(k.memoryBytes, "no scratch sized by n").toBe(before);
     expect(book.bids.top(2, out.array, 0, 2)).toBe(2);
     expect([...out.array]).toEqual([100, 99, 1, 2]);
     expect(book.asks.top(0, new Float64Array(0), 0, 0)).toBe(0);

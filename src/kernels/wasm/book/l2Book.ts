@@ -91,14 +91,16 @@ class WasmBookSide implements RestorableSide {
     // never more than the side holds, and never past `out`: a write past a view of the module's memory lands in other memory
     const count = topCount(n, out, pxAt, qtyAt, this);
     if (out.buffer === mod.buffer) return e.sideTop(this.ptr, count, out.byteOffset, pxAt, qtyAt);
-    if (count === 0) return 0;
-    const ptr = this.book.m.scratch(OUT, 16 * count);
-    const k = e.sideTop(this.ptr, count, ptr, 0, count);
+    // through scratch: sized by the levels held, not by an n that a large `out` let through
+    const held = Math.min(count, e.sideLevels(this.ptr));
+    if (held === 0) return 0;
+    const ptr = this.book.m.scratch(OUT, 16 * held);
+    const k = e.sideTop(this.ptr, held, ptr, 0, held);
     const base = ptr >>> 3,
       f64 = mod.f64;
     for (let i = 0; i < k; i++) {
       out[pxAt + i] = f64[base + i]!;
-      out[qtyAt + i] = f64[base + count + i]!;
+      out[qtyAt + i] = f64[base + held + i]!;
     }
     return k;
   }
