@@ -19,6 +19,8 @@ export type {
   Levels,
 } from "./confluence/analyzer.js";
 export { resolveConfig, PRESETS, COMPONENT_NAMES } from "./confluence/config.js";
+/** The core's output slots (SCORE, CONFIDENCE, …, F_MID, OUTPUTS) and readFeatures: what `computeInto` fills. */
+export * as coreLayout from "./kernels/coreLayout.js";
 export type { ConfluenceConfig, ConfluenceConfigInput, ComponentName, ComponentWeights, PresetName } from "./confluence/config.js";
 export type { DecisionConfig, DecisionConfigInput } from "./confluence/decisionConfig.js";
 export { extractComponents, type Components, type ScoreReading } from "./score/extract.js";

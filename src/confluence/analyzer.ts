@@ -15,7 +15,7 @@
  * volatility lower it) × coverage (the weight of the components that could contribute).
  */
 import { calibratedConfidence } from "./calibration.js";
-import { DisposedError, WarmupError } from "../errors.js";
+import { DisposedError, InvalidParameterError, WarmupError } from "../errors.js";
 import type { StateReader, StateWriter } from "../checkpoint/stateCodec.js";
 import type { StreamingComponent } from "../streamingComponent.js";
 import type { ConfluenceCore, Kernels } from "../kernels/types.js";
@@ -40,6 +40,20 @@ export interface ComponentResult {
 const READY: WarmupNeeds = Object.freeze({ trades: 0, quotes: 0, books: 0 });
 
 /**
+ * The confidence of the core's outputs `out` under `config`: the calibrated probability of a hit
+ * at the signal's strength when the configuration carries a calibration, else the core's own.
+ */
+function confidenceOf(config: ConfluenceConfig, out: ArrayLike<number>): number {
+  const calibration = config.calibration;
+  return calibration === null ? out[O.CONFIDENCE]! : calibratedConfidence(calibration, Math.abs(out[O.SCORE]! - 50) / 50);
+}
+
+/** Each component's sub-score (0–100) and confidence from the core's outputs `out`. */
+export function componentScoresOf(out: ArrayLike<number>): Readonly<Record<ComponentName, ComponentScore>> {
+  return byComponent((c) => ({ score: 50 + 50 * out[O.SIGNAL + c]!, confidence: out[O.COMPONENT_CONFIDENCE + c]! }));
+}
+
+/**
  * An update backed by one copy of the core's outputs: the scalars are fields, the
  * breakdown and features are built when read (and by JSON.stringify), so producing an
  * update costs one small typed-array copy.
@@ -61,8 +75,7 @@ class CoreUpdate implements ConfluenceUpdate {
     private readonly config: ConfluenceConfig,
   ) {
     this.score = out[O.SCORE]!;
-    const calibration = config.calibration;
-    this.confidence = calibration === null ? out[O.CONFIDENCE]! : calibratedConfidence(calibration, Math.abs(this.score - 50) / 50);
+    this.confidence = confidenceOf(config, out);
     this.actionable = this.confidence >= config.confidenceThreshold;
     this.momentum = out[O.MOMENTUM]!;
     this.meanReversion = out[O.MEAN_REVERSION]!;
@@ -88,8 +101,7 @@ class CoreUpdate implements ConfluenceUpdate {
   }
 
   get componentScores(): Readonly<Record<ComponentName, ComponentScore>> {
-    const o = this.out;
-    return byComponent((c) => ({ score: 50 + 50 * o[O.SIGNAL + c]!, confidence: o[O.COMPONENT_CONFIDENCE + c]! }));
+    return componentScoresOf(this.out);
   }
 
   get features(): ConfluenceFeatures {
@@ -175,7 +187,10 @@ const IDLE = 0,
 export class ConfluenceAnalyzer implements StreamingComponent<ConfluenceUpdate> {
   readonly config: ConfluenceConfig;
   private readonly core: ConfluenceCore;
-  private last: ConfluenceUpdate | null = null;
+  /** Whether the last compute scored, and at what time; its update object is built when first asked for (`built`). */
+  private scored = false;
+  private scoredAt = Number.NaN;
+  private built: ConfluenceUpdate | null = null;
   private needs: WarmupNeeds = READY;
   private disposed = false;
 
@@ -276,16 +291,51 @@ export class ConfluenceAnalyzer implements StreamingComponent<ConfluenceUpdate> 
 
   /** Computes the score at `now` (ms): the update, or null while warming up (see `needed`). */
   compute(now: number): ConfluenceUpdate | null {
+    if (!this.scoreAt(now)) return null;
+    this.built = this.update(now);
+    return this.built;
+  }
+
+  /**
+   * compute() without the update object: the core's output slots (coreLayout.ts, OUTPUTS of them)
+   * copied into `out`, true when they hold a score, false while warming up (`needed` says what is
+   * missing). The update (`latest`, `result`) is built from the core only when asked for, with the
+   * same values as compute() would have returned: what a caller that reads a few slots per update
+   * (the streaming engine) uses to skip building objects it would discard.
+   */
+  computeInto(now: number, out: Float64Array): boolean {
     this.requireLive();
-    const c = this.core;
-    if (!c.compute(now)) {
-      this.needs = this.warmupNeeds();
-      this.last = null;
-      return null;
-    }
-    this.needs = READY;
-    this.last = this.update(now);
-    return this.last;
+    // a shorter array would drop the slots past its end without a word
+    if (!(out instanceof Float64Array) || out.length < O.OUTPUTS)
+      throw new InvalidParameterError(
+        "out",
+        out instanceof Float64Array ? `a Float64Array of ${out.length}` : typeof out,
+        `a Float64Array of at least ${O.OUTPUTS} slots (coreLayout OUTPUTS)`,
+      );
+    if (!this.scoreAt(now)) return false;
+    this.core.snapshot(out);
+    return true;
+  }
+
+  /** The confidence of an update with the output slots `out` (computeInto's): the calibrated one when the configuration carries a calibration. */
+  confidenceOf(out: ArrayLike<number>): number {
+    return confidenceOf(this.config, out);
+  }
+
+  /** Runs the core's compute at `now` and records what it left; true when it scored. */
+  private scoreAt(now: number): boolean {
+    this.requireLive();
+    this.built = null;
+    this.scored = this.core.compute(now);
+    this.scoredAt = this.scored ? now : Number.NaN;
+    this.needs = this.scored ? READY : this.warmupNeeds();
+    return this.scored;
+  }
+
+  /** The last compute's update, built on first use (the core's outputs change only in compute and reset); null when it did not score. */
+  private get last(): ConfluenceUpdate | null {
+    if (this.scored && this.built === null) this.built = this.update(this.scoredAt);
+    return this.built;
   }
 
   /** What the core's last compute said is missing. */
@@ -317,7 +367,7 @@ export class ConfluenceAnalyzer implements StreamingComponent<ConfluenceUpdate> 
   /** True once a compute has produced a score (and the last one did): every component's windows are full. */
   get isStable(): boolean {
     this.requireLive();
-    return this.last !== null;
+    return this.scored;
   }
 
   /** The last compute's update; throws WarmupError when there is none yet. */
@@ -339,8 +389,8 @@ export class ConfluenceAnalyzer implements StreamingComponent<ConfluenceUpdate> 
   writeState(w: StateWriter): void {
     this.requireLive();
     w.tag("ANLZ");
-    w.u8(this.last ? SCORED : this.needs === READY ? IDLE : WARMING);
-    w.f64(this.last ? this.last.time : Number.NaN);
+    w.u8(this.scored ? SCORED : this.needs === READY ? IDLE : WARMING);
+    w.f64(this.scoredAt);
     this.core.writeState(w);
   }
 
@@ -356,13 +406,17 @@ export class ConfluenceAnalyzer implements StreamingComponent<ConfluenceUpdate> 
     const time = r.f64();
     this.core.readState(r);
     this.needs = phase === WARMING ? this.warmupNeeds() : READY;
-    this.last = phase === SCORED ? this.update(time) : null;
+    this.scored = phase === SCORED;
+    this.scoredAt = this.scored ? time : Number.NaN;
+    this.built = null;
   }
 
   reset(): void {
     this.requireLive();
     this.core.reset();
-    this.last = null;
+    this.scored = false;
+    this.scoredAt = Number.NaN;
+    this.built = null;
     this.needs = READY;
   }
 

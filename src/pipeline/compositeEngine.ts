@@ -30,7 +30,8 @@
 import { InvalidConfigError } from "../errors.js";
 import type { Kernels, RollingStatsWindow } from "../kernels/types.js";
 import type { ConfluenceFeatures, ConfluenceUpdate } from "../confluence/analyzer.js";
-import { extractComponents, type Components } from "../score/extract.js";
+import { checkReading, extractComponents, type Components } from "../score/extract.js";
+import * as O from "../kernels/coreLayout.js";
 import { ScoreNormalizer, volatilityAdaptive, type NormalizedScore } from "../score/normalizer.js";
 import { checkCorrelationWindow, riskAdjustedOpportunity, CorrelationTracker, type RiskAdjustedOpportunity } from "../strategy/risk.js";
 import type { ExecutionDecision } from "../strategy/execution.js";
@@ -105,6 +106,8 @@ interface Reading {
 }
 
 const clamp = (x: number, lo: number, hi: number): number => (x < lo ? lo : x > hi ? hi : x);
+/** No reference price: the correlation tracker is not fed. */
+const NO_REFERENCE = null;
 
 export class CompositeEngine {
   private readonly biases: RollingStatsWindow;
@@ -114,6 +117,8 @@ export class CompositeEngine {
   private readonly maxPosition: number | undefined;
   private readonly decisions: DecisionTracker;
   private execution: ExecutionDecision | null = null;
+  /** What the last reading computed besides its summary (evaluate reports it). */
+  private step: Pick<Reading, "micro" | "liquidity" | "correlation" | "risk"> | null = null;
 
   constructor(
     private readonly kernels: Kernels,
@@ -183,6 +188,35 @@ export class CompositeEngine {
     return summary;
   }
 
+  /**
+   * `summarize` from the analyzer's output slots (`ConfluenceAnalyzer.computeInto`, coreLayout.ts)
+   * and the update's confidence and time, without a context (no inventory, no reference price): the
+   * same state change and the same bits as `summarize` on the update those slots make, without the
+   * update, features and components objects (what the streaming engine does on every score).
+   */
+  summarizeOutputs(out: ArrayLike<number>, confidence: number, time: number): CompositeSummary {
+    const score = out[O.SCORE]!;
+    checkReading(score, confidence, out[O.MOMENTUM]!, out[O.MEAN_REVERSION]!);
+    const mid = out[O.F_MID]!,
+      lastPrice = out[O.F_LAST_PRICE]!;
+    const summary = this.advance(
+      (score - 50) / 50,
+      confidence,
+      out[O.F_MICROPRICE_OFFSET]!,
+      out[O.F_ORDER_FLOW_IMBALANCE]!,
+      out[O.F_SPREAD_RATIO]!,
+      out[O.F_VOLATILITY]!,
+      // the features' nullable slots are NaN where the update has null
+      mid === mid ? mid : lastPrice === lastPrice ? lastPrice : null,
+      out[O.F_SPREAD]!,
+      0,
+      time,
+      NO_REFERENCE,
+    );
+    this.normalizer?.onScore(score);
+    return summary;
+  }
+
   /** The decision held after the last `evaluate` or `summarize`; null before one, or when no price was known. */
   get decision(): ExecutionDecision | null {
     return this.execution;
@@ -197,48 +231,62 @@ export class CompositeEngine {
         ? { position: context.position, maxPosition: this.maxPosition }
         : undefined;
     const inventoryImpact = inventory ? -clamp(inventory.position / inventory.maxPosition, -1, 1) || 0 : 0;
-    const micro = (f.micropriceOffset + f.orderFlowImbalance) / 2;
-    const directionalBias = clamp(0.6 * c.directionalBias + 0.25 * micro + 0.15 * inventoryImpact, -1, 1);
+    const summary = this.advance(
+      c.directionalBias,
+      c.reliability,
+      f.micropriceOffset,
+      f.orderFlowImbalance,
+      f.spreadRatio,
+      f.volatility,
+      f.mid ?? f.lastPrice,
+      f.spread ?? Number.NaN,
+      inventoryImpact,
+      update.time,
+      context.referencePrice !== undefined && f.lastPrice !== null ? [f.lastPrice, context.referencePrice] : NO_REFERENCE,
+    );
+    const { micro, liquidity, correlation, risk } = this.step!;
+    return { c, f, inventory, inventoryImpact, micro, liquidity, correlation, risk, summary };
+  }
+
+  /**
+   * The state change of one reading from plain numbers (NaN spread: none; null mid: no price; the
+   * last trade price and the reference price for the correlation tracker, or NO_REFERENCE) and its
+   * summary; the values only `evaluate` reports are left in `step`. The one definition behind
+   * `evaluate`, `summarize` and `summarizeOutputs`.
+   */
+  private advance(
+    centred: number,
+    reliability: number,
+    micropriceOffset: number,
+    orderFlowImbalance: number,
+    spreadRatio: number,
+    volatility: number,
+    mid: number | null,
+    spread: number,
+    inventoryImpact: number,
+    time: number,
+    prices: readonly [last: number, reference: number] | null,
+  ): CompositeSummary {
+    const signalStrength = Math.abs(centred);
+    const micro = (micropriceOffset + orderFlowImbalance) / 2;
+    const directionalBias = clamp(0.6 * centred + 0.25 * micro + 0.15 * inventoryImpact, -1, 1);
     this.biases.push(directionalBias);
     const sigma = this.biases.std;
-    const stability = Number.isNaN(sigma) ? c.reliability / 2 : c.reliability * (1 - Math.min(1, 2 * sigma));
-    const liquidity = f.spreadRatio > 0 ? Math.min(2, 1 / f.spreadRatio) : 2;
-    if (context.referencePrice !== undefined && f.lastPrice !== null) {
-      (this.correlation ??= new CorrelationTracker(this.kernels, this.correlationWindow)).onPrice(f.lastPrice, context.referencePrice);
+    const stability = Number.isNaN(sigma) ? reliability / 2 : reliability * (1 - Math.min(1, 2 * sigma));
+    const liquidity = spreadRatio > 0 ? Math.min(2, 1 / spreadRatio) : 2;
+    if (prices !== NO_REFERENCE) {
+      (this.correlation ??= new CorrelationTracker(this.kernels, this.correlationWindow)).onPrice(prices[0], prices[1]);
     }
     // no correlation penalty until the tracker's window is full
     const correlation = this.correlation?.latest?.correlation ?? 0;
-    const risk = riskAdjustedOpportunity({
-      signalStrength: c.signalStrength,
-      reliability: c.reliability,
-      volatility: f.volatility,
-      liquidity,
-      correlation,
-    });
-    const executionUrgency = clamp(c.signalStrength * (0.5 + 0.5 * stability) * (0.5 + 0.5 * Math.min(liquidity, 1)), 0, 1);
-    const mid = f.mid ?? f.lastPrice;
+    const risk = riskAdjustedOpportunity({ signalStrength, reliability, volatility, liquidity, correlation });
+    const executionUrgency = clamp(signalStrength * (0.5 + 0.5 * stability) * (0.5 + 0.5 * Math.min(liquidity, 1)), 0, 1);
     this.execution =
       mid === null
         ? null
-        : this.decisions.onSignal(
-            {
-              directionalBias,
-              signalStrength: c.signalStrength,
-              stability,
-              mid,
-              spread: f.spread !== null && f.spread > 0 ? f.spread : 0,
-              volatility: f.volatility,
-            },
-            update.time,
-          );
-    const summary: CompositeSummary = {
-      directionalBias,
-      executionUrgency,
-      riskAdjustedOpportunity: risk.opportunity,
-      stability,
-      signalStrength: c.signalStrength,
-    };
-    return { c, f, inventory, inventoryImpact, micro, liquidity, correlation, risk, summary };
+        : this.decisions.onSignal({ directionalBias, signalStrength, stability, mid, spread: spread > 0 ? spread : 0, volatility }, time);
+    this.step = { micro, liquidity, correlation, risk };
+    return { directionalBias, executionUrgency, riskAdjustedOpportunity: risk.opportunity, stability, signalStrength };
   }
 
   /**

@@ -29,7 +29,8 @@
  */
 import type { Kernels } from "../kernels/types.js";
 import { resolveDecisionConfig } from "../confluence/decisionConfig.js";
-import { ConfluenceAnalyzer } from "../confluence/analyzer.js";
+import { ConfluenceAnalyzer, componentScoresOf } from "../confluence/analyzer.js";
+import * as O from "../kernels/coreLayout.js";
 import type { ComponentName, ConfluenceConfigInput } from "../confluence/config.js";
 import { CompositeEngine, type CompositeEngineOptions, type CompositeSummary } from "./compositeEngine.js";
 import type { ExecutionDecision } from "../strategy/execution.js";
@@ -135,7 +136,6 @@ export interface DropCounts {
   symbolLimit: number;
 }
 
-const NO_CONTEXT = Object.freeze({});
 /** Out-of-order trades in a row after which the previous trade time is taken for a wrong reference and dropped. */
 const REANCHOR = 64;
 
@@ -292,6 +292,8 @@ export class StreamingEngine {
   private readonly symbolOptions: EngineOptions;
   /** The fingerprint of what shapes a symbol's state (checkpoints carry it). */
   private readonly fingerprint: string;
+  /** The analyzer's output slots of the recalculation under way (read at once, so one array serves every symbol). */
+  private readonly outputs = new Float64Array(O.OUTPUTS);
   /** Each symbol's book comes from the kernels: in linear memory on the WASM backend. */
   private readonly newBook = (options: L2BookOptions): OrderBook => this.kernels.orderBook(options);
 
@@ -540,21 +542,24 @@ export class StreamingEngine {
   }
 
   private recalc(s: SymbolState, time: number, receiveTime: number, trigger: "book" | "trade"): void {
-    const u = s.analyzer.compute(time);
-    if (!u) return;
+    // the core's outputs read as numbers: no update, features or components objects but the score update's own
+    const out = this.outputs;
+    if (!s.analyzer.computeInto(time, out)) return;
+    const config = s.analyzer.config;
+    const confidence = s.analyzer.confidenceOf(out);
     const composite = (s.composite ??= this.newComposite(s));
-    const summary = composite.summarize(u, NO_CONTEXT);
+    const summary = composite.summarizeOutputs(out, confidence, time);
     const update: ScoreUpdate = {
       symbol: s.symbol,
       time,
       receiveTime,
       trigger,
-      score: u.score,
-      confidence: u.confidence,
-      actionable: u.actionable,
-      momentum: u.momentum,
-      meanReversion: u.meanReversion,
-      components: u.componentScores,
+      score: out[O.SCORE]!,
+      confidence,
+      actionable: confidence >= config.confidenceThreshold,
+      momentum: out[O.MOMENTUM]!,
+      meanReversion: out[O.MEAN_REVERSION]!,
+      components: componentScoresOf(out),
       composite: summary,
       decision: composite.decision,
     };

@@ -37,10 +37,15 @@ export interface Components {
 
 export function extractComponents(update: ScoreReading): Components {
   const { score, confidence, momentum, meanReversion } = update;
+  checkReading(score, confidence, momentum, meanReversion);
+  const centred = (score - 50) / 50;
+  return { directionalBias: centred, signalStrength: Math.abs(centred), reliability: confidence, momentum, meanReversion };
+}
+
+/** Checks a reading's values: a typed error (InvalidValueError) for any outside its range. */
+export function checkReading(score: number, confidence: number, momentum: number, meanReversion: number): void {
   requireInRange("score", score, 0, 100);
   requireInRange("confidence", confidence, 0, 1);
   requireInRange("momentum", momentum, -1, 1);
   requireInRange("meanReversion", meanReversion, -1, 1);
-  const centred = (score - 50) / 50;
-  return { directionalBias: centred, signalStrength: Math.abs(centred), reliability: confidence, momentum, meanReversion };
 }

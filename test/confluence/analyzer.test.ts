@@ -8,7 +8,9 @@ import fc from "fast-check";
 import {
   COMPONENT_NAMES,
   ConfluenceAnalyzer,
+  DisposedError,
   InvalidConfigError,
+  InvalidParameterError,
   InvalidValueError,
   InvalidWeightsError,
   OutOfOrderError,
@@ -25,6 +27,8 @@ import { BTCUSDT, ETHUSDT } from "../support/capture.js";
 import { captureEvents, type Event } from "../support/replay.js";
 import { BOOK_FLOW_VOLUME, EVERY_COMPONENT } from "../support/weights.js";
 import { FITTED } from "../../src/confluence/fittedPresets.js";
+import * as O from "../../src/kernels/coreLayout.js";
+import { StateWriter } from "../../src/checkpoint/stateCodec.js";
 
 function feed(a: ConfluenceAnalyzer, events: readonly Event[], onUpdate?: (u: ConfluenceUpdate | null, e: Event) => void): void {
   for (const e of events) {
@@ -374,5 +378,75 @@ describe("real captures", () => {
       for (let i = 1; i < scores.length; i++) expect(scores[i], `${backends[i]!.backend} (${preset})`).toEqual(scores[0]);
       expect(scores[0]!.length / 4, `${preset}: scored updates`).toBeGreaterThan(events.length * 0.9);
     }
+  });
+});
+
+describe.each(backends)("computeInto on $backend", (k: Kernels) => {
+  test("the outputs compute() reads, the same update when asked for, the same checkpoint; a bad array is a typed error", async () => {
+    const { events } = await captureEvents(BTCUSDT, 10);
+    // ultraFast carries a calibration: the update's confidence is the calibrated one either way
+    for (const preset of ["default", "ultraFast"] as const) {
+      const eager = new ConfluenceAnalyzer(k, { preset }),
+        lazy = new ConfluenceAnalyzer(k, { preset });
+      const out = new Float64Array(O.OUTPUTS),
+        ref = new Float64Array(O.OUTPUTS);
+      const core = (eager as unknown as { core: { output(slot: number): number } }).core;
+      const bytes = (a: ConfluenceAnalyzer): Uint8Array => {
+        const w = new StateWriter();
+        a.writeState(w);
+        return w.finish();
+      };
+      let scored = 0;
+      for (const [i, e] of events.slice(0, 4_000).entries()) {
+        for (const a of [eager, lazy]) {
+          if (e.kind === "trade") a.onTrade(e);
+          else if (e.kind === "quote") a.onQuote(e);
+          else a.onBook(e.bids, e.asks);
+        }
+        const u = eager.compute(e.time);
+        out.fill(Number.NaN);
+        const got = lazy.computeInto(e.time, out);
+        const [ln, en] = [lazy.needed, eager.needed];
+        if (
+          got !== (u !== null) ||
+          lazy.isStable !== eager.isStable ||
+          ln.trades !== en.trades ||
+          ln.quotes !== en.quotes ||
+          ln.books !== en.books
+        )
+          expect({ got, needed: ln, stable: lazy.isStable }, `event ${i}`).toStrictEqual({
+            got: u !== null,
+            needed: en,
+            stable: eager.isStable,
+          });
+        if (u === null) continue;
+        scored++;
+        // bit for bit the slots compute() built its update from (the core's, read one by one)
+        for (let s = 0; s < O.OUTPUTS; s++) ref[s] = core.output(s);
+        if (!Buffer.from(out.buffer).equals(Buffer.from(ref.buffer))) expect(Array.from(out), `event ${i}`).toStrictEqual(Array.from(ref));
+        // every 97th update: the checkpoint before the update is built, then the update itself
+        if (i % 97 === 0) {
+          expect(bytes(lazy)).toStrictEqual(bytes(eager));
+          expect(JSON.stringify(lazy.latest)).toBe(JSON.stringify(u));
+          expect(lazy.result).toBe(lazy.latest);
+        }
+      }
+      expect(scored, preset).toBeGreaterThan(3_000);
+      expect(bytes(lazy)).toStrictEqual(bytes(eager));
+      eager.dispose();
+      lazy.dispose();
+    }
+    const a = new ConfluenceAnalyzer(k);
+    expect(a.computeInto(0, new Float64Array(O.OUTPUTS)), "nothing fed: warming up").toBe(false);
+    expect(() => a.result).toThrow(WarmupError);
+    for (const bad of [
+      new Float64Array(O.OUTPUTS - 1),
+      [] as unknown as Float64Array,
+      new Float32Array(O.OUTPUTS) as unknown as Float64Array,
+    ]) {
+      expect(() => a.computeInto(0, bad)).toThrow(InvalidParameterError);
+    }
+    a.dispose();
+    expect(() => a.computeInto(0, new Float64Array(O.OUTPUTS))).toThrow(DisposedError);
   });
 });

@@ -153,8 +153,9 @@ describe.each(backends.map((k) => [k.backend, k] as const))("on %s", (_, k) => {
   });
 
   test("a bug is not data: an exception from the scoring layer propagates and is not counted as a rejection", () => {
-    const original = CompositeEngine.prototype.summarize;
-    CompositeEngine.prototype.summarize = () => {
+    // what the engine calls on every score
+    const original = CompositeEngine.prototype.summarizeOutputs;
+    CompositeEngine.prototype.summarizeOutputs = () => {
       throw new TypeError("a bug in the composite layer");
     };
     try {
@@ -165,7 +166,7 @@ describe.each(backends.map((k) => [k.backend, k] as const))("on %s", (_, k) => {
       expect(e.symbolState("BTCUSDT")!.events.rejected).toBe(0);
       e.dispose();
     } finally {
-      CompositeEngine.prototype.summarize = original;
+      CompositeEngine.prototype.summarizeOutputs = original;
     }
   });
 });

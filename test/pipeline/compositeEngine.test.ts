@@ -10,11 +10,15 @@ import {
   ConfluenceAnalyzer,
   InvalidConfigError,
   InvalidParameterError,
+  InvalidValueError,
   riskAdjustedOpportunity,
   type ConfluenceUpdate,
   type CompositeOutput,
 } from "../../src/index.js";
 import { backends } from "../support/backends.js";
+import * as O from "../../src/kernels/coreLayout.js";
+import { readFeatures } from "../../src/kernels/coreLayout.js";
+import { StateWriter } from "../../src/checkpoint/stateCodec.js";
 import { BTCUSDT } from "../support/capture.js";
 import { captureEvents } from "../support/replay.js";
 
@@ -82,6 +86,13 @@ function update(
       lastPrice: 100,
     },
   };
+}
+
+/** An engine's checkpoint part: what it would carry on. */
+function stateOf(e: CompositeEngine): Uint8Array {
+  const w = new StateWriter();
+  e.writeState(w);
+  return w.finish();
 }
 
 function outOfRange(o: CompositeOutput): string | null {
@@ -205,6 +216,74 @@ describe.each(backends)("composite engine on $backend", (k) => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  test("summarizeOutputs is summarize on the update its slots make: the same bits, decision and state (fast-check)", () => {
+    const slot = (lo: number, hi: number) => fc.double({ min: lo, max: hi, noNaN: true });
+    const orNaN = (a: fc.Arbitrary<number>) => fc.option(a, { nil: Number.NaN, freq: 4 });
+    const step = fc.record({
+      score: slot(0, 100),
+      confidence: slot(0, 1),
+      momentum: slot(-1, 1),
+      meanReversion: slot(-1, 1),
+      micro: slot(-1, 1),
+      ofi: slot(-1, 1),
+      spreadRatio: orNaN(slot(0, 10)),
+      volatility: slot(0, 0.1),
+      // the nullable features: NaN in the slots where the update has null
+      mid: orNaN(slot(1, 1e5)),
+      spread: orNaN(slot(0, 5)),
+      lastPrice: orNaN(slot(1, 1e5)),
+      dt: fc.integer({ min: 0, max: 3_000 }),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 60, size: "max" }), (steps) => {
+        const options = { decision: { minHoldMs: 1_000 } };
+        const byUpdate = new CompositeEngine(k, options),
+          bySlots = new CompositeEngine(k, options);
+        const out = new Float64Array(O.OUTPUTS).fill(Number.NaN);
+        let time = 0;
+        for (const s of steps) {
+          time += s.dt;
+          out[O.SCORE] = s.score;
+          out[O.CONFIDENCE] = s.confidence;
+          out[O.MOMENTUM] = s.momentum;
+          out[O.MEAN_REVERSION] = s.meanReversion;
+          out[O.F_MICROPRICE_OFFSET] = s.micro;
+          out[O.F_ORDER_FLOW_IMBALANCE] = s.ofi;
+          out[O.F_SPREAD_RATIO] = s.spreadRatio;
+          out[O.F_VOLATILITY] = s.volatility;
+          out[O.F_MID] = s.mid;
+          out[O.F_SPREAD] = s.spread;
+          out[O.F_LAST_PRICE] = s.lastPrice;
+          const u: ConfluenceUpdate = {
+            ...update(),
+            time,
+            score: s.score,
+            confidence: s.confidence,
+            momentum: s.momentum,
+            meanReversion: s.meanReversion,
+            features: readFeatures(out),
+          };
+          const expected = byUpdate.summarize(u);
+          expect(bySlots.summarizeOutputs(out, s.confidence, time)).toStrictEqual(expected);
+          expect(bySlots.decision).toStrictEqual(byUpdate.decision);
+        }
+        expect(stateOf(bySlots), "the bias window and the decision tracker moved alike").toStrictEqual(stateOf(byUpdate));
+        byUpdate.dispose();
+        bySlots.dispose();
+      }),
+      { numRuns: 300 },
+    );
+    // a value out of its range is the same typed error as summarize's, before anything changes
+    const e = new CompositeEngine(k);
+    const out = new Float64Array(O.OUTPUTS).fill(0);
+    const before = stateOf(e);
+    expect(() => e.summarizeOutputs(out, 1.5, 0)).toThrow(InvalidValueError);
+    out[O.SCORE] = Number.NaN;
+    expect(() => e.summarizeOutputs(out, 0.5, 0)).toThrow(InvalidValueError);
+    expect(stateOf(e)).toStrictEqual(before);
+    e.dispose();
   });
 
   test("ranges on random updates (fast-check)", () => {
