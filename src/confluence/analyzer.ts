@@ -48,6 +48,16 @@ function confidenceOf(config: ConfluenceConfig, out: ArrayLike<number>): number 
   return calibration === null ? out[O.CONFIDENCE]! : calibratedConfidence(calibration, Math.abs(out[O.SCORE]! - 50) / 50);
 }
 
+/** InvalidParameterError unless `out` can hold the core's output slots: a Float64Array of at least coreLayout OUTPUTS. */
+export function requireOutputSlots(out: Float64Array): void {
+  if (!(out instanceof Float64Array) || out.length < O.OUTPUTS)
+    throw new InvalidParameterError(
+      "out",
+      out instanceof Float64Array ? `a Float64Array of ${out.length}` : typeof out,
+      `a Float64Array of at least ${O.OUTPUTS} slots (coreLayout OUTPUTS, as computeInto fills them)`,
+    );
+}
+
 /** Each component's sub-score (0–100) and confidence from the core's outputs `out`. */
 export function componentScoresOf(out: ArrayLike<number>): Readonly<Record<ComponentName, ComponentScore>> {
   return byComponent((c) => ({ score: 50 + 50 * out[O.SIGNAL + c]!, confidence: out[O.COMPONENT_CONFIDENCE + c]! }));
@@ -306,12 +316,7 @@ export class ConfluenceAnalyzer implements StreamingComponent<ConfluenceUpdate> 
   computeInto(now: number, out: Float64Array): boolean {
     this.requireLive();
     // a shorter array would drop the slots past its end without a word
-    if (!(out instanceof Float64Array) || out.length < O.OUTPUTS)
-      throw new InvalidParameterError(
-        "out",
-        out instanceof Float64Array ? `a Float64Array of ${out.length}` : typeof out,
-        `a Float64Array of at least ${O.OUTPUTS} slots (coreLayout OUTPUTS)`,
-      );
+    requireOutputSlots(out);
     if (!this.scoreAt(now)) return false;
     this.core.snapshot(out);
     return true;
@@ -325,8 +330,10 @@ export class ConfluenceAnalyzer implements StreamingComponent<ConfluenceUpdate> 
   /** Runs the core's compute at `now` and records what it left; true when it scored. */
   private scoreAt(now: number): boolean {
     this.requireLive();
+    // a compute that throws (a bad `now`) leaves the last update as it was, the same object
+    const scored = this.core.compute(now);
     this.built = null;
-    this.scored = this.core.compute(now);
+    this.scored = scored;
     this.scoredAt = this.scored ? now : Number.NaN;
     this.needs = this.scored ? READY : this.warmupNeeds();
     return this.scored;

@@ -29,7 +29,7 @@
  */
 import { InvalidConfigError } from "../errors.js";
 import type { Kernels, RollingStatsWindow } from "../kernels/types.js";
-import type { ConfluenceFeatures, ConfluenceUpdate } from "../confluence/analyzer.js";
+import { requireOutputSlots, type ConfluenceFeatures, type ConfluenceUpdate } from "../confluence/analyzer.js";
 import { checkReading, extractComponents, type Components } from "../score/extract.js";
 import * as O from "../kernels/coreLayout.js";
 import { ScoreNormalizer, volatilityAdaptive, type NormalizedScore } from "../score/normalizer.js";
@@ -194,7 +194,9 @@ export class CompositeEngine {
    * same state change and the same bits as `summarize` on the update those slots make, without the
    * update, features and components objects (what the streaming engine does on every score).
    */
-  summarizeOutputs(out: ArrayLike<number>, confidence: number, time: number): CompositeSummary {
+  summarizeOutputs(out: Float64Array, confidence: number, time: number): CompositeSummary {
+    // a shorter array would read undefined past its end, after the bias window has moved
+    requireOutputSlots(out);
     const score = out[O.SCORE]!;
     checkReading(score, confidence, out[O.MOMENTUM]!, out[O.MEAN_REVERSION]!);
     const mid = out[O.F_MID]!,

@@ -436,6 +436,18 @@ describe.each(backends)("computeInto on $backend", (k: Kernels) => {
       eager.dispose();
       lazy.dispose();
     }
+    // a compute that throws (a bad time) leaves the last update as it was: the same object
+    const checked = new ConfluenceAnalyzer(k);
+    const { events: warm } = await captureEvents(BTCUSDT, 10);
+    let last: ConfluenceUpdate | null = null;
+    feed(checked, warm.slice(0, 3_000), (u) => {
+      last = u;
+    });
+    expect(last, "scored").not.toBeNull();
+    expect(() => checked.compute(Number.NaN)).toThrow();
+    expect(() => checked.computeInto(Number.NaN, new Float64Array(O.OUTPUTS))).toThrow();
+    expect(checked.latest).toBe(last);
+    checked.dispose();
     const a = new ConfluenceAnalyzer(k);
     expect(a.computeInto(0, new Float64Array(O.OUTPUTS)), "nothing fed: warming up").toBe(false);
     expect(() => a.result).toThrow(WarmupError);

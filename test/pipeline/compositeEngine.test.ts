@@ -282,6 +282,9 @@ describe.each(backends)("composite engine on $backend", (k) => {
     expect(() => e.summarizeOutputs(out, 1.5, 0)).toThrow(InvalidValueError);
     out[O.SCORE] = Number.NaN;
     expect(() => e.summarizeOutputs(out, 0.5, 0)).toThrow(InvalidValueError);
+    // an array too short for the slots: a typed error before the bias window moves
+    for (const short of [new Float64Array(O.OUTPUTS - 1).fill(0.5), new Float64Array(12), [] as unknown as Float64Array])
+      expect(() => e.summarizeOutputs(short, 0.5, 0)).toThrow(InvalidParameterError);
     expect(stateOf(e)).toStrictEqual(before);
     e.dispose();
   });
