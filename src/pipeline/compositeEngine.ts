@@ -106,6 +106,10 @@ interface Reading {
 }
 
 const clamp = (x: number, lo: number, hi: number): number => (x < lo ? lo : x > hi ? hi : x);
+/** The microstructure signal: the mean of the microprice offset and the order-flow imbalance. */
+const microOf = (micropriceOffset: number, orderFlowImbalance: number): number => (micropriceOffset + orderFlowImbalance) / 2;
+/** Liquidity from the spread against its mean: 1/ratio, at most 2 (and 2 without a ratio). */
+const liquidityOf = (spreadRatio: number): number => (spreadRatio > 0 ? Math.min(2, 1 / spreadRatio) : 2);
 /** No reference price: the correlation tracker is not fed. */
 const NO_REFERENCE = null;
 
@@ -117,8 +121,6 @@ export class CompositeEngine {
   private readonly maxPosition: number | undefined;
   private readonly decisions: DecisionTracker;
   private execution: ExecutionDecision | null = null;
-  /** What the last reading computed besides its summary (evaluate reports it). */
-  private step: Pick<Reading, "micro" | "liquidity" | "correlation" | "risk"> | null = null;
 
   constructor(
     private readonly kernels: Kernels,
@@ -246,15 +248,38 @@ export class CompositeEngine {
       update.time,
       context.referencePrice !== undefined && f.lastPrice !== null ? [f.lastPrice, context.referencePrice] : NO_REFERENCE,
     );
-    const { micro, liquidity, correlation, risk } = this.step!;
-    return { c, f, inventory, inventoryImpact, micro, liquidity, correlation, risk, summary };
+    // what only evaluate reports, from the same pure functions advance used (the tracker as advance left it)
+    const liquidity = liquidityOf(f.spreadRatio),
+      correlation = this.correlationNow();
+    const risk = riskAdjustedOpportunity({
+      signalStrength: c.signalStrength,
+      reliability: c.reliability,
+      volatility: f.volatility,
+      liquidity,
+      correlation,
+    });
+    return {
+      c,
+      f,
+      inventory,
+      inventoryImpact,
+      micro: microOf(f.micropriceOffset, f.orderFlowImbalance),
+      liquidity,
+      correlation,
+      risk,
+      summary,
+    };
+  }
+
+  /** The correlation with the reference: 0 (no penalty) until the tracker's window is full. */
+  private correlationNow(): number {
+    return this.correlation?.latest?.correlation ?? 0;
   }
 
   /**
    * The state change of one reading from plain numbers (NaN spread: none; null mid: no price; the
    * last trade price and the reference price for the correlation tracker, or NO_REFERENCE) and its
-   * summary; the values only `evaluate` reports are left in `step`. The one definition behind
-   * `evaluate`, `summarize` and `summarizeOutputs`.
+   * summary. The one definition behind `evaluate`, `summarize` and `summarizeOutputs`.
    */
   private advance(
     centred: number,
@@ -270,24 +295,20 @@ export class CompositeEngine {
     prices: readonly [last: number, reference: number] | null,
   ): CompositeSummary {
     const signalStrength = Math.abs(centred);
-    const micro = (micropriceOffset + orderFlowImbalance) / 2;
-    const directionalBias = clamp(0.6 * centred + 0.25 * micro + 0.15 * inventoryImpact, -1, 1);
+    const directionalBias = clamp(0.6 * centred + 0.25 * microOf(micropriceOffset, orderFlowImbalance) + 0.15 * inventoryImpact, -1, 1);
     this.biases.push(directionalBias);
     const sigma = this.biases.std;
     const stability = Number.isNaN(sigma) ? reliability / 2 : reliability * (1 - Math.min(1, 2 * sigma));
-    const liquidity = spreadRatio > 0 ? Math.min(2, 1 / spreadRatio) : 2;
+    const liquidity = liquidityOf(spreadRatio);
     if (prices !== NO_REFERENCE) {
       (this.correlation ??= new CorrelationTracker(this.kernels, this.correlationWindow)).onPrice(prices[0], prices[1]);
     }
-    // no correlation penalty until the tracker's window is full
-    const correlation = this.correlation?.latest?.correlation ?? 0;
-    const risk = riskAdjustedOpportunity({ signalStrength, reliability, volatility, liquidity, correlation });
+    const risk = riskAdjustedOpportunity({ signalStrength, reliability, volatility, liquidity, correlation: this.correlationNow() });
     const executionUrgency = clamp(signalStrength * (0.5 + 0.5 * stability) * (0.5 + 0.5 * Math.min(liquidity, 1)), 0, 1);
     this.execution =
       mid === null
         ? null
         : this.decisions.onSignal({ directionalBias, signalStrength, stability, mid, spread: spread > 0 ? spread : 0, volatility }, time);
-    this.step = { micro, liquidity, correlation, risk };
     return { directionalBias, executionUrgency, riskAdjustedOpportunity: risk.opportunity, stability, signalStrength };
   }
 

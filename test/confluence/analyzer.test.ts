@@ -438,9 +438,8 @@ describe.each(backends)("computeInto on $backend", (k: Kernels) => {
     }
     // a compute that throws (a bad time) leaves the last update as it was: the same object
     const checked = new ConfluenceAnalyzer(k);
-    const { events: warm } = await captureEvents(BTCUSDT, 10);
     let last: ConfluenceUpdate | null = null;
-    feed(checked, warm.slice(0, 3_000), (u) => {
+    feed(checked, events.slice(0, 3_000), (u) => {
       last = u;
     });
     expect(last, "scored").not.toBeNull();
