@@ -29,6 +29,7 @@ export {
   bookGridPart, bookGridRestore, sideWindowSize, sideWindowLo, sideMisses, sideRestore,
 } from "./book/l2Book";
 export { exp, expm1, log, tanh } from "./common/transcendental";
+export { levelsInBounds } from "./feeds/levelBounds";
 export {
   decoderNew, decoderFree, decoderField, decoderRun, decoderCount, decoderDeclined, decoderLines, decoderSymbols,
   decoderInexact, decoderSymbolDeclined,

@@ -36,6 +36,7 @@ import { FeedDecodeError } from "../src/errors.js";
 import { replayCaptureFiles } from "../src/node/captureReader.js";
 import { jsKernels, loadKernels } from "../src/kernels/index.js";
 import { StreamingEngine } from "../src/pipeline/engine.js";
+import type { EventBatch } from "../src/feeds/eventBatch.js";
 import type { Kernels } from "../src/kernels/types.js";
 import {
   DEFAULT_OPTIONS,
@@ -82,12 +83,22 @@ async function replayWasm(): Promise<number> {
 
 /**
  * The replay loop (issue 14's target): gunzip, decoding and the streaming engine, as `confluence
- * replay` runs it — on JS with FastDecoder line by line, on WASM with the lines decoded in linear memory.
+ * replay` runs it: the lines decoded into columns by the backend's decoder (on WASM in linear memory) and
+ * handed to the engine as batches. `objects`: the step before — on WASM the decoder's events built as
+ * objects, on JS FastDecoder line by line into objects.
  */
-async function loop(kernels: Kernels): Promise<number> {
+async function loop(kernels: Kernels, objects = false): Promise<number> {
   let updates = 0;
   const engine = new StreamingEngine(kernels, { onScore: () => updates++ });
-  const stats = await replayCaptureFiles([FILE], (e) => engine.process(e), kernels.backend === "js" ? {} : { decoders: kernels });
+  const stats = await replayCaptureFiles(
+    [FILE],
+    (e) => engine.process(e),
+    objects
+      ? kernels.backend === "js"
+        ? {}
+        : { decoders: kernels }
+      : { decoders: kernels, onBatch: (b: EventBatch, from: number, to: number) => engine.processBatch(b, from, to) },
+  );
   engine.dispose();
   checksum += updates;
   return stats.events;
@@ -259,8 +270,15 @@ async function main(): Promise<void> {
   console.log(formatGroup(endToEnd), "\n");
 
   const replayLoop = await runAsyncGroup("replayLoop", [
-    { name: "loop-js", run: () => loop(js), baseline: true, note: "gunzip + FastDecoder + the engine on the JS backend" },
-    { name: "loop-wasm", run: () => loop(wasm), note: "gunzip + the WASM decoder + the engine on the WASM backend" },
+    {
+      name: "loop-js",
+      run: () => loop(js),
+      baseline: true,
+      note: "gunzip + the JS column decoder + the engine on the JS backend, in batches",
+    },
+    { name: "loop-wasm", run: () => loop(wasm), note: "gunzip + the WASM decoder + the engine on the WASM backend, in batches" },
+    { name: "loop-js-objects", run: () => loop(js, true), note: "gunzip + FastDecoder into objects + the engine on JS (before batches)" },
+    { name: "loop-wasm-objects", run: () => loop(wasm, true), note: "the WASM decoder, the events built as objects (before batches)" },
   ]);
   console.log(formatGroup(replayLoop), "\n");
 

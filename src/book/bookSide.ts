@@ -157,12 +157,12 @@ export class BookSide implements OrderBookSide {
     const size = near === Infinity ? 0 : this.fit(deep - near);
     this.empty(size, near - (size >> 2), true);
     this.rebuilds++;
-    this.setAll(levels);
+    this.setAll(levels, 0, levels.length);
   }
 
-  /** Sets every level of a flat [price, qty, …] list, in order (see `set`). */
-  setAll(levels: Float64Array): void {
-    for (let i = 0; i < levels.length; i += 2) this.set(levels[i]!, levels[i + 1]!);
+  /** Sets every level of the flat [price, qty, …] values `levels[from, to)`, in order (see `set`). */
+  setAll(levels: Float64Array, from: number, to: number): void {
+    for (let i = from; i < to; i += 2) this.set(levels[i]!, levels[i + 1]!);
   }
 
   /** Sets the quantity at a price (0 removes the level; removing an absent level changes nothing). */

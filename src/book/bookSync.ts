@@ -154,37 +154,83 @@ export class BookSync {
   onDiff(d: DepthDiffEvent): SyncOutcome {
     const bad = this.validate ? validateEvent(d) : null;
     if (bad !== null) return this.lost(bad);
-    if (this.state !== "synced") {
-      if (this.seen(d)) {
-        this.counters.duplicates++;
-        return "duplicate";
-      }
-      this.remember(d);
-      if (this.buffer.length >= this.maxBuffered) {
-        this.buffer.shift();
-        this.counters.overflowed++;
-      }
-      this.buffer.push(d);
-      return "buffered";
-    }
-    if (d.lastUpdateId <= this.lastUpdateId && this.seen(d)) {
-      this.counters.duplicates++;
-      return "duplicate";
-    }
+    const first = d.firstUpdateId,
+      last = d.lastUpdateId;
+    if (this.state !== "synced") return this.unsynced(first, last) ?? this.keep(d);
+    if (last <= this.lastUpdateId && this.recent.has(last, first)) return this.duplicate();
     return this.onSyncedDiff(d, true);
+  }
+
+  /**
+   * onDiff for a valid diff whose levels are a range of a decoded batch's level column (`r`,
+   * filled by the caller): applied where they lie (OrderBook.applyRange), copied out only when
+   * the sync keeps the diff. The caller validated it (validateEvent's checks on its values).
+   */
+  onDiffRange(r: DiffRange): SyncOutcome {
+    const first = r.firstUpdateId,
+      last = r.lastUpdateId;
+    if (this.state !== "synced") return this.unsynced(first, last) ?? this.keep(diffOf(r));
+    if (last <= this.lastUpdateId && this.recent.has(last, first)) return this.duplicate();
+    const outcome = this.chain(first, last, r.prevUpdateId, true);
+    if (outcome === null) {
+      this.book.applyRange(r.values, r.at, r.bidValues, r.askValues);
+      return this.applied(last);
+    }
+    if (outcome !== "break") return outcome;
+    this.buffer = [diffOf(r)];
+    return "gap";
+  }
+
+  /** Before a snapshot: a duplicate, or null after remembering the ids (the diff is to be kept). */
+  private unsynced(first: number, last: number): SyncOutcome | null {
+    if (this.recent.has(last, first)) return this.duplicate();
+    this.remember(last, first);
+    return null;
+  }
+
+  private duplicate(): SyncOutcome {
+    this.counters.duplicates++;
+    return "duplicate";
+  }
+
+  /** Buffers `d` until a snapshot (the oldest buffered is discarded and counted when full). */
+  private keep(d: DepthDiffEvent): SyncOutcome {
+    if (this.buffer.length >= this.maxBuffered) {
+      this.buffer.shift();
+      this.counters.overflowed++;
+    }
+    this.buffer.push(d);
+    return "buffered";
   }
 
   /** A diff on a loaded book: `fresh` when it just arrived, false when it comes out of the buffer. */
   private onSyncedDiff(d: DepthDiffEvent, fresh: boolean): SyncOutcome {
-    const last = this.lastUpdateId;
-    const futures = d.prevUpdateId === d.prevUpdateId;
-    this.remember(d);
+    const outcome = this.chain(d.firstUpdateId, d.lastUpdateId, d.prevUpdateId, fresh);
+    if (outcome === null) {
+      this.book.applyValid(d.bids, d.asks);
+      return this.applied(d.lastUpdateId);
+    }
+    if (outcome !== "break") return outcome;
+    // the diff that showed a gap is kept for the next snapshot
+    this.buffer = [d];
+    return "gap";
+  }
+
+  /**
+   * Where a diff with ids U, u and pu (NaN on spot) stands against the loaded book: null when it
+   * continues the chain (to be applied), "break" when it breaks it (a gap: the caller keeps the
+   * diff, which may bridge the next snapshot), else its outcome.
+   */
+  private chain(first: number, last: number, prev: number, fresh: boolean): SyncOutcome | "break" | null {
+    const lastId = this.lastUpdateId;
+    const futures = prev === prev;
+    this.remember(last, first);
     // before the bridge a futures diff ending at the snapshot's id is the bridge (U ≤ lastUpdateId ≤ u):
     // futures ids skip, so the diff after it may start past lastUpdateId + 1 and only its pu chains
-    if (d.lastUpdateId < last || (d.lastUpdateId === last && (this.bridged || !futures))) {
+    if (last < lastId || (last === lastId && (this.bridged || !futures))) {
       if (this.bridged) {
         this.counters.rejected++;
-        this.lastRejection = { reason: "out-of-order", message: `out-of-order depth update: u ${d.lastUpdateId} <= ${last}` };
+        this.lastRejection = { reason: "out-of-order", message: `out-of-order depth update: u ${last} <= ${lastId}` };
         return "outOfOrder";
       }
       this.counters.stale++;
@@ -198,23 +244,26 @@ export class BookSync {
       return "stale";
     }
     const continues = !this.bridged
-      ? d.firstUpdateId <= last + 1 || (futures && d.prevUpdateId === last)
+      ? first <= lastId + 1 || (futures && prev === lastId)
       : futures
-        ? d.prevUpdateId === last
-        : d.firstUpdateId === last + 1;
+        ? prev === lastId
+        : first === lastId + 1;
     if (!continues) {
       this.counters.gaps++;
       this.state = "gap";
-      this.buffer = [d];
-      return "gap";
+      return "break";
     }
-    this.book.applyValid(d.bids, d.asks);
+    return null;
+  }
+
+  /** After a diff ending at `last` was applied: unsynced if it crossed the book, else the chain moves on. */
+  private applied(last: number): SyncOutcome {
     if (this.book.crossed)
       return this.lost({
         reason: "crossed",
         message: `crossed book: bid ${this.book.bids.bestPrice()} >= ask ${this.book.asks.bestPrice()}`,
       });
-    this.lastUpdateId = d.lastUpdateId;
+    this.lastUpdateId = last;
     this.bridged = true;
     this.staleRun = 0;
     this.counters.applied++;
@@ -286,14 +335,10 @@ export class BookSync {
     this.buffer = buffer;
   }
 
-  /** Whether a diff with these ids was seen recently. */
-  private seen(d: DepthDiffEvent): boolean {
-    return this.recent.has(d.lastUpdateId, d.firstUpdateId);
-  }
-
-  private remember(d: DepthDiffEvent): void {
-    this.recent.add(d.lastUpdateId, d.firstUpdateId);
-    if (d.lastUpdateId > this.latestSeen) this.latestSeen = d.lastUpdateId;
+  /** A diff ending at `last` and starting at `first` was seen (duplicates are recognised by both ids). */
+  private remember(last: number, first: number): void {
+    this.recent.add(last, first);
+    if (last > this.latestSeen) this.latestSeen = last;
   }
 
   /**
@@ -329,6 +374,36 @@ function readId(r: StateReader, what: string): number {
   const v = r.f64();
   if (!(v === -1 || (Number.isSafeInteger(v) && v >= 0))) throw r.fail(`${what} is ${v}: expected −1 or an update id`);
   return v;
+}
+
+/** A depth diff whose levels are `bidValues` then `askValues` values of `values` from `at` (a batch's level column). */
+export interface DiffRange {
+  symbol: string;
+  exchangeTime: number;
+  receiveTime: number;
+  firstUpdateId: number;
+  lastUpdateId: number;
+  prevUpdateId: number;
+  values: Float64Array;
+  at: number;
+  bidValues: number;
+  askValues: number;
+}
+
+/** The diff `r` describes, with levels of its own. */
+function diffOf(r: DiffRange): DepthDiffEvent {
+  const mid = r.at + r.bidValues;
+  return {
+    type: "depth",
+    symbol: r.symbol,
+    exchangeTime: r.exchangeTime,
+    receiveTime: r.receiveTime,
+    firstUpdateId: r.firstUpdateId,
+    lastUpdateId: r.lastUpdateId,
+    prevUpdateId: r.prevUpdateId,
+    bids: r.values.slice(r.at, mid),
+    asks: r.values.slice(mid, mid + r.askValues),
+  };
 }
 
 function writeDiff(w: StateWriter, d: DepthDiffEvent): void {

@@ -123,8 +123,13 @@ export class L2Book implements OrderBook {
 
   /** `apply` for levels that passed validateEvent already (the book sync's): no second pass over them. */
   applyValid(bids: Float64Array, asks: Float64Array): void {
-    this.bids.setAll(bids);
-    this.asks.setAll(asks);
+    this.bids.setAll(bids, 0, bids.length);
+    this.asks.setAll(asks, 0, asks.length);
+  }
+
+  applyRange(values: Float64Array, at: number, bidValues: number, askValues: number): void {
+    this.bids.setAll(values, at, at + bidValues);
+    this.asks.setAll(values, at + bidValues, at + bidValues + askValues);
   }
 
   /** Best bid ≥ best ask: impossible on a consistent book. */

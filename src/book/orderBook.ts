@@ -56,6 +56,12 @@ export interface OrderBook {
   /** `apply` for levels that passed validateEvent already: no second pass over them. */
   applyValid(bids: Float64Array, asks: Float64Array): void;
   /**
+   * applyValid on `bidValues` then `askValues` values of `values` from `at` (a decoded batch's
+   * level column): read where they lie — on the WASM backend in place when `values` is a view
+   * of the module's memory. The range must lie inside `values`, the counts even.
+   */
+  applyRange(values: Float64Array, at: number, bidValues: number, askValues: number): void;
+  /**
    * Appends the book's complete state (a checkpoint part, src/checkpoint/stateCodec.ts; one
    * layout on both backends, src/book/bookState.ts).
    */

@@ -13,6 +13,7 @@
 import { statSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type { CaptureFileStats } from "../feeds/capture.js";
+import type { EventBatch } from "../feeds/eventBatch.js";
 import { FORMAT_NAMES } from "../feeds/formats/lineDecoder.js";
 import { jsKernels, loadKernels } from "../kernels/index.js";
 import type { Kernels } from "../kernels/types.js";
@@ -164,8 +165,19 @@ export async function replay(options: ReplayOptions, stdout: (s: string) => void
           ...(options.files.includes("-") ? { stdin: process.stdin } : {}),
           ...(options.symbol ? { symbol: options.symbol } : {}),
           ...(options.merge ? { merge: true } : {}),
-          // the lines decoded in linear memory on WASM; on JS, FastDecoder line by line (its fastest path)
-          ...(kernels.backend === "js" ? {} : { decoders: kernels }),
+          // the lines decoded into columns (on WASM in linear memory, on JS by the plain-TS twin) and, with one
+          // engine, taken by it as batches: no object per event (on WASM the levels are never read by JavaScript).
+          // Worker threads take objects: on JS FastDecoder's, its fastest path to objects
+          ...(engine || kernels.backend !== "js" ? { decoders: kernels } : {}),
+          ...(engine
+            ? {
+                onBatch: (batch: EventBatch, from: number, to: number) => {
+                  events += to - from;
+                  spans.addBatch(batch, from, to);
+                  engine!.processBatch(batch, from, to);
+                },
+              }
+            : {}),
           onProgress: (bytes: number) => bar?.update(bytes, { events }),
         },
       );

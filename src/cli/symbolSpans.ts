@@ -4,6 +4,7 @@
  * exchange time), so a trader sees which minutes a score summarizes. At most `limit`
  * symbols are tracked (the engine's own symbol limit): symbols past it are not.
  */
+import type { EventBatch } from "../feeds/eventBatch.js";
 import type { MarketEvent } from "../feeds/events.js";
 import { routable } from "../feeds/validate.js";
 
@@ -20,16 +21,24 @@ export class SymbolSpans {
   constructor(private readonly limit = 10_000) {}
 
   add(e: MarketEvent): void {
-    if (!routable(e)) return;
-    const t = e.receiveTime;
+    if (routable(e)) this.at(e.symbol, e.receiveTime);
+  }
+
+  /** Events `from` to `to` (excluded) of a decoded batch. */
+  addBatch(batch: EventBatch, from: number, to: number): void {
+    const c = batch.columnsNow();
+    for (let k = from; k < to; k++) this.at(batch.symbolName(c.symbol[k]!), c.receiveTime[k]!);
+  }
+
+  private at(symbol: string, t: number): void {
     if (!Number.isFinite(t)) return;
-    let span = e.symbol === this.lastSymbol ? this.lastSpan : this.spans.get(e.symbol);
+    let span = symbol === this.lastSymbol ? this.lastSpan : this.spans.get(symbol);
     if (!span) {
       if (this.spans.size >= this.limit) return;
       span = { first: t, last: t };
-      this.spans.set(e.symbol, span);
+      this.spans.set(symbol, span);
     }
-    this.lastSymbol = e.symbol;
+    this.lastSymbol = symbol;
     this.lastSpan = span;
     if (t < span.first) span.first = t;
     if (t > span.last) span.last = t;

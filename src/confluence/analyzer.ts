@@ -242,13 +242,23 @@ export class ConfluenceAnalyzer implements StreamingComponent<ConfluenceUpdate> 
   }
 
   onTrade(trade: TradeInput): void {
-    this.requireLive();
-    this.core.trade(trade.price, trade.qty, trade.buyerInitiated, trade.time);
+    this.onTradeValues(trade.price, trade.qty, trade.buyerInitiated, trade.time);
   }
 
   onQuote(quote: QuoteInput): void {
+    this.onQuoteValues(quote.bidPx, quote.bidQty, quote.askPx, quote.askQty);
+  }
+
+  /** onTrade on the values, without a trade object. */
+  onTradeValues(price: number, qty: number, buyerInitiated: boolean, time: number): void {
     this.requireLive();
-    this.core.quote(quote.bidPx, quote.bidQty, quote.askPx, quote.askQty);
+    this.core.trade(price, qty, buyerInitiated, time);
+  }
+
+  /** onQuote on the values, without a quote object. */
+  onQuoteValues(bidPx: number, bidQty: number, askPx: number, askQty: number): void {
+    this.requireLive();
+    this.core.quote(bidPx, bidQty, askPx, askQty);
   }
 
   /** A book as [price, qty] levels, best first (only the top `depth` are read). */

@@ -31,7 +31,7 @@ import type { MarketEvent } from "./events.js";
 import { receiveTimeOf, timestampEnd } from "./captureTimestamp.js";
 import { CAPTURE_INPUT_BYTES, type CaptureBlockDecoder, type CaptureDecoderSource } from "./captureBlockDecoder.js";
 import { FastDecoder } from "./fastDecoder.js";
-import type { EventBatch } from "./eventBatch.js";
+import { DEPTH, type EventBatch } from "./eventBatch.js";
 import { LevelSlab } from "./levelSlab.js";
 import type { InputClock, InputFormat, LineDecoder, LineSink } from "./formats/lineDecoder.js";
 
@@ -59,6 +59,13 @@ export interface CaptureParserOptions {
    * cannot round exactly) is an event JSON.parse decoded, and is not counted there.
    */
   readonly decoders?: CaptureDecoderSource;
+  /**
+   * With `decoders`: the events they decode go here as ranges of their batch (`from` to `to`,
+   * excluded; StreamingEngine.processBatch takes them) instead of as objects to `onEvent`, which
+   * still gets the events of the lines the decoders declined (snapshots among them), in capture
+   * order. The batch is reused once this returns. Ignored without `decoders`.
+   */
+  readonly onBatch?: (batch: EventBatch, from: number, to: number) => void;
   /** Longest line accepted, in bytes (newline excluded), 64 … 2^30. Default 1 MiB. */
   readonly maxLineBytes?: number;
 }
@@ -152,6 +159,7 @@ export class CaptureParser {
   private readonly block: CaptureBlockDecoder | null;
   /** Where the levels of the events built from the decoder's columns live. */
   private readonly slab = new LevelSlab();
+  private readonly onBatch: ((batch: EventBatch, from: number, to: number) => void) | null;
   private readonly utf8 = new TextDecoder("utf-8", { fatal: true });
 
   /** Every event goes to `onEvent` in capture order; an exception it throws stops the parse. */
@@ -171,6 +179,7 @@ export class CaptureParser {
     // the block decoder declines a line longer than this parser accepts, which the reference path then rejects
     this.block =
       fastPath && options.decoders ? options.decoders.captureDecoder({ maxLineBytes: Math.min(CAPTURE_INPUT_BYTES, maxLine) }) : null;
+    this.onBatch = options.onBatch ?? null;
     const parser = this;
     this.sink = {
       emit: (e) => this.emit(e),
@@ -282,8 +291,8 @@ export class CaptureParser {
     let scanned = 0,
       newlines = 0;
     this.block!.decode(bytes, (batch) => {
-      // every event out of the columns first: what runs on an event may grow the memory the columns are views of (the WASM engine does)
-      const events = this.decodedEvents(batch);
+      // without onBatch every event out of the columns first: what runs on an event may grow the memory the columns are views of (the WASM engine does)
+      const events = this.onBatch === null ? this.decodedEvents(batch) : null;
       lines += batch.lines;
       // the batch's lines but the declined ones, which line() counts as it reads each
       this.lines += batch.lines - batch.declined;
@@ -291,16 +300,40 @@ export class CaptureParser {
       let next = 0;
       const declined = batch.declinedLines;
       for (let j = 0; j < 3 * batch.declined; j += 3) {
-        for (const before = declined[j]!; next < before; next++) this.fastEvent(events[next]!);
+        const before = declined[j]!;
+        this.deliver(batch, events, next, before);
+        next = before;
         const from = declined[j + 1]!;
         for (let nl = bytes.indexOf(NEWLINE, scanned); nl >= 0 && nl < from; nl = bytes.indexOf(NEWLINE, nl + 1)) newlines++;
         scanned = from;
         this.lineNo = base + newlines;
         this.line(bytes, from, declined[j + 2]!);
       }
-      for (; next < events.length; next++) this.fastEvent(events[next]!);
+      this.deliver(batch, events, next, batch.count);
     });
     this.lineNo = base + lines;
+  }
+
+  /** Decoded events `from` to `to` of `batch`: as objects (`events`, made from it), or as the range to onBatch. */
+  private deliver(batch: EventBatch, events: MarketEvent[] | null, from: number, to: number): void {
+    if (events !== null) {
+      for (let k = from; k < to; k++) this.fastEvent(events[k]!);
+      return;
+    }
+    if (to === from) return;
+    const n = to - from;
+    this.fastDecoded += n;
+    this.events += n;
+    this.current.events += n;
+    // a snapshot that names no symbol takes the latest depth diff's, as emit() keeps it
+    const c = batch.columnsNow();
+    for (let k = to - 1; k >= from; k--) {
+      if (c.kind[k] === DEPTH) {
+        this.snapshotSymbol = batch.symbolName(c.symbol[k]!);
+        break;
+      }
+    }
+    this.onBatch!(batch, from, to);
   }
 
   /** The batch's events as the objects the reference path would give (their levels in this parser's slab). */

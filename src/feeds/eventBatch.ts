@@ -71,9 +71,24 @@ export class EventBatch {
     readonly capacity: number,
     /** The name of interned symbol `index`. */
     readonly symbolName: (index: number) => string,
+    /**
+     * Makes `columns` views of the current memory again, when the module's memory has grown since
+     * (a WASM decoder's; a batch whose columns are views of kernel buffers must give one too).
+     */
+    private readonly renew: (() => void) | null = null,
   ) {
     this.columns = columns;
     this.declinedLines = new Int32Array(3 * capacity);
+  }
+
+  /**
+   * The columns, valid now: what runs on an event may grow the module's memory that a WASM
+   * decoder's columns are views of, which empties every view (a detached buffer); `renew` makes
+   * them again.
+   */
+  columnsNow(): EventColumns {
+    if (this.renew !== null) this.renew();
+    return this.columns;
   }
 
   /** Event k as the object FastDecoder.decode returns for its line (same fields, same order, same values); levels copied into `slab`. */
@@ -119,4 +134,39 @@ export class EventBatch {
       askQty: c.d[k]!,
     };
   }
+}
+
+/**
+ * An empty batch for `capacity` events on columns of its own (plain typed arrays) around a
+ * level column: `levels.array`, a plain array's holder or a kernel buffer (Kernels.allocFloat64:
+ * on the WASM backend its levels are then checked and applied in linear memory, and its view is
+ * taken again whenever the module's memory has grown). For a caller that decodes its own feed
+ * into batches for StreamingEngine.processBatch; `symbolName` names its symbol indices.
+ */
+export function eventBatch(capacity: number, levels: { readonly array: Float64Array }, symbolName: (index: number) => string): EventBatch {
+  batchCapacity(capacity);
+  const f64 = (): Float64Array => new Float64Array(capacity),
+    i32 = (): Int32Array => new Int32Array(capacity);
+  const columns: EventColumns = {
+    kind: new Uint8Array(capacity),
+    symbol: i32(),
+    exchangeTime: f64(),
+    receiveTime: f64(),
+    id: f64(),
+    firstId: f64(),
+    prevId: f64(),
+    a: f64(),
+    b: f64(),
+    c: f64(),
+    d: f64(),
+    levelStart: i32(),
+    bidValues: i32(),
+    askValues: i32(),
+    levels: levels.array,
+  };
+  const batch: EventBatch = new EventBatch(columns, capacity, symbolName, () => {
+    const now = levels.array;
+    if (batch.columns.levels !== now) batch.columns = { ...batch.columns, levels: now };
+  });
+  return batch;
 }

@@ -189,39 +189,18 @@ export function validateEvent(e: MarketEvent): Rejection | null {
   if (shape !== null) return reject("wrong-type", shape);
   switch (e.type) {
     case "trade":
-      if (!validPrice(e.price)) return reject("bad-price", `trade price ${e.price}: expected a finite price in [${minPrice}, ${maxPrice}]`);
-      if (!validQty(e.qty)) return reject("bad-qty", `trade qty ${e.qty}: expected 0 or a finite size in [${minQty}, ${maxQty}]`);
-      if (e.tradeId === e.tradeId && !validId(e.tradeId))
-        return reject("bad-id", `trade id ${e.tradeId}: expected an integer in [0, 2^53)`);
-      return times(e);
+      return tradeError(e.exchangeTime, e.receiveTime, e.price, e.qty, e.tradeId);
     case "quote":
-      if (!validPrice(e.bidPx) || !validPrice(e.askPx)) {
-        return reject("bad-price", `quote prices ${e.bidPx}/${e.askPx}: expected finite prices in [${minPrice}, ${maxPrice}]`);
-      }
-      if (!validQty(e.bidQty) || !validQty(e.askQty)) {
-        return reject("bad-qty", `quote sizes ${e.bidQty}/${e.askQty}: expected 0 or finite sizes in [${minQty}, ${maxQty}]`);
-      }
-      if (e.bidPx >= e.askPx) return reject("crossed", `crossed quote: bid ${e.bidPx} >= ask ${e.askPx}`);
-      if (e.updateId === e.updateId && !validId(e.updateId))
-        return reject("bad-id", `quote update id ${e.updateId}: expected an integer in [0, 2^53)`);
-      return times(e);
+      return quoteError(e.exchangeTime, e.receiveTime, e.updateId, e.bidPx, e.bidQty, e.askPx, e.askQty);
     case "depth":
-      if (!validId(e.firstUpdateId) || !validId(e.lastUpdateId) || (e.prevUpdateId === e.prevUpdateId && !validId(e.prevUpdateId))) {
-        return reject(
-          "bad-id",
-          `depth update ids U ${e.firstUpdateId}, u ${e.lastUpdateId}, pu ${e.prevUpdateId}: expected integers in [0, 2^53)`,
-        );
-      }
-      if (e.lastUpdateId < e.firstUpdateId || e.lastUpdateId - e.firstUpdateId > LIMITS.maxUpdateSpan) {
-        return reject(
-          "implausible-update-id",
-          `depth update ids U ${e.firstUpdateId}..u ${e.lastUpdateId}: expected U ≤ u and u − U ≤ ${LIMITS.maxUpdateSpan}`,
-        );
-      }
-      return levels("depth", e.bids, e.asks) ?? times(e);
+      return (
+        depthIdsError(e.firstUpdateId, e.lastUpdateId, e.prevUpdateId) ??
+        levels("depth", e.bids, e.asks) ??
+        times("depth", e.exchangeTime, e.receiveTime)
+      );
     case "snapshot":
       if (!validId(e.lastUpdateId)) return reject("bad-id", `snapshot lastUpdateId ${e.lastUpdateId}: expected an integer in [0, 2^53)`);
-      return levels("snapshot", e.bids, e.asks) ?? times(e);
+      return levels("snapshot", e.bids, e.asks) ?? times("snapshot", e.exchangeTime, e.receiveTime);
     default:
       return reject(
         "unknown-type",
@@ -230,12 +209,75 @@ export function validateEvent(e: MarketEvent): Rejection | null {
   }
 }
 
-/** Receive time required (finite, in range) unless an exchange time is there; an exchange time, when present, in range. */
-function times(e: MarketEvent): Rejection | null {
-  const x = e.exchangeTime,
-    r = e.receiveTime;
+/*
+ * The magnitude checks of one kind on its values (what validateEvent runs after the shape
+ * check, and what a batch of decoded columns, whose shape is given, is checked with): the
+ * same reasons and messages either way.
+ */
+
+/** What is wrong with a trade's values (id NaN when absent), or null. */
+export function tradeError(exchangeTime: number, receiveTime: number, price: number, qty: number, id: number): Rejection | null {
+  if (!validPrice(price)) return reject("bad-price", `trade price ${price}: expected a finite price in [${minPrice}, ${maxPrice}]`);
+  if (!validQty(qty)) return reject("bad-qty", `trade qty ${qty}: expected 0 or a finite size in [${minQty}, ${maxQty}]`);
+  if (id === id && !validId(id)) return reject("bad-id", `trade id ${id}: expected an integer in [0, 2^53)`);
+  return times("trade", exchangeTime, receiveTime);
+}
+
+/** What is wrong with a best quote's values (update id NaN when absent), or null. */
+export function quoteError(
+  exchangeTime: number,
+  receiveTime: number,
+  id: number,
+  bidPx: number,
+  bidQty: number,
+  askPx: number,
+  askQty: number,
+): Rejection | null {
+  if (!validPrice(bidPx) || !validPrice(askPx)) {
+    return reject("bad-price", `quote prices ${bidPx}/${askPx}: expected finite prices in [${minPrice}, ${maxPrice}]`);
+  }
+  if (!validQty(bidQty) || !validQty(askQty)) {
+    return reject("bad-qty", `quote sizes ${bidQty}/${askQty}: expected 0 or finite sizes in [${minQty}, ${maxQty}]`);
+  }
+  if (bidPx >= askPx) return reject("crossed", `crossed quote: bid ${bidPx} >= ask ${askPx}`);
+  if (id === id && !validId(id)) return reject("bad-id", `quote update id ${id}: expected an integer in [0, 2^53)`);
+  return times("quote", exchangeTime, receiveTime);
+}
+
+/** What is wrong with a depth diff's update ids U, u and pu (NaN when absent), or null: the checks that come before its levels'. */
+export function depthIdsError(first: number, last: number, prev: number): Rejection | null {
+  if (!validId(first) || !validId(last) || (prev === prev && !validId(prev))) {
+    return reject("bad-id", `depth update ids U ${first}, u ${last}, pu ${prev}: expected integers in [0, 2^53)`);
+  }
+  if (last < first || last - first > LIMITS.maxUpdateSpan) {
+    return reject("implausible-update-id", `depth update ids U ${first}..u ${last}: expected U ≤ u and u − U ≤ ${LIMITS.maxUpdateSpan}`);
+  }
+  return null;
+}
+
+/**
+ * What is wrong with a depth diff's levels and times, the levels given as `bidValues` then
+ * `askValues` values of `values` from `at` ([price, qty] pairs), or null: the checks after
+ * depthIdsError's.
+ */
+export function depthRestError(
+  exchangeTime: number,
+  receiveTime: number,
+  values: Float64Array,
+  at: number,
+  bidValues: number,
+  askValues: number,
+): Rejection | null {
+  return (
+    levels("depth", values.subarray(at, at + bidValues), values.subarray(at + bidValues, at + bidValues + askValues)) ??
+    times("depth", exchangeTime, receiveTime)
+  );
+}
+
+/** The times' check of an event of `type`: receive time required (finite, in range) unless an exchange time is there; an exchange time, when present, in range. */
+export function times(type: MarketEvent["type"], x: number, r: number): Rejection | null {
   if ((x === x && !validTime(x)) || (r === r && !validTime(r)) || (x !== x && r !== r)) {
-    return reject("bad-time", `${e.type} times exchange ${x}, receive ${r}: expected at least one, each in [0, ${maxTime}] ms`);
+    return reject("bad-time", `${type} times exchange ${x}, receive ${r}: expected at least one, each in [0, ${maxTime}] ms`);
   }
   return null;
 }

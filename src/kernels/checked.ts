@@ -415,6 +415,17 @@ export class CheckedKernels implements Kernels {
     return this.raw.captureDecoder(maxLineBytes);
   }
 
+  levelsInBounds(values: Float64Array, from: number, count: number): boolean {
+    if (!(values instanceof Float64Array)) throw new ArgumentTypeError("values", kindOf(values), "a Float64Array");
+    requireNumber("from", from, "an integer");
+    requireNumber("count", count, "an even integer");
+    if (!(Number.isInteger(from) && from >= 0 && from <= values.length))
+      throw new InvalidParameterError("from", from, `an integer from 0 to ${values.length}`);
+    if (!(Number.isInteger(count) && count >= 0 && count % 2 === 0 && count <= values.length - from))
+      throw new InvalidParameterError("count", count, `an even integer from 0 to ${values.length - from}`);
+    return this.raw.levelsInBounds(values, from, count);
+  }
+
   orderBook(options: L2BookOptions = {}): OrderBook {
     requireOptions("options", options);
     if (options.maxLevels !== undefined) requireNumber("maxLevels", options.maxLevels, "an integer from 1 to 2^31 − 1");

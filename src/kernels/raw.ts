@@ -74,6 +74,8 @@ export interface RawKernels {
   orderBook(options: Required<L2BookOptions>): OrderBook;
   /** A capture decoder declining lines longer than `maxLineBytes` (already checked). */
   captureDecoder(maxLineBytes: number): CaptureBlockDecoder;
+  /** Kernels.levelsInBounds, the range already checked to lie inside `values` with an even count. */
+  levelsInBounds(values: Float64Array, from: number, count: number): boolean;
   /** common/transcendental.ts of each backend (arguments already checked to be numbers). */
   exp(x: number): number;
   log(x: number): number;

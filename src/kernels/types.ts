@@ -294,6 +294,14 @@ export interface Kernels {
    * JS — the same events either way. Free it with dispose().
    */
   captureDecoder(limits?: CaptureDecoderLimits): CaptureBlockDecoder;
+  /**
+   * Whether every [price, qty] pair of `values[from, from + count)` passes the event validator's
+   * level check (src/feeds/validate.ts: a price inside LIMITS, a size 0 or inside them; NaN
+   * fails): the check a depth diff decoded into columns gets where it lies, in linear memory on
+   * the WASM backend when `values` is a view of the module's memory (its values never read by
+   * JavaScript). `from` and `count` integers, `count` even, the range inside `values`.
+   */
+  levelsInBounds(values: Float64Array, from: number, count: number): boolean;
 
   /**
    * e^x by the library's own algorithm (fdlibm's, compiled into the module and ported bit

@@ -23,7 +23,9 @@ class Lane {
     readonly input: OpenInput,
     options: ReplayOptions,
   ) {
-    this.parser = new CaptureParser((e) => this.queue.push(e), options);
+    // every event as an object into the merge: batches would pass it by
+    const { onBatch: _objectsOnly, ...objects } = options;
+    this.parser = new CaptureParser((e) => this.queue.push(e), objects);
     this.parser.startFile(input.file, input.decoder);
     this.parser.push(input.first);
   }

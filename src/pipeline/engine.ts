@@ -9,6 +9,10 @@
  * ever computed from a stale book. Each recalculation yields a ScoreUpdate (score,
  * confidence, components, composite outputs, execution decision).
  *
+ * Events come as objects (`process`) or as ranges of a decoded batch of columns (`processBatch`,
+ * src/feeds/eventBatch.ts): the same checks, the same updates, bit for bit; a batch's depth diff is
+ * checked and applied where its levels lie (in linear memory on the WASM backend), no object built.
+ *
  * No event can crash, block or poison a symbol. `process` never throws for data: an
  * event that fails the validator (feeds/validate.ts: wrong types, values outside sane
  * bounds), whose exchange time is implausible against the stream's own clocks
@@ -34,17 +38,24 @@ import * as O from "../kernels/coreLayout.js";
 import type { ComponentName, ConfluenceConfigInput } from "../confluence/config.js";
 import { CompositeEngine, type CompositeEngineOptions, type CompositeSummary } from "./compositeEngine.js";
 import type { ExecutionDecision } from "../strategy/execution.js";
+import { eventTime, type DepthDiffEvent, type DepthSnapshotEvent, type MarketEvent } from "../feeds/events.js";
 import {
-  eventTime,
-  type DepthDiffEvent,
-  type DepthSnapshotEvent,
-  type MarketEvent,
-  type QuoteEvent,
-  type TradeEvent,
-} from "../feeds/events.js";
-import { REJECT_REASONS, routable, validateEvent, type RejectReason, type Rejection } from "../feeds/validate.js";
+  LIMITS,
+  REJECT_REASONS,
+  depthIdsError,
+  depthRestError,
+  eventShapeError,
+  quoteError,
+  routable,
+  times,
+  tradeError,
+  validateEvent,
+  type RejectReason,
+  type Rejection,
+} from "../feeds/validate.js";
+import { DEPTH, QUOTE, TRADE, type EventBatch } from "../feeds/eventBatch.js";
 import { InvalidParameterError } from "../errors.js";
-import { BookSync, bufferBound } from "../book/bookSync.js";
+import { BookSync, bufferBound, type DiffRange, type SyncOutcome } from "../book/bookSync.js";
 import type { L2BookOptions } from "../book/l2Book.js";
 import type { OrderBook } from "../book/orderBook.js";
 import { ClockCheck, type ClockLimits } from "./clockCheck.js";
@@ -135,6 +146,9 @@ export interface DropCounts {
   /** A new symbol beyond `maxSymbols`. */
   symbolLimit: number;
 }
+
+/** What the depth range holds between batches (it keeps no batch's column alive). */
+const NO_VALUES = new Float64Array(0);
 
 /** Out-of-order trades in a row after which the previous trade time is taken for a wrong reference and dropped. */
 const REANCHOR = 64;
@@ -280,6 +294,8 @@ export class StreamingEngine {
   dropped = 0;
   readonly droppedBy: DropCounts = { unroutable: 0, symbolLimit: 0 };
   private readonly states = new Map<string, SymbolState>();
+  /** Per decoded batch (its decoder's interning), the state of each symbol index seen: emptied when a state is replaced. */
+  private batchStates = new WeakMap<EventBatch, (SymbolState | undefined)[]>();
   private lastSymbol = "";
   private lastState: SymbolState | null = null;
   private readonly keep: number;
@@ -292,6 +308,19 @@ export class StreamingEngine {
   private readonly symbolOptions: EngineOptions;
   /** The fingerprint of what shapes a symbol's state (checkpoints carry it). */
   private readonly fingerprint: string;
+  /** The batch's depth diff under way, described in place (processBatch). */
+  private readonly range: DiffRange = {
+    symbol: "",
+    exchangeTime: 0,
+    receiveTime: 0,
+    firstUpdateId: 0,
+    lastUpdateId: 0,
+    prevUpdateId: 0,
+    values: NO_VALUES,
+    at: 0,
+    bidValues: 0,
+    askValues: 0,
+  };
   /** The analyzer's output slots of the recalculation under way (read at once, so one array serves every symbol). */
   private readonly outputs = new Float64Array(O.OUTPUTS);
   /** Each symbol's book comes from the kernels: in linear memory on the WASM backend. */
@@ -368,6 +397,7 @@ export class StreamingEngine {
     }
     if (old) disposeState(old);
     this.states.set(symbol, s);
+    this.batchStates = new WeakMap();
     if (this.lastSymbol === symbol) this.lastState = s;
   }
 
@@ -396,12 +426,22 @@ export class StreamingEngine {
     }
     // each handler validates its own kind: the field reads stay monomorphic
     switch (e.type) {
-      case "trade":
-        this.onTrade(s, e);
+      case "trade": {
+        const shape = eventShapeError(e);
+        if (shape !== null) {
+          s.events.trade++;
+          this.reject(s, { reason: "wrong-type", message: shape });
+        } else this.trade(s, e.exchangeTime, e.receiveTime, e.price, e.qty, e.buyerInitiated, e.tradeId);
         break;
-      case "quote":
-        this.onQuote(s, e);
+      }
+      case "quote": {
+        const shape = eventShapeError(e);
+        if (shape !== null) {
+          s.events.quote++;
+          this.reject(s, { reason: "wrong-type", message: shape });
+        } else this.quote(s, e.exchangeTime, e.receiveTime, e.updateId, e.bidPx, e.bidQty, e.askPx, e.askQty);
         break;
+      }
       case "depth":
         this.onDepth(s, e);
         break;
@@ -412,6 +452,64 @@ export class StreamingEngine {
         this.reject(s, validateEvent(e)!);
     }
     if (timed) s.latency.record((performance.now() - t0) * 1e6);
+  }
+
+  /**
+   * Processes events `from` to `to` (excluded) of a decoded batch (src/feeds/eventBatch.ts:
+   * what `Kernels.captureDecoder` decodes capture lines into) as `process` would the objects
+   * `batch.event(k)` makes of them — the same updates, counters, rejections and checkpoints —
+   * without making them. A depth diff's levels are checked and applied where they lie: on the
+   * WASM backend, with a WASM decoder's batch, in linear memory, never read by JavaScript.
+   * A kept diff (buffered while the book waits for a snapshot) is copied out of the batch.
+   * A symbol index the batch cannot name, or an unknown kind, is dropped or rejected as
+   * `process` drops or rejects such an event. InvalidParameterError for a range outside the batch.
+   */
+  processBatch(batch: EventBatch, from = 0, to: number = batch.count): void {
+    if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && from <= to && to <= batch.count))
+      throw new InvalidParameterError("from, to", `${from}, ${to}`, `integers with 0 ≤ from ≤ to ≤ ${batch.count} (the batch's events)`);
+    let known = this.batchStates.get(batch);
+    if (known === undefined) this.batchStates.set(batch, (known = []));
+    for (let k = from; k < to; k++) {
+      // made again after anything that may grow the module's memory: a new symbol's state, a book, a score
+      let c = batch.columnsNow();
+      const index = c.symbol[k]!;
+      let s = known[index];
+      if (s === undefined) {
+        const name: unknown = index >= 0 ? batch.symbolName(index) : undefined;
+        if (!(typeof name === "string" && name.length > 0)) {
+          this.dropped++;
+          this.droppedBy.unroutable++;
+          continue;
+        }
+        const state = this.stateOf(name);
+        if (state === null) {
+          this.dropped++;
+          this.droppedBy.symbolLimit++;
+          continue;
+        }
+        // states made since (a restore) empty the whole cache
+        known = this.batchStates.get(batch) ?? [];
+        this.batchStates.set(batch, known);
+        s = known[index] = state;
+        c = batch.columnsNow();
+      }
+      const timed = --s.untilTimed === 0;
+      let t0 = 0;
+      if (timed) {
+        s.untilTimed = this.latencySample;
+        t0 = performance.now();
+      }
+      const kind = c.kind[k];
+      if (kind === TRADE) this.trade(s, c.exchangeTime[k]!, c.receiveTime[k]!, c.a[k]!, c.b[k]!, c.c[k] === 1, c.id[k]!);
+      else if (kind === QUOTE) this.quote(s, c.exchangeTime[k]!, c.receiveTime[k]!, c.id[k]!, c.a[k]!, c.b[k]!, c.c[k]!, c.d[k]!);
+      else if (kind === DEPTH) this.depthAt(s, batch, k);
+      else
+        this.reject(s, {
+          reason: "unknown-type",
+          message: `unknown event kind ${kind} in a batch: expected ${TRADE} (trade), ${QUOTE} (quote) or ${DEPTH} (depth)`,
+        });
+      if (timed) s.latency.record((performance.now() - t0) * 1e6);
+    }
   }
 
   private stateOf(symbol: string): SymbolState | null {
@@ -447,17 +545,19 @@ export class StreamingEngine {
     });
   }
 
-  private implausibleTime(s: SymbolState, e: MarketEvent): Rejection {
-    const off = s.clock.deviation(e.exchangeTime, e.receiveTime);
+  /** null when the exchange time `x` is plausible against the receive time `r` and the stream's clocks, else why not. */
+  private clockError(s: SymbolState, type: MarketEvent["type"], x: number, r: number): Rejection | null {
+    if (s.clock.plausible(x, r)) return null;
+    const off = s.clock.deviation(x, r);
     return {
       reason: "implausible-time",
-      message: `${e.type} exchange time ${e.exchangeTime} is ${Math.round(Math.abs(off))} ms ${off > 0 ? "ahead of" : "behind"} the receive clock (${e.receiveTime}) and the offset this stream has shown`,
+      message: `${type} exchange time ${x} is ${Math.round(Math.abs(off))} ms ${off > 0 ? "ahead of" : "behind"} the receive clock (${r}) and the offset this stream has shown`,
     };
   }
 
   /** Why `e` cannot be used: the validator's verdict, else an implausible time; null when it can. */
   private invalid(s: SymbolState, e: MarketEvent): Rejection | null {
-    return validateEvent(e) ?? (s.clock.plausible(e.exchangeTime, e.receiveTime) ? null : this.implausibleTime(s, e));
+    return validateEvent(e) ?? this.clockError(s, e.type, e.exchangeTime, e.receiveTime);
   }
 
   private reject(s: SymbolState, r: Rejection): void {
@@ -466,16 +566,16 @@ export class StreamingEngine {
     if (s.rejections.length < this.keep) s.rejections.push(r.message);
   }
 
-  private onTrade(s: SymbolState, e: TradeEvent): void {
+  /** A trade, as values (its shape checked): `x` and `r` its exchange and receive times, `id` NaN when absent. */
+  private trade(s: SymbolState, x: number, r: number, price: number, qty: number, buyerInitiated: boolean, id: number): void {
     s.events.trade++;
-    const bad = this.invalid(s, e);
+    const bad = tradeError(x, r, price, qty, id) ?? this.clockError(s, "trade", x, r);
     if (bad !== null) return this.reject(s, bad);
-    const id = e.tradeId;
     if (id === id && s.tradeIds.has(id)) {
       s.events.duplicates++;
       return;
     }
-    const time = e.exchangeTime === e.exchangeTime ? e.exchangeTime : e.receiveTime;
+    const time = x === x ? x : r;
     if (time < s.lastTradeTime) {
       if (++s.outOfOrder < REANCHOR) {
         return this.reject(s, { reason: "out-of-order", message: `out-of-order trade at ${time} after ${s.lastTradeTime}` });
@@ -486,21 +586,21 @@ export class StreamingEngine {
     s.outOfOrder = 0;
     s.lastTradeTime = time;
     if (id === id) s.tradeIds.add(id);
-    if (e.buyerInitiated) s.buyVolume += e.qty;
-    else s.sellVolume += e.qty;
+    if (buyerInitiated) s.buyVolume += qty;
+    else s.sellVolume += qty;
     if (time > s.analyzerTime) s.analyzerTime = time;
-    s.analyzer.onTrade({ price: e.price, qty: e.qty, buyerInitiated: e.buyerInitiated, time: s.analyzerTime });
+    s.analyzer.onTradeValues(price, qty, buyerInitiated, s.analyzerTime);
     if (s.sync?.synced && time - s.lastTradeRecalc >= this.interval) {
       s.lastTradeRecalc = time;
-      this.recalc(s, time, e.receiveTime, "trade");
+      this.recalc(s, time, r, "trade");
     }
   }
 
-  private onQuote(s: SymbolState, e: QuoteEvent): void {
+  /** A best quote, as values (its shape checked); `id` NaN when absent. */
+  private quote(s: SymbolState, x: number, r: number, id: number, bidPx: number, bidQty: number, askPx: number, askQty: number): void {
     s.events.quote++;
-    const bad = this.invalid(s, e);
+    const bad = quoteError(x, r, id, bidPx, bidQty, askPx, askQty) ?? this.clockError(s, "quote", x, r);
     if (bad !== null) return this.reject(s, bad);
-    const id = e.updateId;
     if (id === id) {
       if (s.quoteIds.has(id)) {
         s.events.duplicates++;
@@ -508,20 +608,74 @@ export class StreamingEngine {
       }
       s.quoteIds.add(id);
     }
-    s.analyzer.onQuote(e);
+    s.analyzer.onQuoteValues(bidPx, bidQty, askPx, askQty);
   }
 
   private onDepth(s: SymbolState, e: DepthDiffEvent): void {
     s.events.depth++;
     const sync = this.syncOf(s);
     const bad = this.invalid(s, e);
-    if (bad !== null) {
-      // the book would miss the diff's changes: unsynced until the next snapshot
-      sync.lost(bad);
-      return this.reject(s, bad);
+    if (bad !== null) this.lostDiff(s, sync, bad);
+    else this.depth(s, sync, e);
+  }
+
+  /** Depth diff k of a batch's columns: checked on its values, its levels in place (Kernels.levelsInBounds), then as onDepth. */
+  private depthAt(s: SymbolState, batch: EventBatch, k: number): void {
+    s.events.depth++;
+    const sync = this.syncOf(s);
+    // after the book is made (the columns' views then are)
+    const c = batch.columnsNow();
+    const x = c.exchangeTime[k]!,
+      r = c.receiveTime[k]!;
+    const at = c.levelStart[k]!,
+      nb = c.bidValues[k]!,
+      na = c.askValues[k]!,
+      levels = c.levels;
+    if (!(at >= 0 && nb >= 0 && na >= 0 && nb % 2 === 0 && na % 2 === 0 && at + nb + na <= levels.length)) {
+      const message = `depth levels at ${at}, ${nb} bid and ${na} ask values: expected [price, qty] pairs inside the batch's ${levels.length} level values`;
+      return this.lostDiff(s, sync, { reason: "wrong-type", message });
     }
-    const outcome = sync.onDiff(e);
-    if (outcome === "applied") this.bookChanged(s, sync, e);
+    const U = c.firstId[k]!,
+      u = c.id[k]!,
+      pu = c.prevId[k]!;
+    const max = 2 * LIMITS.maxLevels;
+    const bad =
+      depthIdsError(U, u, pu) ??
+      (nb <= max && na <= max && this.kernels.levelsInBounds(levels, at, nb + na)
+        ? times("depth", x, r)
+        : depthRestError(x, r, levels, at, nb, na)) ??
+      this.clockError(s, "depth", x, r);
+    if (bad !== null) return this.lostDiff(s, sync, bad);
+    // the diff described in place, no object: its levels are applied where they lie
+    const range = this.range;
+    range.symbol = s.symbol;
+    range.exchangeTime = x;
+    range.receiveTime = r;
+    range.firstUpdateId = U;
+    range.lastUpdateId = u;
+    range.prevUpdateId = pu;
+    range.values = levels;
+    range.at = at;
+    range.bidValues = nb;
+    range.askValues = na;
+    const outcome = sync.onDiffRange(range);
+    range.values = NO_VALUES;
+    this.afterDiff(s, sync, outcome, x === x ? x : r, r);
+  }
+
+  /** A depth diff that cannot be used: the book would miss its changes, so it is unsynced until the next snapshot. */
+  private lostDiff(s: SymbolState, sync: BookSync, bad: Rejection): void {
+    sync.lost(bad);
+    this.reject(s, bad);
+  }
+
+  private depth(s: SymbolState, sync: BookSync, e: DepthDiffEvent): void {
+    this.afterDiff(s, sync, sync.onDiff(e), eventTime(e), e.receiveTime);
+  }
+
+  /** What a diff's outcome means for the symbol: a recalculation, a duplicate, a rejection. */
+  private afterDiff(s: SymbolState, sync: BookSync, outcome: SyncOutcome, time: number, receiveTime: number): void {
+    if (outcome === "applied") this.bookChanged(s, sync, time, receiveTime);
     else if (outcome === "duplicate") s.events.duplicates++;
     else if (outcome === "rejected" || outcome === "outOfOrder") this.reject(s, sync.lastRejection!);
   }
@@ -533,12 +687,12 @@ export class StreamingEngine {
     const sync = this.syncOf(s);
     const outcome = sync.onSnapshot(e);
     if (outcome === "rejected") this.reject(s, sync.lastRejection!);
-    else if (outcome !== "ignored" && sync.synced) this.bookChanged(s, sync, e);
+    else if (outcome !== "ignored" && sync.synced) this.bookChanged(s, sync, eventTime(e), e.receiveTime);
   }
 
-  private bookChanged(s: SymbolState, sync: BookSync, e: DepthDiffEvent | DepthSnapshotEvent): void {
+  private bookChanged(s: SymbolState, sync: BookSync, time: number, receiveTime: number): void {
     s.analyzer.onOrderBook(sync.book);
-    this.recalc(s, eventTime(e), e.receiveTime, "book");
+    this.recalc(s, time, receiveTime, "book");
   }
 
   private recalc(s: SymbolState, time: number, receiveTime: number, trigger: "book" | "trade"): void {

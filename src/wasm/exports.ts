@@ -85,6 +85,8 @@ export interface KernelExports {
   bookLoad(book: number, bids: number, nBids: number, asks: number, nAsks: number): void;
   bookApply(book: number, bids: number, nBids: number, asks: number, nAsks: number): void;
   bookCrossed(book: number): number;
+  /** 1 when every [price, qty] pair of the `values` f64 values at `p` is inside the validator's LIMITS (assembly/feeds/levelBounds.ts), else 0. */
+  levelsInBounds(p: number, values: number): number;
   bookTickSize(book: number): number;
   /** A side's address: ask 0 for bids, 1 for asks. */
   bookSide(book: number, ask: number): number;

@@ -336,6 +336,14 @@ const CALLS: { readonly [K in KernelFunction]: { readonly params: readonly Param
   },
   orderBook: { params: [["options", "options"]], args: () => [{ maxLevels: 10 }] },
   captureDecoder: { params: [["limits", "options"]], args: () => [{ maxLineBytes: 1000 }] },
+  levelsInBounds: {
+    params: [
+      ["values", "f64Array"],
+      ["from", "number"],
+      ["count", "number"],
+    ],
+    args: () => [f64(100, 1, 101, 0), 0, 4],
+  },
   exp: { params: [["x", "number"]], args: () => [1] },
   log: { params: [["x", "number"]], args: () => [2] },
   tanh: { params: [["x", "number"]], args: () => [0.5] },

@@ -18,6 +18,7 @@ import { exp, log, tanh } from "./common/transcendental.js";
 import { JsBuffer } from "./jsBuffer.js";
 import { L2Book, type L2BookOptions } from "../../book/l2Book.js";
 import { ColumnDecoder } from "../../feeds/columnDecoder.js";
+import { validPrice, validQty } from "../../feeds/validate.js";
 import { CAPTURE_BATCH } from "../../feeds/captureBlockDecoder.js";
 
 const orNull = (x: F64Input | null): Float64Array | null => (x ? f64Of(x) : null);
@@ -117,6 +118,11 @@ export class JsRawKernels implements RawKernels {
 
   captureDecoder(maxLineBytes: number): ColumnDecoder {
     return new ColumnDecoder(CAPTURE_BATCH, maxLineBytes);
+  }
+
+  levelsInBounds(values: Float64Array, from: number, count: number): boolean {
+    for (let i = from, end = from + count; i < end; i += 2) if (!(validPrice(values[i]!) && validQty(values[i + 1]!))) return false;
+    return true;
   }
 
   exp(x: number): number {

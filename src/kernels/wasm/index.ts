@@ -130,6 +130,13 @@ export class WasmRawKernels implements RawKernels {
     return new WasmCaptureDecoder(this.mod, { capacity: CAPTURE_BATCH, inputBytes: Math.min(CAPTURE_INPUT_BYTES, maxLineBytes) });
   }
 
+  levelsInBounds(values: Float64Array, from: number, count: number): boolean {
+    // in place when `values` is a view of this module's memory (a WASM decoder's columns), else copied in
+    const at =
+      values.buffer === this.mod.buffer ? values.byteOffset + 8 * from : this.m.f64In(values.subarray(from, from + count), count, 0);
+    return this.mod.exports.levelsInBounds(at, count) === 1;
+  }
+
   exp(x: number): number {
     return this.mod.exports.exp(x);
   }

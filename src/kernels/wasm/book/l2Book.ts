@@ -179,6 +179,17 @@ export class WasmL2Book implements OrderBook, RestorableBook {
     this.change(this.exports().bookApply, bids, asks);
   }
 
+  applyRange(values: Float64Array, at: number, bidValues: number, askValues: number): void {
+    const e = this.exports();
+    // in place when the values are a view of this module's memory (a WASM decoder's level column), else copied in once
+    const ptr =
+      values.buffer === this.mod.buffer
+        ? values.byteOffset + 8 * at
+        : this.m.f64In(values.subarray(at, at + bidValues + askValues), bidValues + askValues, 0);
+    e.bookApply(this.ptr, ptr, bidValues >> 1, ptr + 8 * bidValues, askValues >> 1);
+    this.mod.refresh();
+  }
+
   /** Copies both sides' levels in, runs `op` on them, and refreshes the views (the book may have grown memory). */
   private change(
     op: (book: number, bids: number, nBids: number, asks: number, nAsks: number) => void,

@@ -82,7 +82,14 @@ export class WasmCaptureDecoder implements CaptureBlockDecoder {
     mod.refresh();
     registry.register(this, this.ptr, this);
     this.input = this.field("input");
-    this.batch = new EventBatch(this.views(), this.capacity, (index) => this.name(index));
+    this.batch = new EventBatch(
+      this.views(),
+      this.capacity,
+      (index) => this.name(index),
+      () => {
+        if (this.viewsOf !== mod.buffer) this.batch.columns = this.views();
+      },
+    );
   }
 
   /** Lines declined at a decimal the fast path cannot round exactly (JS: Number(text)), since creation. */

@@ -1,0 +1,26 @@
+/**
+ * The event validator's level check (src/feeds/validate.ts, LIMITS) on levels in linear
+ * memory: a depth diff decoded into columns is checked where it lies and applied from
+ * there, its values never read by JavaScript. The bounds are LIMITS' (a contract test
+ * checks both backends agree with validPrice/validQty at and around every bound).
+ */
+const MIN_PRICE: f64 = 1e-12;
+const MAX_PRICE: f64 = 1e12;
+const MIN_QTY: f64 = 1e-12;
+const MAX_QTY: f64 = 1e15;
+
+/**
+ * 1 when every [price, qty] pair of the `values` f64 values at `p` is inside the bounds — a
+ * price in [MIN_PRICE, MAX_PRICE], a size 0 or in [MIN_QTY, MAX_QTY] (NaN fails both) —, else 0.
+ * `values` is even.
+ */
+export function levelsInBounds(p: usize, values: i32): i32 {
+  let ok = true;
+  // no early exit: a valid diff, the common case, is read in one branch-light pass
+  for (let i = 0; i < values; i += 2) {
+    const px = load<f64>(p + (<usize>i << 3));
+    const q = load<f64>(p + (<usize>(i + 1) << 3));
+    ok = ok & (px >= MIN_PRICE) & (px <= MAX_PRICE) & ((q == 0) | ((q >= MIN_QTY) & (q <= MAX_QTY)));
+  }
+  return ok ? 1 : 0;
+}
