@@ -116,8 +116,42 @@ async function bundle() {
   });
 }
 
-function declarations() {
+async function declarations() {
   execFileSync(join(root, "node_modules/.bin/tsc"), ["-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
+  await pruneDeclarations(join(root, "dist/types"), ["index.d.ts", "node/index.d.ts"]);
+}
+
+/**
+ * Keeps only the declarations the package's type entries reach through their relative imports
+ * (`from "./x.js"`, `import("./x.js")`): tsc emits one for every module, and the internals' (the
+ * backends' classes, the formats' readers, the worker files) are no type a user can name — 107 KB
+ * of the package. The package test type-checks both entries in fresh projects: a declaration
+ * pruned that an entry needs fails it.
+ */
+async function pruneDeclarations(dir, entries) {
+  const reached = new Set();
+  const pending = entries.map((e) => join(dir, e));
+  while (pending.length > 0) {
+    const file = pending.pop();
+    if (reached.has(file)) continue;
+    reached.add(file);
+    const text = await readFile(file, "utf8");
+    for (const m of text.matchAll(/(?:from\s+|import\()\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+      const target = join(dirname(file), m[1]).replace(/\.js$/, "");
+      pending.push(`${target}.d.ts`);
+    }
+  }
+  // returns whether `at` is left empty (and then removes it)
+  const walk = async (at) => {
+    let kept = 0;
+    for (const entry of await readdir(at, { withFileTypes: true })) {
+      const path = join(at, entry.name);
+      if (entry.isDirectory() ? await walk(path) : !reached.has(path)) await rm(path, { recursive: true });
+      else kept++;
+    }
+    return kept === 0;
+  };
+  await walk(dir);
 }
 
 /** Whether the build can be skipped (--if-changed and nothing changed); says why it runs otherwise. */
@@ -140,7 +174,7 @@ if (!(await skip())) {
   await generateBytes();
   if (only !== "wasm") {
     await bundle();
-    declarations();
+    await declarations();
     await writeStamp(root, inputs);
   }
 }

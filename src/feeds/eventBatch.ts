@@ -83,8 +83,8 @@ export class EventBatch {
 
   /**
    * The columns, valid now: what runs on an event may grow the module's memory that a WASM
-   * decoder's columns are views of, which empties every view (a detached buffer); `renew` makes
-   * them again.
+   * decoder's columns (or a level column in a kernel buffer) are views of, which empties every
+   * such view (a detached buffer); `renew` makes them again, and takes a holder's new array.
    */
   columnsNow(): EventColumns {
     if (this.renew !== null) this.renew();
@@ -164,9 +164,12 @@ export function eventBatch(capacity: number, levels: { readonly array: Float64Ar
     askValues: i32(),
     levels: levels.array,
   };
+  // a kernel buffer's view is made again once the memory grew (the old one is then detached: length 0);
+  // a holder's array is taken whenever it is another
+  const buffer = typeof (levels as { free?: unknown }).free === "function";
   const batch: EventBatch = new EventBatch(columns, capacity, symbolName, () => {
-    const now = levels.array;
-    if (batch.columns.levels !== now) batch.columns = { ...batch.columns, levels: now };
+    const held = batch.columns.levels;
+    if (buffer ? held.length === 0 : held !== levels.array) batch.columns = { ...batch.columns, levels: levels.array };
   });
   return batch;
 }

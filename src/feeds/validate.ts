@@ -140,7 +140,9 @@ export function eventShapeError(e: MarketEvent): string | null {
         typeof e.exchangeTime === n &&
         typeof e.receiveTime === n &&
         e.bids instanceof Float64Array &&
-        e.asks instanceof Float64Array
+        e.asks instanceof Float64Array &&
+        (e.bids.length & 1) === 0 &&
+        (e.asks.length & 1) === 0
         ? null
         : shapeReason(e);
     case "snapshot":
@@ -148,7 +150,9 @@ export function eventShapeError(e: MarketEvent): string | null {
         typeof e.exchangeTime === n &&
         typeof e.receiveTime === n &&
         e.bids instanceof Float64Array &&
-        e.asks instanceof Float64Array
+        e.asks instanceof Float64Array &&
+        (e.bids.length & 1) === 0 &&
+        (e.asks.length & 1) === 0
         ? null
         : shapeReason(e);
     default:
@@ -168,13 +172,18 @@ function shapeReason(e: MarketEvent): string | null {
   return null;
 }
 
+/** The message for levels of an odd count of values (`name` says whose: "depth bids"). */
+export function oddLevels(name: string, values: number): string {
+  return `${name} has ${values} values: expected [price, qty] pairs`;
+}
+
 function levelsShapeError(name: string, levels: unknown): string | null {
-  if (levels instanceof Float64Array) return null;
+  if (levels instanceof Float64Array) return levels.length % 2 === 0 ? null : oddLevels(name, levels.length);
   if (Array.isArray(levels)) {
     for (let i = 0; i < levels.length; i++) {
       if (typeof levels[i] !== "number") return `${name}[${i}] is ${describe(levels[i])}: expected a number`;
     }
-    if (levels.length % 2 !== 0) return `${name} has ${levels.length} values: expected [price, qty] pairs`;
+    if (levels.length % 2 !== 0) return oddLevels(name, levels.length);
     return null;
   }
   return `${name} is ${describe(levels)}: expected a Float64Array or an array of numbers`;

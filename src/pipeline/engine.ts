@@ -42,6 +42,7 @@ import { eventTime, type DepthDiffEvent, type DepthSnapshotEvent, type MarketEve
 import {
   LIMITS,
   REJECT_REASONS,
+  oddLevels,
   depthIdsError,
   depthRestError,
   eventShapeError,
@@ -294,8 +295,8 @@ export class StreamingEngine {
   dropped = 0;
   readonly droppedBy: DropCounts = { unroutable: 0, symbolLimit: 0 };
   private readonly states = new Map<string, SymbolState>();
-  /** Per decoded batch (its decoder's interning), the state of each symbol index seen: emptied when a state is replaced. */
-  private batchStates = new WeakMap<EventBatch, (SymbolState | undefined)[]>();
+  /** The state of processBatch's last event (when the next is another's, the columns are read again). */
+  private lastBatchState: SymbolState | null = null;
   private lastSymbol = "";
   private lastState: SymbolState | null = null;
   private readonly keep: number;
@@ -397,7 +398,6 @@ export class StreamingEngine {
     }
     if (old) disposeState(old);
     this.states.set(symbol, s);
-    this.batchStates = new WeakMap();
     if (this.lastSymbol === symbol) this.lastState = s;
   }
 
@@ -467,30 +467,30 @@ export class StreamingEngine {
   processBatch(batch: EventBatch, from = 0, to: number = batch.count): void {
     if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && from <= to && to <= batch.count))
       throw new InvalidParameterError("from, to", `${from}, ${to}`, `integers with 0 ≤ from ≤ to ≤ ${batch.count} (the batch's events)`);
-    let known = this.batchStates.get(batch);
-    if (known === undefined) this.batchStates.set(batch, (known = []));
+    const c0 = batch.columnsNow();
+    for (const column of Object.values(c0) as ArrayLike<number>[])
+      if (column !== c0.levels && column.length < to)
+        throw new InvalidParameterError("to", to, `at most ${column.length}, the length of the batch's shortest column`);
     for (let k = from; k < to; k++) {
       // made again after anything that may grow the module's memory: a new symbol's state, a book, a score
       let c = batch.columnsNow();
       const index = c.symbol[k]!;
-      let s = known[index];
-      if (s === undefined) {
-        const name: unknown = index >= 0 ? batch.symbolName(index) : undefined;
-        if (!(typeof name === "string" && name.length > 0)) {
-          this.dropped++;
-          this.droppedBy.unroutable++;
-          continue;
-        }
-        const state = this.stateOf(name);
-        if (state === null) {
-          this.dropped++;
-          this.droppedBy.symbolLimit++;
-          continue;
-        }
-        // states made since (a restore) empty the whole cache
-        known = this.batchStates.get(batch) ?? [];
-        this.batchStates.set(batch, known);
-        s = known[index] = state;
+      // by name, as process files an event: an index may name another symbol in a batch refilled by its caller
+      const name: unknown = index >= 0 ? batch.symbolName(index) : undefined;
+      if (!(typeof name === "string" && name.length > 0)) {
+        this.dropped++;
+        this.droppedBy.unroutable++;
+        continue;
+      }
+      const s = this.stateOf(name);
+      if (s === null) {
+        this.dropped++;
+        this.droppedBy.symbolLimit++;
+        continue;
+      }
+      if (s !== this.lastBatchState) {
+        // a new symbol's state may have grown the memory
+        this.lastBatchState = s;
         c = batch.columnsNow();
       }
       const timed = --s.untilTimed === 0;
@@ -631,10 +631,16 @@ export class StreamingEngine {
       nb = c.bidValues[k]!,
       na = c.askValues[k]!,
       levels = c.levels;
-    if (!(at >= 0 && nb >= 0 && na >= 0 && nb % 2 === 0 && na % 2 === 0 && at + nb + na <= levels.length)) {
-      const message = `depth levels at ${at}, ${nb} bid and ${na} ask values: expected [price, qty] pairs inside the batch's ${levels.length} level values`;
+    if (!(at >= 0 && nb >= 0 && na >= 0 && at + nb + na <= levels.length)) {
+      const message = `depth levels at ${at}, ${nb} bid and ${na} ask values: expected a range inside the batch's ${levels.length} level values`;
       return this.lostDiff(s, sync, { reason: "wrong-type", message });
     }
+    // as the validator words an odd Float64Array (feeds/validate.ts)
+    if (nb % 2 !== 0 || na % 2 !== 0)
+      return this.lostDiff(s, sync, {
+        reason: "wrong-type",
+        message: oddLevels(nb % 2 !== 0 ? "depth bids" : "depth asks", nb % 2 !== 0 ? nb : na),
+      });
     const U = c.firstId[k]!,
       u = c.id[k]!,
       pu = c.prevId[k]!;
@@ -738,6 +744,7 @@ export class StreamingEngine {
     for (const s of this.states.values()) disposeState(s);
     this.states.clear();
     this.lastState = null;
+    this.lastBatchState = null;
     this.lastSymbol = "";
   }
 }

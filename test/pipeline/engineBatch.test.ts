@@ -19,6 +19,7 @@ import type { MarketEvent } from "../../src/feeds/events.js";
 import { DEPTH, QUOTE, TRADE, eventBatch, type EventBatch, type EventColumns } from "../../src/feeds/eventBatch.js";
 import { replayCaptureFiles } from "../../src/node/captureReader.js";
 import { InvalidParameterError } from "../../src/errors.js";
+import { LevelSlab } from "../../src/feeds/levelSlab.js";
 import type { Kernels } from "../../src/kernels/types.js";
 import { backends } from "../support/backends.js";
 import { BTCUSDT, COINM_ETHUSD, ETHUSDT, USDM_ETHUSDT } from "../support/capture.js";
@@ -260,7 +261,7 @@ describe.each(backends.map((k) => [k.backend, k] as const))("processBatch on %s,
     expect(s.rejectedBy["unknown-type"]).toBe(1);
     expect(s.rejections[0]).toBe("unknown event kind 7 in a batch: expected 0 (trade), 1 (quote) or 2 (depth)");
     expect(s.rejectedBy["wrong-type"]).toBe(1);
-    expect(s.rejections[1]).toMatch(/^depth levels at \d+, \d+ bid and \d+ ask values: expected \[price, qty\] pairs inside the batch's/);
+    expect(s.rejections[1]).toMatch(/^depth levels at \d+, \d+ bid and \d+ ask values: expected a range inside the batch's/);
     // every diff counted but those of the events changed above (0 an unknown kind, 1 and 2 dropped)
     expect(s.events.depth).toBe(events.filter((e, i) => i > 2 && e.type === "depth").length);
     // the range: integers inside the batch, else a typed error and nothing processed
@@ -271,9 +272,111 @@ describe.each(backends.map((k) => [k.backend, k] as const))("processBatch on %s,
       [0.5, 2],
     ] as const)
       expect(() => engine.processBatch(batch, from, to)).toThrow(InvalidParameterError);
+    // a count past the columns' length is a range outside the batch, not events of no symbol
+    batch.count = batch.capacity + 3;
+    expect(() => engine.processBatch(batch, 0, batch.count)).toThrow(InvalidParameterError);
     expect(engine.symbolState(events[0]!.symbol)!.events).toEqual(s.events);
+    expect(engine.droppedBy.unroutable).toBe(2);
     engine.dispose();
   });
+
+  test("an odd count of level values: the rejection process gives for the same diff as an object", () => {
+    const events = window.filter((e) => e.type === "depth" && e.bids.length >= 4).slice(0, 2);
+    for (const [side, n] of [
+      ["bids", 3],
+      ["asks", 1],
+    ] as const) {
+      const { batch } = batchOf(events, (v) => ({ array: new Float64Array(v) }));
+      const c = batch.columns as Mutable<EventColumns>;
+      if (side === "bids") c.bidValues[0] = n;
+      else {
+        c.askValues[0] = n;
+      }
+      const diff = batch.event(0, new LevelSlab());
+      const viaObject = engineWith(k),
+        viaBatch = engineWith(k);
+      viaObject.engine.process(diff);
+      viaBatch.engine.processBatch(batch, 0, 1);
+      const a = viaBatch.engine.symbolState(diff.symbol)!,
+        b = viaObject.engine.symbolState(diff.symbol)!;
+      expect(a.rejections).toEqual([`depth ${side} has ${n} values: expected [price, qty] pairs`]);
+      expect(a.rejections).toEqual(b.rejections);
+      expect(a.rejectedBy["wrong-type"]).toBe(1);
+      viaObject.engine.dispose();
+      viaBatch.engine.dispose();
+    }
+  });
+
+  test("a batch refilled under other names, and a holder given a new level array: read as they are now", () => {
+    let names = ["BTCUSDT"];
+    const holder = { array: new Float64Array(4) };
+    const batch = eventBatch(4, holder, (i) => names[i]!);
+    const c = batch.columns;
+    const fill = (bid: number) => {
+      const cols = batch.columnsNow();
+      cols.kind[0] = TRADE;
+      cols.exchangeTime[0] = cols.receiveTime[0] = 1.7e12;
+      [cols.a[0], cols.b[0], cols.c[0], cols.id[0]] = [100, 1, 1, Number.NaN];
+      cols.kind[1] = DEPTH;
+      cols.exchangeTime[1] = cols.receiveTime[1] = 1.7e12;
+      [cols.firstId[1], cols.id[1], cols.prevId[1]] = [10, 11, Number.NaN];
+      [cols.levelStart[1], cols.bidValues[1], cols.askValues[1]] = [0, 2, 0];
+      cols.levels[0] = bid;
+      cols.levels[1] = 1;
+      batch.count = 2;
+    };
+    expect(c.kind.length).toBe(4);
+    const { engine } = engineWith(k);
+    fill(100);
+    engine.processBatch(batch);
+    names = ["ETHUSDT"];
+    holder.array = new Float64Array(8);
+    fill(Number.NaN);
+    engine.processBatch(batch);
+    expect(engine.symbols).toEqual(["BTCUSDT", "ETHUSDT"]);
+    expect(engine.symbolState("BTCUSDT")!.trades.count).toBe(1);
+    expect(engine.symbolState("ETHUSDT")!.trades.count).toBe(1);
+    expect(engine.symbolState("BTCUSDT")!.rejectedBy["bad-price"]).toBe(0);
+    expect(engine.symbolState("ETHUSDT")!.rejectedBy["bad-price"]).toBe(1);
+    engine.dispose();
+  });
+
+  test("the same batch after dispose: fresh states, as process makes them", () => {
+    const events = window.filter((e) => e.type === "trade").slice(0, 4);
+    const { batch } = batchOf(events, (v) => ({ array: new Float64Array(v) }));
+    const { engine } = engineWith(k);
+    engine.processBatch(batch, 0, 2);
+    engine.dispose();
+    engine.processBatch(batch, 2, 4);
+    expect(engine.symbolState(events[0]!.symbol)!.trades.count).toBe(2);
+    engine.dispose();
+  });
+});
+
+describe.each(backends.map((k) => [k.backend, k] as const))("processBatch on %s, the engine changed under it", (_name, k) => {
+  test("onScore restores its symbol (a new state object) and, later, disposes the engine: as process does", async () => {
+    const run = async (batches: boolean) => {
+      const updates: ScoreUpdate[] = [];
+      const engine: StreamingEngine = new StreamingEngine(k, {
+        onScore: (u) => {
+          updates.push(u);
+          // the symbol's state replaced by a restore of itself (it continues as it was), then everything dropped
+          if (updates.length % 97 === 0) engine.restore(u.symbol, engine.checkpoint(u.symbol));
+          if (updates.length === 1500) engine.dispose();
+        },
+      });
+      await replayCaptureFiles([BTCUSDT], (e) => engine.process(e), {
+        decoders: k,
+        ...(batches ? { onBatch: (b: EventBatch, from: number, to: number) => engine.processBatch(b, from, to) } : {}),
+      });
+      const out = outcome(engine, updates);
+      engine.dispose();
+      return out;
+    };
+    const [a, b] = [await run(true), await run(false)];
+    expect(a.updates.length).toBe(1500);
+    expectSameUpdates(a, b, "restore and dispose from onScore");
+  }, 60_000);
 });
 
 describe("processBatch on a WASM decoder's batch while the module's memory grows", () => {
