@@ -16,6 +16,8 @@ import { replayCaptureFiles } from "../src/node/index.js";
 import { launch, serve } from "../test/support/browser.js";
 import type { HarnessGlobal } from "../test/browser/harness.js";
 import { median, pass, shift, spans } from "./replayLoop.js";
+import { passRatio, runBatches, type Runner } from "./batchLoop.js";
+import { decodeFiles } from "./batchFiles.js";
 
 const FILES = ["data/binance-spot-btcusdt-2024-08-08.jsonl.gz", "data/binance-spot-ethusdt-2024-08-08.jsonl.gz"];
 const PASSES = 12;
@@ -33,6 +35,16 @@ async function node(backend: "wasm" | "js"): Promise<{ eventsPerSec: number; p99
   }
   engine.dispose();
   return { eventsPerSec: median(results.map((r) => r.eventsPerSec)), p99: median(results.map((r) => r.p99)) };
+}
+
+/** bench/batchLoop.ts in Node: the WASM/JS ratios with batches and with objects. */
+async function nodeBatchRatios(passes: number): Promise<{ batches: number; objects: number }> {
+  const wasm = await loadKernels(),
+    js = jsKernels();
+  const onWasm = await decodeFiles(FILES, wasm, (n) => wasm.allocFloat64(n));
+  const onJs = await decodeFiles(FILES, js, (n) => ({ array: new Float64Array(n) }));
+  const [wb, wo, jb, jo] = runBatches(wasm, js, onWasm, onJs, passes, 3) as [Runner, Runner, Runner, Runner];
+  return { batches: passRatio(wb, jb).median, objects: passRatio(wo, jo).median };
 }
 
 async function main(): Promise<void> {
@@ -68,6 +80,16 @@ async function main(): Promise<void> {
     rows[`chromium ${backend}`] = { eventsPerSec: (await inPage(backend, PASSES)).eventsPerSec, p99: null };
     rows[`node ${backend}`] = await node(backend);
   }
+  // the engine fed batches (bench/batchLoop.ts), in the page and in Node: each side's four engines take turns
+  const batchPasses = 20;
+  const pageBatches = await page.evaluate(
+    async ({ cs, n }) => {
+      const bytes = cs.map((c) => ({ name: c.name, bytes: new Uint8Array(c.bytes).buffer }));
+      return (globalThis as unknown as HarnessGlobal).harness.benchBatches(bytes, n);
+    },
+    { cs: captures, n: batchPasses },
+  );
+  const nodeBatches = await nodeBatchRatios(batchPasses);
   await context.close();
   await server.close();
   for (const [name, r] of Object.entries(rows))
@@ -77,8 +99,14 @@ async function main(): Promise<void> {
   console.log(
     `  chromium/node: wasm ${(rows["chromium wasm"]!.eventsPerSec / rows["node wasm"]!.eventsPerSec).toFixed(2)}, js ${(rows["chromium js"]!.eventsPerSec / rows["node js"]!.eventsPerSec).toFixed(2)}`,
   );
+  console.log(
+    `  WASM/JS, batches (objects) in turns, ${batchPasses} passes: chromium ${pageBatches.batches.toFixed(2)} (${pageBatches.objects.toFixed(2)}), node ${nodeBatches.batches.toFixed(2)} (${nodeBatches.objects.toFixed(2)})`,
+  );
   mkdirSync("bench/results", { recursive: true });
-  writeFileSync("bench/results/browser.json", JSON.stringify({ meta, rows }, null, 1));
+  writeFileSync(
+    "bench/results/browser.json",
+    JSON.stringify({ meta, rows, batches: { chromium: pageBatches, node: nodeBatches } }, null, 1),
+  );
 }
 
 await main();

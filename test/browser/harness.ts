@@ -11,12 +11,14 @@ import {
   loadKernels,
   StreamingEngine,
   summarize,
+  type CaptureParserOptions,
   type Kernels,
   type MarketEvent,
   type ScoreUpdate,
 } from "../../src/index.js";
 import { transcendentalBits } from "../support/transcendentalBits.js";
 import { median, pass, shift, spans } from "../../bench/replayLoop.js";
+import { decodeBatches, passRatio, runBatches, type Parse, type Runner } from "../../bench/batchLoop.js";
 
 async function kernels(backend: "wasm" | "js", forceScalar: boolean): Promise<Kernels> {
   return backend === "js" ? jsKernels() : loadKernels({ forceScalar });
@@ -27,16 +29,31 @@ async function gunzip(bytes: ArrayBuffer): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-/** Decodes a capture (gzip detected by its magic bytes) into events. */
-async function decode(bytes: ArrayBuffer, name: string): Promise<{ events: MarketEvent[]; rejected: number }> {
+/**
+ * Parses a capture (gzip detected by its magic bytes) into `onEvent`, in capture order; with `decoders`
+ * and `onBatch`, the events they decode go to `onBatch` as batch ranges instead. Returns the lines rejected.
+ */
+async function parse(
+  bytes: ArrayBuffer,
+  name: string,
+  onEvent: (e: MarketEvent) => void,
+  options: CaptureParserOptions = {},
+): Promise<number> {
   const head = new Uint8Array(bytes, 0, Math.min(2, bytes.byteLength));
   const raw = head[0] === 0x1f && head[1] === 0x8b ? await gunzip(bytes) : new Uint8Array(bytes);
-  const events: MarketEvent[] = [];
-  const parser = new CaptureParser((e) => events.push(e));
+  const parser = new CaptureParser(onEvent, options);
   parser.startFile(name);
   parser.push(raw);
   parser.end();
-  return { events, rejected: parser.stats().rejected };
+  parser.dispose();
+  return parser.stats().rejected;
+}
+
+/** Decodes a capture into events. */
+async function decode(bytes: ArrayBuffer, name: string): Promise<{ events: MarketEvent[]; rejected: number }> {
+  const events: MarketEvent[] = [];
+  const rejected = await parse(bytes, name, (e) => events.push(e));
+  return { events, rejected };
 }
 
 const harness = {
@@ -78,6 +95,37 @@ const harness = {
     }
     engine.dispose();
     return { eventsPerSec: median(results.map((r) => r.eventsPerSec)), p99: median(results.map((r) => r.p99)) };
+  },
+
+  /**
+   * bench/batchLoop.ts in the page: engines fed the captures as batches and as objects, WASM and JS,
+   * taking turns over `passes` passes; each engine's median events/s and the WASM/JS ratios.
+   */
+  async benchBatches(
+    captures: { name: string; bytes: ArrayBuffer }[],
+    passes: number,
+  ): Promise<{ rates: Record<string, number>; batches: number; objects: number }> {
+    const objects: MarketEvent[] = [];
+    for (const c of captures) objects.push(...(await decode(c.bytes, c.name)).events);
+    const wasm = await kernels("wasm", false),
+      js = jsKernels();
+    const through =
+      (k: Kernels): Parse =>
+      async (onEvent, onBatch) => {
+        for (const c of captures) await parse(c.bytes, c.name, onEvent, { decoders: k, onBatch });
+      };
+    const onWasm = await decodeBatches(objects, through(wasm), (n) => wasm.allocFloat64(n));
+    const onJs = await decodeBatches(
+      objects.map((e) => ({ ...e })),
+      through(js),
+      (n) => ({ array: new Float64Array(n) }),
+    );
+    const [wb, wo, jb, jo] = runBatches(wasm, js, onWasm, onJs, passes, 3) as [Runner, Runner, Runner, Runner];
+    return {
+      rates: Object.fromEntries([wb, wo, jb, jo].map((r) => [r.name, median(r.rates)])),
+      batches: passRatio(wb, jb).median,
+      objects: passRatio(wo, jo).median,
+    };
   },
 };
 
