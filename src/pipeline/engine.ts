@@ -295,8 +295,6 @@ export class StreamingEngine {
   dropped = 0;
   readonly droppedBy: DropCounts = { unroutable: 0, symbolLimit: 0 };
   private readonly states = new Map<string, SymbolState>();
-  /** The state of processBatch's last event (when the next is another's, the columns are read again). */
-  private lastBatchState: SymbolState | null = null;
   private lastSymbol = "";
   private lastState: SymbolState | null = null;
   private readonly keep: number;
@@ -482,17 +480,15 @@ export class StreamingEngine {
         this.droppedBy.unroutable++;
         continue;
       }
+      const symbols = this.states.size;
       const s = this.stateOf(name);
       if (s === null) {
         this.dropped++;
         this.droppedBy.symbolLimit++;
         continue;
       }
-      if (s !== this.lastBatchState) {
-        // a new symbol's state may have grown the memory
-        this.lastBatchState = s;
-        c = batch.columnsNow();
-      }
+      // a new symbol's state may have grown the memory
+      if (this.states.size !== symbols) c = batch.columnsNow();
       const timed = --s.untilTimed === 0;
       let t0 = 0;
       if (timed) {
@@ -744,7 +740,6 @@ export class StreamingEngine {
     for (const s of this.states.values()) disposeState(s);
     this.states.clear();
     this.lastState = null;
-    this.lastBatchState = null;
     this.lastSymbol = "";
   }
 }

@@ -132,9 +132,7 @@ export class WasmRawKernels implements RawKernels {
 
   levelsInBounds(values: Float64Array, from: number, count: number): boolean {
     // in place when `values` is a view of this module's memory (a WASM decoder's columns), else copied in
-    const at =
-      values.buffer === this.mod.buffer ? values.byteOffset + 8 * from : this.m.f64In(values.subarray(from, from + count), count, 0);
-    return this.mod.exports.levelsInBounds(at, count) === 1;
+    return this.mod.exports.levelsInBounds(this.m.f64RangeIn(values, from, count, 0), count) === 1;
   }
 
   exp(x: number): number {

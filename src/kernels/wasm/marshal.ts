@@ -109,6 +109,14 @@ export class Marshal {
     return ptr;
   }
 
+  /** Pointer to `values[at, at + n)`: in place when `values` is a view of this module's memory (no view made), else copied into scratch `slot`. */
+  f64RangeIn(values: Float64Array, at: number, n: number, slot: number): number {
+    if (values.buffer === this.mod.buffer) return values.byteOffset + 8 * at;
+    const ptr = this.scratch(slot, n * 8);
+    this.mod.f64.set(values.subarray(at, at + n), ptr >>> 3);
+    return ptr;
+  }
+
   u8In(input: U8Input, n: number, slot: number): number {
     const d = this.direct(input);
     if (d !== NOT_DIRECT) return d;

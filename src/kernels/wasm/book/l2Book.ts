@@ -182,10 +182,7 @@ export class WasmL2Book implements OrderBook, RestorableBook {
   applyRange(values: Float64Array, at: number, bidValues: number, askValues: number): void {
     const e = this.exports();
     // in place when the values are a view of this module's memory (a WASM decoder's level column), else copied in once
-    const ptr =
-      values.buffer === this.mod.buffer
-        ? values.byteOffset + 8 * at
-        : this.m.f64In(values.subarray(at, at + bidValues + askValues), bidValues + askValues, 0);
+    const ptr = this.m.f64RangeIn(values, at, bidValues + askValues, 0);
     e.bookApply(this.ptr, ptr, bidValues >> 1, ptr + 8 * bidValues, askValues >> 1);
     this.mod.refresh();
   }
