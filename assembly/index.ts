@@ -23,6 +23,7 @@ export {
 export {
   coreSize, coreInit, coreReset, coreBookInput, coreBook, coreBookFrom, coreQuote, coreTrade, coreSentiment, coreCompute,
 } from "./confluence/core";
+export { coreFlow } from "./confluence/flowRun";
 export {
   bookNew, bookFree, bookLoad, bookApply, bookCrossed, bookTickSize, bookSide, sideTop, sideBestPrice, sideBestQty,
   sideLevels, sideTrimmed, sideRebuilds, sideRelocated, sideMemoryBytes,

@@ -3,11 +3,7 @@ import type { Kernels, MarketEvent } from "../src/index.js";
 import { replayCaptureFiles } from "../src/node/index.js";
 import { decodeBatches, type Decoded } from "./batchLoop.js";
 
-export async function decodeFiles(
-  files: readonly string[],
-  k: Kernels,
-  levels: (n: number) => { readonly array: Float64Array },
-): Promise<Decoded> {
+export async function decodeFiles(files: readonly string[], k: Kernels): Promise<Decoded> {
   const events: MarketEvent[] = [];
   await replayCaptureFiles(files, (e) => events.push(e));
   return decodeBatches(
@@ -15,6 +11,6 @@ export async function decodeFiles(
     async (onEvent, onBatch) => {
       await replayCaptureFiles(files, onEvent, { decoders: k, onBatch });
     },
-    levels,
+    k,
   );
 }

@@ -21,17 +21,13 @@ export type Parse = (onEvent: (e: MarketEvent) => void, onBatch: (b: EventBatch,
 
 /**
  * The same captures twice: as objects (`objects`), then through `parse` with a decoder, its batches
- * copied into one batch whose level column comes from `levels` (on WASM a kernel buffer in linear memory).
+ * copied into one batch whose columns are `k`'s buffers (on WASM in linear memory, as a WASM decoder's are).
  */
-export async function decodeBatches(
-  objects: MarketEvent[],
-  parse: Parse,
-  levels: (n: number) => { readonly array: Float64Array },
-): Promise<Decoded> {
+export async function decodeBatches(objects: MarketEvent[], parse: Parse, k: Kernels): Promise<Decoded> {
   const n = objects.length;
   const total = objects.reduce((s, e) => s + (e.type === "depth" ? e.bids.length + e.asks.length : 0), 0);
   const names: string[] = [];
-  const batch = eventBatch(n, levels(Math.max(1, total)), (index) => names[index]!);
+  const batch = eventBatch(n, k.allocFloat64(Math.max(1, total)), (index) => names[index]!, k);
   const snapshots: { at: number; event: MarketEvent }[] = [];
   let count = 0,
     used = 0;

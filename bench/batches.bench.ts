@@ -30,8 +30,8 @@ async function main(): Promise<void> {
   const meta = machineMeta(`node dist/bench/batches.bench.js ${passes}`);
   const wasm = await loadKernels(),
     js = jsKernels();
-  const onWasm = await decodeFiles(FILES, wasm, (n) => wasm.allocFloat64(n));
-  const onJs = await decodeFiles(FILES, js, (n) => ({ array: new Float64Array(n) }));
+  const onWasm = await decodeFiles(FILES, wasm);
+  const onJs = await decodeFiles(FILES, js);
   console.log(
     `batches bench — ${meta.date} — ${meta.cpu} — Node ${meta.node} — load ${meta.loadavgStart.join(" ")} — ${onWasm.events.length} events a pass\n`,
   );

@@ -41,8 +41,8 @@ async function node(backend: "wasm" | "js"): Promise<{ eventsPerSec: number; p99
 async function nodeBatchRatios(passes: number): Promise<{ batches: number; objects: number }> {
   const wasm = await loadKernels(),
     js = jsKernels();
-  const onWasm = await decodeFiles(FILES, wasm, (n) => wasm.allocFloat64(n));
-  const onJs = await decodeFiles(FILES, js, (n) => ({ array: new Float64Array(n) }));
+  const onWasm = await decodeFiles(FILES, wasm);
+  const onJs = await decodeFiles(FILES, js);
   const [wb, wo, jb, jo] = runBatches(wasm, js, onWasm, onJs, passes, 3) as [Runner, Runner, Runner, Runner];
   return { batches: passRatio(wb, jb).median, objects: passRatio(wo, jo).median };
 }

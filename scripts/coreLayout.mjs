@@ -20,7 +20,7 @@ export function constantName(name) {
 /**
  * Every constant of the layout in order, with its value and meaning: the components' indices,
  * then the output slots (update, status, one block of COMPONENTS slots per perComponent entry,
- * features), then OUTPUTS.
+ * features), then OUTPUTS; then the run record's slots (from 0) and RUN_SLOTS.
  */
 export function layoutConstants(spec) {
   const constants = [];
@@ -42,6 +42,9 @@ export function layoutConstants(spec) {
   for (const f of spec.features)
     constants.push({ name: `F_${constantName(f.name)}`, value: slot++, doc: `feature ${f.name} (${f.source}): ${f.meaning}` });
   constants.push({ name: "OUTPUTS", value: slot, doc: "number of output slots (f64) at the start of a core's block" });
+  for (const [i, r] of spec.flowRun.entries())
+    constants.push({ name: constantName(r.name), value: i, doc: `run record (${r.direction}): ${r.meaning}` });
+  constants.push({ name: "RUN_SLOTS", value: spec.flowRun.length, doc: "number of slots (f64) of a run record" });
   const seen = new Set();
   for (const c of constants) {
     if (seen.has(c.name)) throw new Error(`${SPEC}: two entries are named ${c.name}: expected every component, slot and feature name once`);

@@ -66,7 +66,7 @@ export { DecisionTracker } from "./strategy/decisionTracker.js";
 export { rankPortfolio, type PortfolioEntry, type RankedSymbol } from "./strategy/portfolio.js";
 export type { MarketEvent, TradeEvent, DepthDiffEvent, DepthSnapshotEvent, QuoteEvent, Market } from "./feeds/events.js";
 export { eventTime } from "./feeds/events.js";
-export { EventBatch, eventBatch, TRADE, QUOTE, DEPTH, type EventColumns } from "./feeds/eventBatch.js";
+export { EventBatch, eventBatch, TRADE, QUOTE, DEPTH, type EventColumns, type ColumnMemory } from "./feeds/eventBatch.js";
 export { decodeBinanceMessage } from "./feeds/binance.js";
 export {
   CaptureParser,

@@ -4,10 +4,24 @@
  * there, its values never read by JavaScript. The bounds are LIMITS' (a contract test
  * checks both backends agree with validPrice/validQty at and around every bound).
  */
-const MIN_PRICE: f64 = 1e-12;
-const MAX_PRICE: f64 = 1e12;
-const MIN_QTY: f64 = 1e-12;
-const MAX_QTY: f64 = 1e15;
+export const MIN_PRICE: f64 = 1e-12;
+export const MAX_PRICE: f64 = 1e12;
+export const MIN_QTY: f64 = 1e-12;
+export const MAX_QTY: f64 = 1e15;
+/** LIMITS.maxTime: the end of JavaScript's Date range, ms. */
+export const MAX_TIME: f64 = 8.64e15;
+
+/** A price inside the bounds (false for NaN): validPrice. */
+// @ts-ignore: decorator
+@inline export function validPrice(p: f64): bool {
+  return (p >= MIN_PRICE) & (p <= MAX_PRICE);
+}
+
+/** A size of 0 or inside the bounds (false for NaN): validQty. */
+// @ts-ignore: decorator
+@inline export function validQty(q: f64): bool {
+  return (q == 0) | ((q >= MIN_QTY) & (q <= MAX_QTY));
+}
 
 /**
  * 1 when every [price, qty] pair of the `values` f64 values at `p` is inside the bounds — a
@@ -20,7 +34,7 @@ export function levelsInBounds(p: usize, values: i32): i32 {
   for (let i = 0; i < values; i += 2) {
     const px = load<f64>(p + (<usize>i << 3));
     const q = load<f64>(p + (<usize>(i + 1) << 3));
-    ok = ok & (px >= MIN_PRICE) & (px <= MAX_PRICE) & ((q == 0) | ((q >= MIN_QTY) & (q <= MAX_QTY)));
+    ok = ok & validPrice(px) & validQty(q);
   }
   return ok ? 1 : 0;
 }

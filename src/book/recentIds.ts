@@ -20,24 +20,40 @@ export function slotOf(id: number, size: number): number {
   return id - Math.floor(id / size) * size;
 }
 
+/** Where the ids lie: a Float64Array of `size` values, read through `array` (a kernel buffer's view is renewed there). */
+export interface IdStore {
+  readonly array: Float64Array;
+}
+
 export class RecentIds {
-  private readonly ids: Float64Array;
   /** Allocated at the first non-zero tag. */
   private tags: Float64Array | null = null;
 
-  constructor(readonly size: number) {
-    this.ids = new Float64Array(size).fill(-1);
+  /**
+   * `store` holds the ids: its own array by default, or a kernel buffer (Kernels.allocFloat64) that
+   * the WASM backend's run of quotes and trades reads in linear memory (src/pipeline/engine.ts).
+   */
+  constructor(
+    readonly size: number,
+    readonly store: IdStore = { array: new Float64Array(size) },
+  ) {
+    store.array.fill(-1);
+  }
+
+  /** Whether a tag was ever added (untagged, the ids alone say what is remembered). */
+  get tagged(): boolean {
+    return this.tags !== null;
   }
 
   /** Whether `id` (an integer ≥ 0) with `tag` is among the remembered ones. */
   has(id: number, tag = 0): boolean {
     const slot = slotOf(id, this.size);
-    return this.ids[slot] === id && (this.tags === null ? tag === 0 : this.tags[slot] === tag);
+    return this.store.array[slot] === id && (this.tags === null ? tag === 0 : this.tags[slot] === tag);
   }
 
   add(id: number, tag = 0): void {
     const slot = slotOf(id, this.size);
-    this.ids[slot] = id;
+    this.store.array[slot] = id;
     if (tag !== 0 || this.tags !== null) (this.tags ??= new Float64Array(this.size))[slot] = tag;
   }
 
@@ -45,7 +61,7 @@ export class RecentIds {
   writeState(w: StateWriter): void {
     w.tag("RIDS");
     w.u32(this.size);
-    w.f64s(this.ids);
+    w.f64s(this.store.array);
     w.bool(this.tags !== null);
     if (this.tags !== null) w.f64s(this.tags);
   }
@@ -67,7 +83,7 @@ export class RecentIds {
     }
     const tags = r.bool() ? r.f64s(size, new Float64Array(size)) : null;
     if (tags !== null && !tags.every(isId)) throw r.fail("a tag that is not an id (an integer in [0, 2^53))");
-    this.ids.set(ids);
+    this.store.array.set(ids);
     this.tags = tags;
   }
 }

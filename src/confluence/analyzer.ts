@@ -19,6 +19,8 @@ import { DisposedError, InvalidParameterError, WarmupError } from "../errors.js"
 import type { StateReader, StateWriter } from "../checkpoint/stateCodec.js";
 import type { StreamingComponent } from "../streamingComponent.js";
 import type { ConfluenceCore, Kernels } from "../kernels/types.js";
+import type { FlowStores, RawConfluenceCore } from "../kernels/raw.js";
+import type { EventColumns } from "../feeds/eventBatch.js";
 import type { OrderBook } from "../book/orderBook.js";
 import * as O from "../kernels/coreLayout.js";
 import { COMPONENT_NAMES, byComponent, readFeatures, type ComponentName, type ConfluenceFeatures } from "../kernels/coreLayout.js";
@@ -197,6 +199,8 @@ const IDLE = 0,
 export class ConfluenceAnalyzer implements StreamingComponent<ConfluenceUpdate> {
   readonly config: ConfluenceConfig;
   private readonly core: ConfluenceCore;
+  /** The core again when it takes runs of a batch's quotes and trades (a trusted analyzer on this library's kernels), else null. */
+  private readonly runs: RawConfluenceCore | null;
   /** Whether the last compute scored, and at what time; its update object is built when first asked for (`built`). */
   private scored = false;
   private scoredAt = Number.NaN;
@@ -239,6 +243,19 @@ export class ConfluenceAnalyzer implements StreamingComponent<ConfluenceUpdate> 
       },
       options.trusted ?? false,
     );
+    const raw = this.core as Partial<RawConfluenceCore>;
+    this.runs = options.trusted === true && typeof raw.flow === "function" ? (raw as RawConfluenceCore) : null;
+  }
+
+  /**
+   * For the streaming engine, which validates every event itself: a run of one symbol's quotes and
+   * trades of a decoded batch into the core, checked as the engine checks them (RawConfluenceCore.flow). The first event not taken: `from` when none
+   * was, or when this analyzer takes no runs (one that checks its inputs, or on kernels of one's own).
+   * `stores` holds the symbol's engine state in and out and its duplicate filters (kernel buffers).
+   */
+  flowRun(columns: EventColumns, from: number, to: number, symbol: number, stores: FlowStores): number {
+    this.requireLive();
+    return this.runs === null ? from : this.runs.flow(columns, from, to, symbol, stores);
   }
 
   onTrade(trade: TradeInput): void {

@@ -76,9 +76,21 @@ export class EventBatch {
      * (a WASM decoder's; a batch whose columns are views of kernel buffers must give one too).
      */
     private readonly renew: (() => void) | null = null,
+    /** Releases what the batch's columns hold in kernel memory (eventBatch with `memory`). */
+    private release: (() => void) | null = null,
   ) {
     this.columns = columns;
     this.declinedLines = new Int32Array(3 * capacity);
+  }
+
+  /**
+   * Frees the kernel buffers eventBatch took for the columns with `memory` (the level column is
+   * the caller's); nothing for other batches. Use the batch no more afterwards; free() again does nothing.
+   */
+  free(): void {
+    const release = this.release;
+    this.release = null;
+    release?.();
   }
 
   /**
@@ -136,19 +148,47 @@ export class EventBatch {
   }
 }
 
+/** Where a batch's columns may lie instead of the JS heap: Kernels satisfies it (its buffers are in linear memory on the WASM backend). */
+export interface ColumnMemory {
+  allocFloat64(length: number): { readonly array: Float64Array; free(): void };
+  allocUint8(length: number): { readonly array: Uint8Array; free(): void };
+}
+
 /**
- * An empty batch for `capacity` events on columns of its own (plain typed arrays) around a
- * level column: `levels.array`, a plain array's holder or a kernel buffer (Kernels.allocFloat64:
- * on the WASM backend its levels are then checked and applied in linear memory, and its view is
- * taken again whenever the module's memory has grown). For a caller that decodes its own feed
- * into batches for StreamingEngine.processBatch; `symbolName` names its symbol indices.
+ * An empty batch for `capacity` events around a level column: `levels.array`, a plain array's
+ * holder or a kernel buffer (Kernels.allocFloat64: on the WASM backend its levels are then
+ * checked and applied in linear memory, and its view is taken again whenever the module's
+ * memory has grown). The other columns are plain typed arrays, or with `memory` (the kernels)
+ * kernel buffers: on the WASM backend the engine then takes runs of a symbol's quotes and
+ * trades inside the module, as from a WASM decoder's batch (free() releases them). For a caller
+ * that decodes its own feed into batches for StreamingEngine.processBatch; `symbolName` names its
+ * symbol indices.
  */
-export function eventBatch(capacity: number, levels: { readonly array: Float64Array }, symbolName: (index: number) => string): EventBatch {
+export function eventBatch(
+  capacity: number,
+  levels: { readonly array: Float64Array },
+  symbolName: (index: number) => string,
+  memory?: ColumnMemory,
+): EventBatch {
   batchCapacity(capacity);
-  const f64 = (): Float64Array => new Float64Array(capacity),
-    i32 = (): Int32Array => new Int32Array(capacity);
-  const columns: EventColumns = {
-    kind: new Uint8Array(capacity),
+  const taken: { free(): void }[] = [];
+  const kept = <T extends { free(): void }>(b: T): T => {
+    taken.push(b);
+    return b;
+  };
+  const f64 = memory ? () => kept(memory.allocFloat64(capacity)) : () => ({ array: new Float64Array(capacity) });
+  const u8 = memory ? (n: number) => kept(memory.allocUint8(n)) : (n: number) => ({ array: new Uint8Array(n) });
+  const i32 = () => {
+    const bytes = u8(4 * capacity);
+    return {
+      get array(): Int32Array {
+        const a = bytes.array;
+        return new Int32Array(a.buffer, a.byteOffset, capacity);
+      },
+    };
+  };
+  const store = {
+    kind: u8(capacity),
     symbol: i32(),
     exchangeTime: f64(),
     receiveTime: f64(),
@@ -162,14 +202,27 @@ export function eventBatch(capacity: number, levels: { readonly array: Float64Ar
     levelStart: i32(),
     bidValues: i32(),
     askValues: i32(),
-    levels: levels.array,
+  };
+  const columnsOf = (): EventColumns => {
+    const columns = {} as Record<keyof typeof store, Uint8Array | Int32Array | Float64Array>;
+    for (const key of Object.keys(store) as (keyof typeof store)[]) columns[key] = store[key].array;
+    return { ...(columns as unknown as Omit<EventColumns, "levels">), levels: levels.array };
   };
   // a kernel buffer's view is made again once the memory grew (the old one is then detached: length 0);
   // a holder's array is taken whenever it is another
   const buffer = typeof (levels as { free?: unknown }).free === "function";
-  const batch: EventBatch = new EventBatch(columns, capacity, symbolName, () => {
-    const held = batch.columns.levels;
-    if (buffer ? held.length === 0 : held !== levels.array) batch.columns = { ...batch.columns, levels: levels.array };
-  });
+  const batch: EventBatch = new EventBatch(
+    columnsOf(),
+    capacity,
+    symbolName,
+    () => {
+      const c = batch.columns;
+      if (c.kind.length === 0) batch.columns = columnsOf();
+      else if (buffer ? c.levels.length === 0 : c.levels !== levels.array) batch.columns = { ...c, levels: levels.array };
+    },
+    () => {
+      for (const b of taken) b.free();
+    },
+  );
   return batch;
 }

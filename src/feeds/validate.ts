@@ -91,9 +91,9 @@ export const validPrice = (p: number): boolean => p >= minPrice && p <= maxPrice
 /** A size of 0 or inside the bounds (false for NaN and −0 is 0). */
 export const validQty = (q: number): boolean => q === 0 || (q >= minQty && q <= maxQty);
 /** A time inside [0, maxTime] (false for NaN). */
-const validTime = (t: number): boolean => t >= 0 && t <= maxTime;
+export const validTime = (t: number): boolean => t >= 0 && t <= maxTime;
 /** An id: an integer in [0, 2^53). */
-const validId = (x: number): boolean => x >= 0 && x <= Number.MAX_SAFE_INTEGER && Math.floor(x) === x;
+export const validId = (x: number): boolean => x >= 0 && x <= Number.MAX_SAFE_INTEGER && Math.floor(x) === x;
 
 function reject(reason: RejectReason, message: string): Rejection {
   return { reason, message };

@@ -9,6 +9,7 @@
 import type { L2BookOptions } from "../book/l2Book.js";
 import type { OrderBook } from "../book/orderBook.js";
 import type { CaptureBlockDecoder } from "../feeds/captureBlockDecoder.js";
+import type { EventColumns } from "../feeds/eventBatch.js";
 import type {
   Backend,
   ConfluenceCore,
@@ -37,6 +38,24 @@ export interface RawRollingOutputs {
 export interface RawConfluenceCore extends ConfluenceCore {
   /** Time of the latest trade (−Infinity before any and after reset), restored with the core's state. */
   readonly lastTradeTime: number;
+  /**
+   * The streaming engine's best quotes and trades of `symbol` (its index in the batch) from event
+   * `from` of `columns` on, to `to` at most, each checked as the engine checks it and given to
+   * this core (assembly/confluence/flowRun.ts, the JS twin src/kernels/js/confluence/flowRun.ts).
+   * Returns the first event not taken: `from` when none was, or when on the WASM backend the
+   * columns or the stores are not in this module's memory. Trusted: the columns hold `to` events,
+   * the stores are live kernel buffers.
+   */
+  flow(columns: EventColumns, from: number, to: number, symbol: number, stores: FlowStores): number;
+}
+
+/** What a run of quotes and trades reads and writes besides the core: one symbol's, in kernel buffers. */
+export interface FlowStores {
+  /** The symbol's engine state in and out (RUN_* slots of coreLayout). */
+  readonly run: Float64Buffer;
+  /** The engine's untagged RecentIds stores. */
+  readonly tradeIds: Float64Buffer;
+  readonly quoteIds: Float64Buffer;
 }
 
 export interface RawKernels {

@@ -16,6 +16,7 @@
  * the first event was the outlier) — is adopted. Events with one clock only pass.
  */
 import type { StateReader, StateWriter } from "../checkpoint/stateCodec.js";
+import * as O from "../kernels/coreLayout.js";
 export interface ClockLimits {
   /** How far an exchange time may run ahead of the receive clock plus the learnt offset, ms. Default 10,000. */
   readonly maxAheadMs?: number;
@@ -71,6 +72,20 @@ export class ClockCheck {
       this.streak = 1;
     }
     return false;
+  }
+
+  /** Puts this check into a run record (coreSpec.json's flowRun, RUN_CLOCK_*: a run of quotes and trades applies it as plausible() does). */
+  toRun(rec: Float64Array): void {
+    rec[O.RUN_CLOCK_OFFSET] = this.offset;
+    rec[O.RUN_CLOCK_AHEAD] = this.ahead;
+    rec[O.RUN_CLOCK_BEHIND] = this.behind;
+    rec[O.RUN_CLOCK_STREAK] = this.streak;
+  }
+
+  /** Takes back what a run left: the offset and the streak (a run takes only events that agree, so the candidate stays). */
+  fromRun(rec: Float64Array): void {
+    this.offset = rec[O.RUN_CLOCK_OFFSET]!;
+    this.streak = rec[O.RUN_CLOCK_STREAK]!;
   }
 
   /** Appends the learnt offset and the candidate for a new one (a checkpoint part, src/checkpoint/stateCodec.ts). */

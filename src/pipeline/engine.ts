@@ -32,6 +32,7 @@
  * it (src/cache/: L1, and L2 for other processes); the engine only writes, never reads.
  */
 import type { Kernels } from "../kernels/types.js";
+import type { FlowStores } from "../kernels/raw.js";
 import { resolveDecisionConfig } from "../confluence/decisionConfig.js";
 import { ConfluenceAnalyzer, componentScoresOf } from "../confluence/analyzer.js";
 import * as O from "../kernels/coreLayout.js";
@@ -54,7 +55,7 @@ import {
   type RejectReason,
   type Rejection,
 } from "../feeds/validate.js";
-import { DEPTH, QUOTE, TRADE, type EventBatch } from "../feeds/eventBatch.js";
+import { DEPTH, QUOTE, TRADE, type EventBatch, type EventColumns } from "../feeds/eventBatch.js";
 import { InvalidParameterError } from "../errors.js";
 import { BookSync, bufferBound, type DiffRange, type SyncOutcome } from "../book/bookSync.js";
 import type { L2BookOptions } from "../book/l2Book.js";
@@ -151,6 +152,10 @@ export interface DropCounts {
 /** What the depth range holds between batches (it keeps no batch's column alive). */
 const NO_VALUES = new Float64Array(0);
 
+/** Trade ids and quote update ids remembered per symbol (the duplicate filters, src/book/recentIds.ts). */
+const TRADE_IDS = 256,
+  QUOTE_IDS = 64;
+
 /** Out-of-order trades in a row after which the previous trade time is taken for a wrong reference and dropped. */
 const REANCHOR = 64;
 
@@ -168,8 +173,10 @@ class SymbolState {
   /** Created at the symbol's first score. */
   composite: CompositeEngine | null = null;
   readonly clock: ClockCheck;
-  readonly tradeIds = new RecentIds(256);
-  readonly quoteIds = new RecentIds(64);
+  /** The duplicate filters' ids and the run record in kernel memory: a run of quotes and trades reads them there (flowRun). */
+  readonly stores: FlowStores;
+  readonly tradeIds: RecentIds;
+  readonly quoteIds: RecentIds;
   readonly latency = new LatencyHistogram();
   /** Events until the next one whose latency is measured (see the constructor). */
   untilTimed: number;
@@ -198,6 +205,13 @@ class SymbolState {
     this.analyzer = new ConfluenceAnalyzer(kernels, options.config ?? {}, { trusted: true });
     this.clock = new ClockCheck(options.clock);
     this.untilTimed = firstTimed;
+    this.stores = {
+      run: kernels.allocFloat64(O.RUN_SLOTS),
+      tradeIds: kernels.allocFloat64(TRADE_IDS),
+      quoteIds: kernels.allocFloat64(QUOTE_IDS),
+    };
+    this.tradeIds = new RecentIds(TRADE_IDS, this.stores.tradeIds);
+    this.quoteIds = new RecentIds(QUOTE_IDS, this.stores.quoteIds);
   }
 
   /** Everything but the latency histogram (instrumentation, not state a score depends on), part by part. */
@@ -489,13 +503,21 @@ export class StreamingEngine {
       }
       // a new symbol's state may have grown the memory
       if (this.states.size !== symbols) c = batch.columnsNow();
+      const kind = c.kind[k];
+      if (kind === QUOTE || kind === TRADE) {
+        // as many of the symbol's quotes and trades as the engine would take without a word, in one call
+        const next = this.flowRun(s, c, k, to, index);
+        if (next > k) {
+          k = next - 1;
+          continue;
+        }
+      }
       const timed = --s.untilTimed === 0;
       let t0 = 0;
       if (timed) {
         s.untilTimed = this.latencySample;
         t0 = performance.now();
       }
-      const kind = c.kind[k];
       if (kind === TRADE) this.trade(s, c.exchangeTime[k]!, c.receiveTime[k]!, c.a[k]!, c.b[k]!, c.c[k] === 1, c.id[k]!);
       else if (kind === QUOTE) this.quote(s, c.exchangeTime[k]!, c.receiveTime[k]!, c.id[k]!, c.a[k]!, c.b[k]!, c.c[k]!, c.d[k]!);
       else if (kind === DEPTH) this.depthAt(s, batch, k);
@@ -506,6 +528,46 @@ export class StreamingEngine {
         });
       if (timed) s.latency.record((performance.now() - t0) * 1e6);
     }
+  }
+
+  /**
+   * The quotes and trades of `s` from event k of the columns on, taken by its analyzer's core in one
+   * call (RawConfluenceCore.flow) up to the first one that needs this engine's own path: a rejection,
+   * a duplicate, an out-of-order trade, a recalculation; up to the next timed event, or that event
+   * alone, timed. The first event not taken (k when none was). The run does what `quote` and
+   * `trade` do, bit for bit (engineBatch tests).
+   */
+  private flowRun(s: SymbolState, c: EventColumns, k: number, to: number, index: number): number {
+    if (s.tradeIds.tagged || s.quoteIds.tagged) return k;
+    const timed = s.untilTimed === 1;
+    const t0 = timed ? performance.now() : 0;
+    const rec = s.stores.run.array;
+    rec[O.RUN_MAX] = timed ? 1 : s.untilTimed - 1;
+    s.clock.toRun(rec);
+    rec[O.RUN_LAST_TRADE_TIME] = s.lastTradeTime;
+    rec[O.RUN_OUT_OF_ORDER] = s.outOfOrder;
+    rec[O.RUN_BUY_VOLUME] = s.buyVolume;
+    rec[O.RUN_SELL_VOLUME] = s.sellVolume;
+    rec[O.RUN_ANALYZER_TIME] = s.analyzerTime;
+    rec[O.RUN_LAST_RECALC] = s.lastTradeRecalc;
+    rec[O.RUN_INTERVAL] = this.interval;
+    rec[O.RUN_SYNCED] = s.sync?.synced ? 1 : 0;
+    const next = s.analyzer.flowRun(c, k, to, index, s.stores);
+    if (next === k) return k;
+    // a run allocates nothing: the record's view is still the memory's
+    s.events.quote += rec[O.RUN_QUOTES]!;
+    s.events.trade += rec[O.RUN_TRADES]!;
+    s.clock.fromRun(rec);
+    s.lastTradeTime = rec[O.RUN_LAST_TRADE_TIME]!;
+    s.outOfOrder = rec[O.RUN_OUT_OF_ORDER]!;
+    s.buyVolume = rec[O.RUN_BUY_VOLUME]!;
+    s.sellVolume = rec[O.RUN_SELL_VOLUME]!;
+    s.analyzerTime = rec[O.RUN_ANALYZER_TIME]!;
+    if (timed) {
+      s.untilTimed = this.latencySample;
+      s.latency.record((performance.now() - t0) * 1e6);
+    } else s.untilTimed -= next - k;
+    return next;
   }
 
   private stateOf(symbol: string): SymbolState | null {
@@ -747,6 +809,7 @@ export class StreamingEngine {
 /** Releases what a symbol's state holds (kernel memory on the WASM backend). */
 function disposeState(s: SymbolState): void {
   s.analyzer.dispose();
+  for (const b of Object.values(s.stores)) b.free();
   s.composite?.dispose();
   s.sync?.book.dispose();
 }

@@ -76,6 +76,27 @@ export interface KernelExports {
   coreTrade(p: number, price: number, qty: number, buyer: number, time: number): void;
   coreSentiment(p: number, value: number, time: number): void;
   coreCompute(p: number, now: number): number;
+  /** The engine's quotes and trades of one symbol from a batch's columns (assembly/confluence/flowRun.ts): the first event not taken. */
+  coreFlow(
+    core: number,
+    kinds: number,
+    symbols: number,
+    xs: number,
+    rs: number,
+    ids: number,
+    as: number,
+    bs: number,
+    cs: number,
+    ds: number,
+    from: number,
+    to: number,
+    symbol: number,
+    rec: number,
+    tIds: number,
+    tSize: number,
+    qIds: number,
+    qSize: number,
+  ): number;
 
   /** Our own transcendentals (assembly/common/transcendental.ts), the same bits on every engine. */
   /** An empty L2 book (assembly/book/l2Book.ts); grows inside the module as its levels spread. */

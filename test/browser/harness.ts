@@ -114,11 +114,11 @@ const harness = {
       async (onEvent, onBatch) => {
         for (const c of captures) await parse(c.bytes, c.name, onEvent, { decoders: k, onBatch });
       };
-    const onWasm = await decodeBatches(objects, through(wasm), (n) => wasm.allocFloat64(n));
+    const onWasm = await decodeBatches(objects, through(wasm), wasm);
     const onJs = await decodeBatches(
       objects.map((e) => ({ ...e })),
       through(js),
-      (n) => ({ array: new Float64Array(n) }),
+      js,
     );
     const [wb, wo, jb, jo] = runBatches(wasm, js, onWasm, onJs, passes, 3) as [Runner, Runner, Runner, Runner];
     return {

@@ -11,12 +11,13 @@
  *  - a WASM decoder's batch whose memory grows while it is processed (many symbols);
  *  - what only a batch can carry (a kind, a symbol index, a level range that is not one).
  */
-import { beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test, vi } from "vitest";
+import { ConfluenceAnalyzer } from "../../src/confluence/analyzer.js";
 import fc from "fast-check";
 import { StreamingEngine, type EngineOptions, type ScoreUpdate } from "../../src/pipeline/engine.js";
 import { summarize } from "../../src/pipeline/summary.js";
 import type { MarketEvent } from "../../src/feeds/events.js";
-import { DEPTH, QUOTE, TRADE, eventBatch, type EventBatch, type EventColumns } from "../../src/feeds/eventBatch.js";
+import { DEPTH, QUOTE, TRADE, eventBatch, type ColumnMemory, type EventBatch, type EventColumns } from "../../src/feeds/eventBatch.js";
 import { replayCaptureFiles } from "../../src/node/captureReader.js";
 import { InvalidParameterError } from "../../src/errors.js";
 import { LevelSlab } from "../../src/feeds/levelSlab.js";
@@ -27,6 +28,8 @@ import { captureLines, writeCapture } from "../support/engineRun.js";
 import { expectSameUpdates } from "../support/expectSameUpdates.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const original = ConfluenceAnalyzer.prototype.flowRun;
 
 /** What an engine ends with: its updates, its summary without timings, every symbol's checkpoint. */
 function outcome(engine: StreamingEngine, updates: ScoreUpdate[]) {
@@ -53,6 +56,7 @@ function engineWith(k: Kernels, options: EngineOptions = {}): { engine: Streamin
 function batchOf(
   events: readonly MarketEvent[],
   levels: (n: number) => { readonly array: Float64Array },
+  memory?: ColumnMemory,
 ): { batch: EventBatch; order: number[] } {
   const order = events.flatMap((e, i) => (e.type === "snapshot" ? [] : [i]));
   const n = Math.max(1, order.length);
@@ -66,6 +70,7 @@ function batchOf(
       ),
     ),
     (index) => names[index]!,
+    memory,
   );
   const c = batch.columns;
   let used = 0;
@@ -135,15 +140,27 @@ describe.each(backends.map((k) => [k.backend, k] as const))("processBatch on %s"
       await replayCaptureFiles([file], (e) => objects.engine.process(e));
       const batches = engineWith(k);
       let ranges = 0;
+      // the events the analyzers' cores took in runs (inside the module on WASM), counted as they go
+      let inRuns = 0;
+      const flowRun = vi.spyOn(ConfluenceAnalyzer.prototype, "flowRun").mockImplementation(function (this: ConfluenceAnalyzer, ...args) {
+        const next = original.apply(this, args);
+        inRuns += next - args[1];
+        return next;
+      });
       const stats = await replayCaptureFiles([file], (e) => batches.engine.process(e), {
         decoders: k,
         onBatch: (b, from, to) => {
           ranges++;
           batches.engine.processBatch(b, from, to);
         },
-      });
+      }).finally(() => flowRun.mockRestore());
       expect(ranges).toBeGreaterThan(0);
       expect(stats.fastDecoded).toBeGreaterThan(0.9 * stats.events);
+      // most quotes and trades never reach the engine's per-event path
+      const events = batches.engine.symbols.map((sym) => batches.engine.symbolState(sym)!.events);
+      const flow = events.reduce((n, e) => n + e.quote + e.trade, 0);
+      expect(inRuns).toBeGreaterThan(0.8 * flow);
+      expect(inRuns).toBeLessThanOrEqual(flow);
       const a = outcome(batches.engine, batches.updates),
         b = outcome(objects.engine, objects.updates);
       expect(a.updates.length).toBeGreaterThan(100);
@@ -219,16 +236,22 @@ describe.each(backends.map((k) => [k.backend, k] as const))("processBatch on %s,
       fc.property(
         fc.array(fc.record({ at: fc.nat(), how: fc.nat(63), value: fc.constantFrom(...VALUES) }), { maxLength: 12 }),
         fc.array(fc.nat(1600), { maxLength: 8 }),
-        (mutations, cuts) => {
+        fc.boolean(),
+        (mutations, cuts, inMemory) => {
           const events = mutate(window, mutations);
           const buffers: { free(): void }[] = [];
-          // on WASM the level column lives in linear memory: checked and applied where it lies
-          const { batch, order } = batchOf(events, (n) => {
-            if (!wasm) return { array: new Float64Array(n) };
-            const b = k.allocFloat64(n);
-            buffers.push(b);
-            return b;
-          });
+          // on WASM the level column lives in linear memory: checked and applied where it lies; the other
+          // columns too in half the runs (the module then takes runs of quotes and trades), else on the JS heap
+          const { batch, order } = batchOf(
+            events,
+            (n) => {
+              if (!wasm) return { array: new Float64Array(n) };
+              const b = k.allocFloat64(n);
+              buffers.push(b);
+              return b;
+            },
+            inMemory ? k : undefined,
+          );
           const objects = engineWith(k, { keepRejections: 50 });
           for (const e of events) objects.engine.process(e);
           const batches = engineWith(k, { keepRejections: 50 });
@@ -237,9 +260,10 @@ describe.each(backends.map((k) => [k.backend, k] as const))("processBatch on %s,
           objects.engine.dispose();
           batches.engine.dispose();
           for (const b of buffers) b.free();
+          batch.free();
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 60 },
     );
   }, 120_000);
 

@@ -29,7 +29,11 @@ export class WasmFloat64Buffer implements Float64Buffer {
 
   get array(): Float64Array {
     if (this.freed) throw new DisposedError("Float64Buffer");
-    if (this.view.buffer !== this.mod.buffer) this.view = new Float64Array(this.mod.buffer, this.ptr, this.length);
+    // a view of memory that has grown since is detached: its length is then 0
+    if (this.view.length !== this.length) {
+      this.mod.refresh();
+      this.view = new Float64Array(this.mod.buffer, this.ptr, this.length);
+    }
     return this.view;
   }
 
@@ -54,7 +58,10 @@ export class WasmUint8Buffer implements Uint8Buffer {
 
   get array(): Uint8Array {
     if (this.freed) throw new DisposedError("Uint8Buffer");
-    if (this.view.buffer !== this.mod.buffer) this.view = new Uint8Array(this.mod.buffer, this.ptr, this.length);
+    if (this.view.length !== this.length) {
+      this.mod.refresh();
+      this.view = new Uint8Array(this.mod.buffer, this.ptr, this.length);
+    }
     return this.view;
   }
 

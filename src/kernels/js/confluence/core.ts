@@ -6,7 +6,9 @@
  * does nothing.
  */
 import type { ConfluenceCoreOptions } from "../../types.js";
-import type { RawConfluenceCore } from "../../raw.js";
+import type { EventColumns } from "../../../feeds/eventBatch.js";
+import { flowRun } from "./flowRun.js";
+import type { FlowStores, RawConfluenceCore } from "../../raw.js";
 import type { OrderBook } from "../../../book/orderBook.js";
 import * as O from "../../coreLayout.js";
 import { requireLive, requireStateReader, requireStateWriter } from "../../validate.js";
@@ -257,6 +259,11 @@ export class JsConfluenceCore implements RawConfluenceCore {
   trade(price: number, qty: number, buyerInitiated: boolean, time: number): void {
     requireLive(this.input, "ConfluenceCore");
     coreTrade(this.s, price, qty, buyerInitiated, time);
+  }
+
+  flow(columns: EventColumns, from: number, to: number, symbol: number, stores: FlowStores): number {
+    requireLive(this.input, "ConfluenceCore");
+    return flowRun(this.s, coreQuote, coreTrade, columns, from, to, symbol, stores.run.array, stores.tradeIds.array, stores.quoteIds.array);
   }
 
   sentiment(value: number, time: number): void {

@@ -3,8 +3,9 @@
  * score; outputs are read from the state block (maths in assembly/confluence/core.ts).
  */
 import type { WasmModule } from "../../../wasm/module.js";
-import type { ConfluenceCoreOptions } from "../../types.js";
-import type { RawConfluenceCore } from "../../raw.js";
+import type { ConfluenceCoreOptions, Float64Buffer } from "../../types.js";
+import type { EventColumns } from "../../../feeds/eventBatch.js";
+import type { FlowStores, RawConfluenceCore } from "../../raw.js";
 import type { StateReader, StateWriter } from "../../../checkpoint/stateCodec.js";
 import { CORE_COUNTERS, CORE_FLOATS, readCoreHead, writeCoreHead, type CoreConfig, type CoreHead } from "../../state/coreCheckpointHead.js";
 import { StructView, structLayout } from "../structView.js";
@@ -13,7 +14,7 @@ import { readOfiWindowAt, writeOfiWindowAt } from "../book/orderFlowImbalance.js
 import { readRollingStatsAt, writeRollingStatsAt } from "../stats/rollingStats.js";
 import { StateBlock } from "../stateBlock.js";
 import type { Marshal } from "../marshal.js";
-import { WEIGHTS } from "../marshal.js";
+import { WEIGHTS, WasmFloat64Buffer } from "../marshal.js";
 import { COMPONENTS, OUTPUTS } from "../../coreLayout.js";
 import type { OrderBook } from "../../../book/orderBook.js";
 import { WasmL2Book } from "../book/l2Book.js";
@@ -134,12 +135,24 @@ function readCoreAt(mod: WasmModule, p: number, r: StateReader): void {
   for (const [field, , read] of WINDOWS) read(mod, v.usize(F[field]), r);
 }
 
+/** Whether `b` is a buffer of this module's memory. */
+function own(mod: WasmModule, b: Float64Buffer): b is WasmFloat64Buffer {
+  return b instanceof WasmFloat64Buffer && b.mod === mod;
+}
+
 export class WasmConfluenceCore extends StateBlock implements RawConfluenceCore {
   private input: Float64Array;
   private readonly depth: number;
   private readonly tradeFn: (p: number, price: number, qty: number, buyer: number, time: number) => void;
   private readonly quoteFn: (p: number, pb: number, qb: number, pa: number, qa: number) => void;
   private readonly computeFn: (p: number, now: number) => number;
+  private readonly flowFn: WasmModule["exports"]["coreFlow"];
+  /** The columns object whose addresses `columnsAt` holds (kind, symbol, times, id, a–d), and the memory they were taken in. */
+  private columnsOf: EventColumns | null = null;
+  private columnsIn: ArrayBuffer | null = null;
+  private readonly columnsAt = new Float64Array(9);
+  /** The output slots in linear memory (snapshot). */
+  private outputsView: Float64Array;
 
   constructor(mod: WasmModule, m: Marshal, options: ConfluenceCoreOptions) {
     const e = mod.exports;
@@ -165,6 +178,8 @@ export class WasmConfluenceCore extends StateBlock implements RawConfluenceCore 
     this.tradeFn = e.coreTrade;
     this.quoteFn = e.coreQuote;
     this.computeFn = e.coreCompute;
+    this.flowFn = e.coreFlow;
+    this.outputsView = new Float64Array(mod.buffer, this.ptr, OUTPUTS);
   }
 
   get bookInput(): Float64Array {
@@ -196,6 +211,45 @@ export class WasmConfluenceCore extends StateBlock implements RawConfluenceCore 
     this.tradeFn(this.ptr, price, qty, buyerInitiated ? 1 : 0, time);
   }
 
+  flow(c: EventColumns, from: number, to: number, symbol: number, stores: FlowStores): number {
+    this.requireLive();
+    const mod = this.mod;
+    const { run, tradeIds, quoteIds } = stores;
+    if (!(own(mod, run) && own(mod, tradeIds) && own(mod, quoteIds))) return from;
+    // the columns' addresses, taken again for another columns object or after the memory grew
+    const at = this.columnsAt;
+    if (c !== this.columnsOf || mod.buffer !== this.columnsIn) {
+      this.columnsOf = null;
+      const list = [c.kind, c.symbol, c.exchangeTime, c.receiveTime, c.id, c.a, c.b, c.c, c.d];
+      for (let i = 0; i < list.length; i++) {
+        if (list[i]!.buffer !== mod.buffer) return from;
+        at[i] = list[i]!.byteOffset;
+      }
+      this.columnsOf = c;
+      this.columnsIn = mod.buffer;
+    }
+    return this.flowFn(
+      this.ptr,
+      at[0]!,
+      at[1]!,
+      at[2]!,
+      at[3]!,
+      at[4]!,
+      at[5]!,
+      at[6]!,
+      at[7]!,
+      at[8]!,
+      from,
+      to,
+      symbol,
+      run.ptr,
+      tradeIds.ptr,
+      tradeIds.length,
+      quoteIds.ptr,
+      quoteIds.length,
+    );
+  }
+
   sentiment(value: number, time: number): void {
     this.requireLive();
     this.mod.exports.coreSentiment(this.ptr, value, time);
@@ -212,6 +266,15 @@ export class WasmConfluenceCore extends StateBlock implements RawConfluenceCore 
 
   snapshot(out: Float64Array | number[]): void {
     this.requireLive();
+    // a Float64Array takes the slots in one copy from a view of them, made again once the memory grew
+    if (out instanceof Float64Array && out.length >= OUTPUTS) {
+      if (this.outputsView.length !== OUTPUTS) {
+        this.mod.refresh();
+        this.outputsView = new Float64Array(this.mod.buffer, this.ptr, OUTPUTS);
+      }
+      out.set(this.outputsView);
+      return;
+    }
     const f64 = this.mod.f64,
       base = this.base;
     for (let i = 0; i < OUTPUTS; i++) out[i] = f64[base + i]!;
