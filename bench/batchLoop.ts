@@ -5,7 +5,7 @@
  * taking turns pass by pass, each pass shifting ids and times so the next continues the stream.
  * Shared by the Node bench (batches.bench.ts) and the page's (test/browser/harness.ts). Browser-safe.
  */
-import { DEPTH, eventBatch, StreamingEngine, type EventBatch, type Kernels, type MarketEvent } from "../src/index.js";
+import { DEPTH, QUOTE, TRADE, eventBatch, StreamingEngine, type EventBatch, type Kernels, type MarketEvent } from "../src/index.js";
 import { median, shift, spans } from "./replayLoop.js";
 
 /** Events as objects, and as one batch of columns with the snapshots (objects) at their batch positions. */
@@ -25,7 +25,7 @@ export type Parse = (onEvent: (e: MarketEvent) => void, onBatch: (b: EventBatch,
  */
 export async function decodeBatches(objects: MarketEvent[], parse: Parse, k: Kernels): Promise<Decoded> {
   const n = objects.length;
-  const total = objects.reduce((s, e) => s + (e.type === "depth" ? e.bids.length + e.asks.length : 0), 0);
+  const total = levelValues(objects);
   const names: string[] = [];
   const batch = eventBatch(n, k.allocFloat64(Math.max(1, total)), (index) => names[index]!, k);
   const snapshots: { at: number; event: MarketEvent }[] = [];
@@ -58,6 +58,71 @@ export async function decodeBatches(objects: MarketEvent[], parse: Parse, k: Ker
   batch.count = count;
   if (count + snapshots.length !== n) throw new Error(`decoded ${count} + ${snapshots.length} events, expected ${n}`);
   return { events: objects, batch, snapshots };
+}
+
+/** The level values `events[from, to)` hold (a depth diff's bids and asks; snapshots are never in a batch). */
+export function levelValues(events: readonly MarketEvent[], from = 0, to = events.length): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const e = events[i]!;
+    if (e.type === "depth") n += e.bids.length + e.asks.length;
+  }
+  return n;
+}
+
+/**
+ * Writes `events[from, to)` but the snapshots into `batch` from event 0 and level value 0 on (its
+ * symbol indices into `names`, which grows as new names come), and sets its count; returns the
+ * index in `events` of each batch event. The batch must hold them (capacity, levelValues). Builds
+ * nothing per event (a bench's garbage would be collected inside the engine's timed part).
+ */
+export function fillBatch(events: readonly MarketEvent[], batch: EventBatch, names: string[], from = 0, to = events.length): number[] {
+  const c = batch.columnsNow();
+  const index = new Map(names.map((name, i) => [name, i]));
+  const order: number[] = [];
+  let used = 0;
+  for (let i = from; i < to; i++) {
+    const e = events[i]!;
+    if (e.type === "snapshot") continue;
+    const k = order.length;
+    order.push(i);
+    let at = index.get(e.symbol);
+    if (at === undefined) {
+      at = names.push(e.symbol) - 1;
+      index.set(e.symbol, at);
+    }
+    c.symbol[k] = at;
+    c.exchangeTime[k] = e.exchangeTime;
+    c.receiveTime[k] = e.receiveTime;
+    c.d[k] = Number.NaN;
+    if (e.type === "trade") {
+      c.kind[k] = TRADE;
+      c.a[k] = e.price;
+      c.b[k] = e.qty;
+      c.c[k] = e.buyerInitiated ? 1 : 0;
+      c.id[k] = e.tradeId;
+    } else if (e.type === "quote") {
+      c.kind[k] = QUOTE;
+      c.id[k] = e.updateId;
+      c.a[k] = e.bidPx;
+      c.b[k] = e.bidQty;
+      c.c[k] = e.askPx;
+      c.d[k] = e.askQty;
+    } else {
+      c.kind[k] = DEPTH;
+      c.firstId[k] = e.firstUpdateId;
+      c.id[k] = e.lastUpdateId;
+      c.prevId[k] = e.prevUpdateId;
+      c.levelStart[k] = used;
+      c.bidValues[k] = e.bids.length;
+      c.askValues[k] = e.asks.length;
+      c.levels.set(e.bids, used);
+      c.levels.set(e.asks, used + e.bids.length);
+      used += e.bids.length + e.asks.length;
+    }
+  }
+  batch.count = order.length;
+  return order;
 }
 
 /** Shifts the batch's ids and times by one pass, as replayLoop's shift does the objects'. */

@@ -89,7 +89,8 @@ export function coreFlow(
   qIds: usize,
   qSize: i32,
 ): i32 {
-  const last = min(to, from + <i32>get(rec, O.RUN_MAX));
+  // in f64: RUN_MAX may be any count below 2^53 (latencySample is); the result is at most `to`
+  const last = <i32>min(<f64>to, <f64>from + get(rec, O.RUN_MAX));
   let offset = get(rec, O.RUN_CLOCK_OFFSET),
     streak = get(rec, O.RUN_CLOCK_STREAK);
   const ahead = get(rec, O.RUN_CLOCK_AHEAD),

@@ -103,9 +103,13 @@ export class EventBatch {
     return this.columns;
   }
 
-  /** Event k as the object FastDecoder.decode returns for its line (same fields, same order, same values); levels copied into `slab`. */
+  /**
+   * Event k as the object FastDecoder.decode returns for its line (same fields, same order, same
+   * values); levels copied into `slab`. The columns as they are now (columnsNow); a kind that is
+   * none of TRADE, QUOTE, DEPTH is an InvalidParameterError.
+   */
   event(k: number, slab: LevelSlab): MarketEvent {
-    const c = this.columns;
+    const c = this.columnsNow();
     const symbol = this.symbolName(c.symbol[k]!);
     const kind = c.kind[k];
     if (kind === TRADE)
@@ -134,6 +138,7 @@ export class EventBatch {
         asks: slab.take(c.levels, at + nb, c.askValues[k]!),
       };
     }
+    if (kind !== QUOTE) throw new InvalidParameterError("kind", kind, `${TRADE} (trade), ${QUOTE} (quote) or ${DEPTH} (depth)`);
     return {
       type: "quote",
       symbol,
@@ -145,6 +150,16 @@ export class EventBatch {
       askPx: c.c[k]!,
       askQty: c.d[k]!,
     };
+  }
+}
+
+/** What `make` returns; when it throws (out of kernel memory), the buffers it took into `taken` are freed first. */
+function taking<T>(taken: readonly { free(): void }[], make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    for (const b of taken) b.free();
+    throw e;
   }
 }
 
@@ -187,7 +202,7 @@ export function eventBatch(
       },
     };
   };
-  const store = {
+  const store = taking(taken, () => ({
     kind: u8(capacity),
     symbol: i32(),
     exchangeTime: f64(),
@@ -202,7 +217,7 @@ export function eventBatch(
     levelStart: i32(),
     bidValues: i32(),
     askValues: i32(),
-  };
+  }));
   const columnsOf = (): EventColumns => {
     const columns = {} as Record<keyof typeof store, Uint8Array | Int32Array | Float64Array>;
     for (const key of Object.keys(store) as (keyof typeof store)[]) columns[key] = store[key].array;

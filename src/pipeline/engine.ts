@@ -31,7 +31,7 @@
  * With `config.caching` on and a `cache` given, every score update is also published to
  * it (src/cache/: L1, and L2 for other processes); the engine only writes, never reads.
  */
-import type { Kernels } from "../kernels/types.js";
+import type { Float64Buffer, Kernels } from "../kernels/types.js";
 import type { FlowStores } from "../kernels/raw.js";
 import { resolveDecisionConfig } from "../confluence/decisionConfig.js";
 import { ConfluenceAnalyzer, componentScoresOf } from "../confluence/analyzer.js";
@@ -152,6 +152,15 @@ export interface DropCounts {
 /** What the depth range holds between batches (it keeps no batch's column alive). */
 const NO_VALUES = new Float64Array(0);
 
+/** Frees a collected symbol state's kernel buffers (disposeState frees them at once and unregisters). */
+const storesOfDropped = new FinalizationRegistry<FlowStores>((stores) => freeStores(stores));
+
+function freeStores(stores: FlowStores): void {
+  stores.run.free();
+  stores.tradeIds.free();
+  stores.quoteIds.free();
+}
+
 /** Trade ids and quote update ids remembered per symbol (the duplicate filters, src/book/recentIds.ts). */
 const TRADE_IDS = 256,
   QUOTE_IDS = 64;
@@ -205,13 +214,21 @@ class SymbolState {
     this.analyzer = new ConfluenceAnalyzer(kernels, options.config ?? {}, { trusted: true });
     this.clock = new ClockCheck(options.clock);
     this.untilTimed = firstTimed;
-    this.stores = {
-      run: kernels.allocFloat64(O.RUN_SLOTS),
-      tradeIds: kernels.allocFloat64(TRADE_IDS),
-      quoteIds: kernels.allocFloat64(QUOTE_IDS),
-    };
-    this.tradeIds = new RecentIds(TRADE_IDS, this.stores.tradeIds);
-    this.quoteIds = new RecentIds(QUOTE_IDS, this.stores.quoteIds);
+    const taken: Float64Buffer[] = [];
+    try {
+      for (const n of [O.RUN_SLOTS, TRADE_IDS, QUOTE_IDS]) taken.push(kernels.allocFloat64(n));
+    } catch (e) {
+      // out of kernel memory: nothing of this state may stay allocated
+      for (const b of taken) b.free();
+      this.analyzer.dispose();
+      throw e;
+    }
+    const [run, tradeIds, quoteIds] = taken as [Float64Buffer, Float64Buffer, Float64Buffer];
+    this.stores = { run, tradeIds, quoteIds };
+    // an engine dropped without dispose(): the cores and books free themselves once collected, and so do these
+    storesOfDropped.register(this, this.stores, this);
+    this.tradeIds = new RecentIds(TRADE_IDS, tradeIds);
+    this.quoteIds = new RecentIds(QUOTE_IDS, quoteIds);
   }
 
   /** Everything but the latency histogram (instrumentation, not state a score depends on), part by part. */
@@ -504,8 +521,14 @@ export class StreamingEngine {
       // a new symbol's state may have grown the memory
       if (this.states.size !== symbols) c = batch.columnsNow();
       const kind = c.kind[k];
-      if (kind === QUOTE || kind === TRADE) {
-        // as many of the symbol's quotes and trades as the engine would take without a word, in one call
+      // as many of the symbol's quotes and trades as the engine would take without a word, in one call;
+      // a lone one (the next event is of another symbol or kind: interleaved symbols) costs less on its own
+      if (
+        (kind === QUOTE || kind === TRADE) &&
+        k + 1 < to &&
+        c.symbol[k + 1] === index &&
+        (c.kind[k + 1] === QUOTE || c.kind[k + 1] === TRADE)
+      ) {
         const next = this.flowRun(s, c, k, to, index);
         if (next > k) {
           k = next - 1;
@@ -809,7 +832,8 @@ export class StreamingEngine {
 /** Releases what a symbol's state holds (kernel memory on the WASM backend). */
 function disposeState(s: SymbolState): void {
   s.analyzer.dispose();
-  for (const b of Object.values(s.stores)) b.free();
+  storesOfDropped.unregister(s);
+  freeStores(s.stores);
   s.composite?.dispose();
   s.sync?.book.dispose();
 }

@@ -17,7 +17,8 @@ import fc from "fast-check";
 import { StreamingEngine, type EngineOptions, type ScoreUpdate } from "../../src/pipeline/engine.js";
 import { summarize } from "../../src/pipeline/summary.js";
 import type { MarketEvent } from "../../src/feeds/events.js";
-import { DEPTH, QUOTE, TRADE, eventBatch, type ColumnMemory, type EventBatch, type EventColumns } from "../../src/feeds/eventBatch.js";
+import { DEPTH, TRADE, eventBatch, type ColumnMemory, type EventBatch, type EventColumns } from "../../src/feeds/eventBatch.js";
+import { fillBatch, levelValues } from "../../bench/batchLoop.js";
 import { replayCaptureFiles } from "../../src/node/captureReader.js";
 import { InvalidParameterError } from "../../src/errors.js";
 import { LevelSlab } from "../../src/feeds/levelSlab.js";
@@ -58,52 +59,11 @@ function batchOf(
   levels: (n: number) => { readonly array: Float64Array },
   memory?: ColumnMemory,
 ): { batch: EventBatch; order: number[] } {
-  const order = events.flatMap((e, i) => (e.type === "snapshot" ? [] : [i]));
-  const n = Math.max(1, order.length);
   const names: string[] = [];
-  const batch = eventBatch(
-    n,
-    levels(
-      Math.max(
-        2,
-        order.reduce((sum, i) => sum + levelCount(events[i]!), 0),
-      ),
-    ),
-    (index) => names[index]!,
-    memory,
-  );
-  const c = batch.columns;
-  let used = 0;
-  order.forEach((i, k) => {
-    const e = events[i]!;
-    let at = names.indexOf(e.symbol);
-    if (at < 0) at = names.push(e.symbol) - 1;
-    c.symbol[k] = at;
-    c.exchangeTime[k] = e.exchangeTime;
-    c.receiveTime[k] = e.receiveTime;
-    c.d[k] = Number.NaN;
-    if (e.type === "trade") {
-      c.kind[k] = TRADE;
-      [c.a[k], c.b[k], c.c[k], c.id[k]] = [e.price, e.qty, e.buyerInitiated ? 1 : 0, e.tradeId];
-    } else if (e.type === "quote") {
-      c.kind[k] = QUOTE;
-      [c.id[k], c.a[k], c.b[k], c.c[k], c.d[k]] = [e.updateId, e.bidPx, e.bidQty, e.askPx, e.askQty];
-    } else if (e.type === "depth") {
-      c.kind[k] = DEPTH;
-      [c.firstId[k], c.id[k], c.prevId[k]] = [e.firstUpdateId, e.lastUpdateId, e.prevUpdateId];
-      c.levelStart[k] = used;
-      c.bidValues[k] = e.bids.length;
-      c.askValues[k] = e.asks.length;
-      c.levels.set(e.bids, used);
-      c.levels.set(e.asks, used + e.bids.length);
-      used += e.bids.length + e.asks.length;
-    }
-  });
-  batch.count = order.length;
-  return { batch, order };
+  const n = Math.max(1, events.filter((e) => e.type !== "snapshot").length);
+  const batch = eventBatch(n, levels(Math.max(2, levelValues(events))), (index) => names[index]!, memory);
+  return { batch, order: fillBatch(events, batch, names) };
 }
-
-const levelCount = (e: MarketEvent): number => (e.type === "depth" ? e.bids.length + e.asks.length : 0);
 
 /** `events` through processBatch in the ranges `cuts` makes (snapshots through process, in their place). */
 function runBatched(engine: StreamingEngine, events: readonly MarketEvent[], batch: EventBatch, order: number[], cuts: number[]): void {
@@ -284,6 +244,8 @@ describe.each(backends.map((k) => [k.backend, k] as const))("processBatch on %s,
     expect(engine.droppedBy.unroutable).toBe(2);
     expect(s.rejectedBy["unknown-type"]).toBe(1);
     expect(s.rejections[0]).toBe("unknown event kind 7 in a batch: expected 0 (trade), 1 (quote) or 2 (depth)");
+    // as an object the kind is no event either (it was once taken for a quote)
+    expect(() => batch.event(0, new LevelSlab())).toThrow(InvalidParameterError);
     expect(s.rejectedBy["wrong-type"]).toBe(1);
     expect(s.rejections[1]).toMatch(/^depth levels at \d+, \d+ bid and \d+ ask values: expected a range inside the batch's/);
     // every diff counted but those of the events changed above (0 an unknown kind, 1 and 2 dropped)
@@ -425,4 +387,20 @@ describe("processBatch on a WASM decoder's batch while the module's memory grows
     objects.engine.dispose();
     batches.engine.dispose();
   }, 60_000);
+
+  test("a batch's events as objects after the memory grew under its columns: read from the columns as they are now", () => {
+    const k = backends[0]!;
+    const events = window.slice(0, 200);
+    const levels = k.allocFloat64(Math.max(2, levelValues(events)));
+    const { batch, order } = batchOf(events, () => levels, k);
+    const before = order.map((_, j) => batch.event(j, new LevelSlab()));
+    const memory = k.memoryBytes;
+    const big = k.allocFloat64(memory / 8);
+    expect(k.memoryBytes).toBeGreaterThan(memory);
+    expect(order.map((_, j) => batch.event(j, new LevelSlab()))).toEqual(before);
+    expect(before).toEqual(order.map((i) => events[i]));
+    big.free();
+    batch.free();
+    levels.free();
+  });
 });
