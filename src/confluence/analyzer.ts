@@ -252,6 +252,7 @@ export class ConfluenceAnalyzer implements StreamingComponent<ConfluenceUpdate> 
    * trades of a decoded batch into the core, checked as the engine checks them (RawConfluenceCore.flow). The first event not taken: `from` when none
    * was, or when this analyzer takes no runs (one that checks its inputs, or on kernels of one's own).
    * `stores` holds the symbol's engine state in and out and its duplicate filters (kernel buffers).
+   * @internal not part of the published types: the engine's, not a caller's
    */
   flowRun(columns: EventColumns, from: number, to: number, symbol: number, stores: FlowStores): number {
     this.requireLive();
