@@ -17,37 +17,25 @@
  */
 import * as O from "../generated/coreLayout";
 import { coreQuote, coreTrade } from "./core";
-import { MAX_TIME, validPrice, validQty } from "../feeds/levelBounds";
+import { validId, validPrice, validQty, validTime } from "../feeds/levelBounds";
 
 /** Event kinds of a batch (src/feeds/eventBatch.ts). */
 const TRADE: u8 = 0,
   QUOTE: u8 = 1;
 /** How much of the way down toward a lower offset one event moves the clock's (src/pipeline/clockCheck.ts). */
 const DOWN: f64 = 1.0 / 1024;
-/** Number.MAX_SAFE_INTEGER. */
-const MAX_ID: f64 = 9007199254740991;
-
+/** src/book/recentIds.ts's slotOf: `id` mod `size` without a remainder of doubles. */
 // @ts-ignore: decorator
-@inline function validTime(t: f64): bool {
-  return (t >= 0) & (t <= MAX_TIME);
-}
-
-// @ts-ignore: decorator
-@inline function validId(x: f64): bool {
-  return (x >= 0) & (x <= MAX_ID) & (Math.floor(x) == x);
-}
-
-// @ts-ignore: decorator
-@inline function slotOf(id: f64, size: i32): usize {
+@inline function slotOf(id: f64, size: i32): i32 {
   const n = <f64>size;
-  return <usize>(<i32>(id - Math.floor(id / n) * n));
+  return <i32>(id - Math.floor(id / n) * n);
 }
 
 /** Whether `id` (NaN: none) is new to the ids at `p` (`size` slots, src/book/recentIds.ts), remembered then. */
 // @ts-ignore: decorator
 @inline function remember(p: usize, size: i32, id: f64): bool {
   if (id != id) return true;
-  const slot = <i32>slotOf(id, size);
+  const slot = slotOf(id, size);
   if (get(p, slot) == id) return false;
   set(p, slot, id);
   return true;

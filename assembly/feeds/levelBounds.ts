@@ -2,19 +2,33 @@
  * The event validator's level check (src/feeds/validate.ts, LIMITS) on levels in linear
  * memory: a depth diff decoded into columns is checked where it lies and applied from
  * there, its values never read by JavaScript. The bounds are LIMITS' (a contract test
- * checks both backends agree with validPrice/validQty at and around every bound).
+ * checks both backends agree with validPrice/validQty at and around every bound); the
+ * validator's predicates here serve the engine's run of quotes and trades too
+ * (assembly/confluence/flowRun.ts).
  */
-export const MIN_PRICE: f64 = 1e-12;
-export const MAX_PRICE: f64 = 1e12;
-export const MIN_QTY: f64 = 1e-12;
-export const MAX_QTY: f64 = 1e15;
+const MIN_PRICE: f64 = 1e-12;
+const MAX_PRICE: f64 = 1e12;
+const MIN_QTY: f64 = 1e-12;
+const MAX_QTY: f64 = 1e15;
 /** LIMITS.maxTime: the end of JavaScript's Date range, ms. */
-export const MAX_TIME: f64 = 8.64e15;
+const MAX_TIME: f64 = 8.64e15;
 
 /** A price inside the bounds (false for NaN): validPrice. */
 // @ts-ignore: decorator
 @inline export function validPrice(p: f64): bool {
   return (p >= MIN_PRICE) & (p <= MAX_PRICE);
+}
+
+/** A time inside [0, MAX_TIME] (false for NaN): validTime. */
+// @ts-ignore: decorator
+@inline export function validTime(t: f64): bool {
+  return (t >= 0) & (t <= MAX_TIME);
+}
+
+/** An id, an integer in [0, 2^53) (false for NaN): validId. */
+// @ts-ignore: decorator
+@inline export function validId(x: f64): bool {
+  return (x >= 0) & (x <= 9007199254740991) & (Math.floor(x) == x);
 }
 
 /** A size of 0 or inside the bounds (false for NaN): validQty. */

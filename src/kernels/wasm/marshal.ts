@@ -12,8 +12,8 @@ import { DisposedError } from "../../errors.js";
 import { MAX_BLOCK_BYTES, type WasmModule } from "../../wasm/module.js";
 import type { F64Input, Float64Buffer, U8Input, Uint8Buffer } from "../types.js";
 
-/** What direct() answers for an input that is not in this module's memory (no block starts at 0). */
-const NOT_DIRECT = 0;
+/** What addressOf() answers for an input that is not in this module's memory (no block starts at 0). */
+export const NOT_DIRECT = 0;
 
 export class WasmFloat64Buffer implements Float64Buffer {
   private view: Float64Array;
@@ -97,18 +97,18 @@ export class Marshal {
     return this.ptrs[slot]!;
   }
 
-  /** Pointer of an input that already lives in this module's memory, else NOT_DIRECT. */
-  private direct(input: F64Input | U8Input): number {
+  /** Pointer of an input that already lives in this module's memory (a buffer of it, or a view of it), else NOT_DIRECT. */
+  addressOf(input: F64Input | U8Input | Int32Array): number {
     if (input instanceof WasmFloat64Buffer || input instanceof WasmUint8Buffer) {
       return input.mod === this.mod ? input.ptr : NOT_DIRECT;
     }
-    const arr = input as Float64Array | Uint8Array;
+    const arr = input as Float64Array | Uint8Array | Int32Array;
     return arr.buffer === this.mod.buffer ? arr.byteOffset : NOT_DIRECT;
   }
 
   /** Pointer to the first n values of `input` (copied into scratch `slot` when needed). */
   f64In(input: F64Input, n: number, slot: number): number {
-    const d = this.direct(input);
+    const d = this.addressOf(input);
     if (d !== NOT_DIRECT) return d;
     const ptr = this.scratch(slot, n * 8);
     const arr = input instanceof Float64Array ? input : input.array;
@@ -125,7 +125,7 @@ export class Marshal {
   }
 
   u8In(input: U8Input, n: number, slot: number): number {
-    const d = this.direct(input);
+    const d = this.addressOf(input);
     if (d !== NOT_DIRECT) return d;
     const ptr = this.scratch(slot, n);
     const arr = input instanceof Uint8Array ? input : input.array;
@@ -136,13 +136,13 @@ export class Marshal {
   /** Where a kernel should write n values for `out`: in place when possible, else scratch. */
   f64Out(out: F64Input | null, n: number, slot: number): number {
     if (out === null) return 0;
-    const d = this.direct(out);
+    const d = this.addressOf(out);
     return d !== NOT_DIRECT ? d : this.scratch(slot, n * 8);
   }
 
   /** Copies a kernel's output from scratch into `out` unless it was written in place. */
   f64Done(out: F64Input | null, ptr: number, n: number): void {
-    if (out === null || this.direct(out) === ptr) return;
+    if (out === null || this.addressOf(out) === ptr) return;
     const arr = out instanceof Float64Array ? out : out.array;
     const base = ptr >>> 3;
     arr.set(this.mod.f64.subarray(base, base + n));

@@ -3,7 +3,7 @@
  * score; outputs are read from the state block (maths in assembly/confluence/core.ts).
  */
 import type { WasmModule } from "../../../wasm/module.js";
-import type { ConfluenceCoreOptions, Float64Buffer } from "../../types.js";
+import type { ConfluenceCoreOptions } from "../../types.js";
 import type { EventColumns } from "../../../feeds/eventBatch.js";
 import type { FlowStores, RawConfluenceCore } from "../../raw.js";
 import type { StateReader, StateWriter } from "../../../checkpoint/stateCodec.js";
@@ -13,8 +13,7 @@ import { readVolumeWindowAt, volumeWindowLastTime, writeVolumeWindowAt } from ".
 import { readOfiWindowAt, writeOfiWindowAt } from "../book/orderFlowImbalance.js";
 import { readRollingStatsAt, writeRollingStatsAt } from "../stats/rollingStats.js";
 import { StateBlock } from "../stateBlock.js";
-import type { Marshal } from "../marshal.js";
-import { WEIGHTS, WasmFloat64Buffer } from "../marshal.js";
+import { NOT_DIRECT, WEIGHTS, type Marshal } from "../marshal.js";
 import { COMPONENTS, OUTPUTS } from "../../coreLayout.js";
 import type { OrderBook } from "../../../book/orderBook.js";
 import { WasmL2Book } from "../book/l2Book.js";
@@ -135,11 +134,6 @@ function readCoreAt(mod: WasmModule, p: number, r: StateReader): void {
   for (const [field, , read] of WINDOWS) read(mod, v.usize(F[field]), r);
 }
 
-/** Whether `b` is a buffer of this module's memory. */
-function own(mod: WasmModule, b: Float64Buffer): b is WasmFloat64Buffer {
-  return b instanceof WasmFloat64Buffer && b.mod === mod;
-}
-
 export class WasmConfluenceCore extends StateBlock implements RawConfluenceCore {
   private input: Float64Array;
   private readonly depth: number;
@@ -154,7 +148,11 @@ export class WasmConfluenceCore extends StateBlock implements RawConfluenceCore 
   /** The output slots in linear memory (snapshot). */
   private outputsView: Float64Array;
 
-  constructor(mod: WasmModule, m: Marshal, options: ConfluenceCoreOptions) {
+  constructor(
+    mod: WasmModule,
+    private readonly m: Marshal,
+    options: ConfluenceCoreOptions,
+  ) {
     const e = mod.exports;
     super(mod, e.coreSize(options.lookback, options.depth, options.ofiWindow, options.flowWindow), "ConfluenceCore");
     this.depth = options.depth;
@@ -213,18 +211,18 @@ export class WasmConfluenceCore extends StateBlock implements RawConfluenceCore 
 
   flow(c: EventColumns, from: number, to: number, symbol: number, stores: FlowStores): number {
     this.requireLive();
-    const mod = this.mod;
-    const { run, tradeIds, quoteIds } = stores;
-    if (!(own(mod, run) && own(mod, tradeIds) && own(mod, quoteIds))) return from;
+    const mod = this.mod,
+      m = this.m;
+    const run = m.addressOf(stores.run),
+      tradeIds = m.addressOf(stores.tradeIds),
+      quoteIds = m.addressOf(stores.quoteIds);
+    if (run === NOT_DIRECT || tradeIds === NOT_DIRECT || quoteIds === NOT_DIRECT) return from;
     // the columns' addresses, taken again for another columns object or after the memory grew
     const at = this.columnsAt;
     if (c !== this.columnsOf || mod.buffer !== this.columnsIn) {
       this.columnsOf = null;
       const list = [c.kind, c.symbol, c.exchangeTime, c.receiveTime, c.id, c.a, c.b, c.c, c.d];
-      for (let i = 0; i < list.length; i++) {
-        if (list[i]!.buffer !== mod.buffer) return from;
-        at[i] = list[i]!.byteOffset;
-      }
+      for (let i = 0; i < list.length; i++) if ((at[i] = m.addressOf(list[i]!)) === NOT_DIRECT) return from;
       this.columnsOf = c;
       this.columnsIn = mod.buffer;
     }
@@ -242,11 +240,11 @@ export class WasmConfluenceCore extends StateBlock implements RawConfluenceCore 
       from,
       to,
       symbol,
-      run.ptr,
-      tradeIds.ptr,
-      tradeIds.length,
-      quoteIds.ptr,
-      quoteIds.length,
+      run,
+      tradeIds,
+      stores.tradeIds.length,
+      quoteIds,
+      stores.quoteIds.length,
     );
   }
 
